@@ -1,0 +1,311 @@
+"""AT1xx: async tests that never run, marks that do nothing, hooks nobody awaits."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from .. import inference
+from ..context import ASYNC_MARKS, FileContext, FunctionNode, Mark
+from . import Family, Finding
+
+PYTEST_CLASS_HOOKS = ("setup_method", "teardown_method", "setup_class", "teardown_class")
+MODULE_HOOKS = ("setup_module", "teardown_module", "setup_function", "teardown_function",
+                "setUpModule", "tearDownModule")
+UNITTEST_HOOKS = ("setUp", "tearDown", "setUpClass", "tearDownClass")
+
+TESTCASE = "unittest.case.TestCase"
+ISOLATED = "unittest.async_case.IsolatedAsyncioTestCase"
+# What the syntactic shortcut may conclude without astroid.
+KNOWN_BASES = {
+    "object": (),
+    "builtins.object": (),
+    "unittest.TestCase": (TESTCASE,),
+    "unittest.case.TestCase": (TESTCASE,),
+    "unittest.IsolatedAsyncioTestCase": (ISOLATED, TESTCASE),
+    "unittest.async_case.IsolatedAsyncioTestCase": (ISOLATED, TESTCASE),
+}
+
+
+@dataclass
+class ClassInfo:
+    """What the rules need to know about one class."""
+
+    known: bool  # every ancestor is known
+    unittest: bool = False
+    async_bases: list[str] = field(default_factory=list)  # qnames of async-capable ancestors
+    inherited_marks: tuple[str, ...] = ()  # runner marks found on ancestors
+    has_init: bool = False
+
+    @property
+    def stdlib_async_only(self) -> bool:
+        return all(q == ISOLATED for q in self.async_bases)
+
+
+class MarkerRules(Family):
+    name = "markers"
+    codes = ("AT100", "AT101", "AT102", "AT103", "AT104", "AT105", "AT106")
+
+    def wants(self) -> bool:
+        for node in ast.walk(self.ctx.tree):
+            if isinstance(node, ast.AsyncFunctionDef):
+                return True
+            if isinstance(node, (ast.Attribute, ast.Name)):
+                name = node.attr if isinstance(node, ast.Attribute) else node.id
+                if name in ASYNC_MARKS or name in ("event_loop", "event_loop_policy"):
+                    return True
+            if isinstance(node, ast.FunctionDef) and node.name in (
+                    "event_loop", "event_loop_policy"):
+                return True
+        return bool(self.ctx.options.runner_markers)
+
+    def check(self) -> Iterator[Finding]:
+        ctx = self.ctx
+        yield from self._scope_marks()
+        module_marks = ctx.module_marks
+        for stmt in ctx.tree.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield from self._function(stmt, module_marks, cls=None, info=None)
+            elif isinstance(stmt, ast.ClassDef):
+                yield from self._class(stmt, module_marks, outer_unknown=False)
+
+    # -- marks anywhere: AT106 scope=, AT103 via pytestmark is not possible --------
+
+    def _scope_marks(self) -> Iterator[Finding]:
+        for node in ast.walk(self.ctx.tree):
+            if (isinstance(node, ast.Call) and self.ctx.mark_name(node) == "asyncio"
+                    and any(k.arg == "scope" for k in node.keywords)):
+                yield Finding(node.lineno, node.col_offset, "AT106", {
+                    "problem": "the 'scope' argument of pytest.mark.asyncio is deprecated",
+                    "fix": "use loop_scope= instead",
+                })
+
+    # -- classes -----------------------------------------------------------------
+
+    def _class(self, cls: ast.ClassDef, outer_marks: tuple[Mark, ...],
+               outer_unknown: bool) -> Iterator[Finding]:
+        ctx = self.ctx
+        info = self._class_info(cls)
+        marks = outer_marks + ctx.class_marks(cls)
+        unknown = outer_unknown or ctx.unknown_decorators(cls.decorator_list)
+        for stmt in cls.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                yield from self._function(stmt, marks, cls=cls, info=info,
+                                          class_unknown=unknown)
+            elif isinstance(stmt, ast.ClassDef):
+                yield from self._class(stmt, marks, unknown)
+
+    def _class_info(self, cls: ast.ClassDef) -> ClassInfo:
+        has_init = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       and s.name == "__init__" for s in cls.body)
+        if any(k.arg == "metaclass" for k in cls.keywords):
+            return ClassInfo(known=False, has_init=has_init)
+        qnames: list[str] = []
+        for base in cls.bases:
+            dotted = self.ctx.resolve(base)
+            if dotted not in KNOWN_BASES:
+                return self._class_info_astroid(cls, has_init)
+            qnames.extend(KNOWN_BASES[dotted])
+        return self._info_from(qnames, (), has_init)
+
+    def _info_from(self, qnames: list[str], marks: tuple[str, ...], has_init: bool) -> ClassInfo:
+        async_bases = [q for q in qnames if self._is_async_base(q)]
+        return ClassInfo(known=True, unittest=TESTCASE in qnames, async_bases=async_bases,
+                         inherited_marks=marks, has_init=has_init)
+
+    def _is_async_base(self, qname: str) -> bool:
+        top, name = qname.split(".")[0], qname.rsplit(".", 1)[-1]
+        for entry in self.ctx.options.async_bases:
+            if entry == qname or (entry.split(".")[0] == top and entry.rsplit(".", 1)[-1] == name):
+                return True
+        return False
+
+    def _class_info_astroid(self, cls: ast.ClassDef, has_init: bool) -> ClassInfo:
+        node = self.ctx.astroid_node(cls)
+        if node is None:
+            return ClassInfo(known=False, has_init=has_init)
+        mro = inference.class_mro(node)
+        if mro is None:
+            return ClassInfo(known=False, has_init=has_init)
+        qnames = [inference.qname(c) or "" for c in mro[1:]]
+        marks: list[str] = []
+        for ancestor in mro[1:]:
+            found = _astroid_class_marks(ancestor, self.ctx)
+            if found is None:
+                return ClassInfo(known=False, has_init=has_init)
+            marks.extend(found)
+            if any(b.name == "__init__" for b in ancestor.mymethods()) and not (
+                    inference.qname(ancestor) or "").startswith(("unittest.", "builtins.")):
+                has_init = True
+        return self._info_from(qnames, tuple(marks), has_init)
+
+    # -- functions ---------------------------------------------------------------
+
+    def _function(self, func: FunctionNode, scope_marks: tuple[Mark, ...],
+                  cls: ast.ClassDef | None, info: ClassInfo | None,
+                  class_unknown: bool = False) -> Iterator[Finding]:
+        ctx = self.ctx
+        is_async = isinstance(func, ast.AsyncFunctionDef)
+        fixture = ctx.fixture_decorator(func)
+        if fixture is not None:
+            yield from self._fixture(func, fixture)
+            return
+        if is_async:
+            yield from self._hook(func, cls, info, class_unknown)
+        if info is not None and not info.known:
+            return
+        own_marks = ctx.function_marks(func)
+        unknown = class_unknown or ctx.unknown_decorators(func.decorator_list)
+        if info is not None and info.unittest:
+            if (is_async and func.name.startswith("test") and not info.async_bases
+                    and not unknown and not _is_async_generator(func)):
+                yield Finding(func.lineno, func.col_offset, "AT101", {"name": func.name})
+            return
+        if not self._collected(func, cls, info):
+            return
+        all_marks = own_marks + scope_marks
+        if is_async:
+            if (not all_marks and not (info and info.inherited_marks) and not unknown
+                    and ctx.mode == "strict" and not ctx.settings.trio_mode
+                    and not ctx.dynamic_marks and not _is_async_generator(func)
+                    and "anyio_backend" not in _params(func)):
+                yield Finding(func.lineno, func.col_offset, "AT100", {"name": func.name})
+        elif not unknown:
+            via = _asyncio_via(all_marks, info)
+            if via is not None:
+                yield Finding(func.lineno, func.col_offset, "AT102",
+                              {"name": func.name, "via": via})
+
+    def _collected(self, func: FunctionNode, cls: ast.ClassDef | None,
+                   info: ClassInfo | None) -> bool:
+        """Would pytest collect this function as a test (python_functions/python_classes)?"""
+        if not self.ctx.is_test_name(func.name):
+            return False
+        if cls is None:
+            return True
+        assert info is not None
+        return self.ctx.is_test_class_name(cls.name) and not info.has_init
+
+    def _fixture(self, func: FunctionNode, decorator: str) -> Iterator[Finding]:
+        ctx = self.ctx
+        for mark in ctx.function_marks(func):
+            if mark.name in ASYNC_MARKS:
+                yield Finding(mark.node.lineno, mark.node.col_offset, "AT103",
+                              {"mark": mark.name, "name": func.name})
+        name = _fixture_name(func)
+        if name == "event_loop":
+            yield Finding(func.lineno, func.col_offset, "AT106", {
+                "problem": "pytest-asyncio 1.0 removed the 'event_loop' fixture, so this "
+                           "override is never used",
+                "fix": "set loop_scope on the mark or fixture, or customise loops with the "
+                       "pytest_asyncio_loop_factories hook",
+            })
+        elif name == "event_loop_policy":
+            yield Finding(func.lineno, func.col_offset, "AT106", {
+                "problem": "overriding the 'event_loop_policy' fixture is deprecated in "
+                           "pytest-asyncio",
+                "fix": "use the pytest_asyncio_loop_factories hook to customise event loops",
+            })
+        if (isinstance(func, ast.AsyncFunctionDef) and decorator not in _ASYNC_FIXTURES
+                and ctx.mode == "strict" and not ctx.other_async_plugin
+                and not ctx.dynamic_marks
+                and not ctx.unknown_decorators(
+                    [d for d in func.decorator_list if ctx.resolve(d) != decorator])):
+            yield Finding(func.lineno, func.col_offset, "AT104", {"name": func.name})
+
+    def _hook(self, func: FunctionNode, cls: ast.ClassDef | None, info: ClassInfo | None,
+              class_unknown: bool) -> Iterator[Finding]:
+        ctx = self.ctx
+        if class_unknown or ctx.unknown_decorators(func.decorator_list):
+            return
+        if cls is None:
+            if func.name in MODULE_HOOKS:
+                yield Finding(func.lineno, func.col_offset, "AT105", {
+                    "hook": func.name,
+                    "fix": "make it sync, or use an async fixture with "
+                           "@pytest_asyncio.fixture(scope='module', autouse=True)"})
+            return
+        assert info is not None
+        if not info.known:
+            return
+        if func.name in PYTEST_CLASS_HOOKS:
+            yield Finding(func.lineno, func.col_offset, "AT105", {
+                "hook": func.name,
+                "fix": "make it sync, or use an autouse async fixture "
+                       "(@pytest_asyncio.fixture(autouse=True))"})
+        elif func.name in UNITTEST_HOOKS and info.unittest and info.stdlib_async_only:
+            if func.name in ("setUp", "tearDown"):
+                fix = (f"rename it to async{func.name[0].upper()}{func.name[1:]}"
+                       if info.async_bases else
+                       f"inherit from unittest.IsolatedAsyncioTestCase and rename it to "
+                       f"async{func.name[0].upper()}{func.name[1:]}")
+            else:
+                fix = "make it sync (asyncio.run() inside), or use asyncSetUp/asyncTearDown"
+            yield Finding(func.lineno, func.col_offset, "AT105", {"hook": func.name, "fix": fix})
+
+
+_ASYNC_FIXTURES = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
+
+
+def _fixture_name(func: FunctionNode) -> str:
+    """The fixture's name: `name=` of the decorator call, else the function name."""
+    for deco in func.decorator_list:
+        if isinstance(deco, ast.Call):
+            for kw in deco.keywords:
+                if kw.arg == "name" and isinstance(kw.value, ast.Constant):
+                    return str(kw.value.value)
+    return func.name
+
+
+def _params(func: FunctionNode) -> set[str]:
+    args = func.args
+    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+
+
+def _is_async_generator(func: FunctionNode) -> bool:
+    if not isinstance(func, ast.AsyncFunctionDef):
+        return False
+    stack: list[ast.AST] = list(func.body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Yield, ast.YieldFrom)):
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            continue
+        stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _asyncio_via(marks: tuple[Mark, ...], info: ClassInfo | None) -> str | None:
+    """How the asyncio mark reaches a test, or None when it does not."""
+    for mark in marks:  # closest first: function, class, module
+        if mark.name == "asyncio":
+            return {"function": "", "class": " through its class",
+                    "module": " through the module's pytestmark"}[mark.level]
+    if info is not None and "asyncio" in info.inherited_marks:
+        return " through a base class"
+    return None
+
+
+def _astroid_class_marks(cls, ctx: FileContext) -> list[str] | None:
+    """Runner marks a class (from any module) carries; None when they cannot be read."""
+    marks: list[str] = []
+    exprs = list(cls.decorators.nodes) if cls.decorators else []
+    for assign in cls.locals.get("pytestmark", ()):
+        parent = assign.parent
+        value = getattr(parent, "value", None)
+        if value is None:
+            return None
+        exprs.extend(value.elts if hasattr(value, "elts") else [value])
+    for expr in exprs:
+        dotted = inference.dotted_name(expr)
+        if dotted is None:
+            continue
+        if dotted.startswith("_pytest.mark."):
+            dotted = "pytest.mark." + dotted[len("_pytest.mark."):]
+        if dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
+            name = dotted.rsplit(".", 1)[1]
+            if name in ASYNC_MARKS or name in ctx.options.runner_markers:
+                marks.append(name)
+    return marks

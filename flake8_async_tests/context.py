@@ -1,0 +1,369 @@
+"""Per-file facts shared by every rule family, computed from the plain `ast` tree.
+
+Cheap things live here (imports, marks, which functions are tests, pytest
+settings). The astroid tree is built lazily, only when a rule family asks.
+"""
+
+from __future__ import annotations
+
+import ast
+import fnmatch
+import functools
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from . import inference, project
+from .options import Options
+
+# Other spellings of the same module.
+MODULE_ALIASES = {"mock": "unittest.mock", "_pytest.mark": "pytest.mark"}
+
+ASYNC_MARKS = ("asyncio", "anyio", "trio")
+FIXTURE_DECORATORS = frozenset({
+    "pytest.fixture", "_pytest.fixtures.fixture", "pytest.yield_fixture",
+    "pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture",
+})
+ASYNC_FIXTURE_DECORATORS = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
+# Decorators known not to change whether a coroutine function gets run.
+TRANSPARENT_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "unittest.mock.patch", "unittest.mock.patch.object",
+    "unittest.mock.patch.dict", "unittest.mock.patch.multiple",
+})
+SKIP_MARKS = frozenset({"skip", "skipif"})
+# conftest hooks that can add marks to, or run, tests dynamically.
+DYNAMIC_HOOKS = frozenset({
+    "pytest_pyfunc_call", "pytest_collection_modifyitems", "pytest_itemcollected",
+    "pytest_pycollect_makeitem", "pytest_runtest_call", "pytest_generate_tests",
+})
+DYNAMIC_HINTS = ("add_marker", "iscoroutine", "asyncio", "anyio", "trio", "run_until_complete",
+                 "async", "await")
+OTHER_RUNNER_HINTS = ("aiohttp", "tornado", "twisted", "anyio", "trio", "curio", "async")
+
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An async-runner mark or decorator that applies to a test, and where it came from."""
+
+    name: str  # 'asyncio', 'anyio', 'trio' or a runner-marker option entry
+    node: ast.expr
+    level: str  # 'function', 'class' or 'module'
+    kwargs: tuple[str, ...] = ()
+
+
+def _normalise(name: str) -> str:
+    for alias, real in MODULE_ALIASES.items():
+        if name == alias or name.startswith(alias + "."):
+            return real + name[len(alias):]
+    return name
+
+
+class ImportTable:
+    """Local name -> dotted name, from imports and simple aliases (`mark = pytest.mark`)."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.names: dict[str, str] = {}
+        self._collect(tree.body)
+
+    def _collect(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.Import):
+                for alias in stmt.names:
+                    if alias.asname:
+                        self.names[alias.asname] = _normalise(alias.name)
+                    else:
+                        top = alias.name.split(".")[0]
+                        self.names[top] = _normalise(top)
+            elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
+                for alias in stmt.names:
+                    if alias.name != "*":
+                        self.names[alias.asname or alias.name] = _normalise(
+                            f"{stmt.module}.{alias.name}")
+            elif isinstance(stmt, (ast.If, ast.Try)):
+                # `try: import x except ImportError: ...`, `if TYPE_CHECKING: ...`
+                self._collect(stmt.body)
+                for handler in getattr(stmt, "handlers", ()):
+                    self._collect(handler.body)
+            elif (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                  and isinstance(stmt.targets[0], ast.Name)
+                  and isinstance(stmt.value, (ast.Attribute, ast.Name))):
+                dotted = self.resolve(stmt.value)
+                if dotted and "." in dotted:
+                    self.names[stmt.targets[0].id] = dotted
+
+    def resolve(self, expr: ast.AST) -> str | None:
+        """'pytest.mark.asyncio' for `pt.mark.asyncio`; calls resolve to their callee."""
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        parts: list[str] = []
+        while isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        if not isinstance(expr, ast.Name):
+            return None
+        head = self.names.get(expr.id, expr.id)
+        return ".".join([head, *reversed(parts)])
+
+    def imports_module(self, prefix: str) -> bool:
+        return any(v == prefix or v.startswith(prefix + ".") for v in self.names.values())
+
+
+def _matches_any(name: str, patterns: tuple[str, ...]) -> bool:
+    """pytest's python_functions/python_classes: a prefix, or a glob when it has glob chars."""
+    for pattern in patterns:
+        if any(ch in pattern for ch in "*?["):
+            if fnmatch.fnmatchcase(name, pattern):
+                return True
+        elif name.startswith(pattern):
+            return True
+    return False
+
+
+def is_test_file(path: str, patterns: tuple[str, ...]) -> bool:
+    name = os.path.basename(path)
+    if name == "conftest.py":
+        return True
+    posix = path.replace(os.sep, "/")
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatch.fnmatch(posix, pattern if pattern.startswith("/") else "*/" + pattern):
+                return True
+        elif fnmatch.fnmatch(name, pattern):
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=None)
+def _conftest_facts(chain: tuple[tuple[str, ast.Module], ...]) -> tuple[bool, bool]:
+    """(a conftest may add marks/run tests dynamically, a conftest involves anyio/trio)."""
+    dynamic = other = False
+    for _path, tree in chain:
+        d, o = tree_facts(tree)
+        dynamic |= d
+        other |= o
+    return dynamic, other
+
+
+def _source_words(node: ast.AST) -> str:
+    words = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            words.append(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            words.append(sub.attr)
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+            words.append(sub.value)
+        elif isinstance(sub, (ast.alias,)):
+            words.append(sub.name)
+        elif isinstance(sub, (ast.AsyncFunctionDef, ast.Await)):
+            words.append("async")
+        elif isinstance(sub, ast.ImportFrom) and sub.module:
+            words.append(sub.module)
+    return " ".join(words).lower()
+
+
+def tree_facts(tree: ast.Module) -> tuple[bool, bool]:
+    """Does a module define hooks that may mark or run tests, and does it involve anyio/trio."""
+    dynamic = False
+    for stmt in tree.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in DYNAMIC_HOOKS:
+            if any(h in _source_words(stmt) for h in DYNAMIC_HINTS):
+                dynamic = True
+        elif isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id == "pytest_plugins" for t in stmt.targets):
+            words = _source_words(stmt.value)
+            if any(h in words.replace("pytest_asyncio", "") for h in OTHER_RUNNER_HINTS):
+                dynamic = True
+    words = _source_words(tree)
+    other = "anyio" in words or "trio" in words
+    return dynamic, other
+
+
+class FileContext:
+    """Everything a rule family may ask about the linted file."""
+
+    def __init__(self, tree: ast.Module, lines: list[str], path: str, options: Options) -> None:
+        self.tree = tree
+        self.lines = lines
+        self.path = os.path.abspath(path)
+        self.options = options
+        self.is_conftest = os.path.basename(path) == "conftest.py"
+        self.settings = project.settings_for_file(self.path)
+        self.imports = ImportTable(tree)
+        self._module: object = None  # astroid Module, False once building failed
+        self._index: dict[tuple[str, int, int], object] | None = None
+
+    # -- pytest settings ---------------------------------------------------------
+
+    @property
+    def mode(self) -> str:
+        """'auto' or 'strict': how pytest-asyncio treats unmarked async tests and fixtures."""
+        if self.options.mode != "detect":
+            return self.options.mode
+        return self.settings.asyncio_mode or "strict"
+
+    @functools.cached_property
+    def rootdir(self) -> str | None:
+        if self.settings.rootdir:
+            return self.settings.rootdir
+        cwd = os.getcwd()
+        return cwd if self.path.startswith(cwd + os.sep) else None
+
+    @functools.cached_property
+    def conftests(self) -> tuple[tuple[str, ast.Module], ...]:
+        return project.conftest_chain(self.path, self.rootdir)
+
+    @functools.cached_property
+    def dynamic_marks(self) -> bool:
+        """Some hook or plugin of this project may mark or run async tests by itself."""
+        if any(any(h in p for h in OTHER_RUNNER_HINTS) and "asyncio" not in p
+               for p in self.settings.plugins):
+            return True
+        return _conftest_facts(self.conftests)[0] or tree_facts(self.tree)[0]
+
+    @functools.cached_property
+    def other_async_plugin(self) -> bool:
+        """anyio or trio is involved here, so their plugins may handle async fixtures."""
+        if self.settings.trio_mode:
+            return True
+        return _conftest_facts(self.conftests)[1] or tree_facts(self.tree)[1]
+
+    # -- names and marks -----------------------------------------------------------
+
+    def resolve(self, expr: ast.AST) -> str | None:
+        return self.imports.resolve(expr)
+
+    def mark_name(self, expr: ast.AST) -> str | None:
+        """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
+        dotted = self.resolve(expr)
+        if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
+            return dotted.rsplit(".", 1)[1]
+        return None
+
+    def runner_mark(self, expr: ast.AST) -> str | None:
+        """The async runner a mark or decorator expression stands for, if it is one."""
+        mark = self.mark_name(expr)
+        if mark in ASYNC_MARKS:
+            return mark
+        dotted = self.resolve(expr)
+        for entry in self.options.runner_markers:
+            if mark is not None and mark == entry:
+                return entry
+            if dotted and (dotted == entry or dotted.endswith("." + entry)):
+                return entry
+        return None
+
+    def _marks_in(self, value: ast.expr, level: str) -> Iterator[Mark]:
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        for item in items:
+            name = self.runner_mark(item)
+            if name is not None:
+                kwargs = tuple(k.arg for k in item.keywords if k.arg) if isinstance(
+                    item, ast.Call) else ()
+                yield Mark(name, item, level, kwargs)
+
+    def pytestmark_values(self, body: list[ast.stmt]) -> Iterator[ast.expr]:
+        for stmt in body:
+            if isinstance(stmt, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
+                yield stmt.value
+            elif (isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and stmt.value is not None
+                  and isinstance(stmt.target, ast.Name) and stmt.target.id == "pytestmark"):
+                yield stmt.value
+
+    @functools.cached_property
+    def module_marks(self) -> tuple[Mark, ...]:
+        marks: list[Mark] = []
+        for value in self.pytestmark_values(self.tree.body):
+            marks.extend(self._marks_in(value, "module"))
+        return tuple(marks)
+
+    def class_marks(self, cls: ast.ClassDef) -> tuple[Mark, ...]:
+        marks: list[Mark] = []
+        for deco in cls.decorator_list:
+            marks.extend(self._marks_in(deco, "class"))
+        for value in self.pytestmark_values(cls.body):
+            marks.extend(self._marks_in(value, "class"))
+        return tuple(marks)
+
+    def function_marks(self, func: FunctionNode) -> tuple[Mark, ...]:
+        marks: list[Mark] = []
+        for deco in func.decorator_list:
+            marks.extend(self._marks_in(deco, "function"))
+        return tuple(marks)
+
+    def is_fixture(self, func: FunctionNode) -> bool:
+        return any(self.resolve(d) in FIXTURE_DECORATORS for d in func.decorator_list)
+
+    def fixture_decorator(self, func: FunctionNode) -> str | None:
+        for deco in func.decorator_list:
+            dotted = self.resolve(deco)
+            if dotted in FIXTURE_DECORATORS:
+                return dotted
+        return None
+
+    def unknown_decorators(self, decorators: list[ast.expr]) -> bool:
+        """Any decorator that may change how (or whether) the function runs."""
+        for deco in decorators:
+            dotted = self.resolve(deco)
+            if dotted is None:
+                return True
+            if dotted.startswith("pytest.mark."):
+                if dotted.rsplit(".", 1)[1] in SKIP_MARKS:
+                    return True
+                continue
+            if dotted in TRANSPARENT_DECORATORS:
+                continue
+            if self.runner_mark(deco):
+                continue
+            return True
+        return False
+
+    # -- which functions pytest collects -------------------------------------------
+
+    def is_test_name(self, name: str) -> bool:
+        return _matches_any(name, self.settings.python_functions)
+
+    def is_test_class_name(self, name: str) -> bool:
+        return _matches_any(name, self.settings.python_classes)
+
+    # -- astroid -----------------------------------------------------------------
+
+    @property
+    def module(self):  # -> astroid.nodes.Module | None
+        """The astroid tree of this file, built on first use (None if it cannot be)."""
+        if self._module is None:
+            _, modname = project.import_base(self.path)
+            built = inference.build_module("".join(self.lines), self.path, modname)
+            self._module = built if built is not None else False
+        return self._module or None
+
+    def astroid_node(self, node: ast.AST):
+        """The astroid node for a plain `ast` node of this file, matched by position and kind."""
+        module = self.module
+        if module is None:
+            return None
+        if self._index is None:
+            self._index = {}
+            for sub in module.nodes_of_class(object):  # type: ignore[arg-type]
+                key = (type(sub).__name__, getattr(sub, "lineno", None) or 0,
+                       getattr(sub, "col_offset", None) or 0)
+                self._index.setdefault(key, sub)
+        kind = _ASTROID_NAMES.get(type(node).__name__, type(node).__name__)
+        return self._index.get((kind, getattr(node, "lineno", 0), getattr(node, "col_offset", 0)))
+
+    def close(self) -> None:
+        if self._module:
+            inference.forget_module(self._module)  # type: ignore[arg-type]
+        self._index = None
+
+
+# astroid calls a few node kinds differently from `ast`.
+_ASTROID_NAMES = {
+    "FunctionDef": "FunctionDef",
+    "AsyncFunctionDef": "AsyncFunctionDef",
+    "ClassDef": "ClassDef",
+    "Constant": "Const",
+}

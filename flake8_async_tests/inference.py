@@ -1,0 +1,221 @@
+"""The one module that talks to astroid.
+
+Everything here answers "don't know" (None) rather than guess: on any astroid
+error, on Uninferable, on several candidates that disagree, and once a file has
+used up its inference budget. astroid reads source only; nothing of the linted
+project is imported or run.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sys
+import time
+from collections.abc import Iterator, Sequence
+
+import astroid
+from astroid import nodes, util
+from astroid.context import InferenceContext
+from astroid.exceptions import AstroidError
+from astroid.manager import AstroidManager
+
+LOG = logging.getLogger("flake8_async_tests")
+MANAGER = AstroidManager()
+# Never import C extensions of the linted project (astroid's default, made explicit).
+MANAGER.always_load_extensions = False
+MANAGER.max_inferable_values = 20
+
+# Wall-clock inference budget per linted file: past it, every question answers None.
+FILE_BUDGET_SECONDS = 2.0
+# Values one inference question may produce before it gives up.
+NODES_PER_QUESTION = 60
+
+# astroid raises its own errors, and sometimes plain ones from deep inside.
+ERRORS = (AstroidError, RecursionError, AttributeError, TypeError, ValueError, KeyError,
+          IndexError, StopIteration, AssertionError, MemoryError, OSError, NotImplementedError)
+
+
+class Budget:
+    """A per-file deadline that inference questions check before running."""
+
+    def __init__(self, seconds: float = FILE_BUDGET_SECONDS) -> None:
+        self.deadline = time.monotonic() + seconds
+        self.exhausted = False
+
+    def allows(self) -> bool:
+        if not self.exhausted and time.monotonic() > self.deadline:
+            self.exhausted = True
+            LOG.info("flake8-async-tests: inference budget used up; staying silent")
+        return not self.exhausted
+
+
+_budget: Budget = Budget()
+
+
+@contextlib.contextmanager
+def analysis(search_path: Sequence[str], seconds: float = FILE_BUDGET_SECONDS) -> Iterator[None]:
+    """Run one file's analysis: project directories importable, a fresh budget."""
+    global _budget
+    _budget = Budget(seconds)
+    saved = list(sys.path)
+    # pytest's default import mode puts these first too; astroid resolves imports from sys.path.
+    sys.path[:0] = [p for p in search_path if p not in saved]
+    try:
+        yield
+    finally:
+        sys.path[:] = saved
+
+
+def build_module(source: str, path: str, modname: str) -> nodes.Module | None:
+    """The astroid tree of the linted file, built from the text flake8 already read."""
+    try:
+        return MANAGER.ast_from_string(source, modname, path)
+    except ERRORS as exc:
+        LOG.info("flake8-async-tests: astroid cannot build %s: %s", path, exc)
+        return None
+
+
+def forget_module(module: nodes.Module) -> None:
+    """Drop the linted module from astroid's cache (other modules stay cached)."""
+    if MANAGER.astroid_cache.get(module.name) is module:
+        del MANAGER.astroid_cache[module.name]
+
+
+def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
+    """All values `node` may have, or None if any is unknown or inference fails."""
+    if not _budget.allows():
+        return None
+    context = InferenceContext()
+    context.max_inferred = NODES_PER_QUESTION
+    try:
+        values = []
+        for value in node.infer(context=context):
+            if isinstance(value, util.UninferableBase):
+                return None
+            values.append(value)
+            if len(values) > MANAGER.max_inferable_values:
+                return None
+        return values or None
+    except ERRORS:
+        return None
+
+
+def _same(a: nodes.NodeNG, b: nodes.NodeNG) -> bool:
+    if a is b:
+        return True
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, (nodes.FunctionDef, nodes.ClassDef, nodes.Module)):
+        return a.qname() == b.qname()
+    if isinstance(a, astroid.Instance) and isinstance(b, astroid.Instance):
+        return a._proxied is b._proxied
+    if isinstance(a, astroid.BoundMethod) and isinstance(b, astroid.BoundMethod):
+        return a._proxied is b._proxied
+    return False
+
+
+def safe_infer(node: nodes.NodeNG) -> nodes.NodeNG | None:
+    """The single value of `node`, or None when unsure (none, several that disagree, errors)."""
+    values = infer_all(node)
+    if not values:
+        return None
+    first = values[0]
+    if all(_same(first, other) for other in values[1:]):
+        return first
+    return None
+
+
+def callee(call: nodes.Call) -> nodes.NodeNG | None:
+    """What a call calls, inferred with certainty, or None."""
+    return safe_infer(call.func)
+
+
+def function_of(value: nodes.NodeNG) -> nodes.FunctionDef | None:
+    """The function definition behind a function, bound or unbound method value."""
+    if isinstance(value, (astroid.BoundMethod, astroid.UnboundMethod)):
+        value = value._proxied
+    if isinstance(value, nodes.FunctionDef):  # AsyncFunctionDef is a subclass
+        return value
+    return None
+
+
+def is_coroutine_function(value: nodes.NodeNG) -> bool:
+    """True for an `async def` (not an async generator) function or method value."""
+    func = function_of(value)
+    if func is None or not isinstance(func, nodes.AsyncFunctionDef):
+        return False
+    try:
+        return not func.is_generator()
+    except ERRORS:
+        return False
+
+
+# -- classes --------------------------------------------------------------------
+
+
+def class_mro(cls: nodes.ClassDef, limit: int = 60) -> list[nodes.ClassDef] | None:
+    """`cls` and all its ancestors, or None if any base cannot be inferred to one class."""
+    seen: dict[str, nodes.ClassDef] = {}
+    order: list[nodes.ClassDef] = []
+    stack = [cls]
+    while stack:
+        current = stack.pop()
+        key = current.qname() + "@" + str(current.root().file)
+        if key in seen:
+            continue
+        seen[key] = current
+        order.append(current)
+        if len(order) > limit:
+            return None
+        for base in current.bases:
+            value = safe_infer(base)
+            if isinstance(value, nodes.ClassDef):
+                stack.append(value)
+            else:
+                return None  # unknown base: the caller must stay silent
+    return order
+
+
+def qname(node: nodes.NodeNG) -> str | None:
+    try:
+        return node.qname()
+    except ERRORS:
+        return None
+
+
+# -- names without inference ----------------------------------------------------
+
+
+def dotted_name(expr: nodes.NodeNG, depth: int = 0) -> str | None:
+    """The imported dotted name an expression spells, by scope lookup only (no inference).
+
+    `pt.mark.asyncio` after `import pytest as pt` gives 'pytest.mark.asyncio'.
+    """
+    if depth > 20:
+        return None
+    if isinstance(expr, nodes.Attribute):
+        base = dotted_name(expr.expr, depth + 1)
+        return f"{base}.{expr.attrname}" if base else None
+    if isinstance(expr, nodes.Call):
+        return dotted_name(expr.func, depth + 1)
+    if not isinstance(expr, nodes.Name):
+        return None
+    try:
+        _, assignments = expr.lookup(expr.name)
+    except ERRORS:
+        return None
+    if len(assignments) != 1:
+        return None if assignments else expr.name
+    target = assignments[0]
+    if isinstance(target, nodes.Import):
+        for name, alias in target.names:
+            if (alias or name.split(".")[0]) == expr.name:
+                return name if alias else name.split(".")[0]
+        return None
+    if isinstance(target, nodes.ImportFrom):
+        for name, alias in target.names:
+            if (alias or name) == expr.name and target.level in (None, 0):
+                return f"{target.modname}.{name}"
+        return None
+    return None

@@ -1,0 +1,80 @@
+"""The flake8 entry point: picks the files, runs each rule family, contains every failure."""
+
+from __future__ import annotations
+
+import ast
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from . import __version__, inference, options, project
+from .checks import Family, Finding, families
+from .context import FileContext, is_test_file
+from .rules import message
+
+LOG = logging.getLogger("flake8_async_tests")
+Result = tuple[int, int, str, type]
+
+
+class AsyncTestsChecker:
+    name = "flake8-async-tests"
+    version = __version__
+    options: options.Options = options.Options()
+
+    def __init__(self, tree: ast.AST, filename: str, lines: list[str]) -> None:
+        self.tree = tree
+        self.filename = filename
+        self.lines = lines
+
+    @classmethod
+    def add_options(cls, manager: Any) -> None:
+        options.register(manager)
+
+    @classmethod
+    def parse_options(cls, parsed: Any) -> None:
+        cls.options = options.parse(parsed)
+
+    def run(self) -> Iterator[Result]:
+        try:
+            results = self._results()
+        except (Exception, RecursionError) as exc:  # contained: flake8 must never see it
+            LOG.warning("flake8-async-tests: failed on %s: %r", self.filename, exc)
+            results = self._internal_error("plugin", exc)
+        yield from results
+
+    def _results(self) -> list[Result]:
+        if not isinstance(self.tree, ast.Module) or not self._is_test_file():
+            return []
+        ctx = FileContext(self.tree, self.lines, self.filename, self.options)
+        findings: list[Finding] = []
+        errors: list[Result] = []
+        wanted: list[Family] = [f(ctx) for f in families()]
+        wanted = [family for family in wanted if family.wants()]
+        if not wanted:
+            return []
+        search = project.search_path(ctx.path, ctx.settings)
+        try:
+            with inference.analysis(search):
+                for family in wanted:
+                    try:
+                        findings.extend(family.check())
+                    except (Exception, RecursionError) as exc:
+                        LOG.warning("flake8-async-tests: %s rules failed on %s: %r",
+                                    family.name, self.filename, exc)
+                        errors.extend(self._internal_error(family.name, exc))
+        finally:
+            ctx.close()
+        results = sorted({(f.line, f.col, message(f.code, **f.fields)) for f in findings})
+        return [(line, col, text, type(self)) for line, col, text in results] + errors
+
+    def _is_test_file(self) -> bool:
+        patterns = self.options.files
+        if not patterns:
+            patterns = project.settings_for_file(self.filename).python_files
+        return is_test_file(self.filename, patterns)
+
+    def _internal_error(self, family: str, exc: BaseException) -> list[Result]:
+        if not self.options.report_errors:
+            return []
+        text = message("AT000", family=family, error=f"{type(exc).__name__}: {exc}"[:200])
+        return [(1, 0, text, type(self))]

@@ -1,0 +1,274 @@
+"""What the linted project tells pytest: its config file, rootdir and conftest files.
+
+Found per linted file the way pytest finds them (walk up from the file), read
+without importing anything, cached per directory for the whole run. A config
+file that cannot be read or parsed counts as absent.
+"""
+
+from __future__ import annotations
+
+import ast
+import configparser
+import functools
+import logging
+import os
+import shlex
+import sys
+from dataclasses import dataclass, field
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on Python 3.10 only
+    import tomli as tomllib
+
+LOG = logging.getLogger("flake8_async_tests")
+
+# pytest looks for these in each directory, in this order (pytest 9 added the .toml ones).
+CONFIG_NAMES = (
+    "pytest.toml",
+    ".pytest.toml",
+    "pytest.ini",
+    ".pytest.ini",
+    "pyproject.toml",
+    "tox.ini",
+    "setup.cfg",
+)
+DEFAULT_PYTHON_FILES = ("test_*.py", "*_test.py")
+
+
+@dataclass(frozen=True)
+class PytestSettings:
+    """The pytest options this plugin cares about, as found for one file."""
+
+    config_file: str | None = None
+    rootdir: str | None = None
+    asyncio_mode: str | None = None  # "auto" / "strict" / None when unset
+    trio_mode: bool = False
+    python_files: tuple[str, ...] = DEFAULT_PYTHON_FILES
+    python_classes: tuple[str, ...] = ("Test",)
+    python_functions: tuple[str, ...] = ("test",)
+    pythonpath: tuple[str, ...] = ()  # absolute
+    plugins: tuple[str, ...] = ()  # names given with -p in addopts
+    warnings: tuple[str, ...] = field(default=(), compare=False)
+
+
+def _as_list(value: object) -> list[str]:
+    """An ini 'args'/'linelist' value (string) or a TOML value (string or list)."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value]
+    text = str(value)
+    try:
+        return shlex.split(text)
+    except ValueError:
+        return text.split()
+
+
+def _as_bool(value: object) -> bool:
+    if isinstance(value, bool):
+        return value
+    return str(value).strip().lower() in ("1", "true", "yes", "on")
+
+
+def _read_ini_section(path: str, section: str) -> dict[str, object] | None:
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    with open(path, encoding="utf-8") as fh:
+        parser.read_file(fh)
+    if not parser.has_section(section):
+        return None
+    return dict(parser.items(section))
+
+
+def _read_pyproject(path: str) -> dict[str, object] | None:
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    tool = data.get("tool", {})
+    pytest_table = tool.get("pytest") if isinstance(tool, dict) else None
+    if not isinstance(pytest_table, dict):
+        return None
+    ini_options = pytest_table.get("ini_options")
+    if isinstance(ini_options, dict):
+        return dict(ini_options)
+    # pytest 9 native table: [tool.pytest] with options directly in it.
+    return {k: v for k, v in pytest_table.items() if k != "ini_options"}
+
+
+def _read_pytest_toml(path: str) -> dict[str, object] | None:
+    with open(path, "rb") as fh:
+        data = tomllib.load(fh)
+    table = data.get("pytest")
+    return dict(table) if isinstance(table, dict) else None
+
+
+def read_config_file(path: str) -> dict[str, object] | None:
+    """The pytest section of a config file, or None when the file has none.
+
+    Raises on unreadable or malformed files; the caller decides what that means.
+    """
+    name = os.path.basename(path)
+    if name in ("pytest.toml", ".pytest.toml"):
+        return _read_pytest_toml(path) or {}
+    if name in ("pytest.ini", ".pytest.ini"):
+        # pytest.ini counts even when it has no [pytest] section.
+        return _read_ini_section(path, "pytest") or {}
+    if name == "pyproject.toml":
+        return _read_pyproject(path)
+    if name == "tox.ini":
+        return _read_ini_section(path, "pytest")
+    if name == "setup.cfg":
+        return _read_ini_section(path, "tool:pytest")
+    return None
+
+
+def _settings_from(values: dict[str, object], config_file: str) -> PytestSettings:
+    base = os.path.dirname(config_file)
+    addopts = _as_list(values.get("addopts"))
+    asyncio_mode = values.get("asyncio_mode")
+    plugins: list[str] = []
+    for i, arg in enumerate(addopts):
+        if arg.startswith("--asyncio-mode="):
+            asyncio_mode = arg.split("=", 1)[1]
+        elif arg == "--asyncio-mode" and i + 1 < len(addopts):
+            asyncio_mode = addopts[i + 1]
+        elif arg == "-p" and i + 1 < len(addopts):
+            plugins.append(addopts[i + 1])
+        elif arg.startswith("-p") and len(arg) > 2:
+            plugins.append(arg[2:])
+    mode = str(asyncio_mode).strip().lower() if asyncio_mode is not None else None
+    if mode not in ("auto", "strict"):
+        mode = None
+    return PytestSettings(
+        config_file=config_file,
+        rootdir=base,
+        asyncio_mode=mode,
+        trio_mode=_as_bool(values.get("trio_mode", False)),
+        python_files=tuple(_as_list(values.get("python_files"))) or DEFAULT_PYTHON_FILES,
+        python_classes=tuple(_as_list(values.get("python_classes"))) or ("Test",),
+        python_functions=tuple(_as_list(values.get("python_functions"))) or ("test",),
+        pythonpath=tuple(
+            os.path.normpath(os.path.join(base, p)) for p in _as_list(values.get("pythonpath"))
+        ),
+        plugins=tuple(plugins),
+    )
+
+
+@functools.lru_cache(maxsize=None)
+def settings_for_dir(directory: str) -> PytestSettings:
+    """pytest settings for files in `directory` (absolute), found by walking up."""
+    warnings: list[str] = []
+    current = directory
+    fallback_root: str | None = None
+    while True:
+        for name in CONFIG_NAMES:
+            path = os.path.join(current, name)
+            if not os.path.isfile(path):
+                continue
+            try:
+                values = read_config_file(path)
+            except (OSError, UnicodeDecodeError, ValueError, configparser.Error) as exc:
+                # tomllib.TOMLDecodeError is a ValueError.
+                warnings.append(f"{path}: ignored, cannot be parsed ({exc.__class__.__name__})")
+                LOG.warning("flake8-async-tests: ignoring unparsable pytest config %s", path)
+                continue
+            if values is None:
+                if name == "pyproject.toml" and fallback_root is None:
+                    fallback_root = current
+                continue
+            settings = _settings_from(values, path)
+            return settings if not warnings else _with_warnings(settings, warnings)
+        if fallback_root is None and os.path.isfile(os.path.join(current, "setup.py")):
+            fallback_root = current
+        parent = os.path.dirname(current)
+        if parent == current:
+            break
+        current = parent
+    return PytestSettings(rootdir=fallback_root, warnings=tuple(warnings))
+
+
+def _with_warnings(settings: PytestSettings, warnings: list[str]) -> PytestSettings:
+    from dataclasses import replace
+
+    return replace(settings, warnings=tuple(warnings))
+
+
+def settings_for_file(path: str) -> PytestSettings:
+    return settings_for_dir(os.path.dirname(os.path.abspath(path)))
+
+
+# -- conftest.py files ---------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_file(path: str) -> ast.Module | None:
+    try:
+        with open(path, "rb") as fh:
+            source = fh.read()
+        return ast.parse(source, filename=path)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def conftest_chain(path: str, rootdir: str | None) -> tuple[tuple[str, ast.Module], ...]:
+    """conftest.py files that apply to `path`, outermost first, each parsed with `ast`.
+
+    The file itself is left out when it is a conftest.py.
+    """
+    return _conftest_chain(os.path.dirname(os.path.abspath(path)), rootdir,
+                           os.path.abspath(path))
+
+
+@functools.lru_cache(maxsize=None)
+def _conftest_chain(directory: str, rootdir: str | None,
+                    own: str) -> tuple[tuple[str, ast.Module], ...]:
+    found: list[tuple[str, ast.Module]] = []
+    current = directory
+    stop = os.path.abspath(rootdir) if rootdir else None
+    while True:
+        candidate = os.path.join(current, "conftest.py")
+        if candidate != own and os.path.isfile(candidate):
+            tree = _parse_file(candidate)
+            if tree is not None:
+                found.append((candidate, tree))
+        if stop is None or current == stop:
+            break
+        parent = os.path.dirname(current)
+        if parent == current or not parent.startswith(stop):
+            break
+        current = parent
+    return tuple(reversed(found))
+
+
+# -- where project modules come from ------------------------------------------
+
+
+def import_base(path: str) -> tuple[str, str]:
+    """(base directory, module name) for a file, as pytest's default import mode sees it.
+
+    pytest inserts the first directory upwards without an __init__.py into sys.path
+    and imports the file under the dotted name from there.
+    """
+    path = os.path.abspath(path)
+    directory, filename = os.path.split(path)
+    stem = os.path.splitext(filename)[0]
+    parts = [] if stem == "__init__" else [stem]
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        directory, package = os.path.split(directory)
+        parts.insert(0, package)
+        if not package:
+            break
+    modname = ".".join(p for p in parts if p) or stem
+    return directory, modname
+
+
+def search_path(path: str, settings: PytestSettings) -> tuple[str, ...]:
+    """Directories project imports resolve from, best first, for a linted file."""
+    base, _ = import_base(path)
+    roots = [base]
+    roots.extend(settings.pythonpath)
+    if settings.rootdir:
+        roots.append(settings.rootdir)
+        src = os.path.join(settings.rootdir, "src")
+        if os.path.isdir(src):
+            roots.append(src)
+    return tuple(dict.fromkeys(os.path.normpath(r) for r in roots))
