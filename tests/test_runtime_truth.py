@@ -1,0 +1,93 @@
+"""Runtime truth: each rule's bad example really misbehaves under pytest, its fixed twin passes.
+
+tests/runtime_truth/<CODE>/ holds bad/ and good/ (each a tiny pytest project: test files,
+optional pytest.ini; without one the harness writes a strict-mode pytest.ini) and
+expect.txt, one regular expression per line that must be found in pytest's output for bad/:
+    bad: (?i)coroutine .* was never awaited
+    bad-outcome: passed          # optional: 'passed', 'failed', 'error' must appear in the summary
+Good examples must pass with exit code 0 and no warnings at all. The plugin must report the
+rule's code on bad/ and nothing on good/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness import run_flake8
+
+ROOT = Path(__file__).parent / "runtime_truth"
+CODES = sorted(p.name for p in ROOT.iterdir() if p.is_dir() and p.name.startswith("AT"))
+STRICT_INI = "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
+
+
+def _stage(case: Path, tmp: Path) -> Path:
+    dest = tmp / case.name
+    shutil.copytree(case, dest)
+    if not (dest / "pytest.ini").exists():
+        (dest / "pytest.ini").write_text(STRICT_INI, encoding="utf-8")
+    return dest
+
+
+def _pytest(project: Path) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-rA", "-W", "default",
+         "--color=no", "."],
+        cwd=project, capture_output=True, text=True, env=env, timeout=300,
+    )
+
+
+def _expectations(case: Path) -> tuple[list[str], str | None]:
+    patterns, outcome = [], None
+    for line in (case / "expect.txt").read_text(encoding="utf-8").splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "bad":
+            patterns.append(value.strip())
+        elif key.strip() == "bad-outcome":
+            outcome = value.strip()
+    return patterns, outcome
+
+
+def test_every_rule_has_a_runtime_case():
+    from flake8_async_tests.rules import RULES
+
+    missing = [r.code for r in RULES if r.code != "AT000" and r.code not in CODES]
+    assert missing == []
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_bad_misbehaves(code, tmp_path):
+    case = ROOT / code
+    project = _stage(case / "bad", tmp_path)
+    proc = _pytest(project)
+    output = proc.stdout + proc.stderr
+    patterns, outcome = _expectations(case)
+    assert patterns, "expect.txt needs at least one 'bad:' line"
+    for pattern in patterns:
+        assert re.search(pattern, output), f"{pattern!r} not in pytest output:\n{output}"
+    if outcome:
+        assert re.search(rf"\b\d+ {outcome}\b", output), output
+    findings, lint = run_flake8(project, [])
+    assert lint.returncode == 1, lint.stderr
+    assert code in {c for _, _, c in findings}, findings
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_good_passes_cleanly(code, tmp_path):
+    project = _stage(ROOT / code / "good", tmp_path)
+    proc = _pytest(project)
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 0, output
+    assert not re.search(r"\bwarnings? summary\b|\d+ warnings?\b", output), output
+    assert not re.search(r"\b(failed|error|skipped|xfailed)\b", output.split("short test summary")[-1]), output
+    findings, lint = run_flake8(project, [])
+    assert findings == set(), findings
+    assert lint.returncode == 0, lint.stderr
