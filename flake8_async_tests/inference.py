@@ -28,8 +28,6 @@ MANAGER.max_inferable_values = 20
 
 # Wall-clock inference budget per linted file: past it, every question answers None.
 FILE_BUDGET_SECONDS = 2.0
-# Values one inference question may produce before it gives up.
-NODES_PER_QUESTION = 60
 
 # astroid raises its own errors, and sometimes plain ones from deep inside.
 ERRORS = (AstroidError, RecursionError, AttributeError, TypeError, ValueError, KeyError,
@@ -86,8 +84,7 @@ def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
     """All values `node` may have, or None if any is unknown or inference fails."""
     if not _budget.allows():
         return None
-    context = InferenceContext()
-    context.max_inferred = NODES_PER_QUESTION
+    context = InferenceContext()  # astroid caps each question at max_inferred (100) values
     try:
         values = []
         for value in node.infer(context=context):

@@ -1,0 +1,2 @@
+def test_parse():
+    assert int("1") == 1

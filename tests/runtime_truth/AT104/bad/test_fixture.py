@@ -1,0 +1,11 @@
+import pytest
+
+
+@pytest.fixture
+async def number():
+    return 1
+
+
+@pytest.mark.asyncio
+async def test_number(number):
+    assert number == 1
