@@ -204,6 +204,13 @@ class FileContext:
             return self.options.mode
         return self.settings.asyncio_mode or "strict"
 
+    @property
+    def unmarked_tests_run(self) -> bool:
+        """Some plugin runs async tests that carry no mark (or pytest-asyncio is switched off)."""
+        settings = self.settings
+        return (self.mode == "auto" or settings.trio_mode or settings.anyio_mode == "auto"
+                or (self.options.mode == "detect" and settings.asyncio_plugin_disabled))
+
     @functools.cached_property
     def rootdir(self) -> str | None:
         if self.settings.rootdir:

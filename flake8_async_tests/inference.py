@@ -26,8 +26,10 @@ MANAGER = AstroidManager()
 MANAGER.always_load_extensions = False
 MANAGER.max_inferable_values = 20
 
-# Wall-clock inference budget per linted file: past it, every question answers None.
-FILE_BUDGET_SECONDS = 2.0
+# Per linted file: inference questions it may ask (a count, so the answer never depends
+# on machine load), and a wall-clock safety net for pathological inputs only.
+FILE_QUESTIONS = 3000
+FILE_SECONDS = 10.0
 
 # astroid raises its own errors, and sometimes plain ones from deep inside.
 ERRORS = (AstroidError, RecursionError, AttributeError, TypeError, ValueError, KeyError,
@@ -35,16 +37,19 @@ ERRORS = (AstroidError, RecursionError, AttributeError, TypeError, ValueError, K
 
 
 class Budget:
-    """A per-file deadline that inference questions check before running."""
+    """How much inference one file may still use; once spent, every question answers None."""
 
-    def __init__(self, seconds: float = FILE_BUDGET_SECONDS) -> None:
+    def __init__(self, questions: int = FILE_QUESTIONS, seconds: float = FILE_SECONDS) -> None:
+        self.questions = questions
         self.deadline = time.monotonic() + seconds
         self.exhausted = False
 
     def allows(self) -> bool:
-        if not self.exhausted and time.monotonic() > self.deadline:
-            self.exhausted = True
-            LOG.info("flake8-async-tests: inference budget used up; staying silent")
+        if not self.exhausted:
+            self.questions -= 1
+            if self.questions < 0 or time.monotonic() > self.deadline:
+                self.exhausted = True
+                LOG.info("flake8-async-tests: inference budget used up; staying silent")
         return not self.exhausted
 
 
@@ -52,10 +57,10 @@ _budget: Budget = Budget()
 
 
 @contextlib.contextmanager
-def analysis(search_path: Sequence[str], seconds: float = FILE_BUDGET_SECONDS) -> Iterator[None]:
+def analysis(search_path: Sequence[str]) -> Iterator[None]:
     """Run one file's analysis: project directories importable, a fresh budget."""
     global _budget
-    _budget = Budget(seconds)
+    _budget = Budget()
     saved = list(sys.path)
     # pytest's default import mode puts these first too; astroid resolves imports from sys.path.
     sys.path[:0] = [p for p in search_path if p not in saved]
@@ -172,6 +177,33 @@ def class_mro(cls: nodes.ClassDef, limit: int = 60) -> list[nodes.ClassDef] | No
             else:
                 return None  # unknown base: the caller must stay silent
     return order
+
+
+PLAIN_METACLASSES = frozenset({"builtins.type", "abc.ABCMeta"})
+
+
+def rewrites_subclasses(cls: nodes.ClassDef) -> bool:
+    """A custom metaclass or __init_subclass__ may wrap the methods of every subclass.
+
+    The standard library's classes are known not to.
+    """
+    if is_stdlib(cls):
+        return False
+    if "__init_subclass__" in cls.locals:
+        return True
+    try:
+        meta = cls.declared_metaclass()
+    except ERRORS:
+        return True
+    return meta is not None and qname(meta) not in PLAIN_METACLASSES
+
+
+def is_stdlib(node: nodes.NodeNG) -> bool:
+    try:
+        top = node.root().name.split(".")[0]
+    except ERRORS:
+        return False
+    return top in sys.stdlib_module_names or top == "builtins"
 
 
 def qname(node: nodes.NodeNG) -> str | None:

@@ -44,11 +44,16 @@ class PytestSettings:
     rootdir: str | None = None
     asyncio_mode: str | None = None  # "auto" / "strict" / None when unset
     trio_mode: bool = False
+    anyio_mode: str | None = None  # anyio's plugin runs every async test when "auto"
     python_files: tuple[str, ...] = DEFAULT_PYTHON_FILES
     python_classes: tuple[str, ...] = ("Test",)
     python_functions: tuple[str, ...] = ("test",)
     pythonpath: tuple[str, ...] = ()  # absolute
     plugins: tuple[str, ...] = ()  # names given with -p in addopts
+
+    @property
+    def asyncio_plugin_disabled(self) -> bool:
+        return "no:asyncio" in self.plugins or "no:pytest_asyncio" in self.plugins
     warnings: tuple[str, ...] = field(default=(), compare=False)
 
 
@@ -143,6 +148,7 @@ def _settings_from(values: dict[str, object], config_file: str) -> PytestSetting
         rootdir=base,
         asyncio_mode=mode,
         trio_mode=_as_bool(values.get("trio_mode", False)),
+        anyio_mode=str(values["anyio_mode"]).strip().lower() if "anyio_mode" in values else None,
         python_files=tuple(_as_list(values.get("python_files"))) or DEFAULT_PYTHON_FILES,
         python_classes=tuple(_as_list(values.get("python_classes"))) or ("Test",),
         python_functions=tuple(_as_list(values.get("python_functions"))) or ("test",),
@@ -272,3 +278,37 @@ def search_path(path: str, settings: PytestSettings) -> tuple[str, ...]:
         if os.path.isdir(src):
             roots.append(src)
     return tuple(dict.fromkeys(os.path.normpath(r) for r in roots))
+
+
+# -- searching test modules below a conftest.py -------------------------------
+
+SEARCH_FILE_LIMIT = 3000
+
+
+@functools.lru_cache(maxsize=64)
+def files_mentioning(directory: str, word: str) -> tuple[ast.Module, ...] | None:
+    """Parsed .py files below `directory` whose text contains `word`; None past the limit."""
+    found: list[ast.Module] = []
+    seen = 0
+    for current, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
+        for name in sorted(files):
+            if not name.endswith(".py"):
+                continue
+            seen += 1
+            if seen > SEARCH_FILE_LIMIT:
+                return None
+            path = os.path.join(current, name)
+            try:
+                with open(path, "rb") as fh:
+                    if word.encode() not in fh.read():
+                        continue
+            except OSError:
+                continue
+            tree = _parse_file(path)
+            if tree is not None:
+                found.append(tree)
+    return tuple(found)
+
+
+SKIP_DIRS = frozenset({"__pycache__", "node_modules", "venv", "build", "dist", "site-packages"})

@@ -50,7 +50,7 @@ RULES: tuple[Rule, ...] = (
         "AT101",
         "async-test-on-sync-testcase",
         "markers",
-        "Async test method on a unittest.TestCase without async support: it passes without running.",
+        "Async test method on a unittest.TestCase without async support: passes, never runs.",
         "async test method {name!r} is on a unittest.TestCase subclass without async support, "
         "so it passes without running; inherit from unittest.IsolatedAsyncioTestCase",
     ),

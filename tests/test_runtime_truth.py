@@ -87,7 +87,8 @@ def test_good_passes_cleanly(code, tmp_path):
     output = proc.stdout + proc.stderr
     assert proc.returncode == 0, output
     assert not re.search(r"\bwarnings? summary\b|\d+ warnings?\b", output), output
-    assert not re.search(r"\b(failed|error|skipped|xfailed)\b", output.split("short test summary")[-1]), output
+    summary = output.split("short test summary")[-1]
+    assert not re.search(r"\b(failed|error|skipped|xfailed)\b", summary), output
     findings, lint = run_flake8(project, [])
     assert findings == set(), findings
     assert lint.returncode == 0, lint.stderr

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .. import inference
+from .. import inference, project
 from ..context import ASYNC_MARKS, FileContext, FunctionNode, Mark
 from . import Family, Finding
 
@@ -130,6 +131,8 @@ class MarkerRules(Family):
             return ClassInfo(known=False, has_init=has_init)
         qnames = [inference.qname(c) or "" for c in mro[1:]]
         marks: list[str] = []
+        if any(inference.rewrites_subclasses(c) for c in mro):
+            return ClassInfo(known=False, has_init=has_init)
         for ancestor in mro[1:]:
             found = _astroid_class_marks(ancestor, self.ctx)
             if found is None:
@@ -167,8 +170,8 @@ class MarkerRules(Family):
         all_marks = own_marks + scope_marks
         if is_async:
             if (not all_marks and not (info and info.inherited_marks) and not unknown
-                    and ctx.mode == "strict" and not ctx.settings.trio_mode
-                    and not ctx.dynamic_marks and not _is_async_generator(func)
+                    and not ctx.unmarked_tests_run and not ctx.dynamic_marks
+                    and not _is_async_generator(func)
                     and "anyio_backend" not in _params(func)):
                 yield Finding(func.lineno, func.col_offset, "AT100", {"name": func.name})
         elif not unknown:
@@ -194,7 +197,7 @@ class MarkerRules(Family):
                 yield Finding(mark.node.lineno, mark.node.col_offset, "AT103",
                               {"mark": mark.name, "name": func.name})
         name = _fixture_name(func)
-        if name == "event_loop":
+        if name == "event_loop" and not self._event_loop_driven_by_sync_code(func):
             yield Finding(func.lineno, func.col_offset, "AT106", {
                 "problem": "pytest-asyncio 1.0 removed the 'event_loop' fixture, so this "
                            "override is never used",
@@ -208,11 +211,29 @@ class MarkerRules(Family):
                 "fix": "use the pytest_asyncio_loop_factories hook to customise event loops",
             })
         if (isinstance(func, ast.AsyncFunctionDef) and decorator not in _ASYNC_FIXTURES
-                and ctx.mode == "strict" and not ctx.other_async_plugin
+                and not ctx.unmarked_tests_run and not ctx.other_async_plugin
                 and not ctx.dynamic_marks
                 and not ctx.unknown_decorators(
                     [d for d in func.decorator_list if ctx.resolve(d) != decorator])):
             yield Finding(func.lineno, func.col_offset, "AT104", {"name": func.name})
+
+    def _event_loop_driven_by_sync_code(self, fixture: FunctionNode) -> bool:
+        """Sync tests or fixtures request `event_loop` and drive it themselves: a plain fixture.
+
+        For a conftest.py, the test modules below it are searched too (unsure: True).
+        """
+        trees = [self.ctx.tree]
+        if self.ctx.is_conftest:
+            found = project.files_mentioning(os.path.dirname(self.ctx.path), "event_loop")
+            if found is None:
+                return True
+            trees.extend(found)
+        for tree in trees:
+            for node in ast.walk(tree):
+                if (isinstance(node, ast.FunctionDef) and node is not fixture
+                        and "event_loop" in _params(node)):
+                    return True
+        return False
 
     def _hook(self, func: FunctionNode, cls: ast.ClassDef | None, info: ClassInfo | None,
               class_unknown: bool) -> Iterator[Finding]:
