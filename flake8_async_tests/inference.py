@@ -62,8 +62,11 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
     global _budget
     _budget = Budget()
     saved = list(sys.path)
-    # pytest's default import mode puts these first too; astroid resolves imports from sys.path.
-    sys.path[:0] = [p for p in search_path if p not in saved]
+    # astroid resolves imports from sys.path. Project directories go after the standard
+    # library (a project file must never shadow a stdlib module astroid may load) and before
+    # installed packages (the project's own code wins, as under pytest).
+    at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
+    sys.path[at:at] = [p for p in search_path if p not in saved]
     try:
         yield
     finally:
