@@ -89,9 +89,9 @@ def check_fixture(fixture: Path, tmp: Path) -> tuple[set, set, subprocess.Comple
         args_file = root / "flake8-args.txt"
         if args_file.exists():
             args = args_file.read_text(encoding="utf-8").split()
-        found, proc = run_flake8(root, args)
+        found, proc = run_flake8(root, ["--async-tests-report-errors", *args])
         return want, found, proc
     root, args, name = stage_file(fixture, tmp)
     want = {(name, line, code) for _, line, code in expected(root / name, root)}
-    found, proc = run_flake8(root, args, [name])
+    found, proc = run_flake8(root, ["--async-tests-report-errors", *args], [name])
     return want, found, proc
