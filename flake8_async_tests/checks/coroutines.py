@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import ast
 import builtins
+import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -30,6 +32,8 @@ TASK_CALLS = frozenset({
     "asyncio.ensure_future", "asyncio.tasks.ensure_future",
 })
 SLEEP = frozenset({"time.sleep"})
+# Fixtures that create a loop and make it the current one.
+LOOP_FIXTURES = frozenset({"loop", "event_loop"})
 # asyncio's public coroutine functions (Python 3.10-3.14), known without building asyncio.
 ASYNCIO_COROUTINES = frozenset({
     "sleep", "wait", "wait_for", "to_thread", "open_connection", "start_server",
@@ -45,7 +49,7 @@ MOCK_API = frozenset({
     "assert_any_await", "assert_has_awaits", "assert_not_awaited", "reset_mock",
     "configure_mock", "attach_mock", "mock_add_spec", "return_value", "side_effect",
     "called", "call_count", "call_args", "call_args_list", "mock_calls", "method_calls",
-    "await_count", "await_args", "await_args_list", "awaited",
+    "await_count", "await_args", "await_args_list",
 })
 # unittest.TestCase methods that are never coroutines.
 TESTCASE_SYNC = frozenset({
@@ -56,6 +60,14 @@ TESTCASE_SYNC = frozenset({
 SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_pytest"}
 BUILTINS = frozenset(dir(builtins))
 MAX_NAME = 60
+# Scanning for `async def` names: more files than this in one tree and the filter is off.
+MAX_SCAN_FILES = 5000
+SKIP_DIRS = frozenset({".git", ".hg", ".tox", ".nox", ".venv", "venv", "node_modules",
+                       "__pycache__", "site-packages", "build", "dist", ".mypy_cache"})
+ASYNC_DEF = re.compile(rb"\basync\s+def\s+(\w+)")
+IMPORTED = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.M)
+# Standard-library packages whose classes have coroutine methods.
+STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 
 
 @dataclass
@@ -201,6 +213,7 @@ class CoroutineRules(Family):
         self.all_refs: dict[str, int] = {}
         self.verdicts: dict[str, bool] = {}
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
+        self._names: frozenset[str] | None | bool = False
         module = Scope(self.ctx.tree, None, _bindings(self.ctx.tree))
         self.module_scope = module
         self._collect_side_effects(self.ctx.tree, module)
@@ -403,7 +416,7 @@ class CoroutineRules(Family):
         dotted = self._resolve(func, scope)
         if dotted and dotted.startswith("asyncio.") and self._imported(func):
             return dotted.rsplit(".", 1)[1] in ASYNCIO_COROUTINES and dotted.count(".") <= 2
-        if not self._worth_inferring(func, scope):
+        if not self._worth_inferring(func, scope) or not self._maybe_async_name(func, scope):
             return False
         key = self._cache_key(func, scope)
         if key is not None and key in self.verdicts:
@@ -442,6 +455,56 @@ class CoroutineRules(Family):
             return True
         # A parameter with no default (a pytest fixture, an argument) cannot be inferred.
         return not all(kind == "param" for kind, _ in bound)
+
+    def _maybe_async_name(self, func: ast.AST, scope: Scope) -> bool:
+        """Can the callee's name be an `async def` anywhere astroid could find it?"""
+        names = self._async_names()
+        if names is None:
+            return True
+        root, attrs = _chain(func)
+        if attrs:
+            return attrs[-1] in names
+        if not isinstance(root, ast.Name):
+            return True
+        found = self._lookup(root.id, scope)
+        if found is None:
+            return True
+        if all(kind == "import" for kind, _ in found[1]):
+            dotted = self.ctx.resolve(root)
+            return (dotted or root.id).rsplit(".", 1)[-1] in names
+        if all(kind == "def" for kind, _ in found[1]):
+            return root.id in names
+        return True
+
+    def _async_names(self) -> frozenset[str] | None:
+        """Names of every `async def` in this file, the project and the packages they import.
+
+        A cheap regex scan, cached for the run; None when there is too much to scan.
+        """
+        if self._names is not False:
+            return self._names  # type: ignore[return-value]
+        own = {n.name for n in ast.walk(self.ctx.tree) if isinstance(n, ast.AsyncFunctionDef)}
+        for _path, tree in self.ctx.conftests:
+            own.update(n.name for n in ast.walk(tree) if isinstance(n, ast.AsyncFunctionDef))
+        roots = list(inference_search_path(self.ctx))
+        packages = {v.split(".")[0] for v in self.ctx.imports.names.values()}
+        packages.update(STDLIB_ASYNC)
+        total = set(own)
+        for root in roots:
+            found = _scan_tree(root)
+            if found is None:
+                self._names = None
+                return None
+            total |= found[0]
+            packages |= found[1]
+        for package in sorted(packages):
+            found = _scan_package(package)
+            if found is None:
+                self._names = None
+                return None
+            total |= found
+        self._names = frozenset(total)
+        return self._names
 
     def _imported(self, func: ast.AST) -> bool:
         root, _ = _chain(func)
@@ -550,6 +613,8 @@ class CoroutineRules(Family):
             return
         if scope.parent is None or scope.parent.is_function:
             return
+        if _params(scope.node) & LOOP_FIXTURES:  # type: ignore[arg-type]
+            return  # a loop fixture (aiohttp's `loop`, old `event_loop`) set the current loop
         role = self._role(scope)
         if role in ("test", "fixture", "hook"):
             self.findings.append(Finding(call.lineno, call.col_offset, "AT202", {}))
@@ -706,6 +771,82 @@ class CoroutineRules(Family):
                             and kw.value.value is True):
                         return True
         return False
+
+
+def inference_search_path(ctx) -> tuple[str, ...]:
+    """The project's own import roots (not sys.path's installed packages)."""
+    from .. import project
+
+    roots = [r for r in project.search_path(ctx.path, ctx.settings) if os.path.isdir(r)]
+    if ctx.rootdir and ctx.rootdir not in roots:
+        roots.append(ctx.rootdir)
+    return tuple(roots)
+
+
+_tree_scans: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
+_package_scans: dict[str, frozenset[str] | None] = {}
+
+
+def _scan_file(path: str, names: set[str], imports: set[str] | None) -> None:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return
+    names.update(m.decode("ascii", "replace") for m in ASYNC_DEF.findall(data))
+    if imports is not None:
+        imports.update(m.decode("ascii", "replace") for m in IMPORTED.findall(data))
+
+
+def _python_files(root: str) -> list[str] | None:
+    files: list[str] = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
+        files.extend(os.path.join(directory, f) for f in filenames if f.endswith(".py"))
+        if len(files) > MAX_SCAN_FILES:
+            return None
+    return files
+
+
+def _scan_tree(root: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """(async def names, top-level names imported) of every .py file under a project root."""
+    if root not in _tree_scans:
+        files = _python_files(root)
+        if files is None:
+            _tree_scans[root] = None
+        else:
+            names: set[str] = set()
+            imports: set[str] = set()
+            for path in files:
+                _scan_file(path, names, imports)
+            _tree_scans[root] = (frozenset(names), frozenset(imports))
+    return _tree_scans[root]
+
+
+def _scan_package(package: str) -> frozenset[str] | None:
+    """async def names of an importable package or module, found on sys.path, never imported."""
+    if package in _package_scans:
+        return _package_scans[package]
+    result: frozenset[str] | None = frozenset()
+    for entry in sys.path:
+        base = os.path.join(entry or ".", package)
+        if os.path.isdir(base):
+            files = _python_files(base)
+            if files is None:
+                result = None
+            else:
+                names: set[str] = set()
+                for path in files:
+                    _scan_file(path, names, None)
+                result = frozenset(names)
+            break
+        if os.path.isfile(base + ".py"):
+            names = set()
+            _scan_file(base + ".py", names, None)
+            result = frozenset(names)
+            break
+    _package_scans[package] = result
+    return result
 
 
 def _params(func: FunctionNode) -> set[str]:
