@@ -673,15 +673,12 @@ class CoroutineRules(Family):
 
     def _collect_side_effects(self, tree: ast.Module, module: Scope) -> None:
         """Sync functions and lambdas that an AsyncMock calls on the loop as its side_effect."""
-        scopes = {id(tree): module}
-
         def walk(node: ast.AST, scope: Scope) -> None:
             for child in ast.iter_child_nodes(node):
                 inner = scope
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                                       ast.Lambda)):
                     inner = Scope(child, scope, _bindings(child))
-                    scopes[id(child)] = inner
                 self._side_effect_site(child, scope)
                 walk(child, inner)
 
