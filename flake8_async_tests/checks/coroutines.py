@@ -214,6 +214,7 @@ class CoroutineRules(Family):
         self.verdicts: dict[str, bool] = {}
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._names: frozenset[str] | None | bool = False
+        self._reconfigured_cache: tuple[set[str], set[str]] | None = None
         module = Scope(self.ctx.tree, None, _bindings(self.ctx.tree))
         self.module_scope = module
         self._collect_side_effects(self.ctx.tree, module)
@@ -405,7 +406,42 @@ class CoroutineRules(Family):
         if source.args or any(k.arg in ("spec", "spec_set") or k.arg is None
                               for k in source.keywords):
             return False
-        return all(not a.startswith("_") and a not in MOCK_API for a in rest)
+        if any(a.startswith("_") or a in MOCK_API for a in rest):
+            return False
+        # `m.close = MagicMock()`, `m.configure_mock(...)`, `setattr(m, ...)`: not plain children.
+        label = _label(prefix)
+        assigned, configured = self._reconfigured()
+        if label in configured:
+            return False
+        for attr in rest:
+            label = f"{label}.{attr}"
+            if label in assigned or label in configured:
+                return False
+        return True
+
+    def _reconfigured(self) -> tuple[set[str], set[str]]:
+        """(attribute targets assigned, mocks configured by call) anywhere in this file."""
+        if self._reconfigured_cache is None:
+            found: set[str] = set()
+            configured: set[str] = set()
+            for node in ast.walk(self.ctx.tree):
+                targets: list[ast.AST] = []
+                if isinstance(node, ast.Assign):
+                    targets = node.targets
+                elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+                    targets = [node.target]
+                elif isinstance(node, ast.Call):
+                    func = node.func
+                    if isinstance(func, ast.Attribute) and func.attr in (
+                            "configure_mock", "attach_mock", "mock_add_spec"):
+                        configured.add(_label(func.value))
+                    elif (isinstance(func, ast.Name) and func.id == "setattr" and node.args):
+                        configured.add(_label(node.args[0]))
+                for target in targets:
+                    if isinstance(target, ast.Attribute):
+                        found.add(_label(target))
+            self._reconfigured_cache = (found, configured)
+        return self._reconfigured_cache
 
     # -- AT200 -----------------------------------------------------------------------------
 
