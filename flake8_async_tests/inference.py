@@ -138,8 +138,10 @@ def callee(call: nodes.Call) -> nodes.NodeNG | None:
 
 def function_of(value: nodes.NodeNG) -> nodes.FunctionDef | None:
     """The function definition behind a function, bound or unbound method value."""
-    if isinstance(value, (astroid.BoundMethod, astroid.UnboundMethod)):
-        value = value._proxied
+    # A BoundMethod proxies an UnboundMethod, which proxies the FunctionDef.
+    for _ in range(3):
+        if isinstance(value, (astroid.BoundMethod, astroid.UnboundMethod)):
+            value = value._proxied
     if isinstance(value, nodes.FunctionDef):  # AsyncFunctionDef is a subclass
         return value
     return None
@@ -251,3 +253,55 @@ def dotted_name(expr: nodes.NodeNG, depth: int = 0) -> str | None:
                 return f"{target.modname}.{name}"
         return None
     return None
+
+
+# -- coroutine functions (AT2xx) ---------------------------------------------------
+
+# Decorators that leave an `async def` a coroutine function.
+_KEEPS_COROUTINE = frozenset({
+    "staticmethod", "classmethod", "abc.abstractmethod", "functools.wraps",
+    "typing.override", "typing_extensions.override",
+})
+_coroutine_verdicts: dict[tuple[str, str, int], bool] = {}
+
+
+def _plain_coroutine(func: nodes.FunctionDef) -> bool:
+    """An `async def` that is not an async generator and only has harmless decorators."""
+    key = (str(func.root().file or func.root().name), qname(func) or "", func.lineno or 0)
+    if key in _coroutine_verdicts:
+        return _coroutine_verdicts[key]
+    verdict = False
+    if isinstance(func, nodes.AsyncFunctionDef):
+        try:
+            verdict = not func.is_generator()
+            for deco in func.decorators.nodes if func.decorators else ():
+                name = dotted_name(deco)
+                if name is None and isinstance(deco, nodes.Name):
+                    name = deco.name  # builtins: staticmethod, classmethod
+                if name not in _KEEPS_COROUTINE:
+                    verdict = False
+        except ERRORS:
+            verdict = False
+    _coroutine_verdicts[key] = verdict
+    return verdict
+
+
+def coroutine_function(value: nodes.NodeNG | None) -> nodes.FunctionDef | None:
+    """The `async def` a callee value certainly is (calling it makes a coroutine), or None.
+
+    A method found on an ancestor counts only when the instance's whole ancestry is known,
+    since an unknown base could override it with a sync method.
+    """
+    if value is None:
+        return None
+    func = function_of(value)
+    if func is None or not _plain_coroutine(func):
+        return None
+    if isinstance(value, astroid.BoundMethod):
+        bound = value.bound
+        owner = bound._proxied if isinstance(bound, astroid.Instance) else bound
+        defined_in = func.parent.frame() if func.parent is not None else None
+        if isinstance(owner, nodes.ClassDef) and owner is not defined_in:
+            if class_mro(owner) is None:
+                return None
+    return func

@@ -33,6 +33,7 @@ class Family:
 
 
 def families() -> tuple[type[Family], ...]:
+    from .coroutines import CoroutineRules
     from .markers import MarkerRules
 
-    return (MarkerRules,)
+    return (MarkerRules, CoroutineRules)

@@ -1,0 +1,17 @@
+import asyncio
+
+import pytest
+
+
+async def notify(events):
+    await asyncio.sleep(0)
+    raise ConnectionError("notification failed")
+
+
+@pytest.mark.asyncio
+async def test_notify_in_background():
+    events = []
+    task = asyncio.create_task(notify(events))
+    with pytest.raises(ConnectionError):
+        await task
+    assert events == []
