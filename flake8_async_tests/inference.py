@@ -51,10 +51,29 @@ class Budget:
 _budget: Budget = Budget()
 
 
+_warmed = False
+
+
+def warm_up() -> None:
+    """Build the modules nearly every question needs once per process, outside any file's
+    budget: on a busy machine astroid's first build of builtins and unittest alone can take
+    longer than a whole budget, which made the first file's answers depend on machine load."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    for name in ("builtins", "unittest", "unittest.case"):
+        try:
+            MANAGER.ast_from_module_name(name)
+        except ERRORS as exc:
+            LOG.info("flake8-async-tests: astroid cannot build %s: %s", name, exc)
+
+
 @contextlib.contextmanager
 def analysis(search_path: Sequence[str], seconds: float = FILE_BUDGET_SECONDS) -> Iterator[None]:
     """Run one file's analysis: project directories importable, a fresh budget."""
     global _budget
+    warm_up()
     _budget = Budget(seconds)
     saved = list(sys.path)
     # pytest's default import mode puts these first too; astroid resolves imports from sys.path.
