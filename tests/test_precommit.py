@@ -195,8 +195,8 @@ def config_for(snippet: str, repo: str, rev: str) -> str:
     return text
 
 
-def test_try_repo_fails_on_a_bad_test_then_passes_when_fixed(tmp_path, hook_repo,
-                                                            pre_commit_home):
+def test_try_repo_fails_on_a_bad_test_then_passes_when_fixed(
+        tmp_path, hook_repo, pre_commit_home):
     repo, rev = hook_repo
     project = make_project(tmp_path / "project", {
         "tests/test_api.py": BAD,
