@@ -58,3 +58,11 @@ def test_configuration_example_is_read_by_flake8(tmp_path):
     found, proc = run_flake8(tmp_path, [])
     assert proc.returncode == 1 and proc.stderr == "", proc.stderr
     assert found == {("tests/test_new.py", 1, "AT100")}
+
+
+def test_every_hook_is_documented():
+    manifest = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
+    hooks = re.findall(r"^- id: (\S+)$", manifest, flags=re.M)
+    assert hooks == ["flake8-async-tests", "flake8-async-tests-system"]
+    for hook in hooks:
+        assert f"id: {hook}\n" in README, hook
