@@ -1,7 +1,8 @@
 """Diagnostics reach an editor: the real python-lsp-server, with its flake8 plugin, over stdio.
 
 A minimal JSON-RPC client (Content-Length framing) does the LSP handshake with only the
-flake8 plugin enabled, opens a bad test file and waits for publishDiagnostics.
+flake8 plugin enabled as the README says, opens a bad test file and waits for
+publishDiagnostics.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import shutil
 import subprocess
 import sys
@@ -110,6 +112,16 @@ class Client:
                 self.proc.wait(timeout=10)
 
 
+def readme_settings() -> dict:
+    """The pylsp settings the README tells users to use."""
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    match = re.search(r"<!-- pylsp-settings -->\n```json\n(.*?)```", readme, re.S)
+    assert match, "README.md needs the pylsp settings after <!-- pylsp-settings -->"
+    settings = json.loads(match.group(1))
+    assert settings["pylsp"]["plugins"]["flake8"]["enabled"] is True
+    return settings
+
+
 def _pylsp() -> list[str]:
     pytest.importorskip("pylsp")
     return [sys.executable, "-m", "pylsp"]
@@ -126,15 +138,12 @@ def test_pylsp_flake8_publishes_the_at_code(tmp_path):
     flake8 = shutil.which("flake8", path=os.path.dirname(sys.executable))
     assert flake8, "flake8 is not installed beside this Python"
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    settings = {"pylsp": {
-        "configurationSources": ["flake8"],
-        "plugins": {
-            "flake8": {"enabled": True, "select": ["AT"], "executable": flake8},
-            **{name: {"enabled": False} for name in (
-                "pycodestyle", "pyflakes", "mccabe", "pydocstyle", "pylint", "autopep8",
-                "yapf", "rope_autoimport", "rope_completion", "jedi_completion")},
-        },
-    }}
+    settings = readme_settings()
+    plugins = settings["pylsp"]["plugins"]
+    plugins["flake8"]["executable"] = flake8
+    for name in ("pydocstyle", "pylint", "autopep8", "yapf", "rope_autoimport",
+                 "rope_completion", "jedi_completion"):
+        plugins.setdefault(name, {"enabled": False})
     client = Client(cmd, project, env)
     try:
         reply = client.request("initialize", {
