@@ -140,7 +140,7 @@ def hook_repo(tmp_path_factory) -> tuple[str, str]:
         shutil.copy2(REPO / rel, dest / rel)
     git(dest, "init", "-q")
     git(dest, "add", "-A")
-    git(dest, "commit", "-q", "--no-verify", "-m", "snapshot")
+    git(dest, "-c", "commit.gpgsign=false", "commit", "-q", "--no-verify", "-m", "snapshot")
     return str(dest), git(dest, "rev-parse", "HEAD")
 
 
