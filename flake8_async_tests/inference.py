@@ -27,7 +27,7 @@ MANAGER.always_load_extensions = False
 MANAGER.max_inferable_values = 20
 
 # Per linted file: inference questions it may ask (a count, so the answer never depends
-# on machine load), and a wall-clock safety net for pathological inputs only.
+# on machine load), and a CPU-time safety net for pathological inputs only.
 FILE_QUESTIONS = 3000
 FILE_SECONDS = 10.0
 
@@ -41,13 +41,13 @@ class Budget:
 
     def __init__(self, questions: int = FILE_QUESTIONS, seconds: float = FILE_SECONDS) -> None:
         self.questions = questions
-        self.deadline = time.monotonic() + seconds
+        self.deadline = time.process_time() + seconds
         self.exhausted = False
 
     def allows(self) -> bool:
         if not self.exhausted:
             self.questions -= 1
-            if self.questions < 0 or time.monotonic() > self.deadline:
+            if self.questions < 0 or time.process_time() > self.deadline:
                 self.exhausted = True
                 LOG.info("flake8-async-tests: inference budget used up; staying silent")
         return not self.exhausted
@@ -56,10 +56,29 @@ class Budget:
 _budget: Budget = Budget()
 
 
+_warmed = False
+
+
+def warm_up() -> None:
+    """Build the modules nearly every question needs once per process, outside any file's
+    budget: on a busy machine astroid's first build of builtins and unittest alone can take
+    longer than a whole budget, which made the first file's answers depend on machine load."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    for name in ("builtins", "unittest", "unittest.case"):
+        try:
+            MANAGER.ast_from_module_name(name)
+        except ERRORS as exc:
+            LOG.info("flake8-async-tests: astroid cannot build %s: %s", name, exc)
+
+
 @contextlib.contextmanager
 def analysis(search_path: Sequence[str]) -> Iterator[None]:
     """Run one file's analysis: project directories importable, a fresh budget."""
     global _budget
+    warm_up()
     _budget = Budget()
     saved = list(sys.path)
     # astroid resolves imports from sys.path. Project directories go after the standard

@@ -95,3 +95,21 @@ def check_fixture(fixture: Path, tmp: Path) -> tuple[set, set, subprocess.Comple
     want = {(name, line, code) for _, line, code in expected(root / name, root)}
     found, proc = run_flake8(root, ["--async-tests-report-errors", *args], [name])
     return want, found, proc
+
+
+TEXT_FORMAT = "%(path)s:%(row)d:%(col)d:%(code)s:%(text)s"
+
+
+def run_flake8_messages(root: Path, args: list[str], targets: list[str] | None = None,
+                        select: str = "AT") -> tuple[list[tuple[str, int, int, str, str]],
+                                                     subprocess.CompletedProcess]:
+    """Like run_flake8, keeping each finding's column and message text."""
+    cmd = [sys.executable, "-m", "flake8", f"--select={select}", f"--format={TEXT_FORMAT}",
+           "--no-show-source", *args, *(targets or ["."])]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    findings = []
+    for line in proc.stdout.splitlines():
+        path, row, col, code, text = line.split(":", 4)
+        findings.append((Path(os.path.normpath(path)).as_posix(), int(row), int(col), code, text))
+    return findings, proc
