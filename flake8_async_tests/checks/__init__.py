@@ -34,5 +34,6 @@ class Family:
 
 def families() -> tuple[type[Family], ...]:
     from .markers import MarkerRules
+    from .mocks import MockRules
 
-    return (MarkerRules,)
+    return (MarkerRules, MockRules)
