@@ -65,7 +65,8 @@ class Tracked:
     target: tuple[ast.expr | None, str] | None = None  # patch target: (owner expr | None, name)
     target_dotted: str | None = None  # patch('pkg.mod.name')
     configured: set[str] = field(default_factory=set)  # first components configured
-    bulk: bool = False  # configured by something we cannot read, or escaped
+    bulk: bool = False  # configured by something we cannot read
+    escaped: bool = False  # handed to other code, which may configure it
     local: bool = True  # built in this file (its spec can be inferred here)
     set_attrs: dict[str, ast.AST] = field(default_factory=dict)
 
@@ -373,7 +374,7 @@ class ScopeMocks:
             elif isinstance(node, ast.Name) and node.id in self.mocks and isinstance(
                     node.ctx, ast.Load):
                 if self._escapes(node, parents):
-                    self.mocks[node.id].bulk = True
+                    self.mocks[node.id].escaped = True
 
     def _configure_target(self, target: ast.expr) -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -414,7 +415,8 @@ def _copy(t: Tracked) -> Tracked:
     return Tracked(kind=t.kind, label=t.label, spec=t.spec, spec_names=t.spec_names,
                    spec_unknown=t.spec_unknown, spec_set=t.spec_set, autospec=t.autospec,
                    target=t.target, target_dotted=t.target_dotted,
-                   configured=set(t.configured), bulk=t.bulk, local=t.local,
+                   configured=set(t.configured), bulk=t.bulk, escaped=t.escaped,
+                   local=t.local,
                    set_attrs=dict(t.set_attrs))
 
 
@@ -700,7 +702,7 @@ class ScopeChecker:
             return
         t = self.mocks[chain[0]]
         parts = chain[1]
-        if t.bulk or any(p.startswith("__") for p in parts):
+        if t.bulk or t.escaped or any(p.startswith("__") for p in parts):
             return
         norm = _norm(parts)
         if norm and norm[0] in t.configured:
@@ -973,7 +975,8 @@ class ScopeChecker:
             kind = t.kind
         else:
             return None
-        if t.bulk or t.configured & {"return_value"} or t.specced or kind not in ALL_KINDS:
+        if (t.bulk or t.escaped or t.configured & {"return_value"} or t.specced
+                or kind not in ALL_KINDS):
             return None
         return kind
 
@@ -997,7 +1000,7 @@ class ScopeChecker:
         chain = _chain(target.value)
         if chain is not None and chain[0] in self.mocks:
             t = self.mocks[chain[0]]
-            if chain[1] or not t.specced or t.bulk:
+            if chain[1] or not t.specced or t.bulk or t.escaped:
                 return
             value = self._spec_member(t, target.attr)
             cls = self._spec_class(t)
