@@ -293,8 +293,10 @@ def class_is_closed(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
         if not isinstance(klass, nodes.ClassDef):
             return None
         top = (qname(klass) or "").split(".")[0]
-        if top == "builtins":
+        if qname(klass) == "builtins.object":
             continue
+        if top == "builtins" or not str(klass.root().file or "").endswith(".py"):
+            return None  # built from a compiled module: its attributes are not all visible
         try:
             meta = klass.declared_metaclass()
         except ERRORS:
@@ -382,6 +384,8 @@ def plain_function(value: nodes.NodeNG | None) -> nodes.FunctionDef | None:
         return None
     if any(name not in PLAIN_DECORATORS for name in decorator_names(func)):
         return None
+    if not str(func.root().file or "").endswith(".py"):
+        return None  # rebuilt from a compiled module: only a signature, no body
     return func
 
 

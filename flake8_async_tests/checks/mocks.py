@@ -588,6 +588,7 @@ class MockRules(Family):
                 inherited.pop(name, None)
             else:
                 inherited[name] = value
+        inherited = _without_parametrized(inherited, _pytestmarks(ctx, ctx.tree.body), ctx)
         mocker_fixtures = {n for n in module_fixtures if n in MOCKER_NAMES}
         yield from self._walk(ctx.tree.body, inherited, mocker_fixtures, in_class=False)
         yield from self._unreferenced_asserts()
@@ -597,7 +598,9 @@ class MockRules(Family):
         for stmt in body:
             if isinstance(stmt, ast.ClassDef):
                 fixtures = fixture_mocks(stmt.body, self.ctx.imports, True, inherited)
-                scoped = dict(inherited)
+                scoped = _without_parametrized(
+                    dict(inherited), stmt.decorator_list + _pytestmarks(self.ctx, stmt.body),
+                    self.ctx)
                 for name, value in fixtures.items():
                     if value is None:
                         scoped.pop(name, None)
@@ -611,17 +614,14 @@ class MockRules(Family):
                   in_class: bool) -> Iterator[Finding]:
         ctx = self.ctx
         params = _all_params(func)
-        given = dict(inherited)
-        for deco in func.decorator_list:  # parametrize overrides fixtures of the same name
-            if isinstance(deco, ast.Call) and (ctx.resolve(deco) or "").endswith(".parametrize"):
-                for name in list(given):
-                    if deco.args and name in ast.dump(deco.args[0]):
-                        given.pop(name)
+        given = _without_parametrized(dict(inherited), func.decorator_list, ctx)
         if ctx.is_fixture(func) and func.name in given:
             given.pop(func.name)  # a fixture asking for the one it overrides
         mockers = {p for p in params if p in MOCKER_NAMES and p not in overridden}
         names = Names(ctx.imports, mockers)
-        scope = ScopeMocks(func, names, given, is_method=in_class)
+        is_method = in_class and not any(ctx.resolve(d) == "staticmethod"
+                                          for d in func.decorator_list)
+        scope = ScopeMocks(func, names, given, is_method=is_method)
         checker = ScopeChecker(self, scope, names)
         yield from checker.run()
         for node in _scope_nodes(func):
@@ -658,6 +658,24 @@ class MockRules(Family):
                     "problem": f"{expr.attr} is referenced but never called",
                     "fix": f"call it: .{expr.attr}()",
                 })
+
+
+def _pytestmarks(ctx: FileContext, body: list[ast.stmt]) -> list[ast.expr]:
+    marks: list[ast.expr] = []
+    for value in ctx.pytestmark_values(body):
+        marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+    return marks
+
+
+def _without_parametrized(given: dict[str, Tracked], decorators: list[ast.expr],
+                          ctx: FileContext) -> dict[str, Tracked]:
+    """parametrize (or a mark we cannot read) overrides fixtures of the same name."""
+    for deco in decorators:
+        if isinstance(deco, ast.Call) and (ctx.resolve(deco) or "").endswith(".parametrize"):
+            for name in list(given):
+                if not deco.args or name in ast.dump(deco.args[0]):
+                    given.pop(name)
+    return given
 
 
 class ScopeChecker:
@@ -984,11 +1002,26 @@ class ScopeChecker:
         func = inference.plain_function(value)
         if func is None:
             return
-        if kind in ("Mock", "MagicMock") and inference.is_coroutine_function(func):
+        if (kind in ("Mock", "MagicMock") and inference.is_coroutine_function(func)
+                and self._runs_coroutines()):
             yield Finding(at.lineno, at.col_offset, "AT301", {"target": label, "kind": kind})
         elif kind == "AsyncMock" and not inference.is_async_def(func) \
                 and inference.surely_not_awaitable(func):
             yield Finding(at.lineno, at.col_offset, "AT302", {"target": label})
+
+    def _runs_coroutines(self) -> bool:
+        """Can code run from this function await the replacement? A sync test that never
+        starts a loop may use a sync mock on purpose, to record calls without a coroutine."""
+        func = self.scope.func
+        if isinstance(func, ast.AsyncFunctionDef):
+            return True
+        for node in _scope_nodes(func):
+            if isinstance(node, ast.Call):
+                dotted = self.ctx.resolve(node.func) or ""
+                if dotted.endswith(("run_until_complete", "asyncio.run", "anyio.run",
+                                    "trio.run", "async_to_sync")):
+                    return True
+        return False
 
     def _assigned(self, node: ast.Assign) -> Iterator[Finding]:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Attribute):
