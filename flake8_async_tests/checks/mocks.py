@@ -544,7 +544,8 @@ def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
 
 
 @functools.lru_cache(maxsize=64)
-def _conftest_mocks(chain: tuple[tuple[str, ast.Module], ...]) -> tuple[tuple[str, Tracked | None], ...]:
+def _conftest_mocks(
+        chain: tuple[tuple[str, ast.Module], ...]) -> tuple[tuple[str, Tracked | None], ...]:
     known: dict[str, Tracked | None] = {}
     for _path, tree in chain:  # farthest first: nearer conftests override
         imports = ImportTable(tree)
@@ -589,7 +590,9 @@ class MockRules(Family):
             else:
                 inherited[name] = value
         inherited = _without_parametrized(inherited, _pytestmarks(ctx, ctx.tree.body), ctx)
-        mocker_fixtures = {n for n in module_fixtures if n in MOCKER_NAMES}
+        defined = set(module_fixtures) | {k for k, _ in _conftest_mocks(ctx.conftests)}
+        mocker_fixtures = {n for n in defined if n in MOCKER_NAMES}  # a project's own 'mocker'
+
         yield from self._walk(ctx.tree.body, inherited, mocker_fixtures, in_class=False)
         yield from self._unreferenced_asserts()
 
