@@ -324,9 +324,14 @@ class ScopeMocks:
         injected: dict[str, Tracked] = {}
         index = 0
         for deco in reversed(func.decorator_list):
+            dotted = self.names.dotted(deco)
+            if not isinstance(deco, ast.Call) or self.names.patcher(deco) is None:
+                if dotted is None or not (dotted.startswith(("pytest.mark.", MOCK))
+                                          or dotted in FIXTURE_DECORATORS
+                                          or dotted in ("staticmethod", "classmethod")):
+                    return {}  # a decorator of unknown effect may pass arguments too
             if not isinstance(deco, ast.Call):
                 continue
-            dotted = self.names.dotted(deco)
             if dotted in (MOCK + "patch.dict",):
                 continue
             if dotted == MOCK + "patch.multiple":
@@ -622,8 +627,8 @@ class MockRules(Family):
             given.pop(func.name)  # a fixture asking for the one it overrides
         mockers = {p for p in params if p in MOCKER_NAMES and p not in overridden}
         names = Names(ctx.imports, mockers)
-        is_method = in_class and not any(ctx.resolve(d) == "staticmethod"
-                                          for d in func.decorator_list)
+        static = any(ctx.resolve(d) == "staticmethod" for d in func.decorator_list)
+        is_method = in_class and not static
         scope = ScopeMocks(func, names, given, is_method=is_method)
         checker = ScopeChecker(self, scope, names)
         yield from checker.run()
