@@ -473,3 +473,18 @@ def surely_not_awaitable(func) -> bool:
         if ret.value is not None and not isinstance(ret.value, plain):
             return False
     return True
+
+
+def node_in_file(path: str, modname: str, lineno: int, col: int, kind: str) -> nodes.NodeNG | None:
+    """The node of kind `kind` at (lineno, col) in another file of the project (a conftest.py)."""
+    if not _budget.allows():
+        return None
+    try:
+        module = MANAGER.ast_from_file(path, modname, source=True)
+        for node in module.nodes_of_class(nodes.NodeNG):
+            if (type(node).__name__ == kind and node.lineno == lineno
+                    and node.col_offset == col):
+                return node
+    except ERRORS:
+        return None
+    return None

@@ -15,7 +15,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .. import inference
+from .. import inference, project
 from ..context import FileContext, FunctionNode, ImportTable
 from . import Family, Finding
 
@@ -67,7 +67,8 @@ class Tracked:
     configured: set[str] = field(default_factory=set)  # first components configured
     bulk: bool = False  # configured by something we cannot read
     escaped: bool = False  # handed to other code, which may configure it
-    local: bool = True  # built in this file (its spec can be inferred here)
+    local: bool = True  # built in this file
+    origin: str | None = None  # else the conftest.py it was built in
     set_attrs: dict[str, ast.AST] = field(default_factory=dict)
 
     @property
@@ -297,7 +298,12 @@ class ScopeMocks:
                 t = Tracked(kind="MagicMock", label=label, autospec=True)
                 _set_spec(t, value.args[0])
                 t.spec_set = _truthy_const(_kw(value, "spec_set", 1))
-                if _kw(value, "instance", 2) is not None or len(value.keywords) > 2:
+                for kw in value.keywords:
+                    if kw.arg is None:
+                        t.bulk = True
+                    elif kw.arg not in ("spec", "spec_set", "instance", "unsafe"):
+                        t.configured.add(kw.arg.split(".")[0])
+                if len(value.args) > 3:
                     t.bulk = True
                 return t
             chain = _chain(value.func)
@@ -403,7 +409,7 @@ class ScopeMocks:
             return False
         if isinstance(parent, ast.Call) and parent.func is node:
             return False
-        if isinstance(parent, (ast.Await, ast.Assert, ast.Expr)):
+        if isinstance(parent, (ast.Await, ast.Assert, ast.Expr, ast.Return, ast.Yield)):
             return False
         if isinstance(parent, (ast.withitem,)) and parent.context_expr is node:
             return False
@@ -421,7 +427,7 @@ def _copy(t: Tracked) -> Tracked:
                    spec_unknown=t.spec_unknown, spec_set=t.spec_set, autospec=t.autospec,
                    target=t.target, target_dotted=t.target_dotted,
                    configured=set(t.configured), bulk=t.bulk, escaped=t.escaped,
-                   local=t.local,
+                   local=t.local, origin=t.origin,
                    set_attrs=dict(t.set_attrs))
 
 
@@ -508,7 +514,8 @@ def _fixture_name(func: FunctionNode, imports: ImportTable) -> str | None:
 
 
 def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
-                  known: dict[str, Tracked]) -> dict[str, Tracked | None]:
+                  known: dict[str, Tracked], origin: str | None = None,
+                  ) -> dict[str, Tracked | None]:
     """Fixture name -> the mock it returns or yields (None: a fixture that hands out no mock)."""
     found: dict[str, Tracked | None] = {}
     for stmt in body:
@@ -531,19 +538,18 @@ def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
             if isinstance(out, ast.Name) and out.id in scope.mocks:
                 result = scope.mocks[out.id]
             else:
-                kind = scope.names.mock_kind(out)
-                if kind is not None:
-                    assert isinstance(out, ast.Call)
-                    result = _from_constructor(kind, out, name)
+                result = scope._created(out, name)
         if result is not None:
             result = _copy(result)
             result.label = name
             result.local = local
-            if not local and (result.spec is not None or result.target is not None):
-                result.spec_unknown = result.spec_unknown or result.spec is not None
-                result.spec = None
-                if result.kind == "patch":
-                    result.kind = "unknown"
+            if not local:
+                result.origin = result.origin or origin
+                if result.target is not None and result.target[0] is not None:
+                    result.target = None  # patch.object(X, ...) in a conftest: X unknown here
+                    result.spec_unknown = result.spec_unknown or result.autospec
+                    if result.kind == "patch":
+                        result.kind = "unknown"
         found[name] = result
     return found
 
@@ -552,10 +558,10 @@ def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
 def _conftest_mocks(
         chain: tuple[tuple[str, ast.Module], ...]) -> tuple[tuple[str, Tracked | None], ...]:
     known: dict[str, Tracked | None] = {}
-    for _path, tree in chain:  # farthest first: nearer conftests override
+    for path, tree in chain:  # farthest first: nearer conftests override
         imports = ImportTable(tree)
         ok = {k: v for k, v in known.items() if v is not None}
-        known.update(fixture_mocks(tree.body, imports, False, ok))
+        known.update(fixture_mocks(tree.body, imports, False, ok, origin=path))
     return tuple(known.items())
 
 
@@ -773,7 +779,7 @@ class ScopeChecker:
     def _kind(self, t: Tracked) -> str | None:
         if t.kind in ALL_KINDS:
             return t.kind
-        if t.kind != "patch" or not t.local:
+        if t.kind != "patch":
             return None
         value = self._target_value(t)
         if value is None:
@@ -824,9 +830,9 @@ class ScopeChecker:
         if key in self._spec_cache:
             return self._spec_cache[key]
         result = None
-        if t.local:
+        if t.local or t.origin:
             if t.spec is not None:
-                node = self.ctx.astroid_node(t.spec)
+                node = self._node(t, t.spec)
                 value = inference.safe_infer(node) if node is not None else None
                 if inference.is_class(value):
                     result = value
@@ -836,6 +842,16 @@ class ScopeChecker:
                     result = value
         self._spec_cache[key] = result
         return result
+
+    def _node(self, t: Tracked, expr: ast.expr):
+        """The astroid node of an expression of this file or of the conftest it came from."""
+        if t.local:
+            return self.ctx.astroid_node(expr)
+        if not t.origin:
+            return None
+        kind = "Name" if isinstance(expr, ast.Name) else type(expr).__name__
+        return inference.node_in_file(t.origin, project.import_base(t.origin)[1],
+                                      expr.lineno, expr.col_offset, kind)
 
     def _spec_member(self, t: Tracked, attr: str):
         cls = self._spec_class(t)
