@@ -874,8 +874,8 @@ class ScopeChecker:
         if isinstance(node.ctx, ast.Store):
             if not t.spec_set:
                 return
-        elif attr in t.configured and not t.spec_set:
-            return
+        elif not t.spec_set and (attr in t.configured or t.escaped):
+            return  # set here, or perhaps by the code it was handed to
         if t.spec_names is not None:
             missing = attr not in t.spec_names
             spec_label = "the spec list"

@@ -4,6 +4,6 @@ from service import Mailer, notify
 
 
 def test_notify_sends():
-    mailer = Mock(spec=Mailer)
+    mailer = Mock(spec_set=Mailer)
     notify(mailer)
     mailer.send.assert_called_once_with("ops")
