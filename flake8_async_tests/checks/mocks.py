@@ -955,12 +955,12 @@ class ScopeChecker:
             return
         if attr in t.configured and not chain[1]:
             return
-        real = ("assert_" + attr)
-        note = "" if attr in FAKE_AWAIT_ASSERTS else " (Python 3.12+ raises AttributeError here)"
+        real = "assert_" + attr
+        note = ("calling it makes a child mock" if attr in FAKE_AWAIT_ASSERTS else
+                "calling it makes a child mock before Python 3.12 (AttributeError after)")
         yield Finding(call.lineno, call.col_offset, "AT305", {
-            "problem": f"{attr}() is not a mock assertion; on a mock it returns a new child "
-                       f"mock{note}",
-            "fix": f"call {real}() without assert",
+            "problem": f"{attr}() is not a mock assertion: {note}",
+            "fix": f"call {real}() instead, without assert",
         })
 
     # -- AT301 / AT302 -----------------------------------------------------------------
