@@ -1000,10 +1000,51 @@ class ScopeChecker:
                                               and isinstance(attr_node.value, str)):
                     return
                 t.target = (owner_expr, attr_node.value)
+        bound = self._bound_name(call)
+        if bound is not None and (bound not in self.mocks or self._reconfigured(bound)):
+            return  # the mock it hands out is configured (or handed on) afterwards
         value = self._target_value(t)
         label = (f"{t.target_dotted}.{t.target[1]}" if t.target_dotted  # type: ignore[index]
                  else f"{self._dotted(t.target[0])}.{t.target[1]}")  # type: ignore[index]
         yield from self._judge(value, kind, call, label)
+
+    def _bound_name(self, call: ast.Call) -> str | None:
+        """The name a patcher's mock is bound to (`with ... as m`, `m = mocker.patch(...)`)."""
+        for node in _scope_nodes(self.scope.func):
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.context_expr is call and item.optional_vars is not None:
+                        var = item.optional_vars
+                        return var.id if isinstance(var, ast.Name) else "?"
+            elif isinstance(node, ast.Assign) and node.value is call:
+                target = node.targets[0]
+                return target.id if isinstance(target, ast.Name) else "?"
+        return None
+
+    def _reconfigured(self, name: str) -> bool:
+        t = self.mocks[name]
+        return bool(t.bulk or t.escaped or t.configured & {"return_value"})
+
+    def _configured_text(self, text: str) -> bool:
+        """Is `text` (like 'conn.method') configured or handed on anywhere in this function?"""
+        for node in _scope_nodes(self.scope.func):
+            targets: list[ast.expr] = []
+            if isinstance(node, (ast.Assign, ast.Delete)):
+                targets = list(node.targets)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            elif isinstance(node, ast.Call):
+                if self._dotted(node.func).startswith(text + "."):
+                    last = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+                    if last in ("configure_mock", "attach_mock", "mock_add_spec"):
+                        return True
+                for arg in [*node.args, *(k.value for k in node.keywords)]:
+                    if self._dotted(arg) == text:
+                        return True
+            for target in targets:
+                if self._dotted(target).startswith(text + "."):
+                    return True
+        return False
 
     def _replacement_kind(self, new: ast.expr) -> str | None:
         """The kind of an unconfigured mock given as a replacement."""
@@ -1052,7 +1093,7 @@ class ScopeChecker:
             return
         target = node.targets[0]
         kind = self._replacement_kind(node.value)
-        if kind is None:
+        if kind is None or self._configured_text(self._dotted(target)):
             return
         chain = _chain(target.value)
         if chain is not None and chain[0] in self.mocks:
