@@ -30,10 +30,21 @@ MANAGER.max_inferable_values = 20
 # on machine load), and a CPU-time safety net for pathological inputs only.
 FILE_QUESTIONS = 3000
 FILE_SECONDS = 10.0
+# Values one inference question may produce before it gives up.
+NODES_PER_QUESTION = 60
 
 # astroid raises its own errors, and sometimes plain ones from deep inside.
 ERRORS = (AstroidError, RecursionError, AttributeError, TypeError, ValueError, KeyError,
           IndexError, StopIteration, AssertionError, MemoryError, OSError, NotImplementedError)
+
+
+class LimitedContext(InferenceContext):
+    """An inference context that gives up after NODES_PER_QUESTION values.
+
+    max_inferred is a read-only slot on astroid's own class, so it is set here.
+    """
+
+    max_inferred = NODES_PER_QUESTION
 
 
 class Budget:
@@ -274,53 +285,261 @@ def dotted_name(expr: nodes.NodeNG, depth: int = 0) -> str | None:
     return None
 
 
-# -- coroutine functions (AT2xx) ---------------------------------------------------
+# -- members of modules and classes (mock targets and specs) ------------------------
 
-# Decorators that leave an `async def` a coroutine function.
-_KEEPS_COROUTINE = frozenset({
-    "staticmethod", "classmethod", "abc.abstractmethod", "functools.wraps",
-    "typing.override", "typing_extensions.override",
-})
-_coroutine_verdicts: dict[tuple[str, str, int], bool] = {}
+# Decorators that leave a method's sync/async nature and its presence unchanged.
+PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "abc.abstractmethod",
+                              "builtins.staticmethod", "builtins.classmethod"})
+_STD_METACLASSES = frozenset({"builtins.type", "abc.ABCMeta"})
 
 
-def _plain_coroutine(func: nodes.FunctionDef) -> bool:
-    """An `async def` that is not an async generator and only has harmless decorators."""
-    key = (str(func.root().file or func.root().name), qname(func) or "", func.lineno or 0)
-    if key in _coroutine_verdicts:
-        return _coroutine_verdicts[key]
-    verdict = False
-    if isinstance(func, nodes.AsyncFunctionDef):
-        try:
-            verdict = not func.is_generator()
-            for deco in func.decorators.nodes if func.decorators else ():
-                name = dotted_name(deco)
-                if name is None and isinstance(deco, nodes.Name):
-                    name = deco.name  # builtins: staticmethod, classmethod
-                if name not in _KEEPS_COROUTINE:
-                    verdict = False
-        except ERRORS:
-            verdict = False
-    _coroutine_verdicts[key] = verdict
-    return verdict
-
-
-def coroutine_function(value: nodes.NodeNG | None) -> nodes.FunctionDef | None:
-    """The `async def` a callee value certainly is (calling it makes a coroutine), or None.
-
-    A method found on an ancestor counts only when the instance's whole ancestry is known,
-    since an unknown base could override it with a sync method.
-    """
-    if value is None:
+def module_by_name(name: str) -> nodes.Module | None:
+    """The astroid tree of an importable pure-Python module, by dotted name."""
+    if not _budget.allows():
         return None
-    func = function_of(value)
-    if func is None or not _plain_coroutine(func):
+    try:
+        module = MANAGER.ast_from_module_name(name)
+    except ERRORS:
         return None
-    if isinstance(value, astroid.BoundMethod):
-        bound = value.bound
-        owner = bound._proxied if isinstance(bound, astroid.Instance) else bound
-        defined_in = func.parent.frame() if func.parent is not None else None
-        if isinstance(owner, nodes.ClassDef) and owner is not defined_in:
-            if class_mro(owner) is None:
+    if not isinstance(module, nodes.Module) or not str(module.file or "").endswith(".py"):
+        return None
+    return module
+
+
+def resolve_dotted(dotted: str) -> nodes.NodeNG | None:
+    """The module or class a dotted path names ('pkg.mod', 'pkg.mod.Class'), or None."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        module = module_by_name(".".join(parts[:cut]))
+        if module is None:
+            continue
+        owner: nodes.NodeNG = module
+        for part in parts[cut:]:
+            status, value = member(owner, part)
+            if status != "present" or not isinstance(value, nodes.ClassDef):
                 return None
+            owner = value
+        return owner
+    return None
+
+
+def _module_is_closed(module: nodes.Module) -> bool:
+    """A module whose names are all visible in its own source (no lazy or star tricks)."""
+    if "__getattr__" in module.locals:
+        return False
+    for node in module.nodes_of_class((nodes.ImportFrom, nodes.Name)):
+        if isinstance(node, nodes.ImportFrom) and any(n == "*" for n, _ in node.names):
+            return False
+        if isinstance(node, nodes.Name) and node.name in ("globals", "vars", "setattr"):
+            return False
+    return True
+
+
+def class_is_closed(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
+    """The MRO of a class whose attributes are all visible in source, or None."""
+    mro = class_mro(cls)
+    if mro is None:
+        return None
+    try:
+        ordered = cls.mro()
+    except ERRORS:
+        return None
+    for klass in ordered:
+        if not isinstance(klass, nodes.ClassDef):
+            return None
+        top = (qname(klass) or "").split(".")[0]
+        if qname(klass) == "builtins.object":
+            continue
+        if top == "builtins" or not str(klass.root().file or "").endswith(".py"):
+            return None  # built from a compiled module: its attributes are not all visible
+        try:
+            meta = klass.declared_metaclass()
+        except ERRORS:
+            return None
+        if meta is not None and qname(meta) not in _STD_METACLASSES:
+            return None
+        if klass.decorators is not None and klass.decorators.nodes:
+            return None
+        if "__getattr__" in klass.locals or "__getattribute__" in klass.locals:
+            return None
+        if "__slots__" in klass.locals:
+            return None
+    return ordered
+
+
+def _annotated_only(klass: nodes.ClassDef, name: str) -> bool:
+    for node in klass.body:
+        if (isinstance(node, nodes.AnnAssign) and node.value is None
+                and isinstance(node.target, nodes.AssignName) and node.target.name == name):
+            return True
+    return False
+
+
+def member(owner: nodes.NodeNG, name: str) -> tuple[str, nodes.NodeNG | None]:
+    """('present', value or None) / ('missing', None) / ('unknown', None) for owner.name.
+
+    owner is a module or a class; a value is given only when it is one certain definition.
+    """
+    if not _budget.allows():
+        return "unknown", None
+    try:
+        if isinstance(owner, nodes.Module):
+            if name in owner.locals:
+                return "present", _single(owner, name, owner.locals[name])
+            if owner.package and module_by_name(f"{owner.name}.{name}") is not None:
+                return "present", None
+            if not str(owner.file or "").endswith(".py") or not _module_is_closed(owner):
+                return "unknown", None
+            return "missing", None
+        if isinstance(owner, nodes.ClassDef):
+            ordered = class_is_closed(owner)
+            if ordered is None:
+                return "unknown", None
+            for klass in ordered:
+                if name in klass.locals:
+                    if _annotated_only(klass, name):
+                        return "unknown", None
+                    return "present", _single(klass, name, klass.locals[name])
+            return "missing", None
+    except ERRORS:
+        return "unknown", None
+    return "unknown", None
+
+
+def _single(owner: nodes.NodeNG, name: str, definitions: list[nodes.NodeNG]) -> nodes.NodeNG | None:
+    """The value behind a name's only definition (functions, classes, imports), or None."""
+    if len(definitions) != 1:
+        return None
+    node = definitions[0]
+    if isinstance(node, (nodes.FunctionDef, nodes.ClassDef)):
+        return node
+    if not isinstance(node, (nodes.AssignName, nodes.Import, nodes.ImportFrom)):
+        return None
+    context = LimitedContext()
+    try:
+        values = list(owner.igetattr(name, context=context))
+    except ERRORS:
+        return None
+    if not values or any(isinstance(v, util.UninferableBase) for v in values):
+        return None
+    first = values[0]
+    return first if all(_same(first, v) for v in values[1:]) else None
+
+
+def decorator_names(func: nodes.FunctionDef) -> list[str | None]:
+    if func.decorators is None:
+        return []
+    return [dotted_name(d) for d in func.decorators.nodes]
+
+
+def plain_function(value: nodes.NodeNG | None) -> nodes.FunctionDef | None:
+    """A function whose decorators cannot change what calling it returns, or None."""
+    func = function_of(value) if value is not None else None
+    if func is None:
+        return None
+    if any(name not in PLAIN_DECORATORS for name in decorator_names(func)):
+        return None
+    if not str(func.root().file or "").endswith(".py"):
+        return None  # rebuilt from a compiled module: only a signature, no body
     return func
+
+
+def class_attribute_names(cls: nodes.ClassDef) -> set[str] | None:
+    """dir(cls) as far as source shows it, or None when it cannot be known."""
+    ordered = class_is_closed(cls)
+    if ordered is None:
+        return None
+    names: set[str] = set()
+    try:
+        for klass in ordered:
+            for name in klass.locals:
+                if not _annotated_only(klass, name):
+                    names.add(name)
+    except ERRORS:
+        return None
+    return names
+
+
+def annotated_names(cls: nodes.ClassDef) -> set[str]:
+    names: set[str] = set()
+    ordered = class_is_closed(cls) or []
+    for klass in ordered:
+        for node in klass.body:
+            if isinstance(node, nodes.AnnAssign) and isinstance(node.target, nodes.AssignName):
+                names.add(node.target.name)
+    return names
+
+
+def owner_of(expr: nodes.NodeNG) -> tuple[nodes.NodeNG, bool] | None:
+    """(module or class, is an instance) for what an expression is, or None when unsure."""
+    value = safe_infer(expr)
+    if isinstance(value, (nodes.Module, nodes.ClassDef)):
+        return value, False
+    if type(value) is astroid.Instance and isinstance(value._proxied, nodes.ClassDef):
+        return value._proxied, True
+    return None
+
+
+def instance_attribute(cls: nodes.ClassDef, name: str) -> bool:
+    """Is `name` assigned on instances (self.name = ...) anywhere in the class's MRO?"""
+    ordered = class_is_closed(cls) or [cls]
+    for klass in ordered:
+        for node in getattr(klass, "instance_attrs", {}).get(name, ()):
+            try:
+                frame = node.frame()
+            except ERRORS:
+                return True
+            # Only assignments made by the class's own methods, not by the code under lint.
+            if isinstance(frame, nodes.FunctionDef) and isinstance(frame.parent, nodes.ClassDef):
+                return True
+    return False
+
+
+def is_class(value: nodes.NodeNG | None) -> bool:
+    return isinstance(value, nodes.ClassDef)
+
+
+def is_async_def(func: nodes.NodeNG | None) -> bool:
+    return isinstance(func, nodes.AsyncFunctionDef)
+
+
+AWAITABLE_HINTS = ("Awaitable", "Coroutine", "Future", "Task", "Deferred", "Any", "object")
+
+
+def surely_not_awaitable(func) -> bool:
+    """A sync function whose result is plainly not awaitable (from its source)."""
+    if func.returns is not None:
+        text = func.returns.as_string()
+        if any(h in text for h in AWAITABLE_HINTS):
+            return False
+        if text in ("None", "bool", "int", "str", "float", "bytes", "dict", "list", "set",
+                    "tuple") or text.startswith(("dict[", "list[", "set[", "tuple[")):
+            return True
+    try:
+        if func.is_generator():
+            return False
+    except ERRORS:
+        return False
+    plain = (nodes.Const, nodes.JoinedStr, nodes.List, nodes.Tuple, nodes.Dict, nodes.Set,
+             nodes.ListComp, nodes.DictComp, nodes.SetComp, nodes.Compare, nodes.BoolOp)
+    for ret in func.nodes_of_class(nodes.Return):
+        if ret.scope() is not func:
+            continue
+        if ret.value is not None and not isinstance(ret.value, plain):
+            return False
+    return True
+
+
+def node_in_file(path: str, modname: str, lineno: int, col: int, kind: str) -> nodes.NodeNG | None:
+    """The node of kind `kind` at (lineno, col) in another file of the project (a conftest.py)."""
+    if not _budget.allows():
+        return None
+    try:
+        module = MANAGER.ast_from_file(path, modname, source=True)
+        for node in module.nodes_of_class(nodes.NodeNG):
+            if (type(node).__name__ == kind and node.lineno == lineno
+                    and node.col_offset == col):
+                return node
+    except ERRORS:
+        return None
+    return None

@@ -137,8 +137,7 @@ RULES: tuple[Rule, ...] = (
         "await-on-sync-mock",
         "mocks",
         "await on a Mock/MagicMock that is not async.",
-        "{name!r} is a {kind} that is not async, so awaiting it raises TypeError; "
-        "configure it as AsyncMock",
+        "{name!r} is {what}, so {how} raises TypeError; {fix}",
     ),
     Rule(
         "AT301",
@@ -161,7 +160,7 @@ RULES: tuple[Rule, ...] = (
         "mock-through-pytest-namespace",
         "mocks",
         "A unittest.mock name reached through the pytest namespace.",
-        "pytest.{name} does not exist, so this raises AttributeError; "
+        "pytest has no attribute {name!r}, so this raises {error}; "
         "import {name} from unittest.mock",
     ),
     Rule(

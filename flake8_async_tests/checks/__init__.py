@@ -35,5 +35,6 @@ class Family:
 def families() -> tuple[type[Family], ...]:
     from .coroutines import CoroutineRules
     from .markers import MarkerRules
+    from .mocks import MockRules
 
-    return (MarkerRules, CoroutineRules)
+    return (MarkerRules, CoroutineRules, MockRules)
