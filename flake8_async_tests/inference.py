@@ -272,6 +272,8 @@ def dotted_name(expr: nodes.NodeNG, depth: int = 0) -> str | None:
     if len(assignments) != 1:
         return None if assignments else expr.name
     target = assignments[0]
+    if target.root().name == "builtins":
+        return f"builtins.{expr.name}"
     if isinstance(target, nodes.Import):
         for name, alias in target.names:
             if (alias or name.split(".")[0]) == expr.name:
@@ -285,12 +287,55 @@ def dotted_name(expr: nodes.NodeNG, depth: int = 0) -> str | None:
     return None
 
 
-# -- members of modules and classes (mock targets and specs) ------------------------
+# -- coroutine functions (AT2xx) ---------------------------------------------------
 
 # Decorators that leave a method's sync/async nature and its presence unchanged.
-PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "abc.abstractmethod",
-                              "builtins.staticmethod", "builtins.classmethod"})
-_STD_METACLASSES = frozenset({"builtins.type", "abc.ABCMeta"})
+PLAIN_DECORATORS = frozenset({
+    "builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "functools.wraps",
+    "typing.override", "typing_extensions.override",
+})
+
+_coroutine_verdicts: dict[tuple[str, str, int], bool] = {}
+
+
+def _plain_coroutine(func: nodes.FunctionDef) -> bool:
+    """An `async def` that is not an async generator and only has harmless decorators."""
+    key = (str(func.root().file or func.root().name), qname(func) or "", func.lineno or 0)
+    if key in _coroutine_verdicts:
+        return _coroutine_verdicts[key]
+    verdict = False
+    if isinstance(func, nodes.AsyncFunctionDef):
+        try:
+            verdict = not func.is_generator() and all(
+                name in PLAIN_DECORATORS for name in decorator_names(func))
+        except ERRORS:
+            verdict = False
+    _coroutine_verdicts[key] = verdict
+    return verdict
+
+
+def coroutine_function(value: nodes.NodeNG | None) -> nodes.FunctionDef | None:
+    """The `async def` a callee value certainly is (calling it makes a coroutine), or None.
+
+    A method found on an ancestor counts only when the instance's whole ancestry is known,
+    since an unknown base could override it with a sync method.
+    """
+    if value is None:
+        return None
+    func = function_of(value)
+    if func is None or not _plain_coroutine(func):
+        return None
+    if isinstance(value, astroid.BoundMethod):
+        bound = value.bound
+        owner = bound._proxied if isinstance(bound, astroid.Instance) else bound
+        defined_in = func.parent.frame() if func.parent is not None else None
+        if isinstance(owner, nodes.ClassDef) and owner is not defined_in:
+            if class_mro(owner) is None:
+                return None
+    return func
+
+
+# -- members of modules and classes (mock targets and specs) ------------------------
 
 
 def module_by_name(name: str) -> nodes.Module | None:
@@ -356,7 +401,7 @@ def class_is_closed(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
             meta = klass.declared_metaclass()
         except ERRORS:
             return None
-        if meta is not None and qname(meta) not in _STD_METACLASSES:
+        if meta is not None and qname(meta) not in PLAIN_METACLASSES:
             return None
         if klass.decorators is not None and klass.decorators.nodes:
             return None

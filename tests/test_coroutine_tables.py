@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 
-from flake8_async_tests.checks.coroutines import ASYNCIO_COROUTINES, MOCK_API
+from flake8_async_tests.checks.coroutines import ASYNCIO_COROUTINES
 
 
 def test_asyncio_coroutine_table_matches_this_python():
@@ -15,11 +15,3 @@ def test_asyncio_coroutine_table_matches_this_python():
     for name in ASYNCIO_COROUTINES:
         if hasattr(asyncio, name):
             assert name in actual, name
-
-
-def test_mock_api_names_exist_on_async_mock():
-    from unittest.mock import AsyncMock
-
-    mock = AsyncMock()
-    for name in MOCK_API:
-        assert name in dir(mock) or hasattr(type(mock), name), name

@@ -1,4 +1,4 @@
-"""The mock-name tables of the AT3xx rules agree with unittest.mock and pytest as installed."""
+"""The mock-name tables agree with unittest.mock and pytest as installed."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import unittest.mock
 
 import pytest
 
-from flake8_async_tests.checks import mocks
+from flake8_async_tests import mock_names as mocks
 
 
 def test_real_assertions_exist_on_async_mock():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from .. import inference
 from ..context import FunctionNode
+from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
 from . import Family, Finding
 
 ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
@@ -40,17 +41,9 @@ ASYNCIO_COROUTINES = frozenset({
     "open_unix_connection", "start_unix_server", "create_subprocess_exec",
     "create_subprocess_shell",
 })
-ASYNC_MOCK = "unittest.mock.AsyncMock"
-# Attributes of a mock that are its own API, not child mocks.
-MOCK_API = frozenset({
-    "assert_called", "assert_called_once", "assert_called_with", "assert_called_once_with",
-    "assert_any_call", "assert_has_calls", "assert_not_called", "assert_awaited",
-    "assert_awaited_once", "assert_awaited_with", "assert_awaited_once_with",
-    "assert_any_await", "assert_has_awaits", "assert_not_awaited", "reset_mock",
-    "configure_mock", "attach_mock", "mock_add_spec", "return_value", "side_effect",
-    "called", "call_count", "call_args", "call_args_list", "mock_calls", "method_calls",
-    "await_count", "await_args", "await_args_list",
-})
+ASYNC_MOCK = MOCK + "AsyncMock"
+# A mock's own API and the misspelt assertions AT305 reports: not child mocks here.
+NOT_CHILDREN = MOCK_API | FAKE_ASSERTS | FAKE_AWAIT_ASSERTS
 # unittest.TestCase methods that are never coroutines.
 TESTCASE_SYNC = frozenset({
     "fail", "skipTest", "addCleanup", "subTest", "enterContext", "doCleanups",
@@ -406,7 +399,7 @@ class CoroutineRules(Family):
         if source.args or any(k.arg in ("spec", "spec_set") or k.arg is None
                               for k in source.keywords):
             return False
-        if any(a.startswith("_") or a in MOCK_API for a in rest):
+        if any(a.startswith("_") or a in NOT_CHILDREN for a in rest):
             return False
         # `m.close = MagicMock()`, `m.configure_mock(...)`, `setattr(m, ...)`: not plain children.
         label = _label(prefix)
