@@ -195,6 +195,11 @@ class FileContext:
         self._module: object = None  # astroid Module, False once building failed
         self._index: dict[tuple[str, int, int], object] | None = None
 
+    @functools.cached_property
+    def source(self) -> str:
+        """The file's text, for the cheapest filter of all: is a word there at all?"""
+        return "".join(self.lines)
+
     # -- pytest settings ---------------------------------------------------------
 
     @property
@@ -343,7 +348,7 @@ class FileContext:
         """The astroid tree of this file, built on first use (None if it cannot be)."""
         if self._module is None:
             _, modname = project.import_base(self.path)
-            built = inference.build_module("".join(self.lines), self.path, modname)
+            built = inference.build_module(self.tree, self.path, modname)
             self._module = built if built is not None else False
         return self._module or None
 

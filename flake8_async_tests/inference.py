@@ -8,8 +8,10 @@ project is imported or run.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import logging
+import os
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -17,8 +19,10 @@ from collections.abc import Iterator, Sequence
 import astroid
 from astroid import nodes, util
 from astroid.context import InferenceContext
+from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
+from astroid.rebuilder import TreeRebuilder
 
 LOG = logging.getLogger("flake8_async_tests")
 MANAGER = AstroidManager()
@@ -103,13 +107,83 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
         sys.path[:] = saved
 
 
-def build_module(source: str, path: str, modname: str) -> nodes.Module | None:
-    """The astroid tree of the linted file, built from the text flake8 already read."""
+class _Rebuilder(TreeRebuilder):
+    """astroid's rebuilder, made to leave the `ast` tree it reads as it found it.
+
+    astroid drops docstrings from node bodies in place; flake8 hands the same tree to
+    every plugin, so the bodies are put back after the rebuild.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(MANAGER)  # no source text: no token positions (pylint-only)
+        self.shortened: list[tuple[ast.AST, list[ast.stmt]]] = []
+
+    def _get_doc(self, node):  # type: ignore[no-untyped-def]
+        body = node.body
+        result = super()._get_doc(node)
+        if node.body is not body:
+            self.shortened.append((node, body))
+        return result
+
+
+def build_module(tree: ast.Module, path: str, modname: str) -> nodes.Module | None:
+    """The astroid tree of the linted file, rebuilt from the `ast` tree flake8 parsed.
+
+    As astroid's own builder does, except for attributes assigned in the module
+    (`x.attr = value`): astroid infers `x` for each, which builds every module it
+    reaches. Here only `self.attr` and `cls.attr` in a class's own methods are
+    registered, directly (see _register_attribute).
+    """
+    rebuilder = _Rebuilder()
     try:
-        return MANAGER.ast_from_string(source, modname, path)
+        try:
+            package = os.path.basename(path) == "__init__.py"
+            module = rebuilder.visit_module(tree, modname, path, package)
+        finally:
+            for node, body in rebuilder.shortened:
+                node.body = body  # type: ignore[attr-defined]
+        module.file_encoding = "utf-8"
+        MANAGER.cache_module(module)
+        builder = AstroidBuilder(MANAGER)
+        for from_node, global_names in rebuilder._import_from_nodes:
+            if from_node.modname == "__future__":
+                module.future_imports.update(name for name, _ in from_node.names)
+            builder.add_from_names_to_locals(from_node, global_names)
+        for assattr in rebuilder._delayed_assattr:
+            _register_attribute(assattr)
+        return MANAGER.visit_transforms(module)
     except ERRORS as exc:
         LOG.info("flake8-async-tests: astroid cannot build %s: %s", path, exc)
         return None
+
+
+def _register_attribute(assattr: nodes.AssignAttr) -> None:
+    """`self.x = v` in a method makes x an instance attribute, `cls.x = v` in a class
+    method a class attribute: what astroid concludes after inferring `self` or `cls`."""
+    expr = assattr.expr
+    if not isinstance(expr, nodes.Name) or expr.name not in ("self", "cls"):
+        return
+    func = assattr.frame()
+    if not isinstance(func, nodes.FunctionDef) or not isinstance(func.parent, nodes.ClassDef):
+        return
+    positional = [*(func.args.posonlyargs or ()), *(func.args.args or ())]
+    if not positional or positional[0].name != expr.name or len(func.locals[expr.name]) != 1:
+        return
+    kind = "method"
+    for name in decorator_names(func):
+        if name in ("builtins.staticmethod", "builtins.classmethod"):
+            kind = name.rsplit(".", 1)[1]
+        elif name != "abc.abstractmethod":
+            return  # a decorator of unknown effect: leave it alone
+    cls = func.parent
+    if kind == "method" and expr.name == "self":
+        values = cls.instance_attrs.setdefault(assattr.attrname, [])
+    elif kind == "classmethod" and expr.name == "cls":
+        values = cls.locals.setdefault(assattr.attrname, [])
+    else:
+        return
+    if assattr not in values:
+        values.append(assattr)
 
 
 def forget_module(module: nodes.Module) -> None:

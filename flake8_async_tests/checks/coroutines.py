@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import ast
 import builtins
+import functools
 import os
 import re
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from .. import inference
 from ..context import FunctionNode
@@ -67,7 +68,10 @@ STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 class Scope:
     node: ScopeNode
     parent: Scope | None
-    bindings: dict[str, list[tuple[str, ast.AST | None]]] = field(default_factory=dict)
+
+    @functools.cached_property
+    def bindings(self) -> dict[str, list[tuple[str, ast.AST | None]]]:
+        return _bindings(self.node)  # on first lookup only: most scopes never need it
 
     @property
     def is_function(self) -> bool:
@@ -208,9 +212,11 @@ class CoroutineRules(Family):
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._names: frozenset[str] | None | bool = False
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
-        module = Scope(self.ctx.tree, None, _bindings(self.ctx.tree))
+        module = Scope(self.ctx.tree, None)
         self.module_scope = module
-        self._collect_side_effects(self.ctx.tree, module)
+        self.has_async_mocks = "AsyncMock" in self.ctx.source
+        if self.has_async_mocks and "side_effect" in self.ctx.source:
+            self._collect_side_effects(self.ctx.tree, module)
         self._visit_body(self.ctx.tree.body, module)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(self.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -239,7 +245,7 @@ class CoroutineRules(Family):
             else:
                 for base in (*node.bases, *node.keywords):
                     self._visit(base, scope)
-            inner = Scope(node, scope, _bindings(node))
+            inner = Scope(node, scope)
             if isinstance(node, ast.Lambda):
                 self._visit(node.body, inner)
             else:
@@ -384,6 +390,8 @@ class CoroutineRules(Family):
 
     def _async_mock_value(self, expr: ast.AST, scope: Scope) -> bool:
         """`expr` is certainly an AsyncMock, or a child of an unspecced one (also async)."""
+        if not self.has_async_mocks:
+            return False
         if self._async_mock_source(expr, scope) is not None:
             return True
         rest: list[str] = []
@@ -462,8 +470,8 @@ class CoroutineRules(Family):
         """Cheap syntactic reasons why a callee cannot be (known to be) a coroutine function."""
         root, attrs = _chain(func)
         if not isinstance(root, ast.Name):
-            # `obj().meth()`, `x[0]()`, ... infer only when a method name is given
-            return bool(attrs) and isinstance(root, (ast.Call, ast.Subscript))
+            # `obj().meth()`: infer only when a method name is given
+            return bool(attrs) and isinstance(root, ast.Call)
         if attrs:
             last = attrs[-1]
             if last in MOCK_API or last in TESTCASE_SYNC:
@@ -482,8 +490,12 @@ class CoroutineRules(Family):
             return True
         if root.id in ("self", "cls"):
             return True
-        # A parameter with no default (a pytest fixture, an argument) cannot be inferred.
-        return not all(kind == "param" for kind, _ in bound)
+        # Locals astroid can follow: assigned from a call, a name or an attribute, a nested
+        # def or import. A fixture argument, a loop target, `with ... as x`, an awaited value
+        # are beyond what it infers.
+        return all(kind in ("def", "import", "param-default") or (
+            kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute)))
+            for kind, value in bound)
 
     def _maybe_async_name(self, func: ast.AST, scope: Scope) -> bool:
         """Can the callee's name be an `async def` anywhere astroid could find it?"""
@@ -707,7 +719,7 @@ class CoroutineRules(Family):
                 inner = scope
                 if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                                       ast.Lambda)):
-                    inner = Scope(child, scope, _bindings(child))
+                    inner = Scope(child, scope)
                 self._side_effect_site(child, scope)
                 walk(child, inner)
 
