@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from . import inference, project
 from .options import Options
+from .syntax import Syntax, of_tree
 
 # Other spellings of the same module.
 MODULE_ALIASES = {"mock": "unittest.mock", "_pytest.mark": "pytest.mark"}
@@ -146,9 +147,12 @@ def _conftest_facts(chain: tuple[tuple[str, ast.Module], ...]) -> tuple[bool, bo
     return dynamic, other
 
 
-def _source_words(node: ast.AST) -> str:
+def _source_words(node: ast.AST, index: Syntax | None = None) -> str:
+    """Names, attributes, strings and imported modules of a subtree (or of an index's whole
+    tree), lower-cased: a cheap view of what code refers to."""
     words = []
-    for sub in ast.walk(node):
+    found = ast.walk(node) if index is None else index.of_type(*_WORD_NODES)
+    for sub in found:
         if isinstance(sub, ast.Name):
             words.append(sub.id)
         elif isinstance(sub, ast.Attribute):
@@ -164,7 +168,11 @@ def _source_words(node: ast.AST) -> str:
     return " ".join(words).lower()
 
 
-def tree_facts(tree: ast.Module) -> tuple[bool, bool]:
+_WORD_NODES = (ast.Name, ast.Attribute, ast.Constant, ast.alias, ast.AsyncFunctionDef,
+               ast.Await, ast.ImportFrom)
+
+
+def tree_facts(tree: ast.Module, index: Syntax | None = None) -> tuple[bool, bool]:
     """Does a module define hooks that may mark or run tests, and does it involve anyio/trio."""
     dynamic = False
     for stmt in tree.body:
@@ -176,7 +184,7 @@ def tree_facts(tree: ast.Module) -> tuple[bool, bool]:
             words = _source_words(stmt.value)
             if any(h in words.replace("pytest_asyncio", "") for h in OTHER_RUNNER_HINTS):
                 dynamic = True
-    words = _source_words(tree)
+    words = _source_words(tree, index or of_tree(tree))
     other = "anyio" in words or "trio" in words
     return dynamic, other
 
@@ -194,6 +202,11 @@ class FileContext:
         self.imports = ImportTable(tree)
         self._module: object = None  # astroid Module, False once building failed
         self._index: dict[tuple[str, int, int], object] | None = None
+
+    @functools.cached_property
+    def syntax(self) -> Syntax:
+        """The file's nodes by type and by scope, from one walk."""
+        return Syntax(self.tree)
 
     @functools.cached_property
     def source(self) -> str:
@@ -233,14 +246,18 @@ class FileContext:
         if any(any(h in p for h in OTHER_RUNNER_HINTS) and "asyncio" not in p
                for p in self.settings.plugins):
             return True
-        return _conftest_facts(self.conftests)[0] or tree_facts(self.tree)[0]
+        return _conftest_facts(self.conftests)[0] or self._facts[0]
 
     @functools.cached_property
     def other_async_plugin(self) -> bool:
         """anyio or trio is involved here, so their plugins may handle async fixtures."""
         if self.settings.trio_mode:
             return True
-        return _conftest_facts(self.conftests)[1] or tree_facts(self.tree)[1]
+        return _conftest_facts(self.conftests)[1] or self._facts[1]
+
+    @functools.cached_property
+    def _facts(self) -> tuple[bool, bool]:
+        return tree_facts(self.tree, self.syntax)
 
     # -- names and marks -----------------------------------------------------------
 

@@ -494,16 +494,20 @@ def _annotated_only(klass: nodes.ClassDef, name: str) -> bool:
     return False
 
 
-def member(owner: nodes.NodeNG, name: str) -> tuple[str, nodes.NodeNG | None]:
+def member(owner: nodes.NodeNG, name: str,
+           want_value: bool = True) -> tuple[str, nodes.NodeNG | None]:
     """('present', value or None) / ('missing', None) / ('unknown', None) for owner.name.
 
-    owner is a module or a class; a value is given only when it is one certain definition.
+    owner is a module or a class; a value is given only when it is one certain definition
+    (and only if wanted: finding it may mean building the module an import names).
     """
     if not _budget.allows():
         return "unknown", None
     try:
         if isinstance(owner, nodes.Module):
             if name in owner.locals:
+                if not want_value:
+                    return "present", None
                 return "present", _single(owner, name, owner.locals[name])
             if owner.package and module_by_name(f"{owner.name}.{name}") is not None:
                 return "present", None
@@ -518,6 +522,8 @@ def member(owner: nodes.NodeNG, name: str) -> tuple[str, nodes.NodeNG | None]:
                 if name in klass.locals:
                     if _annotated_only(klass, name):
                         return "unknown", None
+                    if not want_value:
+                        return "present", None
                     return "present", _single(klass, name, klass.locals[name])
             return "missing", None
     except ERRORS:

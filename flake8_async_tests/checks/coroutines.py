@@ -13,10 +13,9 @@ from dataclasses import dataclass
 
 from .. import inference
 from ..context import FunctionNode
+from ..syntax import ScopeNode, Syntax, of_tree
 from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
 from . import Family, Finding
-
-ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda | ast.ClassDef
 
 HOOKS = frozenset({
     "setup_method", "teardown_method", "setup_class", "teardown_class",
@@ -68,10 +67,12 @@ STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 class Scope:
     node: ScopeNode
     parent: Scope | None
+    syntax: Syntax
 
     @functools.cached_property
     def bindings(self) -> dict[str, list[tuple[str, ast.AST | None]]]:
-        return _bindings(self.node)  # on first lookup only: most scopes never need it
+        # on first lookup only: most scopes never need it
+        return _bindings(self.node, self.syntax.scope_nodes(self.node))
 
     @property
     def is_function(self) -> bool:
@@ -116,28 +117,8 @@ def _chain(expr: ast.AST) -> tuple[ast.AST, list[str]]:
     return expr, list(reversed(attrs))
 
 
-def _scope_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of one scope's body, not descending into nested functions and classes."""
-    if isinstance(node, ast.Lambda):
-        stack: list[ast.AST] = [node.body]
-    else:
-        stack = list(reversed(node.body))  # type: ignore[attr-defined]
-    while stack:
-        current = stack.pop()
-        yield current
-        if isinstance(current, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            stack.extend(current.decorator_list)
-            if not isinstance(current, ast.ClassDef):
-                stack.extend(current.args.defaults)
-                stack.extend(d for d in current.args.kw_defaults if d is not None)
-            continue
-        if isinstance(current, ast.Lambda):
-            stack.extend(current.args.defaults)
-            continue
-        stack.extend(reversed(list(ast.iter_child_nodes(current))))
-
-
-def _bindings(node: ScopeNode) -> dict[str, list[tuple[str, ast.AST | None]]]:
+def _bindings(node: ScopeNode,
+              nodes: list[ast.AST]) -> dict[str, list[tuple[str, ast.AST | None]]]:
     """Every way each name is bound in a scope: ('assign', value), ('with', expr), ('param', arg
     with or without default), ('def', node), ('import', None), ('other', None)."""
     found: dict[str, list[tuple[str, ast.AST | None]]] = {}
@@ -159,7 +140,7 @@ def _bindings(node: ScopeNode) -> dict[str, list[tuple[str, ast.AST | None]]]:
         for arg in (args.vararg, args.kwarg):
             if arg is not None:
                 add(arg.arg, "param", arg)
-    for sub in _scope_nodes(node):
+    for sub in nodes:
         if isinstance(sub, ast.Assign):
             for target in sub.targets:
                 if isinstance(target, ast.Name):
@@ -199,7 +180,7 @@ class CoroutineRules(Family):
     codes = ("AT200", "AT201", "AT202", "AT203", "AT204")
 
     def wants(self) -> bool:
-        return any(isinstance(node, ast.Call) for node in ast.walk(self.ctx.tree))
+        return bool(self.ctx.syntax.of_type(ast.Call))
 
     def check(self) -> Iterator[Finding]:
         self.findings: list[Finding] = []
@@ -212,12 +193,21 @@ class CoroutineRules(Family):
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._names: frozenset[str] | None | bool = False
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
-        module = Scope(self.ctx.tree, None)
-        self.module_scope = module
+        syntax = self.ctx.syntax
+        scopes: dict[int, Scope] = {}
+        for node in syntax.scopes:  # each after the scope it is defined in
+            enclosing = syntax.enclosing(node)
+            parent = scopes[id(enclosing)] if enclosing is not None else None
+            scopes[id(node)] = Scope(node, parent, syntax)
+        self.module_scope = scopes[id(self.ctx.tree)]
         self.has_async_mocks = "AsyncMock" in self.ctx.source
         if self.has_async_mocks and "side_effect" in self.ctx.source:
-            self._collect_side_effects(self.ctx.tree, module)
-        self._visit_body(self.ctx.tree.body, module)
+            for scope in scopes.values():
+                for node in syntax.scope_nodes(scope.node):
+                    self._side_effect_site(node, scope)
+        for scope in scopes.values():
+            for node in syntax.scope_nodes(scope.node):
+                self._visit(node, scope)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(self.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
         for call, how, scope in order:
@@ -229,28 +219,8 @@ class CoroutineRules(Family):
 
     # -- the walk ----------------------------------------------------------------------
 
-    def _visit_body(self, body: list[ast.stmt], scope: Scope) -> None:
-        for stmt in body:
-            self._visit(stmt, scope)
-
     def _visit(self, node: ast.AST, scope: Scope) -> None:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            if not isinstance(node, ast.Lambda):
-                for deco in node.decorator_list:
-                    self._visit(deco, scope)
-            if not isinstance(node, ast.ClassDef):
-                for default in (*node.args.defaults, *node.args.kw_defaults):
-                    if default is not None:
-                        self._visit(default, scope)
-            else:
-                for base in (*node.bases, *node.keywords):
-                    self._visit(base, scope)
-            inner = Scope(node, scope)
-            if isinstance(node, ast.Lambda):
-                self._visit(node.body, inner)
-            else:
-                self._visit_body(node.body, inner)
-            return
+        """One node of a scope (the index hands out each node once, with its scope)."""
         if isinstance(node, ast.Expr):
             self._mark(node.value, "called and dropped", scope)
             if isinstance(node.value, ast.Call):
@@ -270,8 +240,6 @@ class CoroutineRules(Family):
             self._call(node, scope)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             self._reference(node, scope)
-        for child in ast.iter_child_nodes(node):
-            self._visit(child, scope)
 
     def _mark(self, expr: ast.AST, how: str, scope: Scope) -> None:
         """Record calls whose value is dropped or only truth-tested."""
@@ -370,7 +338,8 @@ class CoroutineRules(Family):
 
     def _self_assignments(self, cls: ast.ClassDef, attr: str) -> list[ast.AST | None]:
         values: list[ast.AST | None] = []
-        for sub in ast.walk(cls):
+        for sub in self.ctx.syntax.within(cls, ast.Assign, ast.AnnAssign, ast.AugAssign,
+                                          ast.With, ast.AsyncWith, ast.For, ast.AsyncFor):
             targets: list[ast.AST] = []
             value: ast.AST | None = None
             if isinstance(sub, ast.Assign):
@@ -425,7 +394,8 @@ class CoroutineRules(Family):
         if self._reconfigured_cache is None:
             found: set[str] = set()
             configured: set[str] = set()
-            for node in ast.walk(self.ctx.tree):
+            for node in self.ctx.syntax.of_type(ast.Assign, ast.AnnAssign, ast.AugAssign,
+                                                ast.Call):
                 targets: list[ast.AST] = []
                 if isinstance(node, ast.Assign):
                     targets = node.targets
@@ -524,9 +494,9 @@ class CoroutineRules(Family):
         """
         if self._names is not False:
             return self._names  # type: ignore[return-value]
-        own = {n.name for n in ast.walk(self.ctx.tree) if isinstance(n, ast.AsyncFunctionDef)}
+        own = {n.name for n in self.ctx.syntax.of_type(ast.AsyncFunctionDef)}  # type: ignore
         for _path, tree in self.ctx.conftests:
-            own.update(n.name for n in ast.walk(tree) if isinstance(n, ast.AsyncFunctionDef))
+            own.update(n.name for n in of_tree(tree).of_type(ast.AsyncFunctionDef))  # type: ignore
         roots = list(inference_search_path(self.ctx))
         packages = {v.split(".")[0] for v in self.ctx.imports.names.values()}
         packages.update(STDLIB_ASYNC)
@@ -711,19 +681,6 @@ class CoroutineRules(Family):
         return expr.id.lower().endswith("loop")
 
     # -- AT204 side effects ----------------------------------------------------------------
-
-    def _collect_side_effects(self, tree: ast.Module, module: Scope) -> None:
-        """Sync functions and lambdas that an AsyncMock calls on the loop as its side_effect."""
-        def walk(node: ast.AST, scope: Scope) -> None:
-            for child in ast.iter_child_nodes(node):
-                inner = scope
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                      ast.Lambda)):
-                    inner = Scope(child, scope)
-                self._side_effect_site(child, scope)
-                walk(child, inner)
-
-        walk(tree, module)
 
     def _side_effect_site(self, node: ast.AST, scope: Scope) -> None:
         if isinstance(node, ast.Call):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .. import inference, project
 from ..context import ASYNC_MARKS, FileContext, FunctionNode, Mark
+from ..syntax import Syntax, of_tree
 from . import Family, Finding
 
 PYTEST_CLASS_HOOKS = ("setup_method", "teardown_method", "setup_class", "teardown_class")
@@ -49,17 +50,13 @@ class MarkerRules(Family):
     codes = ("AT100", "AT101", "AT102", "AT103", "AT104", "AT105", "AT106")
 
     def wants(self) -> bool:
-        for node in ast.walk(self.ctx.tree):
-            if isinstance(node, ast.AsyncFunctionDef):
-                return True
-            if isinstance(node, (ast.Attribute, ast.Name)):
-                name = node.attr if isinstance(node, ast.Attribute) else node.id
-                if name in ASYNC_MARKS or name in ("event_loop", "event_loop_policy"):
-                    return True
-            if isinstance(node, ast.FunctionDef) and node.name in (
-                    "event_loop", "event_loop_policy"):
-                return True
-        return bool(self.ctx.options.runner_markers)
+        syntax = self.ctx.syntax
+        if syntax.of_type(ast.AsyncFunctionDef) or self.ctx.options.runner_markers:
+            return True
+        words = set(ASYNC_MARKS) | {"event_loop", "event_loop_policy"}
+        return (any(n.attr in words for n in syntax.of_type(ast.Attribute))  # type: ignore
+                or any(n.id in words for n in syntax.of_type(ast.Name))  # type: ignore
+                or any(n.name in words for n in syntax.of_type(ast.FunctionDef)))  # type: ignore
 
     def check(self) -> Iterator[Finding]:
         ctx = self.ctx
@@ -74,7 +71,7 @@ class MarkerRules(Family):
     # -- marks anywhere: AT106 scope=, AT103 via pytestmark is not possible --------
 
     def _scope_marks(self) -> Iterator[Finding]:
-        for node in ast.walk(self.ctx.tree):
+        for node in self.ctx.syntax.of_type(ast.Call):
             if (isinstance(node, ast.Call) and self.ctx.mark_name(node) == "asyncio"
                     and any(k.arg == "scope" for k in node.keywords)):
                 yield Finding(node.lineno, node.col_offset, "AT106", {
@@ -162,7 +159,7 @@ class MarkerRules(Family):
         unknown = class_unknown or ctx.unknown_decorators(func.decorator_list)
         if info is not None and info.unittest:
             if (is_async and func.name.startswith("test") and not info.async_bases
-                    and not unknown and not _is_async_generator(func)):
+                    and not unknown and not _is_async_generator(func, ctx.syntax)):
                 yield Finding(func.lineno, func.col_offset, "AT101", {"name": func.name})
             return
         if not self._collected(func, cls, info):
@@ -171,7 +168,7 @@ class MarkerRules(Family):
         if is_async:
             if (not all_marks and not (info and info.inherited_marks) and not unknown
                     and not ctx.unmarked_tests_run and not ctx.dynamic_marks
-                    and not _is_async_generator(func)
+                    and not _is_async_generator(func, ctx.syntax)
                     and "anyio_backend" not in _params(func)):
                 yield Finding(func.lineno, func.col_offset, "AT100", {"name": func.name})
         elif not unknown:
@@ -229,9 +226,9 @@ class MarkerRules(Family):
                 return True
             trees.extend(found)
         for tree in trees:
-            for node in ast.walk(tree):
-                if (isinstance(node, ast.FunctionDef) and node is not fixture
-                        and "event_loop" in _params(node)):
+            index = self.ctx.syntax if tree is self.ctx.tree else of_tree(tree)
+            for node in index.of_type(ast.FunctionDef):
+                if node is not fixture and "event_loop" in _params(node):  # type: ignore
                     return True
         return False
 
@@ -284,18 +281,11 @@ def _params(func: FunctionNode) -> set[str]:
     return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
 
 
-def _is_async_generator(func: FunctionNode) -> bool:
+def _is_async_generator(func: FunctionNode, syntax: Syntax) -> bool:
     if not isinstance(func, ast.AsyncFunctionDef):
         return False
-    stack: list[ast.AST] = list(func.body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Yield, ast.YieldFrom)):
-            return True
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
-    return False
+    return any(isinstance(node, (ast.Yield, ast.YieldFrom))
+               for node in syntax.scope_nodes(func, headers=False))
 
 
 def _asyncio_via(marks: tuple[Mark, ...], info: ClassInfo | None) -> str | None:

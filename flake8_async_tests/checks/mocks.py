@@ -21,6 +21,7 @@ from ..mock_names import (
     REAL_ASSERTS,
 )
 from ..context import FileContext, FunctionNode, ImportTable
+from ..syntax import Syntax, of_tree
 from . import Family, Finding
 
 KEYWORD_CONFIG = frozenset({"return_value", "side_effect", "wraps"})
@@ -84,20 +85,6 @@ def _all_params(func: FunctionNode) -> set[str]:
         if extra is not None:
             names.add(extra.arg)
     return names
-
-
-def _scope_nodes(func: ast.AST) -> Iterator[ast.AST]:
-    """Nodes of a function body, not entering nested functions, classes or lambdas."""
-    stack = list(ast.iter_child_nodes(func)) if not isinstance(func, ast.Module) else list(
-        func.body)
-    if isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        stack = list(func.body)
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-            continue
-        stack.extend(ast.iter_child_nodes(node))
 
 
 def _kw(call: ast.Call, name: str, position: int | None = None) -> ast.expr | None:
@@ -192,9 +179,12 @@ class ScopeMocks:
     """The tracked mocks of one function."""
 
     def __init__(self, func: FunctionNode, names: Names, inherited: dict[str, Tracked],
-                 is_method: bool) -> None:
+                 is_method: bool, syntax: Syntax) -> None:
         self.func = func
         self.names = names
+        # The function's own nodes: not those of nested functions, classes and lambdas,
+        # nor their decorators and defaults.
+        self.nodes = syntax.scope_nodes(func, headers=False)
         self.mocks: dict[str, Tracked] = {}
         self._bind(func, inherited, is_method)
         if self.mocks:
@@ -208,7 +198,7 @@ class ScopeMocks:
         for name in _all_params(func):
             bindings.setdefault(name, []).append("param")
         injected = self._decorator_args(func, params[1:] if is_method else params)
-        for node in _scope_nodes(func):
+        for node in self.nodes:
             if isinstance(node, ast.Assign):
                 for target in node.targets:
                     self._record(target, node.value, bindings)
@@ -335,10 +325,10 @@ class ScopeMocks:
 
     def _configure(self) -> None:
         parents: dict[int, ast.AST] = {}
-        for node in _scope_nodes(self.func):
+        for node in self.nodes:
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
-        for node in _scope_nodes(self.func):
+        for node in self.nodes:
             if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
                 targets = (node.targets if isinstance(node, (ast.Assign, ast.Delete))
                            else [node.target])
@@ -489,7 +479,7 @@ def _fixture_name(func: FunctionNode, imports: ImportTable) -> str | None:
 
 
 def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
-                  known: dict[str, Tracked], origin: str | None = None,
+                  known: dict[str, Tracked], syntax: Syntax, origin: str | None = None,
                   ) -> dict[str, Tracked | None]:
     """Fixture name -> the mock it returns or yields (None: a fixture that hands out no mock)."""
     found: dict[str, Tracked | None] = {}
@@ -500,9 +490,9 @@ def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
         if name is None:
             continue
         mockers = {p for p in _all_params(stmt) if p in MOCKER_NAMES}
-        scope = ScopeMocks(stmt, Names(imports, mockers), known, is_method=False)
+        scope = ScopeMocks(stmt, Names(imports, mockers), known, False, syntax)
         outputs: list[ast.expr | None] = []
-        for node in _scope_nodes(stmt):
+        for node in scope.nodes:
             if isinstance(node, (ast.Return, ast.Yield)):
                 outputs.append(node.value)
             elif isinstance(node, ast.YieldFrom):
@@ -536,23 +526,20 @@ def _conftest_mocks(
     for path, tree in chain:  # farthest first: nearer conftests override
         imports = ImportTable(tree)
         ok = {k: v for k, v in known.items() if v is not None}
-        known.update(fixture_mocks(tree.body, imports, False, ok, origin=path))
+        known.update(fixture_mocks(tree.body, imports, False, ok, of_tree(tree), origin=path))
     return tuple(known.items())
 
 
-def _mentions_mocks(tree: ast.Module) -> bool:
-    words = MOCK_MODULE_NAMES | REAL_ASSERTS | FAKE_ASSERTS | FAKE_AWAIT_ASSERTS | MOCKER_NAMES | {
-        "mock", "create_autospec", "spec", "spec_set", "autospec"}
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Name) and node.id in words:
-            return True
-        if isinstance(node, ast.Attribute) and node.attr in words:
-            return True
-        if isinstance(node, ast.alias) and node.name.split(".")[-1] in words:
-            return True
-        if isinstance(node, ast.arg) and node.arg in MOCKER_NAMES:
-            return True
-    return False
+_MOCK_WORDS = (MOCK_MODULE_NAMES | REAL_ASSERTS | FAKE_ASSERTS | FAKE_AWAIT_ASSERTS | MOCKER_NAMES
+               | {"mock", "create_autospec", "spec", "spec_set", "autospec"})
+
+
+def _mentions_mocks(syntax: Syntax) -> bool:
+    return (any(n.id in _MOCK_WORDS for n in syntax.of_type(ast.Name))  # type: ignore
+            or any(n.attr in _MOCK_WORDS for n in syntax.of_type(ast.Attribute))  # type: ignore
+            or any(n.name.split(".")[-1] in _MOCK_WORDS  # type: ignore
+                   for n in syntax.of_type(ast.alias))
+            or any(n.arg in MOCKER_NAMES for n in syntax.of_type(ast.arg)))  # type: ignore
 
 
 class MockRules(Family):
@@ -560,7 +547,7 @@ class MockRules(Family):
     codes = ("AT300", "AT301", "AT302", "AT303", "AT304", "AT305")
 
     def wants(self) -> bool:
-        if _mentions_mocks(self.ctx.tree):
+        if _mentions_mocks(self.ctx.syntax):
             return True
         return any(v is not None for _, v in _conftest_mocks(self.ctx.conftests))
 
@@ -569,7 +556,7 @@ class MockRules(Family):
         yield from self._pytest_namespace()
         inherited: dict[str, Tracked] = {
             k: v for k, v in _conftest_mocks(ctx.conftests) if v is not None}
-        module_fixtures = fixture_mocks(ctx.tree.body, ctx.imports, True, inherited)
+        module_fixtures = fixture_mocks(ctx.tree.body, ctx.imports, True, inherited, ctx.syntax)
         for name, value in module_fixtures.items():
             if value is None:
                 inherited.pop(name, None)
@@ -586,7 +573,8 @@ class MockRules(Family):
               in_class: bool) -> Iterator[Finding]:
         for stmt in body:
             if isinstance(stmt, ast.ClassDef):
-                fixtures = fixture_mocks(stmt.body, self.ctx.imports, True, inherited)
+                fixtures = fixture_mocks(stmt.body, self.ctx.imports, True, inherited,
+                                         self.ctx.syntax)
                 scoped = _without_parametrized(
                     dict(inherited), stmt.decorator_list + _pytestmarks(self.ctx, stmt.body),
                     self.ctx)
@@ -610,10 +598,10 @@ class MockRules(Family):
         names = Names(ctx.imports, mockers)
         static = any(ctx.resolve(d) == "staticmethod" for d in func.decorator_list)
         is_method = in_class and not static
-        scope = ScopeMocks(func, names, given, is_method=is_method)
+        scope = ScopeMocks(func, names, given, is_method, ctx.syntax)
         checker = ScopeChecker(self, scope, names)
         yield from checker.run()
-        for node in _scope_nodes(func):
+        for node in scope.nodes:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 yield from self._function(node, {}, overridden, in_class=False)
             elif isinstance(node, ast.ClassDef):
@@ -622,7 +610,7 @@ class MockRules(Family):
     # -- AT303 -----------------------------------------------------------------------
 
     def _pytest_namespace(self) -> Iterator[Finding]:
-        for node in ast.walk(self.ctx.tree):
+        for node in self.ctx.syntax.of_type(ast.Attribute, ast.ImportFrom):
             if isinstance(node, ast.Attribute) and node.attr in MOCK_MODULE_NAMES:
                 if self.ctx.resolve(node.value) == "pytest":
                     yield Finding(node.lineno, node.col_offset, "AT303",
@@ -636,7 +624,7 @@ class MockRules(Family):
     # -- AT305: assertion methods referenced, not called ------------------------------
 
     def _unreferenced_asserts(self) -> Iterator[Finding]:
-        for node in ast.walk(self.ctx.tree):
+        for node in self.ctx.syntax.of_type(ast.Expr, ast.Assert):
             expr = None
             if isinstance(node, ast.Expr):
                 expr = node.value
@@ -680,7 +668,7 @@ class ScopeChecker:
 
     def run(self) -> Iterator[Finding]:
         asserted: set[int] = set()
-        for node in _scope_nodes(self.scope.func):
+        for node in self.scope.nodes:
             if isinstance(node, ast.Await):
                 yield from self._await(node.value, node, "await")
             elif isinstance(node, ast.AsyncWith):
@@ -776,13 +764,27 @@ class ScopeChecker:
             if not t.target_dotted:
                 return None
             return inference.resolve_dotted(t.target_dotted)
-        node = self.ctx.astroid_node(owner_expr)
-        if node is None:
-            return None
-        found = inference.owner_of(node)
+        found = self._owner(owner_expr)
         if found is None or found[1]:
             return None
         return found[0]
+
+    def _owner(self, expr: ast.expr):
+        """(module or class, is an instance) that `expr` of this file certainly is, or None.
+
+        A parameter of the function being checked (a fixture, an argument) is not
+        inferred: astroid cannot know what pytest passes.
+        """
+        root = expr
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        func = self.scope.func
+        if (isinstance(root, ast.Name) and root.id not in ("self", "cls")
+                and root.id in _all_params(func)
+                and func.lineno <= root.lineno <= (func.end_lineno or func.lineno)):
+            return None
+        node = self.ctx.astroid_node(expr)
+        return inference.owner_of(node) if node is not None else None
 
     def _target_value(self, t: Tracked):
         owner = self._target_owner(t)
@@ -896,15 +898,14 @@ class ScopeChecker:
                                           and isinstance(attr_node.value, str)):
                 return
             attr = attr_node.value
-            node = self.ctx.astroid_node(owner_expr)
-            found = inference.owner_of(node) if node is not None else None
+            found = self._owner(owner_expr)
             if found is None or found[1]:
                 return
             owner = found[0]
             label = self._dotted(owner_expr)
         if owner is None:
             return
-        status, _ = inference.member(owner, attr)
+        status, _ = inference.member(owner, attr, want_value=False)
         if status == "missing":
             yield Finding(call.lineno, call.col_offset, "AT304", {
                 "problem": f"{label} has no attribute {attr!r}, so this patch raises "
@@ -985,7 +986,7 @@ class ScopeChecker:
 
     def _bound_name(self, call: ast.Call) -> str | None:
         """The name a patcher's mock is bound to (`with ... as m`, `m = mocker.patch(...)`)."""
-        for node in _scope_nodes(self.scope.func):
+        for node in self.scope.nodes:
             if isinstance(node, (ast.With, ast.AsyncWith)):
                 for item in node.items:
                     if item.context_expr is call and item.optional_vars is not None:
@@ -1002,7 +1003,7 @@ class ScopeChecker:
 
     def _configured_text(self, text: str) -> bool:
         """Is `text` (like 'conn.method') configured or handed on anywhere in this function?"""
-        for node in _scope_nodes(self.scope.func):
+        for node in self.scope.nodes:
             targets: list[ast.expr] = []
             if isinstance(node, (ast.Assign, ast.Delete)):
                 targets = list(node.targets)
@@ -1055,7 +1056,7 @@ class ScopeChecker:
         func = self.scope.func
         if isinstance(func, ast.AsyncFunctionDef):
             return True
-        for node in _scope_nodes(func):
+        for node in self.scope.nodes:
             if isinstance(node, ast.Call):
                 dotted = self.ctx.resolve(node.func) or ""
                 if dotted.endswith(("run_until_complete", "asyncio.run", "anyio.run",
@@ -1081,8 +1082,7 @@ class ScopeChecker:
         else:
             if chain is None:
                 return
-            node_a = self.ctx.astroid_node(target.value)
-            found = inference.owner_of(node_a) if node_a is not None else None
+            found = self._owner(target.value)
             if found is None:
                 return
             owner, is_instance = found

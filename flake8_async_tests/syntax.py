@@ -1,0 +1,140 @@
+"""One walk over a file's `ast` tree, shared by every rule family.
+
+Walking the tree is most of what the rules cost before any inference, so each file
+is walked once: rules then ask for the nodes of a type, or of one scope.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections import defaultdict
+
+SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
+# Fields that never hold nodes a rule looks at (names, flags, contexts, operators).
+_SCALAR_FIELDS = frozenset({
+    "ctx", "op", "ops", "id", "attr", "arg", "name", "module", "level", "kind", "conversion",
+    "is_async", "type_comment", "asname", "simple", "type_ignores", "tag",
+})
+_fields: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+
+
+def _child_fields(kind: type) -> tuple[str, ...]:
+    found = _fields.get(kind)
+    if found is None:
+        found = _fields[kind] = tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
+    return found
+
+
+def _split(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
+    """(header, body) of a scope node: the header is evaluated in the enclosing scope
+    (decorators, defaults, annotations, bases), the body in the node's own scope."""
+    if isinstance(node, ast.ClassDef):
+        return [*node.decorator_list, *node.bases, *node.keywords], list(node.body)
+    args = node.args  # type: ignore[union-attr]
+    header: list[ast.AST] = list(args.defaults)
+    header.extend(d for d in args.kw_defaults if d is not None)
+    every = [*args.posonlyargs, *args.args, *args.kwonlyargs]
+    every.extend(a for a in (args.vararg, args.kwarg) if a is not None)
+    if isinstance(node, ast.Lambda):
+        return header, [*every, node.body]
+    header = [*node.decorator_list, *header]  # type: ignore[union-attr]
+    header.extend(a.annotation for a in every if a.annotation is not None)
+    if node.returns is not None:  # type: ignore[union-attr]
+        header.append(node.returns)  # type: ignore[union-attr]
+    return header, [*every, *node.body]  # type: ignore[union-attr]
+
+
+class Syntax:
+    """The nodes of one tree, by type and by scope."""
+
+    def __init__(self, tree: ast.Module) -> None:
+        self.tree = tree
+        self._by_type: dict[type, list[ast.AST]] = defaultdict(list)
+        self._own: dict[int, list[ast.AST]] = {}
+        self._enclosing: dict[int, ScopeNode] = {}  # scope node -> the scope it is in
+        self._header: set[int] = set()  # nodes in the header of a nested scope
+        self._parents: dict[int, ast.AST] | None = None
+        self.scopes: list[ScopeNode] = []  # the module first, then each nested scope
+        pending: list[tuple[ScopeNode, list[ast.AST]]] = [(tree, list(tree.body))]
+        while pending:
+            scope, roots = pending.pop()
+            self.scopes.append(scope)
+            own = self._own[id(scope)] = []
+            self._walk(roots, own, pending, scope, header=False)
+
+    def _walk(self, roots: list[ast.AST], own: list[ast.AST],
+              pending: list[tuple[ScopeNode, list[ast.AST]]], scope: ScopeNode,
+              header: bool) -> None:
+        by_type = self._by_type
+        stack = roots[::-1]
+        while stack:
+            node = stack.pop()
+            kind = type(node)
+            own.append(node)
+            by_type[kind].append(node)
+            if header:
+                self._header.add(id(node))
+            if kind in _SCOPE_TYPES:
+                head, body = _split(node)
+                pending.append((node, body))  # type: ignore[arg-type]
+                self._enclosing[id(node)] = scope
+                self._walk(head, own, pending, scope, header=True)
+                continue
+            for name in _child_fields(kind):
+                value = getattr(node, name, None)
+                if value.__class__ is list:
+                    for item in reversed(value):
+                        if isinstance(item, ast.AST):
+                            stack.append(item)
+                elif isinstance(value, ast.AST):
+                    stack.append(value)
+
+    def of_type(self, *types: type) -> list[ast.AST]:
+        """Nodes of these exact types (grouped by type)."""
+        if len(types) == 1:
+            return self._by_type.get(types[0], [])
+        return [n for kind in types for n in self._by_type.get(kind, [])]
+
+    def enclosing(self, scope: ScopeNode) -> ScopeNode | None:
+        """The scope a nested scope node is defined in (None for the module)."""
+        return self._enclosing.get(id(scope))
+
+    def scope_nodes(self, scope: ScopeNode, headers: bool = True) -> list[ast.AST]:
+        """The nodes evaluated in `scope`, not entering nested functions, classes and
+        lambdas (whose own nodes are included). headers=False also leaves out the
+        decorators, defaults and bases of those nested scopes."""
+        own = self._own.get(id(scope), [])
+        if headers:
+            return own
+        return [n for n in own if id(n) not in self._header]
+
+    def parent(self, node: ast.AST) -> ast.AST | None:
+        """The node `node` hangs from (built on first use)."""
+        if self._parents is None:
+            self._parents = {}
+            for parent in ast.walk(self.tree):
+                for child in ast.iter_child_nodes(parent):
+                    self._parents[id(child)] = parent
+        return self._parents.get(id(node))
+
+    def within(self, node: ast.AST, *types: type) -> list[ast.AST]:
+        """Nodes of the given types inside `node`'s source lines."""
+        start = node.lineno  # type: ignore[attr-defined]
+        end = node.end_lineno or start  # type: ignore[attr-defined]
+        return [n for n in self.of_type(*types)
+                if start <= n.lineno <= end]  # type: ignore[attr-defined]
+
+
+_SCOPE_TYPES = frozenset(SCOPES)
+_others: dict[int, Syntax] = {}
+
+
+def of_tree(tree: ast.Module) -> Syntax:
+    """The index of another file's tree (a conftest.py), kept for the run."""
+    found = _others.get(id(tree))
+    if found is None or found.tree is not tree:
+        if len(_others) > 256:
+            _others.clear()
+        found = _others[id(tree)] = Syntax(tree)
+    return found
