@@ -39,6 +39,8 @@ DYNAMIC_HOOKS = frozenset({
 })
 DYNAMIC_HINTS = ("add_marker", "iscoroutine", "asyncio", "anyio", "trio", "run_until_complete",
                  "async", "await")
+# Standard-library packages whose classes have coroutine methods.
+STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 OTHER_RUNNER_HINTS = ("aiohttp", "tornado", "twisted", "anyio", "trio", "curio", "async")
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
@@ -258,6 +260,35 @@ class FileContext:
     @functools.cached_property
     def _facts(self) -> tuple[bool, bool]:
         return tree_facts(self.tree, self.syntax)
+
+    @functools.cached_property
+    def defined_names(self) -> project.Defs | None:
+        """(def names, async def names) in this file, its conftest.py files, the project and
+        the packages they import; None when there is too much to scan."""
+        roots = [r for r in project.search_path(self.path, self.settings) if os.path.isdir(r)]
+        if self.rootdir and self.rootdir not in roots:
+            roots.append(self.rootdir)
+        packages = {v.split(".")[0] for v in self.imports.names.values()}
+        packages.update(STDLIB_ASYNC)
+        found = project.defined_names(tuple(roots), packages)
+        if found is None:
+            return None
+        sync, async_ = set(found[0]), set(found[1])
+        for index in (self.syntax, *(of_tree(tree) for _, tree in self.conftests)):
+            sync.update(n.name for n in index.of_type(ast.FunctionDef))  # type: ignore
+            async_.update(n.name for n in index.of_type(ast.AsyncFunctionDef))  # type: ignore
+        return frozenset(sync), frozenset(async_)
+
+    def may_define(self, name: str, is_async: bool, package: str | None = None) -> bool:
+        """Could `name` be a def (an async def) anywhere in reach, `package` included?
+        A cheap filter before inference: True when unsure."""
+        found = self.defined_names
+        if found is None or name in found[is_async]:
+            return True
+        if package is not None:
+            extra = project.defined_names((), {package})
+            return extra is None or name in extra[is_async]
+        return False
 
     # -- names and marks -----------------------------------------------------------
 

@@ -82,11 +82,33 @@ def warm_up() -> None:
     if _warmed:
         return
     _warmed = True
-    for name in ("builtins", "unittest", "unittest.case"):
-        try:
-            MANAGER.ast_from_module_name(name)
-        except ERRORS as exc:
-            LOG.info("flake8-async-tests: astroid cannot build %s: %s", name, exc)
+    with _plain_attributes():
+        for name in ("builtins", "unittest", "unittest.case"):
+            try:
+                MANAGER.ast_from_module_name(name)
+            except ERRORS as exc:
+                LOG.info("flake8-async-tests: astroid cannot build %s: %s", name, exc)
+
+
+@contextlib.contextmanager
+def _plain_attributes() -> Iterator[None]:
+    """While the plugin analyses, astroid registers attributes assigned in the modules it
+    builds as _register_attribute does, without inferring their objects.
+
+    Its own way infers the object of every `x.attr = value` of a module it builds, and so
+    builds every module that reaches, then does the same there: most of the cost of a
+    module, for facts no rule uses. Restored afterwards for any other user of astroid.
+    """
+    original = AstroidBuilder.delayed_assattr
+    AstroidBuilder.delayed_assattr = _delayed_assattr  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        AstroidBuilder.delayed_assattr = original  # type: ignore[method-assign]
+
+
+def _delayed_assattr(builder: AstroidBuilder, node: nodes.AssignAttr) -> None:
+    _register_attribute(node)
 
 
 @contextlib.contextmanager
@@ -102,7 +124,8 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
     at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
     sys.path[at:at] = [p for p in search_path if p not in saved]
     try:
-        yield
+        with _plain_attributes():
+            yield
     finally:
         sys.path[:] = saved
 
@@ -129,10 +152,7 @@ class _Rebuilder(TreeRebuilder):
 def build_module(tree: ast.Module, path: str, modname: str) -> nodes.Module | None:
     """The astroid tree of the linted file, rebuilt from the `ast` tree flake8 parsed.
 
-    As astroid's own builder does, except for attributes assigned in the module
-    (`x.attr = value`): astroid infers `x` for each, which builds every module it
-    reaches. Here only `self.attr` and `cls.attr` in a class's own methods are
-    registered, directly (see _register_attribute).
+    As astroid's own builder does, with attributes registered as _register_attribute does.
     """
     rebuilder = _Rebuilder()
     try:
@@ -159,7 +179,8 @@ def build_module(tree: ast.Module, path: str, modname: str) -> nodes.Module | No
 
 def _register_attribute(assattr: nodes.AssignAttr) -> None:
     """`self.x = v` in a method makes x an instance attribute, `cls.x = v` in a class
-    method a class attribute: what astroid concludes after inferring `self` or `cls`."""
+    method a class attribute: what astroid concludes after inferring `self` or `cls`.
+    Attributes set on other objects are not registered."""
     expr = assattr.expr
     if not isinstance(expr, nodes.Name) or expr.name not in ("self", "cls"):
         return

@@ -12,6 +12,7 @@ import configparser
 import functools
 import logging
 import os
+import re
 import shlex
 import sys
 from dataclasses import dataclass, field
@@ -312,3 +313,99 @@ def files_mentioning(directory: str, word: str) -> tuple[ast.Module, ...] | None
 
 
 SKIP_DIRS = frozenset({"__pycache__", "node_modules", "venv", "build", "dist", "site-packages"})
+
+
+# -- names defined anywhere in reach ----------------------------------------------
+
+# More files than this under one root, and the scan gives up (the filters it feeds are off).
+MAX_SCAN_FILES = 5000
+SCAN_SKIP_DIRS = SKIP_DIRS | {".git", ".hg", ".tox", ".nox", ".venv", ".mypy_cache"}
+DEF = re.compile(rb"\b(async\s+)?def\s+(\w+)")
+IMPORTED = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.M)
+
+Defs = tuple[frozenset[str], frozenset[str]]  # (names of def, names of async def)
+_tree_scans: dict[str, tuple[Defs, frozenset[str]] | None] = {}
+_package_scans: dict[str, Defs | None] = {}
+
+
+def _scan_file(path: str, sync: set[str], async_: set[str], imports: set[str] | None) -> None:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return
+    for is_async, name in DEF.findall(data):
+        (async_ if is_async else sync).add(name.decode("ascii", "replace"))
+    if imports is not None:
+        imports.update(m.decode("ascii", "replace") for m in IMPORTED.findall(data))
+
+
+def _python_files(root: str) -> list[str] | None:
+    files: list[str] = []
+    for directory, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames
+                             if d not in SCAN_SKIP_DIRS and not d.startswith("."))
+        files.extend(os.path.join(directory, f) for f in sorted(filenames) if f.endswith(".py"))
+        if len(files) > MAX_SCAN_FILES:
+            return None
+    return files
+
+
+def _scan(files: list[str], imports: set[str] | None) -> Defs:
+    sync: set[str] = set()
+    async_: set[str] = set()
+    for path in files:
+        _scan_file(path, sync, async_, imports)
+    return frozenset(sync), frozenset(async_)
+
+
+def _scan_root(root: str) -> tuple[Defs, frozenset[str]] | None:
+    """Names defined under a project root, and the top-level packages its files import."""
+    if root not in _tree_scans:
+        files = _python_files(root)
+        if files is None:
+            _tree_scans[root] = None
+        else:
+            imports: set[str] = set()
+            _tree_scans[root] = (_scan(files, imports), frozenset(imports))
+    return _tree_scans[root]
+
+
+def _scan_package(package: str) -> Defs | None:
+    """Names defined in an importable package or module, found on sys.path, never imported."""
+    if package not in _package_scans:
+        result: Defs | None = (frozenset(), frozenset())
+        for entry in sys.path:
+            base = os.path.join(entry or ".", package)
+            if os.path.isdir(base):
+                files = _python_files(base)
+                result = None if files is None else _scan(files, None)
+                break
+            if os.path.isfile(base + ".py"):
+                result = _scan([base + ".py"], None)
+                break
+        _package_scans[package] = result
+    return _package_scans[package]
+
+
+def defined_names(roots: tuple[str, ...], packages: set[str]) -> Defs | None:
+    """Names of every def and async def under the project roots and in the packages they
+    and `packages` import: a regex scan of source files, cached for the run. None when
+    there is too much to scan."""
+    sync: set[str] = set()
+    async_: set[str] = set()
+    packages = set(packages)
+    for root in roots:
+        found = _scan_root(root)
+        if found is None:
+            return None
+        sync |= found[0][0]
+        async_ |= found[0][1]
+        packages |= found[1]
+    for package in sorted(packages):
+        defs = _scan_package(package)
+        if defs is None:
+            return None
+        sync |= defs[0]
+        async_ |= defs[1]
+    return frozenset(sync), frozenset(async_)

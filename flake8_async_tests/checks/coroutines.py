@@ -5,15 +5,13 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
-import os
-import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import inference
 from ..context import FunctionNode
-from ..syntax import ScopeNode, Syntax, of_tree
+from ..syntax import ScopeNode, Syntax
 from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
 from . import Family, Finding
 
@@ -53,14 +51,6 @@ TESTCASE_SYNC = frozenset({
 SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_pytest"}
 BUILTINS = frozenset(dir(builtins))
 MAX_NAME = 60
-# Scanning for `async def` names: more files than this in one tree and the filter is off.
-MAX_SCAN_FILES = 5000
-SKIP_DIRS = frozenset({".git", ".hg", ".tox", ".nox", ".venv", "venv", "node_modules",
-                       "__pycache__", "site-packages", "build", "dist", ".mypy_cache"})
-ASYNC_DEF = re.compile(rb"\basync\s+def\s+(\w+)")
-IMPORTED = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.M)
-# Standard-library packages whose classes have coroutine methods.
-STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 
 
 @dataclass
@@ -191,7 +181,6 @@ class CoroutineRules(Family):
         self.all_refs: dict[str, int] = {}
         self.verdicts: dict[str, bool] = {}
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
-        self._names: frozenset[str] | None | bool = False
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
         syntax = self.ctx.syntax
         scopes: dict[int, Scope] = {}
@@ -464,8 +453,25 @@ class CoroutineRules(Family):
         # def or import. A fixture argument, a loop target, `with ... as x`, an awaited value
         # are beyond what it infers.
         return all(kind in ("def", "import", "param-default") or (
-            kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute)))
+            kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
+            and not self._from_parameter(value, scope))
             for kind, value in bound)
+
+    def _from_parameter(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
+        """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg` (a
+        fixture, an argument): astroid cannot know what pytest passes."""
+        while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
+            expr = expr.func if isinstance(expr, ast.Call) else expr.value
+        if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
+            return False
+        found = self._lookup(expr.id, scope)
+        if found is None or found[0] is self.module_scope or len(found[1]) != 1:
+            return False
+        kind, value = found[1][0]
+        if kind == "param":
+            return True
+        return kind == "assign" and value is not None and self._from_parameter(
+            value, scope, depth + 1)
 
     def _maybe_async_name(self, func: ast.AST, scope: Scope) -> bool:
         """Can the callee's name be an `async def` anywhere astroid could find it?"""
@@ -488,34 +494,8 @@ class CoroutineRules(Family):
         return True
 
     def _async_names(self) -> frozenset[str] | None:
-        """Names of every `async def` in this file, the project and the packages they import.
-
-        A cheap regex scan, cached for the run; None when there is too much to scan.
-        """
-        if self._names is not False:
-            return self._names  # type: ignore[return-value]
-        own = {n.name for n in self.ctx.syntax.of_type(ast.AsyncFunctionDef)}  # type: ignore
-        for _path, tree in self.ctx.conftests:
-            own.update(n.name for n in of_tree(tree).of_type(ast.AsyncFunctionDef))  # type: ignore
-        roots = list(inference_search_path(self.ctx))
-        packages = {v.split(".")[0] for v in self.ctx.imports.names.values()}
-        packages.update(STDLIB_ASYNC)
-        total = set(own)
-        for root in roots:
-            found = _scan_tree(root)
-            if found is None:
-                self._names = None
-                return None
-            total |= found[0]
-            packages |= found[1]
-        for package in sorted(packages):
-            found = _scan_package(package)
-            if found is None:
-                self._names = None
-                return None
-            total |= found
-        self._names = frozenset(total)
-        return self._names
+        found = self.ctx.defined_names
+        return None if found is None else found[1]
 
     def _imported(self, func: ast.AST) -> bool:
         root, _ = _chain(func)
@@ -766,82 +746,6 @@ class CoroutineRules(Family):
                             and kw.value.value is True):
                         return True
         return False
-
-
-def inference_search_path(ctx) -> tuple[str, ...]:
-    """The project's own import roots (not sys.path's installed packages)."""
-    from .. import project
-
-    roots = [r for r in project.search_path(ctx.path, ctx.settings) if os.path.isdir(r)]
-    if ctx.rootdir and ctx.rootdir not in roots:
-        roots.append(ctx.rootdir)
-    return tuple(roots)
-
-
-_tree_scans: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
-_package_scans: dict[str, frozenset[str] | None] = {}
-
-
-def _scan_file(path: str, names: set[str], imports: set[str] | None) -> None:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError:
-        return
-    names.update(m.decode("ascii", "replace") for m in ASYNC_DEF.findall(data))
-    if imports is not None:
-        imports.update(m.decode("ascii", "replace") for m in IMPORTED.findall(data))
-
-
-def _python_files(root: str) -> list[str] | None:
-    files: list[str] = []
-    for directory, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in SKIP_DIRS and not d.startswith(".")]
-        files.extend(os.path.join(directory, f) for f in filenames if f.endswith(".py"))
-        if len(files) > MAX_SCAN_FILES:
-            return None
-    return files
-
-
-def _scan_tree(root: str) -> tuple[frozenset[str], frozenset[str]] | None:
-    """(async def names, top-level names imported) of every .py file under a project root."""
-    if root not in _tree_scans:
-        files = _python_files(root)
-        if files is None:
-            _tree_scans[root] = None
-        else:
-            names: set[str] = set()
-            imports: set[str] = set()
-            for path in files:
-                _scan_file(path, names, imports)
-            _tree_scans[root] = (frozenset(names), frozenset(imports))
-    return _tree_scans[root]
-
-
-def _scan_package(package: str) -> frozenset[str] | None:
-    """async def names of an importable package or module, found on sys.path, never imported."""
-    if package in _package_scans:
-        return _package_scans[package]
-    result: frozenset[str] | None = frozenset()
-    for entry in sys.path:
-        base = os.path.join(entry or ".", package)
-        if os.path.isdir(base):
-            files = _python_files(base)
-            if files is None:
-                result = None
-            else:
-                names: set[str] = set()
-                for path in files:
-                    _scan_file(path, names, None)
-                result = frozenset(names)
-            break
-        if os.path.isfile(base + ".py"):
-            names = set()
-            _scan_file(base + ".py", names, None)
-            result = frozenset(names)
-            break
-    _package_scans[package] = result
-    return result
 
 
 def _params(func: FunctionNode) -> set[str]:

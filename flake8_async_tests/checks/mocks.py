@@ -193,7 +193,8 @@ class ScopeMocks:
     # -- bindings ------------------------------------------------------------------
 
     def _bind(self, func: FunctionNode, inherited: dict[str, Tracked], is_method: bool) -> None:
-        bindings: dict[str, list[object]] = {}
+        self.bindings: dict[str, list[object]] = {}
+        bindings = self.bindings
         params = _params(func)
         for name in _all_params(func):
             bindings.setdefault(name, []).append("param")
@@ -772,16 +773,10 @@ class ScopeChecker:
     def _owner(self, expr: ast.expr):
         """(module or class, is an instance) that `expr` of this file certainly is, or None.
 
-        A parameter of the function being checked (a fixture, an argument) is not
-        inferred: astroid cannot know what pytest passes.
+        Values that come from a parameter of the function being checked (a fixture, an
+        argument) are not inferred: astroid cannot know what pytest passes.
         """
-        root = expr
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        func = self.scope.func
-        if (isinstance(root, ast.Name) and root.id not in ("self", "cls")
-                and root.id in _all_params(func)
-                and func.lineno <= root.lineno <= (func.end_lineno or func.lineno)):
+        if self._from_parameter(expr):
             return None
         node = self.ctx.astroid_node(expr)
         return inference.owner_of(node) if node is not None else None
@@ -976,6 +971,11 @@ class ScopeChecker:
                                               and isinstance(attr_node.value, str)):
                     return
                 t.target = (owner_expr, attr_node.value)
+        if t.target is None:
+            return
+        package = t.target_dotted.split(".")[0] if t.target_dotted else None
+        if not self._may_judge(kind, t.target[1], package):
+            return
         bound = self._bound_name(call)
         if bound is not None and (bound not in self.mocks or self._reconfigured(bound)):
             return  # the mock it hands out is configured (or handed on) afterwards
@@ -1039,6 +1039,26 @@ class ScopeChecker:
             return None
         return kind
 
+    def _from_parameter(self, expr: ast.expr, depth: int = 0) -> bool:
+        """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg`."""
+        while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
+            expr = expr.func if isinstance(expr, ast.Call) else expr.value
+        if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
+            return False
+        values = self.scope.bindings.get(expr.id, [])
+        if len(values) != 1:
+            return False
+        if values[0] == "param":
+            return True
+        return isinstance(values[0], ast.expr) and self._from_parameter(values[0], depth + 1)
+
+    def _may_judge(self, kind: str, attr: str, package: str | None = None) -> bool:
+        """Can replacing `attr` by this kind of mock be AT301 or AT302 at all? By name only:
+        AT301 needs an async def of that name, AT302 a def."""
+        if kind not in ("Mock", "MagicMock", "AsyncMock"):
+            return False
+        return self.ctx.may_define(attr, kind != "AsyncMock", package)
+
     def _judge(self, value, kind: str, at: ast.AST, label: str) -> Iterator[Finding]:
         func = inference.plain_function(value)
         if func is None:
@@ -1069,7 +1089,9 @@ class ScopeChecker:
             return
         target = node.targets[0]
         kind = self._replacement_kind(node.value)
-        if kind is None or self._configured_text(self._dotted(target)):
+        if kind is None or not self._may_judge(kind, target.attr):
+            return
+        if self._configured_text(self._dotted(target)):
             return
         chain = _chain(target.value)
         if chain is not None and chain[0] in self.mocks:
