@@ -82,7 +82,7 @@ def warm_up() -> None:
     if _warmed:
         return
     _warmed = True
-    with _plain_attributes():
+    with _lean_builds():
         for name in ("builtins", "unittest", "unittest.case"):
             try:
                 MANAGER.ast_from_module_name(name)
@@ -91,24 +91,58 @@ def warm_up() -> None:
 
 
 @contextlib.contextmanager
-def _plain_attributes() -> Iterator[None]:
-    """While the plugin analyses, astroid registers attributes assigned in the modules it
-    builds as _register_attribute does, without inferring their objects.
+def _lean_builds() -> Iterator[None]:
+    """While the plugin analyses, astroid builds modules without two eager inferences.
 
-    Its own way infers the object of every `x.attr = value` of a module it builds, and so
-    builds every module that reaches, then does the same there: most of the cost of a
-    module, for facts no rule uses. Restored afterwards for any other user of astroid.
+    Building a module, astroid infers the object of every `x.attr = value` (to register
+    the attribute), and the ancestors of every class with bases (to see whether it is an
+    Enum). Each builds every module it reaches, which does the same in turn: most of the
+    cost of a module, for facts no rule uses. Here attributes are registered as
+    _register_attribute does, and only classes with a base spelled like an enum are
+    checked. Both are restored afterwards, for any other user of astroid.
     """
     original = AstroidBuilder.delayed_assattr
     AstroidBuilder.delayed_assattr = _delayed_assattr  # type: ignore[method-assign]
+    enum_slot = _enum_transform_slot()
+    if enum_slot is not None:
+        entries, at, (transform, predicate) = enum_slot
+        entries[at] = (transform, _enum_spelled(predicate))
     try:
         yield
     finally:
         AstroidBuilder.delayed_assattr = original  # type: ignore[method-assign]
+        if enum_slot is not None:
+            entries, at, entry = enum_slot
+            entries[at] = entry
 
 
 def _delayed_assattr(builder: AstroidBuilder, node: nodes.AssignAttr) -> None:
     _register_attribute(node)
+
+
+def _enum_transform_slot() -> tuple[list, int, tuple] | None:
+    """Where astroid keeps its Enum class transform, if it is where astroid 3 and 4 keep it."""
+    try:
+        from astroid.brain import brain_namedtuple_enum as brain
+
+        entries = MANAGER._transform.transforms[nodes.ClassDef]
+        for at, entry in enumerate(entries):
+            if tuple(entry) == (brain.infer_enum_class, brain._is_enum_subclass):
+                return entries, at, entry
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError):
+        pass
+    return None
+
+
+def _enum_spelled(predicate):  # type: ignore[no-untyped-def]
+    def maybe_enum(cls: nodes.ClassDef) -> bool:
+        for base in cls.bases:
+            name = getattr(base, "attrname", None) or getattr(base, "name", None) or ""
+            if "Enum" in name or "Flag" in name:
+                return bool(predicate(cls))
+        return False
+
+    return maybe_enum
 
 
 @contextlib.contextmanager
@@ -124,7 +158,7 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
     at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
     sys.path[at:at] = [p for p in search_path if p not in saved]
     try:
-        with _plain_attributes():
+        with _lean_builds():
             yield
     finally:
         sys.path[:] = saved

@@ -84,15 +84,27 @@ class MarkerRules(Family):
     def _class(self, cls: ast.ClassDef, outer_marks: tuple[Mark, ...],
                outer_unknown: bool) -> Iterator[Finding]:
         ctx = self.ctx
-        info = self._class_info(cls)
+        info: ClassInfo | None = None  # the ancestry is looked at only when a method needs it
         marks = outer_marks + ctx.class_marks(cls)
         unknown = outer_unknown or ctx.unknown_decorators(cls.decorator_list)
         for stmt in cls.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                if ctx.fixture_decorator(stmt) is None:
+                    if not self._may_report(stmt, cls):
+                        continue
+                    info = info or self._class_info(cls)
                 yield from self._function(stmt, marks, cls=cls, info=info,
                                           class_unknown=unknown)
             elif isinstance(stmt, ast.ClassDef):
                 yield from self._class(stmt, marks, unknown)
+
+    def _may_report(self, func: FunctionNode, cls: ast.ClassDef) -> bool:
+        """Can this method (not a fixture) have an AT1xx finding at all?"""
+        name = func.name
+        if isinstance(func, ast.AsyncFunctionDef):
+            return (name.startswith("test") or self.ctx.is_test_name(name)
+                    or name in PYTEST_CLASS_HOOKS or name in UNITTEST_HOOKS)
+        return self.ctx.is_test_name(name) and self.ctx.is_test_class_name(cls.name)
 
     def _class_info(self, cls: ast.ClassDef) -> ClassInfo:
         has_init = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
