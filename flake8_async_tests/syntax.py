@@ -16,7 +16,8 @@ _SCALAR_FIELDS = frozenset({
     "ctx", "op", "ops", "id", "attr", "arg", "name", "module", "level", "kind", "conversion",
     "is_async", "type_comment", "asname", "simple", "type_ignores", "tag",
 })
-_fields: dict[type, tuple[str, ...]] = {ast.Constant: ()}
+# A parameter's annotation belongs to its function's header (see _split), not to the body.
+_fields: dict[type, tuple[str, ...]] = {ast.Constant: (), ast.arg: ()}
 
 
 def _child_fields(kind: type) -> tuple[str, ...]:
