@@ -10,10 +10,10 @@ import ast
 import fnmatch
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
-from . import inference, project
+from . import inference, project, summaries
 from .options import Options
 from .syntax import Syntax, of_tree
 
@@ -292,6 +292,35 @@ class FileContext:
 
     # -- names and marks -----------------------------------------------------------
 
+    @functools.cached_property
+    def modname(self) -> str:
+        return project.import_base(self.path)[1]
+
+    @functools.cached_property
+    def summary(self) -> summaries.ModuleSummary:
+        """This file as summaries.py reads modules (for names defined in it)."""
+        return summaries.seed(self.modname, self.tree)
+
+    def static_dotted(self, expr: ast.AST, shadowed: Container[str] = ()) -> str | None:
+        """The dotted name an expression spells through this file's imports or top-level
+        definitions (`pkg.mod.Cls.meth`), read without inference; None when its root name
+        is in `shadowed` (bound where the expression is) or is anything else."""
+        root = expr
+        while isinstance(root, ast.Attribute):
+            root = root.value
+        if not isinstance(root, ast.Name) or root.id in shadowed:
+            return None
+        dotted = self.imports.resolve(expr)
+        if dotted is None:
+            return None
+        if root.id in self.imports.names:
+            return dotted
+        summary = self.summary
+        if root.id in summary.classes or summary.kinds.get(root.id) in (
+                summaries.DEF, summaries.ASYNC_DEF):
+            return f"{self.modname}.{dotted}"
+        return None
+
     def resolve(self, expr: ast.AST) -> str | None:
         return self.imports.resolve(expr)
 
@@ -395,8 +424,7 @@ class FileContext:
     def module(self):  # -> astroid.nodes.Module | None
         """The astroid tree of this file, built on first use (None if it cannot be)."""
         if self._module is None:
-            _, modname = project.import_base(self.path)
-            built = inference.build_module(self.tree, self.path, modname)
+            built = inference.build_module(self.tree, self.path, self.modname)
             self._module = built if built is not None else False
         return self._module or None
 

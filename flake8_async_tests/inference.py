@@ -480,6 +480,15 @@ def module_by_name(name: str) -> nodes.Module | None:
     return module
 
 
+def module_file(name: str) -> str | None:
+    """The .py file astroid would build for a module name, found without building it."""
+    try:
+        location = str(MANAGER.file_from_module_name(name, None).location or "")
+    except ERRORS:
+        return None
+    return location if location.endswith(".py") else None
+
+
 def resolve_dotted(dotted: str) -> nodes.NodeNG | None:
     """The module or class a dotted path names ('pkg.mod', 'pkg.mod.Class'), or None."""
     parts = dotted.split(".")

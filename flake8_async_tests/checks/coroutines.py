@@ -9,7 +9,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from .. import inference
+from .. import inference, summaries
 from ..context import FunctionNode
 from ..syntax import ScopeNode, Syntax
 from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
@@ -417,13 +417,51 @@ class CoroutineRules(Family):
         key = self._cache_key(func, scope)
         if key is not None and key in self.verdicts:
             return self.verdicts[key]
-        node = self.ctx.astroid_node(call)
         verdict = False
-        if node is not None and hasattr(node, "func"):
-            verdict = inference.coroutine_function(inference.safe_infer(node.func)) is not None
+        if self._static_kind(func, scope) != summaries.DEF:  # a plain def needs no inference
+            node = self.ctx.astroid_node(call)
+            if node is not None and hasattr(node, "func"):
+                value = inference.safe_infer(node.func)
+                verdict = inference.coroutine_function(value) is not None
         if key is not None:
             self.verdicts[key] = verdict
         return verdict
+
+    def _static_kind(self, func: ast.AST, scope: Scope) -> str | None:
+        """summaries.DEF or ASYNC_DEF for a callee read from source alone: an imported or
+        top-level function, or a method written in the body of the class of `Cls(...)`,
+        of a local assigned from it, or of `self`. None when that is not enough."""
+        root, attrs = _chain(func)
+        if isinstance(root, ast.Call):
+            cls = self._static_name(root.func, scope)
+            return summaries.kind_of(f"{cls}.{attrs[0]}") if cls and len(attrs) == 1 else None
+        if not isinstance(root, ast.Name):
+            return None
+        found = self._lookup(root.id, scope)
+        if found is None or found[0] is self.module_scope:
+            dotted = self._static_name(func, scope)
+            return summaries.kind_of(dotted) if dotted else None
+        if len(attrs) != 1:
+            return None
+        cls = None
+        if root.id == "self":
+            owner = self._class_scope(scope)
+            if owner is not None and owner.parent is self.module_scope:
+                cls = f"{self.ctx.modname}.{owner.node.name}"  # type: ignore[union-attr]
+        elif len(found[1]) == 1 and found[1][0][0] == "assign":
+            value = found[1][0][1]
+            if isinstance(value, ast.Call):
+                cls = self._static_name(value.func, scope)
+        return summaries.kind_of(f"{cls}.{attrs[0]}") if cls else None
+
+    def _static_name(self, expr: ast.AST, scope: Scope) -> str | None:
+        root, _ = _chain(expr)
+        if not isinstance(root, ast.Name):
+            return None
+        found = self._lookup(root.id, scope)
+        if found is not None and found[0] is not self.module_scope:
+            return None
+        return self.ctx.static_dotted(expr)
 
     def _worth_inferring(self, func: ast.AST, scope: Scope) -> bool:
         """Cheap syntactic reasons why a callee cannot be (known to be) a coroutine function."""

@@ -15,7 +15,7 @@ import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .. import inference, project
+from .. import inference, project, summaries
 from ..mock_names import (
     ALL_KINDS, FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API, MOCK_MODULE_NAMES, MOCKER_NAMES,
     REAL_ASSERTS,
@@ -882,7 +882,7 @@ class ScopeChecker:
             if not (isinstance(target, ast.Constant) and isinstance(target.value, str)):
                 return
             owner_name, _, attr = target.value.rpartition(".")
-            if not owner_name or not attr:
+            if not owner_name or not attr or summaries.has_name(owner_name, attr):
                 return
             owner = inference.resolve_dotted(owner_name)
             label = owner_name
@@ -893,6 +893,9 @@ class ScopeChecker:
                                           and isinstance(attr_node.value, str)):
                 return
             attr = attr_node.value
+            dotted = self.ctx.static_dotted(owner_expr, self.scope.bindings)
+            if dotted is not None and summaries.has_name(dotted, attr):
+                return
             found = self._owner(owner_expr)
             if found is None or found[1]:
                 return
@@ -974,7 +977,10 @@ class ScopeChecker:
         if t.target is None:
             return
         package = t.target_dotted.split(".")[0] if t.target_dotted else None
-        if not self._may_judge(kind, t.target[1], package):
+        owner = t.target_dotted or (self.ctx.static_dotted(t.target[0], self.scope.bindings)
+                                    if t.target[0] is not None else None)
+        if not self._may_judge(kind, t.target[1], package,
+                               dotted=f"{owner}.{t.target[1]}" if owner else None):
             return
         bound = self._bound_name(call)
         if bound is not None and (bound not in self.mocks or self._reconfigured(bound)):
@@ -1052,12 +1058,27 @@ class ScopeChecker:
             return True
         return isinstance(values[0], ast.expr) and self._from_parameter(values[0], depth + 1)
 
-    def _may_judge(self, kind: str, attr: str, package: str | None = None) -> bool:
-        """Can replacing `attr` by this kind of mock be AT301 or AT302 at all? By name only:
-        AT301 needs an async def of that name, AT302 a def."""
+    def _may_judge(self, kind: str, attr: str, package: str | None = None,
+                   dotted: str | None = None) -> bool:
+        """Can replacing `attr` (of `dotted`, when known) by this kind of mock be AT301 or
+        AT302 at all? From source alone: AT301 needs an async def, AT302 a def."""
         if kind not in ("Mock", "MagicMock", "AsyncMock"):
             return False
-        return self.ctx.may_define(attr, kind != "AsyncMock", package)
+        if not self.ctx.may_define(attr, kind != "AsyncMock", package):
+            return False
+        written = summaries.kind_of(dotted) if dotted else None
+        return written != (summaries.DEF if kind != "AsyncMock" else summaries.ASYNC_DEF)
+
+    def _static_class(self, expr: ast.expr) -> str | None:
+        """The dotted name of the class `expr` is, or is an instance of (`Cls(...)`, or a
+        local assigned from it), read from source alone."""
+        if isinstance(expr, ast.Name):
+            values = self.scope.bindings.get(expr.id, [])
+            if len(values) == 1 and isinstance(values[0], ast.Call):
+                expr = values[0]
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        return self.ctx.static_dotted(expr, self.scope.bindings)
 
     def _judge(self, value, kind: str, at: ast.AST, label: str) -> Iterator[Finding]:
         func = inference.plain_function(value)
@@ -1089,7 +1110,9 @@ class ScopeChecker:
             return
         target = node.targets[0]
         kind = self._replacement_kind(node.value)
-        if kind is None or not self._may_judge(kind, target.attr):
+        cls = self._static_class(target.value)
+        if kind is None or not self._may_judge(
+                kind, target.attr, dotted=f"{cls}.{target.attr}" if cls else None):
             return
         if self._configured_text(self._dotted(target)):
             return
