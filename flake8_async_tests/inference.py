@@ -684,6 +684,10 @@ def instance_attribute(cls: nodes.ClassDef, name: str) -> bool:
     return False
 
 
+def is_module(value: nodes.NodeNG | None) -> bool:
+    return isinstance(value, nodes.Module)
+
+
 def is_class(value: nodes.NodeNG | None) -> bool:
     return isinstance(value, nodes.ClassDef)
 

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import inference, summaries
-from ..context import FunctionNode
+from ..context import FIXTURE_DECORATORS, FunctionNode
 from ..syntax import ScopeNode, Syntax
 from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
 from . import Family, Finding
@@ -33,6 +33,9 @@ TASK_CALLS = frozenset({
 SLEEP = frozenset({"time.sleep"})
 # Fixtures that create a loop and make it the current one.
 LOOP_FIXTURES = frozenset({"loop", "event_loop"})
+# Base classes known to leave the current event loop alone.
+PLAIN_BASES = frozenset({"object", "builtins.object", "unittest.TestCase",
+                         "unittest.case.TestCase"})
 # asyncio's public coroutine functions (Python 3.10-3.14), known without building asyncio.
 ASYNCIO_COROUTINES = frozenset({
     "sleep", "wait", "wait_for", "to_thread", "open_connection", "start_server",
@@ -182,6 +185,7 @@ class CoroutineRules(Family):
         self.verdicts: dict[str, bool] = {}
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
+        self._autouse_loop: bool | None = None
         syntax = self.ctx.syntax
         scopes: dict[int, Scope] = {}
         for node in syntax.scopes:  # each after the scope it is defined in
@@ -644,11 +648,64 @@ class CoroutineRules(Family):
             return
         if _params(scope.node) & LOOP_FIXTURES:  # type: ignore[arg-type]
             return  # a loop fixture (aiohttp's `loop`, old `event_loop`) set the current loop
+        if self._loop_may_be_set(scope):
+            return
         role = self._role(scope)
         if role in ("test", "fixture", "hook"):
             self.findings.append(Finding(call.lineno, call.col_offset, "AT202", {}))
         elif role == "helper" and scope.parent is self.module_scope:
             self._pending_helpers.append((call, scope))
+
+    def _loop_may_be_set(self, scope: Scope) -> bool:
+        """Something may set the current event loop before this code runs, and then
+        get_event_loop() returns it without a warning, whatever the test order: another
+        plugin or hook, an autouse fixture, a decorator (tornado's @gen_test), a base class
+        (IsolatedAsyncioTestCase, tornado's AsyncTestCase) or the class's own methods."""
+        ctx = self.ctx
+        func = scope.node
+        assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if ctx.settings.asyncio_plugin_disabled or ctx.dynamic_marks:
+            return True
+        if self._sets_up(func.decorator_list) or self._autouse_sets_loop():
+            return True
+        if self._uses_fixtures(ctx.tree.body):
+            return True
+        parent = scope.parent
+        if parent is None or not isinstance(parent.node, ast.ClassDef):
+            return False
+        cls = parent.node
+        if parent.parent is not self.module_scope or cls.keywords:
+            return True
+        if self._sets_up(cls.decorator_list) or self._uses_fixtures(cls.body):
+            return True
+        if any(ctx.resolve(base) not in PLAIN_BASES for base in cls.bases):
+            return True
+        return any(_calls_set_event_loop(stmt) for stmt in cls.body)
+
+    def _sets_up(self, decorators: list[ast.expr]) -> bool:
+        """Decorators that may run the function on a loop or request fixtures that set one:
+        any of unknown effect (fixture decorators aside), and usefixtures marks."""
+        ctx = self.ctx
+        others = [d for d in decorators if ctx.resolve(d) not in FIXTURE_DECORATORS]
+        return ctx.unknown_decorators(others) or any(
+            ctx.mark_name(d) == "usefixtures" for d in others)
+
+    def _uses_fixtures(self, body: list[ast.stmt]) -> bool:
+        """A `pytestmark` of this body requests fixtures (usefixtures)."""
+        for value in self.ctx.pytestmark_values(body):
+            items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+            if any(self.ctx.mark_name(item) == "usefixtures" for item in items):
+                return True
+        return False
+
+    def _autouse_sets_loop(self) -> bool:
+        """An autouse fixture of this file or a conftest.py sets or provides the loop."""
+        if self._autouse_loop is None:
+            self._autouse_loop = any(
+                _autouse_loop_fixture(stmt)
+                for tree in (self.ctx.tree, *(t for _, t in self.ctx.conftests))
+                for stmt in tree.body)
+        return self._autouse_loop
 
     def _helpers_with_get_event_loop(self) -> None:
         """A module-level helper counts as sync test code when only sync test code calls it."""
@@ -784,6 +841,28 @@ class CoroutineRules(Family):
                             and kw.value.value is True):
                         return True
         return False
+
+
+def _calls_set_event_loop(node: ast.AST) -> bool:
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Call):
+            func = sub.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name == "set_event_loop":
+                return True
+    return False
+
+
+def _autouse_loop_fixture(stmt: ast.stmt) -> bool:
+    """An autouse fixture named like a loop fixture, or one that sets the current loop."""
+    if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return False
+    for deco in stmt.decorator_list:
+        if isinstance(deco, ast.Call) and any(
+                k.arg == "autouse" and not (isinstance(k.value, ast.Constant)
+                                            and not k.value.value) for k in deco.keywords):
+            return stmt.name in LOOP_FIXTURES or _calls_set_event_loop(stmt)
+    return False
 
 
 def _params(func: FunctionNode) -> set[str]:

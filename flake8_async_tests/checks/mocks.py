@@ -11,6 +11,7 @@ to know what it holds.
 from __future__ import annotations
 
 import ast
+import builtins
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,8 @@ from ..syntax import Syntax, of_tree
 from . import Family, Finding
 
 KEYWORD_CONFIG = frozenset({"return_value", "side_effect", "wraps"})
+# Names patch() creates on a module by itself (unittest.mock's own rule).
+BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 
 
 @dataclass
@@ -873,6 +876,9 @@ class ScopeChecker:
         })
 
     def _missing_target(self, call: ast.Call, which: str) -> Iterator[Finding]:
+        """AT304: the patch target does not exist. Dunder names are left alone (modules and
+        classes get __file__, __name__, ... from Python, not from their source), and so are
+        builtin names patched on a module: mock creates those by itself."""
         if _truthy_const(_kw(call, "create", None)):
             return
         if any(kw.arg is None for kw in call.keywords):
@@ -901,7 +907,9 @@ class ScopeChecker:
                 return
             owner = found[0]
             label = self._dotted(owner_expr)
-        if owner is None:
+        if owner is None or (attr.startswith("__") and attr.endswith("__")):
+            return
+        if attr in BUILTIN_NAMES and inference.is_module(owner):
             return
         status, _ = inference.member(owner, attr, want_value=False)
         if status == "missing":
