@@ -204,6 +204,7 @@ def machine() -> dict[str, str]:
         "cpu": f"{cpu}, {os.cpu_count()} cores" + (f", {memory}" if memory else ""),
         "os": f"{platform.system()} {platform.release()}",
         "load": ", ".join(f"{x:.1f}" for x in load),
+        "busy": "yes" if load and load[0] > (os.cpu_count() or 1) else "",
     }
 
 
@@ -266,6 +267,15 @@ def targets(bench: Bench) -> str:
     return "\n".join(lines) + "\n"
 
 
+BUSY_NOTE = ("Other processes kept the machine busy (load average above its core count): "
+             "absolute times are inflated and noisy; the variants alternate, so the ratios "
+             "hold better.\n")
+
+
+def _runs(count: int) -> str:
+    return f"medians of {count} runs" if count > 1 else "one run"
+
+
 def render(bench: Bench, args: argparse.Namespace, meta: dict[str, str]) -> str:
     real = [r for r in bench.rows if not r["corpus"].startswith("synthetic-")]
     synth = [r for r in bench.rows if r["corpus"].startswith("synthetic-")]
@@ -274,9 +284,11 @@ def render(bench: Bench, args: argparse.Namespace, meta: dict[str, str]) -> str:
         f"(load average at start: {meta['load']}).\n"
         f"Python {meta['python']}, {meta['flake8']}, astroid {meta['astroid']}, "
         f"flake8-async-tests {meta['plugin']} ({meta['revision']}).\n"
-        f"Command: `{meta['command']}`; medians of {args.runs} runs "
-        f"({args.synthetic_runs} for the generated corpus), flake8 -j {args.jobs}.\n",
+        f"Command: `{meta['command']}`; {_runs(args.runs)} "
+        f"({_runs(args.synthetic_runs)} for the generated corpus), flake8 -j {args.jobs}.\n",
     ]
+    if meta.get("busy"):
+        parts.append(BUSY_NOTE)
     if any(r["variant"] == "plugin" for r in real):
         parts += ["### Real test suites (seconds, peak RSS of the largest process)\n",
                   report.corpus_table(real)]
@@ -309,6 +321,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--rebuild-venvs", action="store_true")
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: 1 run, pytest-asyncio, 200 and 400 generated modules")
+    parser.add_argument("--update-readme", action="store_true",
+                        help="also put the results into README.md's Performance section")
     parser.add_argument("--output", default=None,
                         help="results file stem (default: benchmarks/results/latest, "
                         "or .../quick with --quick)")
@@ -324,6 +338,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
             parser.error(f"unknown corpus {name!r}; known: {', '.join(corpora.CORPORA)}")
     args.sizes = [int(n) for n in args.synthetic.split(",") if n]
     return args
+
+
+README_START = "<!-- benchmark-results:start -->"
+README_END = "<!-- benchmark-results:end -->"
+
+
+def replace_results(readme: str, results: str) -> str:
+    """readme with the text between the results markers replaced by results."""
+    start, end = readme.find(README_START), readme.find(README_END)
+    if start < 0 or end < start:
+        raise SystemExit(f"README.md has no {README_START} ... {README_END} block")
+    return readme[:start + len(README_START)] + "\n" + results.strip() + "\n" + readme[end:]
 
 
 def ensure_synthetic(size: int) -> Path:
@@ -375,6 +401,10 @@ def main(argv: list[str] | None = None) -> int:
     text = render(bench, args, meta)
     out.with_suffix(".md").write_text("## Benchmark results\n\n" + text, encoding="utf-8")
     print(text)
+    if args.update_readme:
+        readme = REPO / "README.md"
+        readme.write_text(replace_results(readme.read_text(encoding="utf-8"), text),
+                          encoding="utf-8")
     log(f"done in {(time.time() - started) / 60:.1f} min; wrote {out}.csv and {out}.md")
     return 0
 

@@ -127,3 +127,20 @@ def test_quick_arguments():
     assert args.output.endswith("quick")
     args = run.parse_args(["--corpora", "", "--synthetic", "1000,5000", "-j", "1"])
     assert (args.corpus_names, args.sizes, args.jobs, args.runs) == ([], [1000, 5000], 1, 3)
+
+
+def test_readme_results_block_is_replaced():
+    start, end = run.README_START, run.README_END
+    readme = f"# x\n\n## Performance\n\n{start}\nold\n{end}\n\n## Next\n"
+    new = run.replace_results(readme, "| a |\n")
+    assert new == f"# x\n\n## Performance\n\n{start}\n| a |\n{end}\n\n## Next\n"
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert text.index(start) < text.index(end)
+
+
+def test_readme_command_parses():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    command = text.split("<!-- benchmark-command -->\n```console\n", 1)[1].split("\n", 1)[0]
+    assert command.startswith("python benchmarks/run.py")
+    args = run.parse_args(command.split()[2:])
+    assert args.update_readme and args.output.endswith("latest")
