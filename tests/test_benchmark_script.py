@@ -1,0 +1,146 @@
+"""The benchmark's pure parts (benchmarks/): the generated corpus, the summaries and writers.
+
+Nothing here downloads, builds venvs or times anything.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import sys
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "benchmarks"))
+
+import corpora  # noqa: E402
+import report  # noqa: E402
+import run  # noqa: E402
+import synthetic  # noqa: E402
+
+from harness import run_flake8  # noqa: E402
+
+
+def test_generated_corpus_is_valid_python_and_deterministic(tmp_path):
+    written = synthetic.generate(tmp_path / "a", 3)
+    synthetic.generate(tmp_path / "b", 3)
+    assert [p.name for p in written] == ["test_mod_00000.py", "test_mod_00001.py",
+                                         "test_mod_00002.py"]
+    files = corpora.python_files(tmp_path / "a", ".")
+    assert len(files) == 3 + synthetic.PROJECT_MODULES + 3  # tests, modules, base/init/conftest
+    for name in files:
+        source = (tmp_path / "a" / name).read_text(encoding="utf-8")
+        ast.parse(source, name)
+        assert source == (tmp_path / "b" / name).read_text(encoding="utf-8")
+    assert corpora.count_lines(tmp_path / "a", files) > 100
+
+
+def test_generated_findings_are_the_expected_ones(tmp_path):
+    """The deliberate findings of 20 modules (one of each kind) are what the plugin reports."""
+    synthetic.generate(tmp_path, 20)
+    found, proc = run_flake8(tmp_path, ["--isolated"], ["tests"])
+    assert proc.stderr == "", proc.stderr
+    assert Counter(code for _, _, code in found) == synthetic.expected_findings(20)
+
+
+def test_single_file_is_a_test_module_importing_the_project(tmp_path):
+    synthetic.generate(tmp_path, 5)
+    files = corpora.python_files(tmp_path, "tests")
+    modules = sorted((len((tmp_path / f).read_text(encoding="utf-8")), f) for f in files
+                     if "/test_mod_" in f)
+    assert corpora.single_file(tmp_path, files, "synthproj") == modules[2][1]  # the median
+    assert corpora.single_file(tmp_path, files, "elsewhere") is None
+
+
+def test_pinned_corpora_are_known():
+    assert set(corpora.DEFAULT_CORPORA) <= set(corpora.CORPORA)
+    for corpus in corpora.CORPORA.values():
+        assert corpus.version.count(".") >= 1 and corpus.tests and corpus.package
+
+
+def _rows():
+    rows = [
+        report.summarise("demo", "tests", 10, 500, "ast", 2, [0.1, 0.2, 0.3], [20000], 0),
+        report.summarise("demo", "tests", 10, 500, "plain", 2, [1.0, 2.0, 3.0], [30000], 4),
+        report.summarise("demo", "tests", 10, 500, "plugin", 2, [3.0, 3.0, 9.0], [40960], 6),
+        report.summarise("demo", "tests", 10, 500, "at", 2, [2.5, 2.0, 2.7], [40000], 2),
+        report.summarise("demo", "tests/test_a.py", 1, 50, "single-plain", 1, [0.2], [1], 1),
+        report.summarise("demo", "tests/test_a.py", 1, 50, "single-plugin", 1, [0.7], [1], 1),
+        report.summarise("synthetic-10", "tests", 11, 700, "at", 2, [1.1], [50000], 3),
+        report.summarise("synthetic-20", "tests", 21, 1400, "at", 2, [2.1], [51000], 6),
+    ]
+    return report.add_ratios(rows)
+
+
+def test_summaries_and_ratios():
+    by = {(r["corpus"], r["variant"]): r for r in _rows()}
+    plugin = by[("demo", "plugin")]
+    assert (plugin["median_s"], plugin["min_s"], plugin["max_s"], plugin["runs"]) == (3, 3, 9, 3)
+    assert plugin["ratio_vs_plain"] == 1.5 and plugin["peak_rss_mb"] == 40.0
+    assert plugin["ms_per_file"] == 300.0
+    assert by[("demo", "plain")]["ratio_vs_plain"] == 1.0
+    assert by[("demo", "single-plugin")]["ratio_vs_plain"] == 3.5
+    assert by[("synthetic-10", "at")]["ratio_vs_plain"] == ""  # no plain run to compare
+
+
+def test_csv_has_one_row_per_corpus_and_variant(tmp_path):
+    path = tmp_path / "latest.csv"
+    report.write_csv(_rows(), path)
+    with open(path, newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert tuple(rows[0]) == report.CSV_COLUMNS
+    assert [(r["corpus"], r["variant"]) for r in rows][:4] == [
+        ("demo", "ast"), ("demo", "plain"), ("demo", "plugin"), ("demo", "at")]
+    assert rows[2]["median_s"] == "3.0" and rows[2]["ratio_vs_plain"] == "1.5"
+
+
+def test_markdown_tables():
+    rows = _rows()
+    table = report.corpus_table(rows)
+    assert table.splitlines()[2] == (
+        "| demo | 10 | 500 | 0.20 | 2.00 | 3.00 | 2.50 | 1.50 | 29 | 40 |")
+    single = report.single_file_table(rows)
+    assert "| demo | `tests/test_a.py` | 50 | 0.20 | 0.70 | +0.50 |" in single
+    synth = report.synthetic_table(rows).splitlines()
+    assert synth[2].startswith("| 11 | 700 | - | - | 100.0 | 1.1 | 49 | 3 |")
+    assert synth[3].startswith("| 21 | 1400 |")
+    assert run.growth(rows) == 1.0
+    profiles = {"demo": [("tests/test_a.py", 0.5, 1), ("tests/test_b.py", 2.5, 0)]}
+    assert "| demo | 2 | 3.0 | 1.500 | 1 | `tests/test_b.py` 2.50 |" in report.slowest_table(
+        profiles)
+    codes = report.codes_table({"demo": Counter({"AT200": 2, "AT100": 1}), "x": Counter()})
+    assert codes.splitlines()[0] == "| corpus | AT100 | AT200 | total |"
+    assert codes.splitlines()[3] == "| x | 0 | 0 | 0 |"
+
+
+def test_count_codes_reads_flake8_output():
+    output = ("tests/test_a.py:1:1: AT100 async test 'x' has no marker: a: b\n"
+              "tests/test_a.py:3:80: E501 line too long (99 > 79 characters)\n"
+              "tests/test_b.py:12:5: AT100 again\n")
+    assert report.count_codes(output) == Counter({"AT100": 2, "E501": 1})
+
+
+def test_quick_arguments():
+    args = run.parse_args(["--quick"])
+    assert (args.runs, args.corpus_names, args.sizes) == (1, ["pytest-asyncio"], [200, 400])
+    assert args.output.endswith("quick")
+    args = run.parse_args(["--corpora", "", "--synthetic", "1000,5000", "-j", "1"])
+    assert (args.corpus_names, args.sizes, args.jobs, args.runs) == ([], [1000, 5000], 1, 3)
+
+
+def test_readme_results_block_is_replaced():
+    start, end = run.README_START, run.README_END
+    readme = f"# x\n\n## Performance\n\n{start}\nold\n{end}\n\n## Next\n"
+    new = run.replace_results(readme, "| a |\n")
+    assert new == f"# x\n\n## Performance\n\n{start}\n| a |\n{end}\n\n## Next\n"
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    assert text.index(start) < text.index(end)
+
+
+def test_readme_command_parses():
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    command = text.split("<!-- benchmark-command -->\n```console\n", 1)[1].split("\n", 1)[0]
+    assert command.startswith("python benchmarks/run.py")
+    args = run.parse_args(command.split()[2:])
+    assert args.update_readme and args.output.endswith("latest")
