@@ -60,6 +60,7 @@ class Budget:
         self.exhausted = False
 
     def allows(self) -> bool:
+        warm_up(self)
         if not self.exhausted:
             self.questions -= 1
             if self.questions < 0 or time.process_time() > self.deadline:
@@ -74,14 +75,23 @@ _budget: Budget = Budget()
 _warmed = False
 
 
-def warm_up() -> None:
-    """Build the modules nearly every question needs once per process, outside any file's
-    budget: on a busy machine astroid's first build of builtins and unittest alone can take
-    longer than a whole budget, which made the first file's answers depend on machine load."""
+def warm_up(budget: Budget | None = None) -> None:
+    """Build the modules nearly every question needs, once per process and only once a file
+    needs astroid at all, outside that file's budget: their first build alone can take a
+    good part of a budget, which would make the first file's answers differ from others'."""
     global _warmed
     if _warmed:
         return
     _warmed = True
+    started = time.process_time()
+    try:
+        _build_common()
+    finally:
+        if budget is not None:
+            budget.deadline += time.process_time() - started
+
+
+def _build_common() -> None:
     with _lean_builds():
         for name in ("builtins", "unittest", "unittest.case"):
             try:
@@ -149,7 +159,6 @@ def _enum_spelled(predicate):  # type: ignore[no-untyped-def]
 def analysis(search_path: Sequence[str]) -> Iterator[None]:
     """Run one file's analysis: project directories importable, a fresh budget."""
     global _budget
-    warm_up()
     _budget = Budget()
     saved = list(sys.path)
     # astroid resolves imports from sys.path. Project directories go after the standard
@@ -188,6 +197,7 @@ def build_module(tree: ast.Module, path: str, modname: str) -> nodes.Module | No
 
     As astroid's own builder does, with attributes registered as _register_attribute does.
     """
+    warm_up(_budget)
     rebuilder = _Rebuilder()
     try:
         try:

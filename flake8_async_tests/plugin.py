@@ -33,12 +33,6 @@ class AsyncTestsChecker:
     @classmethod
     def parse_options(cls, parsed: Any) -> None:
         cls.options = options.parse(parsed)
-        # flake8 parses options before it forks its workers: what is built here, every
-        # worker shares instead of building it again.
-        try:
-            inference.warm_up()
-        except Exception as exc:  # contained: flake8 must never see it
-            LOG.warning("flake8-async-tests: warm-up failed: %r", exc)
 
     def run(self) -> Iterator[Result]:
         try:
