@@ -263,14 +263,16 @@ class FileContext:
 
     @functools.cached_property
     def defined_names(self) -> project.Defs | None:
-        """(def names, async def names) in this file, its conftest.py files, the project and
-        the packages they import; None when there is too much to scan."""
-        roots = [r for r in project.search_path(self.path, self.settings) if os.path.isdir(r)]
-        if self.rootdir and self.rootdir not in roots:
-            roots.append(self.rootdir)
-        packages = {v.split(".")[0] for v in self.imports.names.values()}
-        packages.update(STDLIB_ASYNC)
-        found = project.defined_names(tuple(roots), packages)
+        """(def names, async def names) in this file, its conftest.py files and the modules
+        and packages they import; None when there is too much to scan."""
+        packages = set(STDLIB_ASYNC)
+        paths: list[str] = []
+        for path, tree in ((self.path, self.tree), *self.conftests):
+            imports = self.imports if tree is self.tree else ImportTable(tree)
+            packages.update(v.split(".")[0] for v in imports.names.values())
+            index = self.syntax if tree is self.tree else of_tree(tree)
+            paths.extend(project.relative_imports(path, index.of_type(ast.ImportFrom)))
+        found = project.defined_names(tuple(dict.fromkeys(paths)), packages)
         if found is None:
             return None
         sync, async_ = set(found[0]), set(found[1])

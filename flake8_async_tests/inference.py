@@ -503,6 +503,8 @@ def resolve_dotted(dotted: str) -> nodes.NodeNG | None:
     """The module or class a dotted path names ('pkg.mod', 'pkg.mod.Class'), or None."""
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
+        if module_file(".".join(parts[:cut])) is None:
+            continue  # not a pure-Python module: nothing to build
         module = module_by_name(".".join(parts[:cut]))
         if module is None:
             continue

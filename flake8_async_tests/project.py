@@ -321,14 +321,13 @@ SKIP_DIRS = frozenset({"__pycache__", "node_modules", "venv", "build", "dist", "
 MAX_SCAN_FILES = 5000
 SCAN_SKIP_DIRS = SKIP_DIRS | {".git", ".hg", ".tox", ".nox", ".venv", ".mypy_cache"}
 DEF = re.compile(rb"\b(async\s+)?def\s+(\w+)")
-IMPORTED = re.compile(rb"^[ \t]*(?:from|import)[ \t]+([A-Za-z_]\w*)", re.M)
 
 Defs = tuple[frozenset[str], frozenset[str]]  # (names of def, names of async def)
-_tree_scans: dict[str, tuple[Defs, frozenset[str]] | None] = {}
+_path_scans: dict[str, Defs | None] = {}
 _package_scans: dict[str, Defs | None] = {}
 
 
-def _scan_file(path: str, sync: set[str], async_: set[str], imports: set[str] | None) -> None:
+def _scan_file(path: str, sync: set[str], async_: set[str]) -> None:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -336,8 +335,6 @@ def _scan_file(path: str, sync: set[str], async_: set[str], imports: set[str] | 
         return
     for is_async, name in DEF.findall(data):
         (async_ if is_async else sync).add(name.decode("ascii", "replace"))
-    if imports is not None:
-        imports.update(m.decode("ascii", "replace") for m in IMPORTED.findall(data))
 
 
 def _python_files(root: str) -> list[str] | None:
@@ -351,24 +348,20 @@ def _python_files(root: str) -> list[str] | None:
     return files
 
 
-def _scan(files: list[str], imports: set[str] | None) -> Defs:
+def _scan(files: list[str]) -> Defs:
     sync: set[str] = set()
     async_: set[str] = set()
     for path in files:
-        _scan_file(path, sync, async_, imports)
+        _scan_file(path, sync, async_)
     return frozenset(sync), frozenset(async_)
 
 
-def _scan_root(root: str) -> tuple[Defs, frozenset[str]] | None:
-    """Names defined under a project root, and the top-level packages its files import."""
-    if root not in _tree_scans:
-        files = _python_files(root)
-        if files is None:
-            _tree_scans[root] = None
-        else:
-            imports: set[str] = set()
-            _tree_scans[root] = (_scan(files, imports), frozenset(imports))
-    return _tree_scans[root]
+def _scan_path(path: str) -> Defs | None:
+    """Names defined in one file, or in every file under a directory."""
+    if path not in _path_scans:
+        files = _python_files(path) if os.path.isdir(path) else [path]
+        _path_scans[path] = None if files is None else _scan(files)
+    return _path_scans[path]
 
 
 def _scan_package(package: str) -> Defs | None:
@@ -379,33 +372,45 @@ def _scan_package(package: str) -> Defs | None:
             base = os.path.join(entry or ".", package)
             if os.path.isdir(base):
                 files = _python_files(base)
-                result = None if files is None else _scan(files, None)
+                result = None if files is None else _scan(files)
                 break
             if os.path.isfile(base + ".py"):
-                result = _scan([base + ".py"], None)
+                result = _scan([base + ".py"])
                 break
         _package_scans[package] = result
     return _package_scans[package]
 
 
-def defined_names(roots: tuple[str, ...], packages: set[str]) -> Defs | None:
-    """Names of every def and async def under the project roots and in the packages they
-    and `packages` import: a regex scan of source files, cached for the run. None when
-    there is too much to scan."""
+def defined_names(paths: tuple[str, ...], packages: set[str]) -> Defs | None:
+    """Names of every def and async def in these files or directories and in these
+    packages: a regex scan of source files, cached for the run. None when there is too
+    much to scan."""
     sync: set[str] = set()
     async_: set[str] = set()
-    packages = set(packages)
-    for root in roots:
-        found = _scan_root(root)
-        if found is None:
-            return None
-        sync |= found[0][0]
-        async_ |= found[0][1]
-        packages |= found[1]
-    for package in sorted(packages):
-        defs = _scan_package(package)
+    found = [_scan_path(p) for p in paths] + [_scan_package(p) for p in sorted(packages)]
+    for defs in found:
         if defs is None:
             return None
         sync |= defs[0]
         async_ |= defs[1]
     return frozenset(sync), frozenset(async_)
+
+
+def relative_imports(path: str, imports: list[ast.ImportFrom]) -> list[str]:
+    """The files (or package directories) a module's relative imports name."""
+    found: list[str] = []
+    for node in imports:
+        if not node.level:
+            continue
+        base = os.path.dirname(os.path.abspath(path))
+        for _ in range(node.level - 1):
+            base = os.path.dirname(base)
+        parts = node.module.split(".") if node.module else []
+        names = [alias.name for alias in node.names] if not parts else [""]
+        for name in names:
+            target = os.path.join(base, *parts, name) if name else os.path.join(base, *parts)
+            if os.path.isdir(target):
+                found.append(target)
+            elif os.path.isfile(target + ".py"):
+                found.append(target + ".py")
+    return found

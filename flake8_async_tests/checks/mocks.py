@@ -902,6 +902,10 @@ class ScopeChecker:
             dotted = self.ctx.static_dotted(owner_expr, self.scope.bindings)
             if dotted is not None and summaries.has_name(dotted, attr):
                 return
+            if isinstance(owner_expr, ast.Name):
+                values = self.scope.bindings.get(owner_expr.id, [])
+                if len(values) == 1 and isinstance(values[0], ast.Call):
+                    return  # what a call made is most likely an instance: not checked
             found = self._owner(owner_expr)
             if found is None or found[1]:
                 return
