@@ -899,13 +899,11 @@ class ScopeChecker:
                                           and isinstance(attr_node.value, str)):
                 return
             attr = attr_node.value
+            # Only modules and classes are checked, and those are spelled through an
+            # import or a top-level definition: locals, `self.x` and arguments are not.
             dotted = self.ctx.static_dotted(owner_expr, self.scope.bindings)
-            if dotted is not None and summaries.has_name(dotted, attr):
+            if dotted is None or summaries.has_name(dotted, attr):
                 return
-            if isinstance(owner_expr, ast.Name):
-                values = self.scope.bindings.get(owner_expr.id, [])
-                if len(values) == 1 and isinstance(values[0], ast.Call):
-                    return  # what a call made is most likely an instance: not checked
             found = self._owner(owner_expr)
             if found is None or found[1]:
                 return
