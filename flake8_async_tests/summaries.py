@@ -1,13 +1,14 @@
 """What a module's source defines, read with `ast` alone: no astroid build, no imports.
 
-A first, cheap answer to "does pkg.mod define this name?" and "is Cls.meth a plain
-def?". Rules use it only to skip inference where the answer rules a finding out;
+A first, cheap answer to "does pkg.mod define this name?" and "how is Cls.meth
+written?". Rules use it only to skip inference where the answer rules a finding out;
 every finding still comes from astroid. Anything unusual answers None (unknown).
 """
 
 from __future__ import annotations
 
 import ast
+import builtins
 import logging
 import sys
 from dataclasses import dataclass, field
@@ -15,9 +16,15 @@ from dataclasses import dataclass, field
 from . import inference
 
 LOG = logging.getLogger("flake8_async_tests")
-# Decorators that leave a function's sync or async nature as written.
-PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "override"})
-DEF, ASYNC_DEF, OTHER = "def", "async def", "other"
+# Decorators that leave a function's sync or async nature as written, by their last name.
+PLAIN_DECORATORS = frozenset(n.rsplit(".", 1)[-1] for n in inference.PLAIN_DECORATORS)
+# How a name is bound: a plain def or async def (decorators that keep it as written
+# aside), a function with another decorator (no rule reports those), or anything else.
+DEF, ASYNC_DEF, DECORATED, OTHER = "def", "async def", "decorated", "other"
+BUILTIN_NAMES = frozenset(dir(builtins))
+# Bases that add no methods of their own beyond dunders (their metaclasses aside).
+TYPING_BASES = frozenset({"typing.Protocol", "typing.Generic", "typing_extensions.Protocol",
+                          "abc.ABC"})
 MAX_HOPS = 5
 
 
@@ -25,6 +32,8 @@ MAX_HOPS = 5
 class ClassSummary:
     names: set[str] = field(default_factory=set)  # every name the class body binds
     kinds: dict[str, str] = field(default_factory=dict)  # DEF / ASYNC_DEF / OTHER
+    bases: list[ast.expr] = field(default_factory=list)
+    plain: bool = True  # no metaclass, class decorator or __getattr__ of unknown effect
 
 
 @dataclass
@@ -50,7 +59,32 @@ def _kind(node: ast.stmt) -> str:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         if all(_decorator_name(d) in PLAIN_DECORATORS for d in node.decorator_list):
             return ASYNC_DEF if isinstance(node, ast.AsyncFunctionDef) else DEF
+        return DECORATED
     return OTHER
+
+
+def _overload(node: ast.stmt) -> bool:
+    """A typing.overload stub: the definition after it replaces it."""
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        _decorator_name(d) == "overload" for d in node.decorator_list)
+
+
+# Class decorators and metaclasses that leave methods as written.
+PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "final", "total_ordering",
+                                    "runtime_checkable", "unique"})
+
+
+def _plain_class(node: ast.ClassDef, stdlib: bool) -> bool:
+    """No class decorator, metaclass or hook that may rewrite methods (the standard
+    library's own __init_subclass__ hooks do not)."""
+    if any(_decorator_name(d) not in PLAIN_CLASS_DECORATORS for d in node.decorator_list):
+        return False
+    for keyword in node.keywords:
+        if keyword.arg != "metaclass" or _decorator_name(keyword.value) != "ABCMeta":
+            return False
+    names = {getattr(stmt, "name", None) for stmt in node.body}
+    hooks = {"__getattr__", "__getattribute__"} | (set() if stdlib else {"__init_subclass__"})
+    return not names & hooks
 
 
 def _bind(names: set[str], kinds: dict[str, str], name: str, kind: str) -> None:
@@ -97,15 +131,20 @@ def _bound_names(node: ast.stmt) -> list[str]:
 def _summarise(tree: ast.Module, name: str, package: bool) -> ModuleSummary:
     summary = ModuleSummary(name=name, package=package)
     base = name if package else name.rpartition(".")[0]
+    stdlib = name.split(".")[0] in sys.stdlib_module_names
     for node in _statements(tree.body):
+        if _overload(node):
+            continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _bind(summary.names, summary.kinds, node.name, _kind(node))
             if node.name == "__getattr__":
                 summary.closed = False
         elif isinstance(node, ast.ClassDef):
             _bind(summary.names, summary.kinds, node.name, OTHER)
-            cls = ClassSummary()
+            cls = ClassSummary(bases=list(node.bases), plain=_plain_class(node, stdlib))
             for stmt in _statements(node.body):
+                if _overload(stmt):
+                    continue
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                     _bind(cls.names, cls.kinds, stmt.name, _kind(stmt))
                 for bound in _bound_names(stmt):
@@ -208,17 +247,75 @@ def has_name(dotted: str, attr: str) -> bool:
 
 
 def _class(summary: ModuleSummary, rest: list[str]) -> ClassSummary | None:
+    found = _class_at(summary, rest)
+    return found[0].classes.get(found[1]) if found is not None else None
+
+
+def _class_at(summary: ModuleSummary, rest: list[str]) -> tuple[ModuleSummary, str] | None:
+    """(module, class name) where the class `rest` names from `summary` is defined."""
     if len(rest) != 1:
         return None
     followed = _follow(summary, rest[0])
-    if followed is None:
+    if followed is None or followed[1] not in followed[0].classes:
         return None
-    return followed[0].classes.get(followed[1])
+    return followed
 
 
-def kind_of(dotted: str) -> str | None:
-    """DEF or ASYNC_DEF for a module function or a method written in a class body
-    (`pkg.mod.func`, `pkg.mod.Cls.meth`), else None."""
+def _base_name(summary: ModuleSummary, base: ast.expr) -> str | None:
+    """The dotted name a base class expression spells in its module."""
+    if isinstance(base, ast.Subscript):  # Generic[T], Protocol[T]
+        base = base.value
+    parts: list[str] = []
+    while isinstance(base, ast.Attribute):
+        parts.insert(0, base.attr)
+        base = base.value
+    if not isinstance(base, ast.Name):
+        return None
+    if base.id in summary.imports:
+        head = summary.imports[base.id]
+    elif base.id in summary.classes:
+        head = f"{summary.name}.{base.id}"
+    elif base.id in summary.names:
+        return None  # bound some other way
+    elif base.id in BUILTIN_NAMES:
+        head = f"builtins.{base.id}"
+    else:
+        return None
+    return ".".join([head, *parts])
+
+
+def _method_kinds(summary: ModuleSummary, name: str, method: str,
+                  seen: set[tuple[str, str]]) -> set[str] | None:
+    """How `method` is written in the class and every ancestor that defines it; None when
+    an ancestor cannot be read. Classes of the builtins module only have sync methods."""
+    if (summary.name, name) in seen:
+        return set()
+    seen.add((summary.name, name))
+    cls = summary.classes.get(name)
+    if cls is None or not cls.plain or len(seen) > 60:
+        return None
+    kinds = {cls.kinds.get(method, OTHER)} if method in cls.names else set()
+    for base in cls.bases:
+        dotted = _base_name(summary, base)
+        if dotted is None:
+            return None
+        if dotted.startswith("builtins.") or dotted in TYPING_BASES:
+            continue
+        found = _split(dotted)
+        at = _class_at(*found) if found is not None else None
+        if at is None:
+            return None
+        inherited = _method_kinds(at[0], at[1], method, seen)
+        if inherited is None:
+            return None
+        kinds |= inherited
+    return kinds
+
+
+def kinds_of(dotted: str) -> frozenset[str] | None:
+    """How a module function (`pkg.mod.func`) or a method (`pkg.mod.Cls.meth`) is written:
+    for a method, every way the class and its ancestors define it (the one that wins is
+    among them). None when unknown, not found, or bound as something else than a def."""
     parts = dotted.split(".")
     if len(parts) < 2:
         return None
@@ -228,10 +325,10 @@ def kind_of(dotted: str) -> str | None:
     summary, rest = found
     if not rest:
         followed = _follow(summary, parts[-1])
-        if followed is None:
-            return None
-        kind = followed[0].kinds.get(followed[1])
+        kinds = {followed[0].kinds.get(followed[1], OTHER)} if followed is not None else None
     else:
-        cls = _class(summary, rest)
-        kind = cls.kinds.get(parts[-1]) if cls is not None else None
-    return kind if kind in (DEF, ASYNC_DEF) else None
+        at = _class_at(summary, rest)
+        kinds = _method_kinds(at[0], at[1], parts[-1], set()) if at is not None else None
+    if not kinds or OTHER in kinds:
+        return None
+    return frozenset(kinds)

@@ -422,7 +422,8 @@ class CoroutineRules(Family):
         if key is not None and key in self.verdicts:
             return self.verdicts[key]
         verdict = False
-        if self._static_kind(func, scope) != summaries.DEF:  # a plain def needs no inference
+        written = self._static_kinds(func, scope)
+        if written is None or summaries.ASYNC_DEF in written:  # else no coroutine function
             node = self.ctx.astroid_node(call)
             if node is not None and hasattr(node, "func"):
                 value = inference.safe_infer(node.func)
@@ -431,20 +432,20 @@ class CoroutineRules(Family):
             self.verdicts[key] = verdict
         return verdict
 
-    def _static_kind(self, func: ast.AST, scope: Scope) -> str | None:
-        """summaries.DEF or ASYNC_DEF for a callee read from source alone: an imported or
-        top-level function, or a method written in the body of the class of `Cls(...)`,
-        of a local assigned from it, or of `self`. None when that is not enough."""
+    def _static_kinds(self, func: ast.AST, scope: Scope) -> frozenset[str] | None:
+        """How a callee is written (summaries.kinds_of), read from source alone: an
+        imported or top-level function, or a method of the class of `Cls(...)`, of a local
+        assigned from it, or of `self`. None when that is not enough."""
         root, attrs = _chain(func)
         if isinstance(root, ast.Call):
             cls = self._static_name(root.func, scope)
-            return summaries.kind_of(f"{cls}.{attrs[0]}") if cls and len(attrs) == 1 else None
+            return summaries.kinds_of(f"{cls}.{attrs[0]}") if cls and len(attrs) == 1 else None
         if not isinstance(root, ast.Name):
             return None
         found = self._lookup(root.id, scope)
         if found is None or found[0] is self.module_scope:
             dotted = self._static_name(func, scope)
-            return summaries.kind_of(dotted) if dotted else None
+            return summaries.kinds_of(dotted) if dotted else None
         if len(attrs) != 1:
             return None
         cls = None
@@ -456,7 +457,7 @@ class CoroutineRules(Family):
             value = found[1][0][1]
             if isinstance(value, ast.Call):
                 cls = self._static_name(value.func, scope)
-        return summaries.kind_of(f"{cls}.{attrs[0]}") if cls else None
+        return summaries.kinds_of(f"{cls}.{attrs[0]}") if cls else None
 
     def _static_name(self, expr: ast.AST, scope: Scope) -> str | None:
         root, _ = _chain(expr)

@@ -1076,8 +1076,9 @@ class ScopeChecker:
             return False
         if not self.ctx.may_define(attr, kind != "AsyncMock", package):
             return False
-        written = summaries.kind_of(dotted) if dotted else None
-        return written != (summaries.DEF if kind != "AsyncMock" else summaries.ASYNC_DEF)
+        written = summaries.kinds_of(dotted) if dotted else None
+        needed = summaries.DEF if kind == "AsyncMock" else summaries.ASYNC_DEF
+        return written is None or needed in written
 
     def _static_class(self, expr: ast.expr) -> str | None:
         """The dotted name of the class `expr` is, or is an instance of (`Cls(...)`, or a
