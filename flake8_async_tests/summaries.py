@@ -74,10 +74,24 @@ PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "final", "total_ordering",
                                     "runtime_checkable", "unique"})
 
 
+def _is_mark(expr: ast.expr) -> bool:
+    """`pytest.mark.x`, `mark.x(...)`: marks leave a class's methods alone."""
+    while isinstance(expr, ast.Call):
+        expr = expr.func
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+    return "mark" in parts[1:]
+
+
 def _plain_class(node: ast.ClassDef, stdlib: bool) -> bool:
     """No class decorator, metaclass or hook that may rewrite methods (the standard
     library's own __init_subclass__ hooks do not)."""
-    if any(_decorator_name(d) not in PLAIN_CLASS_DECORATORS for d in node.decorator_list):
+    if any(_decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)
+           for d in node.decorator_list):
         return False
     for keyword in node.keywords:
         if keyword.arg != "metaclass" or _decorator_name(keyword.value) != "ABCMeta":

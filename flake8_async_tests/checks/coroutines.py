@@ -33,6 +33,9 @@ TASK_CALLS = frozenset({
 SLEEP = frozenset({"time.sleep"})
 # Fixtures that create a loop and make it the current one.
 LOOP_FIXTURES = frozenset({"loop", "event_loop"})
+# Literal values: their methods are builtin, never coroutine functions.
+LITERALS = (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.Constant, ast.JoinedStr, ast.ListComp,
+            ast.DictComp, ast.SetComp)
 # Base classes known to leave the current event loop alone.
 PLAIN_BASES = frozenset({"object", "builtins.object", "unittest.TestCase",
                          "unittest.case.TestCase"})
@@ -485,6 +488,8 @@ class CoroutineRules(Family):
             return root.id not in BUILTINS
         owner, bound = found
         if owner is self.module_scope:
+            if all(kind == "assign" and isinstance(value, LITERALS) for kind, value in bound):
+                return False  # a list, dict, str...: their methods are builtin
             dotted = self.ctx.resolve(func)
             if dotted and root.id in self.ctx.imports.names:
                 if dotted.split(".")[0] in SYNC_MODULES:
