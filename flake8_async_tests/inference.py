@@ -252,9 +252,24 @@ def _register_attribute(assattr: nodes.AssignAttr) -> None:
 
 
 def forget_module(module: nodes.Module) -> None:
-    """Drop the linted module from astroid's cache (other modules stay cached)."""
+    """Drop the linted module from astroid's caches (other modules stay cached).
+
+    astroid's inference cache holds each question asked, keyed by node: the linted
+    module's questions would keep every linted module alive for the whole run.
+    """
     if MANAGER.astroid_cache.get(module.name) is module:
         del MANAGER.astroid_cache[module.name]
+    cache = InferenceContext().inferred
+    stale = [key for key in cache if _root_of(key[0]) is module]
+    for key in stale:
+        del cache[key]
+
+
+def _root_of(node: nodes.NodeNG) -> nodes.NodeNG | None:
+    try:
+        return node.root()
+    except ERRORS:
+        return None
 
 
 def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
