@@ -514,8 +514,9 @@ def module_file(name: str) -> str | None:
     return location if location.endswith(".py") else None
 
 
-def resolve_dotted(dotted: str) -> nodes.NodeNG | None:
-    """The module or class a dotted path names ('pkg.mod', 'pkg.mod.Class'), or None."""
+def resolve_dotted(dotted: str, any_value: bool = False) -> nodes.NodeNG | None:
+    """The module or class a dotted path names ('pkg.mod', 'pkg.mod.Class'), or None.
+    With any_value, the last part may name any one certain value ('pkg.mod.func')."""
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
         if module_file(".".join(parts[:cut])) is None:
@@ -524,9 +525,12 @@ def resolve_dotted(dotted: str) -> nodes.NodeNG | None:
         if module is None:
             continue
         owner: nodes.NodeNG = module
-        for part in parts[cut:]:
+        rest = parts[cut:]
+        for at, part in enumerate(rest):
             status, value = member(owner, part)
-            if status != "present" or not isinstance(value, nodes.ClassDef):
+            last = at == len(rest) - 1
+            if status != "present" or value is None or not (
+                    isinstance(value, nodes.ClassDef) or (any_value and last)):
                 return None
             owner = value
         return owner

@@ -427,10 +427,14 @@ class CoroutineRules(Family):
         verdict = False
         written = self._static_kinds(func, scope)
         if written is None or summaries.ASYNC_DEF in written:  # else no coroutine function
-            node = self.ctx.astroid_node(call)
-            if node is not None and hasattr(node, "func"):
-                value = inference.safe_infer(node.func)
-                verdict = inference.coroutine_function(value) is not None
+            dotted = self._static_name(func, scope)
+            if dotted is not None and not dotted.startswith(self.ctx.modname + "."):
+                # an imported callee: found without building this file for astroid
+                value = inference.resolve_dotted(dotted, any_value=True)
+            else:
+                node = self.ctx.astroid_node(call)
+                value = inference.safe_infer(node.func) if node is not None else None
+            verdict = inference.coroutine_function(value) is not None
         if key is not None:
             self.verdicts[key] = verdict
         return verdict

@@ -132,17 +132,20 @@ class MarkerRules(Family):
         return False
 
     def _class_info_astroid(self, cls: ast.ClassDef, has_init: bool) -> ClassInfo:
-        node = self.ctx.astroid_node(cls)
-        if node is None:
+        ancestors = self._imported_ancestors(cls)
+        if ancestors is None:
+            node = self.ctx.astroid_node(cls)
+            mro = inference.class_mro(node) if node is not None else None
+            if mro is None or inference.rewrites_subclasses(mro[0]):
+                return ClassInfo(known=False, has_init=has_init)
+            ancestors = mro[1:]
+        elif any(getattr(s, "name", None) == "__init_subclass__" for s in cls.body):
             return ClassInfo(known=False, has_init=has_init)
-        mro = inference.class_mro(node)
-        if mro is None:
-            return ClassInfo(known=False, has_init=has_init)
-        qnames = [inference.qname(c) or "" for c in mro[1:]]
+        qnames = [inference.qname(c) or "" for c in ancestors]
         marks: list[str] = []
-        if any(inference.rewrites_subclasses(c) for c in mro):
+        if any(inference.rewrites_subclasses(c) for c in ancestors):
             return ClassInfo(known=False, has_init=has_init)
-        for ancestor in mro[1:]:
+        for ancestor in ancestors:
             found = _astroid_class_marks(ancestor, self.ctx)
             if found is None:
                 return ClassInfo(known=False, has_init=has_init)
@@ -151,6 +154,22 @@ class MarkerRules(Family):
                     inference.qname(ancestor) or "").startswith(("unittest.", "builtins.")):
                 has_init = True
         return self._info_from(qnames, tuple(marks), has_init)
+
+    def _imported_ancestors(self, cls: ast.ClassDef) -> list | None:
+        """The ancestors of a class whose bases are all imported classes, found without
+        building this file for astroid; None otherwise."""
+        ancestors: dict[str, object] = {}
+        for base in cls.bases:
+            dotted = self.ctx.static_dotted(base)
+            if dotted is None or dotted.startswith(self.ctx.modname + "."):
+                return None
+            value = inference.resolve_dotted(dotted)
+            mro = inference.class_mro(value) if inference.is_class(value) else None
+            if mro is None:
+                return None
+            for klass in mro:
+                ancestors.setdefault(f"{inference.qname(klass)}@{klass.root().file}", klass)
+        return list(ancestors.values())
 
     # -- functions ---------------------------------------------------------------
 

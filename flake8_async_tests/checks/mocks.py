@@ -807,8 +807,12 @@ class ScopeChecker:
         result = None
         if t.local or t.origin:
             if t.spec is not None:
-                node = self._node(t, t.spec)
-                value = inference.safe_infer(node) if node is not None else None
+                dotted = self._imported(t.spec) if t.local else None
+                if dotted is not None:
+                    value = inference.resolve_dotted(dotted)
+                else:
+                    node = self._node(t, t.spec)
+                    value = inference.safe_infer(node) if node is not None else None
                 if inference.is_class(value):
                     result = value
             elif t.spec_unknown and t.target is not None:  # autospec=True / spec=True
@@ -817,6 +821,17 @@ class ScopeChecker:
                     result = value
         self._spec_cache[key] = result
         return result
+
+    def _imported(self, expr: ast.expr) -> str | None:
+        """The dotted name of an expression of this function spelled through an import
+        (resolved without building this file for astroid), or None."""
+        func = self.scope.func
+        if not func.lineno <= expr.lineno <= (func.end_lineno or func.lineno):
+            return None  # from another function (a fixture): its own names may differ
+        dotted = self.ctx.static_dotted(expr, self.scope.bindings)
+        if dotted is None or dotted.startswith(self.ctx.modname + "."):
+            return None
+        return dotted
 
     def _node(self, t: Tracked, expr: ast.expr):
         """The astroid node of an expression of this file or of the conftest it came from."""
