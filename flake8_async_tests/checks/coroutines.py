@@ -6,7 +6,7 @@ import ast
 import builtins
 import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
 from .. import inference, summaries
@@ -31,6 +31,7 @@ TASK_CALLS = frozenset({
     "asyncio.ensure_future", "asyncio.tasks.ensure_future",
 })
 SLEEP = frozenset({"time.sleep"})
+CALLS_OF_INTEREST = SLEEP | GET_LOOP | RUN_CALLS
 # Fixtures that create a loop and make it the current one.
 LOOP_FIXTURES = frozenset({"loop", "event_loop"})
 # Literal values: their methods are builtin, never coroutine functions.
@@ -182,9 +183,7 @@ class CoroutineRules(Family):
         self.findings: list[Finding] = []
         self.candidates: dict[int, tuple[ast.Call, str, Scope]] = {}
         self.side_effects: set[int] = set()
-        self.async_refs: set[str] = set()  # names loaded inside async functions
         self.sync_calls: dict[str, int] = {}  # helper name -> direct calls from sync test code
-        self.all_refs: dict[str, int] = {}
         self.verdicts: dict[str, bool] = {}
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
@@ -210,7 +209,7 @@ class CoroutineRules(Family):
             if self._is_coroutine_call(call, scope):
                 self.findings.append(Finding(call.lineno, call.col_offset, "AT200", {
                     "name": _label(call.func), "how": how}))
-        self._helpers_with_get_event_loop()
+        self._helpers_with_get_event_loop(scopes)
         yield from self.findings
 
     # -- the walk ----------------------------------------------------------------------
@@ -234,8 +233,6 @@ class CoroutineRules(Family):
                 self._mark(value, "used only as a truth value", scope)
         elif isinstance(node, ast.Call):
             self._call(node, scope)
-        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
-            self._reference(node, scope)
 
     def _mark(self, expr: ast.AST, how: str, scope: Scope) -> None:
         """Record calls whose value is dropped or only truth-tested."""
@@ -260,11 +257,6 @@ class CoroutineRules(Family):
                 and len(call.args) == 1 and not call.keywords
                 and self._lookup(call.func.id, scope) is None)
 
-    def _reference(self, name: ast.Name, scope: Scope) -> None:
-        self.all_refs[name.id] = self.all_refs.get(name.id, 0) + 1
-        if scope.in_async:
-            self.async_refs.add(name.id)
-
     # -- names ---------------------------------------------------------------------------
 
     def _lookup(self, name: str, scope: Scope) -> tuple[Scope, list] | None:
@@ -286,22 +278,27 @@ class CoroutineRules(Family):
             return None
         return found[1][0]
 
-    def _resolve(self, expr: ast.AST, scope: Scope) -> str | None:
-        """The imported dotted name of an expression, unless a local binding shadows it."""
+    def _resolve(self, expr: ast.AST, scope: Scope, among: Container[str] = (),
+                 prefix: str = "") -> str | None:
+        """The imported dotted name of an expression, if it is one of `among` or starts with
+        `prefix`, unless a local binding shadows it (looked up only for those)."""
+        dotted = self.ctx.resolve(expr)
+        if dotted is None or not (dotted in among or (prefix and dotted.startswith(prefix))):
+            return None
         root, _ = _chain(expr.func if isinstance(expr, ast.Call) else expr)
         if not isinstance(root, ast.Name):
             return None
         found = self._lookup(root.id, scope)
         if found is not None and found[0] is not self.module_scope:
             return None
-        return self.ctx.resolve(expr)
+        return dotted
 
     # -- AsyncMock -----------------------------------------------------------------------
 
     def _is_async_mock_call(self, expr: ast.AST | None, scope: Scope) -> bool:
         if not isinstance(expr, ast.Call):
             return False
-        if self._resolve(expr.func, scope) == ASYNC_MOCK:
+        if self._resolve(expr.func, scope, among=(ASYNC_MOCK,)) == ASYNC_MOCK:
             return True
         func = expr.func
         return (isinstance(func, ast.Attribute) and func.attr == "AsyncMock"
@@ -416,7 +413,7 @@ class CoroutineRules(Family):
         func = call.func
         if self._async_mock_value(func, scope):
             return True
-        dotted = self._resolve(func, scope)
+        dotted = self._resolve(func, scope, prefix="asyncio.")
         if dotted and dotted.startswith("asyncio.") and self._imported(func):
             return dotted.rsplit(".", 1)[1] in ASYNCIO_COROUTINES and dotted.count(".") <= 2
         if not self._worth_inferring(func, scope) or not self._maybe_async_name(func, scope):
@@ -584,7 +581,7 @@ class CoroutineRules(Family):
     # -- calls: AT201, AT202, AT204 ------------------------------------------------------
 
     def _call(self, call: ast.Call, scope: Scope) -> None:
-        dotted = self._resolve(call.func, scope)
+        dotted = self._resolve(call.func, scope, among=CALLS_OF_INTEREST)
         if dotted in SLEEP:
             self._blocking_sleep(call, scope)
         elif dotted in GET_LOOP:
@@ -610,12 +607,14 @@ class CoroutineRules(Family):
             return f"{_label(func)}()"
         if func.attr == "run" and call.args:
             runner = func.value
-            if isinstance(runner, ast.Call) and self._resolve(runner.func, scope) in RUNNER_CLASSES:
+            if isinstance(runner, ast.Call) and self._resolve(
+                    runner.func, scope, among=RUNNER_CLASSES) in RUNNER_CLASSES:
                 return "asyncio.Runner().run()"
             if isinstance(runner, ast.Name):
                 bound = self._single_value(runner.id, scope)
                 if (bound and bound[0] in ("with", "assign") and isinstance(bound[1], ast.Call)
-                        and self._resolve(bound[1].func, scope) in RUNNER_CLASSES):
+                        and self._resolve(bound[1].func, scope,
+                                          among=RUNNER_CLASSES) in RUNNER_CLASSES):
                     return f"{runner.id}.run()"
         return None
 
@@ -717,13 +716,26 @@ class CoroutineRules(Family):
                 for stmt in tree.body)
         return self._autouse_loop
 
-    def _helpers_with_get_event_loop(self) -> None:
-        """A module-level helper counts as sync test code when only sync test code calls it."""
+    def _helpers_with_get_event_loop(self, scopes: dict[int, Scope]) -> None:
+        """A module-level helper counts as sync test code when only sync test code calls it:
+        every reference to it is one of those calls, none is inside a coroutine."""
+        if not self._pending_helpers:
+            return
+        names = {scope.node.name for _, scope in self._pending_helpers}  # type: ignore
+        references: dict[str, int] = {}
+        in_async: set[str] = set()
+        for scope in scopes.values():
+            for node in self.ctx.syntax.scope_nodes(scope.node):
+                if (isinstance(node, ast.Name) and node.id in names
+                        and isinstance(node.ctx, ast.Load)):
+                    references[node.id] = references.get(node.id, 0) + 1
+                    if scope.in_async:
+                        in_async.add(node.id)
         for call, scope in self._pending_helpers:
             name = scope.node.name  # type: ignore[union-attr]
-            if name in self.async_refs or self.sync_calls.get(name, 0) == 0:
+            if name in in_async or self.sync_calls.get(name, 0) == 0:
                 continue
-            if self.sync_calls[name] != self.all_refs.get(name, 0):
+            if self.sync_calls[name] != references.get(name, 0):
                 continue
             self.findings.append(Finding(call.lineno, call.col_offset, "AT202", {}))
 
@@ -738,7 +750,7 @@ class CoroutineRules(Family):
     # -- AT203 -------------------------------------------------------------------------------
 
     def _dropped_task(self, call: ast.Call, scope: Scope) -> None:
-        dotted = self._resolve(call.func, scope)
+        dotted = self._resolve(call.func, scope, among=TASK_CALLS)
         if dotted in TASK_CALLS:
             label = f"{dotted.replace('.tasks.', '.')}()"
         elif (isinstance(call.func, ast.Attribute) and call.func.attr == "create_task"
@@ -750,7 +762,7 @@ class CoroutineRules(Family):
 
     def _is_loop(self, expr: ast.AST, scope: Scope) -> bool:
         if isinstance(expr, ast.Call):
-            return self._resolve(expr.func, scope) in LOOP_FACTORIES
+            return self._resolve(expr.func, scope, among=LOOP_FACTORIES) in LOOP_FACTORIES
         if isinstance(expr, ast.Attribute):
             return expr.attr.lower().endswith("loop")
         if not isinstance(expr, ast.Name):
@@ -770,7 +782,8 @@ class CoroutineRules(Family):
     def _side_effect_site(self, node: ast.AST, scope: Scope) -> None:
         if isinstance(node, ast.Call):
             is_mock = self._is_async_mock_call(node, scope) or any(
-                k.arg == "new_callable" and self._resolve(k.value, scope) == ASYNC_MOCK
+                k.arg == "new_callable"
+                and self._resolve(k.value, scope, among=(ASYNC_MOCK,)) == ASYNC_MOCK
                 for k in node.keywords)
             if is_mock:
                 for kw in node.keywords:

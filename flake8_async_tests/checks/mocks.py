@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import builtins
 import functools
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -538,6 +539,9 @@ _MOCK_WORDS = (MOCK_MODULE_NAMES | REAL_ASSERTS | FAKE_ASSERTS | FAKE_AWAIT_ASSE
                | {"mock", "create_autospec", "spec", "spec_set", "autospec"})
 
 
+_MOCK_WORD = re.compile(r"\b(?:%s)\b" % "|".join(sorted(_MOCK_WORDS)))
+
+
 def _mentions_mocks(syntax: Syntax) -> bool:
     return (any(n.id in _MOCK_WORDS for n in syntax.of_type(ast.Name))  # type: ignore
             or any(n.attr in _MOCK_WORDS for n in syntax.of_type(ast.Attribute))  # type: ignore
@@ -599,17 +603,25 @@ class MockRules(Family):
         if ctx.is_fixture(func) and func.name in given:
             given.pop(func.name)  # a fixture asking for the one it overrides
         mockers = {p for p in params if p in MOCKER_NAMES and p not in overridden}
-        names = Names(ctx.imports, mockers)
-        static = any(ctx.resolve(d) == "staticmethod" for d in func.decorator_list)
-        is_method = in_class and not static
-        scope = ScopeMocks(func, names, given, is_method, ctx.syntax)
-        checker = ScopeChecker(self, scope, names)
-        yield from checker.run()
-        for node in scope.nodes:
+        nodes = ctx.syntax.scope_nodes(func, headers=False)
+        if mockers or params & given.keys() or self._mentions_mocks(func):
+            names = Names(ctx.imports, mockers)
+            static = any(ctx.resolve(d) == "staticmethod" for d in func.decorator_list)
+            is_method = in_class and not static
+            scope = ScopeMocks(func, names, given, is_method, ctx.syntax)
+            checker = ScopeChecker(self, scope, names)
+            yield from checker.run()
+        for node in nodes:
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 yield from self._function(node, {}, overridden, in_class=False)
             elif isinstance(node, ast.ClassDef):
                 yield from self._walk(node.body, {}, overridden, in_class=True)
+
+    def _mentions_mocks(self, func: FunctionNode) -> bool:
+        """Does the function's text (decorators included) name anything mock-like?"""
+        first = min([func.lineno, *(d.lineno for d in func.decorator_list)])
+        text = "".join(self.ctx.lines[first - 1:func.end_lineno or func.lineno])
+        return _MOCK_WORD.search(text) is not None
 
     # -- AT303 -----------------------------------------------------------------------
 
