@@ -203,7 +203,7 @@ class FileContext:
         self.settings = project.settings_for_file(self.path)
         self.imports = ImportTable(tree)
         self._module: object = None  # astroid Module, False once building failed
-        self._index: dict[tuple[str, int, int], object] | None = None
+        self._made: dict[int, object] = {}  # id of an `ast` node -> its astroid node
 
     @functools.cached_property
     def syntax(self) -> Syntax:
@@ -427,33 +427,16 @@ class FileContext:
         """The astroid tree of this file, built on first use (None if it cannot be)."""
         if self._module is None:
             built = inference.build_module(self.tree, self.path, self.modname)
-            self._module = built if built is not None else False
+            self._module, self._made = built if built is not None else (False, {})
         return self._module or None
 
     def astroid_node(self, node: ast.AST):
-        """The astroid node for a plain `ast` node of this file, matched by position and kind."""
-        module = self.module
-        if module is None:
+        """The astroid node a plain `ast` node of this file became."""
+        if self.module is None:
             return None
-        if self._index is None:
-            self._index = {}
-            for sub in module.nodes_of_class(object):  # type: ignore[arg-type]
-                key = (type(sub).__name__, getattr(sub, "lineno", None) or 0,
-                       getattr(sub, "col_offset", None) or 0)
-                self._index.setdefault(key, sub)
-        kind = _ASTROID_NAMES.get(type(node).__name__, type(node).__name__)
-        return self._index.get((kind, getattr(node, "lineno", 0), getattr(node, "col_offset", 0)))
+        return self._made.get(id(node))
 
     def close(self) -> None:
         if self._module:
             inference.forget_module(self._module)  # type: ignore[arg-type]
-        self._index = None
-
-
-# astroid calls a few node kinds differently from `ast`.
-_ASTROID_NAMES = {
-    "FunctionDef": "FunctionDef",
-    "AsyncFunctionDef": "AsyncFunctionDef",
-    "ClassDef": "ClassDef",
-    "Constant": "Const",
-}
+        self._made = {}

@@ -183,6 +183,12 @@ class _Rebuilder(TreeRebuilder):
     def __init__(self) -> None:
         super().__init__(MANAGER)  # no source text: no token positions (pylint-only)
         self.shortened: list[tuple[ast.AST, list[ast.stmt]]] = []
+        self.made: dict[int, nodes.NodeNG] = {}  # id of an `ast` node -> its astroid node
+
+    def visit(self, node, parent):  # type: ignore[no-untyped-def, override]
+        made = super().visit(node, parent)
+        self.made[id(node)] = made
+        return made
 
     def _get_doc(self, node):  # type: ignore[no-untyped-def]
         body = node.body
@@ -192,8 +198,12 @@ class _Rebuilder(TreeRebuilder):
         return result
 
 
-def build_module(tree: ast.Module, path: str, modname: str) -> nodes.Module | None:
-    """The astroid tree of the linted file, rebuilt from the `ast` tree flake8 parsed.
+Built = tuple[nodes.Module, dict[int, nodes.NodeNG]]
+
+
+def build_module(tree: ast.Module, path: str, modname: str) -> Built | None:
+    """The astroid tree of the linted file, rebuilt from the `ast` tree flake8 parsed, and
+    which astroid node each `ast` node (by id) became.
 
     As astroid's own builder does, with attributes registered as _register_attribute does.
     """
@@ -215,7 +225,8 @@ def build_module(tree: ast.Module, path: str, modname: str) -> nodes.Module | No
             builder.add_from_names_to_locals(from_node, global_names)
         for assattr in rebuilder._delayed_assattr:
             _register_attribute(assattr)
-        return MANAGER.visit_transforms(module)
+        module = MANAGER.visit_transforms(module)
+        return module, rebuilder.made
     except ERRORS as exc:
         LOG.info("flake8-async-tests: astroid cannot build %s: %s", path, exc)
         return None
