@@ -70,6 +70,9 @@ class Budget:
 
 
 _budget: Budget = Budget()
+# Which sys.path imports resolve against in the current analysis (a cache key).
+path_key = 0
+_path_keys: dict[tuple[str, ...], int] = {}
 
 
 _warmed = False
@@ -166,6 +169,8 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
     # installed packages (the project's own code wins, as under pytest).
     at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
     sys.path[at:at] = [p for p in search_path if p not in saved]
+    global path_key
+    path_key = _path_keys.setdefault(tuple(sys.path), len(_path_keys))
     try:
         with _lean_builds():
             yield

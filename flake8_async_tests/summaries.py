@@ -195,12 +195,12 @@ def _summarise(tree: ast.Module, name: str, package: bool) -> ModuleSummary:
     return summary
 
 
-_modules: dict[tuple[str, tuple[str, ...]], ModuleSummary | None] = {}
+_modules: dict[tuple[str, int], ModuleSummary | None] = {}
 
 
 def module(name: str) -> ModuleSummary | None:
     """The summary of an importable pure-Python module (found as astroid would find it)."""
-    key = (name, tuple(sys.path))
+    key = (name, inference.path_key)
     if key in _modules:
         return _modules[key]
     result = None
@@ -221,7 +221,7 @@ def module(name: str) -> ModuleSummary | None:
 def seed(name: str, tree: ast.Module) -> ModuleSummary:
     """The summary of the linted file, from the tree flake8 parsed (it may not be saved)."""
     summary = _summarise(tree, name, False)
-    _modules[(name, tuple(sys.path))] = summary
+    _modules[(name, inference.path_key)] = summary
     return summary
 
 
