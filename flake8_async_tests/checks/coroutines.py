@@ -422,13 +422,11 @@ class CoroutineRules(Family):
         if key is not None and key in self.verdicts:
             return self.verdicts[key]
         verdict = False
-        written = self._static_kinds(func, scope)
+        target, instance = self._static_target(func, scope)
+        written = summaries.kinds_of(target) if target else None
         if written is None or summaries.ASYNC_DEF in written:  # else no coroutine function
-            dotted = self._static_name(func, scope)
-            if dotted is not None and not dotted.startswith(self.ctx.modname + "."):
-                # an imported callee: found without building this file for astroid
-                value = inference.resolve_dotted(dotted, any_value=True)
-            else:
+            value = self._imported_callee(target, instance) if target else None
+            if value is None:
                 node = self.ctx.astroid_node(call)
                 value = inference.safe_infer(node.func) if node is not None else None
             verdict = inference.coroutine_function(value) is not None
@@ -436,22 +434,22 @@ class CoroutineRules(Family):
             self.verdicts[key] = verdict
         return verdict
 
-    def _static_kinds(self, func: ast.AST, scope: Scope) -> frozenset[str] | None:
-        """How a callee is written (summaries.kinds_of), read from source alone: an
-        imported or top-level function, or a method of the class of `Cls(...)`, of a local
-        assigned from it, or of `self`. None when that is not enough."""
+    def _static_target(self, func: ast.AST, scope: Scope) -> tuple[str | None, bool]:
+        """(dotted name, called on an instance) of a callee read from source alone: an
+        imported or top-level function (`pkg.mod.func`), or a method (`pkg.mod.Cls.meth`)
+        of `Cls(...)`, of a local assigned from it, or of `self`. (None, False) when that
+        is not enough."""
         root, attrs = _chain(func)
         if isinstance(root, ast.Call):
             cls = self._static_name(root.func, scope)
-            return summaries.kinds_of(f"{cls}.{attrs[0]}") if cls and len(attrs) == 1 else None
+            return (f"{cls}.{attrs[0]}", True) if cls and len(attrs) == 1 else (None, False)
         if not isinstance(root, ast.Name):
-            return None
+            return None, False
         found = self._lookup(root.id, scope)
         if found is None or found[0] is self.module_scope:
-            dotted = self._static_name(func, scope)
-            return summaries.kinds_of(dotted) if dotted else None
+            return self._static_name(func, scope), False
         if len(attrs) != 1:
-            return None
+            return None, False
         cls = None
         if root.id == "self":
             owner = self._class_scope(scope)
@@ -461,7 +459,20 @@ class CoroutineRules(Family):
             value = found[1][0][1]
             if isinstance(value, ast.Call):
                 cls = self._static_name(value.func, scope)
-        return summaries.kinds_of(f"{cls}.{attrs[0]}") if cls else None
+        return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
+
+    def _imported_callee(self, target: str, instance: bool):  # -> astroid node | None
+        """What an imported callee is, found in its own module: no need to build this file
+        for astroid. None when it is defined here, or set on instances (unknown then)."""
+        if target.startswith(self.ctx.modname + "."):
+            return None
+        value = inference.resolve_dotted(target, any_value=True)
+        if instance and value is not None:
+            owner = inference.resolve_dotted(target.rpartition(".")[0])
+            name = target.rpartition(".")[2]
+            if not inference.is_class(owner) or inference.instance_attribute(owner, name):
+                return None
+        return value
 
     def _static_name(self, expr: ast.AST, scope: Scope) -> str | None:
         root, _ = _chain(expr)
