@@ -20,7 +20,7 @@ from astroid.context import InferenceContext
 from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 
-LOG = logging.getLogger("flake8_async_tests")
+LOG = logging.getLogger("flake8.async_tests")
 MANAGER = AstroidManager()
 # Never import C extensions of the linted project (astroid's default, made explicit).
 MANAGER.always_load_extensions = False
@@ -60,7 +60,8 @@ class Budget:
             self.questions -= 1
             if self.questions < 0 or time.process_time() > self.deadline:
                 self.exhausted = True
-                LOG.info("flake8-async-tests: inference budget used up; staying silent")
+                LOG.info("flake8-async-tests: inference budget used up (%s); staying silent",
+                         "questions" if self.questions < 0 else "seconds")
         return not self.exhausted
 
 

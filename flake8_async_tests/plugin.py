@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,7 +13,8 @@ from .checks import Family, Finding, families
 from .context import FileContext, is_test_file
 from .rules import message
 
-LOG = logging.getLogger("flake8_async_tests")
+# Under flake8's logger: silent unless flake8 runs with -v.
+LOG = logging.getLogger("flake8.async_tests")
 Result = tuple[int, int, str, type]
 
 
@@ -25,6 +27,7 @@ class AsyncTestsChecker:
         self.tree = tree
         self.filename = filename
         self.lines = lines
+        self.checked = False  # a test module or conftest.py: the rules ran on it
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -35,16 +38,21 @@ class AsyncTestsChecker:
         cls.options = options.parse(parsed)
 
     def run(self) -> Iterator[Result]:
+        start = time.process_time()
         try:
             results = self._results()
         except (Exception, RecursionError) as exc:  # contained: flake8 must never see it
             LOG.warning("flake8-async-tests: failed on %s: %r", self.filename, exc)
             results = self._internal_error("plugin", exc)
+        if self.checked:
+            LOG.info("flake8-async-tests: checked %s in %.2f s", self.filename,
+                     time.process_time() - start)
         yield from results
 
     def _results(self) -> list[Result]:
         if not isinstance(self.tree, ast.Module) or not self._is_test_file():
             return []
+        self.checked = True
         ctx = FileContext(self.tree, self.lines, self.filename, self.options)
         findings: list[Finding] = []
         errors: list[Result] = []
@@ -57,7 +65,8 @@ class AsyncTestsChecker:
             with inference.analysis(search):
                 for family in wanted:
                     try:
-                        findings.extend(family.check())
+                        # A family that fails halfway reports nothing for the file.
+                        findings.extend(list(family.check()))
                     except (Exception, RecursionError) as exc:
                         LOG.warning("flake8-async-tests: %s rules failed on %s: %r",
                                     family.name, self.filename, exc)

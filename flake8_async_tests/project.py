@@ -21,7 +21,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-LOG = logging.getLogger("flake8_async_tests")
+LOG = logging.getLogger("flake8.async_tests")
 
 # pytest looks for these in each directory, in this order (pytest 9 added the .toml ones).
 CONFIG_NAMES = (
@@ -159,6 +159,9 @@ def _settings_from(values: dict[str, object], config_file: str) -> PytestSetting
     )
 
 
+_reported: set[str] = set()  # unparsable config files already logged
+
+
 @functools.lru_cache(maxsize=None)
 def settings_for_dir(directory: str) -> PytestSettings:
     """pytest settings for files in `directory` (absolute), found by walking up."""
@@ -175,7 +178,10 @@ def settings_for_dir(directory: str) -> PytestSettings:
             except (OSError, UnicodeDecodeError, ValueError, configparser.Error) as exc:
                 # tomllib.TOMLDecodeError is a ValueError.
                 warnings.append(f"{path}: ignored, cannot be parsed ({exc.__class__.__name__})")
-                LOG.warning("flake8-async-tests: ignoring unparsable pytest config %s", path)
+                if path not in _reported:
+                    _reported.add(path)
+                    LOG.warning("flake8-async-tests: ignoring unparsable pytest config %s: %s",
+                                path, exc)
                 continue
             if values is None:
                 if name == "pyproject.toml" and fallback_root is None:
