@@ -228,23 +228,30 @@ class CoroutineRules(Family):
             self._visit(stmt, scope)
 
     def _visit(self, node: ast.AST, scope: Scope) -> None:
+        # An explicit stack, not recursion: parsed trees can be ~2000 levels deep.
+        stack: list[tuple[ast.AST, Scope]] = [(node, scope)]
+        while stack:
+            node, scope = stack.pop()
+            stack.extend(reversed(self._visit_one(node, scope)))
+
+    def _visit_one(self, node: ast.AST, scope: Scope) -> list[tuple[ast.AST, Scope]]:
+        """Handle one node; returns its children to visit next, in order."""
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
+            todo: list[tuple[ast.AST, Scope]] = []
             if not isinstance(node, ast.Lambda):
-                for deco in node.decorator_list:
-                    self._visit(deco, scope)
+                todo.extend((deco, scope) for deco in node.decorator_list)
             if not isinstance(node, ast.ClassDef):
-                for default in (*node.args.defaults, *node.args.kw_defaults):
-                    if default is not None:
-                        self._visit(default, scope)
+                todo.extend((default, scope) for default in (*node.args.defaults,
+                                                             *node.args.kw_defaults)
+                            if default is not None)
             else:
-                for base in (*node.bases, *node.keywords):
-                    self._visit(base, scope)
+                todo.extend((base, scope) for base in (*node.bases, *node.keywords))
             inner = Scope(node, scope, _bindings(node))
             if isinstance(node, ast.Lambda):
-                self._visit(node.body, inner)
+                todo.append((node.body, inner))
             else:
-                self._visit_body(node.body, inner)
-            return
+                todo.extend((stmt, inner) for stmt in node.body)
+            return todo
         if isinstance(node, ast.Expr):
             self._mark(node.value, "called and dropped", scope)
             if isinstance(node.value, ast.Call):
@@ -264,26 +271,28 @@ class CoroutineRules(Family):
             self._call(node, scope)
         elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
             self._reference(node, scope)
-        for child in ast.iter_child_nodes(node):
-            self._visit(child, scope)
+        return [(child, scope) for child in ast.iter_child_nodes(node)]
 
     def _mark(self, expr: ast.AST, how: str, scope: Scope) -> None:
         """Record calls whose value is dropped or only truth-tested."""
-        if isinstance(expr, ast.Call):
-            if self._is_bool_call(expr, scope):
-                self._mark(expr.args[0], "used only as a truth value", scope)
-            elif id(expr) not in self.candidates:
-                self.candidates[id(expr)] = (expr, how, scope)
-        elif isinstance(expr, ast.BoolOp):
-            # `a() or b`: the value of a() is the result, so it is only truth-tested here.
-            values = expr.values if isinstance(expr.op, ast.Or) else expr.values[-1:]
-            for value in values:
-                self._mark(value, how, scope)
-        elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
-            self._mark(expr.operand, "used only as a truth value", scope)
-        elif isinstance(expr, ast.IfExp) and how == "called and dropped":
-            self._mark(expr.body, how, scope)
-            self._mark(expr.orelse, how, scope)
+        stack = [(expr, how)]
+        while stack:
+            expr, how = stack.pop()
+            found: list[tuple[ast.AST, str]] = []
+            if isinstance(expr, ast.Call):
+                if self._is_bool_call(expr, scope):
+                    found.append((expr.args[0], "used only as a truth value"))
+                elif id(expr) not in self.candidates:
+                    self.candidates[id(expr)] = (expr, how, scope)
+            elif isinstance(expr, ast.BoolOp):
+                # `a() or b`: the value of a() is the result, so it is only truth-tested here.
+                values = expr.values if isinstance(expr.op, ast.Or) else expr.values[-1:]
+                found.extend((value, how) for value in values)
+            elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+                found.append((expr.operand, "used only as a truth value"))
+            elif isinstance(expr, ast.IfExp) and how == "called and dropped":
+                found.extend([(expr.body, how), (expr.orelse, how)])
+            stack.extend(reversed(found))
 
     def _is_bool_call(self, call: ast.Call, scope: Scope) -> bool:
         return (isinstance(call.func, ast.Name) and call.func.id == "bool"
@@ -702,16 +711,15 @@ class CoroutineRules(Family):
 
     def _collect_side_effects(self, tree: ast.Module, module: Scope) -> None:
         """Sync functions and lambdas that an AsyncMock calls on the loop as its side_effect."""
-        def walk(node: ast.AST, scope: Scope) -> None:
-            for child in ast.iter_child_nodes(node):
-                inner = scope
-                if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
-                                      ast.Lambda)):
-                    inner = Scope(child, scope, _bindings(child))
-                self._side_effect_site(child, scope)
-                walk(child, inner)
-
-        walk(tree, module)
+        stack = [(child, module) for child in reversed(list(ast.iter_child_nodes(tree)))]
+        while stack:  # not recursive: parsed trees can be ~2000 levels deep
+            child, scope = stack.pop()
+            inner = scope
+            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                  ast.Lambda)):
+                inner = Scope(child, scope, _bindings(child))
+            self._side_effect_site(child, scope)
+            stack.extend((sub, inner) for sub in reversed(list(ast.iter_child_nodes(child))))
 
     def _side_effect_site(self, node: ast.AST, scope: Scope) -> None:
         if isinstance(node, ast.Call):
