@@ -413,12 +413,15 @@ def class_is_closed(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
     return ordered
 
 
+def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
+    """Names the class body only annotates (`x: int`), which sets no attribute."""
+    return {node.target.name for node in klass.body
+            if isinstance(node, nodes.AnnAssign) and node.value is None
+            and isinstance(node.target, nodes.AssignName)}
+
+
 def _annotated_only(klass: nodes.ClassDef, name: str) -> bool:
-    for node in klass.body:
-        if (isinstance(node, nodes.AnnAssign) and node.value is None
-                and isinstance(node.target, nodes.AssignName) and node.target.name == name):
-            return True
-    return False
+    return name in _bare_annotations(klass)
 
 
 def member(owner: nodes.NodeNG, name: str) -> tuple[str, nodes.NodeNG | None]:
@@ -498,9 +501,7 @@ def class_attribute_names(cls: nodes.ClassDef) -> set[str] | None:
     names: set[str] = set()
     try:
         for klass in ordered:
-            for name in klass.locals:
-                if not _annotated_only(klass, name):
-                    names.add(name)
+            names.update(set(klass.locals) - _bare_annotations(klass))
     except ERRORS:
         return None
     return names

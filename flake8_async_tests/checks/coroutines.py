@@ -208,6 +208,7 @@ class CoroutineRules(Family):
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._names: frozenset[str] | None | bool = False
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
+        self._self_indexes: dict[int, dict[str, list[ast.AST | None]]] = {}
         module = Scope(self.ctx.tree, None, _bindings(self.ctx.tree))
         self.module_scope = module
         self._collect_side_effects(self.ctx.tree, module)
@@ -372,24 +373,27 @@ class CoroutineRules(Family):
         return None
 
     def _self_assignments(self, cls: ast.ClassDef, attr: str) -> list[ast.AST | None]:
-        values: list[ast.AST | None] = []
-        for sub in ast.walk(cls):
-            targets: list[ast.AST] = []
-            value: ast.AST | None = None
-            if isinstance(sub, ast.Assign):
-                targets, value = sub.targets, sub.value
-            elif isinstance(sub, (ast.AnnAssign, ast.AugAssign)):
-                targets, value = [sub.target], sub.value
-            elif isinstance(sub, (ast.With, ast.AsyncWith)):
-                targets = [i.optional_vars for i in sub.items if i.optional_vars is not None]
-            elif isinstance(sub, (ast.For, ast.AsyncFor)):
-                targets = [sub.target]
-            for target in targets:
-                for part in ast.walk(target):
-                    if (isinstance(part, ast.Attribute) and part.attr == attr
-                            and isinstance(part.value, ast.Name)):
-                        values.append(value if part is target else None)
-        return values
+        # One walk per class, not one per question: a big test class asks thousands.
+        index = self._self_indexes.get(id(cls))
+        if index is None:
+            index = self._self_indexes[id(cls)] = {}
+            for sub in ast.walk(cls):
+                targets: list[ast.AST] = []
+                value: ast.AST | None = None
+                if isinstance(sub, ast.Assign):
+                    targets, value = sub.targets, sub.value
+                elif isinstance(sub, (ast.AnnAssign, ast.AugAssign)):
+                    targets, value = [sub.target], sub.value
+                elif isinstance(sub, (ast.With, ast.AsyncWith)):
+                    targets = [i.optional_vars for i in sub.items if i.optional_vars is not None]
+                elif isinstance(sub, (ast.For, ast.AsyncFor)):
+                    targets = [sub.target]
+                for target in targets:
+                    for part in ast.walk(target):
+                        if isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name):
+                            index.setdefault(part.attr, []).append(
+                                value if part is target else None)
+        return index.get(attr, [])
 
     def _async_mock_value(self, expr: ast.AST, scope: Scope) -> bool:
         """`expr` is certainly an AsyncMock, or a child of an unspecced one (also async)."""
