@@ -192,27 +192,56 @@ def is_coroutine_function(value: nodes.NodeNG) -> bool:
 # -- classes --------------------------------------------------------------------
 
 
+def _class_key(cls: nodes.ClassDef) -> str:
+    return cls.qname() + "@" + str(cls.root().file)
+
+
 def class_mro(cls: nodes.ClassDef, limit: int = 60) -> list[nodes.ClassDef] | None:
-    """`cls` and all its ancestors, or None if any base cannot be inferred to one class."""
+    """`cls` and all its ancestors, or None if any base cannot be inferred to one class, or
+    the bases form a cycle (which Python cannot build, e.g. across circular imports)."""
     seen: dict[str, nodes.ClassDef] = {}
+    bases_of: dict[str, list[str]] = {}
     order: list[nodes.ClassDef] = []
     stack = [cls]
     while stack:
         current = stack.pop()
-        key = current.qname() + "@" + str(current.root().file)
+        key = _class_key(current)
         if key in seen:
             continue
         seen[key] = current
         order.append(current)
         if len(order) > limit:
             return None
+        bases_of[key] = []
         for base in current.bases:
             value = safe_infer(base)
             if isinstance(value, nodes.ClassDef):
                 stack.append(value)
+                bases_of[key].append(_class_key(value))
             else:
                 return None  # unknown base: the caller must stay silent
-    return order
+    return None if _has_cycle(bases_of) else order
+
+
+def _has_cycle(edges: dict[str, list[str]]) -> bool:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in edges:
+        if start in state:
+            continue
+        state[start] = 1
+        path = [(start, iter(edges[start]))]
+        while path:
+            node, rest = path[-1]
+            child = next(rest, None)
+            if child is None:
+                state[node] = 2
+                path.pop()
+            elif state.get(child) == 1:
+                return True
+            elif child not in state:
+                state[child] = 1
+                path.append((child, iter(edges.get(child, ()))))
+    return False
 
 
 PLAIN_METACLASSES = frozenset({"builtins.type", "abc.ABCMeta"})
