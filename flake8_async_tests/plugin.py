@@ -16,6 +16,16 @@ from .rules import message
 # Under flake8's logger: silent unless flake8 runs with -v.
 LOG = logging.getLogger("flake8.async_tests")
 Result = tuple[int, int, str, type]
+# Test modules bigger than this (about 20,000 lines of test code, or one huge literal) are
+# skipped, which keeps each file within the time bound the README gives.
+MAX_NODES = 100_000
+
+
+def _too_large(tree: ast.AST) -> bool:
+    for count, _ in enumerate(ast.walk(tree)):
+        if count >= MAX_NODES:
+            return True
+    return False
 
 
 class AsyncTestsChecker:
@@ -53,6 +63,10 @@ class AsyncTestsChecker:
         if not isinstance(self.tree, ast.Module) or not self._is_test_file():
             return []
         self.checked = True
+        if _too_large(self.tree):
+            LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
+                     MAX_NODES)
+            return []
         ctx = FileContext(self.tree, self.lines, self.filename, self.options)
         findings: list[Finding] = []
         errors: list[Result] = []
