@@ -3,15 +3,21 @@
 Everything here answers "don't know" (None) rather than guess: on any astroid
 error, on Uninferable, on several candidates that disagree, and once a file has
 used up its inference budget. astroid reads source only; nothing of the linted
-project is imported or run.
+project is imported or run (ImportGuard refuses the few imports astroid would do).
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
+import importlib.abc
 import logging
+import os
+import site
 import sys
+import sysconfig
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 
 import astroid
@@ -86,22 +92,108 @@ def warm_up() -> None:
             LOG.info("flake8-async-tests: astroid cannot build %s: %s", name, exc)
 
 
+def _installed_dirs() -> tuple[str, ...]:
+    """The interpreter's standard library and installed-package directories."""
+    found = set()
+    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
+    for scheme in (sysconfig.get_paths(), sysconfig.get_paths(vars=base)):
+        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+            found.add(scheme.get(key, ""))
+    try:
+        found.update(site.getsitepackages())
+        found.add(site.getusersitepackages())
+    except AttributeError:  # pragma: no cover - site may be replaced in odd environments
+        pass
+    found.add(os.path.dirname(os.path.abspath(__file__)))  # this plugin's own modules
+    return tuple(sorted({os.path.realpath(d) for d in found if d}))
+
+
+class _Refused(importlib.abc.Loader):
+    """The loader of a module that must not run: importing it fails before any of its code."""
+
+    def __init__(self, name: str, place: str) -> None:
+        self.name = name
+        self.place = place
+
+    def create_module(self, spec):
+        LOG.info("flake8-async-tests: not importing %s from %s", self.name, self.place)
+        raise ImportError(f"flake8-async-tests does not import {self.name} from {self.place}")
+
+    def exec_module(self, module) -> None:  # pragma: no cover - create_module refuses first
+        raise ImportError(f"flake8-async-tests does not import {self.name}")
+
+
+class ImportGuard(importlib.abc.MetaPathFinder):
+    """While a file is analysed, refuses to import modules from outside the interpreter's
+    own directories.
+
+    astroid imports a few modules for real: C extensions whose name looks like a standard
+    library one, and, in its plugins, gi and numpy. With the project's directories on
+    sys.path that would run the project's code. Such a module is still found (astroid looks
+    modules up through the same finders), but loading it fails, and astroid answers
+    "unknown".
+    """
+
+    def __init__(self) -> None:
+        self.allowed = _installed_dirs()
+
+    def allows(self, real: str) -> bool:
+        """Is this real path in the interpreter's own directories?"""
+        return any(real == d or real.startswith(d + os.sep) for d in self.allowed)
+
+    def find_spec(self, name, path=None, target=None):
+        spec = None
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            try:
+                spec = find(name, path, target)
+            except Exception:  # the import itself will report it
+                return None
+            if spec is not None:
+                break
+        if spec is None:
+            return None
+        places = list(spec.submodule_search_locations or ())
+        if spec.has_location and spec.origin:
+            places.append(spec.origin)
+        for place in places:
+            if not self.allows(os.path.realpath(place)):
+                refused = copy.copy(spec)
+                refused.loader = _Refused(name, place)
+                return refused
+        return None
+
+
+_guard: ImportGuard | None = None
+
+
 @contextlib.contextmanager
 def analysis(search_path: Sequence[str]) -> Iterator[None]:
-    """Run one file's analysis: project directories importable, a fresh budget."""
-    global _budget
-    warm_up()
-    _budget = Budget()
+    """Run one file's analysis: project directories importable, a fresh budget, imports of
+    the project refused, astroid's warnings silenced (they are not the user's to act on)."""
+    global _budget, _guard
+    if _guard is None:
+        _guard = ImportGuard()
     saved = list(sys.path)
-    # astroid resolves imports from sys.path. Project directories go after the standard
-    # library (a project file must never shadow a stdlib module astroid may load) and before
-    # installed packages (the project's own code wins, as under pytest).
-    at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
-    sys.path[at:at] = [p for p in search_path if p not in saved]
+    sys.meta_path.insert(0, _guard)
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            warm_up()
+            _budget = Budget()
+            # astroid resolves imports from sys.path. Project directories go after the
+            # standard library (a project file must never shadow a stdlib module astroid may
+            # load) and before installed packages (the project's own code wins, as under
+            # pytest).
+            at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
+            sys.path[at:at] = [p for p in search_path if p not in saved]
+            yield
     finally:
         sys.path[:] = saved
+        if _guard in sys.meta_path:
+            sys.meta_path.remove(_guard)
 
 
 def build_module(source: str, path: str, modname: str) -> nodes.Module | None:
