@@ -167,6 +167,41 @@ class ImportGuard(importlib.abc.MetaPathFinder):
 
 
 _guard: ImportGuard | None = None
+# Counts cache clearings; caches of project facts outside astroid compare it.
+generation = 0
+_real: dict[str, str] = {}
+
+
+def _realpath(path: str) -> str:
+    found = _real.get(path)
+    if found is None:
+        found = _real[path] = os.path.realpath(path)
+    return found
+
+
+def _forget_other_projects(search_path: Sequence[str]) -> None:
+    """astroid caches modules by name for the whole process, and two projects can each have
+    an `app`. If a cached module is a project file outside this file's import roots, it may
+    be another project's: start afresh (installed packages are the same for every file)."""
+    global _warmed, generation
+    assert _guard is not None
+    roots = [_realpath(p) + os.sep for p in search_path]
+    for module in list(MANAGER.astroid_cache.values()):
+        path = getattr(module, "file", None)
+        if not path or not os.path.isabs(path):  # built from a string ("<?>")
+            continue
+        real = _realpath(path)
+        if _guard.allows(real) or any(real.startswith(root) for root in roots):
+            continue
+        LOG.info("flake8-async-tests: %s is outside this project; clearing astroid's cache",
+                 path)
+        MANAGER.clear_cache()
+        hooks = getattr(MANAGER, "_failed_import_hooks", None)
+        if isinstance(hooks, list):  # clear_cache registers astroid's plugins once more
+            hooks[:] = list(dict.fromkeys(hooks))
+        _warmed = False
+        generation += 1
+        return
 
 
 @contextlib.contextmanager
@@ -181,6 +216,7 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            _forget_other_projects(search_path)
             warm_up()
             _budget = Budget()
             # astroid resolves imports from sys.path. Project directories go after the

@@ -823,6 +823,7 @@ def inference_search_path(ctx) -> tuple[str, ...]:
 
 _tree_scans: dict[str, tuple[frozenset[str], frozenset[str]] | None] = {}
 _package_scans: dict[str, frozenset[str] | None] = {}
+_scans_generation = 0
 
 
 def _scan_file(path: str, names: set[str], imports: set[str] | None) -> None:
@@ -863,6 +864,10 @@ def _scan_tree(root: str) -> tuple[frozenset[str], frozenset[str]] | None:
 
 def _scan_package(package: str) -> frozenset[str] | None:
     """async def names of an importable package or module, found on sys.path, never imported."""
+    global _scans_generation
+    if _scans_generation != inference.generation:  # another project: other packages
+        _package_scans.clear()
+        _scans_generation = inference.generation
     if package in _package_scans:
         return _package_scans[package]
     result: frozenset[str] | None = frozenset()
