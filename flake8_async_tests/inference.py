@@ -179,22 +179,60 @@ def _realpath(path: str) -> str:
     return found
 
 
-def _forget_other_projects(search_path: Sequence[str]) -> None:
+_listings: dict[str, frozenset[str]] = {}
+
+
+def _top_names(directory: str) -> frozenset[str]:
+    """Names a directory on sys.path makes importable at top level."""
+    found = _listings.get(directory)
+    if found is None:
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            entries = []
+        found = _listings[directory] = frozenset(
+            entry.split(".")[0] for entry in entries if entry.split(".")[0].isidentifier())
+        # (x.py, x/, x.cpython-311-x86_64-linux-gnu.so: all 'x'; a few names too many is fine)
+    return found
+
+
+def _found_in(real: str, directory: str, top: str) -> bool:
+    """Is the file `real`, of a module whose top-level name is `top`, found through the
+    sys.path entry `directory` (as top.py, top/..., or an extension module top.*)?"""
+    start = os.path.join(directory, top)
+    return real.startswith(start) and real[len(start):len(start) + 1] in (os.sep, ".")
+
+
+def _forget_other_projects(roots: Sequence[str], shared: Sequence[str],
+                           first: Sequence[str]) -> None:
     """astroid caches modules by name for the whole process, and two projects can each have
-    an `app`. If a cached module is a project file outside this file's import roots, it may
-    be another project's: start afresh (installed packages are the same for every file)."""
+    an `app`. Before a file is analysed with `roots` (the directories added to sys.path for
+    it), the cache must hold no module that its name would not find now: found neither in
+    the interpreter's directories nor through the process's own sys.path (`shared`), or
+    found elsewhere when one of `roots` has a module of that name (and no entry of `first`,
+    which come before the roots on sys.path, has it too). Otherwise astroid starts afresh."""
     global _warmed, generation
     assert _guard is not None
-    roots = [_realpath(p) + os.sep for p in search_path]
-    for module in list(MANAGER.astroid_cache.values()):
+    real_roots = [_realpath(r) for r in roots]
+    own = [_top_names(r) for r in real_roots]
+    fixed = frozenset().union(*(_top_names(_realpath(e or ".")) for e in first))
+    shared_real = [_realpath(e or ".") for e in shared]
+    for name, module in list(MANAGER.astroid_cache.items()):
         path = getattr(module, "file", None)
         if not path or not os.path.isabs(path):  # built from a string ("<?>")
             continue
         real = _realpath(path)
-        if _guard.allows(real) or any(real.startswith(root) for root in roots):
+        top = name.split(".")[0]
+        owner = next((r for r, names in zip(real_roots, own) if top in names), None)
+        if owner is not None and top not in fixed:
+            stale = not _found_in(real, owner, top)
+        else:
+            stale = not (_guard.allows(real)
+                         or any(_found_in(real, entry, top) for entry in shared_real))
+        if not stale:
             continue
-        LOG.info("flake8-async-tests: %s is outside this project; clearing astroid's cache",
-                 path)
+        LOG.info("flake8-async-tests: %s is not what %r means here; clearing astroid's cache",
+                 path, name)
         MANAGER.clear_cache()
         hooks = getattr(MANAGER, "_failed_import_hooks", None)
         if isinstance(hooks, list):  # clear_cache registers astroid's plugins once more
@@ -216,15 +254,16 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            _forget_other_projects(search_path)
-            warm_up()
-            _budget = Budget()
             # astroid resolves imports from sys.path. Project directories go after the
             # standard library (a project file must never shadow a stdlib module astroid may
             # load) and before installed packages (the project's own code wins, as under
             # pytest).
             at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
-            sys.path[at:at] = [p for p in search_path if p not in saved]
+            added = [p for p in search_path if p not in saved]
+            _forget_other_projects(added, saved, saved[:at])
+            warm_up()
+            _budget = Budget()
+            sys.path[at:at] = added
             yield
     finally:
         sys.path[:] = saved

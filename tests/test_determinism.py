@@ -1,6 +1,7 @@
 """The same findings every time: with -j 1 and -j 2, twice in a row, and whatever the order
 of the files on the command line. The corpus is several projects linted together, some of
-them with modules of the same name (astroid caches modules by name for the whole run)."""
+them with modules of the same name, one with a module named like an installed package
+(astroid caches modules by name for the whole run)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,14 @@ TWIN_TEST = textwrap.dedent("""\
     """)
 
 
+# A project that imports the installed iniconfig (a pytest dependency), and one with a
+# module of that name, which comes first on its sys.path.
+INICONFIG = {
+    "iniconfig_user": (None, "async def parse():\n    pass\n\n\n", ""),
+    "iniconfig_own": ("async def parse():\n    pass\n", "", "  # expect: AT200"),
+}
+INICONFIG_TEST = "import iniconfig\n\n\n{helper}async def test_x():  # expect: AT100\n" \
+                 "    iniconfig.parse(){expect}\n"
 # Projects of the fixture corpus with an `app` module of their own, and one without.
 PROJECTS = ("coroutines_packages", "mock_fixtures", "cross_module")
 
@@ -45,6 +54,13 @@ def corpus(root):
         test = TWIN_TEST.format(dropped="AT200" if asynchronous else "nothing",
                                 replaced="nothing" if asynchronous else "AT302")
         (root / name / "tests" / f"test_{name}.py").write_text(test, encoding="utf-8")
+    for name, (module, helper, expect) in INICONFIG.items():
+        (root / name / "tests").mkdir(parents=True)
+        (root / name / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+        if module:
+            (root / name / "iniconfig.py").write_text(module, encoding="utf-8")
+        (root / name / "tests" / f"test_{name}.py").write_text(
+            INICONFIG_TEST.format(helper=helper, expect=expect), encoding="utf-8")
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
     want = set()
     for path in root.rglob("*.py"):
