@@ -47,8 +47,9 @@ _notes: list[str] = []
 
 
 class _Log(logging.Handler):
-    """Keeps what the plugin logs at INFO level: its own time per file, and whether the
-    inference budget ran out or the file was skipped as too large."""
+    """Keeps what the plugin logs at INFO level: its own time per file, whether the
+    inference budget ran out, the file was skipped as too large, or astroid's cache was
+    cleared before it."""
 
     def emit(self, record: logging.LogRecord) -> None:
         text = record.getMessage()
@@ -58,6 +59,8 @@ class _Log(logging.Handler):
             _notes.append(f"budget ({record.args[0]})")
         elif text.startswith("flake8-async-tests: skipped "):
             _notes.append("too large")
+        elif "clearing astroid's cache" in text:
+            _notes.append("astroid cache cleared (another project)")
 
 
 def _init() -> None:
