@@ -3,17 +3,22 @@
 Everything here answers "don't know" (None) rather than guess: on any astroid
 error, on Uninferable, on several candidates that disagree, and once a file has
 used up its inference budget. astroid reads source only; nothing of the linted
-project is imported or run.
+project is imported or run (ImportGuard refuses the few imports astroid would do).
 """
 
 from __future__ import annotations
 
 import ast
 import contextlib
+import copy
+import importlib.abc
 import logging
 import os
+import site
 import sys
+import sysconfig
 import time
+import warnings
 from collections.abc import Iterator, Sequence
 
 import astroid
@@ -24,7 +29,7 @@ from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 from astroid.rebuilder import TreeRebuilder
 
-LOG = logging.getLogger("flake8_async_tests")
+LOG = logging.getLogger("flake8.async_tests")
 MANAGER = AstroidManager()
 # Never import C extensions of the linted project (astroid's default, made explicit).
 MANAGER.always_load_extensions = False
@@ -65,7 +70,8 @@ class Budget:
             self.questions -= 1
             if self.questions < 0 or time.process_time() > self.deadline:
                 self.exhausted = True
-                LOG.info("flake8-async-tests: inference budget used up; staying silent")
+                LOG.info("flake8-async-tests: inference budget used up (%s); staying silent",
+                         "questions" if self.questions < 0 else "seconds")
         return not self.exhausted
 
 
@@ -158,24 +164,184 @@ def _enum_spelled(predicate):  # type: ignore[no-untyped-def]
     return maybe_enum
 
 
+def _installed_dirs() -> tuple[str, ...]:
+    """The interpreter's standard library and installed-package directories."""
+    found = set()
+    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
+    for scheme in (sysconfig.get_paths(), sysconfig.get_paths(vars=base)):
+        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+            found.add(scheme.get(key, ""))
+    try:
+        found.update(site.getsitepackages())
+        found.add(site.getusersitepackages())
+    except AttributeError:  # pragma: no cover - site may be replaced in odd environments
+        pass
+    found.add(os.path.dirname(os.path.abspath(__file__)))  # this plugin's own modules
+    return tuple(sorted({os.path.realpath(d) for d in found if d}))
+
+
+class _Refused(importlib.abc.Loader):
+    """The loader of a module that must not run: importing it fails before any of its code."""
+
+    def __init__(self, name: str, place: str) -> None:
+        self.name = name
+        self.place = place
+
+    def create_module(self, spec):
+        LOG.info("flake8-async-tests: not importing %s from %s", self.name, self.place)
+        raise ImportError(f"flake8-async-tests does not import {self.name} from {self.place}")
+
+    def exec_module(self, module) -> None:  # pragma: no cover - create_module refuses first
+        raise ImportError(f"flake8-async-tests does not import {self.name}")
+
+
+class ImportGuard(importlib.abc.MetaPathFinder):
+    """While a file is analysed, refuses to import modules from outside the interpreter's
+    own directories.
+
+    astroid imports a few modules for real: C extensions whose name looks like a standard
+    library one, and, in its plugins, gi and numpy. With the project's directories on
+    sys.path that would run the project's code. Such a module is still found (astroid looks
+    modules up through the same finders), but loading it fails, and astroid answers
+    "unknown".
+    """
+
+    def __init__(self) -> None:
+        self.allowed = _installed_dirs()
+
+    def allows(self, real: str) -> bool:
+        """Is this real path in the interpreter's own directories?"""
+        return any(real == d or real.startswith(d + os.sep) for d in self.allowed)
+
+    def find_spec(self, name, path=None, target=None):
+        spec = None
+        for finder in sys.meta_path:
+            find = getattr(finder, "find_spec", None)
+            if finder is self or find is None:
+                continue
+            try:
+                spec = find(name, path, target)
+            except Exception:  # the import itself will report it
+                return None
+            if spec is not None:
+                break
+        if spec is None:
+            return None
+        places = list(spec.submodule_search_locations or ())
+        if spec.has_location and spec.origin:
+            places.append(spec.origin)
+        for place in places:
+            if not self.allows(os.path.realpath(place)):
+                refused = copy.copy(spec)
+                refused.loader = _Refused(name, place)
+                return refused
+        return None
+
+
+_guard: ImportGuard | None = None
+# Counts cache clearings; caches of project facts outside astroid compare it.
+generation = 0
+_real: dict[str, str] = {}
+
+
+def _realpath(path: str) -> str:
+    found = _real.get(path)
+    if found is None:
+        found = _real[path] = os.path.realpath(path)
+    return found
+
+
+_listings: dict[str, frozenset[str]] = {}
+
+
+def _top_names(directory: str) -> frozenset[str]:
+    """Names a directory on sys.path makes importable at top level."""
+    found = _listings.get(directory)
+    if found is None:
+        try:
+            entries = os.listdir(directory)
+        except OSError:
+            entries = []
+        found = _listings[directory] = frozenset(
+            entry.split(".")[0] for entry in entries if entry.split(".")[0].isidentifier())
+        # (x.py, x/, x.cpython-311-x86_64-linux-gnu.so: all 'x'; a few names too many is fine)
+    return found
+
+
+def _found_in(real: str, directory: str, top: str) -> bool:
+    """Is the file `real`, of a module whose top-level name is `top`, found through the
+    sys.path entry `directory` (as top.py, top/..., or an extension module top.*)?"""
+    start = os.path.join(directory, top)
+    return real.startswith(start) and real[len(start):len(start) + 1] in (os.sep, ".")
+
+
+def _forget_other_projects(roots: Sequence[str], shared: Sequence[str],
+                           first: Sequence[str]) -> None:
+    """astroid caches modules by name for the whole process, and two projects can each have
+    an `app`. Before a file is analysed with `roots` (the directories added to sys.path for
+    it), the cache must hold no module that its name would not find now: found neither in
+    the interpreter's directories nor through the process's own sys.path (`shared`), or
+    found elsewhere when one of `roots` has a module of that name (and no entry of `first`,
+    which come before the roots on sys.path, has it too). Otherwise astroid starts afresh."""
+    global _warmed, generation
+    assert _guard is not None
+    real_roots = [_realpath(r) for r in roots]
+    own = [_top_names(r) for r in real_roots]
+    fixed = frozenset().union(*(_top_names(_realpath(e or ".")) for e in first))
+    shared_real = [_realpath(e or ".") for e in shared]
+    for name, module in list(MANAGER.astroid_cache.items()):
+        path = getattr(module, "file", None)
+        if not path or not os.path.isabs(path):  # built from a string ("<?>")
+            continue
+        real = _realpath(path)
+        top = name.split(".")[0]
+        owner = next((r for r, names in zip(real_roots, own) if top in names), None)
+        if owner is not None and top not in fixed:
+            stale = not _found_in(real, owner, top)
+        else:
+            stale = not (_guard.allows(real)
+                         or any(_found_in(real, entry, top) for entry in shared_real))
+        if not stale:
+            continue
+        LOG.info("flake8-async-tests: %s is not what %r means here; clearing astroid's cache",
+                 path, name)
+        MANAGER.clear_cache()
+        hooks = getattr(MANAGER, "_failed_import_hooks", None)
+        if isinstance(hooks, list):  # clear_cache registers astroid's plugins once more
+            hooks[:] = list(dict.fromkeys(hooks))
+        _warmed = False
+        generation += 1
+        return
+
+
 @contextlib.contextmanager
 def analysis(search_path: Sequence[str]) -> Iterator[None]:
-    """Run one file's analysis: project directories importable, a fresh budget."""
-    global _budget
-    _budget = Budget()
+    """Run one file's analysis: project directories importable, a fresh budget, imports of
+    the project refused, astroid's warnings silenced (they are not the user's to act on)."""
+    global _budget, _guard, path_key
+    if _guard is None:
+        _guard = ImportGuard()
     saved = list(sys.path)
-    # astroid resolves imports from sys.path. Project directories go after the standard
-    # library (a project file must never shadow a stdlib module astroid may load) and before
-    # installed packages (the project's own code wins, as under pytest).
-    at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
-    sys.path[at:at] = [p for p in search_path if p not in saved]
-    global path_key
-    path_key = _path_keys.setdefault(tuple(sys.path), len(_path_keys))
+    sys.meta_path.insert(0, _guard)
     try:
-        with _lean_builds():
-            yield
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            # astroid resolves imports from sys.path. Project directories go after the
+            # standard library (a project file must never shadow a stdlib module astroid may
+            # load) and before installed packages (the project's own code wins, as under
+            # pytest).
+            at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
+            added = [p for p in search_path if p not in saved]
+            _forget_other_projects(added, saved, saved[:at])
+            _budget = Budget()
+            sys.path[at:at] = added
+            path_key = _path_keys.setdefault(tuple(sys.path), len(_path_keys))
+            with _lean_builds():
+                yield
     finally:
         sys.path[:] = saved
+        if _guard in sys.meta_path:
+            sys.meta_path.remove(_guard)
 
 
 class _Rebuilder(TreeRebuilder):
@@ -361,27 +527,56 @@ def is_coroutine_function(value: nodes.NodeNG) -> bool:
 # -- classes --------------------------------------------------------------------
 
 
+def _class_key(cls: nodes.ClassDef) -> str:
+    return cls.qname() + "@" + str(cls.root().file)
+
+
 def class_mro(cls: nodes.ClassDef, limit: int = 60) -> list[nodes.ClassDef] | None:
-    """`cls` and all its ancestors, or None if any base cannot be inferred to one class."""
+    """`cls` and all its ancestors, or None if any base cannot be inferred to one class, or
+    the bases form a cycle (which Python cannot build, e.g. across circular imports)."""
     seen: dict[str, nodes.ClassDef] = {}
+    bases_of: dict[str, list[str]] = {}
     order: list[nodes.ClassDef] = []
     stack = [cls]
     while stack:
         current = stack.pop()
-        key = current.qname() + "@" + str(current.root().file)
+        key = _class_key(current)
         if key in seen:
             continue
         seen[key] = current
         order.append(current)
         if len(order) > limit:
             return None
+        bases_of[key] = []
         for base in current.bases:
             value = safe_infer(base)
             if isinstance(value, nodes.ClassDef):
                 stack.append(value)
+                bases_of[key].append(_class_key(value))
             else:
                 return None  # unknown base: the caller must stay silent
-    return order
+    return None if _has_cycle(bases_of) else order
+
+
+def _has_cycle(edges: dict[str, list[str]]) -> bool:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in edges:
+        if start in state:
+            continue
+        state[start] = 1
+        path = [(start, iter(edges[start]))]
+        while path:
+            node, rest = path[-1]
+            child = next(rest, None)
+            if child is None:
+                state[node] = 2
+                path.pop()
+            elif state.get(child) == 1:
+                return True
+            elif child not in state:
+                state[child] = 1
+                path.append((child, iter(edges.get(child, ()))))
+    return False
 
 
 PLAIN_METACLASSES = frozenset({"builtins.type", "abc.ABCMeta"})
@@ -597,12 +792,15 @@ def class_is_closed(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
     return ordered
 
 
+def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
+    """Names the class body only annotates (`x: int`), which sets no attribute."""
+    return {node.target.name for node in klass.body
+            if isinstance(node, nodes.AnnAssign) and node.value is None
+            and isinstance(node.target, nodes.AssignName)}
+
+
 def _annotated_only(klass: nodes.ClassDef, name: str) -> bool:
-    for node in klass.body:
-        if (isinstance(node, nodes.AnnAssign) and node.value is None
-                and isinstance(node.target, nodes.AssignName) and node.target.name == name):
-            return True
-    return False
+    return name in _bare_annotations(klass)
 
 
 def member(owner: nodes.NodeNG, name: str,
@@ -688,9 +886,7 @@ def class_attribute_names(cls: nodes.ClassDef) -> set[str] | None:
     names: set[str] = set()
     try:
         for klass in ordered:
-            for name in klass.locals:
-                if not _annotated_only(klass, name):
-                    names.add(name)
+            names.update(set(klass.locals) - _bare_annotations(klass))
     except ERRORS:
         return None
     return names

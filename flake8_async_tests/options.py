@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from dataclasses import dataclass
@@ -31,6 +32,23 @@ class Options:
     runner_markers: tuple[str, ...] = ()
     async_bases: tuple[str, ...] = DEFAULT_ASYNC_BASES
     report_errors: bool = False
+
+
+class Flag(argparse.Action):
+    """A store_true flag. Not spelt action="store_true": flake8 reads such options from a
+    config file with configparser's getboolean, whose error for a bad value is a traceback.
+    This way the text reaches parse(), which names the option."""
+
+    def __init__(self, option_strings: list[str], dest: str, **kwargs: Any) -> None:
+        kwargs.pop("nargs", None)
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: Any, namespace: Any, values: Any, option_string: Any = None):
+        setattr(namespace, self.dest, True)
+
+
+TRUE = ("1", "yes", "true", "on")
+FALSE = ("0", "no", "false", "off")
 
 
 def register(manager: Any) -> None:
@@ -69,7 +87,7 @@ def register(manager: Any) -> None:
     manager.add_option(
         "--async-tests-report-errors",
         default=False,
-        action="store_true",
+        action=Flag,
         parse_from_config=True,
         help="Report internal failures of this plugin as AT000 instead of only logging them. "
         "(Default: %(default)s)",
@@ -115,10 +133,16 @@ def parse(options: Any) -> Options:
                 "--async-tests-async-bases",
                 f"invalid name: {name!r} (expected a dotted class name such as pkg.mod.Class)",
             )
+    report = getattr(options, "async_tests_report_errors", False)
+    if isinstance(report, str):  # from a config file
+        if report.strip().lower() not in TRUE + FALSE:
+            _usage_error("--async-tests-report-errors",
+                         f"invalid boolean value: {report!r} (use true or false)")
+        report = report.strip().lower() in TRUE
     return Options(
         mode=mode,
         files=files,
         runner_markers=markers,
         async_bases=DEFAULT_ASYNC_BASES + bases,
-        report_errors=bool(getattr(options, "async_tests_report_errors", False)),
+        report_errors=bool(report),
     )

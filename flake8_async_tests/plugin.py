@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,8 +13,12 @@ from .checks import Family, Finding, families
 from .context import FileContext, is_test_file
 from .rules import message
 
-LOG = logging.getLogger("flake8_async_tests")
+# Under flake8's logger: silent unless flake8 runs with -v.
+LOG = logging.getLogger("flake8.async_tests")
 Result = tuple[int, int, str, type]
+# Test modules bigger than this (about 20,000 lines of test code, or one huge literal) are
+# skipped, which keeps each file within the time bound the README gives.
+MAX_NODES = 100_000
 
 
 class AsyncTestsChecker:
@@ -25,6 +30,7 @@ class AsyncTestsChecker:
         self.tree = tree
         self.filename = filename
         self.lines = lines
+        self.checked = False  # a test module or conftest.py: the rules ran on it
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -35,17 +41,26 @@ class AsyncTestsChecker:
         cls.options = options.parse(parsed)
 
     def run(self) -> Iterator[Result]:
+        start = time.process_time()
         try:
             results = self._results()
         except (Exception, RecursionError) as exc:  # contained: flake8 must never see it
             LOG.warning("flake8-async-tests: failed on %s: %r", self.filename, exc)
             results = self._internal_error("plugin", exc)
+        if self.checked:
+            LOG.info("flake8-async-tests: checked %s in %.2f s", self.filename,
+                     time.process_time() - start)
         yield from results
 
     def _results(self) -> list[Result]:
         if not isinstance(self.tree, ast.Module) or not self._is_test_file():
             return []
+        self.checked = True
         ctx = FileContext(self.tree, self.lines, self.filename, self.options)
+        if ctx.syntax.size > MAX_NODES:
+            LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
+                     MAX_NODES)
+            return []
         findings: list[Finding] = []
         errors: list[Result] = []
         wanted: list[Family] = [f(ctx) for f in families()]
@@ -57,7 +72,8 @@ class AsyncTestsChecker:
             with inference.analysis(search):
                 for family in wanted:
                     try:
-                        findings.extend(family.check())
+                        # A family that fails halfway reports nothing for the file.
+                        findings.extend(list(family.check()))
                     except (Exception, RecursionError) as exc:
                         LOG.warning("flake8-async-tests: %s rules failed on %s: %r",
                                     family.name, self.filename, exc)

@@ -22,7 +22,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
-LOG = logging.getLogger("flake8_async_tests")
+LOG = logging.getLogger("flake8.async_tests")
 
 # pytest looks for these in each directory, in this order (pytest 9 added the .toml ones).
 CONFIG_NAMES = (
@@ -160,6 +160,9 @@ def _settings_from(values: dict[str, object], config_file: str) -> PytestSetting
     )
 
 
+_reported: set[str] = set()  # unparsable config files already logged
+
+
 @functools.lru_cache(maxsize=None)
 def settings_for_dir(directory: str) -> PytestSettings:
     """pytest settings for files in `directory` (absolute), found by walking up."""
@@ -176,7 +179,10 @@ def settings_for_dir(directory: str) -> PytestSettings:
             except (OSError, UnicodeDecodeError, ValueError, configparser.Error) as exc:
                 # tomllib.TOMLDecodeError is a ValueError.
                 warnings.append(f"{path}: ignored, cannot be parsed ({exc.__class__.__name__})")
-                LOG.warning("flake8-async-tests: ignoring unparsable pytest config %s", path)
+                if path not in _reported:
+                    _reported.add(path)
+                    LOG.warning("flake8-async-tests: ignoring unparsable pytest config %s: %s",
+                                path, exc)
                 continue
             if values is None:
                 if name == "pyproject.toml" and fallback_root is None:
@@ -324,7 +330,7 @@ DEF = re.compile(rb"\b(async\s+)?def\s+(\w+)")
 
 Defs = tuple[frozenset[str], frozenset[str]]  # (names of def, names of async def)
 _path_scans: dict[str, Defs | None] = {}
-_package_scans: dict[str, Defs | None] = {}
+_package_scans: dict[tuple[tuple[str, ...], str], Defs | None] = {}
 
 
 def _scan_file(path: str, sync: set[str], async_: set[str]) -> None:
@@ -366,7 +372,8 @@ def _scan_path(path: str) -> Defs | None:
 
 def _scan_package(package: str) -> Defs | None:
     """Names defined in an importable package or module, found on sys.path, never imported."""
-    if package not in _package_scans:
+    key = (tuple(sys.path), package)  # another project's sys.path may find another package
+    if key not in _package_scans:
         result: Defs | None = (frozenset(), frozenset())
         for entry in sys.path:
             base = os.path.join(entry or ".", package)
@@ -377,8 +384,8 @@ def _scan_package(package: str) -> Defs | None:
             if os.path.isfile(base + ".py"):
                 result = _scan([base + ".py"])
                 break
-        _package_scans[package] = result
-    return _package_scans[package]
+        _package_scans[key] = result
+    return _package_scans[key]
 
 
 def defined_names(paths: tuple[str, ...], packages: set[str]) -> Defs | None:

@@ -63,6 +63,7 @@ class Syntax:
             self.scopes.append(scope)
             own = self._own[id(scope)] = []
             self._walk(roots, own, pending, scope, header=False)
+        self.size = sum(len(found) for found in self._by_type.values())  # nodes indexed
 
     def _walk(self, roots: list[ast.AST], own: list[ast.AST],
               pending: list[tuple[ScopeNode, list[ast.AST]]], scope: ScopeNode,

@@ -47,12 +47,18 @@ def headers(path: Path) -> dict[str, list[str]]:
     return result
 
 
+FLAKE8 = [sys.executable, "-m", "flake8"]
+
+
 def run_flake8(root: Path, args: list[str], targets: list[str] | None = None,
-               select: str = "AT") -> tuple[set[tuple[str, int, str]], subprocess.CompletedProcess]:
-    cmd = [sys.executable, "-m", "flake8", f"--select={select}", f"--format={FORMAT}",
+               select: str = "AT", command: list[str] | None = None, stdin: str | None = None,
+               ) -> tuple[set[tuple[str, int, str]], subprocess.CompletedProcess]:
+    """flake8 (or `command`, a script that runs it) on `targets` in `root`."""
+    cmd = [*(command or FLAKE8), f"--select={select}", f"--format={FORMAT}",
            "--no-show-source", *args, *(targets or ["."])]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=600,
+                          input=stdin)
     findings = set()
     for line in proc.stdout.splitlines():
         path, row, _col, code = line.rsplit(":", 3)
@@ -101,10 +107,11 @@ TEXT_FORMAT = "%(path)s:%(row)d:%(col)d:%(code)s:%(text)s"
 
 
 def run_flake8_messages(root: Path, args: list[str], targets: list[str] | None = None,
-                        select: str = "AT") -> tuple[list[tuple[str, int, int, str, str]],
-                                                     subprocess.CompletedProcess]:
+                        select: str = "AT", command: list[str] | None = None,
+                        ) -> tuple[list[tuple[str, int, int, str, str]],
+                                   subprocess.CompletedProcess]:
     """Like run_flake8, keeping each finding's column and message text."""
-    cmd = [sys.executable, "-m", "flake8", f"--select={select}", f"--format={TEXT_FORMAT}",
+    cmd = [*(command or FLAKE8), f"--select={select}", f"--format={TEXT_FORMAT}",
            "--no-show-source", *args, *(targets or ["."])]
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env, timeout=300)

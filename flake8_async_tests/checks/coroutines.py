@@ -188,6 +188,7 @@ class CoroutineRules(Family):
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
         self._autouse_loop: bool | None = None
+        self._self_indexes: dict[int, dict[str, list[ast.AST | None]]] = {}
         syntax = self.ctx.syntax
         scopes: dict[int, Scope] = {}
         for node in syntax.scopes:  # each after the scope it is defined in
@@ -236,21 +237,24 @@ class CoroutineRules(Family):
 
     def _mark(self, expr: ast.AST, how: str, scope: Scope) -> None:
         """Record calls whose value is dropped or only truth-tested."""
-        if isinstance(expr, ast.Call):
-            if self._is_bool_call(expr, scope):
-                self._mark(expr.args[0], "used only as a truth value", scope)
-            elif id(expr) not in self.candidates:
-                self.candidates[id(expr)] = (expr, how, scope)
-        elif isinstance(expr, ast.BoolOp):
-            # `a() or b`: the value of a() is the result, so it is only truth-tested here.
-            values = expr.values if isinstance(expr.op, ast.Or) else expr.values[-1:]
-            for value in values:
-                self._mark(value, how, scope)
-        elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
-            self._mark(expr.operand, "used only as a truth value", scope)
-        elif isinstance(expr, ast.IfExp) and how == "called and dropped":
-            self._mark(expr.body, how, scope)
-            self._mark(expr.orelse, how, scope)
+        stack = [(expr, how)]
+        while stack:
+            expr, how = stack.pop()
+            found: list[tuple[ast.AST, str]] = []
+            if isinstance(expr, ast.Call):
+                if self._is_bool_call(expr, scope):
+                    found.append((expr.args[0], "used only as a truth value"))
+                elif id(expr) not in self.candidates:
+                    self.candidates[id(expr)] = (expr, how, scope)
+            elif isinstance(expr, ast.BoolOp):
+                # `a() or b`: the value of a() is the result, so it is only truth-tested here.
+                values = expr.values if isinstance(expr.op, ast.Or) else expr.values[-1:]
+                found.extend((value, how) for value in values)
+            elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+                found.append((expr.operand, "used only as a truth value"))
+            elif isinstance(expr, ast.IfExp) and how == "called and dropped":
+                found.extend([(expr.body, how), (expr.orelse, how)])
+            stack.extend(reversed(found))
 
     def _is_bool_call(self, call: ast.Call, scope: Scope) -> bool:
         return (isinstance(call.func, ast.Name) and call.func.id == "bool"
@@ -330,25 +334,28 @@ class CoroutineRules(Family):
         return None
 
     def _self_assignments(self, cls: ast.ClassDef, attr: str) -> list[ast.AST | None]:
-        values: list[ast.AST | None] = []
-        for sub in self.ctx.syntax.within(cls, ast.Assign, ast.AnnAssign, ast.AugAssign,
-                                          ast.With, ast.AsyncWith, ast.For, ast.AsyncFor):
-            targets: list[ast.AST] = []
-            value: ast.AST | None = None
-            if isinstance(sub, ast.Assign):
-                targets, value = sub.targets, sub.value
-            elif isinstance(sub, (ast.AnnAssign, ast.AugAssign)):
-                targets, value = [sub.target], sub.value
-            elif isinstance(sub, (ast.With, ast.AsyncWith)):
-                targets = [i.optional_vars for i in sub.items if i.optional_vars is not None]
-            elif isinstance(sub, (ast.For, ast.AsyncFor)):
-                targets = [sub.target]
-            for target in targets:
-                for part in ast.walk(target):
-                    if (isinstance(part, ast.Attribute) and part.attr == attr
-                            and isinstance(part.value, ast.Name)):
-                        values.append(value if part is target else None)
-        return values
+        # One walk per class, not one per question: a big test class asks thousands.
+        index = self._self_indexes.get(id(cls))
+        if index is None:
+            index = self._self_indexes[id(cls)] = {}
+            for sub in self.ctx.syntax.within(cls, ast.Assign, ast.AnnAssign, ast.AugAssign,
+                                              ast.With, ast.AsyncWith, ast.For, ast.AsyncFor):
+                targets: list[ast.AST] = []
+                value: ast.AST | None = None
+                if isinstance(sub, ast.Assign):
+                    targets, value = sub.targets, sub.value
+                elif isinstance(sub, (ast.AnnAssign, ast.AugAssign)):
+                    targets, value = [sub.target], sub.value
+                elif isinstance(sub, (ast.With, ast.AsyncWith)):
+                    targets = [i.optional_vars for i in sub.items if i.optional_vars is not None]
+                elif isinstance(sub, (ast.For, ast.AsyncFor)):
+                    targets = [sub.target]
+                for target in targets:
+                    for part in ast.walk(target):
+                        if isinstance(part, ast.Attribute) and isinstance(part.value, ast.Name):
+                            index.setdefault(part.attr, []).append(
+                                value if part is target else None)
+        return index.get(attr, [])
 
     def _async_mock_value(self, expr: ast.AST, scope: Scope) -> bool:
         """`expr` is certainly an AsyncMock, or a child of an unspecced one (also async)."""

@@ -681,6 +681,8 @@ class ScopeChecker:
         self.names = names
         self.mocks = scope.mocks
         self._spec_cache: dict[int, object] = {}
+        self._bound_names: dict[int, str] | None = None
+        self._configured: tuple[set[str], set[str]] | None = None
 
     def run(self) -> Iterator[Finding]:
         asserted: set[int] = set()
@@ -1029,16 +1031,20 @@ class ScopeChecker:
 
     def _bound_name(self, call: ast.Call) -> str | None:
         """The name a patcher's mock is bound to (`with ... as m`, `m = mocker.patch(...)`)."""
-        for node in self.scope.nodes:
-            if isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    if item.context_expr is call and item.optional_vars is not None:
-                        var = item.optional_vars
-                        return var.id if isinstance(var, ast.Name) else "?"
-            elif isinstance(node, ast.Assign) and node.value is call:
-                target = node.targets[0]
-                return target.id if isinstance(target, ast.Name) else "?"
-        return None
+        if self._bound_names is None:  # one walk per function, not one per patcher
+            self._bound_names = {}
+            for node in self.scope.nodes:
+                if isinstance(node, (ast.With, ast.AsyncWith)):
+                    for item in node.items:
+                        if item.optional_vars is not None:
+                            var = item.optional_vars
+                            self._bound_names.setdefault(
+                                id(item.context_expr), var.id if isinstance(var, ast.Name) else "?")
+                elif isinstance(node, ast.Assign):
+                    target = node.targets[0]
+                    self._bound_names.setdefault(
+                        id(node.value), target.id if isinstance(target, ast.Name) else "?")
+        return self._bound_names.get(id(call))
 
     def _reconfigured(self, name: str) -> bool:
         t = self.mocks[name]
@@ -1046,24 +1052,28 @@ class ScopeChecker:
 
     def _configured_text(self, text: str) -> bool:
         """Is `text` (like 'conn.method') configured or handed on anywhere in this function?"""
-        for node in self.scope.nodes:
-            targets: list[ast.expr] = []
-            if isinstance(node, (ast.Assign, ast.Delete)):
-                targets = list(node.targets)
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
-            elif isinstance(node, ast.Call):
-                if self._dotted(node.func).startswith(text + "."):
+        if self._configured is None:  # one walk per function, not one per question
+            below: set[str] = set()  # texts with an assignment or configure call below them
+            handed: set[str] = set()  # names passed as arguments (texts are attributes)
+            for node in self.scope.nodes:
+                targets: list[ast.expr] = []
+                if isinstance(node, (ast.Assign, ast.Delete)):
+                    targets = list(node.targets)
+                elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                    targets = [node.target]
+                elif isinstance(node, ast.Call):
                     last = node.func.attr if isinstance(node.func, ast.Attribute) else ""
                     if last in ("configure_mock", "attach_mock", "mock_add_spec"):
-                        return True
-                for arg in [*node.args, *(k.value for k in node.keywords)]:
-                    if self._dotted(arg) == text:
-                        return True
-            for target in targets:
-                if self._dotted(target).startswith(text + "."):
-                    return True
-        return False
+                        targets = [node.func]
+                    handed.update(self._dotted(arg)
+                                  for arg in [*node.args, *(k.value for k in node.keywords)]
+                                  if isinstance(arg, (ast.Name, ast.Attribute)))
+                for target in targets:
+                    dotted = self._dotted(target)
+                    below.update(dotted[:i] for i, ch in enumerate(dotted) if ch == ".")
+            self._configured = (below, handed)
+        below, handed = self._configured
+        return text in below or text in handed
 
     def _replacement_kind(self, new: ast.expr) -> str | None:
         """The kind of an unconfigured mock given as a replacement."""

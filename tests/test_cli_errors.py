@@ -1,0 +1,78 @@
+"""Clear errors and the odd ways flake8 gets its input: bad option values, broken pytest
+configuration files, source on stdin."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness import run_flake8
+
+UNMARKED = "async def test_x():\n    pass\n"
+FIXTURE = "import pytest\n\n\n@pytest.fixture\nasync def conn():\n    pass\n"
+
+
+@pytest.mark.parametrize("args, config, option", [
+    (["--async-tests-mode=sometimes"], "", "--async-tests-mode"),
+    (["--async-tests-async-bases=NoDots"], "", "--async-tests-async-bases"),
+    (["--async-tests-runner-markers=not-a-name"], "", "--async-tests-runner-markers"),
+    ([], "async-tests-mode = sometimes\n", "--async-tests-mode"),
+    # flake8 reads true/false options from config files with configparser, whose error is a
+    # traceback; this plugin's flag takes the text and says which option is wrong.
+    ([], "async-tests-report-errors = maybe\n", "--async-tests-report-errors"),
+])
+def test_an_invalid_option_value_is_a_usage_error_naming_it(tmp_path, args, config, option):
+    (tmp_path / "test_a.py").write_text(UNMARKED, encoding="utf-8")
+    if config:
+        (tmp_path / "setup.cfg").write_text("[flake8]\n" + config, encoding="utf-8")
+    found, proc = run_flake8(tmp_path, args)
+    assert proc.returncode == 2
+    assert found == set() and proc.stdout == ""
+    assert proc.stderr.startswith(f"flake8: error: argument {option}: "), proc.stderr
+    assert proc.stderr.count("\n") == 1, proc.stderr
+
+
+def test_a_malformed_pytest_config_counts_as_absent(tmp_path):
+    """The broken file is skipped (the one above it applies), quietly; `flake8 -v` says so
+    once, however many directories below it are linted."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    tests = tmp_path / "tests"
+    (tests / "a").mkdir(parents=True)
+    (tests / "b").mkdir()
+    (tests / "pyproject.toml").write_text("[tool.pytest.ini_options\nasyncio_mode = 'strict'\n",
+                                          encoding="utf-8")
+    (tests / "tox.ini").write_text("[pytest]\nasyncio_mode = strict\n", encoding="utf-8")
+    for sub in ("a", "b"):
+        (tests / sub / "test_x.py").write_text(UNMARKED, encoding="utf-8")
+    # tox.ini is read after pyproject.toml in a directory, so the broken file hides nothing
+    # here: both directories get tox.ini's strict mode.
+    found, proc = run_flake8(tmp_path, [])
+    assert proc.returncode == 1 and proc.stderr == ""
+    assert found == {("tests/a/test_x.py", 1, "AT100"), ("tests/b/test_x.py", 1, "AT100")}
+
+    (tests / "tox.ini").unlink()
+    found, proc = run_flake8(tmp_path, ["-v", "-j", "1"])
+    assert found == set(), proc.stderr  # auto mode, from the pytest.ini above
+    warnings = [line for line in proc.stderr.splitlines() if "unparsable pytest config" in line]
+    assert len(warnings) == 1 and "pyproject.toml" in warnings[0], proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_stdin_uses_the_display_name_for_config_and_test_file_detection(tmp_path):
+    (tmp_path / "pytest.ini").write_text("[pytest]\npython_files = check_*.py\n",
+                                         encoding="utf-8")
+    auto = tmp_path / "auto"
+    auto.mkdir()
+    (auto / "pytest.ini").write_text(
+        "[pytest]\nasyncio_mode = auto\npython_files = check_*.py\n", encoding="utf-8")
+
+    def lint(name: str | None, source: str = UNMARKED) -> set:
+        args = [f"--stdin-display-name={name}"] if name else []
+        found, proc = run_flake8(tmp_path, args, ["-"], stdin=source)
+        assert proc.returncode in (0, 1) and proc.stderr == "", proc.stderr
+        return found
+
+    assert lint("check_x.py") == {("check_x.py", 1, "AT100")}
+    assert lint("test_x.py") == set()  # not a test module under this configuration
+    assert lint("auto/check_x.py") == set()  # auto mode, from auto/pytest.ini
+    assert lint("conftest.py", FIXTURE) == {("conftest.py", 5, "AT104")}
+    assert lint(None) == set()  # "stdin" is not a test module name
