@@ -12,6 +12,7 @@ import ast
 import contextlib
 import copy
 import importlib.abc
+import importlib.machinery
 import logging
 import os
 import site
@@ -258,14 +259,30 @@ def _top_names(directory: str) -> frozenset[str]:
     """Names a directory on sys.path makes importable at top level."""
     found = _listings.get(directory)
     if found is None:
+        names = set()
         try:
-            entries = os.listdir(directory)
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    # x/, x.py, x.cpython-311-x86_64-linux-gnu.so: all 'x'; not x.png
+                    name = entry.name.split(".")[0]
+                    if name.isidentifier() and (
+                            "." not in entry.name and _is_dir(entry)
+                            or entry.name.endswith(_MODULE_SUFFIXES)):
+                        names.add(name)
         except OSError:
-            entries = []
-        found = _listings[directory] = frozenset(
-            entry.split(".")[0] for entry in entries if entry.split(".")[0].isidentifier())
-        # (x.py, x/, x.cpython-311-x86_64-linux-gnu.so: all 'x'; a few names too many is fine)
+            pass
+        found = _listings[directory] = frozenset(names)
     return found
+
+
+_MODULE_SUFFIXES = tuple(importlib.machinery.all_suffixes())
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _found_in(real: str, directory: str, top: str) -> bool:

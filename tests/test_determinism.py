@@ -6,9 +6,11 @@ them with modules of the same name, one with a module named like an installed pa
 from __future__ import annotations
 
 import shutil
+import sys
 import textwrap
+from pathlib import Path
 
-from harness import FIXTURES, expected, run_flake8_messages
+from harness import FIXTURES, expected, run_flake8, run_flake8_messages
 
 # Two projects that each have an `app` module, with opposite facts about it.
 TWINS = {
@@ -81,3 +83,22 @@ def test_findings_do_not_depend_on_jobs_runs_or_file_order(tmp_path):
         outputs.append(sorted(found))
     assert all(output == outputs[0] for output in outputs[1:])
     assert {(path, row, code) for path, row, _, code, _ in outputs[0]} == want
+
+
+def test_files_named_like_a_module_do_not_shadow_it(tmp_path):
+    """`tests/app.png` beside the tests is not a module: the project's `app` stays cached
+    from one test file to the next (clearing astroid's cache each time is slow)."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(TWINS["async_app"], encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "app.png").write_bytes(b"\x89PNG")
+    (tmp_path / "tests" / "app_data").write_text("", encoding="utf-8")
+    test = "import app\n\n\ndef test_x():\n    app.fetch()\n"
+    for name in ("test_a.py", "test_b.py"):
+        (tmp_path / "tests" / name).write_text(test, encoding="utf-8")
+    # The flake8 script, as pre-commit runs it: `python -m flake8` would put the project
+    # root itself first on sys.path.
+    script = [str(Path(sys.executable).with_name("flake8"))]
+    found, proc = run_flake8(tmp_path, ["-v", "-j", "1"], command=script)
+    assert found == {("tests/test_a.py", 5, "AT200"), ("tests/test_b.py", 5, "AT200")}
+    assert "clearing astroid's cache" not in proc.stderr
