@@ -243,10 +243,24 @@ class FileContext:
         return project.conftest_chain(self.path, self.rootdir)
 
     @functools.cached_property
+    def declared_plugins(self) -> project.Plugins:
+        """The async pytest plugins the project's dependency files name."""
+        return project.declared_plugins(self.rootdir) if self.rootdir else project.Plugins()
+
+    @property
+    def asyncio_mark_inert(self) -> bool:
+        """The project runs its async tests with another plugin and does not name
+        pytest-asyncio: nothing reads the asyncio mark."""
+        declared = self.declared_plugins
+        return declared.other_runner and not declared.asyncio
+
+    @functools.cached_property
     def dynamic_marks(self) -> bool:
         """Some hook or plugin of this project may mark or run async tests by itself."""
         if any(any(h in p for h in OTHER_RUNNER_HINTS) and "asyncio" not in p
                for p in self.settings.plugins):
+            return True
+        if self.declared_plugins.other_runner or project.installed_plugins().other_runner:
             return True
         return _conftest_facts(self.conftests)[0] or self._facts[0]
 

@@ -209,6 +209,73 @@ def settings_for_file(path: str) -> PytestSettings:
     return settings_for_dir(os.path.dirname(os.path.abspath(path)))
 
 
+# -- pytest plugins the project uses ----------------------------------------------
+
+# pytest plugins other than pytest-asyncio that run async tests and fixtures by themselves
+# (most of them without any mark), by their distribution names.
+OTHER_RUNNERS = re.compile(
+    rb"pytest[-_.](?:sanic|tornasync|tornado|twisted|curio|aio|asyncio[-_.]cooperative)\b",
+    re.IGNORECASE)
+ASYNCIO_PLUGIN = re.compile(rb"pytest[-_.]asyncio\b(?![-_.]cooperative)", re.IGNORECASE)
+# Where a project names its test dependencies, relative to its root.
+DEPENDENCY_FILES = ("setup.py", "setup.cfg", "pyproject.toml", "tox.ini", "noxfile.py",
+                    "Pipfile", "environment.yml", "environment.yaml")
+DEPENDENCY_DIRS = ("requirements", "reqs", "requirements.d")
+
+
+@dataclass(frozen=True)
+class Plugins:
+    """Which async pytest plugins a project declares (or the environment has installed)."""
+
+    other_runner: bool = False  # pytest-sanic, pytest-tornasync, pytest-aio, ...
+    asyncio: bool = False  # pytest-asyncio
+
+
+def _dependency_files(root: str) -> list[str]:
+    found = [os.path.join(root, name) for name in DEPENDENCY_FILES]
+    for directory in (root, *(os.path.join(root, d) for d in DEPENDENCY_DIRS)):
+        try:
+            names = sorted(os.listdir(directory))
+        except OSError:
+            continue
+        found.extend(os.path.join(directory, n) for n in names
+                     if n.endswith((".txt", ".in")) and ("req" in n.lower() or directory != root))
+    return found
+
+
+@functools.lru_cache(maxsize=None)
+def declared_plugins(root: str) -> Plugins:
+    """What the project's dependency files (setup.py, pyproject.toml, tox.ini,
+    requirements*.txt, ...) at `root` name, read as text."""
+    other = asyncio = False
+    for path in _dependency_files(root):
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read(1_000_000)
+        except OSError:
+            continue
+        other = other or OTHER_RUNNERS.search(data) is not None
+        asyncio = asyncio or ASYNCIO_PLUGIN.search(data) is not None
+    return Plugins(other, asyncio)
+
+
+@functools.lru_cache(maxsize=None)
+def installed_plugins() -> Plugins:
+    """The pytest plugins installed where flake8 runs (pytest loads them all by itself)."""
+    import importlib.metadata
+
+    names = ""
+    try:
+        for entry in importlib.metadata.entry_points(group="pytest11"):
+            dist = getattr(entry, "dist", None)
+            names += " " + (getattr(dist, "name", "") or "")
+    except Exception:  # broken metadata of some package: nothing known
+        return Plugins()
+    data = names.encode("utf-8", "replace")
+    return Plugins(OTHER_RUNNERS.search(data) is not None,
+                   ASYNCIO_PLUGIN.search(data) is not None)
+
+
 # -- conftest.py files ---------------------------------------------------------
 
 

@@ -202,7 +202,7 @@ class MarkerRules(Family):
                     and not _is_async_generator(func, ctx.syntax)
                     and "anyio_backend" not in _params(func)):
                 yield Finding(func.lineno, func.col_offset, "AT100", {"name": func.name})
-        elif not unknown:
+        elif not unknown and not ctx.asyncio_mark_inert:
             via = _asyncio_via(all_marks, info)
             if via is not None:
                 yield Finding(func.lineno, func.col_offset, "AT102",
