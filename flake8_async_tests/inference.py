@@ -331,6 +331,23 @@ def _forget_other_projects(roots: Sequence[str], shared: Sequence[str],
         return
 
 
+def _forget_module_locations() -> None:
+    """astroid remembers where (and whether) it found a module by name, whatever sys.path
+    was then: with another sys.path, the same name may find another file, or one where
+    there was none. Built modules are checked by _forget_other_projects."""
+    MANAGER._mod_file_cache.clear()
+    try:
+        from astroid.interpreter._import import spec
+        from astroid.interpreter._import import util as import_util
+
+        spec._find_spec.cache_clear()
+        import_util.is_namespace.cache_clear()
+        for finder in spec._SPEC_FINDERS:  # each remembers lookups on sys.path by name
+            finder.find_module.cache_clear()
+    except (ImportError, AttributeError):  # another astroid layout: its caches stay
+        pass
+
+
 @contextlib.contextmanager
 def analysis(search_path: Sequence[str]) -> Iterator[None]:
     """Run one file's analysis: project directories importable, a fresh budget, imports of
@@ -352,7 +369,10 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
             _forget_other_projects(added, saved, saved[:at])
             _budget = Budget()
             sys.path[at:at] = added
-            path_key = _path_keys.setdefault(tuple(sys.path), len(_path_keys))
+            key = _path_keys.setdefault(tuple(sys.path), len(_path_keys))
+            if key != path_key:
+                _forget_module_locations()
+            path_key = key
             with _lean_builds():
                 yield
     finally:

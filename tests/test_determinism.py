@@ -102,3 +102,15 @@ def test_files_named_like_a_module_do_not_shadow_it(tmp_path):
     found, proc = run_flake8(tmp_path, ["-v", "-j", "1"], command=script)
     assert found == {("tests/test_a.py", 5, "AT200"), ("tests/test_b.py", 5, "AT200")}
     assert "clearing astroid's cache" not in proc.stderr
+
+
+def test_where_a_module_was_found_is_not_kept_for_another_project(tmp_path):
+    """mock_fixtures' conftest.py looks up its own `app`; astroid remembers where it found
+    it by name alone, and sync_app's test, checked next, must still get its own `app`."""
+    root = tmp_path / "projects"
+    root.mkdir()
+    _, want = corpus(root)
+    order = ["mock_fixtures/tests/conftest.py", "sync_app/tests/test_sync_app.py"]
+    found, proc = run_flake8_messages(root, ["--async-tests-report-errors", "-j", "1"], order)
+    assert proc.stderr == ""
+    assert {(p, r, c) for p, r, _, c, _ in found} == {w for w in want if w[0] in order}
