@@ -315,7 +315,7 @@ class FileContext:
     @functools.cached_property
     def summary(self) -> summaries.ModuleSummary:
         """This file as summaries.py reads modules (for names defined in it)."""
-        return summaries.seed(self.modname, self.tree)
+        return summaries.seed(self.modname, self.tree, self.syntax.of_type(ast.Name))
 
     def static_dotted(self, expr: ast.AST, shadowed: Container[str] = ()) -> str | None:
         """The dotted name an expression spells through this file's imports or top-level

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import ast
 import builtins
-import logging
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from . import inference
 
-LOG = logging.getLogger("flake8_async_tests")
+LOG = inference.LOG
 # Decorators that leave a function's sync or async nature as written, by their last name.
 PLAIN_DECORATORS = frozenset(n.rsplit(".", 1)[-1] for n in inference.PLAIN_DECORATORS)
 # How a name is bound: a plain def or async def (decorators that keep it as written
@@ -142,7 +142,9 @@ def _bound_names(node: ast.stmt) -> list[str]:
     return names
 
 
-def _summarise(tree: ast.Module, name: str, package: bool) -> ModuleSummary:
+def _summarise(tree: ast.Module, name: str, package: bool,
+               name_nodes: Iterable[ast.AST] | None = None) -> ModuleSummary:
+    """`name_nodes`: the tree's ast.Name nodes when already collected (else it is walked)."""
     summary = ModuleSummary(name=name, package=package)
     base = name if package else name.rpartition(".")[0]
     stdlib = name.split(".")[0] in sys.stdlib_module_names
@@ -188,7 +190,7 @@ def _summarise(tree: ast.Module, name: str, package: bool) -> ModuleSummary:
         else:
             for bound in _bound_names(node):
                 _bind(summary.names, summary.kinds, bound, OTHER)
-    for sub in ast.walk(tree):
+    for sub in ast.walk(tree) if name_nodes is None else name_nodes:
         if isinstance(sub, ast.Name) and sub.id in ("globals", "vars", "setattr", "exec"):
             summary.closed = False
             break
@@ -218,9 +220,10 @@ def module(name: str) -> ModuleSummary | None:
     return result
 
 
-def seed(name: str, tree: ast.Module) -> ModuleSummary:
+def seed(name: str, tree: ast.Module, name_nodes: Iterable[ast.AST] | None = None,
+         ) -> ModuleSummary:
     """The summary of the linted file, from the tree flake8 parsed (it may not be saved)."""
-    summary = _summarise(tree, name, False)
+    summary = _summarise(tree, name, False, name_nodes)
     _modules[(name, inference.path_key)] = summary
     return summary
 
@@ -306,7 +309,7 @@ def _method_kinds(summary: ModuleSummary, name: str, method: str,
         return set()
     seen.add((summary.name, name))
     cls = summary.classes.get(name)
-    if cls is None or not cls.plain or len(seen) > 60:
+    if cls is None or not cls.plain or not summary.closed or len(seen) > 60:
         return None
     kinds = {cls.kinds.get(method, OTHER)} if method in cls.names else set()
     for base in cls.bases:
@@ -339,7 +342,8 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
     summary, rest = found
     if not rest:
         followed = _follow(summary, parts[-1])
-        kinds = {followed[0].kinds.get(followed[1], OTHER)} if followed is not None else None
+        kinds = ({followed[0].kinds.get(followed[1], OTHER)}
+                 if followed is not None and followed[0].closed else None)
     else:
         at = _class_at(summary, rest)
         kinds = _method_kinds(at[0], at[1], parts[-1], set()) if at is not None else None

@@ -79,6 +79,10 @@ FILES = {
                 return name
     ''',
     "shop/starry.py": "from os.path import *\n",
+    # A module that may rebind what it defines: its functions and classes are unknown.
+    "shop/rebound.py": "def helper():\n    pass\n\n\nfrom os.path import *\n",
+    "shop/patched.py": ("class Service:\n    def get(self):\n        pass\n\n\n"
+                        "setattr(Service, 'get', None)\n"),
 }
 
 
@@ -121,6 +125,8 @@ def test_has_name(project, owner, attr, present):
     ("shop.client.Child.get", None),  # an ancestor with __getattr__
     ("shop.models.Model.x", None),
     ("nowhere.thing", None),
+    ("shop.rebound.helper", None),  # a star import after it may replace it
+    ("shop.patched.Service.get", None),  # setattr in its module may replace it
 ])
 def test_kinds_of(project, dotted, kinds):
     found = summaries.kinds_of(dotted)
@@ -142,3 +148,10 @@ def test_seeded_tree_wins_over_the_file_on_disk(project, tmp_path):
     tree = ast.parse("async def helper():\n    pass\n")
     summaries.seed("shop.client", tree)
     assert summaries.kinds_of("shop.client.helper") == {ASYNC_DEF}
+
+
+def test_a_seeded_tree_may_hand_its_names_over(project):
+    tree = ast.parse("def helper():\n    pass\n\n\nglobals()['helper'] = None\n")
+    names = [n for n in ast.walk(tree) if isinstance(n, ast.Name)]
+    summaries.seed("shop.client", tree, names)
+    assert summaries.kinds_of("shop.client.helper") is None
