@@ -77,8 +77,8 @@ class Budget:
 
 
 _budget: Budget = Budget()
-# Which sys.path imports resolve against in the current analysis (a cache key).
-path_key = 0
+# Which sys.path imports resolve against in the current analysis (a cache key; none yet).
+path_key = -1
 _path_keys: dict[tuple[str, ...], int] = {}
 
 
@@ -240,8 +240,6 @@ class ImportGuard(importlib.abc.MetaPathFinder):
 
 
 _guard: ImportGuard | None = None
-# Counts cache clearings; caches of project facts outside astroid compare it.
-generation = 0
 _real: dict[str, str] = {}
 
 
@@ -300,7 +298,7 @@ def _forget_other_projects(roots: Sequence[str], shared: Sequence[str],
     the interpreter's directories nor through the process's own sys.path (`shared`), or
     found elsewhere when one of `roots` has a module of that name (and no entry of `first`,
     which come before the roots on sys.path, has it too). Otherwise astroid starts afresh."""
-    global _warmed, generation
+    global _warmed
     assert _guard is not None
     real_roots = [_realpath(r) for r in roots]
     own = [_top_names(r) for r in real_roots]
@@ -327,7 +325,6 @@ def _forget_other_projects(roots: Sequence[str], shared: Sequence[str],
         if isinstance(hooks, list):  # clear_cache registers astroid's plugins once more
             hooks[:] = list(dict.fromkeys(hooks))
         _warmed = False
-        generation += 1
         return
 
 
@@ -366,13 +363,13 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
             # pytest).
             at = next((i for i, p in enumerate(saved) if "-packages" in p), len(saved))
             added = [p for p in search_path if p not in saved]
-            _forget_other_projects(added, saved, saved[:at])
-            _budget = Budget()
-            sys.path[at:at] = added
-            key = _path_keys.setdefault(tuple(sys.path), len(_path_keys))
-            if key != path_key:
+            key = _path_keys.setdefault((*saved[:at], *added, *saved[at:]), len(_path_keys))
+            if key != path_key:  # what was cached under this sys.path still holds
+                _forget_other_projects(added, saved, saved[:at])
                 _forget_module_locations()
             path_key = key
+            _budget = Budget()
+            sys.path[at:at] = added
             with _lean_builds():
                 yield
     finally:
@@ -424,16 +421,9 @@ def build_module(tree: ast.Module, path: str, modname: str) -> Built | None:
         finally:
             for node, body in rebuilder.shortened:
                 node.body = body  # type: ignore[attr-defined]
-        module.file_encoding = "utf-8"
-        MANAGER.cache_module(module)
-        builder = AstroidBuilder(MANAGER)
-        for from_node, global_names in rebuilder._import_from_nodes:
-            if from_node.modname == "__future__":
-                module.future_imports.update(name for name, _ in from_node.names)
-            builder.add_from_names_to_locals(from_node, global_names)
-        for assattr in rebuilder._delayed_assattr:
-            _register_attribute(assattr)
-        module = MANAGER.visit_transforms(module)
+        # Caches the module, adds from-imported names, registers attributes (through
+        # _lean_builds, active during analysis) and applies the transforms.
+        module = AstroidBuilder(MANAGER)._post_build(module, rebuilder, "utf-8")
         return module, rebuilder.made
     except ERRORS as exc:
         LOG.info("flake8-async-tests: astroid cannot build %s: %s", path, exc)
@@ -836,10 +826,6 @@ def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
             and isinstance(node.target, nodes.AssignName)}
 
 
-def _annotated_only(klass: nodes.ClassDef, name: str) -> bool:
-    return name in _bare_annotations(klass)
-
-
 def member(owner: nodes.NodeNG, name: str,
            want_value: bool = True) -> tuple[str, nodes.NodeNG | None]:
     """('present', value or None) / ('missing', None) / ('unknown', None) for owner.name.
@@ -866,7 +852,7 @@ def member(owner: nodes.NodeNG, name: str,
                 return "unknown", None
             for klass in ordered:
                 if name in klass.locals:
-                    if _annotated_only(klass, name):
+                    if name in _bare_annotations(klass):
                         return "unknown", None
                     if not want_value:
                         return "present", None

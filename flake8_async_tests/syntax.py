@@ -55,7 +55,6 @@ class Syntax:
         self._own: dict[int, list[ast.AST]] = {}
         self._enclosing: dict[int, ScopeNode] = {}  # scope node -> the scope it is in
         self._header: set[int] = set()  # nodes in the header of a nested scope
-        self._parents: dict[int, ast.AST] | None = None
         self.scopes: list[ScopeNode] = []  # the module first, then each nested scope
         pending: list[tuple[ScopeNode, list[ast.AST]]] = [(tree, list(tree.body))]
         while pending:
@@ -110,15 +109,6 @@ class Syntax:
         if headers:
             return own
         return [n for n in own if id(n) not in self._header]
-
-    def parent(self, node: ast.AST) -> ast.AST | None:
-        """The node `node` hangs from (built on first use)."""
-        if self._parents is None:
-            self._parents = {}
-            for parent in ast.walk(self.tree):
-                for child in ast.iter_child_nodes(parent):
-                    self._parents[id(child)] = parent
-        return self._parents.get(id(node))
 
     def within(self, node: ast.AST, *types: type) -> list[ast.AST]:
         """Nodes of the given types inside `node`'s source lines."""
