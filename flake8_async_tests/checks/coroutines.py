@@ -473,13 +473,14 @@ class CoroutineRules(Family):
         for astroid. None when it is defined here, or set on instances (unknown then)."""
         if target.startswith(self.ctx.modname + "."):
             return None
-        value = inference.resolve_dotted(target, any_value=True)
-        if instance and value is not None:
-            owner = inference.resolve_dotted(target.rpartition(".")[0])
-            name = target.rpartition(".")[2]
-            if not inference.is_class(owner) or inference.instance_attribute(owner, name):
-                return None
-        return value
+        if not instance:
+            return inference.resolve_dotted(target, any_value=True)
+        prefix, _, name = target.rpartition(".")
+        owner = inference.resolve_dotted(prefix)  # the class, resolved once
+        if not inference.is_class(owner) or inference.instance_attribute(owner, name):
+            return None
+        status, value = inference.member(owner, name)
+        return value if status == "present" else None
 
     def _static_name(self, expr: ast.AST, scope: Scope) -> str | None:
         root, _ = _chain(expr)
