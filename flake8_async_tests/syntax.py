@@ -55,6 +55,7 @@ class Syntax:
         self._own: dict[int, list[ast.AST]] = {}
         self._enclosing: dict[int, ScopeNode] = {}  # scope node -> the scope it is in
         self._header: set[int] = set()  # nodes in the header of a nested scope
+        self._bodies: dict[int, list[ast.AST]] = {}  # scope_nodes(headers=False) results
         self.scopes: list[ScopeNode] = []  # the module first, then each nested scope
         pending: list[tuple[ScopeNode, list[ast.AST]]] = [(tree, list(tree.body))]
         while pending:
@@ -108,7 +109,10 @@ class Syntax:
         own = self._own.get(id(scope), [])
         if headers:
             return own
-        return [n for n in own if id(n) not in self._header]
+        found = self._bodies.get(id(scope))
+        if found is None:  # kept: several rules ask for the same scope
+            found = self._bodies[id(scope)] = [n for n in own if id(n) not in self._header]
+        return found
 
     def within(self, node: ast.AST, *types: type) -> list[ast.AST]:
         """Nodes of the given types inside `node`'s source lines."""

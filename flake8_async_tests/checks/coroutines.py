@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import builtins
 import functools
 import sys
 from collections.abc import Container, Iterator
@@ -56,7 +55,7 @@ TESTCASE_SYNC = frozenset({
 })
 # Importable modules whose functions are never coroutine functions.
 SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_pytest"}
-BUILTINS = frozenset(dir(builtins))
+BUILTINS = summaries.BUILTIN_NAMES
 MAX_NAME = 60
 
 
@@ -183,12 +182,12 @@ class CoroutineRules(Family):
         self.findings: list[Finding] = []
         self.candidates: dict[int, tuple[ast.Call, str, Scope]] = {}
         self.side_effects: set[int] = set()
-        self.sync_calls: dict[str, int] = {}  # helper name -> direct calls from sync test code
         self.verdicts: dict[str, bool] = {}
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
         self._autouse_loop: bool | None = None
         self._self_indexes: dict[int, dict[str, list[ast.AST | None]]] = {}
+        self._sets_loop: dict[int, bool] = {}  # class id -> calls set_event_loop()
         syntax = self.ctx.syntax
         scopes: dict[int, Scope] = {}
         for node in syntax.scopes:  # each after the scope it is defined in
@@ -610,11 +609,6 @@ class CoroutineRules(Family):
             self._loop_started(call, starter, scope)
         if self._is_bool_call(call, scope):
             self._mark(call.args[0], "used only as a truth value", scope)
-        if (isinstance(call.func, ast.Name) and scope.is_function and not scope.in_async
-                and not isinstance(scope.node, ast.Lambda) and scope.parent is not None
-                and not scope.parent.is_function
-                and self._role(scope) in ("test", "fixture", "hook")):
-            self.sync_calls[call.func.id] = self.sync_calls.get(call.func.id, 0) + 1
 
     def _loop_starter(self, call: ast.Call, dotted: str | None, scope: Scope) -> str | None:
         if dotted in RUN_CALLS:
@@ -708,7 +702,10 @@ class CoroutineRules(Family):
             return True
         if any(ctx.resolve(base) not in PLAIN_BASES for base in cls.bases):
             return True
-        return any(_calls_set_event_loop(stmt) for stmt in cls.body)
+        found = self._sets_loop.get(id(cls))
+        if found is None:  # one walk per class, not one per get_event_loop() in it
+            found = self._sets_loop[id(cls)] = any(_calls_set_event_loop(s) for s in cls.body)
+        return found
 
     def _sets_up(self, decorators: list[ast.expr]) -> bool:
         """Decorators that may run the function on a loop or request fixtures that set one:
@@ -742,19 +739,31 @@ class CoroutineRules(Family):
             return
         names = {scope.node.name for _, scope in self._pending_helpers}  # type: ignore
         references: dict[str, int] = {}
+        sync_calls: dict[str, int] = {}  # direct calls from sync tests, fixtures and hooks
         in_async: set[str] = set()
         for scope in scopes.values():
+            sync_test_code: bool | None = None  # worked out on the first call here
             for node in self.ctx.syntax.scope_nodes(scope.node):
                 if (isinstance(node, ast.Name) and node.id in names
                         and isinstance(node.ctx, ast.Load)):
                     references[node.id] = references.get(node.id, 0) + 1
                     if scope.in_async:
                         in_async.add(node.id)
+                elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                      and node.func.id in names):
+                    if sync_test_code is None:
+                        sync_test_code = (
+                            scope.is_function and not scope.in_async
+                            and not isinstance(scope.node, ast.Lambda)
+                            and scope.parent is not None and not scope.parent.is_function
+                            and self._role(scope) in ("test", "fixture", "hook"))
+                    if sync_test_code:
+                        sync_calls[node.func.id] = sync_calls.get(node.func.id, 0) + 1
         for call, scope in self._pending_helpers:
             name = scope.node.name  # type: ignore[union-attr]
-            if name in in_async or self.sync_calls.get(name, 0) == 0:
+            if name in in_async or sync_calls.get(name, 0) == 0:
                 continue
-            if self.sync_calls[name] != references.get(name, 0):
+            if sync_calls[name] != references.get(name, 0):
                 continue
             self.findings.append(Finding(call.lineno, call.col_offset, "AT202", {}))
 

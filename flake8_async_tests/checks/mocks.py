@@ -11,7 +11,6 @@ to know what it holds.
 from __future__ import annotations
 
 import ast
-import builtins
 import functools
 import re
 from collections.abc import Iterator
@@ -28,7 +27,6 @@ from . import Family, Finding
 
 KEYWORD_CONFIG = frozenset({"return_value", "side_effect", "wraps"})
 # Names patch() creates on a module by itself (unittest.mock's own rule).
-BUILTIN_NAMES = frozenset(n for n in dir(builtins) if not n.startswith("_"))
 
 
 @dataclass
@@ -940,7 +938,7 @@ class ScopeChecker:
             label = self._dotted(owner_expr)
         if owner is None or (attr.startswith("__") and attr.endswith("__")):
             return
-        if attr in BUILTIN_NAMES and inference.is_module(owner):
+        if attr in summaries.BUILTIN_NAMES and inference.is_module(owner):
             return
         status, _ = inference.member(owner, attr, want_value=False)
         if status == "missing":
