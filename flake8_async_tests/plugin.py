@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import __version__, inference, options, project
-from .checks import Family, Finding, families
+from .checks import Family, families
 from .context import FileContext, is_test_file
 from .rules import message
 
@@ -61,7 +61,7 @@ class AsyncTestsChecker:
             LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
                      MAX_NODES)
             return []
-        findings: list[Finding] = []
+        findings: list[tuple[int, int, str]] = []
         errors: list[Result] = []
         wanted: list[Family] = [f(ctx) for f in families()]
         wanted = [family for family in wanted if family.wants()]
@@ -73,14 +73,16 @@ class AsyncTestsChecker:
                 for family in wanted:
                     try:
                         # A family that fails halfway reports nothing for the file.
-                        findings.extend(list(family.check()))
+                        findings.extend(
+                            (f.line, f.col, message(f.code, f.variant, **f.fields))
+                            for f in list(family.check()))
                     except (Exception, RecursionError) as exc:
                         LOG.warning("flake8-async-tests: %s rules failed on %s: %r",
                                     family.name, self.filename, exc)
                         errors.extend(self._internal_error(family.name, exc))
         finally:
             ctx.close()
-        results = sorted({(f.line, f.col, message(f.code, **f.fields)) for f in findings})
+        results = sorted(set(findings))
         return [(line, col, text, type(self)) for line, col, text in results] + errors
 
     def _is_test_file(self) -> bool:

@@ -1,187 +1,335 @@
-"""The registry of rules: the one place that names every code.
+"""The registry of rules: the one place that names every code and says every sentence.
 
-Messages, the README table, the doc pages and the tests all read this table.
-A message is one sentence naming the problem, then the fix after a semicolon;
-the plugin appends the rule's doc page.
+A rule has one message or several named variants. Each message is a whole template: the
+problem, then the fix after a semicolon; its fields carry names and places, never prose
+(a field limited to a few fixed words declares them in `choices`). Checks report a code, a
+variant and fields; `Rule.family` says which module under flake8_async_tests/checks/
+reports the code. Messages, the README table, the doc pages and the tests all read this
+table. The plugin appends the rule's doc page to each message.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import ast
+import re
+import string
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 DOCS_BASE = "docs/rules"
+ONLY = ""  # the variant name of a code's only message
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str  # kebab-case; ONLY for a code's only message
+    template: str  # str.format template, named fields only (`!r` allowed)
+    choices: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def fields(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(name for _, name, _, _ in _parts(self.template) if name))
+
+    def format(self, fields: Mapping[str, object]) -> str:
+        if set(fields) != set(self.fields):
+            raise ValueError(f"variant {self.name!r} takes fields {self.fields}, "
+                             f"got {tuple(fields)}")
+        for key, allowed in self.choices.items():
+            if fields[key] not in allowed:
+                raise ValueError(f"field {key!r} must be one of {allowed}, got {fields[key]!r}")
+        return self.template.format(**fields)
+
+    def parse(self, text: str) -> dict[str, str] | None:
+        """The fields of `text` if this template produced it (values as strings)."""
+        match = self._pattern().fullmatch(text)
+        if match is None:
+            return None
+        found = {}
+        for key, value in match.groupdict().items():
+            if key.endswith("__r"):
+                found[key[:-3]] = str(ast.literal_eval(value))
+            else:
+                found[key] = value
+        return found
+
+    def _pattern(self) -> re.Pattern[str]:
+        pattern = _PATTERNS.get(self.template)
+        if pattern is None:
+            out, seen = [], set()
+            for literal, name, _, conversion in _parts(self.template):
+                out.append(re.escape(literal))
+                if not name:
+                    continue
+                group = f"{name}__r" if conversion == "r" else name
+                if group in seen:
+                    out.append(f"(?P={group})")
+                    continue
+                seen.add(group)
+                if name in self.choices:
+                    value = "|".join(re.escape(c) for c in self.choices[name])
+                elif conversion == "r":
+                    value = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
+                else:
+                    value = r".+?"
+                out.append(f"(?P<{group}>{value})")
+            pattern = _PATTERNS[self.template] = re.compile("".join(out), re.S)
+        return pattern
+
+
+_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _parts(template: str) -> list[tuple[str, str | None, str | None, str | None]]:
+    return list(string.Formatter().parse(template))
 
 
 @dataclass(frozen=True)
 class Rule:
     code: str
     name: str  # kebab-case
-    family: str  # module under flake8_async_tests/checks/
+    family: str  # the module under flake8_async_tests/checks/ that reports it ("plugin": AT000)
     summary: str  # one line for tables
-    message: str  # str.format template, named fields only
+    variants: tuple[Variant, ...]
 
     @property
     def doc(self) -> str:
         return f"{DOCS_BASE}/{self.code}.md"
 
-    def format(self, **fields: object) -> str:
-        return f"{self.code} {self.message.format(**fields)} [{self.doc}]"
+    def variant(self, name: str) -> Variant:
+        for variant in self.variants:
+            if variant.name == name:
+                return variant
+        raise KeyError(f"{self.code} has no variant {name!r}")
 
+    def format(self, variant: str, fields: Mapping[str, object]) -> str:
+        return f"{self.code} {self.variant(variant).format(fields)} [{self.doc}]"
+
+    def parse(self, text: str) -> tuple[str, dict[str, str]] | None:
+        """(variant, fields) of a message this rule printed, or None."""
+        prefix, suffix = f"{self.code} ", f" [{self.doc}]"
+        if not (text.startswith(prefix) and text.endswith(suffix)):
+            return None
+        body = text[len(prefix):len(text) - len(suffix)]
+        for variant in self.variants:
+            found = variant.parse(body)
+            if found is not None:
+                return variant.name, found
+        return None
+
+
+def _rule(code: str, name: str, family: str, summary: str, message: str = "",
+          variants: Mapping[str, str] | None = None,
+          choices: Mapping[str, tuple[str, ...]] | None = None) -> Rule:
+    """A rule with one `message`, or with named `variants` (name -> template)."""
+    templates = dict(variants) if variants else {ONLY: message}
+    return Rule(code, name, family, summary, tuple(
+        Variant(key, template, {k: v for k, v in (choices or {}).items()
+                                if f"{{{k}" in template})
+        for key, template in templates.items()))
+
+
+_NEVER_RUNS = "async {hook!r} is called without await, so its body never runs; "
+_LOOP_IN = ", where the test plugin already runs or manages one; "
+_TO_ASYNC_FIXTURE = "make it an async fixture (@pytest_asyncio.fixture) and await the coroutine"
+_NO_ATTRIBUTE = ("so {access} {mock}.{attr} on the spec'd mock raises AttributeError; "
+                 "use an attribute the spec has, or update the spec")
+_ACCESS = ("reading", "setting")
+_ROLES = ("async test", "async fixture", "async hook", "coroutine")
+_ASSERTS_NOTHING = ", so it asserts nothing; "
 
 RULES: tuple[Rule, ...] = (
-    Rule(
-        "AT000",
-        "internal-error",
-        "plugin",
+    _rule(
+        "AT000", "internal-error", "plugin",
         "A rule family failed on this file (reported only with --async-tests-report-errors).",
         "flake8-async-tests could not run its {family} rules on this file ({error}); "
         "the other rules still ran, please report this",
     ),
     # -- AT1xx: tests that never run, or run wrongly (checks/markers.py) --
-    Rule(
-        "AT100",
-        "async-test-without-marker",
-        "markers",
+    _rule(
+        "AT100", "async-test-without-marker", "markers",
         "Async test with no async marker in strict mode: it never runs.",
         "async test {name!r} has no async marker, so pytest-asyncio in strict mode never runs "
         "it; add @pytest.mark.asyncio (or set asyncio_mode = auto)",
     ),
-    Rule(
-        "AT101",
-        "async-test-on-sync-testcase",
-        "markers",
+    _rule(
+        "AT101", "async-test-on-sync-testcase", "markers",
         "Async test method on a unittest.TestCase without async support: passes, never runs.",
         "async test method {name!r} is on a unittest.TestCase subclass without async support, "
         "so it passes without running; inherit from unittest.IsolatedAsyncioTestCase",
     ),
-    Rule(
-        "AT102",
-        "async-marker-on-sync-test",
-        "markers",
+    _rule(
+        "AT102", "async-marker-on-sync-test", "markers",
         "The asyncio marker applies to a sync test.",
-        "sync test {name!r} is marked asyncio{via}, which pytest-asyncio warns about; "
-        "remove the mark from it or make the test async",
+        variants={
+            variant: f"sync test {{name!r}} is marked asyncio{via}, which pytest-asyncio warns "
+                     "about; remove the mark from it or make the test async"
+            for variant, via in (("function", ""), ("class", " through its class"),
+                                 ("module", " through the module's pytestmark"),
+                                 ("base-class", " through a base class"))
+        },
     ),
-    Rule(
-        "AT103",
-        "async-marker-on-fixture",
-        "markers",
+    _rule(
+        "AT103", "async-marker-on-fixture", "markers",
         "An async marker on a fixture has no effect.",
         "pytest.mark.{mark} on fixture {name!r} has no effect (marks on fixtures are an error "
         "in pytest 9); mark the tests that use it instead",
     ),
-    Rule(
-        "AT104",
-        "async-fixture-with-sync-decorator",
-        "markers",
+    _rule(
+        "AT104", "async-fixture-with-sync-decorator", "markers",
         "Async fixture under plain @pytest.fixture in strict mode.",
         "async fixture {name!r} uses @pytest.fixture, so in strict mode tests get an unawaited "
         "coroutine instead of its value; use @pytest_asyncio.fixture",
     ),
-    Rule(
-        "AT105",
-        "async-xunit-hook",
-        "markers",
+    _rule(
+        "AT105", "async-xunit-hook", "markers",
         "Async setup/teardown hook that nobody awaits.",
-        "async {hook!r} is called without await, so its body never runs; {fix}",
+        variants={
+            "module-hook": _NEVER_RUNS + (
+                "make it sync, or use an async fixture with "
+                "@pytest_asyncio.fixture(scope='module', autouse=True)"),
+            "class-hook": _NEVER_RUNS + (
+                "make it sync, or use an autouse async fixture "
+                "(@pytest_asyncio.fixture(autouse=True))"),
+            "unittest-rename": _NEVER_RUNS + "rename it to {rename}",
+            "unittest-base": _NEVER_RUNS + (
+                "inherit from unittest.IsolatedAsyncioTestCase and rename it to {rename}"),
+            "unittest-class-hook": _NEVER_RUNS + (
+                "make it sync (asyncio.run() inside), or use asyncSetUp/asyncTearDown"),
+        },
     ),
-    Rule(
-        "AT106",
-        "removed-pytest-asyncio-api",
-        "markers",
+    _rule(
+        "AT106", "removed-pytest-asyncio-api", "markers",
         "Removed or deprecated pytest-asyncio API.",
-        "{problem}; {fix}",
+        variants={
+            "mark-scope": "the 'scope' argument of pytest.mark.asyncio is deprecated; "
+                          "use loop_scope= instead",
+            "event-loop-fixture": "pytest-asyncio 1.0 removed the 'event_loop' fixture, so this "
+                                  "override is never used; set loop_scope on the mark or "
+                                  "fixture, or customise loops with the "
+                                  "pytest_asyncio_loop_factories hook",
+            "event-loop-policy": "overriding the 'event_loop_policy' fixture is deprecated in "
+                                 "pytest-asyncio; use the pytest_asyncio_loop_factories hook "
+                                 "to customise event loops",
+        },
     ),
     # -- AT2xx: coroutines never awaited, event loops misused (checks/coroutines.py) --
-    Rule(
-        "AT200",
-        "coroutine-never-awaited",
-        "coroutines",
+    _rule(
+        "AT200", "coroutine-never-awaited", "coroutines",
         "Coroutine called and dropped or only truth-tested: its body never runs.",
-        "coroutine {name!r} is {how} without being awaited, so its body never runs; add await",
+        variants={
+            variant: f"coroutine {{name!r}} is {how} without being awaited, so its body never "
+                     "runs; add await"
+            for variant, how in (("dropped", "called and dropped"),
+                                 ("truth-value", "used only as a truth value"))
+        },
     ),
-    Rule(
-        "AT201",
-        "event-loop-inside-managed-loop",
-        "coroutines",
+    _rule(
+        "AT201", "event-loop-inside-managed-loop", "coroutines",
         "An event loop is started where one is already running or managed by the test plugin.",
-        "{call} starts an event loop inside {where}, where the test plugin already runs or "
-        "manages one; {fix}",
+        variants={
+            "async-code": "{call} starts an event loop inside {role} {function!r}" + _LOOP_IN
+                          + "await the coroutine instead",
+            "sync-hook": "{call} starts an event loop inside {hook}() of a {level} whose async "
+                         "tests run on pytest-asyncio's loop" + _LOOP_IN + _TO_ASYNC_FIXTURE,
+            "sync-fixture": "{call} starts an event loop inside sync fixture {fixture!r}, used "
+                            "by async tests on pytest-asyncio's loop" + _LOOP_IN
+                            + _TO_ASYNC_FIXTURE,
+        },
+        choices={"role": _ROLES, "level": ("class", "module")},
     ),
-    Rule(
-        "AT202",
-        "get-event-loop-in-sync-test-code",
-        "coroutines",
+    _rule(
+        "AT202", "get-event-loop-in-sync-test-code", "coroutines",
         "asyncio.get_event_loop() called from sync test code.",
         "asyncio.get_event_loop() in sync test code is deprecated and depends on test order; "
         "use asyncio.run(), an async test, or asyncio.new_event_loop()",
     ),
-    Rule(
-        "AT203",
-        "dangling-task",
-        "coroutines",
+    _rule(
+        "AT203", "dangling-task", "coroutines",
         "The task from create_task()/ensure_future() is dropped.",
         "the task from {call} is dropped, so it can be garbage-collected mid-run or outlive "
         "the test; keep a reference and await it",
     ),
-    Rule(
-        "AT204",
-        "blocking-sleep-in-async-code",
-        "coroutines",
+    _rule(
+        "AT204", "blocking-sleep-in-async-code", "coroutines",
         "time.sleep() blocks the event loop in async test code.",
-        "time.sleep() blocks the event loop in {where}; use await asyncio.sleep()",
+        variants={
+            "async-code": "time.sleep() blocks the event loop in {role} {function!r}; "
+                          "use await asyncio.sleep()",
+            "side-effect": "time.sleep() blocks the event loop in a function used as an "
+                           "AsyncMock side_effect, which runs on the loop; "
+                           "use await asyncio.sleep()",
+        },
+        choices={"role": _ROLES},
     ),
     # -- AT3xx: mocks that lie about being async (checks/mocks.py) --
-    Rule(
-        "AT300",
-        "await-on-sync-mock",
-        "mocks",
+    _rule(
+        "AT300", "await-on-sync-mock", "mocks",
         "await on a Mock/MagicMock that is not async.",
-        "{name!r} is {what}, so {how} raises TypeError; {fix}",
+        variants={
+            "await": "{name!r} is a plain {kind}, not an AsyncMock, so awaiting it raises "
+                     "TypeError; configure it as AsyncMock",
+            "async-protocol": "{name!r} is a plain {kind}, without async magic methods, so "
+                              "using it in '{statement}' raises TypeError; "
+                              "use MagicMock (or AsyncMock)",
+            "spec-child": "{name!r} is a {kind} child of a mock spec'd on a class whose "
+                          "{attr!r} is a sync method, so awaiting its result raises TypeError; "
+                          "configure it as AsyncMock",
+        },
+        choices={"statement": ("async with", "async for")},
     ),
-    Rule(
-        "AT301",
-        "sync-mock-replaces-async",
-        "mocks",
+    _rule(
+        "AT301", "sync-mock-replaces-async", "mocks",
         "A sync Mock/MagicMock replaces an async callable.",
         "{target!r} is async but is replaced by a sync {kind}, so awaiting it raises TypeError; "
         "use AsyncMock (or let patch() choose)",
     ),
-    Rule(
-        "AT302",
-        "async-mock-replaces-sync",
-        "mocks",
+    _rule(
+        "AT302", "async-mock-replaces-sync", "mocks",
         "An AsyncMock replaces a sync callable.",
         "{target!r} is sync but is replaced by an AsyncMock, so callers get a coroutine nobody "
         "awaits; use MagicMock",
     ),
-    Rule(
-        "AT303",
-        "mock-through-pytest-namespace",
-        "mocks",
+    _rule(
+        "AT303", "mock-through-pytest-namespace", "mocks",
         "A unittest.mock name reached through the pytest namespace.",
-        "pytest has no attribute {name!r}, so this raises {error}; "
-        "import {name} from unittest.mock",
+        variants={
+            variant: f"pytest has no attribute {{name!r}}, so this raises {error}; "
+                     "import {name} from unittest.mock"
+            for variant, error in (("attribute", "AttributeError"), ("import", "ImportError"))
+        },
     ),
-    Rule(
-        "AT304",
-        "mock-spec-drift",
-        "mocks",
+    _rule(
+        "AT304", "mock-spec-drift", "mocks",
         "A spec'd mock or patch target uses an attribute the spec does not have.",
-        "{problem}; {fix}",
+        variants={
+            "spec-list": "{attr!r} is not an attribute of the spec list, " + _NO_ATTRIBUTE,
+            "spec-class": "{attr!r} is not an attribute of class {cls!r}, " + _NO_ATTRIBUTE,
+            "spec-instance-only": "{attr!r} is not an attribute of class {cls!r} (it is set "
+                                  "only on instances, in __init__), " + _NO_ATTRIBUTE,
+            "patch-target": "{owner} has no attribute {attr!r}, so this patch raises "
+                            "AttributeError when it starts; patch a name that exists (or pass "
+                            "create=True on purpose)",
+        },
+        choices={"access": _ACCESS},
     ),
-    Rule(
-        "AT305",
-        "mock-assertion-cannot-fail",
-        "mocks",
+    _rule(
+        "AT305", "mock-assertion-cannot-fail", "mocks",
         "A mock assertion that cannot fail.",
-        "{problem}, so it asserts nothing; {fix}",
+        variants={
+            "not-called": "{attr} is referenced but never called" + _ASSERTS_NOTHING
+                          + "call it: .{attr}()",
+            "fake-assert": "{attr}() is not a mock assertion: calling it makes a child mock "
+                           "before Python 3.12 (AttributeError after)" + _ASSERTS_NOTHING
+                           + "call assert_{attr}() instead, without assert",
+            "fake-await-assert": "{attr}() is not a mock assertion: calling it makes a child "
+                                 "mock" + _ASSERTS_NOTHING
+                                 + "call assert_{attr}() instead, without assert",
+        },
     ),
 )
 
 BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
-FAMILIES: tuple[str, ...] = tuple(dict.fromkeys(r.family for r in RULES if r.family != "plugin"))
 
 
-def message(code: str, **fields: object) -> str:
-    return BY_CODE[code].format(**fields)
+def message(code: str, variant: str = ONLY, **fields: object) -> str:
+    return BY_CODE[code].format(variant, fields)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_async_tests.syntax import SCOPES, Syntax
+from flake8_async_tests.syntax import Syntax
 from harness import run_flake8
 
 SKIPPED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.arguments)

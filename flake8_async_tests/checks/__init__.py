@@ -1,4 +1,7 @@
-"""Rule families: one module each, one class each, listed in FAMILIES."""
+"""Rule families: one module each, one class each, listed in families().
+
+Which codes a family reports is said once, by `Rule.family` in rules.py.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +15,14 @@ class Finding(NamedTuple):
     line: int
     col: int
     code: str
+    variant: str  # rules.ONLY for a code with one message
     fields: dict[str, object]
 
 
 class Family:
     """A group of rules that share their cheap filter and their analysis."""
 
-    name = ""
-    codes: tuple[str, ...] = ()
+    name = ""  # the module's name, as rules.Rule.family gives it
 
     def __init__(self, ctx: FileContext) -> None:
         self.ctx = ctx

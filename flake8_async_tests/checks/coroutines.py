@@ -12,6 +12,7 @@ from .. import inference, summaries
 from ..context import FIXTURE_DECORATORS, FunctionNode
 from ..syntax import ScopeNode, Syntax
 from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
+from ..rules import ONLY
 from . import Family, Finding
 
 HOOKS = frozenset({
@@ -173,7 +174,6 @@ def _bindings(node: ScopeNode,
 
 class CoroutineRules(Family):
     name = "coroutines"
-    codes = ("AT200", "AT201", "AT202", "AT203", "AT204")
 
     def wants(self) -> bool:
         return bool(self.ctx.syntax.of_type(ast.Call))
@@ -207,8 +207,8 @@ class CoroutineRules(Family):
         order = sorted(self.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
         for call, how, scope in order:
             if self._is_coroutine_call(call, scope):
-                self.findings.append(Finding(call.lineno, call.col_offset, "AT200", {
-                    "name": _label(call.func), "how": how}))
+                self.findings.append(Finding(call.lineno, call.col_offset, "AT200", how,
+                                             {"name": _label(call.func)}))
         self._helpers_with_get_event_loop(scopes)
         yield from self.findings
 
@@ -217,20 +217,20 @@ class CoroutineRules(Family):
     def _visit(self, node: ast.AST, scope: Scope) -> None:
         """One node of a scope (the index hands out each node once, with its scope)."""
         if isinstance(node, ast.Expr):
-            self._mark(node.value, "called and dropped", scope)
+            self._mark(node.value, "dropped", scope)
             if isinstance(node.value, ast.Call):
                 self._dropped_task(node.value, scope)
         elif isinstance(node, (ast.Assert, ast.If, ast.While, ast.IfExp)):
-            self._mark(node.test, "used only as a truth value", scope)
+            self._mark(node.test, "truth-value", scope)
         elif isinstance(node, ast.comprehension):
             for cond in node.ifs:
-                self._mark(cond, "used only as a truth value", scope)
+                self._mark(cond, "truth-value", scope)
         elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            self._mark(node.operand, "used only as a truth value", scope)
+            self._mark(node.operand, "truth-value", scope)
         elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
             # A coroutine is always true, so `and` never yields it unless it is last.
             for value in node.values[:-1]:
-                self._mark(value, "used only as a truth value", scope)
+                self._mark(value, "truth-value", scope)
         elif isinstance(node, ast.Call):
             self._call(node, scope)
 
@@ -242,7 +242,7 @@ class CoroutineRules(Family):
             found: list[tuple[ast.AST, str]] = []
             if isinstance(expr, ast.Call):
                 if self._is_bool_call(expr, scope):
-                    found.append((expr.args[0], "used only as a truth value"))
+                    found.append((expr.args[0], "truth-value"))
                 elif id(expr) not in self.candidates:
                     self.candidates[id(expr)] = (expr, how, scope)
             elif isinstance(expr, ast.BoolOp):
@@ -250,8 +250,8 @@ class CoroutineRules(Family):
                 values = expr.values if isinstance(expr.op, ast.Or) else expr.values[-1:]
                 found.extend((value, how) for value in values)
             elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
-                found.append((expr.operand, "used only as a truth value"))
-            elif isinstance(expr, ast.IfExp) and how == "called and dropped":
+                found.append((expr.operand, "truth-value"))
+            elif isinstance(expr, ast.IfExp) and how == "dropped":
                 found.extend([(expr.body, how), (expr.orelse, how)])
             stack.extend(reversed(found))
 
@@ -608,7 +608,7 @@ class CoroutineRules(Family):
         if starter is not None:
             self._loop_started(call, starter, scope)
         if self._is_bool_call(call, scope):
-            self._mark(call.args[0], "used only as a truth value", scope)
+            self._mark(call.args[0], "truth-value", scope)
 
     def _loop_starter(self, call: ast.Call, dotted: str | None, scope: Scope) -> str | None:
         if dotted in RUN_CALLS:
@@ -637,9 +637,8 @@ class CoroutineRules(Family):
         func = scope.node
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
         if scope.is_async:
-            self.findings.append(Finding(call.lineno, call.col_offset, "AT201", {
-                "call": starter, "where": self._describe(scope),
-                "fix": "await the coroutine instead"}))
+            self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "async-code", {
+                "call": starter, **self._describe(scope)}))
             return
         if scope.parent is None or scope.parent.is_function:
             return
@@ -650,18 +649,16 @@ class CoroutineRules(Family):
             tests = self._plugin_loop_tests(scope.parent)
             if not tests:
                 return
-            where = f"{func.name}() of a {'class' if scope.cls else 'module'} whose async tests"
-            where += " run on pytest-asyncio's loop"
+            self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "sync-hook", {
+                "call": starter, "hook": func.name, "level": "class" if scope.cls else "module"}))
         else:
             tests = self._plugin_loop_tests(scope.parent)
             if not self._autouse(func):
                 tests = [t for t in tests if func.name in _params(t)]
             if not tests:
                 return
-            where = f"sync fixture {func.name!r}, used by async tests on pytest-asyncio's loop"
-        self.findings.append(Finding(call.lineno, call.col_offset, "AT201", {
-            "call": starter, "where": where,
-            "fix": "make it an async fixture (@pytest_asyncio.fixture) and await the coroutine"}))
+            self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "sync-fixture", {
+                "call": starter, "fixture": func.name}))
 
     def _get_event_loop(self, call: ast.Call, scope: Scope) -> None:
         if not scope.is_function or isinstance(scope.node, ast.Lambda) or scope.in_async:
@@ -674,7 +671,7 @@ class CoroutineRules(Family):
             return
         role = self._role(scope)
         if role in ("test", "fixture", "hook"):
-            self.findings.append(Finding(call.lineno, call.col_offset, "AT202", {}))
+            self.findings.append(Finding(call.lineno, call.col_offset, "AT202", ONLY, {}))
         elif role == "helper" and scope.parent is self.module_scope:
             self._pending_helpers.append((call, scope))
 
@@ -765,15 +762,15 @@ class CoroutineRules(Family):
                 continue
             if sync_calls[name] != references.get(name, 0):
                 continue
-            self.findings.append(Finding(call.lineno, call.col_offset, "AT202", {}))
+            self.findings.append(Finding(call.lineno, call.col_offset, "AT202", ONLY, {}))
 
     def _blocking_sleep(self, call: ast.Call, scope: Scope) -> None:
         if scope.is_async:
-            self.findings.append(Finding(call.lineno, call.col_offset, "AT204", {
-                "where": self._describe(scope)}))
+            self.findings.append(Finding(call.lineno, call.col_offset, "AT204", "async-code",
+                                         self._describe(scope)))
         elif id(scope.node) in self.side_effects:
-            self.findings.append(Finding(call.lineno, call.col_offset, "AT204", {
-                "where": "a function used as an AsyncMock side_effect, which runs on the loop"}))
+            self.findings.append(Finding(call.lineno, call.col_offset, "AT204", "side-effect",
+                                         {}))
 
     # -- AT203 -------------------------------------------------------------------------------
 
@@ -786,7 +783,8 @@ class CoroutineRules(Family):
             label = f"{_label(call.func)}()"
         else:
             return
-        self.findings.append(Finding(call.lineno, call.col_offset, "AT203", {"call": label}))
+        self.findings.append(Finding(call.lineno, call.col_offset, "AT203", ONLY,
+                                     {"call": label}))
 
     def _is_loop(self, expr: ast.AST, scope: Scope) -> bool:
         if isinstance(expr, ast.Call):
@@ -855,13 +853,14 @@ class CoroutineRules(Family):
             return True
         return any("TestCase" in (self.ctx.resolve(b) or "") for b in cls.bases)
 
-    def _describe(self, scope: Scope) -> str:
+    def _describe(self, scope: Scope) -> dict[str, object]:
+        """The `role` and `function` fields that name an async function in a message."""
         func = scope.node
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
         role = self._role(scope)
         if role in ("test", "fixture", "hook"):
-            return f"async {role} {func.name!r}"
-        return f"coroutine {func.name!r}"
+            return {"role": f"async {role}", "function": func.name}
+        return {"role": "coroutine", "function": func.name}
 
     def _plugin_loop_tests(self, scope: Scope) -> list[FunctionNode]:
         """Async tests directly in a module or class that pytest-asyncio runs on its loop."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .. import inference, project
 from ..context import ASYNC_MARKS, FileContext, FunctionNode, Mark
+from ..rules import ONLY
 from ..syntax import Syntax, of_tree
 from . import Family, Finding
 
@@ -47,7 +48,6 @@ class ClassInfo:
 
 class MarkerRules(Family):
     name = "markers"
-    codes = ("AT100", "AT101", "AT102", "AT103", "AT104", "AT105", "AT106")
 
     def wants(self) -> bool:
         syntax = self.ctx.syntax
@@ -74,10 +74,7 @@ class MarkerRules(Family):
         for node in self.ctx.syntax.of_type(ast.Call):
             if (isinstance(node, ast.Call) and self.ctx.mark_name(node) == "asyncio"
                     and any(k.arg == "scope" for k in node.keywords)):
-                yield Finding(node.lineno, node.col_offset, "AT106", {
-                    "problem": "the 'scope' argument of pytest.mark.asyncio is deprecated",
-                    "fix": "use loop_scope= instead",
-                })
+                yield Finding(node.lineno, node.col_offset, "AT106", "mark-scope", {})
 
     # -- classes -----------------------------------------------------------------
 
@@ -191,7 +188,7 @@ class MarkerRules(Family):
         if info is not None and info.unittest:
             if (is_async and func.name.startswith("test") and not info.async_bases
                     and not unknown and not _is_async_generator(func, ctx.syntax)):
-                yield Finding(func.lineno, func.col_offset, "AT101", {"name": func.name})
+                yield Finding(func.lineno, func.col_offset, "AT101", ONLY, {"name": func.name})
             return
         if not self._collected(func, cls, info):
             return
@@ -201,12 +198,11 @@ class MarkerRules(Family):
                     and not ctx.unmarked_tests_run and not ctx.dynamic_marks
                     and not _is_async_generator(func, ctx.syntax)
                     and "anyio_backend" not in _params(func)):
-                yield Finding(func.lineno, func.col_offset, "AT100", {"name": func.name})
+                yield Finding(func.lineno, func.col_offset, "AT100", ONLY, {"name": func.name})
         elif not unknown and not ctx.asyncio_mark_inert:
             via = _asyncio_via(all_marks, info)
             if via is not None:
-                yield Finding(func.lineno, func.col_offset, "AT102",
-                              {"name": func.name, "via": via})
+                yield Finding(func.lineno, func.col_offset, "AT102", via, {"name": func.name})
 
     def _collected(self, func: FunctionNode, cls: ast.ClassDef | None,
                    info: ClassInfo | None) -> bool:
@@ -222,28 +218,19 @@ class MarkerRules(Family):
         ctx = self.ctx
         for mark in ctx.function_marks(func):
             if mark.name in ASYNC_MARKS:
-                yield Finding(mark.node.lineno, mark.node.col_offset, "AT103",
+                yield Finding(mark.node.lineno, mark.node.col_offset, "AT103", ONLY,
                               {"mark": mark.name, "name": func.name})
         name = _fixture_name(func)
         if name == "event_loop" and not self._event_loop_driven_by_sync_code(func):
-            yield Finding(func.lineno, func.col_offset, "AT106", {
-                "problem": "pytest-asyncio 1.0 removed the 'event_loop' fixture, so this "
-                           "override is never used",
-                "fix": "set loop_scope on the mark or fixture, or customise loops with the "
-                       "pytest_asyncio_loop_factories hook",
-            })
+            yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-fixture", {})
         elif name == "event_loop_policy":
-            yield Finding(func.lineno, func.col_offset, "AT106", {
-                "problem": "overriding the 'event_loop_policy' fixture is deprecated in "
-                           "pytest-asyncio",
-                "fix": "use the pytest_asyncio_loop_factories hook to customise event loops",
-            })
+            yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-policy", {})
         if (isinstance(func, ast.AsyncFunctionDef) and decorator not in _ASYNC_FIXTURES
                 and not ctx.unmarked_tests_run and not ctx.other_async_plugin
                 and not ctx.dynamic_marks
                 and not ctx.unknown_decorators(
                     [d for d in func.decorator_list if ctx.resolve(d) != decorator])):
-            yield Finding(func.lineno, func.col_offset, "AT104", {"name": func.name})
+            yield Finding(func.lineno, func.col_offset, "AT104", ONLY, {"name": func.name})
 
     def _event_loop_driven_by_sync_code(self, fixture: FunctionNode) -> bool:
         """Sync tests or fixtures request `event_loop` and drive it themselves: a plain fixture.
@@ -270,28 +257,23 @@ class MarkerRules(Family):
             return
         if cls is None:
             if func.name in MODULE_HOOKS:
-                yield Finding(func.lineno, func.col_offset, "AT105", {
-                    "hook": func.name,
-                    "fix": "make it sync, or use an async fixture with "
-                           "@pytest_asyncio.fixture(scope='module', autouse=True)"})
+                yield Finding(func.lineno, func.col_offset, "AT105", "module-hook",
+                              {"hook": func.name})
             return
         assert info is not None
         if not info.known:
             return
         if func.name in PYTEST_CLASS_HOOKS:
-            yield Finding(func.lineno, func.col_offset, "AT105", {
-                "hook": func.name,
-                "fix": "make it sync, or use an autouse async fixture "
-                       "(@pytest_asyncio.fixture(autouse=True))"})
+            yield Finding(func.lineno, func.col_offset, "AT105", "class-hook", {"hook": func.name})
         elif func.name in UNITTEST_HOOKS and info.unittest and info.stdlib_async_only:
             if func.name in ("setUp", "tearDown"):
-                fix = (f"rename it to async{func.name[0].upper()}{func.name[1:]}"
-                       if info.async_bases else
-                       f"inherit from unittest.IsolatedAsyncioTestCase and rename it to "
-                       f"async{func.name[0].upper()}{func.name[1:]}")
+                rename = f"async{func.name[0].upper()}{func.name[1:]}"
+                variant = "unittest-rename" if info.async_bases else "unittest-base"
+                yield Finding(func.lineno, func.col_offset, "AT105", variant,
+                              {"hook": func.name, "rename": rename})
             else:
-                fix = "make it sync (asyncio.run() inside), or use asyncSetUp/asyncTearDown"
-            yield Finding(func.lineno, func.col_offset, "AT105", {"hook": func.name, "fix": fix})
+                yield Finding(func.lineno, func.col_offset, "AT105", "unittest-class-hook",
+                              {"hook": func.name})
 
 
 _ASYNC_FIXTURES = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
@@ -320,13 +302,12 @@ def _is_async_generator(func: FunctionNode, syntax: Syntax) -> bool:
 
 
 def _asyncio_via(marks: tuple[Mark, ...], info: ClassInfo | None) -> str | None:
-    """How the asyncio mark reaches a test, or None when it does not."""
+    """How the asyncio mark reaches a test (AT102's variant), or None when it does not."""
     for mark in marks:  # closest first: function, class, module
         if mark.name == "asyncio":
-            return {"function": "", "class": " through its class",
-                    "module": " through the module's pytestmark"}[mark.level]
+            return mark.level
     if info is not None and "asyncio" in info.inherited_marks:
-        return " through a base class"
+        return "base-class"
     return None
 
 

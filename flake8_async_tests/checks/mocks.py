@@ -22,6 +22,7 @@ from ..mock_names import (
     REAL_ASSERTS,
 )
 from ..context import FileContext, FunctionNode, ImportTable
+from ..rules import ONLY
 from ..syntax import Syntax, of_tree
 from . import Family, Finding
 
@@ -550,7 +551,6 @@ def _mentions_mocks(syntax: Syntax) -> bool:
 
 class MockRules(Family):
     name = "mocks"
-    codes = ("AT300", "AT301", "AT302", "AT303", "AT304", "AT305")
 
     def wants(self) -> bool:
         if _mentions_mocks(self.ctx.syntax):
@@ -627,13 +627,13 @@ class MockRules(Family):
         for node in self.ctx.syntax.of_type(ast.Attribute, ast.ImportFrom):
             if isinstance(node, ast.Attribute) and node.attr in MOCK_MODULE_NAMES:
                 if self.ctx.resolve(node.value) == "pytest":
-                    yield Finding(node.lineno, node.col_offset, "AT303",
-                                  {"name": node.attr, "error": "AttributeError"})
+                    yield Finding(node.lineno, node.col_offset, "AT303", "attribute",
+                                  {"name": node.attr})
             elif isinstance(node, ast.ImportFrom) and node.module == "pytest" and not node.level:
                 for alias in node.names:
                     if alias.name in MOCK_MODULE_NAMES:
-                        yield Finding(node.lineno, node.col_offset, "AT303",
-                                      {"name": alias.name, "error": "ImportError"})
+                        yield Finding(node.lineno, node.col_offset, "AT303", "import",
+                                      {"name": alias.name})
 
     # -- AT305: assertion methods referenced, not called ------------------------------
 
@@ -645,10 +645,8 @@ class MockRules(Family):
             elif isinstance(node, ast.Assert):
                 expr = node.test
             if isinstance(expr, ast.Attribute) and expr.attr in REAL_ASSERTS:
-                yield Finding(expr.lineno, expr.col_offset, "AT305", {
-                    "problem": f"{expr.attr} is referenced but never called",
-                    "fix": f"call it: .{expr.attr}()",
-                })
+                yield Finding(expr.lineno, expr.col_offset, "AT305", "not-called",
+                              {"attr": expr.attr})
 
 
 def _pytestmarks(ctx: FileContext, body: list[ast.stmt]) -> list[ast.expr]:
@@ -737,23 +735,18 @@ class ScopeChecker:
             func = inference.plain_function(value)
             if func is None or inference.is_async_def(func):
                 return
-            name = self._dotted(expr)
-            yield Finding(at.lineno, at.col_offset, "AT300", {
-                "name": name, "what": f"a {kind} child of a mock spec'd on a class whose "
-                f"{attr!r} is a sync method",
-                "how": "awaiting its result", "fix": "configure it as AsyncMock"})
+            yield Finding(at.lineno, at.col_offset, "AT300", "spec-child",
+                          {"name": self._dotted(expr), "kind": kind, "attr": attr})
             return
         if not parts and kind.startswith("NonCallable") is False and how == "await":
             pass
         child = kind.replace("NonCallable", "") if parts else kind
         if how == "await":
-            yield Finding(at.lineno, at.col_offset, "AT300", {
-                "name": self._dotted(expr), "what": f"a plain {child}, not an AsyncMock",
-                "how": "awaiting it", "fix": "configure it as AsyncMock"})
+            yield Finding(at.lineno, at.col_offset, "AT300", "await",
+                          {"name": self._dotted(expr), "kind": child})
         else:
-            yield Finding(at.lineno, at.col_offset, "AT300", {
-                "name": self._dotted(expr), "what": f"a plain {child}, without async magic methods",
-                "how": f"using it in '{how}'", "fix": "use MagicMock (or AsyncMock)"})
+            yield Finding(at.lineno, at.col_offset, "AT300", "async-protocol",
+                          {"name": self._dotted(expr), "kind": child, "statement": how})
 
     def _kind(self, t: Tracked) -> str | None:
         if t.kind in ALL_KINDS:
@@ -878,29 +871,22 @@ class ScopeChecker:
                 return
         elif not t.spec_set and (attr in t.configured or t.escaped):
             return  # set here, or perhaps by the code it was handed to
+        fields: dict[str, object] = {
+            "attr": attr, "mock": node.value.id,
+            "access": "setting" if isinstance(node.ctx, ast.Store) else "reading"}
         if t.spec_names is not None:
-            missing = attr not in t.spec_names
-            spec_label = "the spec list"
-        else:
-            cls = self._spec_class(t)
-            if cls is None:
-                return
-            names = inference.class_attribute_names(cls)
-            if names is None or attr in inference.annotated_names(cls):
-                return
-            missing = attr not in names
-            if missing and inference.instance_attribute(cls, attr):
-                spec_label = f"class {cls.name!r} (it is set only on instances, in __init__)"
-            else:
-                spec_label = f"class {cls.name!r}"
-        if not missing:
+            if attr not in t.spec_names:
+                yield Finding(node.lineno, node.col_offset, "AT304", "spec-list", fields)
             return
-        action = "setting" if isinstance(node.ctx, ast.Store) else "reading"
-        yield Finding(node.lineno, node.col_offset, "AT304", {
-            "problem": f"{attr!r} is not an attribute of {spec_label}, so {action} "
-                       f"{node.value.id}.{attr} on the spec'd mock raises AttributeError",
-            "fix": "use an attribute the spec has, or update the spec",
-        })
+        cls = self._spec_class(t)
+        if cls is None:
+            return
+        names = inference.class_attribute_names(cls)
+        if names is None or attr in inference.annotated_names(cls) or attr in names:
+            return
+        variant = ("spec-instance-only" if inference.instance_attribute(cls, attr)
+                   else "spec-class")
+        yield Finding(node.lineno, node.col_offset, "AT304", variant, {**fields, "cls": cls.name})
 
     def _missing_target(self, call: ast.Call, which: str) -> Iterator[Finding]:
         """AT304: the patch target does not exist. Dunder names are left alone (modules and
@@ -942,11 +928,8 @@ class ScopeChecker:
             return
         status, _ = inference.member(owner, attr, want_value=False)
         if status == "missing":
-            yield Finding(call.lineno, call.col_offset, "AT304", {
-                "problem": f"{label} has no attribute {attr!r}, so this patch raises "
-                           "AttributeError when it starts",
-                "fix": "patch a name that exists (or pass create=True on purpose)",
-            })
+            yield Finding(call.lineno, call.col_offset, "AT304", "patch-target",
+                          {"owner": label, "attr": attr})
 
     # -- AT305 -----------------------------------------------------------------------
 
@@ -966,13 +949,8 @@ class ScopeChecker:
             return
         if attr in t.configured and not chain[1]:
             return
-        real = "assert_" + attr
-        note = ("calling it makes a child mock" if attr in FAKE_AWAIT_ASSERTS else
-                "calling it makes a child mock before Python 3.12 (AttributeError after)")
-        yield Finding(call.lineno, call.col_offset, "AT305", {
-            "problem": f"{attr}() is not a mock assertion: {note}",
-            "fix": f"call {real}() instead, without assert",
-        })
+        variant = "fake-await-assert" if attr in FAKE_AWAIT_ASSERTS else "fake-assert"
+        yield Finding(call.lineno, call.col_offset, "AT305", variant, {"attr": attr})
 
     # -- AT301 / AT302 -----------------------------------------------------------------
 
@@ -1132,10 +1110,10 @@ class ScopeChecker:
             return
         if (kind in ("Mock", "MagicMock") and inference.is_coroutine_function(func)
                 and self._runs_coroutines()):
-            yield Finding(at.lineno, at.col_offset, "AT301", {"target": label, "kind": kind})
+            yield Finding(at.lineno, at.col_offset, "AT301", ONLY, {"target": label, "kind": kind})
         elif kind == "AsyncMock" and not inference.is_async_def(func) \
                 and inference.surely_not_awaitable(func):
-            yield Finding(at.lineno, at.col_offset, "AT302", {"target": label})
+            yield Finding(at.lineno, at.col_offset, "AT302", ONLY, {"target": label})
 
     def _runs_coroutines(self) -> bool:
         """Can code run from this function await the replacement? A sync test that never
