@@ -40,40 +40,75 @@ class Variant:
         return self.template.format(**fields)
 
     def parse(self, text: str) -> dict[str, str] | None:
-        """The fields of `text` if this template produced it (values as strings)."""
-        match = self._pattern().fullmatch(text)
-        if match is None:
-            return None
-        found = {}
-        for key, value in match.groupdict().items():
-            if key.endswith("__r"):
-                found[key[:-3]] = str(ast.literal_eval(value))
-            else:
-                found[key] = value
-        return found
+        """The fields of `text` if this template produced it (values as strings).
 
-    def _pattern(self) -> re.Pattern[str]:
-        pattern = _PATTERNS.get(self.template)
-        if pattern is None:
-            out, seen = [], set()
-            for literal, name, _, conversion in _parts(self.template):
-                out.append(re.escape(literal))
-                if not name:
-                    continue
-                group = f"{name}__r" if conversion == "r" else name
-                if group in seen:
-                    out.append(f"(?P={group})")
-                    continue
-                seen.add(group)
-                if name in self.choices:
-                    value = "|".join(re.escape(c) for c in self.choices[name])
-                elif conversion == "r":
-                    value = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
-                else:
-                    value = r".+?"
+        The answer is checked by formatting it again. A field shown both quoted and plain
+        is read from its quoted form, which has clear ends, then the rest is read again."""
+        known: dict[str, str] = {}
+        for _ in range(2):
+            found = _match(_fill(self.template, known), self.choices, text)
+            if found is None:
+                return None
+            found.update(known)
+            if self.template.format(**found) == text:
+                return found
+            quoted = {name for _, name, _, conversion in _parts(self.template) if conversion}
+            known = {name: value for name, value in found.items() if name in quoted}
+            if not known:
+                return None
+        return None
+
+
+def _fill(template: str, known: Mapping[str, str]) -> str:
+    """`template` with the `known` fields written in (as format() would write them)."""
+    out = []
+    for literal, name, _, conversion in _parts(template):
+        out.append(literal.replace("{", "{{").replace("}", "}}"))
+        if name is None:
+            continue
+        if name in known:
+            value = repr(known[name]) if conversion == "r" else known[name]
+            out.append(value.replace("{", "{{").replace("}", "}}"))
+        else:
+            out.append(f"{{{name}{'!r' if conversion == 'r' else ''}}}")
+    return "".join(out)
+
+
+def _match(template: str, choices: Mapping[str, tuple[str, ...]], text: str,
+           ) -> dict[str, str] | None:
+    match = _pattern(template, choices).fullmatch(text)
+    if match is None:
+        return None
+    return {group[:-3] if group.endswith("__r") else group:
+            str(ast.literal_eval(value)) if group.endswith("__r") else value
+            for group, value in match.groupdict().items()}
+
+
+def _pattern(template: str, choices: Mapping[str, tuple[str, ...]]) -> re.Pattern[str]:
+    """A field's first appearance is a named group; a repeat in the same form must be the
+    same text, in another form any text (format() then decides)."""
+    pattern = _PATTERNS.get(template)
+    if pattern is None:
+        out, groups = [], {}
+        for literal, name, _, conversion in _parts(template):
+            out.append(re.escape(literal))
+            if name is None:
+                continue
+            if name in choices:
+                value = "|".join(re.escape(c) for c in choices[name])
+            elif conversion == "r":
+                value = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
+            else:
+                value = r".+?"
+            if (name, conversion) in groups:
+                out.append(f"(?P={groups[name, conversion]})")
+            elif any(key[0] == name for key in groups):
+                out.append(f"(?:{value})")
+            else:
+                group = groups[name, conversion] = f"{name}__r" if conversion == "r" else name
                 out.append(f"(?P<{group}>{value})")
-            pattern = _PATTERNS[self.template] = re.compile("".join(out), re.S)
-        return pattern
+        pattern = _PATTERNS[template] = re.compile("".join(out), re.S)
+    return pattern
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -105,11 +140,14 @@ class Rule:
         return f"{self.code} {self.variant(variant).format(fields)} [{self.doc}]"
 
     def parse(self, text: str) -> tuple[str, dict[str, str]] | None:
-        """(variant, fields) of a message this rule printed, or None."""
+        """(variant, fields) of a message this rule printed (with or without the code in
+        front, as flake8's %(text)s shows it), or None."""
         prefix, suffix = f"{self.code} ", f" [{self.doc}]"
-        if not (text.startswith(prefix) and text.endswith(suffix)):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+        if not text.endswith(suffix):
             return None
-        body = text[len(prefix):len(text) - len(suffix)]
+        body = text[:len(text) - len(suffix)]
         for variant in self.variants:
             found = variant.parse(body)
             if found is not None:

@@ -41,7 +41,7 @@ def test_generated_findings_are_the_expected_ones(tmp_path):
     synthetic.generate(tmp_path, 20)
     found, proc = run_flake8(tmp_path, ["--isolated"], ["tests"])
     assert proc.stderr == "", proc.stderr
-    assert Counter(code for _, _, code in found) == synthetic.expected_findings(20)
+    assert Counter(f.code for f in found) == synthetic.expected_findings(20)
 
 
 def test_single_file_is_a_test_module_importing_the_project(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness import run_flake8
+from harness import places, run_flake8
 
 UNMARKED = "async def test_x():\n    pass\n"
 FIXTURE = "import pytest\n\n\n@pytest.fixture\nasync def conn():\n    pass\n"
@@ -26,7 +26,7 @@ def test_an_invalid_option_value_is_a_usage_error_naming_it(tmp_path, args, conf
         (tmp_path / "setup.cfg").write_text("[flake8]\n" + config, encoding="utf-8")
     found, proc = run_flake8(tmp_path, args)
     assert proc.returncode == 2
-    assert found == set() and proc.stdout == ""
+    assert found == [] and proc.stdout == ""
     assert proc.stderr.startswith(f"flake8: error: argument {option}: "), proc.stderr
     assert proc.stderr.count("\n") == 1, proc.stderr
 
@@ -47,11 +47,12 @@ def test_a_malformed_pytest_config_counts_as_absent(tmp_path):
     # here: both directories get tox.ini's strict mode.
     found, proc = run_flake8(tmp_path, [])
     assert proc.returncode == 1 and proc.stderr == ""
-    assert found == {("tests/a/test_x.py", 1, "AT100"), ("tests/b/test_x.py", 1, "AT100")}
+    assert places(found) == {("tests/a/test_x.py", 1, "AT100"),
+                             ("tests/b/test_x.py", 1, "AT100")}
 
     (tests / "tox.ini").unlink()
     found, proc = run_flake8(tmp_path, ["-v", "-j", "1"])
-    assert found == set(), proc.stderr  # auto mode, from the pytest.ini above
+    assert found == [], proc.stderr  # auto mode, from the pytest.ini above
     warnings = [line for line in proc.stderr.splitlines() if "unparsable pytest config" in line]
     assert len(warnings) == 1 and "pyproject.toml" in warnings[0], proc.stderr
     assert "Traceback" not in proc.stderr
@@ -69,7 +70,7 @@ def test_stdin_uses_the_display_name_for_config_and_test_file_detection(tmp_path
         args = [f"--stdin-display-name={name}"] if name else []
         found, proc = run_flake8(tmp_path, args, ["-"], stdin=source)
         assert proc.returncode in (0, 1) and proc.stderr == "", proc.stderr
-        return found
+        return places(found)
 
     assert lint("check_x.py") == {("check_x.py", 1, "AT100")}
     assert lint("test_x.py") == set()  # not a test module under this configuration

@@ -10,7 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from harness import FIXTURES, expected, run_flake8, run_flake8_messages
+from harness import FIXTURES, compare, expected, places, run_flake8
 
 # Two projects that each have an `app` module, with opposite facts about it.
 TWINS = {
@@ -25,11 +25,11 @@ TWIN_TEST = textwrap.dedent("""\
     import app
 
 
-    async def test_x():  # expect: AT100
-        app.fetch()  # expect: {dropped}
-        app.Client().get()  # expect: {dropped}
-        mock.patch("app.nothing")  # expect: AT304
-        mock.patch.object(app.Client, "get", new=mock.AsyncMock())  # expect: {replaced}
+    async def test_x():  # expect: AT100:1
+        app.fetch(){fetch}
+        app.Client().get(){get}
+        mock.patch("app.nothing")  # expect: AT304.patch-target:5 owner=app attr=nothing
+        mock.patch.object(app.Client, "get", new=mock.AsyncMock()){replaced}
     """)
 
 
@@ -37,9 +37,10 @@ TWIN_TEST = textwrap.dedent("""\
 # module of that name, which comes first on its sys.path.
 INICONFIG = {
     "iniconfig_user": (None, "async def parse():\n    pass\n\n\n", ""),
-    "iniconfig_own": ("async def parse():\n    pass\n", "", "  # expect: AT200"),
+    "iniconfig_own": ("async def parse():\n    pass\n", "",
+                      "  # expect: AT200.dropped:5 name=iniconfig.parse"),
 }
-INICONFIG_TEST = "import iniconfig\n\n\n{helper}async def test_x():  # expect: AT100\n" \
+INICONFIG_TEST = "import iniconfig\n\n\n{helper}async def test_x():  # expect: AT100:1\n" \
                  "    iniconfig.parse(){expect}\n"
 # Projects of the fixture corpus with an `app` module of their own, and one without.
 PROJECTS = ("coroutines_packages", "mock_fixtures", "cross_module")
@@ -53,8 +54,10 @@ def corpus(root):
         (root / name / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
         (root / name / "app.py").write_text(app, encoding="utf-8")
         asynchronous = name == "async_app"
-        test = TWIN_TEST.format(dropped="AT200" if asynchronous else "nothing",
-                                replaced="nothing" if asynchronous else "AT302")
+        test = TWIN_TEST.format(
+            fetch="  # expect: AT200.dropped:5 name=app.fetch" if asynchronous else "",
+            get="  # expect: AT200.dropped:5 name=app.Client().get" if asynchronous else "",
+            replaced="" if asynchronous else "  # expect: AT302:5 target=app.Client.get")
         (root / name / "tests" / f"test_{name}.py").write_text(test, encoding="utf-8")
     for name, (module, helper, expect) in INICONFIG.items():
         (root / name / "tests").mkdir(parents=True)
@@ -64,9 +67,9 @@ def corpus(root):
         (root / name / "tests" / f"test_{name}.py").write_text(
             INICONFIG_TEST.format(helper=helper, expect=expect), encoding="utf-8")
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
-    want = set()
+    want = []
     for path in root.rglob("*.py"):
-        want |= expected(path, root)
+        want.extend(expected(path, root))
     return files, want
 
 
@@ -76,13 +79,12 @@ def test_findings_do_not_depend_on_jobs_runs_or_file_order(tmp_path):
     files, want = corpus(root)
     outputs = []
     for jobs, order in (("1", files), ("1", files), ("2", files), ("1", files[::-1])):
-        found, proc = run_flake8_messages(root, ["--async-tests-report-errors", "-j", jobs],
-                                          order)
+        found, proc = run_flake8(root, ["--async-tests-report-errors", "-j", jobs], order)
         assert proc.returncode == 1, proc.stderr
         assert proc.stderr == ""
-        outputs.append(sorted(found))
+        outputs.append(sorted(found, key=lambda f: (f.path, f.line, f.col, f.text)))
     assert all(output == outputs[0] for output in outputs[1:])
-    assert {(path, row, code) for path, row, _, code, _ in outputs[0]} == want
+    assert compare(want, outputs[0]) == []
 
 
 def test_files_named_like_a_module_do_not_shadow_it(tmp_path):
@@ -100,7 +102,7 @@ def test_files_named_like_a_module_do_not_shadow_it(tmp_path):
     # root itself first on sys.path.
     script = [str(Path(sys.executable).with_name("flake8"))]
     found, proc = run_flake8(tmp_path, ["-v", "-j", "1"], command=script)
-    assert found == {("tests/test_a.py", 5, "AT200"), ("tests/test_b.py", 5, "AT200")}
+    assert places(found) == {("tests/test_a.py", 5, "AT200"), ("tests/test_b.py", 5, "AT200")}
     assert "clearing astroid's cache" not in proc.stderr
 
 
@@ -111,6 +113,6 @@ def test_where_a_module_was_found_is_not_kept_for_another_project(tmp_path):
     root.mkdir()
     _, want = corpus(root)
     order = ["mock_fixtures/tests/conftest.py", "sync_app/tests/test_sync_app.py"]
-    found, proc = run_flake8_messages(root, ["--async-tests-report-errors", "-j", "1"], order)
+    found, proc = run_flake8(root, ["--async-tests-report-errors", "-j", "1"], order)
     assert proc.stderr == ""
-    assert {(p, r, c) for p, r, _, c, _ in found} == {w for w in want if w[0] in order}
+    assert compare([w for w in want if w.path in order], found) == []

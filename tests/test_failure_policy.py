@@ -13,7 +13,7 @@ import textwrap
 
 import pytest
 
-from harness import run_flake8_messages
+from harness import run_flake8
 
 FAILING = """\
 import sys
@@ -59,16 +59,17 @@ def project(tmp_path):
 
 
 def lint(root, args):
-    found, proc = run_flake8_messages(root, args, ["test_a.py"],
-                                      command=[sys.executable, str(root / "failing_flake8.py")])
+    found, proc = run_flake8(root, args, ["test_a.py"],
+                             command=[sys.executable, str(root / "failing_flake8.py")])
     assert proc.returncode == 1, proc.stderr
     assert "Traceback" not in proc.stderr
-    return [(path, row, col, code) for path, row, col, code, _ in found], found, proc
+    return [(f.path, f.line, f.col, f.code) for f in found], found, proc
 
 
 def test_the_source_has_a_finding_of_each_family(project):
-    found, proc = run_flake8_messages(project, [], ["test_a.py"])
-    assert [f[:4] for f in found] == [*OTHERS, ("test_a.py", 11, 5, "AT300")], proc.stderr
+    found, proc = run_flake8(project, [], ["test_a.py"])
+    assert [(f.path, f.line, f.col, f.code) for f in found] == [
+        *OTHERS, ("test_a.py", 11, 5, "AT300")], proc.stderr
 
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
@@ -76,9 +77,8 @@ def test_failure_is_reported_as_at000_when_asked(project, jobs):
     codes, found, proc = lint(project, ["--async-tests-report-errors", "-j", jobs])
     assert codes == [("test_a.py", 1, 1, "AT000"), *OTHERS]
     assert proc.stderr == ""
-    text = found[0][4]
-    assert "could not run its mocks rules on this file" in text
-    assert "RuntimeError: rule failure for the test" in text
+    assert (found[0].variant, found[0].fields) == (
+        "", {"family": "mocks", "error": "RuntimeError: rule failure for the test"})
 
 
 def test_report_errors_from_a_config_file(project):

@@ -16,7 +16,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from harness import run_flake8
+from harness import places, run_flake8
 
 EXTENSION = importlib.machinery.EXTENSION_SUFFIXES[0]
 
@@ -144,5 +144,5 @@ def test_linting_runs_none_of_the_projects_code(tmp_path):
                                  command=[sys.executable, str(spy)])
         assert proc.returncode == 1, proc.stderr
         assert proc.stderr == ""
-        assert found == EXPECTED
+        assert places(found) == EXPECTED
         assert not marker.exists(), marker.read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import textwrap
 import pytest
 
 from flake8_async_tests import project
-from harness import run_flake8
+from harness import lint, places
 
 UNMARKED = "async def test_x():\n    pass\n"
 
@@ -106,30 +106,31 @@ def test_python_files_from_config_decide_what_is_linted(tmp_path):
     (tmp_path / "check_a.py").write_text(UNMARKED)
     (tmp_path / "test_b.py").write_text(UNMARKED)
     (tmp_path / "conftest.py").write_text("@pytest.fixture\nasync def f():\n    pass\n")
-    found, proc = run_flake8(tmp_path, [])
-    assert found == {("check_a.py", 1, "AT100"), ("conftest.py", 2, "AT104")}, proc.stderr
+    run = lint(tmp_path, [])
+    assert places(run.found) == {("check_a.py", 1, "AT100"), ("conftest.py", 2, "AT104")}, \
+        run.stderr
 
 
 def test_files_option_overrides_config(tmp_path):
     (tmp_path / "pytest.ini").write_text("[pytest]\npython_files = check_*.py\n")
     (tmp_path / "check_a.py").write_text(UNMARKED)
     (tmp_path / "spec_b.py").write_text(UNMARKED)
-    found, proc = run_flake8(tmp_path, ["--async-tests-files=spec_*.py"])
-    assert found == {("spec_b.py", 1, "AT100")}, proc.stderr
+    run = lint(tmp_path, ["--async-tests-files=spec_*.py"])
+    assert places(run.found) == {("spec_b.py", 1, "AT100")}, run.stderr
 
 
 def test_default_patterns_without_config(tmp_path):
     for name in ("test_a.py", "b_test.py", "helpers.py"):
         (tmp_path / name).write_text(UNMARKED)
-    found, _ = run_flake8(tmp_path, [])
-    assert found == {("test_a.py", 1, "AT100"), ("b_test.py", 1, "AT100")}
+    run = lint(tmp_path, [])
+    assert places(run.found) == {("test_a.py", 1, "AT100"), ("b_test.py", 1, "AT100")}
 
 
 def test_config_in_flake8_section(tmp_path):
     (tmp_path / "setup.cfg").write_text("[flake8]\nasync-tests-mode = auto\n")
     (tmp_path / "test_a.py").write_text(UNMARKED)
-    found, proc = run_flake8(tmp_path, [])
-    assert found == set(), proc.stderr
+    run = lint(tmp_path, [])
+    assert run.found == [], run.stderr
 
 
 @pytest.mark.parametrize("where, text, other, asyncio", [

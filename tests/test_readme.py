@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from harness import run_flake8
+from harness import lint, places
 
 REPO = Path(__file__).resolve().parent.parent
 README = (REPO / "README.md").read_text(encoding="utf-8")
@@ -55,9 +55,9 @@ def test_configuration_example_is_read_by_flake8(tmp_path):
     (tmp_path / "tests" / "legacy" / "test_old.py").write_text(
         "import unittest\n\n\nclass TestOld(unittest.TestCase):\n"
         "    async def test_old(self):\n        pass\n", encoding="utf-8")
-    found, proc = run_flake8(tmp_path, [])
-    assert proc.returncode == 1 and proc.stderr == "", proc.stderr
-    assert found == {("tests/test_new.py", 1, "AT100")}
+    run = lint(tmp_path, [])
+    assert run.returncode == 1 and run.stderr == "", run.stderr
+    assert places(run.found) == {("tests/test_new.py", 1, "AT100")}
 
 
 def test_every_hook_is_documented():

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import run_flake8
+from harness import lint
 
 ROOT = Path(__file__).parent / "runtime_truth"
 CODES = sorted(p.name for p in ROOT.iterdir() if p.is_dir() and p.name.startswith("AT"))
@@ -75,9 +75,9 @@ def test_bad_misbehaves(code, tmp_path):
         assert re.search(pattern, output), f"{pattern!r} not in pytest output:\n{output}"
     if outcome:
         assert re.search(rf"\b\d+ {outcome}\b", output), output
-    findings, lint = run_flake8(project, [])
-    assert lint.returncode == 1, lint.stderr
-    assert code in {c for _, _, c in findings}, findings
+    run = lint(project, [])
+    assert run.returncode == 1, run.stderr
+    assert code in {f.code for f in run.found}, run.found
 
 
 @pytest.mark.parametrize("code", CODES)
@@ -89,6 +89,6 @@ def test_good_passes_cleanly(code, tmp_path):
     assert not re.search(r"\bwarnings? summary\b|\d+ warnings?\b", output), output
     summary = output.split("short test summary")[-1]
     assert not re.search(r"\b(failed|error|skipped|xfailed)\b", summary), output
-    findings, lint = run_flake8(project, [])
-    assert findings == set(), findings
-    assert lint.returncode == 0, lint.stderr
+    run = lint(project, [])
+    assert run.found == [], run.found
+    assert run.returncode == 0, run.stderr

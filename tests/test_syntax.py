@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from flake8_async_tests.syntax import Syntax
-from harness import run_flake8
+from harness import places, run_flake8
 
 SKIPPED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.arguments)
 
@@ -124,6 +124,7 @@ def test_lambda_in_an_annotation_is_linted(tmp_path):
             fetch()
     '''), encoding="utf-8")
     found, proc = run_flake8(tmp_path, ["--async-tests-report-errors"])
+    found = places(found)
     assert "Traceback" not in proc.stderr, proc.stderr
     assert ("test_annotated.py", TRICKY.count("\n") + 6, "AT200") in found
     assert not [f for f in found if f[2] == "AT000"], found
