@@ -15,11 +15,12 @@ from pathlib import Path
 import pytest
 
 from flake8_async_tests.rules import RULES, Rule
-from harness import run_flake8_messages
+from harness import lint
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs" / "rules"
-HEADINGS = ["What it does", "Why is this bad?", "Example", "Use instead", "Options", "References"]
+HEADINGS = ["What it does", "Why is this bad?", "Messages", "Example", "Use instead", "Options",
+            "References"]
 STRICT_INI = "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
 # AT000 reports a failure of the plugin itself: no code triggers it on purpose.
 NOT_RUNNABLE = {"AT000"}
@@ -65,6 +66,29 @@ def docs_index() -> str:
     )
 
 
+def messages_section(rule: Rule) -> str:
+    """The Messages section of a rule's page: every variant's template, from the registry."""
+    lines = []
+    if len(rule.variants) > 1:
+        lines += [f"{rule.code} has {len(rule.variants)} messages, one for each case below; "
+                  "`{...}` stands for a name from your code.", ""]
+    for variant in rule.variants:
+        text = re.sub(r"\{(\w+)!r\}", r"'{\1}'", variant.template)
+        name = f"{rule.code}.{variant.name}" if variant.name else rule.code
+        lines.append(f"- `{name}`: {text}")
+        for key, allowed in variant.choices.items():
+            lines.append(f"  (`{{{key}}}` is one of: {', '.join(allowed)})")
+    return "\n".join(lines) + "\n"
+
+
+def with_messages(text: str, rule: Rule) -> str:
+    """The page with its Messages section (re)written, before the Example."""
+    body = f"## Messages\n{messages_section(rule)}\n"
+    if "\n## Messages\n" in text:
+        return re.sub(r"^## Messages\n.*?(?=^## )", lambda _: body, text, flags=re.M | re.S)
+    return text.replace("\n## Example\n", "\n" + body + "## Example\n", 1)
+
+
 def readme_table(readme: str) -> str | None:
     match = re.search(re.escape(TABLE_START) + r"(.*?)" + re.escape(TABLE_END), readme, re.S)
     return match.group(1).strip("\n") if match else None
@@ -72,6 +96,9 @@ def readme_table(readme: str) -> str | None:
 
 def write() -> None:
     (REPO / "docs" / "README.md").write_text(docs_index(), encoding="utf-8")
+    for rule in RULES:
+        path = DOCS / f"{rule.code}.md"
+        path.write_text(with_messages(path.read_text(encoding="utf-8"), rule), encoding="utf-8")
     readme_path = REPO / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
     if readme_table(readme) is None:
@@ -112,14 +139,14 @@ def example_runs(tmp_path_factory) -> dict[tuple[str, str], list[tuple[int, str,
             (project / "pytest.ini").write_text(STRICT_INI, encoding="utf-8")
             (project / "test_example.py").write_text(blocks[0], encoding="utf-8")
             targets.append(f"{code}/{kind}")
-    findings, proc = run_flake8_messages(root, [], targets)
-    assert proc.returncode in (0, 1), proc.stderr
-    assert "Traceback" not in proc.stderr, proc.stderr
+    run = lint(root, [], targets)
+    assert run.returncode in (0, 1), run.stderr
+    assert "Traceback" not in run.stderr, run.stderr
     runs: dict[tuple[str, str], list[tuple[int, str, str]]] = {
         tuple(t.split("/")): [] for t in targets}
-    for path, row, _col, code, text in findings:
-        owner, kind, _ = path.split("/", 2)
-        runs[(owner, kind)].append((row, code, text))
+    for finding in run.found:
+        owner, kind, _ = finding.path.split("/", 2)
+        runs[(owner, kind)].append((finding.line, finding.code, finding.text))
     return runs
 
 
@@ -135,6 +162,14 @@ def test_page_has_the_format(code, flake8_options):
     assert options or body["Options"].strip() == "None."
     links = re.findall(r"\]\((https://[^)\s]+)\)", body["References"])
     assert any(site in link for link in links for site in REFERENCE_SITES), links
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_page_lists_every_message_of_the_registry(code):
+    rule: Rule = next(r for r in RULES if r.code == code)
+    _, body, _ = sections(page(code))
+    assert body["Messages"].strip("\n") == messages_section(rule).strip("\n"), \
+        "regenerate with: python tests/test_docs.py --write"
 
 
 def test_no_page_without_a_rule():
