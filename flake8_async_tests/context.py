@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from . import inference, project, summaries
 from .options import Options
+from .runner import known, plugins
 from .syntax import Syntax, of_tree
 
 # Other spellings of the same module.
@@ -41,7 +42,6 @@ DYNAMIC_HINTS = ("add_marker", "iscoroutine", "asyncio", "anyio", "trio", "run_u
                  "async", "await")
 # Standard-library packages whose classes have coroutine methods.
 STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
-OTHER_RUNNER_HINTS = ("aiohttp", "tornado", "twisted", "anyio", "trio", "curio", "async")
 
 FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
@@ -181,11 +181,6 @@ def tree_facts(tree: ast.Module, index: Syntax | None = None) -> tuple[bool, boo
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in DYNAMIC_HOOKS:
             if any(h in _source_words(stmt) for h in DYNAMIC_HINTS):
                 dynamic = True
-        elif isinstance(stmt, ast.Assign) and any(
-                isinstance(t, ast.Name) and t.id == "pytest_plugins" for t in stmt.targets):
-            words = _source_words(stmt.value)
-            if any(h in words.replace("pytest_asyncio", "") for h in OTHER_RUNNER_HINTS):
-                dynamic = True
     words = _source_words(tree, index or of_tree(tree))
     other = "anyio" in words or "trio" in words
     return dynamic, other
@@ -243,24 +238,32 @@ class FileContext:
         return project.conftest_chain(self.path, self.rootdir)
 
     @functools.cached_property
-    def declared_plugins(self) -> project.Plugins:
-        """The async pytest plugins the project's dependency files name."""
-        return project.declared_plugins(self.rootdir) if self.rootdir else project.Plugins()
+    def loaded_plugins(self) -> list[plugins.Verdict]:
+        """The plugins the project loads that may matter to async tests (runner model)."""
+        own = (self.path, self.tree) if self.is_conftest else None
+        root = self.rootdir
+        search = project.search_path(self.path, self.settings)
+        return plugins.loaded(self.conftests, own, self.settings.plugins,
+                              self.settings.config_file, root, search)
 
-    @property
+    @functools.cached_property
+    def runner_plugin(self) -> plugins.Verdict | None:
+        """The first plugin that runs (or may run) async tests by itself, if any."""
+        return next((v for v in self.loaded_plugins if v.may_run_async_tests), None)
+
+    @functools.cached_property
     def asyncio_mark_inert(self) -> bool:
         """The project runs its async tests with another plugin and does not name
         pytest-asyncio: nothing reads the asyncio mark."""
-        declared = self.declared_plugins
-        return declared.other_runner and not declared.asyncio
+        if not self.rootdir:
+            return False
+        declared = plugins.declared_distributions(self.rootdir)
+        return bool(declared & known.RUNNER_DISTRIBUTIONS) and known.ASYNCIO not in declared
 
     @functools.cached_property
     def dynamic_marks(self) -> bool:
         """Some hook or plugin of this project may mark or run async tests by itself."""
-        if any(any(h in p for h in OTHER_RUNNER_HINTS) and "asyncio" not in p
-               for p in self.settings.plugins):
-            return True
-        if self.declared_plugins.other_runner or project.installed_plugins().other_runner:
+        if self.runner_plugin is not None:
             return True
         return _conftest_facts(self.conftests)[0] or self._facts[0]
 

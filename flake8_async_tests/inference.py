@@ -328,6 +328,26 @@ def _forget_other_projects(roots: Sequence[str], shared: Sequence[str],
         return
 
 
+def new_run() -> None:
+    """Forget every module astroid built outside the standard library, and every answer
+    given: a later run in the same process must see the project as it is now. The standard
+    library does not change under a running interpreter, so its modules stay built."""
+    global path_key
+    stdlib = sysconfig.get_paths().get("stdlib", "")
+    for name, module in list(MANAGER.astroid_cache.items()):
+        path = getattr(module, "file", None) or ""
+        if name == "builtins" or (name.split(".")[0] in sys.stdlib_module_names
+                                  and "-packages" not in path
+                                  and _realpath(path).startswith(_realpath(stdlib))):
+            continue
+        del MANAGER.astroid_cache[name]
+    InferenceContext().inferred.clear()
+    _forget_module_locations()
+    path_key = -1
+    for table in (_path_keys, _listings, _coroutine_verdicts):
+        table.clear()
+
+
 def _forget_module_locations() -> None:
     """astroid remembers where (and whether) it found a module by name, whatever sys.path
     was then: with another sys.path, the same name may find another file, or one where

@@ -8,7 +8,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from . import __version__, inference, options, project
+from . import __version__, caches, inference, options, project
 from .checks import Family, families
 from .context import FileContext, is_test_file
 from .rules import message
@@ -38,6 +38,7 @@ class AsyncTestsChecker:
 
     @classmethod
     def parse_options(cls, parsed: Any) -> None:
+        caches.new_run()  # flake8 starts a run here
         cls.options = options.parse(parsed)
 
     def run(self) -> Iterator[Result]:

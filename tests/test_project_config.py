@@ -131,21 +131,3 @@ def test_config_in_flake8_section(tmp_path):
     (tmp_path / "test_a.py").write_text(UNMARKED)
     run = lint(tmp_path, [])
     assert run.found == [], run.stderr
-
-
-@pytest.mark.parametrize("where, text, other, asyncio", [
-    ("setup.py", 'tests_require = ["pytest-sanic>=1"]\n', True, False),
-    ("pyproject.toml", '[dependency-groups]\ntest = ["pytest_tornasync", "pytest-asyncio"]\n',
-     True, True),
-    ("requirements-dev.txt", "pytest-asyncio-cooperative==0.3\n", True, False),
-    ("requirements/test.txt", "pytest-asyncio==1.2\npytest-aiohttp\n", False, True),
-    ("tox.ini", "[testenv]\ndeps = pytest-twisted\n", True, False),
-    ("docs.txt", "pytest-sanic\n", False, False),  # not a requirements file
-    ("setup.cfg", "[options]\ninstall_requires = pytest-xdist\n", False, False),
-])
-def test_declared_async_plugins(tmp_path, where, text, other, asyncio):
-    path = tmp_path / where
-    path.parent.mkdir(exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    project.declared_plugins.cache_clear()
-    assert project.declared_plugins(str(tmp_path)) == project.Plugins(other, asyncio)

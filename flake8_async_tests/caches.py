@@ -1,0 +1,30 @@
+"""One reset for every cache the plugin keeps between files.
+
+Caches live for one flake8 run. A process that runs flake8 again (an editor's long-lived
+flake8, a test calling flake8's API twice) starts each later run from nothing, so a changed
+pytest config, conftest.py or project module is read again, never remembered.
+"""
+
+from __future__ import annotations
+
+from . import context, inference, project, summaries, syntax
+from .checks import mocks
+from .runner import plugins
+
+_runs = 0
+
+
+def new_run() -> None:
+    """Called where flake8 starts a run (when it hands the plugin its options)."""
+    global _runs
+    _runs += 1
+    if _runs == 1:
+        return  # nothing cached yet
+    for cached in (project.settings_for_dir, project._parse_file, project._conftest_chain,
+                   project.files_mentioning, context._conftest_facts, mocks._conftest_mocks,
+                   plugins.installed_runners):
+        cached.cache_clear()
+    for table in (project._path_scans, project._package_scans, project._reported,
+                  summaries._modules, syntax._others):
+        table.clear()
+    inference.new_run()

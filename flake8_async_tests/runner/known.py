@@ -1,0 +1,48 @@
+"""pytest plugins this tool knows by name: which run async tests, and under what names
+pytest loads them (their `pytest11` entry point, the module `-p` and `pytest_plugins` give).
+tests/test_runner.py checks the table."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class KnownPlugin:
+    distribution: str  # canonical name on PyPI
+    entry_point: str  # the pytest11 name (`-p NAME`, `-p no:NAME`)
+    module: str  # the module it loads
+    runs_async_tests: bool  # runs unmarked async tests (and fixtures) by itself
+
+
+ASYNCIO = "pytest-asyncio"
+KNOWN: tuple[KnownPlugin, ...] = (
+    KnownPlugin(ASYNCIO, "asyncio", "pytest_asyncio.plugin", False),
+    KnownPlugin("pytest-aio", "aio", "pytest_aio.plugin", True),
+    KnownPlugin("pytest-asyncio-cooperative", "asyncio-cooperative",
+                "pytest_asyncio_cooperative.plugin", True),
+    KnownPlugin("pytest-curio", "curio", "pytest_curio.plugin", True),
+    KnownPlugin("pytest-sanic", "sanic", "pytest_sanic.plugin", True),
+    KnownPlugin("pytest-tornado", "tornado", "pytest_tornado.plugin", True),
+    KnownPlugin("pytest-tornasync", "tornado", "pytest_tornasync.plugin", True),
+    KnownPlugin("pytest-twisted", "twisted", "pytest_twisted", True),
+    # These run only tests marked for them (or in their own mode, read from the config).
+    KnownPlugin("pytest-aiohttp", "aiohttp", "pytest_aiohttp.plugin", False),
+    KnownPlugin("pytest-trio", "trio", "pytest_trio.plugin", False),
+    KnownPlugin("anyio", "anyio", "anyio.pytest_plugin", False),
+)
+BY_DISTRIBUTION = {p.distribution: p for p in KNOWN}
+RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_tests)
+
+
+def by_module(name: str) -> KnownPlugin | None:
+    """The known plugin a module name (or one of its packages) belongs to."""
+    for plugin in KNOWN:
+        top = plugin.module.split(".")[0]
+        if name == plugin.module or name == top or name.startswith(top + "."):
+            return plugin
+    return None
+
+
+def by_entry_point(name: str) -> list[KnownPlugin]:
+    return [p for p in KNOWN if p.entry_point == name]

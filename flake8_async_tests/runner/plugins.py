@@ -1,0 +1,256 @@
+"""Which pytest plugins a project loads, and whether any of them runs async tests by itself.
+
+Plugins are found the ways pytest loads them: `pytest_plugins` in conftest.py files (plain,
+annotated or augmented assignment; a list, tuple or string), `-p NAME` in `addopts`,
+installed `pytest11` entry points, and the distributions the project depends on. A plugin
+module of the project or of an installed package is read with `ast` (never imported): one
+that defines `pytest_pyfunc_call` or `pytest_pycollect_makeitem`, or takes them from a
+runner, may run coroutines. A plugin that cannot be found or read is unknown, and unknown
+counts as "may run them": the rules that need to know stay silent, with the reason.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import importlib.metadata
+import os
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from packaging.utils import canonicalize_name
+
+from . import dependencies, known
+
+RUNNER_HOOKS = frozenset({"pytest_pyfunc_call", "pytest_pycollect_makeitem"})
+# pytest's own plugins, which `-p` and `pytest_plugins` may name (_pytest/config/__init__.py).
+PYTEST_BUILTIN = frozenset({
+    "mark", "main", "runner", "fixtures", "helpconfig", "python", "terminal", "debugging",
+    "unittest", "capture", "skipping", "legacypath", "tmpdir", "monkeypatch", "recwarn",
+    "pastebin", "assertion", "junitxml", "doctest", "cacheprovider", "freeze_support",
+    "setuponly", "setupplan", "stepwise", "unraisableexception", "threadexception", "warnings",
+    "logging", "reports", "faulthandler", "subtests", "pytester", "pytester_assertions",
+})
+MAX_DEPTH = 4  # plugin modules followed through other plugin modules
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one loaded plugin does to async tests, and where the project loads it."""
+
+    name: str
+    where: str  # "tests/conftest.py:3", "addopts of pytest.ini", "requirements-dev.txt"...
+    kind: str  # "runner", "unknown", "asyncio" or "plain"
+    reason: str
+
+    @property
+    def may_run_async_tests(self) -> bool:
+        return self.kind in ("runner", "unknown")
+
+    def explain(self) -> str:
+        return f"{self.reason}: {self.name}, loaded at {self.where}"
+
+
+# -- pytest_plugins ------------------------------------------------------------------------
+
+def pytest_plugins(tree: ast.Module) -> Iterator[tuple[int, str | None]]:
+    """(line, name) for each name a module's `pytest_plugins` gives; name None where the
+    value is not a literal (so not known)."""
+    for stmt in _top_level(tree.body):
+        if isinstance(stmt, ast.Assign):
+            targets, value = stmt.targets, stmt.value
+        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)):
+            targets, value = [stmt.target], stmt.value
+        elif (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call)
+              and isinstance(stmt.value.func, ast.Attribute)
+              and stmt.value.func.attr in ("append", "extend", "insert")):
+            call = stmt.value  # pytest_plugins.append("x") / .extend([...])
+            targets = [call.func.value]  # type: ignore[attr-defined]
+            value = call.args[-1] if call.args else None
+            if call.func.attr != "extend" and value is not None:  # type: ignore[attr-defined]
+                value = ast.List(elts=[value])
+        else:
+            continue
+        if value is None or not any(isinstance(t, ast.Name) and t.id == "pytest_plugins"
+                                    for t in targets):
+            continue
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        for item in items:
+            if isinstance(item, ast.Constant) and isinstance(item.value, str):
+                for name in item.value.split(","):  # pytest splits a string on commas
+                    if name.strip():
+                        yield stmt.lineno, name.strip()
+            else:
+                yield stmt.lineno, None
+
+
+def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Statements of a module body, including those inside top-level if/try blocks."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _top_level(stmt.body)
+            yield from _top_level(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse,
+                          stmt.finalbody):
+                yield from _top_level(block)
+
+
+# -- what a plugin module does -------------------------------------------------------------
+
+def classify(name: str, search: tuple[str, ...], depth: int = 0) -> tuple[str, str]:
+    """(kind, reason) for a plugin module name: 'runner', 'asyncio', 'plain' or 'unknown'."""
+    if name.startswith("no:"):
+        return "plain", "plugin switched off"
+    if name in PYTEST_BUILTIN or name == "pytest" or name.startswith(("_pytest.", "pytest.")):
+        return "plain", "one of pytest's own plugins"
+    plugin = known.by_module(name)
+    if plugin is not None:
+        if plugin.distribution == known.ASYNCIO:
+            return "asyncio", "pytest-asyncio"
+        if plugin.runs_async_tests:
+            return "runner", f"async tests run by {plugin.distribution}"
+        return "plain", f"{plugin.distribution} runs only tests marked for it"
+    path = find_module(name, search)
+    if path is None:
+        return "unknown", "async tests may run under a plugin that cannot be found"
+    if depth >= MAX_DEPTH:
+        return "unknown", "async tests may run under a plugin loaded too deep to follow"
+    return _module_verdict(path, *_stat(path), search, depth)
+
+
+def _stat(path: str) -> tuple[int, int]:
+    try:
+        st = os.stat(path)
+    except OSError:
+        return (-1, -1)
+    return (st.st_mtime_ns, st.st_size)
+
+
+@functools.lru_cache(maxsize=4096)
+def _module_verdict(path: str, mtime: int, size: int, search: tuple[str, ...],
+                    depth: int) -> tuple[str, str]:
+    """Keyed by the file's identity, so a changed plugin is read again."""
+    if not path.endswith(".py"):
+        return "unknown", "async tests may run under a compiled plugin"
+    try:
+        with open(path, "rb") as fh:
+            tree = ast.parse(fh.read())
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+        return "unknown", "async tests may run under a plugin that cannot be read"
+    for stmt in _top_level(tree.body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                and stmt.name in RUNNER_HOOKS:
+            return "runner", f"async tests may run by the {stmt.name} hook of a plugin"
+        if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+            names = {alias.name for alias in stmt.names}
+            if "*" in names or names & RUNNER_HOOKS:
+                kind, reason = classify(stmt.module, search, depth + 1)
+                if kind in ("runner", "unknown"):
+                    return kind, reason
+    for _, inner in pytest_plugins(tree):
+        if inner is None:
+            return "unknown", "async tests may run under plugins a plugin loads"
+        kind, reason = classify(inner, search, depth + 1)
+        if kind in ("runner", "unknown"):
+            return kind, reason
+    return "plain", "a plugin without hooks that run tests"
+
+
+def find_module(name: str, search: tuple[str, ...]) -> str | None:
+    """The source file of a dotted module name under the search path, then sys.path
+    (where flake8 runs: installed packages); nothing is imported."""
+    parts = name.split(".")
+    if not all(part.isidentifier() for part in parts):
+        return None
+    for base in (*search, *(p for p in sys.path if p and os.path.isdir(p))):
+        stem = os.path.join(base, *parts)
+        for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
+            if os.path.isfile(candidate):
+                return candidate
+        directory = os.path.dirname(stem)
+        if os.path.isdir(directory):
+            try:
+                entries = os.listdir(directory)
+            except OSError:
+                continue
+            if any(e.startswith(parts[-1] + ".") and e.endswith((".so", ".pyd"))
+                   for e in entries):
+                return stem + ".so"
+    return None
+
+
+# -- every way a project loads plugins -----------------------------------------------------
+
+def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Module] | None,
+           addopts_plugins: tuple[str, ...], config_file: str | None, root: str | None,
+           search: tuple[str, ...]) -> list[Verdict]:
+    """A verdict for each plugin the project loads that may matter to async tests."""
+    verdicts: list[Verdict] = []
+    for path, tree in (*conftests, *([own] if own else [])):
+        for line, name in pytest_plugins(tree):
+            where = f"{_relative(path, root)}:{line}"
+            if name is None:
+                verdicts.append(Verdict("pytest_plugins", where, "unknown",
+                                        "async tests may run under plugins not written out"))
+            else:
+                verdicts.append(Verdict(name, where, *classify(name, search)))
+    for name in addopts_plugins:
+        where = f"addopts of {_relative(config_file, root)}" if config_file else "addopts"
+        entry = known.by_entry_point(name)
+        if entry:
+            kind = "runner" if any(p.runs_async_tests for p in entry) else "plain"
+            verdicts.append(Verdict(name, where, kind, f"async tests run by "
+                                    f"{entry[0].distribution}" if kind == "runner" else
+                                    f"{entry[0].distribution}"))
+        else:
+            verdicts.append(Verdict(name, where, *classify(name, search)))
+    if root:
+        for name in sorted(declared_runners(root)):
+            verdicts.append(Verdict(name, "the project's dependencies", "runner",
+                                    f"async tests run by {name}"))
+    for name in sorted(installed_runners()):
+        verdicts.append(Verdict(name, "an installed pytest11 entry point", "runner",
+                                f"async tests run by {name}"))
+    return verdicts
+
+
+def _relative(path: str, root: str | None) -> str:
+    if root and path.startswith(root + os.sep):
+        return os.path.relpath(path, root).replace(os.sep, "/")
+    return path
+
+
+_declared: dict[str, tuple[tuple, frozenset[str]]] = {}
+
+
+def declared_distributions(root: str) -> frozenset[str]:
+    """Every distribution the project at `root` depends on (cached by its files' identity)."""
+    files = [os.path.join(root, n) for n in dependencies.FILES]
+    files += dependencies.requirement_files(root)
+    key = tuple((f, *_stat(f)) for f in files)
+    cached = _declared.get(root)
+    if cached is None or cached[0] != key:
+        cached = _declared[root] = (key, dependencies.declared(root))
+    return cached[1]
+
+
+def declared_runners(root: str) -> frozenset[str]:
+    return declared_distributions(root) & known.RUNNER_DISTRIBUTIONS
+
+
+@functools.lru_cache(maxsize=1)
+def installed_runners() -> frozenset[str]:
+    """Runner plugins installed where flake8 runs (pytest loads every pytest11 plugin)."""
+    found = set()
+    try:
+        for entry in importlib.metadata.entry_points(group="pytest11"):
+            dist = getattr(entry, "dist", None)
+            name = getattr(dist, "name", None)
+            if name:
+                found.add(canonicalize_name(name))
+    except Exception:  # broken metadata of some package: nothing known
+        return frozenset()
+    return frozenset(found) & known.RUNNER_DISTRIBUTIONS

@@ -1,0 +1,209 @@
+"""The runner model: which pytest plugins a project loads and whether they run async tests.
+
+Dependencies are read with each format's parser; `pytest_plugins` in every form Python
+allows; plugin modules read with `ast`; unknown plugins are unknown, never "plain".
+"""
+
+from __future__ import annotations
+
+import ast
+import importlib.metadata
+import textwrap
+
+import pytest
+from packaging.utils import canonicalize_name
+
+from flake8_async_tests.runner import dependencies, known, plugins
+from harness import lint, places
+
+UNMARKED = "async def test_x():\n    pass\n"
+
+
+def test_the_known_table_is_well_formed_and_agrees_with_installed_plugins():
+    distributions = [p.distribution for p in known.KNOWN]
+    assert len(distributions) == len(set(distributions))
+    assert all(canonicalize_name(d) == d for d in distributions)
+    assert all(all(part.isidentifier() for part in p.module.split(".")) for p in known.KNOWN)
+    assert known.BY_DISTRIBUTION[known.ASYNCIO].runs_async_tests is False
+    checked = 0
+    for entry in importlib.metadata.entry_points(group="pytest11"):
+        name = canonicalize_name(entry.dist.name) if entry.dist else None
+        plugin = known.BY_DISTRIBUTION.get(name)
+        if plugin is not None:
+            assert (entry.name, entry.value) == (plugin.entry_point, plugin.module)
+            checked += 1
+    assert checked >= 2  # pytest-asyncio and anyio are installed with the test extra
+
+
+@pytest.mark.parametrize("source, names", [
+    ("pytest_plugins = ['a.b', 'c']", [(1, "a.b"), (1, "c")]),
+    ("pytest_plugins: list[str] = ['a.b']", [(1, "a.b")]),
+    ("pytest_plugins = ('a',)\npytest_plugins += ['b']", [(1, "a"), (2, "b")]),
+    ("pytest_plugins = 'a, b'", [(1, "a"), (1, "b")]),
+    ("pytest_plugins = PLUGINS", [(1, None)]),
+    ("pytest_plugins = ['a', name]", [(1, "a"), (1, None)]),
+    ("try:\n    import x\nexcept ImportError:\n    pass\nelse:\n    pytest_plugins = ['x']",
+     [(6, "x")]),
+    ("def f():\n    pytest_plugins = ['hidden']", []),
+    ("pytest_plugins: list[str] = []\nif x:\n    pytest_plugins.append('a.fixtures')\n"
+     "pytest_plugins.extend(['b', c])", [(3, "a.fixtures"), (4, "b"), (4, None)]),
+    ("pytest_plugins: list[str]", []),
+])
+def test_pytest_plugins_in_every_form(source, names):
+    assert list(plugins.pytest_plugins(ast.parse(source))) == names
+
+
+@pytest.mark.parametrize("where, text, names", [
+    ("setup.py", "TESTS = ['pytest-sanic>=1', 'pytest']\n"
+                 "setup(name='x', tests_require=TESTS, install_requires=['a'] + ['b'])\n",
+     {"pytest-sanic", "pytest", "a", "b"}),
+    ("setup.py", "setup(extras_require={'test': ['Pytest_Tornasync']})\n", {"pytest-tornasync"}),
+    ("setup.py", "tests_require = ['pytest-sanic']\n", set()),  # never given to setup()
+    # sanic's setup.py: names, a dict of extras, kwargs set by subscript, setup(**kwargs).
+    ("setup.py", "kwargs = {'name': 'x'}\nbase = ['a']\nbase.append('b')\n"
+                 "tests = ['pytest-sanic']\ndev = tests + ['c']\nall_ = list(set(dev))\n"
+                 "extras = {'test': tests, 'dev': dev, 'all': all_}\n"
+                 "kwargs['install_requires'] = base\nkwargs['extras_require'] = extras\n"
+                 "setup(**kwargs)\n", {"a", "b", "pytest-sanic", "c"}),
+    ("setup.py", "setup(**{'tests_require': ['d']})\n", {"d"}),
+    ("pyproject.toml", '[project]\ndependencies = ["a>=1; python_version<\'3.12\'"]\n'
+                       '[project.optional-dependencies]\ntest = ["b[x]"]\n'
+                       '[dependency-groups]\ndev = ["c", {include-group = "test"}]\n',
+     {"a", "b", "c"}),
+    ("pyproject.toml", '[tool.poetry.dependencies]\npython = "^3.10"\nd = "*"\n'
+                       '[tool.poetry.group.test.dependencies]\npytest-aio = "*"\n',
+     {"d", "pytest-aio"}),
+    ("pyproject.toml", "[project\nbroken", set()),
+    ("setup.cfg", "[options]\ninstall_requires =\n    a  # why\n    b\n"
+                  "[options.extras_require]\ntest =\n    pytest-twisted\n",
+     {"a", "b", "pytest-twisted"}),
+    ("requirements-dev.txt", "# comment\n-r ci/base.txt\n-e .\n--index-url x\n"
+                             "pytest-asyncio-cooperative==0.3 --hash=sha256:ab\nnot a req!\n"
+                             "d  # trailing comment\n",
+     {"pytest-asyncio-cooperative", "base-dep", "d"}),
+    ("requirements/test.txt", "pytest-asyncio==1.2\npytest-aiohttp\n",
+     {"pytest-asyncio", "pytest-aiohttp"}),
+    ("tox.ini", "[testenv]\ndeps =\n    pytest-twisted\n    -rci/base.txt\n",
+     {"pytest-twisted", "base-dep"}),
+    ("Pipfile", '[dev-packages]\npytest-curio = "*"\n', {"pytest-curio"}),
+    ("noxfile.py", "def tests(session):\n    session.install('pytest-sanic', '-r', "
+                   "'ci/base.txt')\n", {"pytest-sanic", "base-dep"}),
+    ("docs.txt", "pytest-sanic\n", set()),  # not a requirements file
+])
+def test_declared_dependencies(tmp_path, where, text, names):
+    (tmp_path / "requirements").mkdir()
+    (tmp_path / "ci").mkdir()  # not a requirements folder: read only through -r
+    (tmp_path / "ci" / "base.txt").write_text("base-dep\n", encoding="utf-8")
+    path = tmp_path / where
+    path.write_text(text, encoding="utf-8")
+    assert dependencies.declared(str(tmp_path)) == names
+
+
+def test_declared_dependencies_are_read_again_when_a_file_changes(tmp_path):
+    requirements = tmp_path / "requirements.txt"
+    requirements.write_text("pytest-sanic\n", encoding="utf-8")
+    assert plugins.declared_runners(str(tmp_path)) == {"pytest-sanic"}
+    requirements.write_text("pytest-asyncio\nsome-other-package\n", encoding="utf-8")
+    assert plugins.declared_runners(str(tmp_path)) == set()
+
+
+@pytest.mark.parametrize("module, kind", [
+    ("def pytest_pyfunc_call(pyfuncitem):\n    return None\n", "runner"),
+    ("if True:\n    def pytest_pycollect_makeitem(collector, name, obj):\n        pass\n",
+     "runner"),
+    ("from pytest_sanic.plugin import *\n", "runner"),
+    ("from pytest_tornasync.plugin import pytest_pyfunc_call\n", "runner"),
+    ("from helpers.nowhere import *\n", "unknown"),
+    ("pytest_plugins = ['pytest_twisted']\n", "runner"),
+    ("import pytest\n\n@pytest.fixture\ndef db():\n    return 1\n", "plain"),
+    ("pytest_plugins = ['pytester']\n", "plain"),
+    ("def broken(:\n", "unknown"),
+])
+def test_a_plugin_module_of_the_project_is_read(tmp_path, module, kind):
+    (tmp_path / "support").mkdir()
+    (tmp_path / "support" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "support" / "plugin.py").write_text(module, encoding="utf-8")
+    assert plugins.classify("support.plugin", (str(tmp_path),))[0] == kind
+
+
+@pytest.mark.parametrize("name, kind", [
+    ("pytester", "plain"), ("_pytest.pytester", "plain"), ("no:asyncio", "plain"),
+    ("pytest_asyncio", "asyncio"), ("anyio", "plain"), ("pytest_sanic.plugin", "runner"),
+    ("nowhere_to_be_found", "unknown"),
+])
+def test_plugin_names(name, kind):
+    assert plugins.classify(name, ())[0] == kind
+
+
+def _project(tmp_path, conftest: str, files: dict[str, str] | None = None):
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "conftest.py").write_text(textwrap.dedent(conftest), encoding="utf-8")
+    (tmp_path / "tests" / "test_a.py").write_text(UNMARKED, encoding="utf-8")
+    for name, text in (files or {}).items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return places(lint(tmp_path, []).found)
+
+
+def test_annotated_pytest_plugins_with_a_runner_silences_at100(tmp_path):
+    assert _project(tmp_path, "pytest_plugins: list[str] = ['pytest_sanic.plugin']\n") == set()
+
+
+def test_a_project_plugin_that_runs_coroutines_silences_at100(tmp_path):
+    found = _project(tmp_path, "pytest_plugins = ['support.runner']\n", {
+        "support/__init__.py": "",
+        "support/runner.py": """\
+            import asyncio, inspect
+
+            def pytest_pyfunc_call(pyfuncitem):
+                if inspect.iscoroutinefunction(pyfuncitem.obj):
+                    asyncio.run(pyfuncitem.obj())
+                    return True
+            """,
+    })
+    assert found == set()
+
+
+def test_a_fixtures_only_plugin_module_does_not_hide_at100(tmp_path):
+    found = _project(tmp_path, "pytest_plugins = ['support.fixtures', 'pytester']\n", {
+        "support/__init__.py": "",
+        "support/fixtures.py": "import pytest\n\n@pytest.fixture\ndef db():\n    return 1\n",
+    })
+    assert found == {("tests/test_a.py", 1, "AT100")}
+
+
+def test_an_unknown_plugin_silences_at100(tmp_path):
+    assert _project(tmp_path, "pytest_plugins = ['private_company_plugin']\n") == set()
+
+
+def test_a_runner_named_with_p_in_addopts_silences_at100(tmp_path):
+    found = _project(tmp_path, "")
+    assert found == {("tests/test_a.py", 1, "AT100")}
+    (tmp_path / "pytest.ini").write_text("[pytest]\naddopts = -p sanic\n", encoding="utf-8")
+    assert places(lint(tmp_path, []).found) == set()
+
+
+def test_the_project_plugin_fixture_really_runs_its_async_test(tmp_path):
+    """Runtime truth for the silent fixture: real pytest runs the unmarked async test through
+    the project's pytest_pyfunc_call, so AT100 would have been false."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from harness import FIXTURES
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "projects" / "runner_plugin_module", root)
+    (root / "pytest.ini").write_text("[pytest]\nasyncio_default_fixture_loop_scope = function\n",
+                                     encoding="utf-8")
+    (root / "tests" / "test_run_by_plugin.py").write_text(
+        "import asyncio\n\n\nasync def test_runs():\n    asyncio.get_running_loop()\n"
+        "    raise AssertionError('ran')\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "-W", "error", "tests"], cwd=root, capture_output=True, text=True,
+                          timeout=300, env={k: v for k, v in os.environ.items()
+                                            if not k.startswith("PYTEST")})
+    assert "AssertionError: ran" in proc.stdout and "1 failed" in proc.stdout, proc.stdout

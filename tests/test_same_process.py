@@ -1,0 +1,32 @@
+"""A second flake8 run in the same process (an editor's long-lived flake8) reports what a
+fresh process reports after the project changed: nothing is remembered from the first run."""
+
+from __future__ import annotations
+
+from harness import lint, places, run_flake8
+
+UNMARKED = "import app\n\n\nasync def test_x():\n    pass\n\n\ndef test_y():\n    app.fetch()\n"
+
+
+def test_a_changed_config_and_module_are_read_again(tmp_path):
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text("async def fetch():\n    pass\n", encoding="utf-8")
+    (tmp_path / "test_a.py").write_text(UNMARKED, encoding="utf-8")
+    first = places(lint(tmp_path, []).found)
+    assert first == {("test_a.py", 4, "AT100"), ("test_a.py", 9, "AT200")}
+
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text("def fetch():\n    pass\n", encoding="utf-8")
+    second = lint(tmp_path, [])
+    fresh, _ = run_flake8(tmp_path, [])
+    assert second.found == fresh == []
+
+
+def test_a_changed_conftest_is_read_again(tmp_path):
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "conftest.py").write_text("pytest_plugins = ['pytester']\n", encoding="utf-8")
+    (tmp_path / "test_a.py").write_text("async def test_x():\n    pass\n", encoding="utf-8")
+    assert places(lint(tmp_path, []).found) == {("test_a.py", 1, "AT100")}
+    (tmp_path / "conftest.py").write_text("pytest_plugins = ['pytest_sanic.plugin']\n",
+                                          encoding="utf-8")
+    assert lint(tmp_path, []).found == []
