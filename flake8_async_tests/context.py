@@ -64,37 +64,68 @@ def _normalise(name: str) -> str:
 
 
 class ImportTable:
-    """Local name -> dotted name, from imports and simple aliases (`mark = pytest.mark`)."""
+    """Local name -> dotted name, from imports and simple aliases (`mark = pytest.mark`).
+
+    A name bound twice to different things (`try: from app import Factory` then
+    `except ImportError: Factory = MagicMock`, both branches of an `if`, or a later
+    assignment) has no single value: it is left out, and `ambiguous` says why.
+    """
 
     def __init__(self, tree: ast.Module) -> None:
         self.names: dict[str, str] = {}
+        self.ambiguous: dict[str, list[int]] = {}  # name -> lines that bind it differently
+        self._lines: dict[str, int] = {}
         self._collect(tree.body)
+
+    def _bind(self, name: str, dotted: str | None, line: int) -> None:
+        if name in self.ambiguous:
+            self.ambiguous[name].append(line)
+        elif name in self._lines and self.names.get(name) != dotted:
+            self.ambiguous[name] = [self._lines[name], line]
+            self.names.pop(name, None)
+        else:
+            self._lines[name] = line
+            if dotted is not None:
+                self.names[name] = dotted
 
     def _collect(self, body: list[ast.stmt]) -> None:
         for stmt in body:
             if isinstance(stmt, ast.Import):
                 for alias in stmt.names:
                     if alias.asname:
-                        self.names[alias.asname] = _normalise(alias.name)
+                        self._bind(alias.asname, _normalise(alias.name), stmt.lineno)
                     else:
                         top = alias.name.split(".")[0]
-                        self.names[top] = _normalise(top)
+                        self._bind(top, _normalise(top), stmt.lineno)
             elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
                 for alias in stmt.names:
                     if alias.name != "*":
-                        self.names[alias.asname or alias.name] = _normalise(
-                            f"{stmt.module}.{alias.name}")
-            elif isinstance(stmt, (ast.If, ast.Try)):
-                # `try: import x except ImportError: ...`, `if TYPE_CHECKING: ...`
+                        self._bind(alias.asname or alias.name,
+                                   _normalise(f"{stmt.module}.{alias.name}"), stmt.lineno)
+            elif isinstance(stmt, ast.ImportFrom):  # relative: a project module, not followed
+                for alias in stmt.names:
+                    if alias.name != "*":
+                        self._bind(alias.asname or alias.name, None, stmt.lineno)
+            elif isinstance(stmt, ast.If):  # `if TYPE_CHECKING:`, version checks
                 self._collect(stmt.body)
-                for handler in getattr(stmt, "handlers", ()):
-                    self._collect(handler.body)
-            elif (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-                  and isinstance(stmt.targets[0], ast.Name)
-                  and isinstance(stmt.value, (ast.Attribute, ast.Name))):
-                dotted = self.resolve(stmt.value)
-                if dotted and "." in dotted:
-                    self.names[stmt.targets[0].id] = dotted
+                self._collect(stmt.orelse)
+            elif isinstance(stmt, ast.Try):  # `try: import x except ImportError: ...`
+                for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse,
+                              stmt.finalbody):
+                    self._collect(block)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                value = stmt.value
+                dotted = None
+                if (len(targets) == 1 and isinstance(value, (ast.Attribute, ast.Name))):
+                    dotted = self.resolve(value)
+                    dotted = dotted if dotted and "." in dotted else None
+                for target in targets:
+                    if isinstance(target, ast.Name) and (dotted or target.id in self._lines):
+                        self._bind(target.id, dotted, stmt.lineno)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if stmt.name in self._lines:
+                    self._bind(stmt.name, None, stmt.lineno)
 
     def resolve(self, expr: ast.AST) -> str | None:
         """'pytest.mark.asyncio' for `pt.mark.asyncio`; calls resolve to their callee."""

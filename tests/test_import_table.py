@@ -1,0 +1,46 @@
+"""What a file's imports and aliases make of a name: one dotted name, or none when the name
+may be bound to two different things."""
+
+from __future__ import annotations
+
+import ast
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from flake8_async_tests.context import ImportTable
+from harness import FIXTURES
+
+
+@pytest.mark.parametrize("source, name, dotted, lines", [
+    ("from app import F\nF = Other", "F", None, [1, 2]),
+    ("try:\n    from app import F\nexcept ImportError:\n    F = MagicMock\n", "F", None, [2, 4]),
+    ("if X:\n    from a import F\nelse:\n    from b import F\n", "F", None, [2, 4]),
+    ("if X:\n    from a import F\nelse:\n    F = None\n", "F", None, [2, 4]),
+    ("from a import F\ndef F():\n    pass\n", "F", None, [1, 2]),
+    ("try:\n    from unittest import mock\nexcept ImportError:\n    import mock\n", "mock",
+     "unittest.mock", None),
+    ("import pytest\nmark = pytest.mark\n", "mark", "pytest.mark", None),
+    ("from a import F\nx = F\n", "F", "a.F", None),
+])
+def test_a_name_bound_to_two_things_has_no_value(source, name, dotted, lines):
+    table = ImportTable(ast.parse(textwrap.dedent(source)))
+    assert table.names.get(name) == dotted
+    assert table.ambiguous.get(name) == lines
+
+
+def test_runtime_truth_of_the_import_fallback_fixture(tmp_path):
+    """Where app imports, Factory is the real class and awaiting its method works; the
+    always-mocked twin raises TypeError, as its AT300 says."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "projects" / "import_fallback", root)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "-o", "asyncio_default_fixture_loop_scope=function", "."],
+                          cwd=root, capture_output=True, text=True, timeout=300, env=env)
+    assert "1 failed, 2 passed" in proc.stdout, proc.stdout
+    assert "test_always_a_mock - TypeError" in proc.stdout, proc.stdout
