@@ -750,6 +750,58 @@ def coroutine_function(value: nodes.NodeNG | None) -> nodes.FunctionDef | None:
 # -- members of modules and classes (mock targets and specs) ------------------------
 
 
+def implicit_first(value: nodes.NodeNG, on_instance: bool | None = None) -> int | None:
+    """How many leading parameters a call of `value` fills by itself (self or cls): 1 or 0;
+    None when that cannot be told. `on_instance` says how a method read from source alone
+    (a FunctionDef, not an inferred bound or unbound method) is reached."""
+    func = function_of(value)
+    if func is None:
+        return None
+    kind = getattr(func, "type", None)
+    if isinstance(value, astroid.BoundMethod):
+        return 0 if kind == "staticmethod" else 1
+    if isinstance(value, astroid.UnboundMethod):
+        return 1 if kind == "classmethod" else 0
+    if kind == "function" or kind == "staticmethod":
+        return 0
+    if kind == "classmethod":
+        return 1
+    if kind == "method" and on_instance is not None:
+        return 1 if on_instance else 0
+    return None
+
+
+def call_binds(func: nodes.FunctionDef, args: list[ast.expr], keywords: list[ast.keyword],
+               implicit: int) -> bool | None:
+    """Do a call's arguments fit `func`'s signature (after `implicit` leading parameters)?
+    None when the call unpacks *args or **kwargs (it may or may not fit)."""
+    if any(isinstance(a, ast.Starred) for a in args) or any(k.arg is None for k in keywords):
+        return None
+    sig = func.args
+    if sig is None or sig.args is None:  # built from a live object: no signature
+        return None
+    posonly = [a.name for a in (sig.posonlyargs or [])]
+    names = posonly + [a.name for a in sig.args]
+    if implicit > len(names) and sig.vararg is None:
+        return False  # self or cls has nowhere to go
+    kwonly = [a.name for a in (sig.kwonlyargs or [])]
+    required = set(names[implicit:len(names) - len(sig.defaults or [])])
+    required |= {name for name, default in zip(kwonly, sig.kw_defaults or []) if default is None}
+    positional = names[implicit:]
+    if len(args) > len(positional) and sig.vararg is None:
+        return False  # too many positional arguments
+    given = set(positional[:len(args)])
+    for keyword in keywords:
+        name = keyword.arg
+        if name in given:
+            return False  # got multiple values
+        if (name in positional and name not in posonly) or name in kwonly:
+            given.add(name)
+        elif sig.kwarg is None:
+            return False  # unexpected keyword (or a positional-only one given by name)
+    return required <= given
+
+
 def module_by_name(name: str) -> nodes.Module | None:
     """The astroid tree of an importable pure-Python module, by dotted name."""
     if not _budget.allows():

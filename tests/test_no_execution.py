@@ -115,7 +115,7 @@ def make_project(root: Path) -> Path:
             Gtk.Window()
             with mock.patch("app.models.Model.missing"):
                 pass
-            models.Model.save()
+            models.Model.save(Model())
             with mock.patch("winreg.OpenKey"), mock.patch.object(winreg, "nothing"):
                 pass
             with mock.patch("fastlib.thing"), mock.patch.object(fastlib, "other"):

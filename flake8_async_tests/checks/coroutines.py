@@ -182,7 +182,7 @@ class CoroutineRules(Family):
         self.findings: list[Finding] = []
         self.candidates: dict[int, tuple[ast.Call, str, Scope]] = {}
         self.side_effects: set[int] = set()
-        self.verdicts: dict[str, bool] = {}
+        self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
         self._autouse_loop: bool | None = None
@@ -425,20 +425,34 @@ class CoroutineRules(Family):
         if not self._worth_inferring(func, scope) or not self._maybe_async_name(func, scope):
             return False
         key = self._cache_key(func, scope)
-        if key is not None and key in self.verdicts:
-            return self.verdicts[key]
-        verdict = False
-        target, instance = self._static_target(func, scope)
+        callee = self.verdicts.get(key) if key is not None else None
+        if callee is None:
+            callee = self._coroutine_callee(call, scope)
+            if key is not None:
+                self.verdicts[key] = callee
+        function, implicit = callee
+        if function is None or implicit is None:
+            return False
+        # A call that does not fit the signature raises TypeError before any coroutine
+        # exists; one that unpacks *args or **kwargs may not fit: both are left alone.
+        return inference.call_binds(function, call.args, call.keywords, implicit) is True
+
+    def _coroutine_callee(self, call: ast.Call, scope: Scope) -> tuple[object, int | None]:
+        """(the async def a call calls, how many of its parameters the call fills by itself)
+        or (None, None) when it is no coroutine function, as far as can be told."""
+        target, instance = self._static_target(call.func, scope)
         written = summaries.kinds_of(target) if target else None
-        if written is None or summaries.ASYNC_DEF in written:  # else no coroutine function
-            value = self._imported_callee(target, instance) if target else None
-            if value is None:
-                node = self.ctx.astroid_node(call)
-                value = inference.safe_infer(node.func) if node is not None else None
-            verdict = inference.coroutine_function(value) is not None
-        if key is not None:
-            self.verdicts[key] = verdict
-        return verdict
+        if written is not None and summaries.ASYNC_DEF not in written:
+            return None, None  # no coroutine function of that name there
+        value = self._imported_callee(target, instance) if target else None
+        on_instance: bool | None = instance if value is not None else None
+        if value is None:
+            node = self.ctx.astroid_node(call)
+            value = inference.safe_infer(node.func) if node is not None else None
+        function = inference.coroutine_function(value)
+        if function is None:
+            return None, None
+        return function, inference.implicit_first(value, on_instance)
 
     def _static_target(self, func: ast.AST, scope: Scope) -> tuple[str | None, bool]:
         """(dotted name, called on an instance) of a callee read from source alone: an
