@@ -292,6 +292,11 @@ class FileContext:
         return bool(declared & known.RUNNER_DISTRIBUTIONS) and known.ASYNCIO not in declared
 
     @functools.cached_property
+    def pytest_asyncio_before_1(self) -> bool:
+        """The project pins pytest-asyncio below 1.0 in its dependencies."""
+        return bool(self.rootdir) and plugins.pins_pytest_asyncio_before_1(self.rootdir)
+
+    @functools.cached_property
     def dynamic_marks(self) -> bool:
         """Some hook or plugin of this project may mark or run async tests by itself."""
         if self.runner_plugin is not None:

@@ -167,8 +167,6 @@ def _rule(code: str, name: str, family: str, summary: str, message: str = "",
 
 
 _NEVER_RUNS = "async {hook!r} is called without await, so its body never runs; "
-_LOOP_IN = ", where the test plugin already runs or manages one; "
-_TO_ASYNC_FIXTURE = "make it an async fixture (@pytest_asyncio.fixture) and await the coroutine"
 _NO_ATTRIBUTE = ("so {access} {mock}.{attr} on the spec'd mock raises AttributeError; "
                  "use an attribute the spec has, or update the spec")
 _ACCESS = ("reading", "setting")
@@ -263,17 +261,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "AT201", "event-loop-inside-managed-loop", "coroutines",
-        "An event loop is started where one is already running or managed by the test plugin.",
+        "An event loop is started where one is already running: it raises RuntimeError.",
         variants={
-            "async-code": "{call} starts an event loop inside {role} {function!r}" + _LOOP_IN
-                          + "await the coroutine instead",
-            "sync-hook": "{call} starts an event loop inside {hook}() of a {level} whose async "
-                         "tests run on pytest-asyncio's loop" + _LOOP_IN + _TO_ASYNC_FIXTURE,
-            "sync-fixture": "{call} starts an event loop inside sync fixture {fixture!r}, used "
-                            "by async tests on pytest-asyncio's loop" + _LOOP_IN
-                            + _TO_ASYNC_FIXTURE,
+            "async-code": "{call} inside {role} {function!r} raises RuntimeError, since an "
+                          "event loop is already running there; await the coroutine instead",
+            "sync-helper": "{call} inside {function!r}, which {role} {caller!r} calls, raises "
+                           "RuntimeError, since an event loop is already running there; make "
+                           "{function!r} a coroutine and await it",
         },
-        choices={"role": _ROLES, "level": ("class", "module")},
+        choices={"role": _ROLES},
     ),
     _rule(
         "AT202", "get-event-loop-in-sync-test-code", "coroutines",
@@ -283,9 +279,15 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "AT203", "dangling-task", "coroutines",
-        "The task from create_task()/ensure_future() is dropped.",
-        "the task from {call} is dropped, so it can be garbage-collected mid-run or outlive "
-        "the test; keep a reference and await it",
+        "The task from create_task()/ensure_future() is dropped, or cannot be created.",
+        variants={
+            "dropped": "the task from {call} is dropped, so it can be garbage-collected mid-run "
+                       "or outlive the test; keep a reference and await it",
+            "no-running-loop": "asyncio.create_task() in {role} {function!r} raises "
+                               "RuntimeError (no running event loop), so no task is created; "
+                               "create it in async code, such as an async fixture or test",
+        },
+        choices={"role": ("sync test", "sync fixture", "sync hook")},
     ),
     _rule(
         "AT204", "blocking-sleep-in-async-code", "coroutines",

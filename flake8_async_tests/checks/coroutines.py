@@ -21,17 +21,22 @@ HOOKS = frozenset({
 })
 RUN_CALLS = frozenset({"asyncio.run", "asyncio.runners.run"})
 RUNNER_CLASSES = frozenset({"asyncio.Runner", "asyncio.runners.Runner"})
+FORKS = frozenset({"os.fork", "os.forkpty"})
 GET_LOOP = frozenset({"asyncio.get_event_loop", "asyncio.events.get_event_loop"})
 LOOP_FACTORIES = GET_LOOP | frozenset({
     "asyncio.get_running_loop", "asyncio.events.get_running_loop",
     "asyncio.new_event_loop", "asyncio.events.new_event_loop",
 })
+CREATE_TASK = frozenset({"asyncio.create_task", "asyncio.tasks.create_task"})
+LOOP_CHECKS = frozenset({"is_running", "get_running_loop", "_get_running_loop"})
+RUNTIME_ERRORS = frozenset({"RuntimeError", "builtins.RuntimeError", "Exception",
+                            "BaseException"})
 TASK_CALLS = frozenset({
     "asyncio.create_task", "asyncio.tasks.create_task",
     "asyncio.ensure_future", "asyncio.tasks.ensure_future",
 })
 SLEEP = frozenset({"time.sleep"})
-CALLS_OF_INTEREST = SLEEP | GET_LOOP | RUN_CALLS
+CALLS_OF_INTEREST = SLEEP | GET_LOOP | RUN_CALLS | CREATE_TASK
 # Fixtures that create a loop and make it the current one.
 LOOP_FIXTURES = frozenset({"loop", "event_loop"})
 # Literal values: their methods are builtin, never coroutine functions.
@@ -184,6 +189,7 @@ class CoroutineRules(Family):
         self.side_effects: set[int] = set()
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
+        self._sync_starters: list[tuple[ast.Call, str, Scope]] = []  # AT201 in sync helpers
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
         self._autouse_loop: bool | None = None
         self._self_indexes: dict[int, dict[str, list[ast.AST | None]]] = {}
@@ -210,6 +216,7 @@ class CoroutineRules(Family):
                 self.findings.append(Finding(call.lineno, call.col_offset, "AT200", how,
                                              {"name": _label(call.func)}))
         self._helpers_with_get_event_loop(scopes)
+        self._sync_helpers_called_from_coroutines(scopes)
         yield from self.findings
 
     # -- the walk ----------------------------------------------------------------------
@@ -614,6 +621,8 @@ class CoroutineRules(Family):
 
     def _call(self, call: ast.Call, scope: Scope) -> None:
         dotted = self._resolve(call.func, scope, among=CALLS_OF_INTEREST)
+        if dotted in CREATE_TASK:
+            self._task_without_loop(call, scope)
         if dotted in SLEEP:
             self._blocking_sleep(call, scope)
         elif dotted in GET_LOOP:
@@ -646,33 +655,48 @@ class CoroutineRules(Family):
         return None
 
     def _loop_started(self, call: ast.Call, starter: str, scope: Scope) -> None:
+        """AT201 where an event loop is running: in a coroutine, or in a module-level sync
+        helper that a coroutine of this file calls (checked after the walk). Sync hooks and
+        fixtures run between tests, with no loop running, even under pytest-asyncio."""
         if not scope.is_function or isinstance(scope.node, ast.Lambda):
             return
-        func = scope.node
-        assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
+        if self._forks(scope):  # a forked child runs no loop of its parent's
+            return
         if scope.is_async:
             self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "async-code", {
                 "call": starter, **self._describe(scope)}))
+        elif scope.parent is self.module_scope and self._role(scope) == "helper":
+            self._sync_starters.append((call, starter, scope))
+
+    def _forks(self, scope: Scope) -> bool:
+        return any(isinstance(node, ast.Call) and self._resolve(node.func, scope, among=FORKS)
+                   for node in self.ctx.syntax.scope_nodes(scope.node))
+
+    def _sync_helpers_called_from_coroutines(self, scopes: dict[int, Scope]) -> None:
+        """A sync helper that starts a loop, called by name from a coroutine of this file:
+        the call raises RuntimeError there. The helper must be bound once, as a def."""
+        if not self._sync_starters:
             return
-        if scope.parent is None or scope.parent.is_function:
-            return
-        role = self._role(scope)
-        if role not in ("fixture", "hook"):
-            return
-        if role == "hook" and func.name in HOOKS:
-            tests = self._plugin_loop_tests(scope.parent)
-            if not tests:
-                return
-            self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "sync-hook", {
-                "call": starter, "hook": func.name, "level": "class" if scope.cls else "module"}))
-        else:
-            tests = self._plugin_loop_tests(scope.parent)
-            if not self._autouse(func):
-                tests = [t for t in tests if func.name in _params(t)]
-            if not tests:
-                return
-            self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "sync-fixture", {
-                "call": starter, "fixture": func.name}))
+        names = {scope.node.name for _, _, scope in self._sync_starters}  # type: ignore
+        callers: dict[str, Scope] = {}
+        for scope in sorted(scopes.values(), key=lambda s: getattr(s.node, "lineno", 0)):
+            if not scope.is_async or not scope.is_function:
+                continue
+            for node in self.ctx.syntax.scope_nodes(scope.node):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+                        and node.func.id in names and node.func.id not in callers):
+                    found = self._lookup(node.func.id, scope)
+                    if found is not None and found[0] is self.module_scope \
+                            and len(found[1]) == 1:
+                        callers[node.func.id] = scope
+        for call, starter, scope in self._sync_starters:
+            caller = callers.get(scope.node.name)  # type: ignore[union-attr]
+            if caller is None:
+                continue
+            described = self._describe(caller)
+            self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "sync-helper", {
+                "call": starter, "function": scope.node.name,  # type: ignore[union-attr]
+                "role": described["role"], "caller": described["function"]}))
 
     def _get_event_loop(self, call: ast.Call, scope: Scope) -> None:
         if not scope.is_function or isinstance(scope.node, ast.Lambda) or scope.in_async:
@@ -797,8 +821,51 @@ class CoroutineRules(Family):
             label = f"{_label(call.func)}()"
         else:
             return
-        self.findings.append(Finding(call.lineno, call.col_offset, "AT203", ONLY,
+        if dotted in CREATE_TASK and self._sync_test_code(scope):
+            return  # it raises before any task exists: reported by _task_without_loop
+        if self._loop_guarded(call, scope):
+            return
+        self.findings.append(Finding(call.lineno, call.col_offset, "AT203", "dropped",
                                      {"call": label}))
+
+    def _task_without_loop(self, call: ast.Call, scope: Scope) -> None:
+        """asyncio.create_task() in sync test code, where no loop is running: RuntimeError."""
+        if not self._sync_test_code(scope) or self._loop_guarded(call, scope):
+            return
+        func = scope.node
+        self.findings.append(Finding(call.lineno, call.col_offset, "AT203", "no-running-loop", {
+            "role": f"sync {self._role(scope)}", "function": func.name}))  # type: ignore
+
+    def _sync_test_code(self, scope: Scope) -> bool:
+        """A sync test, fixture or hook itself (not a helper, which async code may call)."""
+        return (scope.is_function and not scope.in_async
+                and not isinstance(scope.node, ast.Lambda)
+                and scope.parent is not None and not scope.parent.is_function
+                and self._role(scope) in ("test", "fixture", "hook"))
+
+    def _loop_guarded(self, call: ast.Call, scope: Scope) -> bool:
+        """The function checks for a running loop (`loop.is_running()` in a condition, or
+        `get_running_loop()` in a `try` that catches RuntimeError), or the call itself sits
+        in a `try` that catches RuntimeError or in `with pytest.raises(...)`."""
+        line = call.lineno
+        for node in ast.walk(scope.node):
+            if isinstance(node, (ast.If, ast.While)):
+                if _names_in(node.test) & LOOP_CHECKS:
+                    return True
+            elif isinstance(node, ast.Try):
+                caught = {self.ctx.resolve(n) for h in node.handlers if h.type is not None
+                          for n in ast.walk(h.type)}
+                if not (caught & RUNTIME_ERRORS or any(h.type is None for h in node.handlers)):
+                    continue
+                if _within(line, node.body) or any(_names_in(stmt) & LOOP_CHECKS
+                                                   for stmt in node.body):
+                    return True
+            elif isinstance(node, (ast.With, ast.AsyncWith)) and _within(line, node.body):
+                if any(isinstance(item.context_expr, ast.Call)
+                       and self.ctx.resolve(item.context_expr.func) == "pytest.raises"
+                       for item in node.items):
+                    return True
+        return False
 
     def _is_loop(self, expr: ast.AST, scope: Scope) -> bool:
         if isinstance(expr, ast.Call):
@@ -876,35 +943,17 @@ class CoroutineRules(Family):
             return {"role": f"async {role}", "function": func.name}
         return {"role": "coroutine", "function": func.name}
 
-    def _plugin_loop_tests(self, scope: Scope) -> list[FunctionNode]:
-        """Async tests directly in a module or class that pytest-asyncio runs on its loop."""
-        return self._loop_tests(scope.node, list(self.ctx.module_marks))
 
-    def _loop_tests(self, node: ast.AST, marks: list) -> list[FunctionNode]:
-        ctx = self.ctx
-        if isinstance(node, ast.ClassDef):
-            if not self._is_test_class(node):
-                return []
-            marks = marks + list(ctx.class_marks(node))
-        tests: list[FunctionNode] = []
-        for stmt in node.body:  # type: ignore[attr-defined]
-            if isinstance(stmt, ast.ClassDef) and isinstance(node, ast.Module):
-                tests.extend(self._loop_tests(stmt, marks))
-            if not (isinstance(stmt, ast.AsyncFunctionDef) and ctx.is_test_name(stmt.name)):
-                continue
-            own = marks + list(ctx.function_marks(stmt))
-            if ctx.mode == "auto" or any(m.name == "asyncio" for m in own):
-                tests.append(stmt)
-        return tests
+def _names_in(node: ast.AST) -> set[str]:
+    return {n.attr if isinstance(n, ast.Attribute) else n.id for n in ast.walk(node)
+            if isinstance(n, (ast.Attribute, ast.Name))}
 
-    def _autouse(self, func: FunctionNode) -> bool:
-        for deco in func.decorator_list:
-            if isinstance(deco, ast.Call):
-                for kw in deco.keywords:
-                    if (kw.arg == "autouse" and isinstance(kw.value, ast.Constant)
-                            and kw.value.value is True):
-                        return True
-        return False
+
+def _within(line: int, where: ast.AST | list[ast.stmt]) -> bool:
+    """Is `line` inside a node, or inside a block of statements?"""
+    if isinstance(where, list):
+        return bool(where) and where[0].lineno <= line <= (where[-1].end_lineno or line)
+    return where.lineno <= line <= (where.end_lineno or line)  # type: ignore[attr-defined]
 
 
 def _calls_set_event_loop(node: ast.AST) -> bool:

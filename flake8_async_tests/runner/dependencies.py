@@ -33,16 +33,21 @@ MAX_BYTES = 1_000_000
 
 def declared(root: str) -> frozenset[str]:
     """Canonical names of every distribution the project at `root` names anywhere."""
-    names: set[str] = set()
+    return frozenset(requirements(root))
+
+
+def requirements(root: str) -> dict[str, list[Requirement]]:
+    """Canonical name -> every requirement on it the project at `root` declares."""
+    found: dict[str, list[Requirement]] = {}
     readers = {"pyproject.toml": _pyproject, "setup.cfg": _setup_cfg, "setup.py": _setup_py,
                "tox.ini": _tox_ini, "noxfile.py": _noxfile, "Pipfile": _pipfile}
-    for name in FILES:
-        path = os.path.join(root, name)
-        if os.path.isfile(path):
-            names.update(_names(readers[name](path)))
-    for path in requirement_files(root):
-        names.update(_names(_requirements_file(path, set())))
-    return frozenset(names)
+    sources = [readers[name](os.path.join(root, name)) for name in FILES
+               if os.path.isfile(os.path.join(root, name))]
+    sources += [_requirements_file(path, set()) for path in requirement_files(root)]
+    for source in sources:
+        for requirement in _parsed(source):
+            found.setdefault(canonicalize_name(requirement.name), []).append(requirement)
+    return found
 
 
 def requirement_files(root: str) -> list[str]:
@@ -58,10 +63,10 @@ def requirement_files(root: str) -> list[str]:
     return found
 
 
-def _names(strings: Iterable[str]) -> Iterator[str]:
+def _parsed(strings: Iterable[str]) -> Iterator[Requirement]:
     for text in strings:
         try:
-            yield canonicalize_name(Requirement(text.strip()).name)
+            yield Requirement(text.strip())
         except InvalidRequirement:
             continue
 

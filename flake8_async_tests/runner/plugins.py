@@ -19,7 +19,9 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import Version
 
 from . import dependencies, known
 
@@ -223,18 +225,32 @@ def _relative(path: str, root: str | None) -> str:
     return path
 
 
-_declared: dict[str, tuple[tuple, frozenset[str]]] = {}
+_declared: dict[str, tuple[tuple, dict[str, list[Requirement]]]] = {}
+# pytest-asyncio releases from 1.0 on, to tell whether a project's pin admits any of them.
+_ASYNCIO_1X = [Version(v) for v in ("1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.5.0", "2.0.0")]
 
 
-def declared_distributions(root: str) -> frozenset[str]:
-    """Every distribution the project at `root` depends on (cached by its files' identity)."""
+def declared_requirements(root: str) -> dict[str, list[Requirement]]:
+    """What the project at `root` depends on (cached by its files' identity)."""
     files = [os.path.join(root, n) for n in dependencies.FILES]
     files += dependencies.requirement_files(root)
     key = tuple((f, *_stat(f)) for f in files)
     cached = _declared.get(root)
     if cached is None or cached[0] != key:
-        cached = _declared[root] = (key, dependencies.declared(root))
+        cached = _declared[root] = (key, dependencies.requirements(root))
     return cached[1]
+
+
+def declared_distributions(root: str) -> frozenset[str]:
+    return frozenset(declared_requirements(root))
+
+
+def pins_pytest_asyncio_before_1(root: str) -> bool:
+    """The project declares pytest-asyncio only with versions before 1.0 (where the
+    `event_loop` fixture still exists)."""
+    pins = declared_requirements(root).get(known.ASYNCIO, [])
+    return bool(pins) and not any(
+        r.specifier.contains(v, prereleases=True) for r in pins for v in _ASYNCIO_1X)
 
 
 def declared_runners(root: str) -> frozenset[str]:
