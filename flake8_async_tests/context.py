@@ -292,6 +292,13 @@ class FileContext:
         return bool(declared & known.RUNNER_DISTRIBUTIONS) and known.ASYNCIO not in declared
 
     @functools.cached_property
+    def trio_module(self) -> bool:
+        """The module imports trio and not asyncio: its async tests are trio's (pytest-trio
+        runs them), whatever pytest-asyncio's mode."""
+        tops = {dotted.split(".")[0] for dotted in self.imports.names.values()}
+        return "trio" in tops and not tops & {"asyncio", "pytest_asyncio"}
+
+    @functools.cached_property
     def pytest_asyncio_before_1(self) -> bool:
         """The project pins pytest-asyncio below 1.0 in its dependencies."""
         return bool(self.rootdir) and plugins.pins_pytest_asyncio_before_1(self.rootdir)

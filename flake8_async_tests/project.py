@@ -51,6 +51,14 @@ class PytestSettings:
     python_functions: tuple[str, ...] = ("test",)
     pythonpath: tuple[str, ...] = ()  # absolute
     plugins: tuple[str, ...] = ()  # names given with -p in addopts
+    # pytest-asyncio's asyncio_default_fixture_loop_scope / _test_loop_scope (None: unset)
+    default_loop_scopes: tuple[str | None, str | None] = (None, None)
+
+    @property
+    def shared_default_loop(self) -> bool:
+        """Async fixtures or tests run on a loop wider than one test by default: it is the
+        current loop while they use it, also for sync code around them."""
+        return any(scope not in (None, "function") for scope in self.default_loop_scopes)
 
     @property
     def asyncio_plugin_disabled(self) -> bool:
@@ -157,7 +165,13 @@ def _settings_from(values: dict[str, object], config_file: str) -> PytestSetting
             os.path.normpath(os.path.join(base, p)) for p in _as_list(values.get("pythonpath"))
         ),
         plugins=tuple(plugins),
+        default_loop_scopes=(_scope(values.get("asyncio_default_fixture_loop_scope")),
+                             _scope(values.get("asyncio_default_test_loop_scope"))),
     )
+
+
+def _scope(value: object) -> str | None:
+    return str(value).strip().lower() or None if value is not None else None
 
 
 _reported: set[str] = set()  # unparsable config files already logged

@@ -723,6 +723,8 @@ class CoroutineRules(Family):
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
         if ctx.settings.asyncio_plugin_disabled or ctx.dynamic_marks:
             return True
+        if ctx.settings.shared_default_loop:  # pytest-asyncio keeps a wider loop current
+            return True
         if self._sets_up(func.decorator_list) or self._autouse_sets_loop():
             return True
         if self._uses_fixtures(ctx.tree.body):

@@ -196,6 +196,7 @@ class MarkerRules(Family):
         if is_async:
             if (not all_marks and not (info and info.inherited_marks) and not unknown
                     and not ctx.unmarked_tests_run and not ctx.dynamic_marks
+                    and not ctx.trio_module
                     and not _is_async_generator(func, ctx.syntax)
                     and "anyio_backend" not in _params(func)):
                 yield Finding(func.lineno, func.col_offset, "AT100", ONLY, {"name": func.name})

@@ -1,0 +1,26 @@
+"""Runtime truth for fixtures that must stay silent: under real pytest and pytest-asyncio,
+with warnings as errors, their tests pass, so a finding there would be false."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from harness import FIXTURES, expected, stage_file
+
+SILENT = {"AT202_shared_loop.py": "2 passed"}
+
+
+@pytest.mark.parametrize("name, outcome", sorted(SILENT.items()))
+def test_silent_fixture_passes_under_pytest(name, outcome, tmp_path):
+    fixture = FIXTURES / name
+    root, _, test_name = stage_file(fixture, tmp_path)
+    assert expected(root / test_name, root) == []
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "-W", "error", test_name], cwd=root, capture_output=True,
+                          text=True, timeout=300, env=env)
+    assert proc.returncode == 0 and outcome in proc.stdout, proc.stdout + proc.stderr
