@@ -217,6 +217,15 @@ def tree_facts(tree: ast.Module, index: Syntax | None = None) -> tuple[bool, boo
     return dynamic, other
 
 
+def project_file(path: str | None, root: str | None) -> str:
+    """A path as a user reads it: relative to the project root when inside it."""
+    if not path:
+        return "the pytest configuration"
+    if root and path.startswith(root + os.sep):
+        return os.path.relpath(path, root).replace(os.sep, "/")
+    return path
+
+
 class FileContext:
     """Everything a rule family may ask about the linted file."""
 
@@ -228,6 +237,9 @@ class FileContext:
         self.is_conftest = os.path.basename(path) == "conftest.py"
         self.settings = project.settings_for_file(self.path)
         self.imports = ImportTable(tree)
+        # Why rules stayed silent where they looked: (line, col, code, reason), printed
+        # with --async-tests-explain.
+        self.silences: list[tuple[int, int, str, str]] = []
         self._module: object = None  # astroid Module, False once building failed
         self._made: dict[int, object] = {}  # id of an `ast` node -> its astroid node
 
@@ -290,6 +302,34 @@ class FileContext:
             return False
         declared = plugins.declared_distributions(self.rootdir)
         return bool(declared & known.RUNNER_DISTRIBUTIONS) and known.ASYNCIO not in declared
+
+    def silent(self, node: ast.AST, code: str, reason: str) -> None:
+        """Record that `code` looked at `node` and said nothing, and why."""
+        self.silences.append((node.lineno, node.col_offset, code, reason))  # type: ignore
+
+    def unmarked_reason(self) -> str | None:
+        """Why unmarked async tests run here (AT100/AT104 silences), or None."""
+        settings = self.settings
+        where = project_file(settings.config_file, self.rootdir)
+        if self.options.mode == "auto":
+            return "unmarked async tests run: --async-tests-mode=auto"
+        if self.mode == "auto":
+            return f"unmarked async tests run: asyncio_mode = auto in {where}"
+        if settings.trio_mode:
+            return f"unmarked async tests run: trio_mode = true in {where}"
+        if settings.anyio_mode == "auto":
+            return f"unmarked async tests run: anyio_mode = auto in {where}"
+        if self.options.mode == "detect" and settings.asyncio_plugin_disabled:
+            return f"pytest-asyncio is switched off (-p no:asyncio in {where})"
+        return None
+
+    def dynamic_reason(self) -> str | None:
+        """Why marks or runners may come from elsewhere (dynamic_marks), or None."""
+        if self.runner_plugin is not None:
+            return self.runner_plugin.explain()
+        if self.dynamic_marks:
+            return "a conftest.py hook may add marks or run tests"
+        return None
 
     @functools.cached_property
     def trio_module(self) -> bool:

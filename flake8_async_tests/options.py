@@ -32,6 +32,7 @@ class Options:
     runner_markers: tuple[str, ...] = ()
     async_bases: tuple[str, ...] = DEFAULT_ASYNC_BASES
     report_errors: bool = False
+    explain: bool = False  # print why rules stayed silent
 
 
 class Flag(argparse.Action):
@@ -92,6 +93,14 @@ def register(manager: Any) -> None:
         help="Report internal failures of this plugin as AT000 instead of only logging them. "
         "(Default: %(default)s)",
     )
+    manager.add_option(
+        "--async-tests-explain",
+        default=False,
+        action=Flag,
+        parse_from_config=True,
+        help="Print to stderr, for each place a rule considered and left silent, the reason "
+        "(path:line:col: CODE silent: reason). (Default: %(default)s)",
+    )
 
 
 def _usage_error(option: str, problem: str) -> None:
@@ -133,16 +142,21 @@ def parse(options: Any) -> Options:
                 "--async-tests-async-bases",
                 f"invalid name: {name!r} (expected a dotted class name such as pkg.mod.Class)",
             )
-    report = getattr(options, "async_tests_report_errors", False)
-    if isinstance(report, str):  # from a config file
-        if report.strip().lower() not in TRUE + FALSE:
-            _usage_error("--async-tests-report-errors",
-                         f"invalid boolean value: {report!r} (use true or false)")
-        report = report.strip().lower() in TRUE
     return Options(
         mode=mode,
         files=files,
         runner_markers=markers,
         async_bases=DEFAULT_ASYNC_BASES + bases,
-        report_errors=bool(report),
+        report_errors=_flag(options, "report_errors"),
+        explain=_flag(options, "explain"),
     )
+
+
+def _flag(options: Any, name: str) -> bool:
+    value = getattr(options, f"async_tests_{name}", False)
+    if isinstance(value, str):  # from a config file
+        if value.strip().lower() not in TRUE + FALSE:
+            _usage_error(f"--async-tests-{name.replace('_', '-')}",
+                         f"invalid boolean value: {value!r} (use true or false)")
+        value = value.strip().lower() in TRUE
+    return bool(value)

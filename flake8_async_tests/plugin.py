@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -83,8 +84,17 @@ class AsyncTestsChecker:
                         errors.extend(self._internal_error(family.name, exc))
         finally:
             ctx.close()
+        if self.options.explain:
+            self._explain(ctx.silences)
         results = sorted(set(findings))
         return [(line, col, text, type(self)) for line, col, text in results] + errors
+
+    def _explain(self, silences: list[tuple[int, int, str, str]]) -> None:
+        """--async-tests-explain: one line per silence, on stderr (flake8's findings are
+        on stdout)."""
+        lines = [f"{self.filename}:{line}:{col + 1}: {code} silent: {reason}\n"
+                 for line, col, code, reason in sorted(set(silences))]
+        sys.stderr.write("".join(lines))
 
     def _is_test_file(self) -> bool:
         patterns = self.options.files

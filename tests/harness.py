@@ -42,7 +42,9 @@ from flake8.main.application import Application
 from flake8_async_tests.rules import BY_CODE, ONLY
 
 FIXTURES = Path(__file__).parent / "fixtures"
-EXPECT = re.compile(r"#.*?\bexpect:\s*(.*)$")
+EXPECT = re.compile(r"#.*?\bexpect:\s*([^#]*)")
+SILENT = re.compile(r"#.*?\bsilent:\s*([^#]*)")
+EXPLAINED = re.compile(r"^(.+?):(\d+):(\d+): (AT\d{3}) silent: (.*)$")
 CODE = re.compile(r"^(AT\d{3})(?:\.([a-z][a-z0-9-]*))?:(\d+)$")
 HEADER = re.compile(r"^#\s*(pytest-ini|flake8-args|file-name):\s*(.*)$")
 TEXT_FORMAT = "%(path)s:%(row)d:%(col)d:%(code)s:%(text)s"
@@ -84,11 +86,63 @@ class Expectation:
         return f"{self.path}:{self.line}: {name}:{self.col}{pairs}"
 
 
+@dataclass(frozen=True)
+class Silence:
+    """A place a rule looked at and left alone, and why (--async-tests-explain), or a
+    fixture's `# silent: CODE reason="..."` comment (the reason given is a part of it)."""
+
+    path: str
+    line: int
+    code: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.code} silent: {self.reason}"
+
+
 @dataclass
 class Run:
     found: list[Finding]
     returncode: int
     stderr: str  # what flake8 printed to stderr, and warnings it logged
+
+    @property
+    def silences(self) -> list[Silence]:
+        return explained(self.stderr)
+
+
+def explained(stderr: str) -> list[Silence]:
+    found = []
+    for line in stderr.splitlines():
+        match = EXPLAINED.match(line)
+        if match:
+            path = Path(os.path.normpath(match.group(1))).as_posix()
+            found.append(Silence(path, int(match.group(2)), match.group(4), match.group(5)))
+    return found
+
+
+def expected_silences(path: Path, relative_to: Path) -> list[Silence]:
+    """`# silent: AT100 reason="..."` comments: the rule must have explained why it said
+    nothing on that line, with a reason that contains the given text."""
+    rel = path.relative_to(relative_to).as_posix()
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        match = SILENT.search(line)
+        if not match:
+            continue
+        tokens = shlex.split(match.group(1))
+        if len(tokens) != 2 or not re.fullmatch(r"AT\d{3}", tokens[0]) \
+                or not tokens[1].startswith("reason="):
+            raise ValueError(f"{rel}:{number}: write # silent: CODE reason=\"...\"")
+        found.append(Silence(rel, number, tokens[0], tokens[1][len("reason="):]))
+    return found
+
+
+def compare_silences(want: list[Silence], found: list[Silence]) -> list[str]:
+    return [f"expected {w} (found: {[str(f) for f in found if f.line == w.line]})"
+            for w in want if not any(f.path == w.path and f.line == w.line
+                                     and f.code == w.code and w.reason in f.reason
+                                     for f in found)]
 
 
 # -- expectations --------------------------------------------------------------------------
@@ -255,7 +309,8 @@ def stage_project(fixture: Path, tmp: Path) -> Path:
 
 def check_fixture(fixture: Path, tmp: Path, end_to_end: bool = False,
                   ) -> tuple[list[Expectation], list[Finding], int, str]:
-    """(expected, found, flake8's exit code, its stderr) for a fixture file or project."""
+    """(expected, found, flake8's exit code, its stderr) for a fixture file or project.
+    The stderr holds the --async-tests-explain lines (see `explained`)."""
     if fixture.is_dir():
         root = stage_project(fixture, tmp)
         want: list[Expectation] = []
@@ -268,7 +323,7 @@ def check_fixture(fixture: Path, tmp: Path, end_to_end: bool = False,
         root, args, name = stage_file(fixture, tmp)
         want = expected(root / name, root)
         targets = [name]
-    args = ["--async-tests-report-errors", *args]
+    args = ["--async-tests-report-errors", "--async-tests-explain", *args]
     if end_to_end:
         found, proc = run_flake8(root, args, targets)
         return want, found, proc.returncode, proc.stderr

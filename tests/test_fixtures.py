@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness import FIXTURES, check_fixture, compare, parse_expectations
+from harness import (FIXTURES, check_fixture, compare, compare_silences, expected_silences,
+                     explained, parse_expectations)
 
 CASES = sorted(
     [p for p in FIXTURES.glob("*.py")]
@@ -29,6 +30,10 @@ def _check(fixture, tmp_path, end_to_end=False):
     assert "Traceback" not in stderr, stderr
     assert want or not found
     problems = compare(want, found)
+    assert problems == [], "\n".join(problems)
+    root = tmp_path / (fixture.name if fixture.is_dir() else "project")
+    silences = [s for path in sorted(root.rglob("*.py")) for s in expected_silences(path, root)]
+    problems = compare_silences(silences, explained(stderr))
     assert problems == [], "\n".join(problems)
 
 

@@ -438,11 +438,22 @@ class CoroutineRules(Family):
             if key is not None:
                 self.verdicts[key] = callee
         function, implicit = callee
-        if function is None or implicit is None:
+        if function is None:
+            return False
+        label = _label(call.func)
+        if implicit is None:
+            self.ctx.silent(call, "AT200", f"cannot tell whether {label} gets self or cls")
             return False
         # A call that does not fit the signature raises TypeError before any coroutine
         # exists; one that unpacks *args or **kwargs may not fit: both are left alone.
-        return inference.call_binds(function, call.args, call.keywords, implicit) is True
+        binds = inference.call_binds(function, call.args, call.keywords, implicit)
+        if binds is None:
+            self.ctx.silent(call, "AT200", "*args or **kwargs may or may not fit the "
+                                           f"signature of {label}")
+        elif not binds:
+            self.ctx.silent(call, "AT200", f"the arguments do not fit the signature of "
+                                           f"{label}: it raises TypeError first")
+        return binds is True
 
     def _coroutine_callee(self, call: ast.Call, scope: Scope) -> tuple[object, int | None]:
         """(the async def a call calls, how many of its parameters the call fills by itself)
@@ -660,7 +671,9 @@ class CoroutineRules(Family):
         fixtures run between tests, with no loop running, even under pytest-asyncio."""
         if not scope.is_function or isinstance(scope.node, ast.Lambda):
             return
-        if self._forks(scope):  # a forked child runs no loop of its parent's
+        if self._forks(scope):
+            self.ctx.silent(call, "AT201", "the function forks: a forked child runs no loop "
+                                           "of its parent's")
             return
         if scope.is_async:
             self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "async-code", {
@@ -704,8 +717,11 @@ class CoroutineRules(Family):
         if scope.parent is None or scope.parent.is_function:
             return
         if _params(scope.node) & LOOP_FIXTURES:  # type: ignore[arg-type]
-            return  # a loop fixture (aiohttp's `loop`, old `event_loop`) set the current loop
-        if self._loop_may_be_set(scope):
+            self.ctx.silent(call, "AT202", "a loop fixture argument sets the current loop")
+            return
+        reason = self._loop_may_be_set(scope)
+        if reason is not None:
+            self.ctx.silent(call, "AT202", reason)
             return
         role = self._role(scope)
         if role in ("test", "fixture", "hook"):
@@ -713,36 +729,42 @@ class CoroutineRules(Family):
         elif role == "helper" and scope.parent is self.module_scope:
             self._pending_helpers.append((call, scope))
 
-    def _loop_may_be_set(self, scope: Scope) -> bool:
-        """Something may set the current event loop before this code runs, and then
-        get_event_loop() returns it without a warning, whatever the test order: another
+    def _loop_may_be_set(self, scope: Scope) -> str | None:
+        """Why something may set the current event loop before this code runs (then
+        get_event_loop() returns it without a warning, whatever the test order): another
         plugin or hook, an autouse fixture, a decorator (tornado's @gen_test), a base class
-        (IsolatedAsyncioTestCase, tornado's AsyncTestCase) or the class's own methods."""
+        (IsolatedAsyncioTestCase, tornado's AsyncTestCase) or the class's own methods.
+        None when nothing may."""
         ctx = self.ctx
         func = scope.node
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
-        if ctx.settings.asyncio_plugin_disabled or ctx.dynamic_marks:
-            return True
-        if ctx.settings.shared_default_loop:  # pytest-asyncio keeps a wider loop current
-            return True
-        if self._sets_up(func.decorator_list) or self._autouse_sets_loop():
-            return True
+        if ctx.settings.asyncio_plugin_disabled:
+            return "pytest-asyncio is switched off: another plugin may set the loop"
+        reason = ctx.dynamic_reason()
+        if reason is not None:
+            return reason
+        if ctx.settings.shared_default_loop:
+            return "pytest-asyncio keeps its shared default loop (wider than a test) current"
+        if self._sets_up(func.decorator_list):
+            return "a decorator or usefixtures mark may set the loop"
+        if self._autouse_sets_loop():
+            return "an autouse fixture sets or provides the loop"
         if self._uses_fixtures(ctx.tree.body):
-            return True
+            return "the module's pytestmark requests fixtures that may set the loop"
         parent = scope.parent
         if parent is None or not isinstance(parent.node, ast.ClassDef):
-            return False
+            return None
         cls = parent.node
         if parent.parent is not self.module_scope or cls.keywords:
-            return True
+            return f"class {cls.name!r} is nested or has a metaclass"
         if self._sets_up(cls.decorator_list) or self._uses_fixtures(cls.body):
-            return True
+            return f"class {cls.name!r} has decorators or marks that may set the loop"
         if any(ctx.resolve(base) not in PLAIN_BASES for base in cls.bases):
-            return True
+            return f"a base class of {cls.name!r} may set the loop"
         found = self._sets_loop.get(id(cls))
         if found is None:  # one walk per class, not one per get_event_loop() in it
             found = self._sets_loop[id(cls)] = any(_calls_set_event_loop(s) for s in cls.body)
-        return found
+        return f"class {cls.name!r} calls asyncio.set_event_loop()" if found else None
 
     def _sets_up(self, decorators: list[ast.expr]) -> bool:
         """Decorators that may run the function on a loop or request fixtures that set one:
@@ -826,13 +848,19 @@ class CoroutineRules(Family):
         if dotted in CREATE_TASK and self._sync_test_code(scope):
             return  # it raises before any task exists: reported by _task_without_loop
         if self._loop_guarded(call, scope):
+            self.ctx.silent(call, "AT203", "the code checks for a running loop or expects "
+                                           "RuntimeError")
             return
         self.findings.append(Finding(call.lineno, call.col_offset, "AT203", "dropped",
                                      {"call": label}))
 
     def _task_without_loop(self, call: ast.Call, scope: Scope) -> None:
         """asyncio.create_task() in sync test code, where no loop is running: RuntimeError."""
-        if not self._sync_test_code(scope) or self._loop_guarded(call, scope):
+        if not self._sync_test_code(scope):
+            return
+        if self._loop_guarded(call, scope):
+            self.ctx.silent(call, "AT203", "the code checks for a running loop or expects "
+                                           "RuntimeError")
             return
         func = scope.node
         self.findings.append(Finding(call.lineno, call.col_offset, "AT203", "no-running-loop", {

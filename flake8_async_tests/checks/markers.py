@@ -182,6 +182,8 @@ class MarkerRules(Family):
         if is_async:
             yield from self._hook(func, cls, info, class_unknown)
         if info is not None and not info.known:
+            if is_async and ctx.is_test_name(func.name):
+                ctx.silent(func, "AT100", f"the bases of class {cls.name!r} are unknown")
             return
         own_marks = ctx.function_marks(func)
         unknown = class_unknown or ctx.unknown_decorators(func.decorator_list)
@@ -194,16 +196,33 @@ class MarkerRules(Family):
             return
         all_marks = own_marks + scope_marks
         if is_async:
-            if (not all_marks and not (info and info.inherited_marks) and not unknown
-                    and not ctx.unmarked_tests_run and not ctx.dynamic_marks
-                    and not ctx.trio_module
-                    and not _is_async_generator(func, ctx.syntax)
-                    and "anyio_backend" not in _params(func)):
+            if all_marks or (info and info.inherited_marks):
+                return
+            reason = self._unmarked_silence(func, unknown)
+            if reason is None:
                 yield Finding(func.lineno, func.col_offset, "AT100", ONLY, {"name": func.name})
+            else:
+                ctx.silent(func, "AT100", reason)
         elif not unknown and not ctx.asyncio_mark_inert:
             via = _asyncio_via(all_marks, info)
             if via is not None:
                 yield Finding(func.lineno, func.col_offset, "AT102", via, {"name": func.name})
+
+    def _unmarked_silence(self, func: FunctionNode, unknown: bool) -> str | None:
+        """Why an unmarked async test may run after all (AT100 stays silent), or None."""
+        ctx = self.ctx
+        if unknown:
+            return "a decorator of unknown effect may run it"
+        reason = ctx.unmarked_reason() or ctx.dynamic_reason()
+        if reason is not None:
+            return reason
+        if ctx.trio_module:
+            return "a trio test module (it imports trio, not asyncio): pytest-trio's to run"
+        if _is_async_generator(func, ctx.syntax):
+            return "an async generator, not a coroutine test"
+        if "anyio_backend" in _params(func):
+            return "it takes anyio_backend: anyio's plugin runs it"
+        return None
 
     def _collected(self, func: FunctionNode, cls: ast.ClassDef | None,
                    info: ClassInfo | None) -> bool:
@@ -223,17 +242,23 @@ class MarkerRules(Family):
                               {"mark": mark.name, "name": func.name})
         name = _fixture_name(func)
         if ctx.pytest_asyncio_before_1:  # a pinned pytest-asyncio that still has them
-            pass
+            if name in ("event_loop", "event_loop_policy"):
+                ctx.silent(func, "AT106", "the project pins pytest-asyncio below 1.0")
         elif name == "event_loop" and not self._event_loop_driven_by_sync_code(func):
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-fixture", {})
         elif name == "event_loop_policy":
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-policy", {})
-        if (isinstance(func, ast.AsyncFunctionDef) and decorator not in _ASYNC_FIXTURES
-                and not ctx.unmarked_tests_run and not ctx.other_async_plugin
-                and not ctx.dynamic_marks
-                and not ctx.unknown_decorators(
-                    [d for d in func.decorator_list if ctx.resolve(d) != decorator])):
-            yield Finding(func.lineno, func.col_offset, "AT104", ONLY, {"name": func.name})
+        if isinstance(func, ast.AsyncFunctionDef) and decorator not in _ASYNC_FIXTURES:
+            reason = ctx.unmarked_reason() or ctx.dynamic_reason()
+            if reason is None and ctx.other_async_plugin:
+                reason = "anyio or trio is used here: their plugins run async fixtures"
+            if reason is None and ctx.unknown_decorators(
+                    [d for d in func.decorator_list if ctx.resolve(d) != decorator]):
+                reason = "a decorator of unknown effect may run it"
+            if reason is None:
+                yield Finding(func.lineno, func.col_offset, "AT104", ONLY, {"name": func.name})
+            else:
+                ctx.silent(func, "AT104", reason)
 
     def _event_loop_driven_by_sync_code(self, fixture: FunctionNode) -> bool:
         """Sync tests or fixtures request `event_loop` and drive it themselves: a plain fixture.

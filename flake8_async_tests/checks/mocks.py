@@ -707,6 +707,8 @@ class ScopeChecker:
 
     def _await(self, expr: ast.expr, at: ast.AST, how: str) -> Iterator[Finding]:
         chain = _chain(expr)
+        if chain is not None and chain[0] not in self.mocks:
+            self._unknown_value(chain[0], at)
         if chain is None or chain[0] not in self.mocks:
             return
         t = self.mocks[chain[0]]
@@ -747,6 +749,23 @@ class ScopeChecker:
         else:
             yield Finding(at.lineno, at.col_offset, "AT300", "async-protocol",
                           {"name": self._dotted(expr), "kind": child, "statement": how})
+
+    def _unknown_value(self, name: str, at: ast.AST) -> None:
+        """Record why AT300 says nothing about a name the file binds to two things (or a
+        local made from one): `try: from app import F` / `except ImportError: F = Mock`."""
+        values = self.scope.bindings.get(name, [])
+        if len(values) == 1 and isinstance(values[0], ast.Call):
+            found = _chain(values[0].func)  # factory = Factory()
+            if found is None:
+                return
+            name = found[0]
+        elif values:
+            return  # a local or a parameter: not the module's name
+        lines = self.ctx.imports.ambiguous.get(name)
+        if lines:
+            where = ", ".join(map(str, lines))
+            self.ctx.silent(at, "AT300", f"value of {name} is unknown: bound differently at "
+                                         f"lines {where}")
 
     def _kind(self, t: Tracked) -> str | None:
         if t.kind in ALL_KINDS:

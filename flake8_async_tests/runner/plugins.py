@@ -51,7 +51,8 @@ class Verdict:
         return self.kind in ("runner", "unknown")
 
     def explain(self) -> str:
-        return f"{self.reason}: {self.name}, loaded at {self.where}"
+        named = self.reason if self.name in self.reason else f"{self.reason}: {self.name}"
+        return f"{named} ({self.where})"
 
 
 # -- pytest_plugins ------------------------------------------------------------------------
@@ -193,14 +194,14 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
     verdicts: list[Verdict] = []
     for path, tree in (*conftests, *([own] if own else [])):
         for line, name in pytest_plugins(tree):
-            where = f"{_relative(path, root)}:{line}"
+            where = f"pytest_plugins at {_relative(path, root)}:{line}"
             if name is None:
                 verdicts.append(Verdict("pytest_plugins", where, "unknown",
                                         "async tests may run under plugins not written out"))
             else:
                 verdicts.append(Verdict(name, where, *classify(name, search)))
     for name in addopts_plugins:
-        where = f"addopts of {_relative(config_file, root)}" if config_file else "addopts"
+        where = f"-p in addopts of {_relative(config_file, root)}" if config_file else "-p"
         entry = known.by_entry_point(name)
         if entry:
             kind = "runner" if any(p.runs_async_tests for p in entry) else "plain"
@@ -211,10 +212,10 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
             verdicts.append(Verdict(name, where, *classify(name, search)))
     if root:
         for name in sorted(declared_runners(root)):
-            verdicts.append(Verdict(name, "the project's dependencies", "runner",
+            verdicts.append(Verdict(name, "declared in the project's dependencies", "runner",
                                     f"async tests run by {name}"))
     for name in sorted(installed_runners()):
-        verdicts.append(Verdict(name, "an installed pytest11 entry point", "runner",
+        verdicts.append(Verdict(name, "installed where flake8 runs", "runner",
                                 f"async tests run by {name}"))
     return verdicts
 
