@@ -1,3 +1,3 @@
 """flake8-async-tests: find async tests that never run, coroutines never awaited and lying mocks."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
