@@ -95,7 +95,8 @@ def _pattern(template: str, choices: Mapping[str, tuple[str, ...]]) -> re.Patter
             if name is None:
                 continue
             if name in choices:
-                value = "|".join(re.escape(c) for c in choices[name])
+                value = "|".join(re.escape(repr(c) if conversion == "r" else c)
+                                 for c in choices[name])
             elif conversion == "r":
                 value = r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\""
             else:
@@ -170,6 +171,7 @@ _NEVER_RUNS = "async {hook!r} is called without await, so its body never runs; "
 _NO_ATTRIBUTE = ("so {access} {mock}.{attr} on the spec'd mock raises AttributeError; "
                  "use an attribute the spec has, or update the spec")
 _ACCESS = ("reading", "setting")
+_SCOPES = ("function", "class", "module", "package", "session")
 _ROLES = ("async test", "async fixture", "async hook", "coroutine")
 _ASSERTS_NOTHING = ", so it asserts nothing; "
 
@@ -247,6 +249,14 @@ RULES: tuple[Rule, ...] = (
                                  "pytest-asyncio; use the pytest_asyncio_loop_factories hook "
                                  "to customise event loops",
         },
+    ),
+    _rule(
+        "AT107", "async-fixture-scope-wider-than-loop", "markers",
+        "Async fixture whose scope is wider than its event loop's: every test using it errors.",
+        "async fixture {name!r} has scope {scope!r} but runs on a {loop_scope!r}-scoped event "
+        "loop, so pytest-asyncio fails every test that uses it (ScopeMismatch); set "
+        "loop_scope={scope!r} on it, or widen asyncio_default_fixture_loop_scope",
+        choices={"scope": _SCOPES, "loop_scope": _SCOPES},
     ),
     # -- AT2xx: coroutines never awaited, event loops misused (checks/coroutines.py) --
     _rule(

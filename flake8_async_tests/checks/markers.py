@@ -248,6 +248,8 @@ class MarkerRules(Family):
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-fixture", {})
         elif name == "event_loop_policy":
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-policy", {})
+        if isinstance(func, ast.AsyncFunctionDef):
+            yield from self._loop_scope(func, decorator)
         if isinstance(func, ast.AsyncFunctionDef) and decorator not in _ASYNC_FIXTURES:
             reason = ctx.unmarked_reason() or ctx.dynamic_reason()
             if reason is None and ctx.other_async_plugin:
@@ -259,6 +261,23 @@ class MarkerRules(Family):
                 yield Finding(func.lineno, func.col_offset, "AT104", ONLY, {"name": func.name})
             else:
                 ctx.silent(func, "AT104", reason)
+
+    def _loop_scope(self, func: FunctionNode, decorator: str) -> Iterator[Finding]:
+        """AT107: pytest-asyncio runs an async fixture on a loop of its `loop_scope` (else
+        asyncio_default_fixture_loop_scope; unset, the fixture's own scope); a loop
+        narrower than the fixture's scope is a ScopeMismatch for every test using it."""
+        ctx = self.ctx
+        if decorator not in _ASYNC_FIXTURES and ctx.mode != "auto":
+            return  # not pytest-asyncio's fixture (AT104 covers it in strict mode)
+        call = next((d for d in func.decorator_list if isinstance(d, ast.Call)
+                     and ctx.resolve(d) == decorator), None)
+        scope = _literal_keyword(call, "scope", "function")
+        loop_scope = _literal_keyword(call, "loop_scope", ctx.settings.default_loop_scopes[0])
+        if scope not in SCOPES or loop_scope not in SCOPES:
+            return  # not written out, "fixture-scope" (the fixture's own), or unset
+        if SCOPES.index(scope) > SCOPES.index(loop_scope):
+            yield Finding(func.lineno, func.col_offset, "AT107", ONLY,
+                          {"name": func.name, "scope": scope, "loop_scope": loop_scope})
 
     def _event_loop_driven_by_sync_code(self, fixture: FunctionNode) -> bool:
         """Sync tests or fixtures request `event_loop` and drive it themselves: a plain fixture.
@@ -305,6 +324,19 @@ class MarkerRules(Family):
 
 
 _ASYNC_FIXTURES = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
+SCOPES = ("function", "class", "module", "package", "session")  # narrowest first
+
+
+def _literal_keyword(call: ast.Call | None, name: str, default: str | None) -> str | None:
+    """A keyword argument's literal string; `default` when absent; None when not literal."""
+    for keyword in call.keywords if call is not None else ():
+        if keyword.arg == name:
+            value = keyword.value
+            return value.value if isinstance(value, ast.Constant) \
+                and isinstance(value.value, str) else None
+        if keyword.arg is None:  # **kwargs: anything
+            return None
+    return default
 
 
 def _fixture_name(func: FunctionNode) -> str:
