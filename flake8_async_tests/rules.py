@@ -258,6 +258,18 @@ RULES: tuple[Rule, ...] = (
         "loop_scope={scope!r} on it, or widen asyncio_default_fixture_loop_scope",
         choices={"scope": _SCOPES, "loop_scope": _SCOPES},
     ),
+    _rule(
+        "AT108", "async-test-in-uncollected-class", "markers",
+        "Async test in a class pytest does not collect: it never runs.",
+        variants={
+            "init": "async test {name!r} is in class {cls!r}, which defines __init__, so pytest "
+                    "does not collect the class (it only warns) and the test never runs; "
+                    "remove __init__ and set things up in a fixture or setup_method",
+            "class-name": "async test {name!r} is in class {cls!r}, which python_classes does "
+                          "not match, so pytest never collects it and the test never runs; "
+                          "rename the class to match python_classes (Test* by default)",
+        },
+    ),
     # -- AT2xx: coroutines never awaited, event loops misused (checks/coroutines.py) --
     _rule(
         "AT200", "coroutine-never-awaited", "coroutines",

@@ -193,6 +193,8 @@ class MarkerRules(Family):
                 yield Finding(func.lineno, func.col_offset, "AT101", ONLY, {"name": func.name})
             return
         if not self._collected(func, cls, info):
+            if is_async and cls is not None and ctx.is_test_name(func.name):
+                yield from self._uncollected_class(func, cls, info)
             return
         all_marks = own_marks + scope_marks
         if is_async:
@@ -207,6 +209,34 @@ class MarkerRules(Family):
             via = _asyncio_via(all_marks, info)
             if via is not None:
                 yield Finding(func.lineno, func.col_offset, "AT102", via, {"name": func.name})
+
+    def _uncollected_class(self, func: FunctionNode, cls: ast.ClassDef,
+                           info: ClassInfo | None) -> Iterator[Finding]:
+        """AT108: pytest skips a class with __init__ (with only a warning) and never looks at
+        one whose name python_classes does not match; the async tests in it never run. A
+        class named otherwise may be a base that test classes elsewhere inherit from."""
+        ctx = self.ctx
+        if info is not None and info.has_init:
+            yield Finding(func.lineno, func.col_offset, "AT108", "init",
+                          {"name": func.name, "cls": cls.name})
+            return
+        if cls not in ctx.tree.body:
+            ctx.silent(func, "AT108", f"class {cls.name!r} is nested in another")
+            return
+        used = [n for n in ctx.syntax.of_type(ast.Name) if n.id == cls.name]  # type: ignore
+        if used:
+            ctx.silent(func, "AT108", f"class {cls.name!r} is used in this module, perhaps as "
+                                      "a base of test classes")
+            return
+        root = ctx.rootdir or os.path.dirname(ctx.path)
+        others = project.files_mentioning(root, cls.name)
+        if others is None or any(tree is not ctx.tree and _names(tree, cls.name)
+                                 for tree in others):
+            ctx.silent(func, "AT108", f"class {cls.name!r} may be a base of test classes in "
+                                      "other modules")
+            return
+        yield Finding(func.lineno, func.col_offset, "AT108", "class-name",
+                      {"name": func.name, "cls": cls.name})
 
     def _unmarked_silence(self, func: FunctionNode, unknown: bool) -> str | None:
         """Why an unmarked async test may run after all (AT100 stays silent), or None."""
@@ -325,6 +355,14 @@ class MarkerRules(Family):
 
 _ASYNC_FIXTURES = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
 SCOPES = ("function", "class", "module", "package", "session")  # narrowest first
+
+
+def _names(tree: ast.Module, name: str) -> bool:
+    """Does a module refer to `name` (as a name, an attribute or an imported name)?"""
+    return any(isinstance(n, ast.Name) and n.id == name
+               or isinstance(n, ast.Attribute) and n.attr == name
+               or isinstance(n, ast.alias) and name in (n.name.split(".")[-1], n.asname)
+               for n in ast.walk(tree))
 
 
 def _literal_keyword(call: ast.Call | None, name: str, default: str | None) -> str | None:
