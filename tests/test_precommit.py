@@ -290,3 +290,33 @@ def test_third_party_bases_need_the_users_environment(tmp_path, hook_repo, pre_c
     # Without extlib in that environment it is silent again, never noisy.
     proc = pre_commit(project, pre_commit_home, "run", "--all-files", path_first=bindir)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+
+
+def test_hooks_fail_on_unparsable_files_and_on_a_flake8_without_the_plugin(tmp_path):
+    """The hooks' arguments keep E902/E999 (a file flake8 cannot read or parse fails the
+    hook) and require this plugin (a flake8 without it stops with an error, not a pass)."""
+    import yaml
+
+    hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    args = {tuple(hook["args"]) for hook in hooks}
+    assert args == {("--select=AT,E902,E999", "--require-plugins=flake8-async-tests")}
+    (hook_args,) = args
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "test_broken.py").write_text("def test_x(:\n    pass\n", encoding="utf-8")
+    ours = subprocess.run([sys.executable, "-m", "flake8", *hook_args, "test_broken.py"],
+                          cwd=project, capture_output=True, text=True, timeout=120)
+    # (the column of a syntax error differs between Python versions)
+    assert ours.returncode == 1, ours.stdout + ours.stderr
+    assert re.fullmatch(r"test_broken\.py:1:\d+: E999 SyntaxError: .*\n", ours.stdout), ours.stdout
+
+    bare = tmp_path / "bare"  # a flake8 of its own, without this plugin
+    subprocess.run([sys.executable, "-m", "venv", str(bare)], check=True, timeout=300)
+    python = bare / "bin" / "python"
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "flake8"], check=True,
+                   timeout=600, capture_output=True)
+    (project / "test_broken.py").write_text("async def test_x():\n    pass\n", encoding="utf-8")
+    theirs = subprocess.run([str(python), "-m", "flake8", *hook_args, "test_broken.py"],
+                            cwd=project, capture_output=True, text=True, timeout=120)
+    assert theirs.returncode != 0, theirs.stdout + theirs.stderr
+    assert "missing: flake8-async-tests" in theirs.stdout + theirs.stderr, theirs.stdout
