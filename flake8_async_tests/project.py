@@ -7,8 +7,8 @@ file that cannot be read or parsed counts as absent.
 
 from __future__ import annotations
 
+import argparse
 import ast
-import configparser
 import functools
 import logging
 import os
@@ -16,6 +16,8 @@ import re
 import shlex
 import sys
 from dataclasses import dataclass, field
+
+import iniconfig
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -86,12 +88,11 @@ def _as_bool(value: object) -> bool:
 
 
 def _read_ini_section(path: str, section: str) -> dict[str, object] | None:
-    parser = configparser.ConfigParser(interpolation=None, strict=False)
-    with open(path, encoding="utf-8") as fh:
-        parser.read_file(fh)
-    if not parser.has_section(section):
+    """An ini file read with iniconfig, pytest's own parser (keys keep their case)."""
+    config = iniconfig.IniConfig(path)
+    if section not in config:
         return None
-    return dict(parser.items(section))
+    return dict(config[section].items())
 
 
 def _read_pyproject(path: str) -> dict[str, object] | None:
@@ -131,24 +132,47 @@ def read_config_file(path: str) -> dict[str, object] | None:
     if name == "tox.ini":
         return _read_ini_section(path, "pytest")
     if name == "setup.cfg":
-        return _read_ini_section(path, "tool:pytest")
+        found = _read_ini_section(path, "tool:pytest")
+        if found is None and _read_ini_section(path, "pytest") is not None:
+            # pytest refuses to start: "[pytest] section in setup.cfg files is no longer
+            # supported, change to [tool:pytest] instead."
+            raise ValueError("[pytest] section in setup.cfg, which pytest no longer reads")
+        return found
     return None
+
+
+def _addopts_parser() -> argparse.ArgumentParser:
+    """The options of pytest and pytest-asyncio that change what this plugin reads, parsed
+    the way pytest parses addopts (anything else is left alone)."""
+    parser = argparse.ArgumentParser(add_help=False, allow_abbrev=False, prog="addopts")
+    parser.add_argument("-o", "--override-ini", action="append", default=[], dest="overrides")
+    parser.add_argument("-p", action="append", default=[], dest="plugins")
+    parser.add_argument("--asyncio-mode", dest="asyncio_mode")
+    return parser
+
+
+_ADDOPTS = _addopts_parser()
+
+
+def _apply_addopts(values: dict[str, object]) -> tuple[dict[str, object], list[str], object]:
+    """(ini values with -o/--override-ini applied, -p plugins, --asyncio-mode or None)."""
+    try:
+        parsed, _ = _ADDOPTS.parse_known_args(_as_list(values.get("addopts")))
+    except SystemExit:  # argparse's error exit (an option missing its value)
+        return values, [], None
+    values = dict(values)
+    for override in parsed.overrides:
+        key, sep, value = override.partition("=")
+        if sep:
+            values[key.strip()] = value
+    return values, parsed.plugins, parsed.asyncio_mode
 
 
 def _settings_from(values: dict[str, object], config_file: str) -> PytestSettings:
     base = os.path.dirname(config_file)
-    addopts = _as_list(values.get("addopts"))
-    asyncio_mode = values.get("asyncio_mode")
-    plugins: list[str] = []
-    for i, arg in enumerate(addopts):
-        if arg.startswith("--asyncio-mode="):
-            asyncio_mode = arg.split("=", 1)[1]
-        elif arg == "--asyncio-mode" and i + 1 < len(addopts):
-            asyncio_mode = addopts[i + 1]
-        elif arg == "-p" and i + 1 < len(addopts):
-            plugins.append(addopts[i + 1])
-        elif arg.startswith("-p") and len(arg) > 2:
-            plugins.append(arg[2:])
+    values, plugins, option_mode = _apply_addopts(values)
+    # pytest-asyncio: the --asyncio-mode option wins over the asyncio_mode ini value.
+    asyncio_mode = option_mode if option_mode is not None else values.get("asyncio_mode")
     mode = str(asyncio_mode).strip().lower() if asyncio_mode is not None else None
     if mode not in ("auto", "strict"):
         mode = None
@@ -190,7 +214,7 @@ def settings_for_dir(directory: str) -> PytestSettings:
                 continue
             try:
                 values = read_config_file(path)
-            except (OSError, UnicodeDecodeError, ValueError, configparser.Error) as exc:
+            except (OSError, UnicodeDecodeError, ValueError, iniconfig.ParseError) as exc:
                 # tomllib.TOMLDecodeError is a ValueError.
                 warnings.append(f"{path}: ignored, cannot be parsed ({exc.__class__.__name__})")
                 if path not in _reported:
