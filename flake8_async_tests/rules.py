@@ -208,7 +208,7 @@ RULES: tuple[Rule, ...] = (
     ),
     _rule(
         "AT103", "async-marker-on-fixture", "markers",
-        "An async marker on a fixture has no effect.",
+        "A mark on a fixture: it has no effect, and pytest 9 refuses it.",
         "pytest.mark.{mark} on fixture {name!r} has no effect (marks on fixtures are an error "
         "in pytest 9); mark the tests that use it instead",
     ),

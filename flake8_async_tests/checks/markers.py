@@ -266,10 +266,11 @@ class MarkerRules(Family):
 
     def _fixture(self, func: FunctionNode, decorator: str) -> Iterator[Finding]:
         ctx = self.ctx
-        for mark in ctx.function_marks(func):
-            if mark.name in ASYNC_MARKS:
-                yield Finding(mark.node.lineno, mark.node.col_offset, "AT103", ONLY,
-                              {"mark": mark.name, "name": func.name})
+        for deco in func.decorator_list:  # any mark: pytest 9 refuses them all on fixtures
+            mark = ctx.mark_name(deco)
+            if mark is not None:
+                yield Finding(deco.lineno, deco.col_offset, "AT103", ONLY,
+                              {"mark": mark, "name": func.name})
         name = _fixture_name(func)
         if ctx.pytest_asyncio_before_1:  # a pinned pytest-asyncio that still has them
             if name in ("event_loop", "event_loop_policy"):
