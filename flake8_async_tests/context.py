@@ -32,7 +32,9 @@ TRANSPARENT_DECORATORS = frozenset({
     "staticmethod", "classmethod", "unittest.mock.patch", "unittest.mock.patch.object",
     "unittest.mock.patch.dict", "unittest.mock.patch.multiple",
 })
-SKIP_MARKS = frozenset({"skip", "skipif"})
+# Marks that keep a test from running whatever happens (skipif does not: the test runs, and
+# fails or passes vacuously, the day its condition is false).
+SKIP_MARKS = frozenset({"skip"})
 # conftest hooks that can add marks to, or run, tests dynamically.
 DYNAMIC_HOOKS = frozenset({
     "pytest_pyfunc_call", "pytest_collection_modifyitems", "pytest_itemcollected",

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import inference, project
-from ..context import ASYNC_MARKS, FileContext, FunctionNode, Mark
+from ..context import ASYNC_MARKS, SKIP_MARKS, FileContext, FunctionNode, Mark
 from ..rules import ONLY
 from ..syntax import Syntax, of_tree
 from . import Family, Finding
@@ -241,6 +241,8 @@ class MarkerRules(Family):
     def _unmarked_silence(self, func: FunctionNode, unknown: bool) -> str | None:
         """Why an unmarked async test may run after all (AT100 stays silent), or None."""
         ctx = self.ctx
+        if any(ctx.mark_name(d) in SKIP_MARKS for d in func.decorator_list):
+            return "skipped unconditionally (pytest.mark.skip): it never runs by design"
         if unknown:
             return "a decorator of unknown effect may run it"
         reason = ctx.unmarked_reason() or ctx.dynamic_reason()
