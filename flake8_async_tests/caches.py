@@ -20,7 +20,7 @@ def new_run() -> None:
     _runs += 1
     if _runs == 1:
         return  # nothing cached yet
-    for cached in (project.settings_for_dir, project._parse_file, project._conftest_chain,
+    for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
                    project.files_mentioning, context._conftest_facts, mocks._conftest_mocks,
                    plugins.installed_runners):
         cached.cache_clear()

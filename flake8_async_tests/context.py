@@ -219,6 +219,14 @@ def tree_facts(tree: ast.Module, index: Syntax | None = None) -> tuple[bool, boo
     return dynamic, other
 
 
+def _mark_of(expr: ast.expr, table: ImportTable) -> str | None:
+    """'skipif' for `pytest.mark.skipif(...)` spelled through a module's imports."""
+    dotted = table.resolve(expr)
+    if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
+        return dotted.rsplit(".", 1)[1]
+    return None
+
+
 def project_file(path: str | None, root: str | None) -> str:
     """A path as a user reads it: relative to the project root when inside it."""
     if not path:
@@ -511,8 +519,37 @@ class FileContext:
                 continue
             if self.runner_mark(deco):
                 continue
-            return True
+            mark = self.project_mark(deco, dotted)
+            if mark is None or mark in SKIP_MARKS or mark in ASYNC_MARKS \
+                    or mark in self.options.runner_markers:
+                return True  # unknown, a skip, or a runner mark under another name
         return False
+
+    def project_mark(self, deco: ast.expr, dotted: str) -> str | None:
+        """The pytest mark a project decorator is, read from its source: a module-level
+        `name = pytest.mark.X(...)`, or a function whose body only returns one (used as
+        `@name(...)`). None when it is anything else, or cannot be read."""
+        module, _, name = dotted.rpartition(".")
+        if not module or module == self.modname:  # defined in this file
+            tree: ast.Module | None = self.tree
+        else:
+            path = plugins.find_module(module, project.search_path(self.path, self.settings))
+            tree = project.parse_file(path) if path and path.endswith(".py") else None
+        if tree is None:
+            return None
+        table = self.imports if tree is self.tree else ImportTable(tree)
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                return _mark_of(stmt.value, table)
+            if (isinstance(stmt, ast.FunctionDef) and stmt.name == name
+                    and isinstance(deco, ast.Call) and not stmt.decorator_list):
+                body = [b for b in stmt.body if not (isinstance(b, ast.Expr)
+                                                     and isinstance(b.value, ast.Constant))]
+                if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value:
+                    return _mark_of(body[0].value, table)
+                return None
+        return None
 
     # -- which functions pytest collects -------------------------------------------
 

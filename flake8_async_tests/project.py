@@ -251,7 +251,8 @@ def settings_for_file(path: str) -> PytestSettings:
 
 
 @functools.lru_cache(maxsize=None)
-def _parse_file(path: str) -> ast.Module | None:
+def parse_file(path: str) -> ast.Module | None:
+    """A project file parsed with `ast` (None if unreadable), kept for the run."""
     try:
         with open(path, "rb") as fh:
             source = fh.read()
@@ -278,7 +279,7 @@ def _conftest_chain(directory: str, rootdir: str | None,
     while True:
         candidate = os.path.join(current, "conftest.py")
         if candidate != own and os.path.isfile(candidate):
-            tree = _parse_file(candidate)
+            tree = parse_file(candidate)
             if tree is not None:
                 found.append((candidate, tree))
         if stop is None or current == stop:
@@ -350,7 +351,7 @@ def files_mentioning(directory: str, word: str) -> tuple[ast.Module, ...] | None
                         continue
             except OSError:
                 continue
-            tree = _parse_file(path)
+            tree = parse_file(path)
             if tree is not None:
                 found.append(tree)
     return tuple(found)
