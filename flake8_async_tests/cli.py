@@ -1,0 +1,54 @@
+"""`flake8-async-tests` (and `python -m flake8_async_tests`): flake8 with this plugin only.
+
+It is flake8's own application, so options, config files (`[flake8]`), `# noqa`,
+`per-file-ignores`, `-j`, `--format` and exit codes behave as with `flake8 --select AT`; only
+the checkers differ: pycodestyle, pyflakes, mccabe and every other plugin are left out, so a
+run pays for parsing and this plugin alone. flake8's own E902 (unreadable file) and E999
+(syntax error) still report. `--format=github` prints GitHub Actions annotations.
+
+Parallel runs (`-j`) keep the selection where worker processes are forked (Linux); where
+they are spawned, each worker would load every plugin again, so the run is made serial.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import sys
+from collections.abc import Sequence
+
+from flake8.main.application import Application
+from flake8.plugins.finder import Checkers
+
+PACKAGE = "flake8-async-tests"
+GITHUB = "::error file=%(path)s,line=%(row)d,col=%(col)d,title=%(code)s::%(code)s %(text)s"
+
+
+class OnlyThisPlugin(Application):
+    def make_file_checker_manager(self, argv: Sequence[str]) -> None:
+        assert self.plugins is not None
+        checkers = self.plugins.checkers
+        ours = [p for p in checkers.tree if p.plugin.package == PACKAGE]
+        self.plugins = self.plugins._replace(checkers=Checkers(ours, [], []))
+        super().make_file_checker_manager(argv)
+        if multiprocessing.get_start_method(allow_none=False) != "fork":
+            self.file_checker_manager.jobs = 1  # spawned workers would load every plugin
+
+
+def _argv(argv: Sequence[str]) -> list[str]:
+    out = []
+    for arg in argv:
+        out.append(f"--format={GITHUB}" if arg in ("--format=github",) else arg)
+    for i, arg in enumerate(out[:-1]):
+        if arg == "--format" and out[i + 1] == "github":
+            out[i + 1] = GITHUB
+    return out
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    app = OnlyThisPlugin()
+    app.run(_argv(sys.argv[1:] if argv is None else argv))
+    return app.exit_code()
+
+
+if __name__ == "__main__":  # pragma: no cover - python -m flake8_async_tests.cli
+    raise SystemExit(main())

@@ -1,0 +1,62 @@
+"""The standalone command runs flake8's own application with this plugin alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from harness import places, read_output, run_flake8
+
+TEXT_FORMAT = "%(path)s:%(row)d:%(col)d:%(code)s:%(text)s"
+SOURCE = ("import os\n\n\nasync def test_x():  \n    pass\n\n\n"
+          "async def test_y():  # noqa: AT100\n    pass\n")
+
+
+def standalone(root: Path, *args: str, module: bool = False) -> subprocess.CompletedProcess:
+    if module:
+        command = [sys.executable, "-m", "flake8_async_tests"]
+    else:
+        command = [str(Path(sys.executable).with_name("flake8-async-tests"))]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    return subprocess.run([*command, *args], cwd=root, capture_output=True, text=True,
+                          timeout=300, env=env)
+
+
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "setup.cfg").write_text(
+        "[flake8]\nper-file-ignores =\n    test_ignored.py: AT100\n", encoding="utf-8")
+    for name in ("test_a.py", "test_b.py", "test_ignored.py"):
+        (tmp_path / name).write_text(SOURCE, encoding="utf-8")
+    (tmp_path / "test_broken.py").write_text("def test_z(:\n", encoding="utf-8")
+    return tmp_path
+
+
+def test_only_this_plugin_runs_with_flake8s_controls(tmp_path):
+    root = project(tmp_path)
+    proc = standalone(root, f"--format={TEXT_FORMAT}", "-j", "2", ".")
+    assert proc.returncode == 1, proc.stderr
+    found = {(f.path, f.line, f.code) for f in read_output(proc.stdout)}
+    # No F401 or W291 (pyflakes, pycodestyle); per-file-ignores and # noqa apply; E999 stays.
+    assert {(p, line, code) for p, line, code in found if code != "E999"} == {
+        ("test_a.py", 4, "AT100"), ("test_b.py", 4, "AT100")}
+    assert {code for _, _, code in found} == {"AT100", "E999"}
+    # The same AT findings as flake8 itself gives with --select AT.
+    flake8_found, _ = run_flake8(root, [], select="AT")
+    assert places(flake8_found) == {f for f in found if f[2] == "AT100"}
+
+
+def test_module_entry_point_and_clean_exit(tmp_path):
+    (tmp_path / "test_ok.py").write_text("def test_ok():\n    pass\n", encoding="utf-8")
+    proc = standalone(tmp_path, "test_ok.py", module=True)
+    assert (proc.returncode, proc.stdout, proc.stderr) == (0, "", "")
+
+
+def test_github_annotations(tmp_path):
+    root = project(tmp_path)
+    proc = standalone(root, "--format=github", "test_a.py")
+    assert proc.returncode == 1
+    assert proc.stdout.startswith(
+        "::error file=test_a.py,line=4,col=1,title=AT100::AT100 async test 'test_x' "), proc.stdout
