@@ -712,9 +712,7 @@ class CoroutineRules(Family):
                 "role": described["role"], "caller": described["function"]}))
 
     def _get_event_loop(self, call: ast.Call, scope: Scope) -> None:
-        if not scope.is_function or isinstance(scope.node, ast.Lambda) or scope.in_async:
-            return
-        if scope.parent is None or scope.parent.is_function:
+        if not _sync_code(scope):
             return
         if _params(scope.node) & LOOP_FIXTURES:  # type: ignore[arg-type]
             self.ctx.silent(call, "AT202", "a loop fixture argument sets the current loop")
@@ -811,11 +809,7 @@ class CoroutineRules(Family):
                 elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
                       and node.func.id in names):
                     if sync_test_code is None:
-                        sync_test_code = (
-                            scope.is_function and not scope.in_async
-                            and not isinstance(scope.node, ast.Lambda)
-                            and scope.parent is not None and not scope.parent.is_function
-                            and self._role(scope) in ("test", "fixture", "hook"))
+                        sync_test_code = self._sync_test_code(scope)
                     if sync_test_code:
                         sync_calls[node.func.id] = sync_calls.get(node.func.id, 0) + 1
         for call, scope in self._pending_helpers:
@@ -868,17 +862,15 @@ class CoroutineRules(Family):
 
     def _sync_test_code(self, scope: Scope) -> bool:
         """A sync test, fixture or hook itself (not a helper, which async code may call)."""
-        return (scope.is_function and not scope.in_async
-                and not isinstance(scope.node, ast.Lambda)
-                and scope.parent is not None and not scope.parent.is_function
-                and self._role(scope) in ("test", "fixture", "hook"))
+        return _sync_code(scope) and self._role(scope) in ("test", "fixture", "hook")
 
     def _loop_guarded(self, call: ast.Call, scope: Scope) -> bool:
         """The function checks for a running loop (`loop.is_running()` in a condition, or
         `get_running_loop()` in a `try` that catches RuntimeError), or the call itself sits
         in a `try` that catches RuntimeError or in `with pytest.raises(...)`."""
         line = call.lineno
-        for node in ast.walk(scope.node):
+        for node in self.ctx.syntax.within(scope.node, ast.If, ast.While, ast.Try, ast.With,
+                                           ast.AsyncWith):
             if isinstance(node, (ast.If, ast.While)):
                 if _names_in(node.test) & LOOP_CHECKS:
                     return True
@@ -972,6 +964,13 @@ class CoroutineRules(Family):
         if role in ("test", "fixture", "hook"):
             return {"role": f"async {role}", "function": func.name}
         return {"role": "coroutine", "function": func.name}
+
+
+def _sync_code(scope: Scope) -> bool:
+    """A sync def (not a lambda) of a module or class, not nested in a function: code that
+    pytest may call directly as a test, fixture or hook, or a helper of those."""
+    return (scope.is_function and not scope.in_async and not isinstance(scope.node, ast.Lambda)
+            and scope.parent is not None and not scope.parent.is_function)
 
 
 def _names_in(node: ast.AST) -> set[str]:
