@@ -22,7 +22,7 @@ def new_run() -> None:
         return  # nothing cached yet
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
                    project.files_mentioning, context._conftest_facts, mocks._conftest_mocks,
-                   plugins.installed_runners):
+                   plugins.installed_runners, plugins.declared_requirements):
         cached.cache_clear()
     for table in (project._path_scans, project._package_scans, project._reported,
                   summaries._modules, syntax._others):

@@ -35,12 +35,13 @@ class OnlyThisPlugin(Application):
 
 
 def _argv(argv: Sequence[str]) -> list[str]:
-    out = []
-    for arg in argv:
-        out.append(f"--format={GITHUB}" if arg in ("--format=github",) else arg)
-    for i, arg in enumerate(out[:-1]):
-        if arg == "--format" and out[i + 1] == "github":
-            out[i + 1] = GITHUB
+    """`--format=github` / `--format github` become that format string."""
+    out = list(argv)
+    for i, arg in enumerate(out):
+        if arg == "--format=github":
+            out[i] = f"--format={GITHUB}"
+        elif arg == "github" and i and out[i - 1] == "--format":
+            out[i] = GITHUB
     return out
 
 

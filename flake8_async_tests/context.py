@@ -219,21 +219,12 @@ def tree_facts(tree: ast.Module, index: Syntax | None = None) -> tuple[bool, boo
     return dynamic, other
 
 
-def _mark_of(expr: ast.expr, table: ImportTable) -> str | None:
+def _mark_of(expr: ast.AST, table: ImportTable) -> str | None:
     """'skipif' for `pytest.mark.skipif(...)` spelled through a module's imports."""
     dotted = table.resolve(expr)
     if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
         return dotted.rsplit(".", 1)[1]
     return None
-
-
-def project_file(path: str | None, root: str | None) -> str:
-    """A path as a user reads it: relative to the project root when inside it."""
-    if not path:
-        return "the pytest configuration"
-    if root and path.startswith(root + os.sep):
-        return os.path.relpath(path, root).replace(os.sep, "/")
-    return path
 
 
 class FileContext:
@@ -250,6 +241,7 @@ class FileContext:
         # Why rules stayed silent where they looked: (line, col, code, reason), printed
         # with --async-tests-explain.
         self.silences: list[tuple[int, int, str, str]] = []
+        self._project_marks: dict[tuple[str, bool], str | None] = {}
         self._module: object = None  # astroid Module, False once building failed
         self._made: dict[int, object] = {}  # id of an `ast` node -> its astroid node
 
@@ -294,10 +286,13 @@ class FileContext:
     def loaded_plugins(self) -> list[plugins.Verdict]:
         """The plugins the project loads that may matter to async tests (runner model)."""
         own = (self.path, self.tree) if self.is_conftest else None
-        root = self.rootdir
-        search = project.search_path(self.path, self.settings)
         return plugins.loaded(self.conftests, own, self.settings.plugins,
-                              self.settings.config_file, root, search)
+                              self.settings.config_file, self.rootdir, self.search_path)
+
+    @functools.cached_property
+    def search_path(self) -> tuple[str, ...]:
+        """Where the project's imports resolve from, for this file."""
+        return project.search_path(self.path, self.settings)
 
     @functools.cached_property
     def runner_plugin(self) -> plugins.Verdict | None:
@@ -320,7 +315,8 @@ class FileContext:
     def unmarked_reason(self) -> str | None:
         """Why unmarked async tests run here (AT100/AT104 silences), or None."""
         settings = self.settings
-        where = project_file(settings.config_file, self.rootdir)
+        where = (project.relative(settings.config_file, self.rootdir) if settings.config_file
+                 else "the pytest configuration")
         if self.options.mode == "auto":
             return "unmarked async tests run: --async-tests-mode=auto"
         if self.mode == "auto":
@@ -438,10 +434,7 @@ class FileContext:
 
     def mark_name(self, expr: ast.AST) -> str | None:
         """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
-        dotted = self.resolve(expr)
-        if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
-            return dotted.rsplit(".", 1)[1]
-        return None
+        return _mark_of(expr, self.imports)
 
     def runner_mark(self, expr: ast.AST) -> str | None:
         """The async runner a mark or decorator expression stands for, if it is one."""
@@ -528,12 +521,19 @@ class FileContext:
     def project_mark(self, deco: ast.expr, dotted: str) -> str | None:
         """The pytest mark a project decorator is, read from its source: a module-level
         `name = pytest.mark.X(...)`, or a function whose body only returns one (used as
-        `@name(...)`). None when it is anything else, or cannot be read."""
+        `@name(...)`). None when it is anything else, or cannot be read. Looked up once
+        per decorator name and form."""
+        key = (dotted, isinstance(deco, ast.Call))
+        if key not in self._project_marks:
+            self._project_marks[key] = self._read_project_mark(key[1], dotted)
+        return self._project_marks[key]
+
+    def _read_project_mark(self, called: bool, dotted: str) -> str | None:
         module, _, name = dotted.rpartition(".")
         if not module or module == self.modname:  # defined in this file
             tree: ast.Module | None = self.tree
         else:
-            path = plugins.find_module(module, project.search_path(self.path, self.settings))
+            path = plugins.find_module(module, self.search_path)
             tree = project.parse_file(path) if path and path.endswith(".py") else None
         if tree is None:
             return None
@@ -543,7 +543,7 @@ class FileContext:
                     isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
                 return _mark_of(stmt.value, table)
             if (isinstance(stmt, ast.FunctionDef) and stmt.name == name
-                    and isinstance(deco, ast.Call) and not stmt.decorator_list):
+                    and called and not stmt.decorator_list):
                 body = [b for b in stmt.body if not (isinstance(b, ast.Expr)
                                                      and isinstance(b.value, ast.Constant))]
                 if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value:

@@ -69,9 +69,8 @@ class AsyncTestsChecker:
         wanted = [family for family in wanted if family.wants()]
         if not wanted:
             return []
-        search = project.search_path(ctx.path, ctx.settings)
         try:
-            with inference.analysis(search):
+            with inference.analysis(ctx.search_path):
                 for family in wanted:
                     try:
                         # A family that fails halfway reports nothing for the file.

@@ -313,6 +313,13 @@ def import_base(path: str) -> tuple[str, str]:
     return directory, modname
 
 
+def relative(path: str, root: str | None) -> str:
+    """A path as a user reads it: relative to the project root when inside it."""
+    if root and path.startswith(root + os.sep):
+        return os.path.relpath(path, root).replace(os.sep, "/")
+    return path
+
+
 def search_path(path: str, settings: PytestSettings) -> tuple[str, ...]:
     """Directories project imports resolve from, best first, for a linted file."""
     base, _ = import_base(path)

@@ -161,17 +161,19 @@ def _rule(code: str, name: str, family: str, summary: str, message: str = "",
           choices: Mapping[str, tuple[str, ...]] | None = None) -> Rule:
     """A rule with one `message`, or with named `variants` (name -> template)."""
     templates = dict(variants) if variants else {ONLY: message}
-    return Rule(code, name, family, summary, tuple(
-        Variant(key, template, {k: v for k, v in (choices or {}).items()
-                                if f"{{{k}" in template})
-        for key, template in templates.items()))
+    made = []
+    for key, template in templates.items():
+        fields = Variant(key, template).fields
+        made.append(Variant(key, template, {k: v for k, v in (choices or {}).items()
+                                            if k in fields}))
+    return Rule(code, name, family, summary, tuple(made))
 
 
 _NEVER_RUNS = "async {hook!r} is called without await, so its body never runs; "
 _NO_ATTRIBUTE = ("so {access} {mock}.{attr} on the spec'd mock raises AttributeError; "
                  "use an attribute the spec has, or update the spec")
 _ACCESS = ("reading", "setting")
-_SCOPES = ("function", "class", "module", "package", "session")
+SCOPES = ("function", "class", "module", "package", "session")  # pytest's, narrowest first
 _ROLES = ("async test", "async fixture", "async hook", "coroutine")
 _ASSERTS_NOTHING = ", so it asserts nothing; "
 
@@ -256,7 +258,7 @@ RULES: tuple[Rule, ...] = (
         "async fixture {name!r} has scope {scope!r} but runs on a {loop_scope!r}-scoped event "
         "loop, so pytest-asyncio fails every test that uses it (ScopeMismatch); set "
         "loop_scope={scope!r} on it, or widen asyncio_default_fixture_loop_scope",
-        choices={"scope": _SCOPES, "loop_scope": _SCOPES},
+        choices={"scope": SCOPES, "loop_scope": SCOPES},
     ),
     _rule(
         "AT108", "async-test-in-uncollected-class", "markers",

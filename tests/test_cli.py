@@ -56,7 +56,9 @@ def test_module_entry_point_and_clean_exit(tmp_path):
 
 def test_github_annotations(tmp_path):
     root = project(tmp_path)
-    proc = standalone(root, "--format=github", "test_a.py")
-    assert proc.returncode == 1
-    assert proc.stdout.startswith(
-        "::error file=test_a.py,line=4,col=1,title=AT100::AT100 async test 'test_x' "), proc.stdout
+    for spelling in (["--format=github"], ["--format", "github"]):
+        proc = standalone(root, *spelling, "test_a.py")
+        assert proc.returncode == 1
+        assert proc.stdout.startswith(
+            "::error file=test_a.py,line=4,col=1,title=AT100::AT100 async test 'test_x' "), \
+            proc.stdout

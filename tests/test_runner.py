@@ -13,6 +13,7 @@ import textwrap
 import pytest
 from packaging.utils import canonicalize_name
 
+from flake8_async_tests import caches
 from flake8_async_tests.runner import dependencies, known, plugins
 from harness import lint, places
 
@@ -99,11 +100,13 @@ def test_declared_dependencies(tmp_path, where, text, names):
     assert dependencies.declared(str(tmp_path)) == names
 
 
-def test_declared_dependencies_are_read_again_when_a_file_changes(tmp_path):
+def test_declared_dependencies_are_read_again_on_a_new_run(tmp_path):
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("pytest-sanic\n", encoding="utf-8")
+    caches.new_run()
     assert plugins.declared_runners(str(tmp_path)) == {"pytest-sanic"}
     requirements.write_text("pytest-asyncio\nsome-other-package\n", encoding="utf-8")
+    caches.new_run()
     assert plugins.declared_runners(str(tmp_path)) == set()
 
 

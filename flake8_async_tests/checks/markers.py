@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .. import inference, project
 from ..context import ASYNC_MARKS, SKIP_MARKS, FileContext, FunctionNode, Mark
-from ..rules import ONLY
+from ..rules import ONLY, SCOPES
 from ..syntax import Syntax, of_tree
 from . import Family, Finding
 
@@ -357,7 +357,6 @@ class MarkerRules(Family):
 
 
 _ASYNC_FIXTURES = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
-SCOPES = ("function", "class", "module", "package", "session")  # narrowest first
 
 
 def _names(tree: ast.Module, name: str) -> bool:

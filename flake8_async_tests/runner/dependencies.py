@@ -18,6 +18,8 @@ from collections.abc import Iterable, Iterator
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
+from .. import project
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -178,16 +180,6 @@ def _tox_ini(path: str) -> Iterator[str]:
                 yield from _requirement_line(line, base, set())
 
 
-def _parse(path: str) -> ast.Module | None:
-    text = _read(path)
-    if text is None:
-        return None
-    try:
-        return ast.parse(text)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return None
-
-
 def _literal_strings(node: ast.AST, lists: dict[str, list[ast.AST]]) -> Iterator[str]:
     """Strings of a literal list, tuple, set or dict (values), following module-level names
     (what they were assigned, added or appended) and list()/set()/sorted() around them."""
@@ -230,7 +222,7 @@ def _assigned(tree: ast.Module) -> dict[str, list[ast.AST]]:
 def _setup_py(path: str) -> Iterator[str]:
     """What setup() is given for SETUP_KEYWORDS: as keywords, in a dict of keyword
     arguments, or through `kwargs["install_requires"] = ...`."""
-    tree = _parse(path)
+    tree = project.parse_file(path)
     if tree is None:
         return
     lists = _assigned(tree)
@@ -250,7 +242,7 @@ def _setup_py(path: str) -> Iterator[str]:
 
 def _noxfile(path: str) -> Iterator[str]:
     """session.install("a", "b>=1", "-r", "file.txt") calls."""
-    tree = _parse(path)
+    tree = project.parse_file(path)
     if tree is None:
         return
     base = os.path.dirname(path)

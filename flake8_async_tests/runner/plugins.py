@@ -23,6 +23,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
+from .. import project
 from . import dependencies, known
 
 RUNNER_HOOKS = frozenset({"pytest_pyfunc_call", "pytest_pycollect_makeitem"})
@@ -138,10 +139,8 @@ def _module_verdict(path: str, mtime: int, size: int, search: tuple[str, ...],
     """Keyed by the file's identity, so a changed plugin is read again."""
     if not path.endswith(".py"):
         return "unknown", "async tests may run under a compiled plugin"
-    try:
-        with open(path, "rb") as fh:
-            tree = ast.parse(fh.read())
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
+    tree = project.parse_file(path)
+    if tree is None:
         return "unknown", "async tests may run under a plugin that cannot be read"
     for stmt in _top_level(tree.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) \
@@ -194,14 +193,15 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
     verdicts: list[Verdict] = []
     for path, tree in (*conftests, *([own] if own else [])):
         for line, name in pytest_plugins(tree):
-            where = f"pytest_plugins at {_relative(path, root)}:{line}"
+            where = f"pytest_plugins at {project.relative(path, root)}:{line}"
             if name is None:
                 verdicts.append(Verdict("pytest_plugins", where, "unknown",
                                         "async tests may run under plugins not written out"))
             else:
                 verdicts.append(Verdict(name, where, *classify(name, search)))
     for name in addopts_plugins:
-        where = f"-p in addopts of {_relative(config_file, root)}" if config_file else "-p"
+        where = (f"-p in addopts of {project.relative(config_file, root)}" if config_file
+                 else "-p")
         entry = known.by_entry_point(name)
         if entry:
             kind = "runner" if any(p.runs_async_tests for p in entry) else "plain"
@@ -220,26 +220,14 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
     return verdicts
 
 
-def _relative(path: str, root: str | None) -> str:
-    if root and path.startswith(root + os.sep):
-        return os.path.relpath(path, root).replace(os.sep, "/")
-    return path
-
-
-_declared: dict[str, tuple[tuple, dict[str, list[Requirement]]]] = {}
 # pytest-asyncio releases from 1.0 on, to tell whether a project's pin admits any of them.
 _ASYNCIO_1X = [Version(v) for v in ("1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.5.0", "2.0.0")]
 
 
+@functools.lru_cache(maxsize=None)
 def declared_requirements(root: str) -> dict[str, list[Requirement]]:
-    """What the project at `root` depends on (cached by its files' identity)."""
-    files = [os.path.join(root, n) for n in dependencies.FILES]
-    files += dependencies.requirement_files(root)
-    key = tuple((f, *_stat(f)) for f in files)
-    cached = _declared.get(root)
-    if cached is None or cached[0] != key:
-        cached = _declared[root] = (key, dependencies.requirements(root))
-    return cached[1]
+    """What the project at `root` depends on, read once per run (caches.new_run)."""
+    return dependencies.requirements(root)
 
 
 def declared_distributions(root: str) -> frozenset[str]:
