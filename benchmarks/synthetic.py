@@ -11,7 +11,7 @@ import textwrap
 from pathlib import Path
 
 # Bump when the generated text changes, so cached corpora are rebuilt.
-GENERATOR_VERSION = "1"
+GENERATOR_VERSION = "2"
 PACKAGE = "synthproj"
 PROJECT_MODULES = 40
 MODULES_PER_DIR = 500
@@ -77,18 +77,34 @@ def repo():
 '''
 
 
-def render_project_module(index: int) -> str:
-    dep = (index + 1) % PROJECT_MODULES
+def flat_module(index: int) -> str:
+    """The dotted name of project module `index` in the flat 40-module project."""
+    return f"{PACKAGE}.mod_{index:02d}"
+
+
+def nested_module(index: int) -> str:
+    """The dotted name of project module `index` in a nested project: the same index has
+    the same name whatever the project's size."""
+    return f"{PACKAGE}.area_{index // 400:03d}.part_{index // 20 % 20:02d}.mod_{index:05d}"
+
+
+def render_project_module(index: int, dotted=flat_module) -> str:
+    dep = index // 2  # imports go to lower indices: no cycles, depth log2(modules)
+    # A chain of subclasses across modules, four deep at most, then the shared base.
+    base, base_import = ("BaseClient", "") if index % 4 == 0 else (
+        f"Client{index - 1}", f"from {dotted(index - 1)} import Client{index - 1}\n")
+    dep_module, _, dep_name = dotted(dep).rpartition(".")
     return textwrap.dedent(f'''\
         """Synthetic project module {index}."""
 
         import asyncio
 
-        from . import mod_{dep:02d} as dep
-        from .base import BaseClient, BaseRepo
+        from {dep_module} import {dep_name} as dep
+        from {PACKAGE}.base import BaseClient, BaseRepo
+        ''') + base_import + textwrap.dedent(f'''\
 
 
-        class Client{index}(BaseClient):
+        class Client{index}({base}):
             timeout = {index}
 
             async def fetch(self, key):
@@ -125,7 +141,7 @@ def render_project_module(index: int) -> str:
 
 
         def linked():
-            return dep.helper_{dep}(1)
+            return dep.helper_{dep}(1) if {index} else 1
         ''')
 
 
@@ -172,9 +188,9 @@ def _finding(kind: int, b: int) -> str:
     return textwrap.dedent(bodies.get(kind, ""))
 
 
-def render_test_module(index: int) -> str:
-    a = index % PROJECT_MODULES
-    b = (index * 7 + 3) % PROJECT_MODULES
+def render_test_module(index: int, modules: int = PROJECT_MODULES, dotted=flat_module) -> str:
+    a = index % modules
+    b = (index * 7 + 3) % modules
     head = textwrap.dedent(f'''\
         """Synthetic test module {index}."""
 
@@ -185,13 +201,13 @@ def render_test_module(index: int) -> str:
         import pytest
         import pytest_asyncio
 
-        from synthproj import mod_{a:02d}
-        from synthproj.mod_{b:02d} import Client{b}, Repo{b}, helper_{b}
+        import {dotted(a)} as mod_a
+        from {dotted(b)} import Client{b}, Repo{b}, helper_{b}
 
 
         @pytest_asyncio.fixture
         async def client_a():
-            client = mod_{a:02d}.Client{a}()
+            client = mod_a.Client{a}()
             await client.connect()
             yield client
             await client.close()
@@ -219,7 +235,7 @@ def render_test_module(index: int) -> str:
         async def test_process():
             client = mock.AsyncMock(spec=Client{b})
             client.fetch.return_value = "v"
-            assert await mod_{a:02d}.process_{a}(client) == "v"
+            assert await mod_a.process_{a}(client) == "v"
             await asyncio.sleep(0)
 
 
@@ -275,5 +291,52 @@ def generate(root: str | os.PathLike[str], modules: int) -> list[Path]:
         folder.mkdir(exist_ok=True)
         path = folder / f"test_mod_{index:05d}.py"
         path.write_text(render_test_module(index), encoding="utf-8")
+        written.append(path)
+    return written
+
+
+PROJECT_TEST_MODULES = 1000
+TESTS_PER_DIR = 20
+
+
+def generate_project(root: str | os.PathLike[str], modules: int,
+                     tests: int = PROJECT_TEST_MODULES) -> list[Path]:
+    """A project of `modules` production modules in nested packages (subclasses and
+    imports across modules, packages that re-export a class) and the same `tests` test
+    modules, TESTS_PER_DIR to a folder, whatever `modules` is (they use the first
+    `tests` modules only). Returns the test modules."""
+    if modules < tests:
+        raise ValueError("the project needs at least as many modules as there are tests")
+    root = Path(root)
+    package = root / PACKAGE
+    package.mkdir(parents=True, exist_ok=True)
+    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
+    (package / "__init__.py").write_text('"""Synthetic project."""\n', encoding="utf-8")
+    (package / "base.py").write_text(BASE_MODULE, encoding="utf-8")
+    for index in range(modules):
+        path = root / (nested_module(index).replace(".", "/") + ".py")
+        if not path.parent.is_dir():
+            path.parent.mkdir(parents=True)
+            for parent in (path.parent, path.parent.parent):
+                init = parent / "__init__.py"
+                if not init.exists():
+                    # Each area re-exports its first client class.
+                    first = index if parent == path.parent.parent else None
+                    text = f'"""Synthetic package {parent.name}."""\n'
+                    if first is not None:
+                        text += f"from {nested_module(first)} import Client{first}\n"
+                    init.write_text(text, encoding="utf-8")
+        path.write_text(render_project_module(index, nested_module), encoding="utf-8")
+    folder = root / "tests"
+    folder.mkdir(exist_ok=True)
+    (folder / "conftest.py").write_text(
+        CONFTEST.replace("from synthproj.mod_00 import Client0, Repo0",
+                         f"from {nested_module(0)} import Client0, Repo0"), encoding="utf-8")
+    written = []
+    for index in range(tests):
+        sub = folder / f"group_{index // TESTS_PER_DIR:03d}"
+        sub.mkdir(exist_ok=True)
+        path = sub / f"test_mod_{index:05d}.py"
+        path.write_text(render_test_module(index, tests, nested_module), encoding="utf-8")
         written.append(path)
     return written

@@ -7,8 +7,9 @@ pytest config, conftest.py or project module is read again, never remembered.
 
 from __future__ import annotations
 
-from . import context, inference, project, summaries, syntax
+from . import context, inference, project, syntax
 from .checks import mocks
+from .index import resolver
 from .runner import plugins
 
 _runs = 0
@@ -24,7 +25,7 @@ def new_run() -> None:
                    project.files_mentioning, context._conftest_facts, mocks._conftest_mocks,
                    plugins.installed_runners, plugins.declared_requirements):
         cached.cache_clear()
-    for table in (project._path_scans, project._package_scans, project._reported,
-                  summaries._modules, syntax._others):
+    for table in (project._reported, syntax._others):
         table.clear()
+    resolver.new_run()
     inference.new_run()

@@ -13,7 +13,9 @@ import os
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
-from . import inference, project, summaries
+from . import inference, project
+from .index import resolver
+from .index.facts import ASYNC_DEF, DEF, ModuleFacts
 from .options import Options
 from .runner import known, plugins
 from .syntax import Syntax, of_tree
@@ -368,34 +370,38 @@ class FileContext:
         return tree_facts(self.tree, self.syntax)
 
     @functools.cached_property
-    def defined_names(self) -> project.Defs | None:
-        """(def names, async def names) in this file, its conftest.py files and the modules
-        and packages they import; None when there is too much to scan."""
-        packages = set(STDLIB_ASYNC)
-        paths: list[str] = []
-        for path, tree in ((self.path, self.tree), *self.conftests):
-            imports = self.imports if tree is self.tree else ImportTable(tree)
-            packages.update(v.split(".")[0] for v in imports.names.values())
-            index = self.syntax if tree is self.tree else of_tree(tree)
-            paths.extend(project.relative_imports(path, index.of_type(ast.ImportFrom)))
-        found = project.defined_names(tuple(dict.fromkeys(paths)), packages)
-        if found is None:
-            return None
-        sync, async_ = set(found[0]), set(found[1])
-        for index in (self.syntax, *(of_tree(tree) for _, tree in self.conftests)):
-            sync.update(n.name for n in index.of_type(ast.FunctionDef))  # type: ignore
-            async_.update(n.name for n in index.of_type(ast.AsyncFunctionDef))  # type: ignore
-        return frozenset(sync), frozenset(async_)
+    def _own_defs(self) -> tuple[frozenset[str], frozenset[str]]:
+        """(def names, async def names) in this file and its conftest.py files."""
+        defs: set[str] = set()
+        async_defs: set[str] = set()
+        for facts in self._own_facts:
+            defs.update(facts.defs)
+            async_defs.update(facts.async_defs)
+        return frozenset(defs), frozenset(async_defs)
+
+    @functools.cached_property
+    def _own_facts(self) -> list[ModuleFacts]:
+        return [self.facts, *(resolver.seed(path, project.import_base(path)[1], tree)
+                              for path, tree in self.conftests)]
+
+    @functools.cached_property
+    def reach(self) -> frozenset[tuple[str, str]] | None:
+        """Every module this file and its conftest.py files import, transitively (from the
+        index); None when there is too much in reach."""
+        modules = [*STDLIB_ASYNC, *(m for facts in self._own_facts for m in facts.modules)]
+        return resolver.reach(modules)
 
     def may_define(self, name: str, is_async: bool, package: str | None = None) -> bool:
         """Could `name` be a def (an async def) anywhere in reach, `package` included?
         A cheap filter before inference: True when unsure."""
-        found = self.defined_names
-        if found is None or name in found[is_async]:
+        if name in self._own_defs[is_async]:
+            return True
+        found = self.reach
+        if found is None or resolver.defines(name, is_async, found):
             return True
         if package is not None:
-            extra = project.defined_names((), {package})
-            return extra is None or name in extra[is_async]
+            extra = resolver.reach([package])
+            return extra is None or resolver.defines(name, is_async, extra)
         return False
 
     # -- names and marks -----------------------------------------------------------
@@ -405,9 +411,9 @@ class FileContext:
         return project.import_base(self.path)[1]
 
     @functools.cached_property
-    def summary(self) -> summaries.ModuleSummary:
-        """This file as summaries.py reads modules (for names defined in it)."""
-        return summaries.seed(self.modname, self.tree, self.syntax.of_type(ast.Name))
+    def facts(self) -> ModuleFacts:
+        """This file's facts, as the index reads modules (from flake8's tree)."""
+        return resolver.seed(self.path, self.modname, self.tree)
 
     def static_dotted(self, expr: ast.AST, shadowed: Container[str] = ()) -> str | None:
         """The dotted name an expression spells through this file's imports or top-level
@@ -423,9 +429,8 @@ class FileContext:
             return None
         if root.id in self.imports.names:
             return dotted
-        summary = self.summary
-        if root.id in summary.classes or summary.kinds.get(root.id) in (
-                summaries.DEF, summaries.ASYNC_DEF):
+        facts = self.facts
+        if root.id in facts.classes or facts.kinds.get(root.id) in (DEF, ASYNC_DEF):
             return f"{self.modname}.{dotted}"
         return None
 

@@ -33,6 +33,8 @@ class Options:
     async_bases: tuple[str, ...] = DEFAULT_ASYNC_BASES
     report_errors: bool = False
     explain: bool = False  # print why rules stayed silent
+    cache_dir: str | None = None  # None: .async_tests_cache at each project's pytest rootdir
+    use_cache: bool = True
 
 
 class Flag(argparse.Action):
@@ -101,6 +103,22 @@ def register(manager: Any) -> None:
         help="Print to stderr, for each place a rule considered and left silent, the reason "
         "(path:line:col: CODE silent: reason). (Default: %(default)s)",
     )
+    manager.add_option(
+        "--async-tests-cache-dir",
+        default=None,
+        parse_from_config=True,
+        normalize_paths=True,
+        help="Where to keep the index of what project modules define between runs. "
+        "(Default: .async_tests_cache in the project's pytest rootdir)",
+    )
+    manager.add_option(
+        "--async-tests-no-cache",
+        default=False,
+        action=Flag,
+        parse_from_config=True,
+        help="Read every module from source; neither read nor write the cache. "
+        "(Default: %(default)s)",
+    )
 
 
 def _usage_error(option: str, problem: str) -> None:
@@ -149,6 +167,8 @@ def parse(options: Any) -> Options:
         async_bases=DEFAULT_ASYNC_BASES + bases,
         report_errors=_flag(options, "report_errors"),
         explain=_flag(options, "explain"),
+        cache_dir=str(getattr(options, "async_tests_cache_dir", None) or "") or None,
+        use_cache=not _flag(options, "no_cache"),
     )
 
 

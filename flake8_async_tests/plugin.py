@@ -12,6 +12,7 @@ from typing import Any
 from . import __version__, caches, inference, options, project
 from .checks import Family, families
 from .context import FileContext, is_test_file
+from .index import resolver
 from .rules import message
 
 # Under flake8's logger: silent unless flake8 runs with -v.
@@ -41,6 +42,7 @@ class AsyncTestsChecker:
     def parse_options(cls, parsed: Any) -> None:
         caches.new_run()  # flake8 starts a run here
         cls.options = options.parse(parsed)
+        resolver.configure(cls.options.cache_dir, cls.options.use_cache)
 
     def run(self) -> Iterator[Result]:
         start = time.process_time()
@@ -63,6 +65,10 @@ class AsyncTestsChecker:
             LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
                      MAX_NODES)
             return []
+        with resolver.scope(ctx.search_path, ctx.rootdir):
+            return self._check(ctx)
+
+    def _check(self, ctx: FileContext) -> list[Result]:
         findings: list[tuple[int, int, str]] = []
         errors: list[Result] = []
         wanted: list[Family] = [f(ctx) for f in families()]

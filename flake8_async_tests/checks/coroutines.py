@@ -8,7 +8,8 @@ import sys
 from collections.abc import Container, Iterator
 from dataclasses import dataclass
 
-from .. import inference, summaries
+from .. import inference
+from ..index import resolver
 from ..context import FIXTURE_DECORATORS, FunctionNode
 from ..syntax import ScopeNode, Syntax
 from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
@@ -61,7 +62,7 @@ TESTCASE_SYNC = frozenset({
 })
 # Importable modules whose functions are never coroutine functions.
 SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_pytest"}
-BUILTINS = summaries.BUILTIN_NAMES
+BUILTINS = resolver.BUILTIN_NAMES
 MAX_NAME = 60
 
 
@@ -459,8 +460,8 @@ class CoroutineRules(Family):
         """(the async def a call calls, how many of its parameters the call fills by itself)
         or (None, None) when it is no coroutine function, as far as can be told."""
         target, instance = self._static_target(call.func, scope)
-        written = summaries.kinds_of(target) if target else None
-        if written is not None and summaries.ASYNC_DEF not in written:
+        written = resolver.kinds_of(target) if target else None
+        if written is not None and resolver.ASYNC_DEF not in written:
             return None, None  # no coroutine function of that name there
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None
@@ -574,12 +575,9 @@ class CoroutineRules(Family):
 
     def _maybe_async_name(self, func: ast.AST, scope: Scope) -> bool:
         """Can the callee's name be an `async def` anywhere astroid could find it?"""
-        names = self._async_names()
-        if names is None:
-            return True
         root, attrs = _chain(func)
         if attrs:
-            return attrs[-1] in names
+            return self.ctx.may_define(attrs[-1], True)
         if not isinstance(root, ast.Name):
             return True
         found = self._lookup(root.id, scope)
@@ -587,14 +585,10 @@ class CoroutineRules(Family):
             return True
         if all(kind == "import" for kind, _ in found[1]):
             dotted = self.ctx.resolve(root)
-            return (dotted or root.id).rsplit(".", 1)[-1] in names
+            return self.ctx.may_define((dotted or root.id).rsplit(".", 1)[-1], True)
         if all(kind == "def" for kind, _ in found[1]):
-            return root.id in names
+            return self.ctx.may_define(root.id, True)
         return True
-
-    def _async_names(self) -> frozenset[str] | None:
-        found = self.ctx.defined_names
-        return None if found is None else found[1]
 
     def _imported(self, func: ast.AST) -> bool:
         root, _ = _chain(func)

@@ -16,7 +16,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from .. import inference, project, summaries
+from .. import inference, project
+from ..index import resolver
 from ..mock_names import (
     ALL_KINDS, FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API, MOCK_MODULE_NAMES, MOCKER_NAMES,
     REAL_ASSERTS,
@@ -920,7 +921,8 @@ class ScopeChecker:
             if not (isinstance(target, ast.Constant) and isinstance(target.value, str)):
                 return
             owner_name, _, attr = target.value.rpartition(".")
-            if not owner_name or not attr or summaries.has_name(owner_name, attr):
+            if not owner_name or not attr or resolver.attribute(
+                    owner_name, attr) == resolver.PRESENT:
                 return
             owner = inference.resolve_dotted(owner_name)
             label = owner_name
@@ -934,7 +936,7 @@ class ScopeChecker:
             # Only modules and classes are checked, and those are spelled through an
             # import or a top-level definition: locals, `self.x` and arguments are not.
             dotted = self.ctx.static_dotted(owner_expr, self.scope.bindings)
-            if dotted is None or summaries.has_name(dotted, attr):
+            if dotted is None or resolver.attribute(dotted, attr) == resolver.PRESENT:
                 return
             found = self._owner(owner_expr)
             if found is None or found[1]:
@@ -943,7 +945,7 @@ class ScopeChecker:
             label = self._dotted(owner_expr)
         if owner is None or (attr.startswith("__") and attr.endswith("__")):
             return
-        if attr in summaries.BUILTIN_NAMES and inference.is_module(owner):
+        if attr in resolver.BUILTIN_NAMES and inference.is_module(owner):
             return
         status, _ = inference.member(owner, attr, want_value=False)
         if status == "missing":
@@ -1108,8 +1110,8 @@ class ScopeChecker:
             return False
         if not self.ctx.may_define(attr, kind != "AsyncMock", package):
             return False
-        written = summaries.kinds_of(dotted) if dotted else None
-        needed = summaries.DEF if kind == "AsyncMock" else summaries.ASYNC_DEF
+        written = resolver.kinds_of(dotted) if dotted else None
+        needed = resolver.DEF if kind == "AsyncMock" else resolver.ASYNC_DEF
         return written is None or needed in written
 
     def _static_class(self, expr: ast.expr) -> str | None:

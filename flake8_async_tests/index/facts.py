@@ -1,0 +1,302 @@
+"""One module's facts, read from its `ast` tree and kept as plain data (JSON on disk).
+
+Facts are what the source says, nothing inferred: each name a module or class binds and
+how (a def, an async def, a def with a decorator of unknown effect, anything else), the
+dotted names its imports bind, the bases of its classes as spelled, every module it
+imports anywhere, and whether the module or a class may be rewritten at run time.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+# How a name is bound: a plain def or async def (decorators that keep it as written
+# aside), a function with another decorator (no rule reports those), or anything else.
+DEF, ASYNC_DEF, DECORATED, OTHER = "def", "async def", "decorated", "other"
+# Decorators that leave a function's sync or async nature as written, by their last name.
+PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "wraps",
+                              "override"})
+# Class decorators and metaclasses that leave methods as written.
+PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "final", "total_ordering",
+                                    "runtime_checkable", "unique"})
+# Names whose use anywhere in a module means it may rebind its own names at run time.
+REWRITERS = frozenset({"globals", "vars", "setattr", "exec"})
+# A cheap test of the source before walking its expressions for one of those names.
+_MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
+
+
+@dataclass
+class ClassFacts:
+    kinds: dict[str, str] = field(default_factory=dict)  # every name the body binds
+    bases: list[str | None] = field(default_factory=list)  # as spelled; None: not a name
+    plain: bool = True  # no metaclass, class decorator or __getattr__ of unknown effect
+    self_names: list[str] = field(default_factory=list)  # `self.x = ...` in any method
+
+
+@dataclass
+class ModuleFacts:
+    name: str
+    package: bool
+    kinds: dict[str, str] = field(default_factory=dict)  # every name the top level binds
+    classes: dict[str, ClassFacts] = field(default_factory=dict)
+    imports: dict[str, str] = field(default_factory=dict)  # local name -> dotted name
+    modules: list[str] = field(default_factory=list)  # modules imported at module level
+    lazy_modules: list[str] = field(default_factory=list)  # imported in functions, classes
+    defs: list[str] = field(default_factory=list)  # names of every def, anywhere
+    async_defs: list[str] = field(default_factory=list)  # names of every async def
+    closed: bool = True  # no star import, module __getattr__ or globals() tricks
+
+    def to_json(self) -> dict:
+        data = dict(self.__dict__)
+        data["classes"] = {name: dict(cls.__dict__) for name, cls in self.classes.items()}
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict) -> ModuleFacts:
+        data = dict(data)
+        data["classes"] = {name: ClassFacts(**value) for name, value in data["classes"].items()}
+        return cls(**data)
+
+
+def decorator_name(expr: ast.expr) -> str:
+    while isinstance(expr, ast.Call):
+        expr = expr.func
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else ""
+
+
+def _kind(node: ast.stmt) -> str:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if all(decorator_name(d) in PLAIN_DECORATORS for d in node.decorator_list):
+            return ASYNC_DEF if isinstance(node, ast.AsyncFunctionDef) else DEF
+        return DECORATED
+    return OTHER
+
+
+def _overload(node: ast.stmt) -> bool:
+    """A typing.overload stub: the definition after it replaces it."""
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        decorator_name(d) == "overload" for d in node.decorator_list)
+
+
+def _is_mark(expr: ast.expr) -> bool:
+    """`pytest.mark.x`, `mark.x(...)`: marks leave a class's methods alone."""
+    while isinstance(expr, ast.Call):
+        expr = expr.func
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.append(expr.attr)
+        expr = expr.value
+    if isinstance(expr, ast.Name):
+        parts.append(expr.id)
+    return "mark" in parts[1:]
+
+
+def _plain_class(node: ast.ClassDef, stdlib: bool) -> bool:
+    """No class decorator, metaclass or hook that may rewrite methods (the standard
+    library's own __init_subclass__ hooks do not)."""
+    if any(decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)
+           for d in node.decorator_list):
+        return False
+    for keyword in node.keywords:
+        if keyword.arg != "metaclass" or decorator_name(keyword.value) != "ABCMeta":
+            return False
+    names = {getattr(stmt, "name", None) for stmt in node.body}
+    hooks = {"__getattr__", "__getattribute__"} | (set() if stdlib else {"__init_subclass__"})
+    return not names & hooks
+
+
+def _bind(kinds: dict[str, str], name: str, kind: str) -> None:
+    """A name bound twice in different ways is OTHER: which one wins is not known here."""
+    if name in kinds and kinds[name] != kind:
+        kind = OTHER
+    kinds[name] = kind
+
+
+def statements(body: list[ast.stmt]) -> list[ast.stmt]:
+    """Statements of a body, those under top-level if/try/with included."""
+    found: list[ast.stmt] = []
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
+            inner = [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
+            for handler in getattr(node, "handlers", []):
+                inner.extend(handler.body)
+            stack.extend(reversed(inner))
+    return found
+
+
+def _bound_names(node: ast.stmt) -> list[str]:
+    targets: list[ast.expr] = []
+    if isinstance(node, ast.Assign):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        targets = [node.target] if getattr(node, "value", None) is not None else []
+    elif isinstance(node, (ast.For, ast.AsyncFor)):
+        targets = [node.target]
+    elif isinstance(node, (ast.With, ast.AsyncWith)):
+        targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
+    names: list[str] = []
+    for target in targets:
+        for sub in ast.walk(target):
+            if isinstance(sub, ast.Name):
+                names.append(sub.id)
+    return names
+
+
+def spelled(expr: ast.expr) -> str | None:
+    """`a.b.C` for a base class expression (Generic[T] is Generic); None for anything else."""
+    if isinstance(expr, ast.Subscript):
+        expr = expr.value
+    parts: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        parts.insert(0, expr.attr)
+        expr = expr.value
+    if not isinstance(expr, ast.Name):
+        return None
+    return ".".join([expr.id, *parts])
+
+
+def absolute(module: str | None, level: int, name: str, package: bool) -> str:
+    """The absolute module a `from ... import` names, from the importing module's name."""
+    if not level:
+        return module or ""
+    parts = name.split(".") if package else name.split(".")[:-1]
+    parts = parts[:len(parts) - level + 1] if level > 1 else parts
+    return ".".join(p for p in (*parts, module or "") if p)
+
+
+def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> set[str]:
+    """Attributes a method assigns on its first parameter (`self.x = ...`, `self.x += 1`,
+    `with ... as self.x`, `for self.x in ...`)."""
+    found: set[str] = set()
+    for stmt in _all_statements(func.body):
+        targets: list[ast.expr] = []
+        if isinstance(stmt, ast.Assign):
+            targets = stmt.targets
+        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
+            targets = [stmt.target]
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
+        for target in targets:
+            for sub in ast.walk(target):
+                if (isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name)
+                        and sub.value.id == me):
+                    found.add(sub.attr)
+    return found
+
+
+def _class_facts(node: ast.ClassDef, stdlib: bool) -> ClassFacts:
+    cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=_plain_class(node, stdlib))
+    own: set[str] = set()
+    for stmt in statements(node.body):
+        if _overload(stmt):
+            continue
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            _bind(cls.kinds, stmt.name, _kind(stmt))
+        for bound in _bound_names(stmt):
+            _bind(cls.kinds, bound, OTHER)
+        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            own.add(stmt.target.id)  # annotated only: an instance attribute
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
+            own.update(_self_attributes(stmt, stmt.args.args[0].arg))
+    cls.self_names = sorted(own)
+    return cls
+
+
+def _imported_modules(node: ast.Import | ast.ImportFrom, name: str, package: bool) -> list[str]:
+    """The modules an import statement may import (`from pkg import sub` may import the
+    submodule pkg.sub)."""
+    if isinstance(node, ast.Import):
+        return [alias.name for alias in node.names]
+    module = absolute(node.module, node.level, name, package)
+    found = [module] if module else []
+    found.extend(f"{module}.{alias.name}" if module else alias.name
+                 for alias in node.names if alias.name != "*")
+    return found
+
+
+def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """Every statement at any depth (in functions, classes and blocks), expressions aside."""
+    stack = list(reversed(body))
+    while stack:
+        node = stack.pop()
+        yield node
+        inner: list[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                inner.extend(value)
+        for handler in getattr(node, "handlers", ()):
+            inner.extend(handler.body)
+        for case in getattr(node, "cases", ()):
+            inner.extend(case.body)
+        stack.extend(reversed(inner))
+
+
+def build(tree: ast.Module, name: str, package: bool, source: bytes | None = None,
+          ) -> ModuleFacts:
+    """The facts of module `name` (a package's `__init__` when `package`). With `source`
+    (the text `tree` was parsed from), expressions are walked only where it can matter."""
+    facts = ModuleFacts(name=name, package=package)
+    stdlib = name.split(".")[0] in sys.stdlib_module_names
+    for node in statements(tree.body):
+        if _overload(node):
+            continue
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            _bind(facts.kinds, node.name, _kind(node))
+            if node.name == "__getattr__":
+                facts.closed = False
+        elif isinstance(node, ast.ClassDef):
+            _bind(facts.kinds, node.name, OTHER)
+            if node.name in facts.classes:
+                facts.classes.pop(node.name)  # defined twice: not known here
+            else:
+                facts.classes[node.name] = _class_facts(node, stdlib)
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                local = alias.asname or alias.name.split(".")[0]
+                _bind(facts.kinds, local, OTHER)
+                facts.imports[local] = alias.name if alias.asname else local
+        elif isinstance(node, ast.ImportFrom):
+            module = absolute(node.module, node.level, name, package)
+            for alias in node.names:
+                if alias.name == "*":
+                    facts.closed = False
+                    continue
+                local = alias.asname or alias.name
+                _bind(facts.kinds, local, OTHER)
+                facts.imports[local] = f"{module}.{alias.name}"
+        else:
+            for bound in _bound_names(node):
+                _bind(facts.kinds, bound, OTHER)
+    eager = {id(node) for node in statements(tree.body)}
+    modules: dict[str, None] = {}
+    lazy: dict[str, None] = {}
+    defs: set[str] = set()
+    async_defs: set[str] = set()
+    for sub in _all_statements(tree.body):
+        if isinstance(sub, ast.FunctionDef):
+            defs.add(sub.name)
+        elif isinstance(sub, ast.AsyncFunctionDef):
+            async_defs.add(sub.name)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            (modules if id(sub) in eager else lazy).update(dict.fromkeys(
+                _imported_modules(sub, name, package)))
+    # The names that may rewrite a module are looked for in expressions only when the
+    # source mentions one of them (walking every expression costs most of a build).
+    if source is None or _MENTIONS_REWRITER.search(source):
+        if any(isinstance(sub, ast.Name) and sub.id in REWRITERS for sub in ast.walk(tree)):
+            facts.closed = False
+    facts.modules = list(modules)
+    facts.lazy_modules = [m for m in lazy if m not in modules]
+    facts.defs = sorted(defs)
+    facts.async_defs = sorted(async_defs)
+    return facts

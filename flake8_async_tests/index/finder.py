@@ -1,0 +1,90 @@
+"""Which file a dotted module name is, for an ordered list of import roots.
+
+Found the way Python's path finder finds it, without importing: the first root that has
+the top-level name as a package (`top/__init__.py`), a module (`top.py`) or an extension
+module wins; directories without `__init__.py` are namespace package portions, searched
+in order when no root has a regular package. Only pure-Python files are answered: a
+module that is an extension, a namespace package itself or missing is None.
+"""
+
+from __future__ import annotations
+
+import importlib.machinery
+import os
+from collections.abc import Sequence
+
+_EXTENSIONS = tuple(importlib.machinery.EXTENSION_SUFFIXES)
+_entries: dict[str, dict[str, str]] = {}  # directory -> name -> "dir" / "py" / "ext"
+_found: dict[tuple[tuple[str, ...], str], str | None] = {}
+
+
+def new_run() -> None:
+    _entries.clear()
+    _found.clear()
+
+
+def _listing(directory: str) -> dict[str, str]:
+    """What a directory holds that an import could name, read once per run."""
+    found = _entries.get(directory)
+    if found is None:
+        found = {}
+        try:
+            with os.scandir(directory) as entries:
+                for entry in entries:
+                    name = entry.name
+                    try:
+                        if name.endswith(".py") and name[:-3].isidentifier():
+                            found.setdefault(name[:-3], "py")
+                        elif name.isidentifier() and entry.is_dir():
+                            found[name] = "dir"  # a package wins over a module
+                        elif name.endswith(_EXTENSIONS):
+                            found.setdefault(name.split(".")[0], "ext")
+                    except OSError:
+                        continue
+        except OSError:
+            pass
+        _entries[directory] = found
+    return found
+
+
+def _step(places: Sequence[str], part: str) -> tuple[str | None, list[str]]:
+    """(the .py file of `part` in the first of `places` that has it as a regular package
+    or a module, else None; the namespace portions of `part` found before it)."""
+    portions: list[str] = []
+    for place in places:
+        kind = _listing(place).get(part)
+        if kind == "dir":
+            directory = os.path.join(place, part)
+            init = os.path.join(directory, "__init__.py")
+            if os.path.isfile(init):
+                return init, []
+            if os.path.isfile(os.path.join(place, part + ".py")):
+                return os.path.join(place, part + ".py"), []
+            portions.append(directory)
+        elif kind == "py":
+            return os.path.join(place, part + ".py"), []
+        elif kind == "ext":
+            return None, []
+    return None, portions
+
+
+def locate(name: str, roots: tuple[str, ...]) -> str | None:
+    """The .py file of module `name` (a package's `__init__.py`) found from `roots`."""
+    key = (roots, name)
+    if key in _found:
+        return _found[key]
+    places: Sequence[str] = roots
+    path: str | None = None
+    for part in name.split("."):
+        if not part.isidentifier():
+            path = None
+            break
+        path, portions = _step(places, part)
+        if path is None and not portions:
+            break
+        if path is not None:
+            places = [os.path.dirname(path)] if path.endswith("__init__.py") else []
+        else:
+            places = portions  # a namespace package: its submodules are in its portions
+    _found[key] = path
+    return path

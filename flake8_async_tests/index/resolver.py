@@ -1,0 +1,367 @@
+"""The questions rules ask about names, answered from the index (source facts only).
+
+`kinds_of` says how a function or method is written, `attribute` whether a module or class
+has an attribute, `reach` and `defines` whether a file's imports can reach a def or an
+async def of some name. Each answers None (or UNKNOWN) when the source cannot tell: a star import, a
+metaclass, a module that rewrites itself, a base class that cannot be read.
+
+Modules are found from the import roots of the file being analysed (`scope`), and their
+facts come from the disk cache when the file is unchanged, else from its source.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import contextlib
+import logging
+import os
+import sys
+from collections.abc import Iterable, Iterator
+
+from . import finder
+from .facts import ASYNC_DEF, DECORATED, DEF, OTHER, ClassFacts, ModuleFacts, build
+from .store import DEFAULT_DIR, Store
+
+__all__ = ["ASYNC_DEF", "DECORATED", "DEF", "OTHER", "BUILTIN_NAMES"]
+LOG = logging.getLogger("flake8.async_tests")
+BUILTIN_NAMES = frozenset(dir(builtins))
+# Bases that add no methods of their own beyond dunders (their metaclasses aside).
+TYPING_BASES = frozenset({"typing.Protocol", "typing.Generic", "typing_extensions.Protocol",
+                          "abc.ABC"})
+PRESENT, MISSING, UNKNOWN = "present", "missing", "unknown"
+MAX_HOPS = 5
+# More modules than this in reach of one file, and `reach` gives up (None).
+MAX_REACH = 20_000
+
+_roots: tuple[str, ...] = ()
+_store: Store | None = None
+_stores: dict[str, Store] = {}
+_cache_dir: str | None = None  # --async-tests-cache-dir
+_use_cache = True
+_facts: dict[tuple[str, str], ModuleFacts | None] = {}  # (path, name) -> facts
+_seeded: dict[tuple[str, str], ModuleFacts] = {}
+# Which modules define a name as a def (False) or an async def (True), among those reached.
+_defining: dict[bool, dict[str, set[tuple[str, str]]]] = {False: {}, True: {}}
+_named: set[tuple[str, str]] = set()
+_installed_memo: dict[str, tuple[frozenset[tuple[str, str]], dict[str, str | None]]] = {}
+# The interpreter's own import roots (with a trailing separator).
+_system_roots = tuple(os.path.join(os.path.abspath(p), "") for p in sys.path if p)
+
+
+def configure(cache_dir: str | None, use_cache: bool) -> None:
+    """The run's cache options; called where flake8 starts a run."""
+    global _cache_dir, _use_cache
+    _cache_dir = os.path.abspath(cache_dir) if cache_dir else None
+    _use_cache = use_cache
+
+
+def new_run() -> None:
+    _facts.clear()
+    _seeded.clear()
+    _defining[False].clear()
+    _defining[True].clear()
+    _named.clear()
+    _installed_memo.clear()
+    _stores.clear()
+    finder.new_run()
+
+
+def roots_for(search_path: Iterable[str]) -> tuple[str, ...]:
+    """Where imports resolve from: the interpreter's standard library, then the project's
+    directories, then installed packages (as the analysis puts them on sys.path)."""
+    path = [os.path.abspath(p or ".") for p in sys.path]
+    at = next((i for i, p in enumerate(path) if "-packages" in p), len(path))
+    added = [p for p in search_path if p not in path]
+    return tuple(dict.fromkeys((*path[:at], *added, *path[at:])))
+
+
+@contextlib.contextmanager
+def scope(search_path: Iterable[str], rootdir: str | None = None) -> Iterator[None]:
+    """Answer questions for one linted file: its import roots, its project's cache."""
+    global _roots, _store
+    saved = _roots, _store
+    _roots = roots_for(search_path)
+    _store = _store_for(rootdir)
+    try:
+        yield
+    finally:
+        _roots, _store = saved
+
+
+def _store_for(rootdir: str | None) -> Store | None:
+    if not _use_cache:
+        return None
+    directory = _cache_dir or os.path.join(rootdir or os.getcwd(), DEFAULT_DIR)
+    if directory not in _stores:
+        _stores[directory] = Store(directory)
+    return _stores[directory]
+
+
+def locate(name: str) -> str | None:
+    return finder.locate(name, _roots)
+
+
+def _read(path: str, name: str) -> ModuleFacts | None:
+    package = os.path.basename(path) == "__init__.py"
+    try:
+        stat = os.stat(path)
+        if _store is not None:
+            found = _store.load(path, name, stat)
+            if found is not None:
+                return found
+        with open(path, "rb") as handle:
+            source = handle.read()
+        if _store is not None:
+            found = _store.load(path, name, stat, source)
+            if found is not None:
+                return found
+        facts = build(ast.parse(source, filename=path), name, package, source)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        LOG.debug("flake8-async-tests: no facts of %s: %s", name, exc)
+        return None
+    if _store is not None:
+        _store.save(path, stat, source, facts)
+    return facts
+
+
+def module(name: str) -> ModuleFacts | None:
+    """The facts of an importable pure-Python module, by dotted name."""
+    path = locate(name)
+    if path is None:
+        return None
+    key = (path, name)
+    if key in _seeded:
+        return _seeded[key]
+    if key not in _facts:
+        _facts[key] = _read(path, name)
+    return _facts[key]
+
+
+def seed(path: str, name: str, tree: ast.Module) -> ModuleFacts:
+    """The facts of the linted file, from the tree flake8 parsed (it may not be saved)."""
+    facts = build(tree, name, os.path.basename(path) == "__init__.py")
+    _seeded[(os.path.abspath(path), name)] = facts
+    return facts
+
+
+# -- following names -------------------------------------------------------------------
+
+
+def _split(dotted: str) -> tuple[ModuleFacts, list[str]] | None:
+    """The longest importable module prefix of a dotted name, and the rest."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        found = module(".".join(parts[:cut]))
+        if found is not None:
+            return found, parts[cut:]
+    return None
+
+
+def _follow(facts: ModuleFacts, name: str, hops: int = 0) -> tuple[ModuleFacts, str] | None:
+    """(module, name) where `name` of `facts` is really defined."""
+    target = facts.imports.get(name)
+    if target is None or hops > MAX_HOPS:
+        return facts, name
+    found = _split(target)
+    if found is None or len(found[1]) != 1:
+        return None
+    return _follow(found[0], found[1][0], hops + 1)
+
+
+def _class_at(facts: ModuleFacts, rest: list[str]) -> tuple[ModuleFacts, str] | None:
+    """(module, class name) where the class `rest` names from `facts` is defined."""
+    if len(rest) != 1:
+        return None
+    followed = _follow(facts, rest[0])
+    if followed is None or followed[1] not in followed[0].classes:
+        return None
+    return followed
+
+
+def _base_name(facts: ModuleFacts, base: str | None) -> str | None:
+    """The dotted name a base class, as spelled in its module, stands for."""
+    if base is None:
+        return None
+    head, _, rest = base.partition(".")
+    if head in facts.imports:
+        found = facts.imports[head]
+    elif head in facts.classes:
+        found = f"{facts.name}.{head}"
+    elif head in facts.kinds:
+        return None  # bound some other way
+    elif head in BUILTIN_NAMES:
+        found = f"builtins.{head}"
+    else:
+        return None
+    return f"{found}.{rest}" if rest else found
+
+
+def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
+               ) -> list[ClassFacts] | None:
+    """The class and every ancestor the index can read; None when one cannot be read
+    (builtins and typing bases, which add no methods rules ask about, are skipped)."""
+    if (facts.name, name) in seen:
+        return []
+    seen.add((facts.name, name))
+    cls = facts.classes.get(name)
+    if cls is None or not cls.plain or not facts.closed or len(seen) > 60:
+        return None
+    found = [cls]
+    for base in cls.bases:
+        dotted = _base_name(facts, base)
+        if dotted is None:
+            return None
+        if dotted.startswith("builtins.") or dotted in TYPING_BASES:
+            continue
+        split = _split(dotted)
+        at = _class_at(*split) if split is not None else None
+        if at is None:
+            return None
+        inherited = _ancestors(at[0], at[1], seen)
+        if inherited is None:
+            return None
+        found.extend(inherited)
+    return found
+
+
+def kinds_of(dotted: str) -> frozenset[str] | None:
+    """How a module function (`pkg.mod.func`) or a method (`pkg.mod.Cls.meth`) is written:
+    for a method, every way the class and its ancestors define it (the one that wins is
+    among them). None when unknown, not found, or bound as something else than a def."""
+    parts = dotted.split(".")
+    if len(parts) < 2:
+        return None
+    found = _split(".".join(parts[:-1]))
+    if found is None:
+        return None
+    facts, rest = found
+    if not rest:
+        followed = _follow(facts, parts[-1])
+        kinds = ({followed[0].kinds.get(followed[1], OTHER)}
+                 if followed is not None and followed[0].closed else None)
+    else:
+        at = _class_at(facts, rest)
+        classes = _ancestors(at[0], at[1], set()) if at is not None else None
+        kinds = None if classes is None else {
+            c.kinds[parts[-1]] for c in classes if parts[-1] in c.kinds}
+    if not kinds or OTHER in kinds:
+        return None
+    return frozenset(kinds)
+
+
+def attribute(dotted: str, attr: str) -> str:
+    """PRESENT when the module or class `dotted` certainly has `attr` (bound in its source,
+    a submodule of a package, or bound by a class or any ancestor); UNKNOWN otherwise.
+    (MISSING needs more than source facts: a run-time hook, a builtin base, a metaclass.)"""
+    found = _split(dotted)
+    if found is None:
+        return UNKNOWN
+    facts, rest = found
+    if not rest:
+        if attr in facts.kinds or (facts.package and module(f"{dotted}.{attr}") is not None):
+            return PRESENT
+        return UNKNOWN
+    at = _class_at(facts, rest)
+    if at is None:
+        return UNKNOWN
+    cls = at[0].classes[at[1]]
+    if attr in cls.kinds:
+        return PRESENT
+    classes = _ancestors(at[0], at[1], set())
+    if classes is not None and any(attr in c.kinds for c in classes):
+        return PRESENT
+    return UNKNOWN
+
+
+# -- names in reach ---------------------------------------------------------------------
+
+Key = tuple[str, str]  # (path, module name): one module as read from one file
+
+
+def _index_names(key: Key, facts: ModuleFacts) -> None:
+    for name in facts.defs:
+        _defining[False].setdefault(name, set()).add(key)
+    for name in facts.async_defs:
+        _defining[True].setdefault(name, set()).add(key)
+
+
+def _walk(modules: Iterable[str], shortcut: bool) -> tuple[set[Key], dict[str, str | None]]:
+    """(keys of the modules reached, where each top-level name reached was found, and each
+    name under a top-level namespace package). With
+    `shortcut`, an installed or standard-library module adds its own reach, found once."""
+    seen: set[str] = set()
+    found: set[Key] = set()
+    tops: dict[str, str | None] = {}
+    stack = list(dict.fromkeys(modules))
+    while stack:
+        parts = stack.pop().split(".")
+        for cut in range(1, len(parts) + 1):
+            dotted = ".".join(parts[:cut])
+            if dotted in seen:
+                continue
+            seen.add(dotted)
+            path = locate(dotted)
+            if cut == 1 or tops.get(parts[0], "") is None:
+                # where a top-level name was found decides where all below it are; below
+                # a namespace package (or no file), each name is recorded
+                tops[dotted] = path
+            if path is None:
+                continue
+            installed = _installed(path)
+            if shortcut and installed:
+                found |= _installed_reach(dotted)
+                continue
+            facts = module(dotted)
+            if facts is None:
+                continue
+            key = (path, dotted)
+            if key not in _named:
+                _named.add(key)
+                _index_names(key, facts)
+            found.add(key)
+            stack.extend(m for m in facts.modules if m not in seen)
+            if not installed:  # the project's imports inside functions count too
+                stack.extend(m for m in facts.lazy_modules if m not in seen)
+        if len(seen) > MAX_REACH:
+            raise _TooFar
+    return found, tops
+
+
+class _TooFar(Exception):
+    pass
+
+
+def _installed(path: str) -> bool:
+    """Found in the interpreter's directories (standard library, installed packages)."""
+    return any(path.startswith(root) for root in _system_roots)
+
+
+def _installed_reach(dotted: str) -> frozenset[Key]:
+    """The reach of an installed module, found once per run: still what the current roots
+    give as long as every top-level name it reached is found in the same place."""
+    known = _installed_memo.get(dotted)
+    if known is not None and all(locate(top) == path for top, path in known[1].items()):
+        return known[0]
+    keys, tops = _walk([dotted], shortcut=False)
+    result = frozenset(keys)
+    _installed_memo[dotted] = (result, tops)
+    return result
+
+
+def reach(modules: Iterable[str]) -> frozenset[Key] | None:
+    """Every module these modules import, transitively (with the packages each import
+    runs), as (path, name) keys; None when that is more than MAX_REACH modules. Imports
+    inside functions are followed in the project's modules, not in installed ones (those
+    are mostly optional dependencies; following them reaches most of the standard
+    library from asyncio alone)."""
+    try:
+        return frozenset(_walk(modules, shortcut=True)[0])
+    except _TooFar:
+        return None
+
+
+def defines(name: str, is_async: bool, modules: frozenset[Key]) -> bool:
+    """Does any of these modules (from `reach`) define `name` as a def (an async def),
+    at any depth?"""
+    return any(key in modules for key in _defining[is_async].get(name, ()))

@@ -1,0 +1,120 @@
+"""The index kept on disk between runs, in the manner of mypy's and ruff's caches.
+
+One JSON entry per module file, named by a hash of its absolute path, holding the file's
+size, mtime and content hash with its facts. An entry is used only when the file still
+has that size and mtime, or that content (a checkout that touched it but left it as it
+was); anything else is rebuilt. Entries live in a folder per format (the plugin's, the
+Python's and astroid's versions), so another version never reads them. Writes go to a
+temporary file renamed into place, so `-j` workers and two runs at once never see half an
+entry. A missing, corrupt or unwritable cache is never an error: the facts are built
+again from source, and the answers are the same.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+from importlib import metadata
+
+from .. import __version__
+from .facts import ModuleFacts
+
+LOG = logging.getLogger("flake8.async_tests")
+FORMAT = 4  # bump when ModuleFacts or the entry layout changes
+DEFAULT_DIR = ".async_tests_cache"
+TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
+       "# This file is a cache directory tag created by flake8-async-tests.\n"
+       "# For information about cache directory tags, see https://bford.info/cachedir/\n")
+
+
+def _astroid_version() -> str:
+    try:
+        return metadata.version("astroid")
+    except metadata.PackageNotFoundError:  # pragma: no cover - astroid is a dependency
+        return "none"
+
+
+def version_key() -> str:
+    text = f"{FORMAT}-{__version__}-{sys.version_info[:3]}-{_astroid_version()}"
+    return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+class Store:
+    """The entries under one cache directory (created on the first write)."""
+
+    def __init__(self, directory: str) -> None:
+        self.root = directory
+        self.folder = os.path.join(directory, f"index-{version_key()}")
+        self.writable = True
+
+    def _entry(self, path: str, name: str) -> str:
+        key = f"{path}\0{name}".encode("utf-8", "surrogatepass")
+        digest = hashlib.sha1(key).hexdigest()
+        return os.path.join(self.folder, digest[:2], digest[2:] + ".json")
+
+    def load(self, path: str, name: str, stat: os.stat_result, source: bytes | None = None,
+             ) -> ModuleFacts | None:
+        """The facts stored for `path` read as module `name`, if they still hold for the
+        file as `stat` found it. With `source` (the file's bytes), an entry whose mtime
+        differs but whose content hash matches holds too."""
+        try:
+            with open(self._entry(path, name), encoding="utf-8") as handle:
+                entry = json.load(handle)
+            if (entry["path"], entry["name"], entry["size"]) != (path, name, stat.st_size):
+                return None
+            if entry["mtime"] != stat.st_mtime_ns and (
+                    source is None or entry["sha1"] != hashlib.sha1(source).hexdigest()):
+                return None
+            return ModuleFacts.from_json(entry["facts"])
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            return None  # none yet, unreadable or not ours: built again
+
+    def save(self, path: str, stat: os.stat_result, source: bytes, facts: ModuleFacts) -> None:
+        if not self.writable:
+            return
+        target = self._entry(path, facts.name)
+        entry = {"path": path, "name": facts.name, "size": stat.st_size, "mtime": stat.st_mtime_ns,
+                 "sha1": hashlib.sha1(source).hexdigest(), "facts": facts.to_json()}
+        try:
+            self._prepare(os.path.dirname(target))
+            handle, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8") as out:
+                    json.dump(entry, out, separators=(",", ":"))
+                os.replace(temp, target)
+            except BaseException:
+                _remove(temp)
+                raise
+        except (OSError, ValueError, TypeError) as exc:
+            self.writable = False  # one log line, then the run goes on without writing
+            LOG.info("flake8-async-tests: not writing the cache in %s: %s", self.root, exc)
+
+    def _prepare(self, folder: str) -> None:
+        if os.path.isdir(folder):
+            return
+        if not os.path.isdir(self.root):
+            os.makedirs(self.root, exist_ok=True)
+            # Ignored by git and by backup tools, whoever created it.
+            _write_once(os.path.join(self.root, ".gitignore"), "# Created by "
+                        "flake8-async-tests automatically.\n*\n")
+            _write_once(os.path.join(self.root, "CACHEDIR.TAG"), TAG)
+        os.makedirs(folder, exist_ok=True)
+
+
+def _write_once(path: str, text: str) -> None:
+    try:
+        with open(path, "x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        pass
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,276 @@
+"""The index reads what modules define from source alone, answers None (or unknown) when
+unsure, and keeps its facts on disk without ever changing an answer."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import textwrap
+
+import pytest
+
+from flake8_async_tests.index import finder, resolver, store
+from flake8_async_tests.index.facts import ASYNC_DEF, DECORATED, DEF, build
+
+FILES = {
+    "shop/__init__.py": "from .client import Client\nfrom . import models\n",
+    "shop/models.py": "class Model:\n    pass\n",
+    "shop/client.py": '''
+        import typing
+        from typing import overload
+
+        from .base import Base, Dynamic
+
+        RETRIES = 3
+
+
+        def helper():
+            return 1
+
+
+        async def fetch():
+            return 1
+
+
+        @cache
+        async def cached():
+            return 1
+
+
+        class Client(Base, typing.Generic[int]):
+            timeout = 1
+
+            async def get(self):
+                return 1
+
+            @overload
+            def put(self, x: int) -> int: ...
+
+            def put(self, x):
+                return x
+
+            @staticmethod
+            def make():
+                return Client()
+
+
+        class Child(Dynamic):
+            def get(self):
+                return 2
+    ''',
+    "shop/base.py": '''
+        import abc
+
+        import pytest
+
+
+        @pytest.mark.usefixtures("db")
+        class Base(abc.ABC):
+            def close(self):
+                pass
+
+            async def get(self):
+                return 0
+
+            def ping(self):
+                pass
+
+
+        class Dynamic:
+            def __getattr__(self, name):
+                return name
+    ''',
+    "shop/starry.py": "from os.path import *\n",
+    # A module that may rebind what it defines: its functions and classes are unknown.
+    "shop/rebound.py": "def helper():\n    pass\n\n\nfrom os.path import *\n",
+    "shop/patched.py": ("class Service:\n    def get(self):\n        pass\n\n\n"
+                        "setattr(Service, 'get', None)\n"),
+}
+
+
+@pytest.fixture()
+def project(tmp_path):
+    for name, text in FILES.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    resolver.new_run()
+    resolver.configure(None, use_cache=False)
+    with resolver.scope([str(tmp_path)]):
+        yield tmp_path
+    resolver.configure(None, use_cache=True)
+    resolver.new_run()
+
+
+@pytest.mark.parametrize("owner,attr,present", [
+    ("shop.client", "helper", True),
+    ("shop.client", "RETRIES", True),
+    ("shop.client", "Base", True),  # imported names are bound too
+    ("shop.client", "nothing", False),
+    ("shop", "models", True),  # a submodule of a package
+    ("shop", "Client", True),
+    ("shop.Client", "timeout", True),  # followed through the package's import
+    ("shop.Client", "close", True),  # inherited from Base
+    ("shop.client.Child", "anything", False),  # an ancestor with __getattr__: unknown
+    ("shop.starry", "join", False),  # a star import: unknown, never "present"
+])
+def test_attribute(project, owner, attr, present):
+    expected = resolver.PRESENT if present else resolver.UNKNOWN
+    assert resolver.attribute(owner, attr) == expected
+
+
+@pytest.mark.parametrize("dotted,kinds", [
+    ("shop.client.helper", {DEF}),
+    ("shop.client.fetch", {ASYNC_DEF}),
+    ("shop.client.cached", {DECORATED}),
+    ("shop.client.RETRIES", None),  # not a function
+    ("shop.Client.put", {DEF}),  # the overload stub is skipped
+    ("shop.Client.make", {DEF}),  # staticmethod keeps it as written
+    ("shop.Client.get", {ASYNC_DEF}),  # own and inherited definitions agree
+    ("shop.Client.close", {DEF}),  # inherited through Base (a class marked by pytest)
+    ("shop.Client.ping", {DEF}),
+    ("shop.Client.missing", None),
+    ("shop.client.Child.get", None),  # an ancestor with __getattr__
+    ("shop.models.Model.x", None),
+    ("nowhere.thing", None),
+    ("shop.rebound.helper", None),  # a star import after it may replace it
+    ("shop.patched.Service.get", None),  # setattr in its module may replace it
+])
+def test_kinds_of(project, dotted, kinds):
+    found = resolver.kinds_of(dotted)
+    assert (set(found) if found is not None else None) == kinds
+
+
+def test_both_ways_in_the_ancestry_are_both_reported(project, tmp_path):
+    (tmp_path / "shop" / "mixed.py").write_text(textwrap.dedent('''
+        from .base import Base
+
+        class Sync(Base):
+            def get(self):
+                return 1
+    '''), encoding="utf-8")
+    assert set(resolver.kinds_of("shop.mixed.Sync.get")) == {DEF, ASYNC_DEF}
+
+
+def test_seeded_tree_wins_over_the_file_on_disk(project, tmp_path):
+    tree = ast.parse("async def helper():\n    pass\n")
+    resolver.seed(str(tmp_path / "shop" / "client.py"), "shop.client", tree)
+    assert resolver.kinds_of("shop.client.helper") == {ASYNC_DEF}
+
+
+def test_a_seeded_tree_that_rewrites_itself_is_unknown(project, tmp_path):
+    tree = ast.parse("def helper():\n    pass\n\n\nglobals()['helper'] = None\n")
+    resolver.seed(str(tmp_path / "shop" / "client.py"), "shop.client", tree)
+    assert resolver.kinds_of("shop.client.helper") is None
+
+
+def test_reach_follows_imports_transitively(project, tmp_path):
+    (tmp_path / "app.py").write_text("import shop.client\n", encoding="utf-8")
+    found = resolver.reach(["app"])
+    names = {name for _, name in found}
+    # shop/__init__ (a parent), shop.client, shop.base through its relative import, and
+    # what those import (typing, pytest, ...)
+    assert {"app", "shop", "shop.client", "shop.base", "shop.models", "pytest"} <= names
+    for name, is_async in (("fetch", True), ("get", True), ("helper", False),
+                           ("close", False), ("__getattr__", False)):
+        assert resolver.defines(name, is_async, found)
+    assert not resolver.defines("helper", True, found)
+    assert not resolver.defines("no_such_function_anywhere", False, found)
+    (tmp_path / "alone.py").write_text("def solo():\n    pass\n", encoding="utf-8")
+    resolver.new_run()  # directories are listed once per run
+    alone = resolver.reach(["alone"])
+    assert {name for _, name in alone} == {"alone"}
+    assert resolver.defines("solo", False, alone)
+    assert not resolver.defines("fetch", True, alone)  # defined, but not in reach
+
+
+# -- the finder -------------------------------------------------------------------------
+
+
+def test_finder_takes_the_first_root_and_prefers_packages(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    (first / "pkg").mkdir(parents=True)
+    (first / "pkg" / "__init__.py").write_text("")
+    (first / "pkg" / "mod.py").write_text("")
+    (first / "pkg.py").write_text("")  # the package wins in the same directory
+    (second / "pkg").mkdir(parents=True)
+    (second / "pkg" / "__init__.py").write_text("")
+    (second / "pkg" / "other.py").write_text("")
+    (second / "ns" / "part").mkdir(parents=True)
+    (second / "ns" / "part" / "leaf.py").write_text("")
+    (second / "native.cpython-311-x86_64-linux-gnu.so").write_text("")
+    finder.new_run()
+    roots = (str(first), str(second))
+    assert finder.locate("pkg", roots) == str(first / "pkg" / "__init__.py")
+    assert finder.locate("pkg.mod", roots) == str(first / "pkg" / "mod.py")
+    assert finder.locate("pkg.other", roots) is None  # the first pkg hides the second
+    assert finder.locate("ns.part.leaf", roots) == str(second / "ns" / "part" / "leaf.py")
+    assert finder.locate("ns", roots) is None  # a namespace package has no file
+    assert finder.locate("native", roots) is None  # an extension module
+    assert finder.locate("missing.thing", roots) is None
+
+
+# -- the cache on disk ------------------------------------------------------------------
+
+
+def _facts_of(text: str, name: str = "m"):
+    return build(ast.parse(textwrap.dedent(text)), name, False)
+
+
+def test_facts_round_trip_through_json():
+    facts = _facts_of(FILES["shop/client.py"], "shop.client")
+    assert type(facts).from_json(json.loads(json.dumps(facts.to_json()))) == facts
+
+
+def test_store_uses_an_entry_only_for_the_same_file(tmp_path):
+    source = tmp_path / "m.py"
+    source.write_text("async def f():\n    pass\n")
+    cache = store.Store(str(tmp_path / "cache"))
+    facts = _facts_of(source.read_text())
+    stat = os.stat(source)
+    cache.save(str(source), stat, source.read_bytes(), facts)
+    assert cache.load(str(source), "m", stat) == facts
+    assert cache.load(str(source), "other", stat) is None  # read under another name
+    # touched, same content: holds once the content is compared
+    os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))
+    touched = os.stat(source)
+    assert cache.load(str(source), "m", touched) is None
+    assert cache.load(str(source), "m", touched, source.read_bytes()) == facts
+    # changed, same size: another content hash
+    source.write_text("async def g():\n    pass\n")
+    changed = os.stat(source)
+    assert cache.load(str(source), "m", changed, source.read_bytes()) is None
+    # the folder ignores itself
+    assert (tmp_path / "cache" / ".gitignore").read_text().endswith("*\n")
+    assert (tmp_path / "cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f59")
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty"])
+def test_a_damaged_entry_is_rebuilt(tmp_path, damage):
+    source = tmp_path / "m.py"
+    source.write_text("async def f():\n    pass\n")
+    cache = store.Store(str(tmp_path / "cache"))
+    stat = os.stat(source)
+    facts = _facts_of(source.read_text())
+    cache.save(str(source), stat, source.read_bytes(), facts)
+    entry = cache._entry(str(source), "m")
+    text = open(entry, encoding="utf-8").read()
+    damaged = {"garbage": "\x00\xff not json", "truncated": text[:len(text) // 2],
+               "foreign": json.dumps({"path": str(source), "name": "m", "size": stat.st_size,
+                                      "mtime": stat.st_mtime_ns, "sha1": "", "facts": [1]}),
+               "empty": ""}[damage]
+    with open(entry, "w", encoding="utf-8", errors="surrogateescape") as out:
+        out.write(damaged)
+    assert cache.load(str(source), "m", stat) is None
+
+
+def test_an_unwritable_cache_is_left_alone(tmp_path):
+    blocker = tmp_path / "cache"
+    blocker.write_text("a file where the folder should be")
+    cache = store.Store(str(blocker))
+    source = tmp_path / "m.py"
+    source.write_text("x = 1\n")
+    cache.save(str(source), os.stat(source), source.read_bytes(), _facts_of("x = 1\n"))
+    assert not cache.writable
+    assert blocker.read_text() == "a file where the folder should be"
