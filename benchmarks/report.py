@@ -11,18 +11,20 @@ from pathlib import Path
 
 CSV_COLUMNS = (
     "corpus", "path", "files", "lines", "variant", "jobs", "runs", "median_s", "min_s",
-    "max_s", "ratio_vs_plain", "ms_per_file", "peak_rss_mb", "findings",
+    "max_s", "ratio_vs_plain", "ms_per_file", "peak_rss_mb", "findings", "cpu_s",
 )
 VARIANT_TITLES = {
     "ast": "ast.parse",
     "plain": "flake8",
-    "plugin": "flake8 + plugin",
+    "plugin": "flake8 + plugin (cold cache)",
+    "plugin-warm": "flake8 + plugin (warm cache)",
     "at": "--select AT",
     "single-plain": "one file: flake8",
     "single-plugin": "one file: flake8 + plugin",
 }
 # The baseline each variant's ratio is taken against.
-BASELINE = {"ast": "plain", "plugin": "plain", "at": "plain", "single-plugin": "single-plain"}
+BASELINE = {"ast": "plain", "plugin": "plain", "plugin-warm": "plain", "at": "plain",
+            "single-plugin": "single-plain"}
 FINDING = re.compile(r"^.+?:\d+:\d+: ([A-Z]+[0-9]+) ", re.M)
 
 
@@ -32,7 +34,9 @@ def count_codes(output: str) -> Counter[str]:
 
 
 def summarise(corpus: str, path: str, files: int, lines: int, variant: str, jobs: int,
-              times: Sequence[float], rss_kb: Iterable[int], findings: int) -> dict:
+              times: Sequence[float], rss_kb: Iterable[int], findings: int,
+              cpu: Sequence[float] = ()) -> dict:
+    """`cpu`: user + system seconds of each run (the process and its -j workers)."""
     median = statistics.median(times)
     return {
         "corpus": corpus, "path": path, "files": files, "lines": lines, "variant": variant,
@@ -40,6 +44,7 @@ def summarise(corpus: str, path: str, files: int, lines: int, variant: str, jobs
         "min_s": round(min(times), 3), "max_s": round(max(times), 3), "ratio_vs_plain": "",
         "ms_per_file": round(1000 * median / files, 2) if files else "",
         "peak_rss_mb": round(max(rss_kb) / 1024, 1), "findings": findings,
+        "cpu_s": round(statistics.median(cpu), 3) if cpu else "",
     }
 
 
@@ -77,7 +82,7 @@ def _cell(rows: dict, corpus: str, variant: str, key: str, fmt: str = "{}") -> s
 
 
 def corpus_table(rows: list[dict]) -> str:
-    """One line per corpus: medians of each variant, the ratio and the peak RSS."""
+    """One line per corpus: medians of each variant, the ratios and the peak RSS."""
     by = {(r["corpus"], r["variant"]): r for r in rows}
     corpora = list(dict.fromkeys(r["corpus"] for r in rows if r["variant"] == "plugin"))
     body = []
@@ -88,13 +93,52 @@ def corpus_table(rows: list[dict]) -> str:
             _cell(by, corpus, "ast", "median_s", "{:.2f}"),
             _cell(by, corpus, "plain", "median_s", "{:.2f}"),
             _cell(by, corpus, "plugin", "median_s", "{:.2f}"),
+            _cell(by, corpus, "plugin-warm", "median_s", "{:.2f}"),
             _cell(by, corpus, "at", "median_s", "{:.2f}"),
             _cell(by, corpus, "plugin", "ratio_vs_plain", "{:.2f}"),
+            _cell(by, corpus, "plugin-warm", "ratio_vs_plain", "{:.2f}"),
+            cpu_share(by, corpus),
             _cell(by, corpus, "plain", "peak_rss_mb", "{:.0f}"),
             _cell(by, corpus, "plugin", "peak_rss_mb", "{:.0f}"),
         ))
-    headers = ("corpus", "files", "lines", "ast.parse s", "flake8 s", "flake8 + plugin s",
-               "--select AT s", "with / without", "RSS without MB", "RSS with MB")
+    headers = ("corpus", "files", "lines", "ast.parse s", "flake8 s", "+ plugin cold s",
+               "+ plugin warm s", "--select AT s", "cold ratio", "warm ratio",
+               "plugin CPU / default checks' CPU", "RSS without MB", "RSS with MB")
+    return markdown_table(headers, body)
+
+
+def cpu_share(by: dict, corpus: str) -> str:
+    """The plugin's CPU time (with-plugin run, cold, minus the run without it) over the
+    default checks' (the run without the plugin minus reading and parsing the files)."""
+    plain, plugin, floor = (by.get((corpus, v)) for v in ("plain", "plugin", "ast"))
+    if not (plain and plugin and floor):
+        return "-"
+    if "" in (plain["cpu_s"], plugin["cpu_s"], floor["cpu_s"]):
+        return "-"
+    checks = plain["cpu_s"] - floor["cpu_s"]
+    return f"{(plugin['cpu_s'] - plain['cpu_s']) / checks:.2f}" if checks > 0 else "-"
+
+
+def project_table(rows: list[dict]) -> str:
+    """Generated projects of growing size around the same test modules: time per test file."""
+    by = {(r["corpus"], r["variant"]): r for r in rows}
+    names = sorted({r["corpus"] for r in rows if r["corpus"].startswith("project-")},
+                   key=lambda name: int(name.rpartition("-")[2]))
+    body = []
+    for corpus in names:
+        first = by[(corpus, "plain")]
+        body.append((
+            corpus.rpartition("-")[2], first["files"],
+            _cell(by, corpus, "plain", "ms_per_file", "{:.1f}"),
+            _cell(by, corpus, "plugin", "ms_per_file", "{:.1f}"),
+            _cell(by, corpus, "plugin-warm", "ms_per_file", "{:.1f}"),
+            _cell(by, corpus, "plugin", "ratio_vs_plain", "{:.2f}"),
+            _cell(by, corpus, "plugin-warm", "ratio_vs_plain", "{:.2f}"),
+            _cell(by, corpus, "plugin", "peak_rss_mb", "{:.0f}"),
+            _cell(by, corpus, "plugin", "findings"),
+        ))
+    headers = ("production modules", "test files", "flake8 ms/file", "+ plugin cold ms/file",
+               "+ plugin warm ms/file", "cold ratio", "warm ratio", "RSS MB", "findings")
     return markdown_table(headers, body)
 
 

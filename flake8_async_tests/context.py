@@ -385,7 +385,7 @@ class FileContext:
                               for path, tree in self.conftests)]
 
     @functools.cached_property
-    def reach(self) -> frozenset[tuple[str, str]] | None:
+    def reach(self) -> resolver.Reach | None:
         """Every module this file and its conftest.py files import, transitively (from the
         index); None when there is too much in reach."""
         modules = [*STDLIB_ASYNC, *(m for facts in self._own_facts for m in facts.modules)]

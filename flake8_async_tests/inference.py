@@ -15,7 +15,6 @@ import importlib.abc
 import importlib.machinery
 import logging
 import os
-import site
 import sys
 import sysconfig
 import time
@@ -29,6 +28,8 @@ from astroid.builder import AstroidBuilder
 from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 from astroid.rebuilder import TreeRebuilder
+
+from .index.finder import installed_dirs
 
 LOG = logging.getLogger("flake8.async_tests")
 MANAGER = AstroidManager()
@@ -165,20 +166,7 @@ def _enum_spelled(predicate):  # type: ignore[no-untyped-def]
     return maybe_enum
 
 
-def _installed_dirs() -> tuple[str, ...]:
-    """The interpreter's standard library and installed-package directories."""
-    found = set()
-    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
-    for scheme in (sysconfig.get_paths(), sysconfig.get_paths(vars=base)):
-        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-            found.add(scheme.get(key, ""))
-    try:
-        found.update(site.getsitepackages())
-        found.add(site.getusersitepackages())
-    except AttributeError:  # pragma: no cover - site may be replaced in odd environments
-        pass
-    found.add(os.path.dirname(os.path.abspath(__file__)))  # this plugin's own modules
-    return tuple(sorted({os.path.realpath(d) for d in found if d}))
+_installed_dirs = installed_dirs
 
 
 class _Refused(importlib.abc.Loader):

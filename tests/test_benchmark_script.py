@@ -44,6 +44,20 @@ def test_generated_findings_are_the_expected_ones(tmp_path):
     assert Counter(f.code for f in found) == synthetic.expected_findings(20)
 
 
+def test_generated_project_keeps_its_tests_as_the_project_grows(tmp_path):
+    small = synthetic.generate_project(tmp_path / "small", 40, tests=40)
+    large = synthetic.generate_project(tmp_path / "large", 100, tests=40)
+    assert [p.relative_to(tmp_path / "small") for p in small] == [
+        p.relative_to(tmp_path / "large") for p in large]
+    for a, b in zip(small, large):
+        assert a.read_text(encoding="utf-8") == b.read_text(encoding="utf-8")
+    assert len(list((tmp_path / "large" / "synthproj").rglob("mod_*.py"))) == 100
+    assert len({p.parent for p in large}) == 2  # 20 test modules to a folder
+    found, proc = run_flake8(tmp_path / "large", ["--isolated"], ["tests"])
+    assert proc.stderr == "", proc.stderr
+    assert Counter(f.code for f in found) == synthetic.expected_findings(40)
+
+
 def test_single_file_is_a_test_module_importing_the_project(tmp_path):
     synthetic.generate(tmp_path, 5)
     files = corpora.python_files(tmp_path, "tests")
@@ -61,14 +75,22 @@ def test_pinned_corpora_are_known():
 
 def _rows():
     rows = [
-        report.summarise("demo", "tests", 10, 500, "ast", 2, [0.1, 0.2, 0.3], [20000], 0),
-        report.summarise("demo", "tests", 10, 500, "plain", 2, [1.0, 2.0, 3.0], [30000], 4),
-        report.summarise("demo", "tests", 10, 500, "plugin", 2, [3.0, 3.0, 9.0], [40960], 6),
+        report.summarise("demo", "tests", 10, 500, "ast", 2, [0.1, 0.2, 0.3], [20000], 0,
+                         [0.5]),
+        report.summarise("demo", "tests", 10, 500, "plain", 2, [1.0, 2.0, 3.0], [30000], 4,
+                         [4.5]),
+        report.summarise("demo", "tests", 10, 500, "plugin", 2, [3.0, 3.0, 9.0], [40960], 6,
+                         [6.5, 6.0, 7.0]),
+        report.summarise("demo", "tests", 10, 500, "plugin-warm", 2, [2.4], [40000], 6),
         report.summarise("demo", "tests", 10, 500, "at", 2, [2.5, 2.0, 2.7], [40000], 2),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-plain", 1, [0.2], [1], 1),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-plugin", 1, [0.7], [1], 1),
         report.summarise("synthetic-10", "tests", 11, 700, "at", 2, [1.1], [50000], 3),
         report.summarise("synthetic-20", "tests", 21, 1400, "at", 2, [2.1], [51000], 6),
+        report.summarise("project-1000", "tests", 100, 9000, "plain", 2, [1.0], [20000], 3),
+        report.summarise("project-1000", "tests", 100, 9000, "plugin", 2, [1.5], [70000], 5),
+        report.summarise("project-20000", "tests", 100, 9000, "plain", 2, [1.0], [20000], 3),
+        report.summarise("project-20000", "tests", 100, 9000, "plugin", 2, [1.6], [71000], 5),
     ]
     return report.add_ratios(rows)
 
@@ -78,7 +100,9 @@ def test_summaries_and_ratios():
     plugin = by[("demo", "plugin")]
     assert (plugin["median_s"], plugin["min_s"], plugin["max_s"], plugin["runs"]) == (3, 3, 9, 3)
     assert plugin["ratio_vs_plain"] == 1.5 and plugin["peak_rss_mb"] == 40.0
-    assert plugin["ms_per_file"] == 300.0
+    assert plugin["ms_per_file"] == 300.0 and plugin["cpu_s"] == 6.5
+    assert by[("demo", "plugin-warm")]["ratio_vs_plain"] == 1.2
+    assert by[("demo", "plugin-warm")]["cpu_s"] == ""
     assert by[("demo", "plain")]["ratio_vs_plain"] == 1.0
     assert by[("demo", "single-plugin")]["ratio_vs_plain"] == 3.5
     assert by[("synthetic-10", "at")]["ratio_vs_plain"] == ""  # no plain run to compare
@@ -90,8 +114,9 @@ def test_csv_has_one_row_per_corpus_and_variant(tmp_path):
     with open(path, newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     assert tuple(rows[0]) == report.CSV_COLUMNS
-    assert [(r["corpus"], r["variant"]) for r in rows][:4] == [
-        ("demo", "ast"), ("demo", "plain"), ("demo", "plugin"), ("demo", "at")]
+    assert [(r["corpus"], r["variant"]) for r in rows][:5] == [
+        ("demo", "ast"), ("demo", "plain"), ("demo", "plugin"), ("demo", "plugin-warm"),
+        ("demo", "at")]
     assert rows[2]["median_s"] == "3.0" and rows[2]["ratio_vs_plain"] == "1.5"
 
 
@@ -99,7 +124,12 @@ def test_markdown_tables():
     rows = _rows()
     table = report.corpus_table(rows)
     assert table.splitlines()[2] == (
-        "| demo | 10 | 500 | 0.20 | 2.00 | 3.00 | 2.50 | 1.50 | 29 | 40 |")
+        "| demo | 10 | 500 | 0.20 | 2.00 | 3.00 | 2.40 | 2.50 | 1.50 | 1.20 | 0.50 | 29 | 40 |")
+    # plugin CPU (6.5 - 4.5) over the default checks' (4.5 - 0.5)
+    projects = report.project_table(rows).splitlines()
+    assert projects[2] == "| 1000 | 100 | 10.0 | 15.0 | - | 1.50 | - | 68 | 5 |"
+    assert projects[3].startswith("| 20000 | 100 | 10.0 | 16.0 |")
+    assert run.project_growth(rows) == 1.2  # (1.6 - 1.0) / (1.5 - 1.0)
     single = report.single_file_table(rows)
     assert "| demo | `tests/test_a.py` | 50 | 0.20 | 0.70 | +0.50 |" in single
     synth = report.synthetic_table(rows).splitlines()
@@ -124,6 +154,8 @@ def test_count_codes_reads_flake8_output():
 def test_quick_arguments():
     args = run.parse_args(["--quick"])
     assert (args.runs, args.corpus_names, args.sizes) == (1, ["pytest-asyncio"], [200, 400])
+    assert args.project_sizes == []
+    assert run.parse_args([]).project_sizes == [1000, 20000]
     assert args.output.endswith("quick")
     args = run.parse_args(["--corpora", "", "--synthetic", "1000,5000", "-j", "1"])
     assert (args.corpus_names, args.sizes, args.jobs, args.runs) == ([], [1000, 5000], 1, 3)

@@ -116,3 +116,54 @@ def test_where_a_module_was_found_is_not_kept_for_another_project(tmp_path):
     found, proc = run_flake8(root, ["--async-tests-report-errors", "-j", "1"], order)
     assert proc.stderr == ""
     assert compare([w for w in want if w.path in order], found) == []
+
+
+def _sorted(found):
+    return sorted(found, key=lambda f: (f.path, f.line, f.col, f.text))
+
+
+def test_findings_do_not_depend_on_the_index_cache(tmp_path):
+    """No cache, an empty one, a warm one (with -j 1 and -j 2), a damaged one and one that
+    cannot be written: the same findings. A module changed between two runs (same size,
+    new content) is read again."""
+    root = tmp_path / "projects"
+    root.mkdir()
+    files, want = corpus(root)
+    cache = tmp_path / "cache"
+    runs = {
+        "none": ["--async-tests-no-cache"],
+        "cold": [f"--async-tests-cache-dir={cache}"],
+        "warm": [f"--async-tests-cache-dir={cache}"],
+        "warm -j 2": [f"--async-tests-cache-dir={cache}", "-j", "2"],
+    }
+    outputs = {}
+    for name, args in runs.items():
+        found, proc = run_flake8(root, ["--async-tests-report-errors", "-j", "1", *args], files)
+        assert proc.stderr == "", (name, proc.stderr)
+        outputs[name] = _sorted(found)
+        if name == "cold":
+            entries = list(cache.rglob("*.json"))
+            assert entries and (cache / "CACHEDIR.TAG").is_file()
+    assert compare(want, outputs["none"]) == []
+    assert all(output == outputs["none"] for output in outputs.values()), outputs.keys()
+
+    for entry in cache.rglob("*.json"):  # damaged: every entry is garbage
+        entry.write_bytes(b"\x00{not json")
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    for args in ([f"--async-tests-cache-dir={cache}"], [f"--async-tests-cache-dir={blocked}"]):
+        found, proc = run_flake8(root, ["-j", "1", *args], files)
+        assert proc.stderr == ""
+        assert _sorted(found) == outputs["none"]
+
+    # The same size, another content: `fetch` is no longer a coroutine function.
+    app = root / "async_app" / "app.py"
+    text = app.read_text(encoding="utf-8")
+    changed = text.replace("async def fetch():\n    pass\n", "def fetch():\n    pass      \n")
+    assert len(changed) == len(text) and changed != text
+    app.write_text(changed, encoding="utf-8")
+    after, _ = run_flake8(root, ["-j", "1", f"--async-tests-cache-dir={cache}"], files)
+    fresh, _ = run_flake8(root, ["-j", "1", "--async-tests-no-cache"], files)
+    assert _sorted(after) == _sorted(fresh)
+    dropped = ("async_app/tests/test_async_app.py", 7, "AT200")  # app.fetch()
+    assert dropped in places(outputs["none"]) and dropped not in places(after)

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import importlib.machinery
 import os
+import site
+import sys
+import sysconfig
 from collections.abc import Sequence
 
 _EXTENSIONS = tuple(importlib.machinery.EXTENSION_SUFFIXES)
@@ -18,12 +21,29 @@ _entries: dict[str, dict[str, str]] = {}  # directory -> name -> "dir" / "py" / 
 _found: dict[tuple[tuple[str, ...], str], str | None] = {}
 
 
+def installed_dirs() -> tuple[str, ...]:
+    """The interpreter's standard library and installed-package directories (real paths)."""
+    found = set()
+    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
+    for scheme in (sysconfig.get_paths(), sysconfig.get_paths(vars=base)):
+        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
+            found.add(scheme.get(key, ""))
+    try:
+        found.update(site.getsitepackages())
+        found.add(site.getusersitepackages())
+    except AttributeError:  # pragma: no cover - site may be replaced in odd environments
+        pass
+    # this plugin's own modules
+    found.add(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    return tuple(sorted({os.path.realpath(d) for d in found if d}))
+
+
 def new_run() -> None:
     _entries.clear()
     _found.clear()
 
 
-def _listing(directory: str) -> dict[str, str]:
+def listing(directory: str) -> dict[str, str]:
     """What a directory holds that an import could name, read once per run."""
     found = _entries.get(directory)
     if found is None:
@@ -52,7 +72,7 @@ def _step(places: Sequence[str], part: str) -> tuple[str | None, list[str]]:
     or a module, else None; the namespace portions of `part` found before it)."""
     portions: list[str] = []
     for place in places:
-        kind = _listing(place).get(part)
+        kind = listing(place).get(part)
         if kind == "dir":
             directory = os.path.join(place, part)
             init = os.path.join(directory, "__init__.py")

@@ -44,9 +44,15 @@ _seeded: dict[tuple[str, str], ModuleFacts] = {}
 # Which modules define a name as a def (False) or an async def (True), among those reached.
 _defining: dict[bool, dict[str, set[tuple[str, str]]]] = {False: {}, True: {}}
 _named: set[tuple[str, str]] = set()
-_installed_memo: dict[str, tuple[frozenset[tuple[str, str]], dict[str, str | None]]] = {}
-# The interpreter's own import roots (with a trailing separator).
-_system_roots = tuple(os.path.join(os.path.abspath(p), "") for p in sys.path if p)
+# installed module -> (its reach, where its top-level names were found, none of them could
+# be found in the project's roots)
+_installed_memo: dict[str, tuple[frozenset[tuple[str, str]], dict[str, str | None], bool]] = {}
+_shadows: dict[tuple[str, ...], frozenset[str]] = {}
+_still_valid: set[tuple[tuple[str, ...], str]] = set()
+# The interpreter's standard library and installed packages, as real and as absolute
+# paths (with a trailing separator): what is found there is "installed".
+_system_roots = tuple({os.path.join(p, "") for d in finder.installed_dirs()
+                       for p in (d, os.path.abspath(d))})
 
 
 def configure(cache_dir: str | None, use_cache: bool) -> None:
@@ -63,6 +69,8 @@ def new_run() -> None:
     _defining[True].clear()
     _named.clear()
     _installed_memo.clear()
+    _still_valid.clear()
+    _shadows.clear()
     _stores.clear()
     finder.new_run()
 
@@ -286,12 +294,32 @@ def _index_names(key: Key, facts: ModuleFacts) -> None:
         _defining[True].setdefault(name, set()).add(key)
 
 
-def _walk(modules: Iterable[str], shortcut: bool) -> tuple[set[Key], dict[str, str | None]]:
-    """(keys of the modules reached, where each top-level name reached was found, and each
-    name under a top-level namespace package). With
-    `shortcut`, an installed or standard-library module adds its own reach, found once."""
+class Reach:
+    """Modules in reach of a file: its project's, and the reach of each installed module it
+    imports (shared by every file that imports it, so not copied)."""
+
+    def __init__(self, own: set[Key], shared: dict[int, frozenset[Key]]) -> None:
+        self.own = own
+        self.shared = list(shared.values())
+
+    def __contains__(self, key: Key) -> bool:
+        return key in self.own or any(key in keys for keys in self.shared)
+
+    def __iter__(self) -> Iterator[Key]:
+        seen = set(self.own)
+        for keys in self.shared:
+            seen |= keys
+        return iter(seen)
+
+
+def _walk(modules: Iterable[str], shortcut: bool,
+          ) -> tuple[set[Key], dict[int, frozenset[Key]], dict[str, str | None]]:
+    """(keys of the modules reached; with `shortcut`, the reach of each installed module
+    met, found once per run, instead of its keys; where each top-level name reached was
+    found, and each name under a top-level namespace package)."""
     seen: set[str] = set()
     found: set[Key] = set()
+    shared: dict[int, frozenset[Key]] = {}
     tops: dict[str, str | None] = {}
     stack = list(dict.fromkeys(modules))
     while stack:
@@ -310,7 +338,8 @@ def _walk(modules: Iterable[str], shortcut: bool) -> tuple[set[Key], dict[str, s
                 continue
             installed = _installed(path)
             if shortcut and installed:
-                found |= _installed_reach(dotted)
+                keys = _installed_reach(dotted)
+                shared[id(keys)] = keys
                 continue
             facts = module(dotted)
             if facts is None:
@@ -325,7 +354,7 @@ def _walk(modules: Iterable[str], shortcut: bool) -> tuple[set[Key], dict[str, s
                 stack.extend(m for m in facts.lazy_modules if m not in seen)
         if len(seen) > MAX_REACH:
             raise _TooFar
-    return found, tops
+    return found, shared, tops
 
 
 class _TooFar(Exception):
@@ -334,34 +363,57 @@ class _TooFar(Exception):
 
 def _installed(path: str) -> bool:
     """Found in the interpreter's directories (standard library, installed packages)."""
-    return any(path.startswith(root) for root in _system_roots)
+    return path.startswith(_system_roots)
+
+
+def _shadowing(roots: tuple[str, ...]) -> frozenset[str]:
+    """Top-level names the project's own roots (those not on the interpreter's sys.path)
+    provide: the only names whose place can differ between two sets of roots."""
+    found = _shadows.get(roots)
+    if found is None:
+        names: set[str] = set()
+        for root in roots:
+            if not os.path.join(root, "").startswith(_system_roots):
+                names.update(finder.listing(root))
+        found = _shadows[roots] = frozenset(names)
+    return found
 
 
 def _installed_reach(dotted: str) -> frozenset[Key]:
-    """The reach of an installed module, found once per run: still what the current roots
-    give as long as every top-level name it reached is found in the same place."""
+    """The reach of an installed module, found once per run. It holds for other roots when
+    no top-level name it reached can be found in the project's roots, or else when each is
+    still found where it was (checked once for each set of roots)."""
     known = _installed_memo.get(dotted)
-    if known is not None and all(locate(top) == path for top, path in known[1].items()):
-        return known[0]
-    keys, tops = _walk([dotted], shortcut=False)
-    result = frozenset(keys)
-    _installed_memo[dotted] = (result, tops)
-    return result
+    if known is not None:
+        keys, tops, clean = known
+        if clean and tops.keys().isdisjoint(_shadowing(_roots)):
+            return keys
+        if (_roots, dotted) in _still_valid:
+            return keys
+        if all(locate(top) == path for top, path in tops.items()):
+            _still_valid.add((_roots, dotted))
+            return keys
+    found, _, tops = _walk([dotted], shortcut=False)
+    keys = frozenset(found)
+    _installed_memo[dotted] = (keys, tops, tops.keys().isdisjoint(_shadowing(_roots)))
+    _still_valid.add((_roots, dotted))
+    return keys
 
 
-def reach(modules: Iterable[str]) -> frozenset[Key] | None:
+def reach(modules: Iterable[str]) -> Reach | None:
     """Every module these modules import, transitively (with the packages each import
     runs), as (path, name) keys; None when that is more than MAX_REACH modules. Imports
     inside functions are followed in the project's modules, not in installed ones (those
     are mostly optional dependencies; following them reaches most of the standard
     library from asyncio alone)."""
     try:
-        return frozenset(_walk(modules, shortcut=True)[0])
+        own, shared, _ = _walk(modules, shortcut=True)
     except _TooFar:
         return None
+    return Reach(own, shared)
 
 
-def defines(name: str, is_async: bool, modules: frozenset[Key]) -> bool:
+def defines(name: str, is_async: bool, modules: Reach) -> bool:
     """Does any of these modules (from `reach`) define `name` as a def (an async def),
     at any depth?"""
     return any(key in modules for key in _defining[is_async].get(name, ()))
