@@ -30,9 +30,13 @@ CORPORA = {
         Corpus("redis", "8.1.0", "tests", "redis"),
         Corpus("httpx", "0.28.1", "tests", "httpx"),
         Corpus("sqlalchemy", "2.1.9", "test", "sqlalchemy"),
+        # Large suites (500+ test files): an async web framework and a large application
+        # framework whose tests are mostly unittest classes.
+        Corpus("fastapi", "0.165.0", "tests", "fastapi"),
+        Corpus("django", "5.2.8", "tests", "django"),
     )
 }
-DEFAULT_CORPORA = ("aiohttp", "anyio", "pytest-asyncio", "redis", "httpx")
+DEFAULT_CORPORA = ("aiohttp", "anyio", "pytest-asyncio", "redis", "httpx", "fastapi", "django")
 
 
 def _normal(name: str) -> str:
