@@ -84,6 +84,46 @@ FILES = {
     "shop/starry.py": "from os.path import *\n",
     # A module that may rebind what it defines: its functions and classes are unknown.
     "shop/rebound.py": "def helper():\n    pass\n\n\nfrom os.path import *\n",
+    # Bound two ways: no single value.
+    "shop/maybe.py": ("try:\n    from .client import Client\nexcept ImportError:\n"
+                      "    Client = None\n"),
+    "shop/family.py": '''
+        import unittest
+
+        import pytest
+
+        from .base import Base
+
+
+        class Cycle(Loop):
+            pass
+
+
+        class Loop(Cycle):
+            pass
+
+
+        class Left(Base):
+            pass
+
+
+        class Right(Base):
+            def __init__(self):
+                self.ready = True
+
+
+        class Diamond(Left, Right):
+            pass
+
+
+        class Case(unittest.IsolatedAsyncioTestCase):
+            pass
+
+
+        @pytest.mark.slow
+        class Marked(Base):
+            pass
+    ''',
     "shop/patched.py": ("class Service:\n    def get(self):\n        pass\n\n\n"
                         "setattr(Service, 'get', None)\n"),
 }
@@ -140,6 +180,27 @@ def test_attribute(project, owner, attr, present):
 def test_kinds_of(project, dotted, kinds):
     found = resolver.kinds_of(dotted)
     assert (set(found) if found is not None else None) == kinds
+
+
+def test_a_name_bound_two_ways_is_unknown(project):
+    assert resolver.kinds_of("shop.maybe.Client.get") is None
+    assert resolver.attribute("shop.maybe.Client", "get") == resolver.UNKNOWN
+    assert resolver.attribute("shop.maybe", "Client") == resolver.PRESENT  # bound, somehow
+
+
+def test_class_ancestors(project):
+    diamond = resolver.class_ancestors("shop.family.Diamond")
+    assert set(diamond) == {"shop.family.Diamond", "shop.family.Left", "shop.family.Right",
+                            "shop.base.Base"}
+    assert diamond["shop.family.Right"].self_names == ["ready"]
+    assert "__init__" in diamond["shop.family.Right"].kinds
+    assert resolver.class_ancestors("shop.family.Cycle") is None  # Python cannot build it
+    # the standard library's lazy name is followed to where it is defined
+    case = resolver.class_ancestors("shop.family.Case")
+    assert {"unittest.async_case.IsolatedAsyncioTestCase", "unittest.case.TestCase"} <= set(case)
+    assert resolver.class_ancestors("shop.family.Marked")["shop.family.Marked"].marked
+    assert diamond["shop.base.Base"].marked  # @pytest.mark.usefixtures("db")
+    assert resolver.class_ancestors("shop.client.Child") is None  # __getattr__ in Dynamic
 
 
 def test_both_ways_in_the_ancestry_are_both_reported(project, tmp_path):

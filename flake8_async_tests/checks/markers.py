@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import inference, project
+from ..index import resolver
 from ..context import ASYNC_MARKS, SKIP_MARKS, FileContext, FunctionNode, Mark
 from ..rules import ONLY, SCOPES
 from ..syntax import Syntax, of_tree
@@ -128,7 +129,28 @@ class MarkerRules(Family):
                 return True
         return False
 
+    def _class_info_index(self, cls: ast.ClassDef, has_init: bool) -> ClassInfo | None:
+        """The ancestry read from the project index alone; None when it cannot tell (then
+        astroid is asked): a base it cannot follow, one that may be rewritten, or one that
+        carries marks."""
+        ancestors: dict[str, object] = {}
+        for base in cls.bases:
+            dotted = self.ctx.static_dotted(base)
+            found = resolver.class_ancestors(dotted) if dotted is not None else None
+            if found is None or any(c.marked for c in found.values()):
+                return None
+            ancestors.update(found)
+        if any(getattr(s, "name", None) == "__init_subclass__" for s in cls.body):
+            return ClassInfo(known=False, has_init=has_init)
+        for qname, facts in ancestors.items():
+            if "__init__" in facts.kinds and not qname.startswith(("unittest.", "builtins.")):
+                has_init = True
+        return self._info_from(list(ancestors), (), has_init)
+
     def _class_info_astroid(self, cls: ast.ClassDef, has_init: bool) -> ClassInfo:
+        found = self._class_info_index(cls, has_init)
+        if found is not None:
+            return found
         ancestors = self._imported_ancestors(cls)
         if ancestors is None:
             node = self.ctx.astroid_node(cls)

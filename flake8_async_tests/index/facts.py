@@ -35,6 +35,7 @@ class ClassFacts:
     bases: list[str | None] = field(default_factory=list)  # as spelled; None: not a name
     plain: bool = True  # no metaclass, class decorator or __getattr__ of unknown effect
     self_names: list[str] = field(default_factory=list)  # `self.x = ...` in any method
+    marked: bool = False  # a mark decorator or a pytestmark in its body
 
 
 @dataclass
@@ -194,7 +195,8 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> s
 
 
 def _class_facts(node: ast.ClassDef, stdlib: bool) -> ClassFacts:
-    cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=_plain_class(node, stdlib))
+    cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=_plain_class(node, stdlib),
+                     marked=any(_is_mark(d) for d in node.decorator_list))
     own: set[str] = set()
     for stmt in statements(node.body):
         if _overload(stmt):
@@ -208,6 +210,7 @@ def _class_facts(node: ast.ClassDef, stdlib: bool) -> ClassFacts:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
             own.update(_self_attributes(stmt, stmt.args.args[0].arg))
     cls.self_names = sorted(own)
+    cls.marked = cls.marked or "pytestmark" in cls.kinds
     return cls
 
 
@@ -247,6 +250,8 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     (the text `tree` was parsed from), expressions are walked only where it can matter."""
     facts = ModuleFacts(name=name, package=package)
     stdlib = name.split(".")[0] in sys.stdlib_module_names
+    imported: dict[str, set[str]] = {}  # every dotted name each local name is imported as
+    others: set[str] = set()  # names also bound some other way than an import
     for node in statements(tree.body):
         if _overload(node):
             continue
@@ -265,6 +270,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
                 local = alias.asname or alias.name.split(".")[0]
                 _bind(facts.kinds, local, OTHER)
                 facts.imports[local] = alias.name if alias.asname else local
+                imported.setdefault(local, set()).add(facts.imports[local])
         elif isinstance(node, ast.ImportFrom):
             module = absolute(node.module, node.level, name, package)
             for alias in node.names:
@@ -274,9 +280,19 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
                 local = alias.asname or alias.name
                 _bind(facts.kinds, local, OTHER)
                 facts.imports[local] = f"{module}.{alias.name}"
+                imported.setdefault(local, set()).add(facts.imports[local])
         else:
             for bound in _bound_names(node):
                 _bind(facts.kinds, bound, OTHER)
+                others.add(bound)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            others.add(node.name)
+    # A name imported from two places, or imported and bound otherwise (`try: from app
+    # import Factory` / `except ImportError: Factory = MagicMock`), has no single value.
+    for local, targets in imported.items():
+        if len(targets) > 1 or local in others:
+            facts.imports.pop(local, None)
+            facts.classes.pop(local, None)
     eager = {id(node) for node in statements(tree.body)}
     modules: dict[str, None] = {}
     lazy: dict[str, None] = {}

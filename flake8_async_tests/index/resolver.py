@@ -30,6 +30,9 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 TYPING_BASES = frozenset({"typing.Protocol", "typing.Generic", "typing_extensions.Protocol",
                           "abc.ABC"})
 PRESENT, MISSING, UNKNOWN = "present", "missing", "unknown"
+# Names the standard library provides through a module __getattr__ (a lazy import), which
+# the index otherwise leaves unknown: what each really is.
+LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedAsyncioTestCase"}
 MAX_HOPS = 5
 # More modules than this in reach of one file, and `reach` gives up (None).
 MAX_REACH = 20_000
@@ -158,6 +161,9 @@ def seed(path: str, name: str, tree: ast.Module) -> ModuleFacts:
 
 def _split(dotted: str) -> tuple[ModuleFacts, list[str]] | None:
     """The longest importable module prefix of a dotted name, and the rest."""
+    for lazy, real in LAZY_NAMES.items():
+        if dotted == lazy or dotted.startswith(lazy + "."):
+            dotted = real + dotted[len(lazy):]
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
         found = module(".".join(parts[:cut]))
@@ -206,16 +212,20 @@ def _base_name(facts: ModuleFacts, base: str | None) -> str | None:
 
 
 def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
-               ) -> list[ClassFacts] | None:
-    """The class and every ancestor the index can read; None when one cannot be read
-    (builtins and typing bases, which add no methods rules ask about, are skipped)."""
-    if (facts.name, name) in seen:
-        return []
-    seen.add((facts.name, name))
+               path: tuple[tuple[str, str], ...] = ()) -> list[tuple[str, ClassFacts]] | None:
+    """(qualified name, facts) of the class and of every ancestor the index can read; None
+    when one cannot be read (builtins and typing bases, which add no methods rules ask
+    about, are skipped), or when a class is its own ancestor (Python cannot build it)."""
+    key = (facts.name, name)
+    if key in path:
+        return None
+    if key in seen:
+        return []  # met before through another base
+    seen.add(key)
     cls = facts.classes.get(name)
     if cls is None or not cls.plain or not facts.closed or len(seen) > 60:
         return None
-    found = [cls]
+    found = [(f"{facts.name}.{name}", cls)]
     for base in cls.bases:
         dotted = _base_name(facts, base)
         if dotted is None:
@@ -226,11 +236,21 @@ def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
         at = _class_at(*split) if split is not None else None
         if at is None:
             return None
-        inherited = _ancestors(at[0], at[1], seen)
+        inherited = _ancestors(at[0], at[1], seen, (*path, key))
         if inherited is None:
             return None
         found.extend(inherited)
     return found
+
+
+def class_ancestors(dotted: str) -> dict[str, ClassFacts] | None:
+    """The class a dotted name spells and all its ancestors (builtins and typing bases
+    aside), by qualified name; None when the index cannot read one of them or the class
+    may be rewritten (a metaclass, a class decorator, a hook)."""
+    found = _split(dotted)
+    at = _class_at(*found) if found is not None else None
+    classes = _ancestors(at[0], at[1], set()) if at is not None else None
+    return dict(classes) if classes is not None else None
 
 
 def kinds_of(dotted: str) -> frozenset[str] | None:
@@ -252,7 +272,7 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
         at = _class_at(facts, rest)
         classes = _ancestors(at[0], at[1], set()) if at is not None else None
         kinds = None if classes is None else {
-            c.kinds[parts[-1]] for c in classes if parts[-1] in c.kinds}
+            c.kinds[parts[-1]] for _, c in classes if parts[-1] in c.kinds}
     if not kinds or OTHER in kinds:
         return None
     return frozenset(kinds)
@@ -277,7 +297,7 @@ def attribute(dotted: str, attr: str) -> str:
     if attr in cls.kinds:
         return PRESENT
     classes = _ancestors(at[0], at[1], set())
-    if classes is not None and any(attr in c.kinds for c in classes):
+    if classes is not None and any(attr in c.kinds for _, c in classes):
         return PRESENT
     return UNKNOWN
 
