@@ -97,3 +97,50 @@ def test_failure_is_silent_by_default_and_logged_under_verbose(project):
     logged = [line for line in proc.stderr.splitlines() if "rules failed on" in line]
     assert len(logged) == 1, proc.stderr
     assert "mocks rules failed on test_a.py: RuntimeError('rule failure for the test')" in logged[0]
+
+
+# -- the astroid bridge ----------------------------------------------------------------
+
+
+def test_only_astroid_failures_pass_for_unknown():
+    """An exception astroid raises (its own, or a plain one from inside its code) is an
+    "unknown" answer; one this plugin raises itself is a bug and goes on up."""
+    import astroid
+    import pytest as _pytest
+
+    from flake8_async_tests import inference
+
+    caught = []
+    name = astroid.extract_node("x = 1\nx")
+    for astroid_call in (lambda: astroid.extract_node("class A: pass").getattr("nothing"),
+                         lambda: list(name.infer(context=5))):  # fails inside astroid
+        try:
+            astroid_call()
+        except inference.ERRORS as exc:
+            inference.own(exc)  # contained: returns
+            caught.append(type(exc).__name__)
+    assert caught == ["AttributeInferenceError", "AttributeError"]
+
+    def plugin_bug():
+        return {}["missing"]
+
+    with _pytest.raises(KeyError):
+        try:
+            plugin_bug()
+        except inference.ERRORS as exc:
+            inference.own(exc)
+
+
+def test_astroid_settings_are_restored_after_each_file(tmp_path):
+    from flake8_async_tests import inference
+
+    manager = inference.MANAGER
+    saved = manager.max_inferable_values, manager.always_load_extensions
+    manager.max_inferable_values, manager.always_load_extensions = 77, True
+    try:
+        with inference.analysis([str(tmp_path)]):
+            assert manager.max_inferable_values == inference.SETTINGS["max_inferable_values"]
+            assert manager.always_load_extensions is False
+        assert (manager.max_inferable_values, manager.always_load_extensions) == (77, True)
+    finally:
+        manager.max_inferable_values, manager.always_load_extensions = saved
