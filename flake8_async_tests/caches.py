@@ -19,13 +19,14 @@ def new_run() -> None:
     """Called where flake8 starts a run (when it hands the plugin its options)."""
     global _runs
     _runs += 1
+    project.new_run()
     if _runs == 1:
         return  # nothing cached yet
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
                    project.files_mentioning, context._conftest_facts, mocks._conftest_mocks,
                    plugins.installed_runners, plugins.declared_requirements):
         cached.cache_clear()
-    for table in (project._reported, syntax._others):
+    for table in (syntax._others,):
         table.clear()
     resolver.new_run()
     inference.new_run()

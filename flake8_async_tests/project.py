@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import functools
+import hashlib
 import logging
 import os
+import shutil
 import shlex
 import sys
+import tempfile
 from dataclasses import dataclass, field
 
 import iniconfig
@@ -197,13 +201,59 @@ def _scope(value: object) -> str | None:
     return str(value).strip().lower() or None if value is not None else None
 
 
-_reported: set[str] = set()  # unparsable config files already logged
+_reported: set[str] = set()  # unparsable config files already announced by this process
+_run_dir: str | None = None  # where the processes of one run claim each announcement
+
+
+def new_run() -> None:
+    """Called in flake8's main process where a run starts, before any -j worker forks: a
+    fresh folder in which the first process to meet a broken config file claims it."""
+    global _run_dir
+    _reported.clear()
+    if _run_dir is not None:
+        shutil.rmtree(_run_dir, ignore_errors=True)
+    try:
+        _run_dir = tempfile.mkdtemp(prefix="flake8-async-tests-")
+    except OSError:
+        _run_dir = None
+        return
+    atexit.register(shutil.rmtree, _run_dir, True)
+
+
+def _first_to_announce(path: str) -> bool:
+    """Is this the first process of the run to announce `path`?"""
+    if path in _reported:
+        return False
+    _reported.add(path)
+    if _run_dir is None:
+        return True
+    claim = os.path.join(_run_dir, hashlib.sha1(path.encode("utf-8", "replace")).hexdigest())
+    try:
+        os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+    except FileExistsError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def _announce(broken: list[tuple[str, BaseException]], used: str | None) -> None:
+    """One line on stderr per broken pytest config file and run, without -v: pytest itself
+    would stop on it; the plugin says what it reads instead."""
+    instead = f"the settings in {used}" if used else "pytest's defaults (asyncio_mode=strict)"
+    for path, exc in broken:
+        if _first_to_announce(path):
+            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+            sys.stderr.write(f"flake8-async-tests: warning: cannot parse the pytest "
+                             f"configuration {path} ({reason}); ignoring it and using "
+                             f"{instead}\n")
 
 
 @functools.lru_cache(maxsize=None)
 def settings_for_dir(directory: str) -> PytestSettings:
     """pytest settings for files in `directory` (absolute), found by walking up."""
     warnings: list[str] = []
+    broken: list[tuple[str, BaseException]] = []
     current = directory
     fallback_root: str | None = None
     while True:
@@ -216,16 +266,14 @@ def settings_for_dir(directory: str) -> PytestSettings:
             except (OSError, UnicodeDecodeError, ValueError, iniconfig.ParseError) as exc:
                 # tomllib.TOMLDecodeError is a ValueError.
                 warnings.append(f"{path}: ignored, cannot be parsed ({exc.__class__.__name__})")
-                if path not in _reported:
-                    _reported.add(path)
-                    LOG.warning("flake8-async-tests: ignoring unparsable pytest config %s: %s",
-                                path, exc)
+                broken.append((path, exc))
                 continue
             if values is None:
                 if name == "pyproject.toml" and fallback_root is None:
                     fallback_root = current
                 continue
             settings = _settings_from(values, path)
+            _announce(broken, path)
             return settings if not warnings else _with_warnings(settings, warnings)
         if fallback_root is None and os.path.isfile(os.path.join(current, "setup.py")):
             fallback_root = current
@@ -233,6 +281,7 @@ def settings_for_dir(directory: str) -> PytestSettings:
         if parent == current:
             break
         current = parent
+    _announce(broken, None)
     return PytestSettings(rootdir=fallback_root, warnings=tuple(warnings))
 
 
