@@ -6,6 +6,9 @@ the checkers differ: pycodestyle, pyflakes, mccabe and every other plugin are le
 run pays for parsing and this plugin alone. flake8's own E902 (unreadable file) and E999
 (syntax error) still report. `--format=github` prints GitHub Actions annotations.
 
+`flake8-async-tests rule AT100` prints a rule's page (shipped in the package), and
+`flake8-async-tests rule` lists every code, in the manner of `ruff rule`.
+
 Parallel runs (`-j`) keep the selection where worker processes are forked (Linux); where
 they are spawned, each worker would load every plugin again, so the run is made serial.
 """
@@ -15,6 +18,8 @@ from __future__ import annotations
 import multiprocessing
 import sys
 from collections.abc import Sequence
+from importlib import resources
+from pathlib import Path
 
 from flake8.main.application import Application
 from flake8.plugins.finder import Checkers
@@ -45,9 +50,44 @@ def _argv(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def rule_page(code: str) -> str | None:
+    """The text of a rule's page: from the installed package, else from a checkout."""
+    name = f"{code.upper()}.md"
+    try:
+        page = resources.files("flake8_async_tests.rule_docs").joinpath(name)
+        if page.is_file():
+            return page.read_text(encoding="utf-8")
+    except (ModuleNotFoundError, OSError):
+        pass
+    checkout = Path(__file__).resolve().parent.parent / "docs" / "rules" / name
+    return checkout.read_text(encoding="utf-8") if checkout.is_file() else None
+
+
+def rule(args: Sequence[str]) -> int:
+    from .rules import RULES
+
+    if not args:
+        for entry in RULES:
+            sys.stdout.write(f"{entry.code}  {entry.name:<38}  {entry.summary}\n")
+        return 0
+    status = 0
+    for code in args:
+        text = rule_page(code) if any(r.code == code.upper() for r in RULES) else None
+        if text is None:
+            sys.stderr.write(f"flake8-async-tests: no rule {code!r}; "
+                             "`flake8-async-tests rule` lists them\n")
+            status = 2
+        else:
+            sys.stdout.write(text if text.endswith("\n") else text + "\n")
+    return status
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["rule"]:
+        return rule(args[1:])
     app = OnlyThisPlugin()
-    app.run(_argv(sys.argv[1:] if argv is None else argv))
+    app.run(_argv(args))
     return app.exit_code()
 
 

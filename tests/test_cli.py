@@ -62,3 +62,19 @@ def test_github_annotations(tmp_path):
         assert proc.stdout.startswith(
             "::error file=test_a.py,line=4,col=1,title=AT100::AT100 async test 'test_x' "), \
             proc.stdout
+
+
+def test_rule_prints_a_page_and_lists_every_code(tmp_path):
+    from flake8_async_tests.rules import RULES
+
+    repo = Path(__file__).resolve().parent.parent
+    proc = standalone(tmp_path, "rule", "at304")
+    assert (proc.returncode, proc.stderr) == (0, "")
+    assert proc.stdout == (repo / "docs" / "rules" / "AT304.md").read_text(encoding="utf-8")
+    listing = standalone(tmp_path, "rule", module=True)
+    assert listing.returncode == 0
+    assert [line.split()[0] for line in listing.stdout.splitlines()] == [r.code for r in RULES]
+    assert "AT200  coroutine-never-awaited" in listing.stdout
+    missing = standalone(tmp_path, "rule", "AT999")
+    assert (missing.returncode, missing.stdout) == (2, "")
+    assert "no rule 'AT999'" in missing.stderr

@@ -48,6 +48,7 @@ def wheel(tmp_path_factory) -> Iterator[zipfile.ZipFile]:
             shutil.copy2(REPO / name, src / name)
     shutil.copytree(REPO / "flake8_async_tests", src / "flake8_async_tests",
                     ignore=shutil.ignore_patterns("__pycache__", "*.py[cod]"))
+    shutil.copytree(REPO / "docs" / "rules", src / "docs" / "rules")
     out = tmp_path_factory.mktemp("wheel")
     proc = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
@@ -113,6 +114,33 @@ def test_metadata_names_each_supported_python(wheel):
     classifiers = _metadata(wheel).get_all("Classifier", [])
     for version in PYTHONS:
         assert f"Programming Language :: Python :: {version}" in classifiers, classifiers
+
+
+def test_wheel_ships_every_package_and_rule_page(wheel):
+    names = set(wheel.namelist())
+    modules = {p.relative_to(REPO).as_posix() for p in (REPO / "flake8_async_tests").rglob("*.py")}
+    assert modules <= names, sorted(modules - names)
+    pages = {f"flake8_async_tests/rule_docs/{p.name}"
+             for p in (REPO / "docs" / "rules").glob("*.md")}
+    assert len(pages) >= 20 and pages <= names, sorted(pages - names)
+
+
+def test_an_installed_wheel_prints_rule_pages_from_the_package(wheel, tmp_path):
+    """Installed from the wheel, away from any checkout, `rule` reads the packaged page."""
+    target = tmp_path / "site"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--no-index", "-q",
+         "--disable-pip-version-check", "--target", str(target), wheel.filename],
+        capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    code = ("import sys; from flake8_async_tests import cli; "
+            "print(cli.__file__); sys.exit(cli.rule(['AT100']))")
+    proc = subprocess.run([sys.executable, "-I", "-c", f"import sys; sys.path.insert(0, "
+                           f"{str(target)!r}); {code}"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith(str(target)), proc.stdout
+    assert "# AT100: async-test-without-marker" in proc.stdout
 
 
 def test_version_is_written_in_one_place():
