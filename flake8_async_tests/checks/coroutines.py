@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .. import inference
 from ..index import resolver
+from ..index.facts import ASYNC_DEF
 from ..context import FIXTURE_DECORATORS, FunctionNode
 from ..syntax import ScopeNode, Syntax
 from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
@@ -461,7 +462,7 @@ class CoroutineRules(Family):
         or (None, None) when it is no coroutine function, as far as can be told."""
         target, instance = self._static_target(call.func, scope)
         written = resolver.kinds_of(target) if target else None
-        if written is not None and resolver.ASYNC_DEF not in written:
+        if written is not None and ASYNC_DEF not in written:
             return None, None  # no coroutine function of that name there
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None

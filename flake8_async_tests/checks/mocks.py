@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from .. import inference, project
 from ..index import resolver
+from ..index.facts import ASYNC_DEF, DEF
 from ..mock_names import (
     ALL_KINDS, FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API, MOCK_MODULE_NAMES, MOCKER_NAMES,
     REAL_ASSERTS,
@@ -1111,7 +1112,7 @@ class ScopeChecker:
         if not self.ctx.may_define(attr, kind != "AsyncMock", package):
             return False
         written = resolver.kinds_of(dotted) if dotted else None
-        needed = resolver.DEF if kind == "AsyncMock" else resolver.ASYNC_DEF
+        needed = DEF if kind == "AsyncMock" else ASYNC_DEF
         return written is None or needed in written
 
     def _static_class(self, expr: ast.expr) -> str | None:

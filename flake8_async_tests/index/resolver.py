@@ -1,9 +1,10 @@
 """The questions rules ask about names, answered from the index (source facts only).
 
 `kinds_of` says how a function or method is written, `attribute` whether a module or class
-has an attribute, `reach` and `defines` whether a file's imports can reach a def or an
-async def of some name. Each answers None (or UNKNOWN) when the source cannot tell: a star import, a
-metaclass, a module that rewrites itself, a base class that cannot be read.
+has an attribute, `class_ancestors` what a class inherits from, `reach` and `defines`
+whether a file's imports can reach a def or an async def of some name. Each answers None
+(or UNKNOWN) when the source cannot tell: a star import, a metaclass, a module that
+rewrites itself, a base class that cannot be read, a name bound two ways.
 
 Modules are found from the import roots of the file being analysed (`scope`), and their
 facts come from the disk cache when the file is unchanged, else from its source.
@@ -20,16 +21,15 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from . import finder
-from .facts import ASYNC_DEF, DECORATED, DEF, OTHER, ClassFacts, ModuleFacts, build
+from .facts import OTHER, ClassFacts, ModuleFacts, build
 from .store import DEFAULT_DIR, Store
 
-__all__ = ["ASYNC_DEF", "DECORATED", "DEF", "OTHER", "BUILTIN_NAMES"]
 LOG = logging.getLogger("flake8.async_tests")
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Bases that add no methods of their own beyond dunders (their metaclasses aside).
 TYPING_BASES = frozenset({"typing.Protocol", "typing.Generic", "typing_extensions.Protocol",
                           "abc.ABC"})
-PRESENT, MISSING, UNKNOWN = "present", "missing", "unknown"
+PRESENT, UNKNOWN = "present", "unknown"
 # Names the standard library provides through a module __getattr__ (a lazy import), which
 # the index otherwise leaves unknown: what each really is.
 LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedAsyncioTestCase"}
@@ -281,7 +281,8 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
 def attribute(dotted: str, attr: str) -> str:
     """PRESENT when the module or class `dotted` certainly has `attr` (bound in its source,
     a submodule of a package, or bound by a class or any ancestor); UNKNOWN otherwise.
-    (MISSING needs more than source facts: a run-time hook, a builtin base, a metaclass.)"""
+    ("missing" needs more than source facts: a run-time hook, a builtin base, a metaclass;
+    astroid answers that.)"""
     found = _split(dotted)
     if found is None:
         return UNKNOWN
