@@ -4,7 +4,9 @@ It is flake8's own application, so options, config files (`[flake8]`), `# noqa`,
 `per-file-ignores`, `-j`, `--format` and exit codes behave as with `flake8 --select AT`; only
 the checkers differ: pycodestyle, pyflakes, mccabe and every other plugin are left out, so a
 run pays for parsing and this plugin alone. flake8's own E902 (unreadable file) and E999
-(syntax error) still report. `--format=github` prints GitHub Actions annotations.
+(syntax error) still report. `--format=github` prints GitHub Actions annotations and
+`--format=sarif` a SARIF 2.1.0 document (the `async-tests-sarif` formatter, which plain
+flake8 has too).
 
 `flake8-async-tests rule AT100` prints a rule's page (shipped in the package), and
 `flake8-async-tests rule` lists every code, in the manner of `ruff rule`.
@@ -39,14 +41,18 @@ class OnlyThisPlugin(Application):
             self.file_checker_manager.jobs = 1  # spawned workers would load every plugin
 
 
+# Short names the standalone command accepts for --format.
+FORMATS = {"github": GITHUB, "sarif": "async-tests-sarif"}
+
+
 def _argv(argv: Sequence[str]) -> list[str]:
-    """`--format=github` / `--format github` become that format string."""
+    """`--format=github` / `--format github` (and `sarif`) become what flake8 knows."""
     out = list(argv)
     for i, arg in enumerate(out):
-        if arg == "--format=github":
-            out[i] = f"--format={GITHUB}"
-        elif arg == "github" and i and out[i - 1] == "--format":
-            out[i] = GITHUB
+        if arg.startswith("--format=") and arg[len("--format="):] in FORMATS:
+            out[i] = f"--format={FORMATS[arg[len('--format='):]]}"
+        elif arg in FORMATS and i and out[i - 1] == "--format":
+            out[i] = FORMATS[arg]
     return out
 
 

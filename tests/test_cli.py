@@ -78,3 +78,30 @@ def test_rule_prints_a_page_and_lists_every_code(tmp_path):
     missing = standalone(tmp_path, "rule", "AT999")
     assert (missing.returncode, missing.stdout) == (2, "")
     assert "no rule 'AT999'" in missing.stderr
+
+
+def test_sarif_output_for_code_scanning(tmp_path):
+    import json
+
+    root = project(tmp_path)
+    proc = standalone(root, "--format=sarif", "test_a.py", "test_broken.py")
+    assert proc.returncode == 1, proc.stderr
+    document = json.loads(proc.stdout)
+    assert document["version"] == "2.1.0"
+    [run] = document["runs"]
+    rules = run["tool"]["driver"]["rules"]
+    assert [r["id"] for r in rules] == ["AT100", "E999"]
+    assert rules[0]["name"] == "AsyncTestWithoutMarker"
+    assert rules[0]["shortDescription"]["text"].startswith("Async test with no async marker")
+    assert "flake8-async-tests rule AT100" in rules[0]["help"]["text"]
+    found = [(r["ruleId"], r["ruleIndex"], r["locations"][0]["physicalLocation"]["artifactLocation"]
+              ["uri"], r["locations"][0]["physicalLocation"]["region"]) for r in run["results"]]
+    assert found == [("AT100", 0, "test_a.py", {"startLine": 4, "startColumn": 1}),
+                     # the column flake8 prints for it
+                     ("E999", 1, "test_broken.py", {"startLine": 1, "startColumn": 13})]
+    assert run["results"][0]["message"]["text"].startswith("async test 'test_x' has no")
+    # plain flake8 has the same formatter
+    flake8_proc = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select=AT", "--format=async-tests-sarif",
+         "test_a.py"], cwd=root, capture_output=True, text=True, timeout=300)
+    assert json.loads(flake8_proc.stdout)["runs"][0]["results"] == run["results"][:1]
