@@ -47,9 +47,10 @@ _seeded: dict[tuple[str, str], ModuleFacts] = {}
 # Which modules define a name as a def (False) or an async def (True), among those reached.
 _defining: dict[bool, dict[str, set[tuple[str, str]]]] = {False: {}, True: {}}
 _named: set[tuple[str, str]] = set()
-# installed module -> (its reach, where its top-level names were found, none of them could
-# be found in the project's roots)
-_installed_memo: dict[str, tuple[frozenset[tuple[str, str]], dict[str, str | None], bool]] = {}
+# module -> (its reach, the installed modules it meets, where its top-level names were
+# found, none of those could be found in the project's roots); None: too far
+_memo: dict[str, tuple[frozenset[tuple[str, str]], tuple[str, ...], dict[str, str | None],
+                       bool] | None] = {}
 _shadows: dict[tuple[str, ...], frozenset[str]] = {}
 _still_valid: set[tuple[tuple[str, ...], str]] = set()
 # The interpreter's standard library and installed packages, as real and as absolute
@@ -71,7 +72,7 @@ def new_run() -> None:
     _defining[False].clear()
     _defining[True].clear()
     _named.clear()
-    _installed_memo.clear()
+    _memo.clear()
     _still_valid.clear()
     _shadows.clear()
     _stores.clear()
@@ -316,31 +317,31 @@ def _index_names(key: Key, facts: ModuleFacts) -> None:
 
 
 class Reach:
-    """Modules in reach of a file: its project's, and the reach of each installed module it
-    imports (shared by every file that imports it, so not copied)."""
+    """Modules in reach of a file: the reach of each module it imports, found once per run
+    and shared by every file that imports it (so not copied)."""
 
-    def __init__(self, own: set[Key], shared: dict[int, frozenset[Key]]) -> None:
-        self.own = own
+    def __init__(self, shared: dict[int, frozenset[Key]]) -> None:
         self.shared = list(shared.values())
 
     def __contains__(self, key: Key) -> bool:
-        return key in self.own or any(key in keys for keys in self.shared)
+        return any(key in keys for keys in self.shared)
 
     def __iter__(self) -> Iterator[Key]:
-        seen = set(self.own)
+        seen: set[Key] = set()
         for keys in self.shared:
             seen |= keys
         return iter(seen)
 
 
-def _walk(modules: Iterable[str], shortcut: bool,
-          ) -> tuple[set[Key], dict[int, frozenset[Key]], dict[str, str | None]]:
-    """(keys of the modules reached; with `shortcut`, the reach of each installed module
-    met, found once per run, instead of its keys; where each top-level name reached was
-    found, and each name under a top-level namespace package)."""
+def _walk(modules: Iterable[str], shortcut: str,
+          ) -> tuple[set[Key], dict[str, None], dict[str, str | None]]:
+    """(keys of the modules expanded; the modules met whose own reach is taken instead of
+    expanding them: every one with `shortcut` "all", installed ones with "installed", none
+    with "none"; where each top-level name reached was found, and each name under a
+    top-level namespace package)."""
     seen: set[str] = set()
     found: set[Key] = set()
-    shared: dict[int, frozenset[Key]] = {}
+    shared: dict[str, None] = {}
     tops: dict[str, str | None] = {}
     stack = list(dict.fromkeys(modules))
     while stack:
@@ -358,9 +359,8 @@ def _walk(modules: Iterable[str], shortcut: bool,
             if path is None:
                 continue
             installed = _installed(path)
-            if shortcut and installed:
-                keys = _installed_reach(dotted)
-                shared[id(keys)] = keys
+            if shortcut == "all" or (shortcut == "installed" and installed):
+                shared[dotted] = None
                 continue
             facts = module(dotted)
             if facts is None:
@@ -400,38 +400,55 @@ def _shadowing(roots: tuple[str, ...]) -> frozenset[str]:
     return found
 
 
-def _installed_reach(dotted: str) -> frozenset[Key]:
-    """The reach of an installed module, found once per run. It holds for other roots when
-    no top-level name it reached can be found in the project's roots, or else when each is
+def _module_reach(dotted: str) -> tuple[frozenset[Key], tuple[str, ...]]:
+    """(the modules a module reaches, the installed modules among them whose own reach is
+    to be added), found once per run. An installed module's reach is walked whole; a
+    project module's stops at installed modules. It holds for other roots when no
+    top-level name it reached can be found in the project's roots, or else when each is
     still found where it was (checked once for each set of roots)."""
-    known = _installed_memo.get(dotted)
+    known = _memo.get(dotted)
+    if dotted in _memo and known is None:
+        raise _TooFar
     if known is not None:
-        keys, tops, clean = known
-        if clean and tops.keys().isdisjoint(_shadowing(_roots)):
-            return keys
-        if (_roots, dotted) in _still_valid:
-            return keys
+        keys, installed, tops, clean = known
+        if ((clean and tops.keys().isdisjoint(_shadowing(_roots)))
+                or (_roots, dotted) in _still_valid):
+            return keys, installed
         if all(locate(top) == path for top, path in tops.items()):
             _still_valid.add((_roots, dotted))
-            return keys
-    found, _, tops = _walk([dotted], shortcut=False)
+            return keys, installed
+    path = locate(dotted)
+    try:
+        found, met, tops = _walk([dotted], "none" if path and _installed(path) else "installed")
+    except _TooFar:
+        _memo[dotted] = None
+        raise
     keys = frozenset(found)
-    _installed_memo[dotted] = (keys, tops, tops.keys().isdisjoint(_shadowing(_roots)))
+    _memo[dotted] = (keys, tuple(met), tops, tops.keys().isdisjoint(_shadowing(_roots)))
     _still_valid.add((_roots, dotted))
-    return keys
+    return keys, tuple(met)
 
 
 def reach(modules: Iterable[str]) -> Reach | None:
     """Every module these modules import, transitively (with the packages each import
-    runs), as (path, name) keys; None when that is more than MAX_REACH modules. Imports
-    inside functions are followed in the project's modules, not in installed ones (those
-    are mostly optional dependencies; following them reaches most of the standard
-    library from asyncio alone)."""
+    runs), as (path, name) keys; None when that is more than MAX_REACH modules from one
+    of them. Imports inside functions are followed in the project's modules, not in
+    installed ones (those are mostly optional dependencies; following them reaches most of
+    the standard library from asyncio alone)."""
+    shared: dict[int, frozenset[Key]] = {}
     try:
-        own, shared, _ = _walk(modules, shortcut=True)
+        _, met, _ = _walk(modules, "all")
+        installed: dict[str, None] = {}
+        for name in met:
+            keys, more = _module_reach(name)
+            shared[id(keys)] = keys
+            installed.update(dict.fromkeys(more))
+        for name in installed:
+            keys, _ = _module_reach(name)
+            shared[id(keys)] = keys
     except _TooFar:
         return None
-    return Reach(own, shared)
+    return Reach(shared)
 
 
 def defines(name: str, is_async: bool, modules: Reach) -> bool:
