@@ -413,7 +413,8 @@ class FileContext:
     @functools.cached_property
     def facts(self) -> ModuleFacts:
         """This file's facts, as the index reads modules (from flake8's tree)."""
-        return resolver.seed(self.path, self.modname, self.tree)
+        source = self.source.encode("utf-8", "surrogatepass")
+        return resolver.seed(self.path, self.modname, self.tree, source)
 
     def static_dotted(self, expr: ast.AST, shadowed: Container[str] = ()) -> str | None:
         """The dotted name an expression spells through this file's imports or top-level

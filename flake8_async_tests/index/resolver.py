@@ -150,9 +150,10 @@ def module(name: str) -> ModuleFacts | None:
     return _facts[key]
 
 
-def seed(path: str, name: str, tree: ast.Module) -> ModuleFacts:
-    """The facts of the linted file, from the tree flake8 parsed (it may not be saved)."""
-    facts = build(tree, name, os.path.basename(path) == "__init__.py")
+def seed(path: str, name: str, tree: ast.Module, source: bytes | None = None) -> ModuleFacts:
+    """The facts of the linted file, from the tree flake8 parsed (it may not be saved), and
+    its text when known."""
+    facts = build(tree, name, os.path.basename(path) == "__init__.py", source)
     _seeded[(os.path.abspath(path), name)] = facts
     return facts
 
