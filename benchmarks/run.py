@@ -418,24 +418,23 @@ def replace_results(readme: str, results: str) -> str:
     return readme[:start + len(README_START)] + "\n" + results.strip() + "\n" + readme[end:]
 
 
-def ensure_synthetic(size: int) -> Path:
-    root = CACHE / "synthetic" / f"{size}"
+def _ensure_generated(folder: str, size: int, generate) -> Path:
+    """A generated corpus under the cache, rebuilt when the generator changed."""
+    root = CACHE / folder / f"{size}"
     stamp = root / "generator-version"
     if not (stamp.is_file() and stamp.read_text() == synthetic.GENERATOR_VERSION):
         shutil.rmtree(root, ignore_errors=True)
-        synthetic.generate(root, size)
+        generate(root, size)
         stamp.write_text(synthetic.GENERATOR_VERSION)
     return root
+
+
+def ensure_synthetic(size: int) -> Path:
+    return _ensure_generated("synthetic", size, synthetic.generate)
 
 
 def ensure_project(size: int) -> Path:
-    root = CACHE / "projects" / f"{size}"
-    stamp = root / "generator-version"
-    if not (stamp.is_file() and stamp.read_text() == synthetic.GENERATOR_VERSION):
-        shutil.rmtree(root, ignore_errors=True)
-        synthetic.generate_project(root, size)
-        stamp.write_text(synthetic.GENERATOR_VERSION)
-    return root
+    return _ensure_generated("projects", size, synthetic.generate_project)
 
 
 def main(argv: list[str] | None = None) -> int:

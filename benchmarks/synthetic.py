@@ -272,14 +272,20 @@ def expected_findings(modules: int) -> dict[str, int]:
     return counts
 
 
-def generate(root: str | os.PathLike[str], modules: int) -> list[Path]:
-    """Write the project and `modules` test modules under root; return the test modules."""
-    root = Path(root)
+def _write_base(root: Path) -> Path:
+    """pyproject.toml, the package's __init__ and its base module; returns the package."""
     package = root / PACKAGE
     package.mkdir(parents=True, exist_ok=True)
     (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
     (package / "__init__.py").write_text('"""Synthetic project."""\n', encoding="utf-8")
     (package / "base.py").write_text(BASE_MODULE, encoding="utf-8")
+    return package
+
+
+def generate(root: str | os.PathLike[str], modules: int) -> list[Path]:
+    """Write the project and `modules` test modules under root; return the test modules."""
+    root = Path(root)
+    package = _write_base(root)
     for index in range(PROJECT_MODULES):
         (package / f"mod_{index:02d}.py").write_text(render_project_module(index), encoding="utf-8")
     tests = root / "tests"
@@ -308,11 +314,7 @@ def generate_project(root: str | os.PathLike[str], modules: int,
     if modules < tests:
         raise ValueError("the project needs at least as many modules as there are tests")
     root = Path(root)
-    package = root / PACKAGE
-    package.mkdir(parents=True, exist_ok=True)
-    (root / "pyproject.toml").write_text(PYPROJECT, encoding="utf-8")
-    (package / "__init__.py").write_text('"""Synthetic project."""\n', encoding="utf-8")
-    (package / "base.py").write_text(BASE_MODULE, encoding="utf-8")
+    _write_base(root)
     for index in range(modules):
         path = root / (nested_module(index).replace(".", "/") + ".py")
         if not path.parent.is_dir():

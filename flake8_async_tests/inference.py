@@ -29,6 +29,7 @@ from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 from astroid.rebuilder import TreeRebuilder
 
+from .index.facts import PLAIN_DECORATOR_NAMES
 from .index.finder import installed_dirs
 
 LOG = logging.getLogger("flake8.async_tests")
@@ -729,10 +730,7 @@ def dotted_name(expr: nodes.NodeNG, depth: int = 0) -> str | None:
 # -- coroutine functions (AT2xx) ---------------------------------------------------
 
 # Decorators that leave a method's sync/async nature and its presence unchanged.
-PLAIN_DECORATORS = frozenset({
-    "builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "functools.wraps",
-    "typing.override", "typing_extensions.override",
-})
+PLAIN_DECORATORS = PLAIN_DECORATOR_NAMES
 
 _coroutine_verdicts: dict[tuple[str, str, int], bool] = {}
 

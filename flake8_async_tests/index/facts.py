@@ -17,9 +17,13 @@ from dataclasses import dataclass, field
 # How a name is bound: a plain def or async def (decorators that keep it as written
 # aside), a function with another decorator (no rule reports those), or anything else.
 DEF, ASYNC_DEF, DECORATED, OTHER = "def", "async def", "decorated", "other"
-# Decorators that leave a function's sync or async nature as written, by their last name.
-PLAIN_DECORATORS = frozenset({"staticmethod", "classmethod", "abstractmethod", "wraps",
-                              "override"})
+# Decorators that leave a function's sync or async nature as written (dotted, as inference
+# resolves them; the index, which does not resolve names, goes by their last name).
+PLAIN_DECORATOR_NAMES = frozenset({
+    "builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "functools.wraps",
+    "typing.override", "typing_extensions.override",
+})
+PLAIN_DECORATORS = frozenset(n.rsplit(".", 1)[-1] for n in PLAIN_DECORATOR_NAMES)
 # Class decorators and metaclasses that leave methods as written.
 PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "final", "total_ordering",
                                     "runtime_checkable", "unique"})
@@ -85,17 +89,23 @@ def _overload(node: ast.stmt) -> bool:
         decorator_name(d) == "overload" for d in node.decorator_list)
 
 
+def _chain(expr: ast.expr) -> tuple[ast.expr, list[str]]:
+    """(the innermost value, the attribute names after it, in order) of `a.b.c`."""
+    names: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        names.insert(0, expr.attr)
+        expr = expr.value
+    return expr, names
+
+
 def _is_mark(expr: ast.expr) -> bool:
     """`pytest.mark.x`, `mark.x(...)`: marks leave a class's methods alone."""
     while isinstance(expr, ast.Call):
         expr = expr.func
-    parts: list[str] = []
-    while isinstance(expr, ast.Attribute):
-        parts.append(expr.attr)
-        expr = expr.value
-    if isinstance(expr, ast.Name):
-        parts.append(expr.id)
-    return "mark" in parts[1:]
+    root, names = _chain(expr)
+    if isinstance(root, ast.Name):
+        names = [root.id, *names]
+    return "mark" in names[:-1]
 
 
 def _plain_class(node: ast.ClassDef, stdlib: bool) -> bool:
@@ -134,35 +144,30 @@ def statements(body: list[ast.stmt]) -> list[ast.stmt]:
     return found
 
 
-def _bound_names(node: ast.stmt) -> list[str]:
-    targets: list[ast.expr] = []
+def _targets(node: ast.stmt) -> list[ast.expr]:
+    """What a statement assigns to (`x = ...`, `x += ...`, `for x in`, `with ... as x`)."""
     if isinstance(node, ast.Assign):
-        targets = list(node.targets)
-    elif isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-        targets = [node.target] if getattr(node, "value", None) is not None else []
-    elif isinstance(node, (ast.For, ast.AsyncFor)):
-        targets = [node.target]
-    elif isinstance(node, (ast.With, ast.AsyncWith)):
-        targets = [i.optional_vars for i in node.items if i.optional_vars is not None]
-    names: list[str] = []
-    for target in targets:
-        for sub in ast.walk(target):
-            if isinstance(sub, ast.Name):
-                names.append(sub.id)
-    return names
+        return list(node.targets)
+    if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
+        return [node.target] if getattr(node, "value", None) is not None else []
+    if isinstance(node, (ast.For, ast.AsyncFor)):
+        return [node.target]
+    if isinstance(node, (ast.With, ast.AsyncWith)):
+        return [i.optional_vars for i in node.items if i.optional_vars is not None]
+    return []
+
+
+def _bound_names(node: ast.stmt) -> list[str]:
+    return [sub.id for target in _targets(node) for sub in ast.walk(target)
+            if isinstance(sub, ast.Name)]
 
 
 def spelled(expr: ast.expr) -> str | None:
     """`a.b.C` for a base class expression (Generic[T] is Generic); None for anything else."""
     if isinstance(expr, ast.Subscript):
         expr = expr.value
-    parts: list[str] = []
-    while isinstance(expr, ast.Attribute):
-        parts.insert(0, expr.attr)
-        expr = expr.value
-    if not isinstance(expr, ast.Name):
-        return None
-    return ".".join([expr.id, *parts])
+    root, names = _chain(expr)
+    return ".".join([root.id, *names]) if isinstance(root, ast.Name) else None
 
 
 def absolute(module: str | None, level: int, name: str, package: bool) -> str:
@@ -177,21 +182,9 @@ def absolute(module: str | None, level: int, name: str, package: bool) -> str:
 def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> set[str]:
     """Attributes a method assigns on its first parameter (`self.x = ...`, `self.x += 1`,
     `with ... as self.x`, `for self.x in ...`)."""
-    found: set[str] = set()
-    for stmt in _all_statements(func.body):
-        targets: list[ast.expr] = []
-        if isinstance(stmt, ast.Assign):
-            targets = stmt.targets
-        elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign, ast.For, ast.AsyncFor)):
-            targets = [stmt.target]
-        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
-            targets = [i.optional_vars for i in stmt.items if i.optional_vars is not None]
-        for target in targets:
-            for sub in ast.walk(target):
-                if (isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name)
-                        and sub.value.id == me):
-                    found.add(sub.attr)
-    return found
+    return {sub.attr for stmt in _all_statements(func.body) for target in _targets(stmt)
+            for sub in ast.walk(target) if isinstance(sub, ast.Attribute)
+            and isinstance(sub.value, ast.Name) and sub.value.id == me}
 
 
 def _class_facts(node: ast.ClassDef, stdlib: bool) -> ClassFacts:

@@ -18,6 +18,7 @@ import contextlib
 import logging
 import os
 import sys
+import weakref
 from collections.abc import Iterable, Iterator
 
 from . import finder
@@ -44,6 +45,8 @@ _cache_dir: str | None = None  # --async-tests-cache-dir
 _use_cache = True
 _facts: dict[tuple[str, str], ModuleFacts | None] = {}  # (path, name) -> facts
 _seeded: dict[tuple[str, str], ModuleFacts] = {}
+# the tree each was built from
+_seeded_trees: dict[tuple[str, str], weakref.ReferenceType[ast.Module]] = {}
 # Which modules define a name as a def (False) or an async def (True), among those reached.
 _defining: dict[bool, dict[str, set[tuple[str, str]]]] = {False: {}, True: {}}
 _named: set[tuple[str, str]] = set()
@@ -69,6 +72,7 @@ def configure(cache_dir: str | None, use_cache: bool) -> None:
 def new_run() -> None:
     _facts.clear()
     _seeded.clear()
+    _seeded_trees.clear()
     _defining[False].clear()
     _defining[True].clear()
     _named.clear()
@@ -153,8 +157,13 @@ def module(name: str) -> ModuleFacts | None:
 def seed(path: str, name: str, tree: ast.Module, source: bytes | None = None) -> ModuleFacts:
     """The facts of the linted file, from the tree flake8 parsed (it may not be saved), and
     its text when known."""
+    key = (os.path.abspath(path), name)
+    known = _seeded_trees.get(key)
+    if key in _seeded and known is not None and known() is tree:
+        return _seeded[key]  # a conftest.py, seeded again for each test file below it
     facts = build(tree, name, os.path.basename(path) == "__init__.py", source)
-    _seeded[(os.path.abspath(path), name)] = facts
+    _seeded[key] = facts
+    _seeded_trees[key] = weakref.ref(tree)  # not kept alive: flake8's trees are freed
     return facts
 
 
