@@ -10,7 +10,7 @@ from __future__ import annotations
 from . import context, inference, project, syntax
 from .checks import mocks
 from .index import resolver
-from .runner import plugins
+from .model import plugins
 
 _runs = 0
 

@@ -17,17 +17,15 @@ from . import inference, project
 from .index import resolver
 from .index.facts import ASYNC_DEF, DEF, ModuleFacts
 from .options import Options
-from .runner import known, plugins
-from .syntax import Syntax, of_tree
+from .model import known, plugins
+from .model.fixtures import FIXTURE_DECORATORS
+from .model.values import Home, Values
+from .syntax import FunctionNode, Syntax, of_tree
 
 # Other spellings of the same module.
 MODULE_ALIASES = {"mock": "unittest.mock", "_pytest.mark": "pytest.mark"}
 
 ASYNC_MARKS = ("asyncio", "anyio", "trio")
-FIXTURE_DECORATORS = frozenset({
-    "pytest.fixture", "_pytest.fixtures.fixture", "pytest.yield_fixture",
-    "pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture",
-})
 ASYNC_FIXTURE_DECORATORS = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
 # Decorators known not to change whether a coroutine function gets run.
 TRANSPARENT_DECORATORS = frozenset({
@@ -46,8 +44,6 @@ DYNAMIC_HINTS = ("add_marker", "iscoroutine", "asyncio", "anyio", "trio", "run_u
                  "async", "await")
 # Standard-library packages whose classes have coroutine methods.
 STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
-
-FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 
 
 @dataclass(frozen=True)
@@ -229,6 +225,23 @@ def _mark_of(expr: ast.AST, table: ImportTable) -> str | None:
     return None
 
 
+def _static_dotted(expr: ast.AST, shadowed: Container[str], imports: ImportTable,
+                   facts: ModuleFacts, modname: str) -> str | None:
+    root = expr
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name) or root.id in shadowed:
+        return None
+    dotted = imports.resolve(expr)
+    if dotted is None:
+        return None
+    if root.id in imports.names:
+        return dotted
+    if root.id in facts.classes or facts.kinds.get(root.id) in (DEF, ASYNC_DEF):
+        return f"{modname}.{dotted}"
+    return None
+
+
 class FileContext:
     """Everything a rule family may ask about the linted file."""
 
@@ -246,6 +259,7 @@ class FileContext:
         self._project_marks: dict[tuple[str, bool], str | None] = {}
         self._module: object = None  # astroid Module, False once building failed
         self._made: dict[int, object] = {}  # id of an `ast` node -> its astroid node
+        self._homes: dict[str, Home] = {}
 
     @functools.cached_property
     def syntax(self) -> Syntax:
@@ -420,23 +434,37 @@ class FileContext:
         """The dotted name an expression spells through this file's imports or top-level
         definitions (`pkg.mod.Cls.meth`), read without inference; None when its root name
         is in `shadowed` (bound where the expression is) or is anything else."""
-        root = expr
-        while isinstance(root, ast.Attribute):
-            root = root.value
-        if not isinstance(root, ast.Name) or root.id in shadowed:
-            return None
-        dotted = self.imports.resolve(expr)
-        if dotted is None:
-            return None
-        if root.id in self.imports.names:
-            return dotted
-        facts = self.facts
-        if root.id in facts.classes or facts.kinds.get(root.id) in (DEF, ASYNC_DEF):
-            return f"{self.modname}.{dotted}"
-        return None
+        return _static_dotted(expr, shadowed, self.imports, self.facts, self.modname)
 
     def resolve(self, expr: ast.AST) -> str | None:
         return self.imports.resolve(expr)
+
+    # -- the value model ---------------------------------------------------------------
+
+    @functools.cached_property
+    def home(self) -> Home:
+        return Home(self.path, self.tree, self.syntax, self.static_dotted, self.resolve,
+                    project.relative(self.path, self.rootdir))
+
+    def home_of(self, path: str, tree: ast.Module) -> Home:
+        """A conftest.py as a home of the fixtures it defines."""
+        found = self._homes.get(path)
+        if found is None:
+            imports = ImportTable(tree)
+            modname = project.import_base(path)[1]
+            facts = resolver.seed(path, modname, tree)
+
+            def static(expr: ast.AST, shadowed: Container[str] = ()) -> str | None:
+                return _static_dotted(expr, shadowed, imports, facts, modname)
+
+            found = self._homes[path] = Home(path, tree, of_tree(tree), static,
+                                             imports.resolve,
+                                             project.relative(path, self.rootdir))
+        return found
+
+    @functools.cached_property
+    def values(self) -> Values:
+        return Values(self)
 
     def mark_name(self, expr: ast.AST) -> str | None:
         """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""

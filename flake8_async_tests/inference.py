@@ -1056,6 +1056,23 @@ def instance_attribute(cls: nodes.ClassDef, name: str) -> bool:
     return False
 
 
+def sets_attributes_dynamically(cls: nodes.ClassDef) -> bool:
+    """Does the class (or an ancestor) set attributes the source does not name: setattr(),
+    `__dict__`, vars()? Then a name missing from its source may exist on instances."""
+    for klass in class_is_closed(cls) or [cls]:
+        try:
+            for node in klass.nodes_of_class((nodes.Call, nodes.Attribute)):
+                if isinstance(node, nodes.Attribute) and node.attrname == "__dict__":
+                    return True
+                if (isinstance(node, nodes.Call) and isinstance(node.func, nodes.Name)
+                        and node.func.name in ("setattr", "vars")):
+                    return True
+        except ERRORS as exc:
+            own(exc)
+            return True
+    return False
+
+
 def is_module(value: nodes.NodeNG | None) -> bool:
     return isinstance(value, nodes.Module)
 

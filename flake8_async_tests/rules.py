@@ -277,10 +277,12 @@ RULES: tuple[Rule, ...] = (
         "AT200", "coroutine-never-awaited", "coroutines",
         "Coroutine called and dropped or only truth-tested: its body never runs.",
         variants={
-            variant: f"coroutine {{name!r}} is {how} without being awaited, so its body never "
-                     "runs; add await"
-            for variant, how in (("dropped", "called and dropped"),
-                                 ("truth-value", "used only as a truth value"))
+            **{variant: f"coroutine {{name!r}} is {how} without being awaited, so its body "
+                        "never runs; add await"
+               for variant, how in (("dropped", "called and dropped"),
+                                    ("truth-value", "used only as a truth value"))},
+            "stored": "coroutine {name!r} is stored in {target!r} but never awaited (only "
+                      "truth-tested or compared), so its body never runs; add await",
         },
     ),
     _rule(
@@ -373,6 +375,10 @@ RULES: tuple[Rule, ...] = (
             "patch-target": "{owner} has no attribute {attr!r}, so this patch raises "
                             "AttributeError when it starts; patch a name that exists (or pass "
                             "create=True on purpose)",
+            "instance-target": "{owner} is an instance of {cls}, which sets no attribute "
+                               "{attr!r} (on the class or on self), so this patch raises "
+                               "AttributeError when it starts; patch a name that exists (or "
+                               "pass create=True on purpose)",
         },
         choices={"access": _ACCESS},
     ),

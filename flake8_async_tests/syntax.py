@@ -10,6 +10,10 @@ import ast
 from collections import defaultdict
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+# Expressions whose value is a literal: never awaitable, never a coroutine.
+LITERALS = (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.Constant, ast.JoinedStr, ast.ListComp,
+            ast.DictComp, ast.SetComp)
+FunctionNode = ast.FunctionDef | ast.AsyncFunctionDef
 ScopeNode = ast.Module | ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef | ast.Lambda
 # Fields that never hold nodes a rule looks at (names, flags, contexts, operators).
 _SCALAR_FIELDS = frozenset({

@@ -14,7 +14,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from flake8_async_tests import caches
-from flake8_async_tests.runner import dependencies, known, plugins
+from flake8_async_tests.model import dependencies, known, plugins
 from harness import lint, places
 
 UNMARKED = "async def test_x():\n    pass\n"

@@ -11,8 +11,12 @@ from dataclasses import dataclass
 from .. import inference
 from ..index import resolver
 from ..index.facts import ASYNC_DEF
-from ..context import FIXTURE_DECORATORS, FunctionNode
-from ..syntax import ScopeNode, Syntax
+from ..context import FunctionNode
+from ..model.fixtures import FIXTURE_DECORATORS
+from ..model.bindings import bindings
+from ..model.fixtures import Unknown
+from ..model.values import Instance
+from ..syntax import LITERALS, ScopeNode, Syntax
 from ..mock_names import FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API
 from ..rules import ONLY
 from . import Family, Finding
@@ -42,8 +46,6 @@ CALLS_OF_INTEREST = SLEEP | GET_LOOP | RUN_CALLS | CREATE_TASK
 # Fixtures that create a loop and make it the current one.
 LOOP_FIXTURES = frozenset({"loop", "event_loop"})
 # Literal values: their methods are builtin, never coroutine functions.
-LITERALS = (ast.List, ast.Dict, ast.Set, ast.Tuple, ast.Constant, ast.JoinedStr, ast.ListComp,
-            ast.DictComp, ast.SetComp)
 # Base classes known to leave the current event loop alone.
 PLAIN_BASES = frozenset({"object", "builtins.object", "unittest.TestCase",
                          "unittest.case.TestCase"})
@@ -76,7 +78,7 @@ class Scope:
     @functools.cached_property
     def bindings(self) -> dict[str, list[tuple[str, ast.AST | None]]]:
         # on first lookup only: most scopes never need it
-        return _bindings(self.node, self.syntax.scope_nodes(self.node))
+        return bindings(self.node, self.syntax.scope_nodes(self.node))
 
     @property
     def is_function(self) -> bool:
@@ -121,64 +123,6 @@ def _chain(expr: ast.AST) -> tuple[ast.AST, list[str]]:
     return expr, list(reversed(attrs))
 
 
-def _bindings(node: ScopeNode,
-              nodes: list[ast.AST]) -> dict[str, list[tuple[str, ast.AST | None]]]:
-    """Every way each name is bound in a scope: ('assign', value), ('with', expr), ('param', arg
-    with or without default), ('def', node), ('import', None), ('other', None)."""
-    found: dict[str, list[tuple[str, ast.AST | None]]] = {}
-    seen: set[int] = set()
-
-    def add(name: str, kind: str, value: ast.AST | None, target: ast.AST | None = None) -> None:
-        found.setdefault(name, []).append((kind, value))
-        if target is not None:
-            seen.add(id(target))
-
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-        args = node.args
-        positional = [*args.posonlyargs, *args.args]
-        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
-        for arg, default in zip(positional, defaults):
-            add(arg.arg, "param" if default is None else "param-default", arg)
-        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
-            add(arg.arg, "param" if default is None else "param-default", arg)
-        for arg in (args.vararg, args.kwarg):
-            if arg is not None:
-                add(arg.arg, "param", arg)
-    for sub in nodes:
-        if isinstance(sub, ast.Assign):
-            for target in sub.targets:
-                if isinstance(target, ast.Name):
-                    add(target.id, "assign", sub.value, target)
-        elif isinstance(sub, (ast.AnnAssign, ast.NamedExpr)) and isinstance(sub.target, ast.Name):
-            if sub.value is not None:
-                add(sub.target.id, "assign", sub.value, sub.target)
-            else:
-                seen.add(id(sub.target))  # `x: int` binds nothing
-        elif isinstance(sub, (ast.With, ast.AsyncWith)):
-            for item in sub.items:
-                if isinstance(item.optional_vars, ast.Name):
-                    add(item.optional_vars.id, "with", item.context_expr, item.optional_vars)
-        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            if sub is not node:
-                add(sub.name, "def", sub)
-        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
-            for alias in sub.names:
-                add((alias.asname or alias.name).split(".")[0], "import", None)
-        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
-            for name in sub.names:
-                add(name, "other", None)
-        elif isinstance(sub, ast.ExceptHandler) and sub.name:
-            add(sub.name, "other", None)
-        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
-            if id(sub) not in seen:
-                add(sub.id, "other", None)
-        elif isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:
-            add(sub.name, "other", None)
-        elif isinstance(sub, ast.MatchMapping) and sub.rest:
-            add(sub.rest, "other", None)
-    return found
-
-
 class CoroutineRules(Family):
     name = "coroutines"
 
@@ -195,6 +139,10 @@ class CoroutineRules(Family):
         self._reconfigured_cache: tuple[set[str], set[str]] | None = None
         self._autouse_loop: bool | None = None
         self._self_indexes: dict[int, dict[str, list[ast.AST | None]]] = {}
+        self._held_values: dict[tuple[int, str, str], Instance | Unknown | None] = {}
+        self._stored: dict[int, str] = {}  # id of a call -> the local its value is stored in
+        self._uses: dict[int, dict[str, list[tuple[ast.AST, ast.AST]] | None]] = {}
+        self._parents: dict[int, dict[int, ast.AST]] = {}
         self._sets_loop: dict[int, bool] = {}  # class id -> calls set_event_loop()
         syntax = self.ctx.syntax
         scopes: dict[int, Scope] = {}
@@ -214,9 +162,13 @@ class CoroutineRules(Family):
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(self.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
         for call, how, scope in order:
+            if how == "stored" and not self._only_truth_tested(call, scope):
+                continue
             if self._is_coroutine_call(call, scope):
-                self.findings.append(Finding(call.lineno, call.col_offset, "AT200", how,
-                                             {"name": _label(call.func)}))
+                fields = {"name": _label(call.func)}
+                if how == "stored":
+                    fields["target"] = self._stored[id(call)]
+                self.findings.append(Finding(call.lineno, call.col_offset, "AT200", how, fields))
         self._helpers_with_get_event_loop(scopes)
         self._sync_helpers_called_from_coroutines(scopes)
         yield from self.findings
@@ -225,7 +177,9 @@ class CoroutineRules(Family):
 
     def _visit(self, node: ast.AST, scope: Scope) -> None:
         """One node of a scope (the index hands out each node once, with its scope)."""
-        if isinstance(node, ast.Expr):
+        if isinstance(node, ast.Assign):
+            self._stored_call(node, scope)
+        elif isinstance(node, ast.Expr):
             self._mark(node.value, "dropped", scope)
             if isinstance(node.value, ast.Call):
                 self._dropped_task(node.value, scope)
@@ -263,6 +217,59 @@ class CoroutineRules(Family):
             elif isinstance(expr, ast.IfExp) and how == "dropped":
                 found.extend([(expr.body, how), (expr.orelse, how)])
             stack.extend(reversed(found))
+
+    def _stored_call(self, node: ast.Assign, scope: Scope) -> None:
+        """`result = coro()` in a function, `result` bound only there: a candidate, judged
+        once every use of `result` is known to be a truth test (or there is none)."""
+        target = node.targets[0]
+        if (len(node.targets) != 1 or not isinstance(target, ast.Name)
+                or not isinstance(node.value, ast.Call) or not scope.is_function
+                or len(scope.bindings.get(target.id, ())) != 1):
+            return
+        self._stored[id(node.value)] = target.id
+        self.candidates.setdefault(id(node.value), (node.value, "stored", scope))
+
+    def _only_truth_tested(self, call: ast.Call, scope: Scope) -> bool:
+        """Is the name a call is stored in only truth-tested or compared afterwards, in its
+        own scope (a nested function that reads it may await it)?"""
+        name = self._stored[id(call)]
+        uses = self._name_uses(scope).get(name)
+        if uses is None:
+            return True  # never read again
+        return all(_truth_position(use, parent, self._parents[id(scope.node)])
+                   for use, parent in uses)
+
+    def _name_uses(self, scope: Scope) -> dict[str, list[tuple[ast.AST, ast.AST]] | None]:
+        """Name -> its loads in this function with their parents; None when a nested
+        scope (or a `del`, `global`...) touches it too."""
+        key = id(scope.node)
+        if key not in self._uses:
+            uses: dict[str, list[tuple[ast.AST, ast.AST]] | None] = {}
+            parents: dict[int, ast.AST] = {}
+            nested: set[str] = set()
+            stack: list[tuple[ast.AST, bool]] = [(scope.node, False)]
+            while stack:
+                node, inner = stack.pop()
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
+                    deeper = inner or isinstance(child, (
+                        ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+                        ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+                    if isinstance(child, ast.Name):
+                        if deeper:
+                            nested.add(child.id)
+                        elif isinstance(child.ctx, ast.Load):
+                            found = uses.setdefault(child.id, [])
+                            if found is not None:
+                                found.append((child, node))
+                        elif isinstance(child.ctx, ast.Del):
+                            nested.add(child.id)
+                    stack.append((child, deeper))
+            for name in nested:
+                uses[name] = None
+            self._uses[key] = uses
+            self._parents[key] = parents
+        return self._uses[key]
 
     def _is_bool_call(self, call: ast.Call, scope: Scope) -> bool:
         return (isinstance(call.func, ast.Name) and call.func.id == "bool"
@@ -488,6 +495,9 @@ class CoroutineRules(Family):
         found = self._lookup(root.id, scope)
         if found is None or found[0] is self.module_scope:
             return self._static_name(func, scope), False
+        held = self._held(root.id, found, attrs)
+        if held is not None:
+            return f"{held.cls}.{attrs[-1]}", True
         if len(attrs) != 1:
             return None, False
         cls = None
@@ -500,6 +510,27 @@ class CoroutineRules(Family):
             if isinstance(value, ast.Call):
                 cls = self._static_name(value.func, scope)
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
+
+    def _held(self, name: str, found: tuple[Scope, list], attrs: list[str]):
+        """The instance (values.Instance) `name.meth` or `self.attr.meth` is called on,
+        when the value model can tell: a fixture argument or a `self` attribute set up
+        for the test; an Unknown with its reason, or None when neither applies."""
+        where, bound = found
+        func = where.node
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        cls = where.cls
+        key = (id(func), name, attrs[0] if name == "self" else "")
+        if key not in self._held_values:
+            value = None
+            if name == "self" and len(attrs) == 2 and cls is not None:
+                value = self.ctx.values.self_attribute(cls, attrs[0])
+            elif len(attrs) == 1 and len(bound) == 1 and bound[0][0] == "param" \
+                    and name not in ("self", "cls"):
+                value = self.ctx.values.parameter(func, cls, name)
+            self._held_values[key] = value
+        value = self._held_values[key]
+        return value if isinstance(value, Instance) else None
 
     def _imported_callee(self, target: str, instance: bool):  # -> astroid node | None
         """What an imported callee is, found in its own module: no need to build this file
@@ -550,6 +581,9 @@ class CoroutineRules(Family):
             return True
         if root.id in ("self", "cls"):
             return True
+        if len(bound) == 1 and bound[0][0] == "param" and len(attrs) == 1:
+            return self._held(root.id, found, attrs) is not None or self._unknown_argument(
+                func, root.id, found, attrs)
         # Locals astroid can follow: assigned from a call, a name or an attribute, a nested
         # def or import. A fixture argument, a loop target, `with ... as x`, an awaited value
         # are beyond what it infers.
@@ -557,6 +591,14 @@ class CoroutineRules(Family):
             kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
             and not self._from_parameter(value, scope))
             for kind, value in bound)
+
+    def _unknown_argument(self, func: ast.AST, name: str, found: tuple[Scope, list],
+                          attrs: list[str]) -> bool:
+        """Record why a method of an argument is not judged, when it may be async."""
+        value = self._held_values.get((id(found[0].node), name, ""))
+        if isinstance(value, Unknown) and self.ctx.may_define(attrs[-1], True):
+            self.ctx.silent(func, "AT200", f"value of {name} is unknown: {value.reason}")
+        return False
 
     def _from_parameter(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
         """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg` (a
@@ -959,6 +1001,27 @@ class CoroutineRules(Family):
         if role in ("test", "fixture", "hook"):
             return {"role": f"async {role}", "function": func.name}
         return {"role": "coroutine", "function": func.name}
+
+
+def _truth_position(use: ast.AST, parent: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """Is a name read only for its truth value (or compared) here, so a coroutine in it
+    is never run? `assert x`, `if x`, `not x`, `x is not None`, `x == y`, `bool(x)`."""
+    while True:
+        if isinstance(parent, (ast.Assert, ast.If, ast.While, ast.IfExp)):
+            return parent.test is use
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            use, parent = parent, parents.get(id(parent))  # type: ignore[assignment]
+            continue
+        if isinstance(parent, ast.BoolOp):
+            use, parent = parent, parents.get(id(parent))  # type: ignore[assignment]
+            continue
+        if isinstance(parent, ast.Compare):
+            return all(isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
+                       for op in parent.ops)
+        if isinstance(parent, ast.Call):
+            return (isinstance(parent.func, ast.Name) and parent.func.id == "bool"
+                    and parent.args == [use])
+        return False
 
 
 def _sync_code(scope: Scope) -> bool:

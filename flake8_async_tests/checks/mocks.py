@@ -24,8 +24,10 @@ from ..mock_names import (
     REAL_ASSERTS,
 )
 from ..context import FileContext, FunctionNode, ImportTable
+from ..model.fixtures import FIXTURE_DECORATORS, Unknown, fixture_decorator, fixture_name
+from ..model.values import Instance
 from ..rules import ONLY
-from ..syntax import Syntax, of_tree
+from ..syntax import LITERALS, Syntax, of_tree
 from . import Family, Finding
 
 KEYWORD_CONFIG = frozenset({"return_value", "side_effect", "wraps"})
@@ -51,6 +53,7 @@ class Tracked:
     local: bool = True  # built in this file
     origin: str | None = None  # else the conftest.py it was built in
     set_attrs: dict[str, ast.AST] = field(default_factory=dict)
+    literal_return: bool = False  # return_value= a literal (never awaitable), no side_effect
 
     @property
     def specced(self) -> bool:
@@ -159,6 +162,8 @@ def _from_constructor(kind: str, call: ast.Call, label: str) -> Tracked:
         elif kw.arg == "wraps":
             t.bulk = True
         elif kw.arg in ("return_value", "side_effect"):
+            t.literal_return = kw.arg == "return_value" and "return_value" not in t.configured \
+                and isinstance(kw.value, LITERALS)
             t.configured.add("return_value")
         elif kw.arg not in ("spec", "spec_set", "name", "unsafe", "parent", "_new_name",
                             "_new_parent", "_spec_as_instance", "_eat_self"):
@@ -467,21 +472,14 @@ def patch_result(call: ast.Call, which: str, label: str, names: Names) -> Tracke
 
 # -- fixtures that hand out mocks ------------------------------------------------------
 
-FIXTURE_DECORATORS = frozenset({"pytest.fixture", "pytest_asyncio.fixture",
-                                "pytest_asyncio.plugin.fixture", "_pytest.fixtures.fixture"})
-
 
 def _fixture_name(func: FunctionNode, imports: ImportTable) -> str | None:
-    for deco in func.decorator_list:
-        if imports.resolve(deco) in FIXTURE_DECORATORS:
-            if isinstance(deco, ast.Call):
-                for kw in deco.keywords:
-                    if kw.arg == "name" and isinstance(kw.value, ast.Constant):
-                        return str(kw.value.value)
-                    if kw.arg == "params":
-                        return None
-            return func.name
-    return None
+    """The name of a fixture with one value (not parametrized), else None."""
+    deco = fixture_decorator(func, imports.resolve)
+    if deco is None or (isinstance(deco, ast.Call) and any(
+            k.arg == "params" for k in deco.keywords)):
+        return None
+    return fixture_name(func, deco)
 
 
 def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
@@ -795,8 +793,14 @@ class ScopeChecker:
                 return None
             return inference.resolve_dotted(t.target_dotted)
         found = self._owner(owner_expr)
-        if found is None or found[1]:
+        if found is None:
+            held = self._held(owner_expr, "AT301")
+            cls = inference.resolve_dotted(held.cls) if held is not None else None
+            found = (cls, True) if inference.is_class(cls) else None
+        if found is None:
             return None
+        if found[1] and inference.instance_attribute(found[0], t.target[1]):
+            return None  # set on instances: the class's method is not what gets replaced
         return found[0]
 
     def _owner(self, expr: ast.expr):
@@ -934,10 +938,13 @@ class ScopeChecker:
                                           and isinstance(attr_node.value, str)):
                 return
             attr = attr_node.value
-            # Only modules and classes are checked, and those are spelled through an
-            # import or a top-level definition: locals, `self.x` and arguments are not.
+            # Modules and classes spelled through an import or a top-level definition, and
+            # instances the value model can follow (fixtures, `self` attributes, locals).
             dotted = self.ctx.static_dotted(owner_expr, self.scope.bindings)
-            if dotted is None or resolver.attribute(dotted, attr) == resolver.PRESENT:
+            if dotted is None:
+                yield from self._missing_on_instance(call, owner_expr, attr)
+                return
+            if resolver.attribute(dotted, attr) == resolver.PRESENT:
                 return
             found = self._owner(owner_expr)
             if found is None or found[1]:
@@ -952,6 +959,72 @@ class ScopeChecker:
         if status == "missing":
             yield Finding(call.lineno, call.col_offset, "AT304", "patch-target",
                           {"owner": label, "attr": attr})
+
+    def _missing_on_instance(self, call: ast.Call, owner_expr: ast.expr,
+                             attr: str) -> Iterator[Finding]:
+        """AT304 for `patch.object(obj, "name")` where obj is an instance of a class whose
+        source (and whose ancestors') binds `name` nowhere, on the class or on self."""
+        if attr.startswith("__") and attr.endswith("__"):
+            return
+        held = self._held(owner_expr, "AT304")
+        if held is None:
+            return
+        label = self._dotted(owner_expr)
+        ancestors = resolver.class_ancestors(held.cls)
+        if ancestors is None or any(attr in facts.kinds or attr in facts.self_names
+                                    for facts in ancestors.values()):
+            return
+        if self._touched(label, call):
+            self.ctx.silent(call, "AT304", f"{label} is assigned to or handed to other code "
+                                           f"in this function, which may set {attr}")
+            return
+        cls = inference.resolve_dotted(held.cls)
+        if not inference.is_class(cls) or inference.sets_attributes_dynamically(cls):
+            return
+        status, _ = inference.member(cls, attr, want_value=False)
+        if status == "missing" and not inference.instance_attribute(cls, attr):
+            yield Finding(call.lineno, call.col_offset, "AT304", "instance-target",
+                          {"owner": label, "cls": held.cls, "attr": attr})
+
+    def _touched(self, label: str, patcher: ast.Call) -> bool:
+        """Is `label` (an instance) given an attribute, or handed to code other than
+        patchers, in this function?"""
+        for node in self.scope.nodes:
+            targets: list[ast.expr] = []
+            if isinstance(node, (ast.Assign, ast.Delete)):
+                targets = list(node.targets)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            elif isinstance(node, ast.Call) and node is not patcher and (
+                    self.names.patcher(node) is None):
+                args = [*node.args, *(k.value for k in node.keywords)]
+                if any(self._dotted(arg) == label for arg in args):
+                    return True
+            if any(self._dotted(t).startswith(label + ".") for t in targets):
+                return True
+        return False
+
+    def _held(self, expr: ast.expr, code: str) -> Instance | None:
+        """The instance an argument, a local or `self.attr` of this function holds, when
+        the value model can tell (the reason is recorded when it cannot)."""
+        func = self.scope.func
+        enclosing = self.ctx.syntax.enclosing(func)
+        cls = enclosing if isinstance(enclosing, ast.ClassDef) else None
+        values = self.ctx.values
+        value: Instance | Unknown | None = None
+        if isinstance(expr, ast.Name):
+            bound = self.scope.bindings.get(expr.id, [])
+            if bound == ["param"]:
+                value = values.parameter(func, cls, expr.id)
+            elif len(bound) == 1 and isinstance(bound[0], ast.Call):
+                value = values.local(func, expr.id)
+        elif (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)
+              and expr.value.id == "self" and cls is not None):
+            value = values.self_attribute(cls, expr.attr)
+        if isinstance(value, Unknown):
+            self.ctx.silent(expr, code, f"value of {self._dotted(expr)} is unknown: "
+                                        f"{value.reason}")
+        return value if isinstance(value, Instance) else None
 
     # -- AT305 -----------------------------------------------------------------------
 
@@ -1085,8 +1158,9 @@ class ScopeChecker:
             kind = t.kind
         else:
             return None
-        if (t.bulk or t.escaped or t.configured & {"return_value"} or t.specced
-                or kind not in ALL_KINDS):
+        configured = t.configured & {"return_value"} and not (
+            t.literal_return and kind in ("Mock", "MagicMock"))  # `await True` fails too
+        if t.bulk or t.escaped or configured or t.specced or kind not in ALL_KINDS:
             return None
         return kind
 

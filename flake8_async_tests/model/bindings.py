@@ -1,0 +1,65 @@
+"""How a scope binds each name: the one binding model every rule family reads."""
+
+from __future__ import annotations
+
+import ast
+
+from ..syntax import ScopeNode
+
+
+def bindings(node: ScopeNode,
+             nodes: list[ast.AST]) -> dict[str, list[tuple[str, ast.AST | None]]]:
+    """Every way each name is bound in a scope: ('assign', value), ('with', expr), ('param', arg
+    with or without default), ('def', node), ('import', None), ('other', None)."""
+    found: dict[str, list[tuple[str, ast.AST | None]]] = {}
+    seen: set[int] = set()
+
+    def add(name: str, kind: str, value: ast.AST | None, target: ast.AST | None = None) -> None:
+        found.setdefault(name, []).append((kind, value))
+        if target is not None:
+            seen.add(id(target))
+
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+        args = node.args
+        positional = [*args.posonlyargs, *args.args]
+        defaults = [None] * (len(positional) - len(args.defaults)) + list(args.defaults)
+        for arg, default in zip(positional, defaults):
+            add(arg.arg, "param" if default is None else "param-default", arg)
+        for arg, default in zip(args.kwonlyargs, args.kw_defaults):
+            add(arg.arg, "param" if default is None else "param-default", arg)
+        for arg in (args.vararg, args.kwarg):
+            if arg is not None:
+                add(arg.arg, "param", arg)
+    for sub in nodes:
+        if isinstance(sub, ast.Assign):
+            for target in sub.targets:
+                if isinstance(target, ast.Name):
+                    add(target.id, "assign", sub.value, target)
+        elif isinstance(sub, (ast.AnnAssign, ast.NamedExpr)) and isinstance(sub.target, ast.Name):
+            if sub.value is not None:
+                add(sub.target.id, "assign", sub.value, sub.target)
+            else:
+                seen.add(id(sub.target))  # `x: int` binds nothing
+        elif isinstance(sub, (ast.With, ast.AsyncWith)):
+            for item in sub.items:
+                if isinstance(item.optional_vars, ast.Name):
+                    add(item.optional_vars.id, "with", item.context_expr, item.optional_vars)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            if sub is not node:
+                add(sub.name, "def", sub)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            for alias in sub.names:
+                add((alias.asname or alias.name).split(".")[0], "import", None)
+        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+            for name in sub.names:
+                add(name, "other", None)
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            add(sub.name, "other", None)
+        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
+            if id(sub) not in seen:
+                add(sub.id, "other", None)
+        elif isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:
+            add(sub.name, "other", None)
+        elif isinstance(sub, ast.MatchMapping) and sub.rest:
+            add(sub.rest, "other", None)
+    return found

@@ -1,0 +1,114 @@
+"""Fixtures as pytest finds them for a test: the test's class (and its bases), its module,
+then each conftest.py from the nearest to the outermost. The first scope that binds a name
+decides: a fixture there, or something this model cannot read (an import, an assignment,
+a star import, a definition inside an `if`), which makes the name unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from ..syntax import FunctionNode
+
+FIXTURE_DECORATORS = frozenset({
+    "pytest.fixture", "_pytest.fixtures.fixture", "pytest.yield_fixture",
+    "pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture",
+})
+
+
+def fixture_decorator(func: FunctionNode, resolve) -> ast.expr | None:
+    """The decorator that makes `func` a fixture (`resolve` gives a dotted name), or None."""
+    for deco in func.decorator_list:
+        if resolve(deco) in FIXTURE_DECORATORS:
+            return deco
+    return None
+
+
+def _keyword(deco: ast.expr, name: str) -> ast.expr | None:
+    if isinstance(deco, ast.Call):
+        for kw in deco.keywords:
+            if kw.arg == name:
+                return kw.value
+    return None
+
+
+def fixture_name(func: FunctionNode, deco: ast.expr) -> str | None:
+    """The name tests request the fixture by (`name=` or the function's), None if unknown."""
+    given = _keyword(deco, "name")
+    if given is None:
+        return func.name
+    if isinstance(given, ast.Constant) and isinstance(given.value, str):
+        return given.value
+    return None
+
+
+@dataclass(frozen=True)
+class Fixture:
+    name: str
+    func: FunctionNode
+    home: object  # the Home (values.py) whose names its body spells
+    level: int  # where in the chain it was found: what its own requests resolve from
+    parametrized: bool  # params=: each test gets one of several values
+    autouse: bool
+
+
+@dataclass(frozen=True)
+class Unknown:
+    reason: str
+
+
+NOT_A_FIXTURE = object()  # a plain def rebinds the name: pytest sees no fixture here
+
+
+def _bound_in(stmt: ast.stmt) -> set[str]:
+    """Names a compound statement (if, try, with, for...) binds anywhere inside."""
+    found: set[str] = set()
+    stack: list[ast.AST] = [stmt]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            found.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(node.name)
+            continue  # what its body binds is its own
+        elif isinstance(node, ast.alias):
+            found.add((node.asname or node.name).split(".")[0])
+        stack.extend(ast.iter_child_nodes(node))
+    return found
+
+
+def scope_fixtures(body: list[ast.stmt], home: object, level: int, resolve,
+                   where: str) -> tuple[dict[str, object], str | None]:
+    """(name -> Fixture, Unknown or NOT_A_FIXTURE as the scope's last binding leaves it;
+    why every other name is unknown here too, such as a star import)."""
+    found: dict[str, object] = {}
+    star: str | None = None
+    for stmt in body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            deco = fixture_decorator(stmt, resolve)
+            if deco is None:
+                found[stmt.name] = NOT_A_FIXTURE
+                continue
+            name = fixture_name(stmt, deco)
+            if name is None:
+                star = star or f"a fixture at {where}:{stmt.lineno} has a computed name"
+                continue
+            if name != stmt.name:
+                found[stmt.name] = NOT_A_FIXTURE
+            autouse = _keyword(deco, "autouse")
+            found[name] = Fixture(
+                name, stmt, home, level, parametrized=_keyword(deco, "params") is not None,
+                autouse=isinstance(autouse, ast.Constant) and autouse.value is True)
+        elif isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
+            star = f"star import at {where}:{stmt.lineno}"
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign,
+                               ast.AugAssign, ast.ClassDef, ast.If, ast.Try, ast.With,
+                               ast.For, ast.While, ast.Match, *_TRY_STAR)):
+            for name in _bound_in(stmt):
+                found[name] = Unknown(f"{name} is bound at {where}:{stmt.lineno} "
+                                      "in a way fixtures are not read")
+    return found, star
+
+
+_TRY_STAR = (ast.TryStar,) if hasattr(ast, "TryStar") else ()

@@ -1,0 +1,326 @@
+"""What a name holds where a test uses it: an instance of a known class, or unknown (with
+why). Values are followed through fixtures (pytest's overriding order, fixtures that
+request fixtures, return and yield), `self` attributes set in setup methods and autouse
+fixtures of the class, and locals. A value that may come from two places is unknown.
+
+Read from source alone (the linted file, its conftest files and the index); nothing runs.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..index import resolver
+from ..syntax import FunctionNode, Syntax, of_tree
+from .bindings import bindings
+from .fixtures import NOT_A_FIXTURE, Fixture, Unknown, scope_fixtures
+
+# Methods pytest or unittest run before each test (or class) of a class.
+SETUP_METHODS = frozenset({"setup_method", "setup_class", "setUp", "asyncSetUp", "setUpClass",
+                           "setup", "__init__"})
+TESTCASE = "unittest.case.TestCase"
+MAX_DEPTH = 5
+
+
+@dataclass(frozen=True)
+class Instance:
+    cls: str  # dotted name of the class, as the index reads it
+    origin: str  # where the value was made, for messages and explanations
+
+
+@dataclass(frozen=True)
+class Home:
+    """A module whose names a definition spells: the linted file or a conftest.py."""
+
+    path: str
+    tree: ast.Module
+    syntax: Syntax
+    # the dotted name an expression spells through the module's imports and top-level
+    # definitions, None when its root is in the given names (bound where it is)
+    static: Callable[[ast.AST, object], str | None]
+    resolve: Callable[[ast.AST], str | None]
+    label: str  # the path as users read it
+
+
+class Values:
+    """The value model of one linted file (built on first use, per file)."""
+
+    def __init__(self, ctx) -> None:  # ctx: FileContext (not imported: it imports this)
+        self.ctx = ctx
+        self.home = ctx.home
+        self._chains: dict[int, list[tuple[dict[str, object], str | None]]] = {}
+        self._bindings: dict[int, dict] = {}
+        self._generated = None
+
+    # -- fixtures ------------------------------------------------------------------
+
+    def _chain(self, cls: ast.ClassDef | None) -> list[tuple[dict[str, object], str | None]]:
+        """Each scope a test of `cls` (or of the module) finds fixtures in, nearest first."""
+        key = id(cls)
+        if key not in self._chains:
+            ctx = self.ctx
+            chain = []
+            if cls is not None:
+                chain.append(self._class_scope(cls))
+            chain.append(scope_fixtures(ctx.tree.body, self.home, len(chain), ctx.resolve,
+                                        self.home.label))
+            for path, tree in reversed(ctx.conftests):
+                home = ctx.home_of(path, tree)
+                chain.append(scope_fixtures(tree.body, home, len(chain), home.resolve,
+                                            home.label))
+            self._chains[key] = chain
+        return self._chains[key]
+
+    def _class_scope(self, cls: ast.ClassDef) -> tuple[dict[str, object], str | None]:
+        found, star = scope_fixtures(cls.body, self.home, 0, self.ctx.resolve,
+                                     self.home.label)
+        if not cls.bases and not cls.keywords:
+            return found, star
+        ancestors = self._ancestors(cls)
+        if ancestors is None:
+            return found, star or f"the bases of {cls.name} cannot be read"
+        for qualified, facts in ancestors.items():
+            if qualified == f"{self.ctx.modname}.{cls.name}":
+                continue  # the class itself
+            for name in facts.kinds:
+                found.setdefault(name, Unknown(f"{name} may come from base class {qualified}"))
+        return found, star
+
+    def _ancestors(self, cls: ast.ClassDef) -> dict | None:
+        if cls not in self.ctx.tree.body:
+            return None
+        return resolver.class_ancestors(f"{self.ctx.modname}.{cls.name}")
+
+    def fixture(self, name: str, cls: ast.ClassDef | None, level: int = 0) -> Fixture | Unknown:
+        """The fixture a request for `name` gets, looking from `level` of the chain on."""
+        for found, star in self._chain(cls)[level:]:
+            value = found.get(name)
+            if value is NOT_A_FIXTURE:
+                continue
+            if value is not None:
+                return value  # type: ignore[return-value]
+            if star is not None:
+                return Unknown(f"fixture {name} may be defined by a {star}")
+        if self.ctx.loaded_plugins or self.ctx.settings.plugins:
+            return Unknown(f"fixture {name} may come from a plugin")
+        return Unknown(f"fixture {name} is not defined in the file or its conftest files")
+
+    def _generates_tests(self) -> str | None:
+        """Where a pytest_generate_tests hook may parametrize any argument, if anywhere."""
+        if self._generated is None:
+            self._generated = ""
+            homes = [(self.ctx.tree, self.home.label)]
+            homes += [(tree, self.ctx.home_of(path, tree).label)
+                      for path, tree in self.ctx.conftests]
+            for tree, label in homes:
+                for stmt in ast.walk(tree):
+                    if (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+                            and stmt.name == "pytest_generate_tests"):
+                        self._generated = f"{label}:{stmt.lineno}"
+        return self._generated or None
+
+    def _parametrized(self, name: str, func: FunctionNode, cls: ast.ClassDef | None) -> bool:
+        marks: list[ast.expr] = list(func.decorator_list)
+        if cls is not None:
+            marks += cls.decorator_list
+            marks += _flat(self.ctx.pytestmark_values(cls.body))
+        marks += _flat(self.ctx.pytestmark_values(self.ctx.tree.body))
+        for mark in marks:
+            if not isinstance(mark, ast.Call):
+                continue
+            dotted = self.ctx.resolve(mark.func) or ""
+            if not dotted.endswith("mark.parametrize"):
+                continue
+            names = mark.args[0] if mark.args else next(
+                (k.value for k in mark.keywords if k.arg == "argnames"), None)
+            if isinstance(names, ast.Constant) and isinstance(names.value, str):
+                given = {n.strip() for n in names.value.split(",")}
+            elif isinstance(names, (ast.List, ast.Tuple)) and all(
+                    isinstance(e, ast.Constant) for e in names.elts):
+                given = {str(e.value) for e in names.elts}  # type: ignore[attr-defined]
+            else:
+                return True  # computed names: any may be parametrized
+            if name in given:
+                return True
+        return False
+
+    def parameter(self, func: FunctionNode, cls: ast.ClassDef | None,
+                  name: str) -> Instance | Unknown:
+        """What pytest passes as argument `name` of a test or fixture."""
+        ctx = self.ctx
+        if cls is not None and cls not in ctx.tree.body:
+            return Unknown(f"{name} is an argument of a nested class's method")
+        if not (ctx.is_fixture(func) or (ctx.is_test_name(func.name) and (
+                cls is None or ctx.is_test_class_name(cls.name)))):
+            return Unknown(f"{name} is an argument of {func.name}, which pytest does not call")
+        if cls is not None:
+            ancestors = self._ancestors(cls)
+            if ancestors is None or TESTCASE in ancestors:
+                return Unknown(f"{cls.name} may be a unittest.TestCase")
+        where = self._generates_tests()
+        if where is not None:
+            return Unknown(f"pytest_generate_tests at {where} may parametrize {name}")
+        if self._parametrized(name, func, cls):
+            return Unknown(f"{name} is parametrized")
+        # A fixture requesting its own name gets the one it overrides.
+        own = ctx.is_fixture(func) and name == func.name
+        fixture = self.fixture(name, cls, 1 if own else 0)
+        return self.fixture_value(fixture, cls, 0)
+
+    def fixture_value(self, fixture: Fixture | Unknown, cls: ast.ClassDef | None,
+                      depth: int) -> Instance | Unknown:
+        if isinstance(fixture, Unknown):
+            return fixture
+        if fixture.parametrized:
+            return Unknown(f"fixture {fixture.name} is parametrized (params=)")
+        if depth > MAX_DEPTH:
+            return Unknown(f"fixture {fixture.name} is too far down a chain of fixtures")
+        home: Home = fixture.home  # type: ignore[assignment]
+        func = fixture.func
+        outputs = [node for node in home.syntax.scope_nodes(func, headers=False)
+                   if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom))]
+        values = [node.value for node in outputs if node.value is not None]
+        if len(outputs) != 1 or len(values) != 1 or isinstance(outputs[0], ast.YieldFrom):
+            return Unknown(f"fixture {fixture.name} ({home.label}:{func.lineno}) does not "
+                           "return or yield one value")
+        value = values[0]
+        origin = f"fixture {fixture.name} ({home.label}:{func.lineno})"
+        return self._evaluate(value, func, home, origin, depth, fixture, cls)
+
+    # -- self attributes -------------------------------------------------------------
+
+    def self_attribute(self, cls: ast.ClassDef, attr: str) -> Instance | Unknown:
+        """What `self.attr` holds in a test method of `cls`: set once, by a setup method or
+        an autouse fixture of the class, and by nothing else the source shows."""
+        ctx = self.ctx
+        kinds = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Delete)
+        sets = [node for node in ctx.syntax.within(cls, *kinds) if _sets_attribute(node, attr)]
+        label = f"self.{attr}"
+        if len(sets) != 1 or not isinstance(sets[0], ast.Assign) or len(sets[0].targets) != 1:
+            return Unknown(f"{label} is set {len(sets)} times in {cls.name}" if sets
+                           else f"{label} is not set in {cls.name}")
+        line = sets[0].lineno
+        method = next((m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
+                       and m.lineno <= line <= (m.end_lineno or m.lineno)), None)
+        if method is None or ctx.syntax.enclosing(_scope_of(ctx.syntax, sets[0], method)) \
+                is not cls:
+            return Unknown(f"{label} is set outside a method of {cls.name}")
+        if method.name not in SETUP_METHODS and not self._autouse(method):
+            return Unknown(f"{label} is set in {method.name}, which is not a setup method")
+        ancestors = self._ancestors(cls)
+        if ancestors is None:
+            return Unknown(f"the bases of {cls.name} cannot be read")
+        for qualified, facts in ancestors.items():
+            if qualified != f"{ctx.modname}.{cls.name}" and (
+                    attr in facts.self_names or attr in facts.kinds):
+                return Unknown(f"{label} may be set by base class {qualified}")
+        if self._set_through_request():
+            return Unknown(f"{label} may be set by a fixture through request.cls")
+        origin = f"{label} ({self.home.label}:{sets[0].lineno})"
+        return self._evaluate(sets[0].value, method, self.home, origin, 0, None, cls)
+
+    def _autouse(self, method: FunctionNode) -> bool:
+        found = scope_fixtures([method], self.home, 0, self.ctx.resolve, self.home.label)[0]
+        return any(isinstance(f, Fixture) and f.autouse for f in found.values())
+
+    def _set_through_request(self) -> bool:
+        trees = [self.ctx.tree, *(tree for _, tree in self.ctx.conftests)]
+        for tree in trees:
+            for node in of_tree(tree).of_type(ast.Attribute):
+                if (isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Attribute)
+                        and node.value.attr == "cls"):
+                    return True
+        return False
+
+    # -- expressions -------------------------------------------------------------------
+
+    def local(self, func: FunctionNode, name: str) -> Instance | Unknown | None:
+        """The value of a local of a function of this file bound once by assignment; None
+        when `name` is not such a local."""
+        bound = self._bound(func, self.home).get(name)
+        if not bound or bound[0][0] != "assign":
+            return None
+        return self._evaluate(ast.Name(id=name, ctx=ast.Load()), func, self.home,
+                              f"{name} in {func.name}", 0, None, None)
+
+    def _bound(self, func: FunctionNode, home: Home) -> dict:
+        key = id(func)
+        if key not in self._bindings:
+            self._bindings[key] = bindings(func, home.syntax.scope_nodes(func, headers=False))
+        return self._bindings[key]
+
+    def _evaluate(self, value: ast.expr, func: FunctionNode, home: Home, origin: str,
+                  depth: int, fixture: Fixture | None,
+                  cls: ast.ClassDef | None) -> Instance | Unknown:
+        """What an expression of `func` holds: `Cls(...)`, a local bound once to one, or (in
+        a fixture) a fixture it requests."""
+        bound = self._bound(func, home)
+        for _ in range(MAX_DEPTH):
+            if not isinstance(value, ast.Name):
+                break
+            found = bound.get(value.id)
+            if found is None:
+                break
+            if len(found) != 1:
+                return Unknown(f"{value.id} is bound {len(found)} times in {func.name}")
+            kind, assigned = found[0]
+            if kind == "param" and fixture is not None:
+                # pytest looks a fixture's requests up from the test, except its own name
+                level = fixture.level + 1 if value.id == fixture.name else 0
+                requested = self.fixture(value.id, cls, level)
+                return self.fixture_value(requested, cls, depth + 1)
+            if kind != "assign" or not isinstance(assigned, ast.expr):
+                return Unknown(f"{value.id} in {func.name} is not a plain assignment")
+            value = assigned
+        if not isinstance(value, ast.Call):
+            return Unknown(f"{origin} is not made by calling a class")
+        dotted = home.static(value.func, bound)
+        if dotted is None:
+            return Unknown(f"{origin}: what {_text(value.func)} is cannot be read")
+        ancestors = resolver.class_ancestors(dotted)
+        if ancestors is None:
+            return Unknown(f"{origin}: {dotted} is not a class the index can read")
+        if any("__new__" in facts.kinds for facts in ancestors.values()):
+            return Unknown(f"{origin}: {dotted} defines __new__")
+        return Instance(dotted, origin)
+
+
+def _flat(values) -> list[ast.expr]:
+    marks: list[ast.expr] = []
+    for value in values:
+        marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+    return marks
+
+
+def _sets_attribute(node: ast.stmt, attr: str) -> bool:
+    """Does a statement bind `X.attr` (any X: self, cls, an instance...)?"""
+    stack = list(node.targets if isinstance(node, (ast.Assign, ast.Delete))
+                 else [node.target])  # type: ignore[attr-defined]
+    while stack:
+        target = stack.pop()
+        if isinstance(target, (ast.Tuple, ast.List)):
+            stack.extend(target.elts)
+        elif isinstance(target, ast.Starred):
+            stack.append(target.value)
+        elif (isinstance(target, ast.Attribute) and target.attr == attr
+              and isinstance(target.value, ast.Name)):
+            return True
+    return False
+
+
+def _scope_of(syntax: Syntax, node: ast.AST, method: FunctionNode):
+    """The innermost function of `method` (or `method`) that holds `node`."""
+    inner = method
+    for sub in syntax.within(method, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
+        if sub.lineno <= node.lineno <= (sub.end_lineno or sub.lineno) and sub is not method:
+            inner = sub
+    return inner
+
+
+def _text(expr: ast.AST) -> str:
+    try:
+        return ast.unparse(expr)
+    except Exception:  # pragma: no cover - unparse of a parsed tree
+        return "it"

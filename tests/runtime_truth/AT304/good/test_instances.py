@@ -1,0 +1,33 @@
+from unittest.mock import patch
+
+import pytest
+
+from service import Mailer
+
+
+@pytest.fixture
+def mailer():
+    return Mailer()
+
+
+def test_fixture_instance(mailer):
+    with patch.object(mailer, "send") as send:
+        mailer.send("ops")
+    send.assert_called_once_with("ops")
+
+
+class TestSetUp:
+    def setup_method(self):
+        self.mailer = Mailer()
+
+    def test_setup_instance(self):
+        with patch.object(self.mailer, "outbox", []):
+            self.mailer.send("ops")
+        assert self.mailer.outbox == []
+
+
+def test_local_instance():
+    mailer = Mailer()
+    with patch.object(mailer, "send") as send:
+        mailer.send("ops")
+    send.assert_called_once_with("ops")
