@@ -19,6 +19,8 @@ from .index.facts import ASYNC_DEF, DEF, ModuleFacts
 from .options import Options
 from .model import known, plugins
 from .model.fixtures import FIXTURE_DECORATORS
+from .model.async_mocks import AsyncMocks
+from .model.scopes import Scopes
 from .model.values import Home, Values
 from .syntax import FunctionNode, Syntax, of_tree
 
@@ -465,6 +467,14 @@ class FileContext:
     @functools.cached_property
     def values(self) -> Values:
         return Values(self)
+
+    @functools.cached_property
+    def scopes(self) -> Scopes:
+        return Scopes(self)
+
+    @functools.cached_property
+    def async_mocks(self) -> AsyncMocks:
+        return AsyncMocks(self.scopes)
 
     def mark_name(self, expr: ast.AST) -> str | None:
         """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""

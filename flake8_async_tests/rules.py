@@ -272,9 +272,9 @@ RULES: tuple[Rule, ...] = (
                           "rename the class to match python_classes (Test* by default)",
         },
     ),
-    # -- AT2xx: coroutines never awaited, event loops misused (checks/coroutines.py) --
+    # -- AT2xx: coroutines never awaited (checks/awaits.py), event loops misused (checks/loops.py)
     _rule(
-        "AT200", "coroutine-never-awaited", "coroutines",
+        "AT200", "coroutine-never-awaited", "awaits",
         "Coroutine called and dropped or only truth-tested: its body never runs.",
         variants={
             **{variant: f"coroutine {{name!r}} is {how} without being awaited, so its body "
@@ -286,7 +286,7 @@ RULES: tuple[Rule, ...] = (
         },
     ),
     _rule(
-        "AT201", "event-loop-inside-managed-loop", "coroutines",
+        "AT201", "event-loop-inside-managed-loop", "loops",
         "An event loop is started where one is already running: it raises RuntimeError.",
         variants={
             "async-code": "{call} inside {role} {function!r} raises RuntimeError, since an "
@@ -298,13 +298,13 @@ RULES: tuple[Rule, ...] = (
         choices={"role": _ROLES},
     ),
     _rule(
-        "AT202", "get-event-loop-in-sync-test-code", "coroutines",
+        "AT202", "get-event-loop-in-sync-test-code", "loops",
         "asyncio.get_event_loop() called from sync test code.",
         "asyncio.get_event_loop() in sync test code is deprecated and depends on test order; "
         "use asyncio.run(), an async test, or asyncio.new_event_loop()",
     ),
     _rule(
-        "AT203", "dangling-task", "coroutines",
+        "AT203", "dangling-task", "loops",
         "The task from create_task()/ensure_future() is dropped, or cannot be created.",
         variants={
             "dropped": "the task from {call} is dropped, so it can be garbage-collected mid-run "
@@ -316,7 +316,7 @@ RULES: tuple[Rule, ...] = (
         choices={"role": ("sync test", "sync fixture", "sync hook")},
     ),
     _rule(
-        "AT204", "blocking-sleep-in-async-code", "coroutines",
+        "AT204", "blocking-sleep-in-async-code", "loops",
         "time.sleep() blocks the event loop in async test code.",
         variants={
             "async-code": "time.sleep() blocks the event loop in {role} {function!r}; "

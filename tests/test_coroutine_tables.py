@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 
-from flake8_async_tests.checks.coroutines import ASYNCIO_COROUTINES
+from flake8_async_tests.checks.awaits import ASYNCIO_COROUTINES
 
 
 def test_asyncio_coroutine_table_matches_this_python():

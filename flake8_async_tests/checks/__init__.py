@@ -36,8 +36,9 @@ class Family:
 
 
 def families() -> tuple[type[Family], ...]:
-    from .coroutines import CoroutineRules
+    from .awaits import AwaitRules
+    from .loops import LoopRules
     from .markers import MarkerRules
     from .mocks import MockRules
 
-    return (MarkerRules, CoroutineRules, MockRules)
+    return (MarkerRules, AwaitRules, LoopRules, MockRules)

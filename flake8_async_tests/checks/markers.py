@@ -12,12 +12,9 @@ from ..index import resolver
 from ..context import ASYNC_MARKS, SKIP_MARKS, FileContext, FunctionNode, Mark
 from ..rules import ONLY, SCOPES
 from ..syntax import Syntax, of_tree
+from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
 from . import Family, Finding
 
-PYTEST_CLASS_HOOKS = ("setup_method", "teardown_method", "setup_class", "teardown_class")
-MODULE_HOOKS = ("setup_module", "teardown_module", "setup_function", "teardown_function",
-                "setUpModule", "tearDownModule")
-UNITTEST_HOOKS = ("setUp", "tearDown", "setUpClass", "tearDownClass")
 
 TESTCASE = "unittest.case.TestCase"
 ISOLATED = "unittest.async_case.IsolatedAsyncioTestCase"

@@ -1,0 +1,422 @@
+"""AT200: coroutines called and never awaited (dropped, only truth-tested, or stored and
+only truth-tested), found on functions, methods of instances the value model follows, and
+AsyncMocks."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from collections.abc import Iterator
+
+from .. import inference
+from ..index import resolver
+from ..index.facts import ASYNC_DEF
+from ..mock_names import MOCK_API
+from ..model.async_mocks import AsyncMocks
+from ..model.fixtures import Unknown
+from ..model.scopes import Scope, Scopes, chain, label
+from ..model.values import Instance
+from ..syntax import LITERALS
+from . import Family, Finding
+
+# asyncio's public coroutine functions (Python 3.10-3.14), known without building asyncio.
+ASYNCIO_COROUTINES = frozenset({
+    "sleep", "wait", "wait_for", "to_thread", "open_connection", "start_server",
+    "open_unix_connection", "start_unix_server", "create_subprocess_exec",
+    "create_subprocess_shell",
+})
+# unittest.TestCase methods that are never coroutines.
+TESTCASE_SYNC = frozenset({
+    "fail", "skipTest", "addCleanup", "subTest", "enterContext", "doCleanups",
+    "addTypeEqualityFunc", "addClassCleanup", "addAsyncCleanup", "enterAsyncContext",
+})
+# Importable modules whose functions are never coroutine functions.
+SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_pytest"}
+BUILTINS = resolver.BUILTIN_NAMES
+
+
+class AwaitRules(Family):
+    name = "awaits"
+
+    def wants(self) -> bool:
+        return bool(self.ctx.syntax.of_type(ast.Call))
+
+    def check(self) -> Iterator[Finding]:
+        self.scopes: Scopes = self.ctx.scopes
+        self.async_mocks: AsyncMocks = self.ctx.async_mocks
+        self.findings: list[Finding] = []
+        self.candidates: dict[int, tuple[ast.Call, str, Scope]] = {}
+        self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
+        self._held_values: dict[tuple[int, str, str], Instance | Unknown | None] = {}
+        self._stored: dict[int, str] = {}  # id of a call -> the local its value is stored in
+        self._uses: dict[int, dict[str, list[tuple[ast.AST, ast.AST]] | None]] = {}
+        self._parents: dict[int, dict[int, ast.AST]] = {}
+        syntax = self.ctx.syntax
+        for scope in self.scopes.all():
+            for node in syntax.scope_nodes(scope.node):
+                self._visit(node, scope)
+        # Callees from this file first: they are cheap, and the inference budget is per file.
+        order = sorted(self.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
+        for call, how, scope in order:
+            if how == "stored" and not self._only_truth_tested(call, scope):
+                continue
+            if self._is_coroutine_call(call, scope):
+                fields = {"name": label(call.func)}
+                if how == "stored":
+                    fields["target"] = self._stored[id(call)]
+                self.findings.append(Finding(call.lineno, call.col_offset, "AT200", how, fields))
+        yield from self.findings
+
+    def _visit(self, node: ast.AST, scope: Scope) -> None:
+        """One node of a scope (the index hands out each node once, with its scope)."""
+        if isinstance(node, ast.Assign):
+            self._stored_call(node, scope)
+        elif isinstance(node, ast.Expr):
+            self._mark(node.value, "dropped", scope)
+        elif isinstance(node, (ast.Assert, ast.If, ast.While, ast.IfExp)):
+            self._mark(node.test, "truth-value", scope)
+        elif isinstance(node, ast.comprehension):
+            for cond in node.ifs:
+                self._mark(cond, "truth-value", scope)
+        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            self._mark(node.operand, "truth-value", scope)
+        elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
+            # A coroutine is always true, so `and` never yields it unless it is last.
+            for value in node.values[:-1]:
+                self._mark(value, "truth-value", scope)
+        elif isinstance(node, ast.Call) and self._is_bool_call(node, scope):
+            self._mark(node.args[0], "truth-value", scope)
+
+    def _mark(self, expr: ast.AST, how: str, scope: Scope) -> None:
+        """Record calls whose value is dropped or only truth-tested."""
+        stack = [(expr, how)]
+        while stack:
+            expr, how = stack.pop()
+            found: list[tuple[ast.AST, str]] = []
+            if isinstance(expr, ast.Call):
+                if self._is_bool_call(expr, scope):
+                    found.append((expr.args[0], "truth-value"))
+                elif id(expr) not in self.candidates:
+                    self.candidates[id(expr)] = (expr, how, scope)
+            elif isinstance(expr, ast.BoolOp):
+                # `a() or b`: the value of a() is the result, so it is only truth-tested here.
+                values = expr.values if isinstance(expr.op, ast.Or) else expr.values[-1:]
+                found.extend((value, how) for value in values)
+            elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
+                found.append((expr.operand, "truth-value"))
+            elif isinstance(expr, ast.IfExp) and how == "dropped":
+                found.extend([(expr.body, how), (expr.orelse, how)])
+            stack.extend(reversed(found))
+
+    def _stored_call(self, node: ast.Assign, scope: Scope) -> None:
+        """`result = coro()` in a function, `result` bound only there: a candidate, judged
+        once every use of `result` is known to be a truth test (or there is none)."""
+        target = node.targets[0]
+        if (len(node.targets) != 1 or not isinstance(target, ast.Name)
+                or not isinstance(node.value, ast.Call) or not scope.is_function
+                or len(scope.bindings.get(target.id, ())) != 1):
+            return
+        self._stored[id(node.value)] = target.id
+        self.candidates.setdefault(id(node.value), (node.value, "stored", scope))
+
+    def _only_truth_tested(self, call: ast.Call, scope: Scope) -> bool:
+        """Is the name a call is stored in only truth-tested or compared afterwards, in its
+        own scope (a nested function that reads it may await it)?"""
+        name = self._stored[id(call)]
+        uses = self._name_uses(scope).get(name)
+        if uses is None:
+            return True  # never read again
+        return all(_truth_position(use, parent, self._parents[id(scope.node)])
+                   for use, parent in uses)
+
+    def _name_uses(self, scope: Scope) -> dict[str, list[tuple[ast.AST, ast.AST]] | None]:
+        """Name -> its loads in this function with their parents; None when a nested
+        scope (or a `del`, `global`...) touches it too."""
+        key = id(scope.node)
+        if key not in self._uses:
+            uses: dict[str, list[tuple[ast.AST, ast.AST]] | None] = {}
+            parents: dict[int, ast.AST] = {}
+            nested: set[str] = set()
+            stack: list[tuple[ast.AST, bool]] = [(scope.node, False)]
+            while stack:
+                node, inner = stack.pop()
+                for child in ast.iter_child_nodes(node):
+                    parents[id(child)] = node
+                    deeper = inner or isinstance(child, (
+                        ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+                        ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
+                    if isinstance(child, ast.Name):
+                        if deeper:
+                            nested.add(child.id)
+                        elif isinstance(child.ctx, ast.Load):
+                            found = uses.setdefault(child.id, [])
+                            if found is not None:
+                                found.append((child, node))
+                        elif isinstance(child.ctx, ast.Del):
+                            nested.add(child.id)
+                    stack.append((child, deeper))
+            for name in nested:
+                uses[name] = None
+            self._uses[key] = uses
+            self._parents[key] = parents
+        return self._uses[key]
+
+    def _is_bool_call(self, call: ast.Call, scope: Scope) -> bool:
+        return (isinstance(call.func, ast.Name) and call.func.id == "bool"
+                and len(call.args) == 1 and not call.keywords
+                and self.scopes.lookup(call.func.id, scope) is None)
+
+    def _is_coroutine_call(self, call: ast.Call, scope: Scope) -> bool:
+        func = call.func
+        if self.async_mocks.holds(func, scope):
+            return True
+        dotted = self.scopes.resolve(func, scope, prefix="asyncio.")
+        if dotted and dotted.startswith("asyncio.") and self._imported(func):
+            return dotted.rsplit(".", 1)[1] in ASYNCIO_COROUTINES and dotted.count(".") <= 2
+        if not self._worth_inferring(func, scope) or not self._maybe_async_name(func, scope):
+            return False
+        key = self._cache_key(func, scope)
+        callee = self.verdicts.get(key) if key is not None else None
+        if callee is None:
+            callee = self._coroutine_callee(call, scope)
+            if key is not None:
+                self.verdicts[key] = callee
+        function, implicit = callee
+        if function is None:
+            return False
+        text = label(call.func)
+        if implicit is None:
+            self.ctx.silent(call, "AT200", f"cannot tell whether {text} gets self or cls")
+            return False
+        # A call that does not fit the signature raises TypeError before any coroutine
+        # exists; one that unpacks *args or **kwargs may not fit: both are left alone.
+        binds = inference.call_binds(function, call.args, call.keywords, implicit)
+        if binds is None:
+            self.ctx.silent(call, "AT200", "*args or **kwargs may or may not fit the "
+                                           f"signature of {text}")
+        elif not binds:
+            self.ctx.silent(call, "AT200", f"the arguments do not fit the signature of "
+                                           f"{text}: it raises TypeError first")
+        return binds is True
+
+    def _coroutine_callee(self, call: ast.Call, scope: Scope) -> tuple[object, int | None]:
+        """(the async def a call calls, how many of its parameters the call fills by itself)
+        or (None, None) when it is no coroutine function, as far as can be told."""
+        target, instance = self._static_target(call.func, scope)
+        written = resolver.kinds_of(target) if target else None
+        if written is not None and ASYNC_DEF not in written:
+            return None, None  # no coroutine function of that name there
+        value = self._imported_callee(target, instance) if target else None
+        on_instance: bool | None = instance if value is not None else None
+        if value is None:
+            node = self.ctx.astroid_node(call)
+            value = inference.safe_infer(node.func) if node is not None else None
+        function = inference.coroutine_function(value)
+        if function is None:
+            return None, None
+        return function, inference.implicit_first(value, on_instance)
+
+    def _static_target(self, func: ast.AST, scope: Scope) -> tuple[str | None, bool]:
+        """(dotted name, called on an instance) of a callee read from source alone: an
+        imported or top-level function (`pkg.mod.func`), or a method (`pkg.mod.Cls.meth`)
+        of `Cls(...)`, of a local assigned from it, or of `self`. (None, False) when that
+        is not enough."""
+        root, attrs = chain(func)
+        if isinstance(root, ast.Call):
+            cls = self._static_name(root.func, scope)
+            return (f"{cls}.{attrs[0]}", True) if cls and len(attrs) == 1 else (None, False)
+        if not isinstance(root, ast.Name):
+            return None, False
+        found = self.scopes.lookup(root.id, scope)
+        if found is None or found[0] is self.scopes.module:
+            return self._static_name(func, scope), False
+        held = self._held(root.id, found, attrs)
+        if held is not None:
+            return f"{held.cls}.{attrs[-1]}", True
+        if len(attrs) != 1:
+            return None, False
+        cls = None
+        if root.id == "self":
+            owner = self.scopes.class_scope(scope)
+            if owner is not None and owner.parent is self.scopes.module:
+                cls = f"{self.ctx.modname}.{owner.node.name}"  # type: ignore[union-attr]
+        elif len(found[1]) == 1 and found[1][0][0] == "assign":
+            value = found[1][0][1]
+            if isinstance(value, ast.Call):
+                cls = self._static_name(value.func, scope)
+        return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
+
+    def _held(self, name: str, found: tuple[Scope, list], attrs: list[str]):
+        """The instance (values.Instance) `name.meth` or `self.attr.meth` is called on,
+        when the value model can tell: a fixture argument or a `self` attribute set up
+        for the test; an Unknown with its reason, or None when neither applies."""
+        where, bound = found
+        func = where.node
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        cls = where.cls
+        key = (id(func), name, attrs[0] if name == "self" else "")
+        if key not in self._held_values:
+            value = None
+            if name == "self" and len(attrs) == 2 and cls is not None:
+                value = self.ctx.values.self_attribute(cls, attrs[0])
+            elif len(attrs) == 1 and len(bound) == 1 and bound[0][0] == "param" \
+                    and name not in ("self", "cls"):
+                value = self.ctx.values.parameter(func, cls, name)
+            self._held_values[key] = value
+        value = self._held_values[key]
+        return value if isinstance(value, Instance) else None
+
+    def _imported_callee(self, target: str, instance: bool):  # -> astroid node | None
+        """What an imported callee is, found in its own module: no need to build this file
+        for astroid. None when it is defined here, or set on instances (unknown then)."""
+        if target.startswith(self.ctx.modname + "."):
+            return None
+        if not instance:
+            return inference.resolve_dotted(target, any_value=True)
+        prefix, _, name = target.rpartition(".")
+        owner = inference.resolve_dotted(prefix)  # the class, resolved once
+        if not inference.is_class(owner) or inference.instance_attribute(owner, name):
+            return None
+        status, value = inference.member(owner, name)
+        return value if status == "present" else None
+
+    def _static_name(self, expr: ast.AST, scope: Scope) -> str | None:
+        root, _ = chain(expr)
+        if not isinstance(root, ast.Name):
+            return None
+        found = self.scopes.lookup(root.id, scope)
+        if found is not None and found[0] is not self.scopes.module:
+            return None
+        return self.ctx.static_dotted(expr)
+
+    def _worth_inferring(self, func: ast.AST, scope: Scope) -> bool:
+        """Cheap syntactic reasons why a callee cannot be (known to be) a coroutine function."""
+        root, attrs = chain(func)
+        if not isinstance(root, ast.Name):
+            # `obj().meth()`: infer only when a method name is given
+            return bool(attrs) and isinstance(root, ast.Call)
+        if attrs:
+            last = attrs[-1]
+            if last in MOCK_API or last in TESTCASE_SYNC:
+                return False
+            if last.startswith("assert") and last[6:7].isupper():
+                return False  # unittest's assertEqual & co.
+        found = self.scopes.lookup(root.id, scope)
+        if found is None:
+            return root.id not in BUILTINS
+        owner, bound = found
+        if owner is self.scopes.module:
+            if all(kind == "assign" and isinstance(value, LITERALS) for kind, value in bound):
+                return False  # a list, dict, str...: their methods are builtin
+            dotted = self.ctx.resolve(func)
+            if dotted and root.id in self.ctx.imports.names:
+                if dotted.split(".")[0] in SYNC_MODULES:
+                    return False
+            return True
+        if root.id in ("self", "cls"):
+            return True
+        if len(bound) == 1 and bound[0][0] == "param" and len(attrs) == 1:
+            return self._held(root.id, found, attrs) is not None or self._unknown_argument(
+                func, root.id, found, attrs)
+        # Locals astroid can follow: assigned from a call, a name or an attribute, a nested
+        # def or import. A fixture argument, a loop target, `with ... as x`, an awaited value
+        # are beyond what it infers.
+        return all(kind in ("def", "import", "param-default") or (
+            kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
+            and not self._from_parameter(value, scope))
+            for kind, value in bound)
+
+    def _unknown_argument(self, func: ast.AST, name: str, found: tuple[Scope, list],
+                          attrs: list[str]) -> bool:
+        """Record why a method of an argument is not judged, when it may be async."""
+        value = self._held_values.get((id(found[0].node), name, ""))
+        if isinstance(value, Unknown) and self.ctx.may_define(attrs[-1], True):
+            self.ctx.silent(func, "AT200", f"value of {name} is unknown: {value.reason}")
+        return False
+
+    def _from_parameter(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
+        """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg` (a
+        fixture, an argument): astroid cannot know what pytest passes."""
+        while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
+            expr = expr.func if isinstance(expr, ast.Call) else expr.value
+        if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
+            return False
+        found = self.scopes.lookup(expr.id, scope)
+        if found is None or found[0] is self.scopes.module or len(found[1]) != 1:
+            return False
+        kind, value = found[1][0]
+        if kind == "param":
+            return True
+        return kind == "assign" and value is not None and self._from_parameter(
+            value, scope, depth + 1)
+
+    def _maybe_async_name(self, func: ast.AST, scope: Scope) -> bool:
+        """Can the callee's name be an `async def` anywhere astroid could find it?"""
+        root, attrs = chain(func)
+        if attrs:
+            return self.ctx.may_define(attrs[-1], True)
+        if not isinstance(root, ast.Name):
+            return True
+        found = self.scopes.lookup(root.id, scope)
+        if found is None:
+            return True
+        if all(kind == "import" for kind, _ in found[1]):
+            dotted = self.ctx.resolve(root)
+            return self.ctx.may_define((dotted or root.id).rsplit(".", 1)[-1], True)
+        if all(kind == "def" for kind, _ in found[1]):
+            return self.ctx.may_define(root.id, True)
+        return True
+
+    def _imported(self, func: ast.AST) -> bool:
+        root, _ = chain(func)
+        return isinstance(root, ast.Name) and root.id in self.ctx.imports.names
+
+    def _cost(self, func: ast.AST, scope: Scope, depth: int = 0) -> int:
+        """0 for callees from this file, 1 for ones from imports (may build other modules)."""
+        root, _ = chain(func)
+        while isinstance(root, (ast.Call, ast.Subscript)):
+            root, _ = chain(root.func if isinstance(root, ast.Call) else root.value)
+        if not isinstance(root, ast.Name) or depth > 3:
+            return 0
+        found = self.scopes.lookup(root.id, scope)
+        if found is None:
+            return 0
+        for kind, value in found[1]:
+            if kind == "import":
+                return 1
+            if kind in ("assign", "with") and value is not None:
+                if self._cost(value, scope, depth + 1):
+                    return 1
+        return 0
+
+    def _cache_key(self, func: ast.AST, scope: Scope) -> str | None:
+        """Callees spelled through a name bound once at module level infer alike everywhere."""
+        root, _ = chain(func)
+        if not isinstance(root, ast.Name):
+            return None
+        found = self.scopes.lookup(root.id, scope)
+        if found is None or found[0] is not self.scopes.module or len(found[1]) != 1:
+            return None
+        return label(func)
+
+
+def _truth_position(use: ast.AST, parent: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """Is a name read only for its truth value (or compared) here, so a coroutine in it
+    is never run? `assert x`, `if x`, `not x`, `x is not None`, `x == y`, `bool(x)`."""
+    while True:
+        if isinstance(parent, (ast.Assert, ast.If, ast.While, ast.IfExp)):
+            return parent.test is use
+        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
+            use, parent = parent, parents.get(id(parent))  # type: ignore[assignment]
+            continue
+        if isinstance(parent, ast.BoolOp):
+            use, parent = parent, parents.get(id(parent))  # type: ignore[assignment]
+            continue
+        if isinstance(parent, ast.Compare):
+            return all(isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
+                       for op in parent.ops)
+        if isinstance(parent, ast.Call):
+            return (isinstance(parent.func, ast.Name) and parent.func.id == "bool"
+                    and parent.args == [use])
+        return False
