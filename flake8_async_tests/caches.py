@@ -8,7 +8,7 @@ pytest config, conftest.py or project module is read again, never remembered.
 from __future__ import annotations
 
 from . import context, inference, project, syntax
-from .checks import mocks
+from .model import mocks
 from .index import resolver
 from .model import plugins
 
@@ -23,7 +23,7 @@ def new_run() -> None:
     if _runs == 1:
         return  # nothing cached yet
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
-                   project.files_mentioning, context._conftest_facts, mocks._conftest_mocks,
+                   project.files_mentioning, context._conftest_facts, mocks.conftest_mocks,
                    plugins.installed_runners, plugins.declared_requirements):
         cached.cache_clear()
     for table in (syntax._others,):

@@ -1,537 +1,31 @@
 """AT3xx: mocks that lie about being async, and mocks that drift from their spec.
 
-Mocks are tracked per function (test, fixture or helper): names bound once to a
-mock constructor, a patcher (`with patch(...) as m`, decorator arguments,
-`mocker.patch(...)`), or a fixture parameter whose fixture (this module or a
-conftest.py above it) returns or yields such a mock. A mock passed elsewhere,
-rebound, or configured in bulk is not tracked any more for the rules that need
-to know what it holds.
+What each name holds comes from model/mocks.py (mocks tracked per function) and what a
+spec or patch target is from model/mock_targets.py.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from .. import inference, project
+from .. import inference
 from ..index import resolver
 from ..index.facts import ASYNC_DEF, DEF
 from ..mock_names import (
-    ALL_KINDS, FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK, MOCK_API, MOCK_MODULE_NAMES, MOCKER_NAMES,
+    ALL_KINDS, FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK_API, MOCK_MODULE_NAMES, MOCKER_NAMES,
     REAL_ASSERTS,
 )
-from ..context import FileContext, FunctionNode, ImportTable
-from ..model.fixtures import FIXTURE_DECORATORS, Unknown, fixture_decorator, fixture_name
-from ..model.values import Instance
+from ..context import FileContext, FunctionNode
+from ..model.mock_targets import MockTargets
+from ..model.mocks import (
+    Names, ScopeMocks, Tracked, all_params, attr_chain, conftest_mocks, fixture_mocks,
+    from_constructor, keyword, norm_parts, patch_result, truthy_const,
+)
 from ..rules import ONLY
-from ..syntax import LITERALS, Syntax, of_tree
+from ..syntax import Syntax
 from . import Family, Finding
-
-KEYWORD_CONFIG = frozenset({"return_value", "side_effect", "wraps"})
-# Names patch() creates on a module by itself (unittest.mock's own rule).
-
-
-@dataclass
-class Tracked:
-    """What is known about one mock name in one scope."""
-
-    kind: str  # one of ALL_KINDS, or "patch" (MagicMock or AsyncMock after its target)
-    label: str  # how to call it in messages
-    spec: ast.expr | None = None  # spec class expression (in this file)
-    spec_names: frozenset[str] | None = None  # spec=['a', 'b']
-    spec_unknown: bool = False  # spec'd, but by something we cannot read
-    spec_set: bool = False
-    autospec: bool = False
-    target: tuple[ast.expr | None, str] | None = None  # patch target: (owner expr | None, name)
-    target_dotted: str | None = None  # patch('pkg.mod.name')
-    configured: set[str] = field(default_factory=set)  # first components configured
-    bulk: bool = False  # configured by something we cannot read
-    escaped: bool = False  # handed to other code, which may configure it
-    local: bool = True  # built in this file
-    origin: str | None = None  # else the conftest.py it was built in
-    set_attrs: dict[str, ast.AST] = field(default_factory=dict)
-    literal_return: bool = False  # return_value= a literal (never awaitable), no side_effect
-
-    @property
-    def specced(self) -> bool:
-        return (self.spec is not None or self.spec_names is not None or self.spec_unknown
-                or self.autospec)
-
-
-def _chain(expr: ast.expr) -> tuple[str, list[str]] | None:
-    """('m', ['a', 'return_value', 'b']) for m.a().b; None if not rooted at a name."""
-    parts: list[str] = []
-    while True:
-        if isinstance(expr, ast.Attribute):
-            parts.append(expr.attr)
-            expr = expr.value
-        elif isinstance(expr, ast.Call):
-            parts.append("return_value")
-            expr = expr.func
-        elif isinstance(expr, ast.Name):
-            return expr.id, list(reversed(parts))
-        else:
-            return None
-
-
-def _norm(parts: list[str]) -> list[str]:
-    return ["return_value" if p == "side_effect" else p for p in parts]
-
-
-def _params(func: FunctionNode) -> list[str]:
-    args = func.args
-    return [a.arg for a in (*args.posonlyargs, *args.args)]
-
-
-def _all_params(func: FunctionNode) -> set[str]:
-    args = func.args
-    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-    for extra in (args.vararg, args.kwarg):
-        if extra is not None:
-            names.add(extra.arg)
-    return names
-
-
-def _kw(call: ast.Call, name: str, position: int | None = None) -> ast.expr | None:
-    for kw in call.keywords:
-        if kw.arg == name:
-            return kw.value
-    if position is not None and len(call.args) > position and not any(
-            isinstance(a, ast.Starred) for a in call.args[:position + 1]):
-        return call.args[position]
-    return None
-
-
-def _truthy_const(expr: ast.expr | None) -> bool:
-    return isinstance(expr, ast.Constant) and bool(expr.value)
-
-
-class Names:
-    """Resolves what a call creates: mocks, patchers, in one module's import table."""
-
-    def __init__(self, imports: ImportTable, mockers: set[str]) -> None:
-        self.imports = imports
-        self.mockers = mockers
-
-    def dotted(self, expr: ast.expr) -> str | None:
-        chain = _chain(expr.func if isinstance(expr, ast.Call) else expr)
-        if chain and chain[0] in self.mockers and not any(p == "return_value" for p in chain[1]):
-            # pytest-mock: mocker.patch.object, mocker.MagicMock, ...
-            return MOCK + ".".join(chain[1])
-        return self.imports.resolve(expr)
-
-    def mock_kind(self, expr: ast.expr) -> str | None:
-        """'MagicMock' for `MagicMock(...)`, `mock.MagicMock(...)`, `mocker.MagicMock(...)`."""
-        if not isinstance(expr, ast.Call):
-            return None
-        dotted = self.dotted(expr)
-        if dotted and dotted.startswith(MOCK) and dotted[len(MOCK):] in ALL_KINDS:
-            return dotted[len(MOCK):]
-        return None
-
-    def patcher(self, call: ast.Call) -> str | None:
-        """'patch' or 'patch.object' for a patcher call."""
-        dotted = self.dotted(call)
-        if dotted in (MOCK + "patch", MOCK + "patch.object"):
-            return dotted[len(MOCK):]
-        return None
-
-    def class_kind(self, expr: ast.expr | None) -> str | None:
-        """'MagicMock' for new_callable=MagicMock."""
-        if expr is None or isinstance(expr, ast.Call):
-            return None
-        dotted = self.dotted(expr)
-        if dotted and dotted.startswith(MOCK) and dotted[len(MOCK):] in ALL_KINDS:
-            return dotted[len(MOCK):]
-        return None
-
-
-def _from_constructor(kind: str, call: ast.Call, label: str) -> Tracked:
-    t = Tracked(kind=kind, label=label)
-    spec = _kw(call, "spec", 0)
-    spec_set = _kw(call, "spec_set")
-    if spec_set is not None:
-        spec, t.spec_set = spec_set, True
-    _set_spec(t, spec)
-    for kw in call.keywords:
-        if kw.arg is None:
-            t.bulk = True
-        elif kw.arg == "wraps":
-            t.bulk = True
-        elif kw.arg in ("return_value", "side_effect"):
-            t.literal_return = kw.arg == "return_value" and "return_value" not in t.configured \
-                and isinstance(kw.value, LITERALS)
-            t.configured.add("return_value")
-        elif kw.arg not in ("spec", "spec_set", "name", "unsafe", "parent", "_new_name",
-                            "_new_parent", "_spec_as_instance", "_eat_self"):
-            t.configured.add(kw.arg.split(".")[0])
-    if len(call.args) > 1:
-        t.bulk = True
-    return t
-
-
-def _set_spec(t: Tracked, spec: ast.expr | None) -> None:
-    if spec is None or (isinstance(spec, ast.Constant) and spec.value is None):
-        return
-    if isinstance(spec, (ast.List, ast.Tuple)) and all(
-            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in spec.elts):
-        t.spec_names = frozenset(e.value for e in spec.elts)  # type: ignore[misc]
-    elif isinstance(spec, (ast.Name, ast.Attribute)):
-        t.spec = spec
-    else:
-        t.spec_unknown = True
-
-
-class ScopeMocks:
-    """The tracked mocks of one function."""
-
-    def __init__(self, func: FunctionNode, names: Names, inherited: dict[str, Tracked],
-                 is_method: bool, syntax: Syntax) -> None:
-        self.func = func
-        self.names = names
-        # The function's own nodes: not those of nested functions, classes and lambdas,
-        # nor their decorators and defaults.
-        self.nodes = syntax.scope_nodes(func, headers=False)
-        self.mocks: dict[str, Tracked] = {}
-        self._bind(func, inherited, is_method)
-        if self.mocks:
-            self._configure()
-
-    # -- bindings ------------------------------------------------------------------
-
-    def _bind(self, func: FunctionNode, inherited: dict[str, Tracked], is_method: bool) -> None:
-        self.bindings: dict[str, list[object]] = {}
-        bindings = self.bindings
-        params = _params(func)
-        for name in _all_params(func):
-            bindings.setdefault(name, []).append("param")
-        injected = self._decorator_args(func, params[1:] if is_method else params)
-        for node in self.nodes:
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    self._record(target, node.value, bindings)
-            elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-                self._record(node.target, getattr(node, "value", None), bindings,
-                             plain=not isinstance(node, ast.AugAssign))
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    if item.optional_vars is not None:
-                        self._record(item.optional_vars, ("with", item.context_expr), bindings)
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                self._record(node.target, None, bindings)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bindings.setdefault(node.name, []).append(None)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    bindings.setdefault((alias.asname or alias.name).split(".")[0], []).append(None)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                bindings.setdefault(node.name, []).append(None)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                for name in node.names:
-                    bindings.setdefault(name, []).append(None)
-            elif isinstance(node, ast.Delete):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        bindings.setdefault(target.id, []).append(None)
-        for name, values in bindings.items():
-            if len(values) != 1:
-                continue
-            value = values[0]
-            tracked: Tracked | None = None
-            if value == "param":
-                tracked = injected.get(name) or inherited.get(name)
-                if tracked is not None:
-                    tracked = _copy(tracked)
-            elif isinstance(value, tuple) and value[0] == "with":
-                tracked = self._patch_mock(value[1], name)
-            elif isinstance(value, ast.expr):
-                tracked = self._created(value, name)
-            if tracked is not None:
-                self.mocks[name] = tracked
-
-    def _record(self, target: ast.expr, value: object, bindings: dict[str, list[object]],
-                plain: bool = True) -> None:
-        if isinstance(target, ast.Name):
-            bindings.setdefault(target.id, []).append(value if plain else None)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for elt in target.elts:
-                self._record(elt, None, bindings)
-        elif isinstance(target, ast.Starred):
-            self._record(target.value, None, bindings)
-
-    def _created(self, value: ast.expr, label: str) -> Tracked | None:
-        names = self.names
-        kind = names.mock_kind(value)
-        if kind is not None:
-            assert isinstance(value, ast.Call)
-            return _from_constructor(kind, value, label)
-        if isinstance(value, ast.Call):
-            dotted = names.dotted(value)
-            if dotted == MOCK + "create_autospec" and value.args:
-                t = Tracked(kind="MagicMock", label=label, autospec=True)
-                _set_spec(t, value.args[0])
-                t.spec_set = _truthy_const(_kw(value, "spec_set", 1))
-                for kw in value.keywords:
-                    if kw.arg is None:
-                        t.bulk = True
-                    elif kw.arg not in ("spec", "spec_set", "instance", "unsafe"):
-                        t.configured.add(kw.arg.split(".")[0])
-                if len(value.args) > 3:
-                    t.bulk = True
-                return t
-            chain = _chain(value.func)
-            if names.patcher(value) and chain and chain[0] in names.mockers:
-                return self._patch_mock(value, label)  # mocker.patch(...) returns the mock
-            # patch(...).start()
-            if (isinstance(value.func, ast.Attribute) and value.func.attr == "start"
-                    and isinstance(value.func.value, ast.Call)
-                    and names.patcher(value.func.value)):
-                return self._patch_mock(value.func.value, label)
-        return None
-
-    def _patch_mock(self, call: ast.expr, label: str) -> Tracked | None:
-        """The mock a patcher hands out (as `with ... as m` or start())."""
-        if not isinstance(call, ast.Call):
-            return None
-        which = self.names.patcher(call)
-        if which is None:
-            return None
-        return patch_result(call, which, label, self.names)
-
-    def _decorator_args(self, func: FunctionNode, params: list[str]) -> dict[str, Tracked]:
-        """Arguments injected by @patch decorators: bottom decorator first."""
-        injected: dict[str, Tracked] = {}
-        index = 0
-        for deco in reversed(func.decorator_list):
-            dotted = self.names.dotted(deco)
-            if not isinstance(deco, ast.Call) or self.names.patcher(deco) is None:
-                if dotted is None or not (dotted.startswith(("pytest.mark.", MOCK))
-                                          or dotted in FIXTURE_DECORATORS
-                                          or dotted in ("staticmethod", "classmethod")):
-                    return {}  # a decorator of unknown effect may pass arguments too
-            if not isinstance(deco, ast.Call):
-                continue
-            if dotted in (MOCK + "patch.dict",):
-                continue
-            if dotted == MOCK + "patch.multiple":
-                return injected  # keyword arguments: stop mapping here
-            which = self.names.patcher(deco)
-            if which is None:
-                continue
-            new_pos = 1 if which == "patch" else 2
-            if _kw(deco, "new", new_pos) is not None:
-                continue
-            if index >= len(params):
-                return {}
-            tracked = patch_result(deco, which, params[index], self.names)
-            index += 1
-            if tracked is not None:
-                injected[params[index - 1]] = tracked
-        return injected
-
-    # -- configuration ---------------------------------------------------------------
-
-    def _configure(self) -> None:
-        parents: dict[int, ast.AST] = {}
-        for node in self.nodes:
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
-        for node in self.nodes:
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-                targets = (node.targets if isinstance(node, (ast.Assign, ast.Delete))
-                           else [node.target])
-                for target in targets:
-                    self._configure_target(target)
-            elif isinstance(node, ast.Call):
-                chain = _chain(node.func)
-                if chain and chain[0] in self.mocks and chain[1]:
-                    t = self.mocks[chain[0]]
-                    last = chain[1][-1]
-                    if last in ("configure_mock", "attach_mock", "mock_add_spec", "reset_mock"):
-                        if len(chain[1]) > 1:
-                            t.configured.add(_norm(chain[1])[0])
-                        elif last == "configure_mock" and all(k.arg for k in node.keywords):
-                            for kw in node.keywords:
-                                t.configured.add(_norm(str(kw.arg).split("."))[0])
-                        else:
-                            t.bulk = True
-            elif isinstance(node, ast.Name) and node.id in self.mocks and isinstance(
-                    node.ctx, ast.Load):
-                if self._escapes(node, parents):
-                    self.mocks[node.id].escaped = True
-
-    def _configure_target(self, target: ast.expr) -> None:
-        if isinstance(target, (ast.Tuple, ast.List)):
-            for elt in target.elts:
-                self._configure_target(elt)
-            return
-        if isinstance(target, ast.Subscript):
-            target = target.value
-        chain = _chain(target)
-        if not chain or chain[0] not in self.mocks or not chain[1]:
-            return
-        t = self.mocks[chain[0]]
-        parts = _norm(chain[1])
-        t.configured.add(parts[0])
-        if len(chain[1]) == 1 and isinstance(target, ast.Attribute):
-            t.set_attrs.setdefault(chain[1][0], target)
-
-    def _escapes(self, node: ast.Name, parents: dict[int, ast.AST]) -> bool:
-        parent = parents.get(id(node))
-        if isinstance(parent, ast.Attribute):
-            return False
-        if isinstance(parent, ast.Call) and parent.func is node:
-            return False
-        if isinstance(parent, (ast.Await, ast.Assert, ast.Expr, ast.Return, ast.Yield)):
-            return False
-        if isinstance(parent, (ast.withitem,)) and parent.context_expr is node:
-            return False
-        if isinstance(parent, (ast.AsyncFor, ast.For)) and parent.iter is node:
-            return False
-        if isinstance(parent, ast.Compare):
-            return False
-        if isinstance(parent, ast.Call) and self.names.patcher(parent):
-            return False  # patch(..., new=m): what it holds is still what we know
-        return True
-
-
-def _copy(t: Tracked) -> Tracked:
-    return Tracked(kind=t.kind, label=t.label, spec=t.spec, spec_names=t.spec_names,
-                   spec_unknown=t.spec_unknown, spec_set=t.spec_set, autospec=t.autospec,
-                   target=t.target, target_dotted=t.target_dotted,
-                   configured=set(t.configured), bulk=t.bulk, escaped=t.escaped,
-                   local=t.local, origin=t.origin,
-                   set_attrs=dict(t.set_attrs))
-
-
-def patch_result(call: ast.Call, which: str, label: str, names: Names) -> Tracked | None:
-    """The mock a patch()/patch.object() call creates, when it creates one."""
-    new_pos = 1 if which == "patch" else 2
-    new = _kw(call, "new", new_pos)
-    if new is not None:
-        kind = names.mock_kind(new)
-        if kind is None:
-            return None
-        assert isinstance(new, ast.Call)
-        return _from_constructor(kind, new, label)
-    new_callable = _kw(call, "new_callable", None)
-    if new_callable is not None:
-        kind = names.class_kind(new_callable)
-        if kind is None:
-            return None
-        t = Tracked(kind=kind, label=label)
-    else:
-        t = Tracked(kind="patch", label=label)
-    if which == "patch":
-        target = _kw(call, "target", 0)
-        if isinstance(target, ast.Constant) and isinstance(target.value, str) and \
-                "." in target.value:
-            owner, _, attr = target.value.rpartition(".")
-            t.target_dotted = owner
-            t.target = (None, attr)
-        elif new_callable is None:
-            return None
-    else:
-        owner_expr = _kw(call, "target", 0)
-        attr = _kw(call, "attribute", 1)
-        if owner_expr is not None and isinstance(attr, ast.Constant) and isinstance(
-                attr.value, str):
-            t.target = (owner_expr, attr.value)
-        elif new_callable is None:
-            return None
-    spec = _kw(call, "spec", None)
-    spec_set = _kw(call, "spec_set", None)
-    autospec = _kw(call, "autospec", None)
-    for value, is_set in ((spec, False), (spec_set, True)):
-        if value is None or (isinstance(value, ast.Constant) and value.value is None):
-            continue
-        t.spec_set = t.spec_set or is_set
-        if isinstance(value, ast.Constant) and value.value is True:
-            t.autospec = False
-            t.spec_unknown = True  # spec=True: the target itself (resolved on demand)
-            t.kind = "MagicMock" if t.kind == "patch" else t.kind
-        else:
-            _set_spec(t, value)
-    if autospec is not None and not (isinstance(autospec, ast.Constant) and not autospec.value):
-        t.autospec = True
-        t.spec_unknown = True
-    for kw in call.keywords:
-        if kw.arg is None:
-            t.bulk = True
-        elif kw.arg not in ("target", "attribute", "new", "spec", "create", "spec_set",
-                            "autospec", "new_callable"):
-            if kw.arg in ("return_value", "side_effect"):
-                t.configured.add("return_value")
-            else:
-                t.configured.add(kw.arg.split(".")[0])
-    return t
-
-
-# -- fixtures that hand out mocks ------------------------------------------------------
-
-
-def _fixture_name(func: FunctionNode, imports: ImportTable) -> str | None:
-    """The name of a fixture with one value (not parametrized), else None."""
-    deco = fixture_decorator(func, imports.resolve)
-    if deco is None or (isinstance(deco, ast.Call) and any(
-            k.arg == "params" for k in deco.keywords)):
-        return None
-    return fixture_name(func, deco)
-
-
-def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
-                  known: dict[str, Tracked], syntax: Syntax, origin: str | None = None,
-                  ) -> dict[str, Tracked | None]:
-    """Fixture name -> the mock it returns or yields (None: a fixture that hands out no mock)."""
-    found: dict[str, Tracked | None] = {}
-    for stmt in body:
-        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        name = _fixture_name(stmt, imports)
-        if name is None:
-            continue
-        mockers = {p for p in _all_params(stmt) if p in MOCKER_NAMES}
-        scope = ScopeMocks(stmt, Names(imports, mockers), known, False, syntax)
-        outputs: list[ast.expr | None] = []
-        for node in scope.nodes:
-            if isinstance(node, (ast.Return, ast.Yield)):
-                outputs.append(node.value)
-            elif isinstance(node, ast.YieldFrom):
-                outputs.append(None)
-        result: Tracked | None = None
-        if len(outputs) == 1 and outputs[0] is not None:
-            out = outputs[0]
-            if isinstance(out, ast.Name) and out.id in scope.mocks:
-                result = scope.mocks[out.id]
-            else:
-                result = scope._created(out, name)
-        if result is not None:
-            result = _copy(result)
-            result.label = name
-            result.local = local
-            if not local:
-                result.origin = result.origin or origin
-                if result.target is not None and result.target[0] is not None:
-                    result.target = None  # patch.object(X, ...) in a conftest: X unknown here
-                    result.spec_unknown = result.spec_unknown or result.autospec
-                    if result.kind == "patch":
-                        result.kind = "unknown"
-        found[name] = result
-    return found
-
-
-@functools.lru_cache(maxsize=64)
-def _conftest_mocks(
-        chain: tuple[tuple[str, ast.Module], ...]) -> tuple[tuple[str, Tracked | None], ...]:
-    known: dict[str, Tracked | None] = {}
-    for path, tree in chain:  # farthest first: nearer conftests override
-        imports = ImportTable(tree)
-        ok = {k: v for k, v in known.items() if v is not None}
-        known.update(fixture_mocks(tree.body, imports, False, ok, of_tree(tree), origin=path))
-    return tuple(known.items())
 
 
 _MOCK_WORDS = (MOCK_MODULE_NAMES | REAL_ASSERTS | FAKE_ASSERTS | FAKE_AWAIT_ASSERTS | MOCKER_NAMES
@@ -555,13 +49,13 @@ class MockRules(Family):
     def wants(self) -> bool:
         if _mentions_mocks(self.ctx.syntax):
             return True
-        return any(v is not None for _, v in _conftest_mocks(self.ctx.conftests))
+        return any(v is not None for _, v in conftest_mocks(self.ctx.conftests))
 
     def check(self) -> Iterator[Finding]:
         ctx = self.ctx
         yield from self._pytest_namespace()
         inherited: dict[str, Tracked] = {
-            k: v for k, v in _conftest_mocks(ctx.conftests) if v is not None}
+            k: v for k, v in conftest_mocks(ctx.conftests) if v is not None}
         module_fixtures = fixture_mocks(ctx.tree.body, ctx.imports, True, inherited, ctx.syntax)
         for name, value in module_fixtures.items():
             if value is None:
@@ -569,7 +63,7 @@ class MockRules(Family):
             else:
                 inherited[name] = value
         inherited = _without_parametrized(inherited, _pytestmarks(ctx, ctx.tree.body), ctx)
-        defined = set(module_fixtures) | {k for k, _ in _conftest_mocks(ctx.conftests)}
+        defined = set(module_fixtures) | {k for k, _ in conftest_mocks(ctx.conftests)}
         mocker_fixtures = {n for n in defined if n in MOCKER_NAMES}  # a project's own 'mocker'
 
         yield from self._walk(ctx.tree.body, inherited, mocker_fixtures, in_class=False)
@@ -596,7 +90,7 @@ class MockRules(Family):
     def _function(self, func: FunctionNode, inherited: dict[str, Tracked], overridden: set[str],
                   in_class: bool) -> Iterator[Finding]:
         ctx = self.ctx
-        params = _all_params(func)
+        params = all_params(func)
         given = _without_parametrized(dict(inherited), func.decorator_list, ctx)
         if ctx.is_fixture(func) and func.name in given:
             given.pop(func.name)  # a fixture asking for the one it overrides
@@ -676,9 +170,7 @@ class ScopeChecker:
         self.scope = scope
         self.names = names
         self.mocks = scope.mocks
-        self._spec_cache: dict[int, object] = {}
-        self._bound_names: dict[int, str] | None = None
-        self._configured: tuple[set[str], set[str]] | None = None
+        self.targets = MockTargets(self.ctx, scope, names)
 
     def run(self) -> Iterator[Finding]:
         asserted: set[int] = set()
@@ -706,7 +198,7 @@ class ScopeChecker:
     # -- AT300 -----------------------------------------------------------------------
 
     def _await(self, expr: ast.expr, at: ast.AST, how: str) -> Iterator[Finding]:
-        chain = _chain(expr)
+        chain = attr_chain(expr)
         if chain is not None and chain[0] not in self.mocks:
             self._unknown_value(chain[0], at)
         if chain is None or chain[0] not in self.mocks:
@@ -715,12 +207,12 @@ class ScopeChecker:
         parts = chain[1]
         if t.bulk or t.escaped or any(p.startswith("__") for p in parts):
             return
-        norm = _norm(parts)
+        norm = norm_parts(parts)
         if norm and norm[0] in t.configured:
             return
         if not norm and how == "await" and t.configured & {"return_value"}:
             pass
-        kind = self._kind(t)
+        kind = self.targets.kind(t)
         if kind is None:
             return
         if how != "await" and kind not in ("Mock", "NonCallableMock"):
@@ -731,31 +223,31 @@ class ScopeChecker:
             if how != "await" or len(parts) != 2 or parts[1] != "return_value":
                 return
             attr = parts[0]
-            value = self._spec_member(t, attr)
+            value = self.targets.spec_member(t, attr)
             if value is None or attr in t.set_attrs:
                 return
             func = inference.plain_function(value)
             if func is None or inference.is_async_def(func):
                 return
             yield Finding(at.lineno, at.col_offset, "AT300", "spec-child",
-                          {"name": self._dotted(expr), "kind": kind, "attr": attr})
+                          {"name": self.targets.dotted(expr), "kind": kind, "attr": attr})
             return
         if not parts and kind.startswith("NonCallable") is False and how == "await":
             pass
         child = kind.replace("NonCallable", "") if parts else kind
         if how == "await":
             yield Finding(at.lineno, at.col_offset, "AT300", "await",
-                          {"name": self._dotted(expr), "kind": child})
+                          {"name": self.targets.dotted(expr), "kind": child})
         else:
             yield Finding(at.lineno, at.col_offset, "AT300", "async-protocol",
-                          {"name": self._dotted(expr), "kind": child, "statement": how})
+                          {"name": self.targets.dotted(expr), "kind": child, "statement": how})
 
     def _unknown_value(self, name: str, at: ast.AST) -> None:
         """Record why AT300 says nothing about a name the file binds to two things (or a
         local made from one): `try: from app import F` / `except ImportError: F = Mock`."""
         values = self.scope.bindings.get(name, [])
         if len(values) == 1 and isinstance(values[0], ast.Call):
-            found = _chain(values[0].func)  # factory = Factory()
+            found = attr_chain(values[0].func)  # factory = Factory()
             if found is None:
                 return
             name = found[0]
@@ -766,119 +258,6 @@ class ScopeChecker:
             where = ", ".join(map(str, lines))
             self.ctx.silent(at, "AT300", f"value of {name} is unknown: bound differently at "
                                          f"lines {where}")
-
-    def _kind(self, t: Tracked) -> str | None:
-        if t.kind in ALL_KINDS:
-            return t.kind
-        if t.kind != "patch":
-            return None
-        value = self._target_value(t)
-        if value is None:
-            return None
-        if inference.is_class(value):
-            return "MagicMock" if inference.class_is_closed(value) is not None else None
-        func = inference.plain_function(value)
-        if func is None:
-            return None
-        if inference.is_async_def(func):
-            return "AsyncMock" if inference.is_coroutine_function(func) else None
-        return "MagicMock"
-
-    def _target_owner(self, t: Tracked):
-        if t.target is None:
-            return None
-        owner_expr, _attr = t.target
-        if owner_expr is None:
-            if not t.target_dotted:
-                return None
-            return inference.resolve_dotted(t.target_dotted)
-        found = self._owner(owner_expr)
-        if found is None:
-            held = self._held(owner_expr, "AT301")
-            cls = inference.resolve_dotted(held.cls) if held is not None else None
-            found = (cls, True) if inference.is_class(cls) else None
-        if found is None:
-            return None
-        if found[1] and inference.instance_attribute(found[0], t.target[1]):
-            return None  # set on instances: the class's method is not what gets replaced
-        return found[0]
-
-    def _owner(self, expr: ast.expr):
-        """(module or class, is an instance) that `expr` of this file certainly is, or None.
-
-        Values that come from a parameter of the function being checked (a fixture, an
-        argument) are not inferred: astroid cannot know what pytest passes.
-        """
-        if self._from_parameter(expr):
-            return None
-        node = self.ctx.astroid_node(expr)
-        return inference.owner_of(node) if node is not None else None
-
-    def _target_value(self, t: Tracked):
-        owner = self._target_owner(t)
-        if owner is None:
-            return None
-        status, value = inference.member(owner, t.target[1])  # type: ignore[index]
-        return value if status == "present" else None
-
-    def _dotted(self, expr: ast.expr) -> str:
-        try:
-            return ast.unparse(expr)
-        except Exception:  # pragma: no cover - unparse of a parsed tree
-            return "mock"
-
-    # -- spec lookups ------------------------------------------------------------------
-
-    def _spec_class(self, t: Tracked):
-        """The astroid class a mock is spec'd on, or None."""
-        key = id(t)
-        if key in self._spec_cache:
-            return self._spec_cache[key]
-        result = None
-        if t.local or t.origin:
-            if t.spec is not None:
-                dotted = self._imported(t.spec) if t.local else None
-                if dotted is not None:
-                    value = inference.resolve_dotted(dotted)
-                else:
-                    node = self._node(t, t.spec)
-                    value = inference.safe_infer(node) if node is not None else None
-                if inference.is_class(value):
-                    result = value
-            elif t.spec_unknown and t.target is not None:  # autospec=True / spec=True
-                value = self._target_value(t)
-                if inference.is_class(value):
-                    result = value
-        self._spec_cache[key] = result
-        return result
-
-    def _imported(self, expr: ast.expr) -> str | None:
-        """The dotted name of an expression of this function spelled through an import
-        (resolved without building this file for astroid), or None."""
-        func = self.scope.func
-        if not func.lineno <= expr.lineno <= (func.end_lineno or func.lineno):
-            return None  # from another function (a fixture): its own names may differ
-        dotted = self.ctx.static_dotted(expr, self.scope.bindings)
-        if dotted is None or dotted.startswith(self.ctx.modname + "."):
-            return None
-        return dotted
-
-    def _node(self, t: Tracked, expr: ast.expr):
-        """The astroid node of an expression of this file or of the conftest it came from."""
-        if t.local:
-            return self.ctx.astroid_node(expr)
-        if not t.origin:
-            return None
-        kind = "Name" if isinstance(expr, ast.Name) else type(expr).__name__
-        return inference.node_in_file(t.origin, project.import_base(t.origin)[1],
-                                      expr.lineno, expr.col_offset, kind)
-
-    def _spec_member(self, t: Tracked, attr: str):
-        cls = self._spec_class(t)
-        if cls is None:
-            return None
-        status, value = inference.member(cls, attr)
-        return value if status == "present" else None
 
     # -- AT304 -----------------------------------------------------------------------
 
@@ -903,7 +282,7 @@ class ScopeChecker:
             if attr not in t.spec_names:
                 yield Finding(node.lineno, node.col_offset, "AT304", "spec-list", fields)
             return
-        cls = self._spec_class(t)
+        cls = self.targets.spec_class(t)
         if cls is None:
             return
         names = inference.class_attribute_names(cls)
@@ -917,12 +296,12 @@ class ScopeChecker:
         """AT304: the patch target does not exist. Dunder names are left alone (modules and
         classes get __file__, __name__, ... from Python, not from their source), and so are
         builtin names patched on a module: mock creates those by itself."""
-        if _truthy_const(_kw(call, "create", None)):
+        if truthy_const(keyword(call, "create", None)):
             return
         if any(kw.arg is None for kw in call.keywords):
             return
         if which == "patch":
-            target = _kw(call, "target", 0)
+            target = keyword(call, "target", 0)
             if not (isinstance(target, ast.Constant) and isinstance(target.value, str)):
                 return
             owner_name, _, attr = target.value.rpartition(".")
@@ -932,8 +311,8 @@ class ScopeChecker:
             owner = inference.resolve_dotted(owner_name)
             label = owner_name
         else:
-            owner_expr = _kw(call, "target", 0)
-            attr_node = _kw(call, "attribute", 1)
+            owner_expr = keyword(call, "target", 0)
+            attr_node = keyword(call, "attribute", 1)
             if owner_expr is None or not (isinstance(attr_node, ast.Constant)
                                           and isinstance(attr_node.value, str)):
                 return
@@ -946,11 +325,11 @@ class ScopeChecker:
                 return
             if resolver.attribute(dotted, attr) == resolver.PRESENT:
                 return
-            found = self._owner(owner_expr)
+            found = self.targets.owner(owner_expr)
             if found is None or found[1]:
                 return
             owner = found[0]
-            label = self._dotted(owner_expr)
+            label = self.targets.dotted(owner_expr)
         if owner is None or (attr.startswith("__") and attr.endswith("__")):
             return
         if attr in resolver.BUILTIN_NAMES and inference.is_module(owner):
@@ -966,15 +345,15 @@ class ScopeChecker:
         source (and whose ancestors') binds `name` nowhere, on the class or on self."""
         if attr.startswith("__") and attr.endswith("__"):
             return
-        held = self._held(owner_expr, "AT304")
+        held = self.targets.held(owner_expr, "AT304")
         if held is None:
             return
-        label = self._dotted(owner_expr)
+        label = self.targets.dotted(owner_expr)
         ancestors = resolver.class_ancestors(held.cls)
         if ancestors is None or any(attr in facts.kinds or attr in facts.self_names
                                     for facts in ancestors.values()):
             return
-        if self._touched(label, call):
+        if self.targets.touched(label, call):
             self.ctx.silent(call, "AT304", f"{label} is assigned to or handed to other code "
                                            f"in this function, which may set {attr}")
             return
@@ -986,46 +365,6 @@ class ScopeChecker:
             yield Finding(call.lineno, call.col_offset, "AT304", "instance-target",
                           {"owner": label, "cls": held.cls, "attr": attr})
 
-    def _touched(self, label: str, patcher: ast.Call) -> bool:
-        """Is `label` (an instance) given an attribute, or handed to code other than
-        patchers, in this function?"""
-        for node in self.scope.nodes:
-            targets: list[ast.expr] = []
-            if isinstance(node, (ast.Assign, ast.Delete)):
-                targets = list(node.targets)
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
-            elif isinstance(node, ast.Call) and node is not patcher and (
-                    self.names.patcher(node) is None):
-                args = [*node.args, *(k.value for k in node.keywords)]
-                if any(self._dotted(arg) == label for arg in args):
-                    return True
-            if any(self._dotted(t).startswith(label + ".") for t in targets):
-                return True
-        return False
-
-    def _held(self, expr: ast.expr, code: str) -> Instance | None:
-        """The instance an argument, a local or `self.attr` of this function holds, when
-        the value model can tell (the reason is recorded when it cannot)."""
-        func = self.scope.func
-        enclosing = self.ctx.syntax.enclosing(func)
-        cls = enclosing if isinstance(enclosing, ast.ClassDef) else None
-        values = self.ctx.values
-        value: Instance | Unknown | None = None
-        if isinstance(expr, ast.Name):
-            bound = self.scope.bindings.get(expr.id, [])
-            if bound == ["param"]:
-                value = values.parameter(func, cls, expr.id)
-            elif len(bound) == 1 and isinstance(bound[0], ast.Call):
-                value = values.local(func, expr.id)
-        elif (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)
-              and expr.value.id == "self" and cls is not None):
-            value = values.self_attribute(cls, expr.attr)
-        if isinstance(value, Unknown):
-            self.ctx.silent(expr, code, f"value of {self._dotted(expr)} is unknown: "
-                                        f"{value.reason}")
-        return value if isinstance(value, Instance) else None
-
     # -- AT305 -----------------------------------------------------------------------
 
     def _fake_assert(self, call: ast.Call) -> Iterator[Finding]:
@@ -1034,7 +373,7 @@ class ScopeChecker:
         attr = call.func.attr
         if attr not in FAKE_ASSERTS and attr not in FAKE_AWAIT_ASSERTS:
             return
-        chain = _chain(call.func.value)
+        chain = attr_chain(call.func.value)
         if chain is None or chain[0] not in self.mocks:
             return
         t = self.mocks[chain[0]]
@@ -1055,12 +394,12 @@ class ScopeChecker:
             return
         yield from self._missing_target(call, which)
         new_pos = 1 if which == "patch" else 2
-        new = _kw(call, "new", new_pos)
+        new = keyword(call, "new", new_pos)
         kind: str | None = None
         if new is not None:
             kind = self._replacement_kind(new)
         else:
-            kind = self.names.class_kind(_kw(call, "new_callable", None))
+            kind = self.names.class_kind(keyword(call, "new_callable", None))
             if kind is not None and any(k.arg in ("return_value", "side_effect", "spec",
                                                   "spec_set", "autospec", "wraps")
                                         or k.arg is None for k in call.keywords):
@@ -1073,13 +412,13 @@ class ScopeChecker:
             return
         if new is not None:
             if which == "patch":
-                target = _kw(call, "target", 0)
+                target = keyword(call, "target", 0)
                 if not (isinstance(target, ast.Constant) and isinstance(target.value, str)):
                     return
                 owner, _, attr = target.value.rpartition(".")
                 t.target_dotted, t.target = owner, (None, attr)
             else:
-                owner_expr, attr_node = _kw(call, "target", 0), _kw(call, "attribute", 1)
+                owner_expr, attr_node = keyword(call, "target", 0), keyword(call, "attribute", 1)
                 if owner_expr is None or not (isinstance(attr_node, ast.Constant)
                                               and isinstance(attr_node.value, str)):
                     return
@@ -1092,59 +431,13 @@ class ScopeChecker:
         if not self._may_judge(kind, t.target[1], package,
                                dotted=f"{owner}.{t.target[1]}" if owner else None):
             return
-        bound = self._bound_name(call)
-        if bound is not None and (bound not in self.mocks or self._reconfigured(bound)):
+        bound = self.targets.bound_name(call)
+        if bound is not None and (bound not in self.mocks or self.targets.reconfigured(bound)):
             return  # the mock it hands out is configured (or handed on) afterwards
-        value = self._target_value(t)
+        value = self.targets.target_value(t)
         label = (f"{t.target_dotted}.{t.target[1]}" if t.target_dotted  # type: ignore[index]
-                 else f"{self._dotted(t.target[0])}.{t.target[1]}")  # type: ignore[index]
+                 else f"{self.targets.dotted(t.target[0])}.{t.target[1]}")  # type: ignore[index]
         yield from self._judge(value, kind, call, label)
-
-    def _bound_name(self, call: ast.Call) -> str | None:
-        """The name a patcher's mock is bound to (`with ... as m`, `m = mocker.patch(...)`)."""
-        if self._bound_names is None:  # one walk per function, not one per patcher
-            self._bound_names = {}
-            for node in self.scope.nodes:
-                if isinstance(node, (ast.With, ast.AsyncWith)):
-                    for item in node.items:
-                        if item.optional_vars is not None:
-                            var = item.optional_vars
-                            self._bound_names.setdefault(
-                                id(item.context_expr), var.id if isinstance(var, ast.Name) else "?")
-                elif isinstance(node, ast.Assign):
-                    target = node.targets[0]
-                    self._bound_names.setdefault(
-                        id(node.value), target.id if isinstance(target, ast.Name) else "?")
-        return self._bound_names.get(id(call))
-
-    def _reconfigured(self, name: str) -> bool:
-        t = self.mocks[name]
-        return bool(t.bulk or t.escaped or t.configured & {"return_value"})
-
-    def _configured_text(self, text: str) -> bool:
-        """Is `text` (like 'conn.method') configured or handed on anywhere in this function?"""
-        if self._configured is None:  # one walk per function, not one per question
-            below: set[str] = set()  # texts with an assignment or configure call below them
-            handed: set[str] = set()  # names passed as arguments (texts are attributes)
-            for node in self.scope.nodes:
-                targets: list[ast.expr] = []
-                if isinstance(node, (ast.Assign, ast.Delete)):
-                    targets = list(node.targets)
-                elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                    targets = [node.target]
-                elif isinstance(node, ast.Call):
-                    last = node.func.attr if isinstance(node.func, ast.Attribute) else ""
-                    if last in ("configure_mock", "attach_mock", "mock_add_spec"):
-                        targets = [node.func]
-                    handed.update(self._dotted(arg)
-                                  for arg in [*node.args, *(k.value for k in node.keywords)]
-                                  if isinstance(arg, (ast.Name, ast.Attribute)))
-                for target in targets:
-                    dotted = self._dotted(target)
-                    below.update(dotted[:i] for i, ch in enumerate(dotted) if ch == ".")
-            self._configured = (below, handed)
-        below, handed = self._configured
-        return text in below or text in handed
 
     def _replacement_kind(self, new: ast.expr) -> str | None:
         """The kind of an unconfigured mock given as a replacement."""
@@ -1152,7 +445,7 @@ class ScopeChecker:
             kind = self.names.mock_kind(new)
             if kind is None:
                 return None
-            t = _from_constructor(kind, new, "new")
+            t = from_constructor(kind, new, "new")
         elif isinstance(new, ast.Name) and new.id in self.mocks:
             t = self.mocks[new.id]
             kind = t.kind
@@ -1163,19 +456,6 @@ class ScopeChecker:
         if t.bulk or t.escaped or configured or t.specced or kind not in ALL_KINDS:
             return None
         return kind
-
-    def _from_parameter(self, expr: ast.expr, depth: int = 0) -> bool:
-        """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg`."""
-        while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
-            expr = expr.func if isinstance(expr, ast.Call) else expr.value
-        if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
-            return False
-        values = self.scope.bindings.get(expr.id, [])
-        if len(values) != 1:
-            return False
-        if values[0] == "param":
-            return True
-        return isinstance(values[0], ast.expr) and self._from_parameter(values[0], depth + 1)
 
     def _may_judge(self, kind: str, attr: str, package: str | None = None,
                    dotted: str | None = None) -> bool:
@@ -1188,17 +468,6 @@ class ScopeChecker:
         written = resolver.kinds_of(dotted) if dotted else None
         needed = DEF if kind == "AsyncMock" else ASYNC_DEF
         return written is None or needed in written
-
-    def _static_class(self, expr: ast.expr) -> str | None:
-        """The dotted name of the class `expr` is, or is an instance of (`Cls(...)`, or a
-        local assigned from it), read from source alone."""
-        if isinstance(expr, ast.Name):
-            values = self.scope.bindings.get(expr.id, [])
-            if len(values) == 1 and isinstance(values[0], ast.Call):
-                expr = values[0]
-        if isinstance(expr, ast.Call):
-            expr = expr.func
-        return self.ctx.static_dotted(expr, self.scope.bindings)
 
     def _judge(self, value, kind: str, at: ast.AST, label: str) -> Iterator[Finding]:
         func = inference.plain_function(value)
@@ -1230,24 +499,24 @@ class ScopeChecker:
             return
         target = node.targets[0]
         kind = self._replacement_kind(node.value)
-        cls = self._static_class(target.value)
+        cls = self.targets.static_class(target.value)
         if kind is None or not self._may_judge(
                 kind, target.attr, dotted=f"{cls}.{target.attr}" if cls else None):
             return
-        if self._configured_text(self._dotted(target)):
+        if self.targets.configured_text(self.targets.dotted(target)):
             return
-        chain = _chain(target.value)
+        chain = attr_chain(target.value)
         if chain is not None and chain[0] in self.mocks:
             t = self.mocks[chain[0]]
             if chain[1] or not t.specced or t.bulk or t.escaped:
                 return
-            value = self._spec_member(t, target.attr)
-            cls = self._spec_class(t)
+            value = self.targets.spec_member(t, target.attr)
+            cls = self.targets.spec_class(t)
             label = f"{cls.name}.{target.attr}" if cls is not None else target.attr
         else:
             if chain is None:
                 return
-            found = self._owner(target.value)
+            found = self.targets.owner(target.value)
             if found is None:
                 return
             owner, is_instance = found
@@ -1258,5 +527,5 @@ class ScopeChecker:
             status, value = inference.member(owner, target.attr)
             if status != "present":
                 return
-            label = f"{self._dotted(target.value)}.{target.attr}"
+            label = f"{self.targets.dotted(target.value)}.{target.attr}"
         yield from self._judge(value, kind, node, label)

@@ -1,0 +1,247 @@
+"""What a mock's spec is and what a patch replaces, for the function being checked: a
+module, a class, or an instance the value model follows; None when unsure."""
+
+from __future__ import annotations
+
+import ast
+
+from .. import inference, project
+from ..mock_names import ALL_KINDS
+from ..context import FileContext
+from .fixtures import Unknown
+from .mocks import Names, ScopeMocks, Tracked
+from .values import Instance
+
+
+class MockTargets:
+    """Questions about one function's mocks and patch targets (answers kept per function)."""
+
+    def __init__(self, ctx: FileContext, scope: ScopeMocks, names: Names) -> None:
+        self.ctx = ctx
+        self.scope = scope
+        self.names = names
+        self.mocks = scope.mocks
+        self._spec_cache: dict[int, object] = {}
+        self._bound_names: dict[int, str] | None = None
+        self._configured: tuple[set[str], set[str]] | None = None
+
+    def kind(self, t: Tracked) -> str | None:
+        if t.kind in ALL_KINDS:
+            return t.kind
+        if t.kind != "patch":
+            return None
+        value = self.target_value(t)
+        if value is None:
+            return None
+        if inference.is_class(value):
+            return "MagicMock" if inference.class_is_closed(value) is not None else None
+        func = inference.plain_function(value)
+        if func is None:
+            return None
+        if inference.is_async_def(func):
+            return "AsyncMock" if inference.is_coroutine_function(func) else None
+        return "MagicMock"
+
+    def target_owner(self, t: Tracked):
+        if t.target is None:
+            return None
+        owner_expr, _attr = t.target
+        if owner_expr is None:
+            if not t.target_dotted:
+                return None
+            return inference.resolve_dotted(t.target_dotted)
+        found = self.owner(owner_expr)
+        if found is None:
+            held = self.held(owner_expr, "AT301")
+            cls = inference.resolve_dotted(held.cls) if held is not None else None
+            found = (cls, True) if inference.is_class(cls) else None
+        if found is None:
+            return None
+        if found[1] and inference.instance_attribute(found[0], t.target[1]):
+            return None  # set on instances: the class's method is not what gets replaced
+        return found[0]
+
+    def owner(self, expr: ast.expr):
+        """(module or class, is an instance) that `expr` of this file certainly is, or None.
+
+        Values that come from a parameter of the function being checked (a fixture, an
+        argument) are not inferred: astroid cannot know what pytest passes.
+        """
+        if self.from_parameter(expr):
+            return None
+        node = self.ctx.astroid_node(expr)
+        return inference.owner_of(node) if node is not None else None
+
+    def target_value(self, t: Tracked):
+        owner = self.target_owner(t)
+        if owner is None:
+            return None
+        status, value = inference.member(owner, t.target[1])  # type: ignore[index]
+        return value if status == "present" else None
+
+    def dotted(self, expr: ast.expr) -> str:
+        try:
+            return ast.unparse(expr)
+        except Exception:  # pragma: no cover - unparse of a parsed tree
+            return "mock"
+
+    def spec_class(self, t: Tracked):
+        """The astroid class a mock is spec'd on, or None."""
+        key = id(t)
+        if key in self._spec_cache:
+            return self._spec_cache[key]
+        result = None
+        if t.local or t.origin:
+            if t.spec is not None:
+                dotted = self.imported(t.spec) if t.local else None
+                if dotted is not None:
+                    value = inference.resolve_dotted(dotted)
+                else:
+                    node = self.node(t, t.spec)
+                    value = inference.safe_infer(node) if node is not None else None
+                if inference.is_class(value):
+                    result = value
+            elif t.spec_unknown and t.target is not None:  # autospec=True / spec=True
+                value = self.target_value(t)
+                if inference.is_class(value):
+                    result = value
+        self._spec_cache[key] = result
+        return result
+
+    def imported(self, expr: ast.expr) -> str | None:
+        """The dotted name of an expression of this function spelled through an import
+        (resolved without building this file for astroid), or None."""
+        func = self.scope.func
+        if not func.lineno <= expr.lineno <= (func.end_lineno or func.lineno):
+            return None  # from another function (a fixture): its own names may differ
+        dotted = self.ctx.static_dotted(expr, self.scope.bindings)
+        if dotted is None or dotted.startswith(self.ctx.modname + "."):
+            return None
+        return dotted
+
+    def node(self, t: Tracked, expr: ast.expr):
+        """The astroid node of an expression of this file or of the conftest it came from."""
+        if t.local:
+            return self.ctx.astroid_node(expr)
+        if not t.origin:
+            return None
+        kind = "Name" if isinstance(expr, ast.Name) else type(expr).__name__
+        return inference.node_in_file(t.origin, project.import_base(t.origin)[1],
+                                      expr.lineno, expr.col_offset, kind)
+
+    def spec_member(self, t: Tracked, attr: str):
+        cls = self.spec_class(t)
+        if cls is None:
+            return None
+        status, value = inference.member(cls, attr)
+        return value if status == "present" else None
+
+    def held(self, expr: ast.expr, code: str) -> Instance | None:
+        """The instance an argument, a local or `self.attr` of this function holds, when
+        the value model can tell (the reason is recorded when it cannot)."""
+        func = self.scope.func
+        enclosing = self.ctx.syntax.enclosing(func)
+        cls = enclosing if isinstance(enclosing, ast.ClassDef) else None
+        values = self.ctx.values
+        value: Instance | Unknown | None = None
+        if isinstance(expr, ast.Name):
+            bound = self.scope.bindings.get(expr.id, [])
+            if bound == ["param"]:
+                value = values.parameter(func, cls, expr.id)
+            elif len(bound) == 1 and isinstance(bound[0], ast.Call):
+                value = values.local(func, expr.id)
+        elif (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)
+              and expr.value.id == "self" and cls is not None):
+            value = values.self_attribute(cls, expr.attr)
+        if isinstance(value, Unknown):
+            self.ctx.silent(expr, code, f"value of {self.dotted(expr)} is unknown: "
+                                        f"{value.reason}")
+        return value if isinstance(value, Instance) else None
+
+    def touched(self, label: str, patcher: ast.Call) -> bool:
+        """Is `label` (an instance) given an attribute, or handed to code other than
+        patchers, in this function?"""
+        for node in self.scope.nodes:
+            targets: list[ast.expr] = []
+            if isinstance(node, (ast.Assign, ast.Delete)):
+                targets = list(node.targets)
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                targets = [node.target]
+            elif isinstance(node, ast.Call) and node is not patcher and (
+                    self.names.patcher(node) is None):
+                args = [*node.args, *(k.value for k in node.keywords)]
+                if any(self.dotted(arg) == label for arg in args):
+                    return True
+            if any(self.dotted(t).startswith(label + ".") for t in targets):
+                return True
+        return False
+
+    def from_parameter(self, expr: ast.expr, depth: int = 0) -> bool:
+        """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg`."""
+        while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
+            expr = expr.func if isinstance(expr, ast.Call) else expr.value
+        if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
+            return False
+        values = self.scope.bindings.get(expr.id, [])
+        if len(values) != 1:
+            return False
+        if values[0] == "param":
+            return True
+        return isinstance(values[0], ast.expr) and self.from_parameter(values[0], depth + 1)
+
+    def static_class(self, expr: ast.expr) -> str | None:
+        """The dotted name of the class `expr` is, or is an instance of (`Cls(...)`, or a
+        local assigned from it), read from source alone."""
+        if isinstance(expr, ast.Name):
+            values = self.scope.bindings.get(expr.id, [])
+            if len(values) == 1 and isinstance(values[0], ast.Call):
+                expr = values[0]
+        if isinstance(expr, ast.Call):
+            expr = expr.func
+        return self.ctx.static_dotted(expr, self.scope.bindings)
+
+    def bound_name(self, call: ast.Call) -> str | None:
+        """The name a patcher's mock is bound to (`with ... as m`, `m = mocker.patch(...)`)."""
+        if self._bound_names is None:  # one walk per function, not one per patcher
+            self._bound_names = {}
+            for node in self.scope.nodes:
+                if isinstance(node, (ast.With, ast.AsyncWith)):
+                    for item in node.items:
+                        if item.optional_vars is not None:
+                            var = item.optional_vars
+                            self._bound_names.setdefault(
+                                id(item.context_expr), var.id if isinstance(var, ast.Name) else "?")
+                elif isinstance(node, ast.Assign):
+                    target = node.targets[0]
+                    self._bound_names.setdefault(
+                        id(node.value), target.id if isinstance(target, ast.Name) else "?")
+        return self._bound_names.get(id(call))
+
+    def configured_text(self, text: str) -> bool:
+        """Is `text` (like 'conn.method') configured or handed on anywhere in this function?"""
+        if self._configured is None:  # one walk per function, not one per question
+            below: set[str] = set()  # texts with an assignment or configure call below them
+            handed: set[str] = set()  # names passed as arguments (texts are attributes)
+            for node in self.scope.nodes:
+                targets: list[ast.expr] = []
+                if isinstance(node, (ast.Assign, ast.Delete)):
+                    targets = list(node.targets)
+                elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+                    targets = [node.target]
+                elif isinstance(node, ast.Call):
+                    last = node.func.attr if isinstance(node.func, ast.Attribute) else ""
+                    if last in ("configure_mock", "attach_mock", "mock_add_spec"):
+                        targets = [node.func]
+                    handed.update(self.dotted(arg)
+                                  for arg in [*node.args, *(k.value for k in node.keywords)]
+                                  if isinstance(arg, (ast.Name, ast.Attribute)))
+                for target in targets:
+                    dotted = self.dotted(target)
+                    below.update(dotted[:i] for i, ch in enumerate(dotted) if ch == ".")
+            self._configured = (below, handed)
+        below, handed = self._configured
+        return text in below or text in handed
+
+    def reconfigured(self, name: str) -> bool:
+        t = self.mocks[name]
+        return bool(t.bulk or t.escaped or t.configured & {"return_value"})

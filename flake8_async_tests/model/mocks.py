@@ -1,0 +1,520 @@
+"""What a name holds when it is a mock, per function (test, fixture or helper): names bound
+once to a mock constructor, a patcher (`with patch(...) as m`, decorator arguments,
+`mocker.patch(...)`), or a fixture parameter whose fixture (this module or a conftest.py
+above it) returns or yields such a mock. A mock passed elsewhere, rebound, or configured in
+bulk is not tracked any more for the rules that need to know what it holds.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from dataclasses import dataclass, field
+
+from ..context import FunctionNode, ImportTable
+from ..mock_names import ALL_KINDS, MOCK, MOCKER_NAMES
+from ..syntax import LITERALS, Syntax, of_tree
+from .fixtures import FIXTURE_DECORATORS, fixture_decorator, fixture_name
+
+KEYWORD_CONFIG = frozenset({"return_value", "side_effect", "wraps"})
+# Names patch() creates on a module by itself (unittest.mock's own rule).
+
+
+@dataclass
+class Tracked:
+    """What is known about one mock name in one scope."""
+
+    kind: str  # one of ALL_KINDS, or "patch" (MagicMock or AsyncMock after its target)
+    label: str  # how to call it in messages
+    spec: ast.expr | None = None  # spec class expression (in this file)
+    spec_names: frozenset[str] | None = None  # spec=['a', 'b']
+    spec_unknown: bool = False  # spec'd, but by something we cannot read
+    spec_set: bool = False
+    autospec: bool = False
+    target: tuple[ast.expr | None, str] | None = None  # patch target: (owner expr | None, name)
+    target_dotted: str | None = None  # patch('pkg.mod.name')
+    configured: set[str] = field(default_factory=set)  # first components configured
+    bulk: bool = False  # configured by something we cannot read
+    escaped: bool = False  # handed to other code, which may configure it
+    local: bool = True  # built in this file
+    origin: str | None = None  # else the conftest.py it was built in
+    set_attrs: dict[str, ast.AST] = field(default_factory=dict)
+    literal_return: bool = False  # return_value= a literal (never awaitable), no side_effect
+
+    @property
+    def specced(self) -> bool:
+        return (self.spec is not None or self.spec_names is not None or self.spec_unknown
+                or self.autospec)
+
+
+def attr_chain(expr: ast.expr) -> tuple[str, list[str]] | None:
+    """('m', ['a', 'return_value', 'b']) for m.a().b; None if not rooted at a name."""
+    parts: list[str] = []
+    while True:
+        if isinstance(expr, ast.Attribute):
+            parts.append(expr.attr)
+            expr = expr.value
+        elif isinstance(expr, ast.Call):
+            parts.append("return_value")
+            expr = expr.func
+        elif isinstance(expr, ast.Name):
+            return expr.id, list(reversed(parts))
+        else:
+            return None
+
+
+def norm_parts(parts: list[str]) -> list[str]:
+    return ["return_value" if p == "side_effect" else p for p in parts]
+
+
+def positional_params(func: FunctionNode) -> list[str]:
+    args = func.args
+    return [a.arg for a in (*args.posonlyargs, *args.args)]
+
+
+def all_params(func: FunctionNode) -> set[str]:
+    args = func.args
+    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    for extra in (args.vararg, args.kwarg):
+        if extra is not None:
+            names.add(extra.arg)
+    return names
+
+
+def keyword(call: ast.Call, name: str, position: int | None = None) -> ast.expr | None:
+    for kw in call.keywords:
+        if kw.arg == name:
+            return kw.value
+    if position is not None and len(call.args) > position and not any(
+            isinstance(a, ast.Starred) for a in call.args[:position + 1]):
+        return call.args[position]
+    return None
+
+
+def truthy_const(expr: ast.expr | None) -> bool:
+    return isinstance(expr, ast.Constant) and bool(expr.value)
+
+
+class Names:
+    """Resolves what a call creates: mocks, patchers, in one module's import table."""
+
+    def __init__(self, imports: ImportTable, mockers: set[str]) -> None:
+        self.imports = imports
+        self.mockers = mockers
+
+    def dotted(self, expr: ast.expr) -> str | None:
+        chain = attr_chain(expr.func if isinstance(expr, ast.Call) else expr)
+        if chain and chain[0] in self.mockers and not any(p == "return_value" for p in chain[1]):
+            # pytest-mock: mocker.patch.object, mocker.MagicMock, ...
+            return MOCK + ".".join(chain[1])
+        return self.imports.resolve(expr)
+
+    def mock_kind(self, expr: ast.expr) -> str | None:
+        """'MagicMock' for `MagicMock(...)`, `mock.MagicMock(...)`, `mocker.MagicMock(...)`."""
+        if not isinstance(expr, ast.Call):
+            return None
+        dotted = self.dotted(expr)
+        if dotted and dotted.startswith(MOCK) and dotted[len(MOCK):] in ALL_KINDS:
+            return dotted[len(MOCK):]
+        return None
+
+    def patcher(self, call: ast.Call) -> str | None:
+        """'patch' or 'patch.object' for a patcher call."""
+        dotted = self.dotted(call)
+        if dotted in (MOCK + "patch", MOCK + "patch.object"):
+            return dotted[len(MOCK):]
+        return None
+
+    def class_kind(self, expr: ast.expr | None) -> str | None:
+        """'MagicMock' for new_callable=MagicMock."""
+        if expr is None or isinstance(expr, ast.Call):
+            return None
+        dotted = self.dotted(expr)
+        if dotted and dotted.startswith(MOCK) and dotted[len(MOCK):] in ALL_KINDS:
+            return dotted[len(MOCK):]
+        return None
+
+
+def from_constructor(kind: str, call: ast.Call, label: str) -> Tracked:
+    t = Tracked(kind=kind, label=label)
+    spec = keyword(call, "spec", 0)
+    spec_set = keyword(call, "spec_set")
+    if spec_set is not None:
+        spec, t.spec_set = spec_set, True
+    set_spec(t, spec)
+    for kw in call.keywords:
+        if kw.arg is None:
+            t.bulk = True
+        elif kw.arg == "wraps":
+            t.bulk = True
+        elif kw.arg in ("return_value", "side_effect"):
+            t.literal_return = kw.arg == "return_value" and "return_value" not in t.configured \
+                and isinstance(kw.value, LITERALS)
+            t.configured.add("return_value")
+        elif kw.arg not in ("spec", "spec_set", "name", "unsafe", "parent", "_new_name",
+                            "_new_parent", "_spec_as_instance", "_eat_self"):
+            t.configured.add(kw.arg.split(".")[0])
+    if len(call.args) > 1:
+        t.bulk = True
+    return t
+
+
+def set_spec(t: Tracked, spec: ast.expr | None) -> None:
+    if spec is None or (isinstance(spec, ast.Constant) and spec.value is None):
+        return
+    if isinstance(spec, (ast.List, ast.Tuple)) and all(
+            isinstance(e, ast.Constant) and isinstance(e.value, str) for e in spec.elts):
+        t.spec_names = frozenset(e.value for e in spec.elts)  # type: ignore[misc]
+    elif isinstance(spec, (ast.Name, ast.Attribute)):
+        t.spec = spec
+    else:
+        t.spec_unknown = True
+
+
+class ScopeMocks:
+    """The tracked mocks of one function."""
+
+    def __init__(self, func: FunctionNode, names: Names, inherited: dict[str, Tracked],
+                 is_method: bool, syntax: Syntax) -> None:
+        self.func = func
+        self.names = names
+        # The function's own nodes: not those of nested functions, classes and lambdas,
+        # nor their decorators and defaults.
+        self.nodes = syntax.scope_nodes(func, headers=False)
+        self.mocks: dict[str, Tracked] = {}
+        self._bind(func, inherited, is_method)
+        if self.mocks:
+            self._configure()
+
+    # -- bindings ------------------------------------------------------------------
+
+    def _bind(self, func: FunctionNode, inherited: dict[str, Tracked], is_method: bool) -> None:
+        self.bindings: dict[str, list[object]] = {}
+        bindings = self.bindings
+        params = positional_params(func)
+        for name in all_params(func):
+            bindings.setdefault(name, []).append("param")
+        injected = self._decorator_args(func, params[1:] if is_method else params)
+        for node in self.nodes:
+            if isinstance(node, ast.Assign):
+                for target in node.targets:
+                    self._record(target, node.value, bindings)
+            elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
+                self._record(node.target, getattr(node, "value", None), bindings,
+                             plain=not isinstance(node, ast.AugAssign))
+            elif isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    if item.optional_vars is not None:
+                        self._record(item.optional_vars, ("with", item.context_expr), bindings)
+            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+                self._record(node.target, None, bindings)
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                bindings.setdefault(node.name, []).append(None)
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                for alias in node.names:
+                    bindings.setdefault((alias.asname or alias.name).split(".")[0], []).append(None)
+            elif isinstance(node, ast.ExceptHandler) and node.name:
+                bindings.setdefault(node.name, []).append(None)
+            elif isinstance(node, (ast.Global, ast.Nonlocal)):
+                for name in node.names:
+                    bindings.setdefault(name, []).append(None)
+            elif isinstance(node, ast.Delete):
+                for target in node.targets:
+                    if isinstance(target, ast.Name):
+                        bindings.setdefault(target.id, []).append(None)
+        for name, values in bindings.items():
+            if len(values) != 1:
+                continue
+            value = values[0]
+            tracked: Tracked | None = None
+            if value == "param":
+                tracked = injected.get(name) or inherited.get(name)
+                if tracked is not None:
+                    tracked = copy_tracked(tracked)
+            elif isinstance(value, tuple) and value[0] == "with":
+                tracked = self._patch_mock(value[1], name)
+            elif isinstance(value, ast.expr):
+                tracked = self._created(value, name)
+            if tracked is not None:
+                self.mocks[name] = tracked
+
+    def _record(self, target: ast.expr, value: object, bindings: dict[str, list[object]],
+                plain: bool = True) -> None:
+        if isinstance(target, ast.Name):
+            bindings.setdefault(target.id, []).append(value if plain else None)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                self._record(elt, None, bindings)
+        elif isinstance(target, ast.Starred):
+            self._record(target.value, None, bindings)
+
+    def _created(self, value: ast.expr, label: str) -> Tracked | None:
+        names = self.names
+        kind = names.mock_kind(value)
+        if kind is not None:
+            assert isinstance(value, ast.Call)
+            return from_constructor(kind, value, label)
+        if isinstance(value, ast.Call):
+            dotted = names.dotted(value)
+            if dotted == MOCK + "create_autospec" and value.args:
+                t = Tracked(kind="MagicMock", label=label, autospec=True)
+                set_spec(t, value.args[0])
+                t.spec_set = truthy_const(keyword(value, "spec_set", 1))
+                for kw in value.keywords:
+                    if kw.arg is None:
+                        t.bulk = True
+                    elif kw.arg not in ("spec", "spec_set", "instance", "unsafe"):
+                        t.configured.add(kw.arg.split(".")[0])
+                if len(value.args) > 3:
+                    t.bulk = True
+                return t
+            chain = attr_chain(value.func)
+            if names.patcher(value) and chain and chain[0] in names.mockers:
+                return self._patch_mock(value, label)  # mocker.patch(...) returns the mock
+            # patch(...).start()
+            if (isinstance(value.func, ast.Attribute) and value.func.attr == "start"
+                    and isinstance(value.func.value, ast.Call)
+                    and names.patcher(value.func.value)):
+                return self._patch_mock(value.func.value, label)
+        return None
+
+    def _patch_mock(self, call: ast.expr, label: str) -> Tracked | None:
+        """The mock a patcher hands out (as `with ... as m` or start())."""
+        if not isinstance(call, ast.Call):
+            return None
+        which = self.names.patcher(call)
+        if which is None:
+            return None
+        return patch_result(call, which, label, self.names)
+
+    def _decorator_args(self, func: FunctionNode, params: list[str]) -> dict[str, Tracked]:
+        """Arguments injected by @patch decorators: bottom decorator first."""
+        injected: dict[str, Tracked] = {}
+        index = 0
+        for deco in reversed(func.decorator_list):
+            dotted = self.names.dotted(deco)
+            if not isinstance(deco, ast.Call) or self.names.patcher(deco) is None:
+                if dotted is None or not (dotted.startswith(("pytest.mark.", MOCK))
+                                          or dotted in FIXTURE_DECORATORS
+                                          or dotted in ("staticmethod", "classmethod")):
+                    return {}  # a decorator of unknown effect may pass arguments too
+            if not isinstance(deco, ast.Call):
+                continue
+            if dotted in (MOCK + "patch.dict",):
+                continue
+            if dotted == MOCK + "patch.multiple":
+                return injected  # keyword arguments: stop mapping here
+            which = self.names.patcher(deco)
+            if which is None:
+                continue
+            new_pos = 1 if which == "patch" else 2
+            if keyword(deco, "new", new_pos) is not None:
+                continue
+            if index >= len(params):
+                return {}
+            tracked = patch_result(deco, which, params[index], self.names)
+            index += 1
+            if tracked is not None:
+                injected[params[index - 1]] = tracked
+        return injected
+
+    # -- configuration ---------------------------------------------------------------
+
+    def _configure(self) -> None:
+        parents: dict[int, ast.AST] = {}
+        for node in self.nodes:
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+        for node in self.nodes:
+            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = (node.targets if isinstance(node, (ast.Assign, ast.Delete))
+                           else [node.target])
+                for target in targets:
+                    self._configure_target(target)
+            elif isinstance(node, ast.Call):
+                chain = attr_chain(node.func)
+                if chain and chain[0] in self.mocks and chain[1]:
+                    t = self.mocks[chain[0]]
+                    last = chain[1][-1]
+                    if last in ("configure_mock", "attach_mock", "mock_add_spec", "reset_mock"):
+                        if len(chain[1]) > 1:
+                            t.configured.add(norm_parts(chain[1])[0])
+                        elif last == "configure_mock" and all(k.arg for k in node.keywords):
+                            for kw in node.keywords:
+                                t.configured.add(norm_parts(str(kw.arg).split("."))[0])
+                        else:
+                            t.bulk = True
+            elif isinstance(node, ast.Name) and node.id in self.mocks and isinstance(
+                    node.ctx, ast.Load):
+                if self._escapes(node, parents):
+                    self.mocks[node.id].escaped = True
+
+    def _configure_target(self, target: ast.expr) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                self._configure_target(elt)
+            return
+        if isinstance(target, ast.Subscript):
+            target = target.value
+        chain = attr_chain(target)
+        if not chain or chain[0] not in self.mocks or not chain[1]:
+            return
+        t = self.mocks[chain[0]]
+        parts = norm_parts(chain[1])
+        t.configured.add(parts[0])
+        if len(chain[1]) == 1 and isinstance(target, ast.Attribute):
+            t.set_attrs.setdefault(chain[1][0], target)
+
+    def _escapes(self, node: ast.Name, parents: dict[int, ast.AST]) -> bool:
+        parent = parents.get(id(node))
+        if isinstance(parent, ast.Attribute):
+            return False
+        if isinstance(parent, ast.Call) and parent.func is node:
+            return False
+        if isinstance(parent, (ast.Await, ast.Assert, ast.Expr, ast.Return, ast.Yield)):
+            return False
+        if isinstance(parent, (ast.withitem,)) and parent.context_expr is node:
+            return False
+        if isinstance(parent, (ast.AsyncFor, ast.For)) and parent.iter is node:
+            return False
+        if isinstance(parent, ast.Compare):
+            return False
+        if isinstance(parent, ast.Call) and self.names.patcher(parent):
+            return False  # patch(..., new=m): what it holds is still what we know
+        return True
+
+
+def copy_tracked(t: Tracked) -> Tracked:
+    return Tracked(kind=t.kind, label=t.label, spec=t.spec, spec_names=t.spec_names,
+                   spec_unknown=t.spec_unknown, spec_set=t.spec_set, autospec=t.autospec,
+                   target=t.target, target_dotted=t.target_dotted,
+                   configured=set(t.configured), bulk=t.bulk, escaped=t.escaped,
+                   local=t.local, origin=t.origin,
+                   set_attrs=dict(t.set_attrs))
+
+
+def patch_result(call: ast.Call, which: str, label: str, names: Names) -> Tracked | None:
+    """The mock a patch()/patch.object() call creates, when it creates one."""
+    new_pos = 1 if which == "patch" else 2
+    new = keyword(call, "new", new_pos)
+    if new is not None:
+        kind = names.mock_kind(new)
+        if kind is None:
+            return None
+        assert isinstance(new, ast.Call)
+        return from_constructor(kind, new, label)
+    new_callable = keyword(call, "new_callable", None)
+    if new_callable is not None:
+        kind = names.class_kind(new_callable)
+        if kind is None:
+            return None
+        t = Tracked(kind=kind, label=label)
+    else:
+        t = Tracked(kind="patch", label=label)
+    if which == "patch":
+        target = keyword(call, "target", 0)
+        if isinstance(target, ast.Constant) and isinstance(target.value, str) and \
+                "." in target.value:
+            owner, _, attr = target.value.rpartition(".")
+            t.target_dotted = owner
+            t.target = (None, attr)
+        elif new_callable is None:
+            return None
+    else:
+        owner_expr = keyword(call, "target", 0)
+        attr = keyword(call, "attribute", 1)
+        if owner_expr is not None and isinstance(attr, ast.Constant) and isinstance(
+                attr.value, str):
+            t.target = (owner_expr, attr.value)
+        elif new_callable is None:
+            return None
+    spec = keyword(call, "spec", None)
+    spec_set = keyword(call, "spec_set", None)
+    autospec = keyword(call, "autospec", None)
+    for value, is_set in ((spec, False), (spec_set, True)):
+        if value is None or (isinstance(value, ast.Constant) and value.value is None):
+            continue
+        t.spec_set = t.spec_set or is_set
+        if isinstance(value, ast.Constant) and value.value is True:
+            t.autospec = False
+            t.spec_unknown = True  # spec=True: the target itself (resolved on demand)
+            t.kind = "MagicMock" if t.kind == "patch" else t.kind
+        else:
+            set_spec(t, value)
+    if autospec is not None and not (isinstance(autospec, ast.Constant) and not autospec.value):
+        t.autospec = True
+        t.spec_unknown = True
+    for kw in call.keywords:
+        if kw.arg is None:
+            t.bulk = True
+        elif kw.arg not in ("target", "attribute", "new", "spec", "create", "spec_set",
+                            "autospec", "new_callable"):
+            if kw.arg in ("return_value", "side_effect"):
+                t.configured.add("return_value")
+            else:
+                t.configured.add(kw.arg.split(".")[0])
+    return t
+
+
+# -- fixtures that hand out mocks ------------------------------------------------------
+
+
+def single_fixture_name(func: FunctionNode, imports: ImportTable) -> str | None:
+    """The name of a fixture with one value (not parametrized), else None."""
+    deco = fixture_decorator(func, imports.resolve)
+    if deco is None or (isinstance(deco, ast.Call) and any(
+            k.arg == "params" for k in deco.keywords)):
+        return None
+    return fixture_name(func, deco)
+
+
+def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
+                  known: dict[str, Tracked], syntax: Syntax, origin: str | None = None,
+                  ) -> dict[str, Tracked | None]:
+    """Fixture name -> the mock it returns or yields (None: a fixture that hands out no mock)."""
+    found: dict[str, Tracked | None] = {}
+    for stmt in body:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        name = single_fixture_name(stmt, imports)
+        if name is None:
+            continue
+        mockers = {p for p in all_params(stmt) if p in MOCKER_NAMES}
+        scope = ScopeMocks(stmt, Names(imports, mockers), known, False, syntax)
+        outputs: list[ast.expr | None] = []
+        for node in scope.nodes:
+            if isinstance(node, (ast.Return, ast.Yield)):
+                outputs.append(node.value)
+            elif isinstance(node, ast.YieldFrom):
+                outputs.append(None)
+        result: Tracked | None = None
+        if len(outputs) == 1 and outputs[0] is not None:
+            out = outputs[0]
+            if isinstance(out, ast.Name) and out.id in scope.mocks:
+                result = scope.mocks[out.id]
+            else:
+                result = scope._created(out, name)
+        if result is not None:
+            result = copy_tracked(result)
+            result.label = name
+            result.local = local
+            if not local:
+                result.origin = result.origin or origin
+                if result.target is not None and result.target[0] is not None:
+                    result.target = None  # patch.object(X, ...) in a conftest: X unknown here
+                    result.spec_unknown = result.spec_unknown or result.autospec
+                    if result.kind == "patch":
+                        result.kind = "unknown"
+        found[name] = result
+    return found
+
+
+@functools.lru_cache(maxsize=64)
+def conftest_mocks(
+        chain: tuple[tuple[str, ast.Module], ...]) -> tuple[tuple[str, Tracked | None], ...]:
+    known: dict[str, Tracked | None] = {}
+    for path, tree in chain:  # farthest first: nearer conftests override
+        imports = ImportTable(tree)
+        ok = {k: v for k, v in known.items() if v is not None}
+        known.update(fixture_mocks(tree.body, imports, False, ok, of_tree(tree), origin=path))
+    return tuple(known.items())
