@@ -1,0 +1,230 @@
+"""Building astroid trees: the linted file from flake8's `ast` tree, other modules lean
+(without the two eager inferences astroid does while building), once-per-process warm-up."""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import os
+import time
+from collections.abc import Iterator
+
+from astroid import nodes
+from astroid.builder import AstroidBuilder
+from astroid.context import InferenceContext
+from astroid.rebuilder import TreeRebuilder
+
+from . import session
+from .base import ERRORS, LOG, MANAGER, own
+from .functions import decorator_names
+
+
+_warmed = False
+
+
+def warm_up(budget: session.Budget | None = None) -> None:
+    """Build the modules nearly every question needs, once per process and only once a file
+    needs astroid at all, outside that file's budget: their first build alone can take a
+    good part of a budget, which would make the first file's answers differ from others'."""
+    global _warmed
+    if _warmed:
+        return
+    _warmed = True
+    started = time.process_time()
+    try:
+        _build_common()
+    finally:
+        if budget is not None:
+            budget.deadline += time.process_time() - started
+
+
+def _build_common() -> None:
+    with lean_builds():
+        for name in ("builtins", "unittest", "unittest.case"):
+            try:
+                MANAGER.ast_from_module_name(name)
+            except ERRORS as exc:
+                own(exc)
+                LOG.info("flake8-async-tests: astroid cannot build %s: %s", name, exc)
+
+
+@contextlib.contextmanager
+def lean_builds() -> Iterator[None]:
+    """While the plugin analyses, astroid builds modules without two eager inferences.
+
+    Building a module, astroid infers the object of every `x.attr = value` (to register
+    the attribute), and the ancestors of every class with bases (to see whether it is an
+    Enum). Each builds every module it reaches, which does the same in turn: most of the
+    cost of a module, for facts no rule uses. Here attributes are registered as
+    _register_attribute does, and only classes with a base spelled like an enum are
+    checked. Both are restored afterwards, for any other user of astroid.
+    """
+    original = AstroidBuilder.delayed_assattr
+    AstroidBuilder.delayed_assattr = _delayed_assattr  # type: ignore[method-assign]
+    enum_slot = _enum_transform_slot()
+    if enum_slot is not None:
+        entries, at, (transform, predicate) = enum_slot
+        entries[at] = (transform, _enum_spelled(predicate))
+    try:
+        yield
+    finally:
+        AstroidBuilder.delayed_assattr = original  # type: ignore[method-assign]
+        if enum_slot is not None:
+            entries, at, entry = enum_slot
+            entries[at] = entry
+
+
+def _delayed_assattr(builder: AstroidBuilder, node: nodes.AssignAttr) -> None:
+    _register_attribute(node)
+
+
+def _enum_transform_slot() -> tuple[list, int, tuple] | None:
+    """Where astroid keeps its Enum class transform, if it is where astroid 3 and 4 keep it."""
+    try:
+        from astroid.brain import brain_namedtuple_enum as brain
+
+        entries = MANAGER._transform.transforms[nodes.ClassDef]
+        for at, entry in enumerate(entries):
+            if tuple(entry) == (brain.infer_enum_class, brain._is_enum_subclass):
+                return entries, at, entry
+    except (ImportError, AttributeError, KeyError, TypeError, ValueError):
+        pass
+    return None
+
+
+def _enum_spelled(predicate):  # type: ignore[no-untyped-def]
+    def maybe_enum(cls: nodes.ClassDef) -> bool:
+        for base in cls.bases:
+            name = getattr(base, "attrname", None) or getattr(base, "name", None) or ""
+            if "Enum" in name or "Flag" in name:
+                return bool(predicate(cls))
+        return False
+
+    return maybe_enum
+
+
+class _Rebuilder(TreeRebuilder):
+    """astroid's rebuilder, made to leave the `ast` tree it reads as it found it.
+
+    astroid drops docstrings from node bodies in place; flake8 hands the same tree to
+    every plugin, so the bodies are put back after the rebuild.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(MANAGER)  # no source text: no token positions (pylint-only)
+        self.shortened: list[tuple[ast.AST, list[ast.stmt]]] = []
+        self.made: dict[int, nodes.NodeNG] = {}  # id of an `ast` node -> its astroid node
+
+    def visit(self, node, parent):  # type: ignore[no-untyped-def, override]
+        made = super().visit(node, parent)
+        self.made[id(node)] = made
+        return made
+
+    def _get_doc(self, node):  # type: ignore[no-untyped-def]
+        body = node.body
+        result = super()._get_doc(node)
+        if node.body is not body:
+            self.shortened.append((node, body))
+        return result
+
+
+Built = tuple[nodes.Module, dict[int, nodes.NodeNG]]
+
+
+def build_module(tree: ast.Module, path: str, modname: str) -> Built | None:
+    """The astroid tree of the linted file, rebuilt from the `ast` tree flake8 parsed, and
+    which astroid node each `ast` node (by id) became.
+
+    As astroid's own builder does, with attributes registered as _register_attribute does.
+    """
+    warm_up(session.current())
+    rebuilder = _Rebuilder()
+    try:
+        try:
+            package = os.path.basename(path) == "__init__.py"
+            module = rebuilder.visit_module(tree, modname, path, package)
+        finally:
+            for node, body in rebuilder.shortened:
+                node.body = body  # type: ignore[attr-defined]
+        # Caches the module, adds from-imported names, registers attributes (through
+        # lean_builds, active during analysis) and applies the transforms.
+        module = AstroidBuilder(MANAGER)._post_build(module, rebuilder, "utf-8")
+        return module, rebuilder.made
+    except ERRORS as exc:
+        own(exc)
+        LOG.info("flake8-async-tests: astroid cannot build %s: %s", path, exc)
+        return None
+
+
+def _register_attribute(assattr: nodes.AssignAttr) -> None:
+    """`self.x = v` in a method makes x an instance attribute, `cls.x = v` in a class
+    method a class attribute: what astroid concludes after inferring `self` or `cls`.
+    Attributes set on other objects are not registered."""
+    expr = assattr.expr
+    if not isinstance(expr, nodes.Name) or expr.name not in ("self", "cls"):
+        return
+    func = assattr.frame()
+    if not isinstance(func, nodes.FunctionDef) or not isinstance(func.parent, nodes.ClassDef):
+        return
+    positional = [*(func.args.posonlyargs or ()), *(func.args.args or ())]
+    if not positional or positional[0].name != expr.name or len(func.locals[expr.name]) != 1:
+        return
+    kind = "method"
+    for name in decorator_names(func):
+        if name in ("builtins.staticmethod", "builtins.classmethod"):
+            kind = name.rsplit(".", 1)[1]
+        elif name != "abc.abstractmethod":
+            return  # a decorator of unknown effect: leave it alone
+    cls = func.parent
+    if kind == "method" and expr.name == "self":
+        values = cls.instance_attrs.setdefault(assattr.attrname, [])
+    elif kind == "classmethod" and expr.name == "cls":
+        values = cls.locals.setdefault(assattr.attrname, [])
+    else:
+        return
+    if assattr not in values:
+        values.append(assattr)
+
+
+def forget_module(module: nodes.Module) -> None:
+    """Drop the linted module from astroid's caches (other modules stay cached).
+
+    astroid's inference cache holds each question asked, keyed by node: the linted
+    module's questions would keep every linted module alive for the whole run.
+    """
+    if MANAGER.astroid_cache.get(module.name) is module:
+        del MANAGER.astroid_cache[module.name]
+    cache = InferenceContext().inferred
+    stale = [key for key in cache if _root_of(key[0]) is module]
+    for key in stale:
+        del cache[key]
+
+
+def _root_of(node: nodes.NodeNG) -> nodes.NodeNG | None:
+    try:
+        return node.root()
+    except ERRORS as exc:
+        own(exc)
+        return None
+
+
+def node_in_file(path: str, modname: str, lineno: int, col: int, kind: str) -> nodes.NodeNG | None:
+    """The node of kind `kind` at (lineno, col) in another file of the project (a conftest.py)."""
+    if not session.allows():
+        return None
+    try:
+        module = MANAGER.ast_from_file(path, modname, source=True)
+        for node in module.nodes_of_class(nodes.NodeNG):
+            if (type(node).__name__ == kind and node.lineno == lineno
+                    and node.col_offset == col):
+                return node
+    except ERRORS as exc:
+        own(exc)
+        return None
+    return None
+
+
+def forget_warm_up() -> None:
+    """After astroid's cache is cleared, the common modules must be built again."""
+    global _warmed
+    _warmed = False

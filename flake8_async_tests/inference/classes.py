@@ -1,0 +1,275 @@
+"""Classes: their ancestry, whether all their attributes are visible in source, and
+what a class or module certainly has (present, missing or unknown)."""
+
+from __future__ import annotations
+
+import astroid
+from astroid import nodes, util
+
+from . import session
+from .base import ERRORS, LimitedContext, own
+from .infer import same, safe_infer
+from .names import is_stdlib, module_by_name, module_file, module_is_closed, qname
+
+
+def _class_key(cls: nodes.ClassDef) -> str:
+    return cls.qname() + "@" + str(cls.root().file)
+
+
+def class_mro(cls: nodes.ClassDef, limit: int = 60) -> list[nodes.ClassDef] | None:
+    """`cls` and all its ancestors, or None if any base cannot be inferred to one class, or
+    the bases form a cycle (which Python cannot build, e.g. across circular imports)."""
+    seen: dict[str, nodes.ClassDef] = {}
+    bases_of: dict[str, list[str]] = {}
+    order: list[nodes.ClassDef] = []
+    stack = [cls]
+    while stack:
+        current = stack.pop()
+        key = _class_key(current)
+        if key in seen:
+            continue
+        seen[key] = current
+        order.append(current)
+        if len(order) > limit:
+            return None
+        bases_of[key] = []
+        for base in current.bases:
+            value = safe_infer(base)
+            if isinstance(value, nodes.ClassDef):
+                stack.append(value)
+                bases_of[key].append(_class_key(value))
+            else:
+                return None  # unknown base: the caller must stay silent
+    return None if _has_cycle(bases_of) else order
+
+
+def _has_cycle(edges: dict[str, list[str]]) -> bool:
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in edges:
+        if start in state:
+            continue
+        state[start] = 1
+        path = [(start, iter(edges[start]))]
+        while path:
+            node, rest = path[-1]
+            child = next(rest, None)
+            if child is None:
+                state[node] = 2
+                path.pop()
+            elif state.get(child) == 1:
+                return True
+            elif child not in state:
+                state[child] = 1
+                path.append((child, iter(edges.get(child, ()))))
+    return False
+
+
+PLAIN_METACLASSES = frozenset({"builtins.type", "abc.ABCMeta"})
+
+
+def rewrites_subclasses(cls: nodes.ClassDef) -> bool:
+    """A custom metaclass or __init_subclass__ may wrap the methods of every subclass.
+
+    The standard library's classes are known not to.
+    """
+    if is_stdlib(cls):
+        return False
+    if "__init_subclass__" in cls.locals:
+        return True
+    try:
+        meta = cls.declared_metaclass()
+    except ERRORS as exc:
+        own(exc)
+        return True
+    return meta is not None and qname(meta) not in PLAIN_METACLASSES
+
+
+def class_is_closed(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
+    """The MRO of a class whose attributes are all visible in source, or None."""
+    mro = class_mro(cls)
+    if mro is None:
+        return None
+    try:
+        ordered = cls.mro()
+    except ERRORS as exc:
+        own(exc)
+        return None
+    for klass in ordered:
+        if not isinstance(klass, nodes.ClassDef):
+            return None
+        top = (qname(klass) or "").split(".")[0]
+        if qname(klass) == "builtins.object":
+            continue
+        if top == "builtins" or not str(klass.root().file or "").endswith(".py"):
+            return None  # built from a compiled module: its attributes are not all visible
+        try:
+            meta = klass.declared_metaclass()
+        except ERRORS as exc:
+            own(exc)
+            return None
+        if meta is not None and qname(meta) not in PLAIN_METACLASSES:
+            return None
+        if klass.decorators is not None and klass.decorators.nodes:
+            return None
+        if "__getattr__" in klass.locals or "__getattribute__" in klass.locals:
+            return None
+        if "__slots__" in klass.locals:
+            return None
+    return ordered
+
+
+def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
+    """Names the class body only annotates (`x: int`), which sets no attribute."""
+    return {node.target.name for node in klass.body
+            if isinstance(node, nodes.AnnAssign) and node.value is None
+            and isinstance(node.target, nodes.AssignName)}
+
+
+def member(owner: nodes.NodeNG, name: str,
+           want_value: bool = True) -> tuple[str, nodes.NodeNG | None]:
+    """('present', value or None) / ('missing', None) / ('unknown', None) for owner.name.
+
+    owner is a module or a class; a value is given only when it is one certain definition
+    (and only if wanted: finding it may mean building the module an import names).
+    """
+    if not session.allows():
+        return "unknown", None
+    try:
+        if isinstance(owner, nodes.Module):
+            if name in owner.locals:
+                if not want_value:
+                    return "present", None
+                return "present", _single(owner, name, owner.locals[name])
+            if owner.package and module_by_name(f"{owner.name}.{name}") is not None:
+                return "present", None
+            if not str(owner.file or "").endswith(".py") or not module_is_closed(owner):
+                return "unknown", None
+            return "missing", None
+        if isinstance(owner, nodes.ClassDef):
+            ordered = class_is_closed(owner)
+            if ordered is None:
+                return "unknown", None
+            for klass in ordered:
+                if name in klass.locals:
+                    if name in _bare_annotations(klass):
+                        return "unknown", None
+                    if not want_value:
+                        return "present", None
+                    return "present", _single(klass, name, klass.locals[name])
+            return "missing", None
+    except ERRORS as exc:
+        own(exc)
+        return "unknown", None
+    return "unknown", None
+
+
+def _single(owner: nodes.NodeNG, name: str, definitions: list[nodes.NodeNG]) -> nodes.NodeNG | None:
+    """The value behind a name's only definition (functions, classes, imports), or None."""
+    if len(definitions) != 1:
+        return None
+    node = definitions[0]
+    if isinstance(node, (nodes.FunctionDef, nodes.ClassDef)):
+        return node
+    if not isinstance(node, (nodes.AssignName, nodes.Import, nodes.ImportFrom)):
+        return None
+    context = LimitedContext()
+    try:
+        values = list(owner.igetattr(name, context=context))
+    except ERRORS as exc:
+        own(exc)
+        return None
+    if not values or any(isinstance(v, util.UninferableBase) for v in values):
+        return None
+    first = values[0]
+    return first if all(same(first, v) for v in values[1:]) else None
+
+
+def class_attribute_names(cls: nodes.ClassDef) -> set[str] | None:
+    """dir(cls) as far as source shows it, or None when it cannot be known."""
+    ordered = class_is_closed(cls)
+    if ordered is None:
+        return None
+    names: set[str] = set()
+    try:
+        for klass in ordered:
+            names.update(set(klass.locals) - _bare_annotations(klass))
+    except ERRORS as exc:
+        own(exc)
+        return None
+    return names
+
+
+def annotated_names(cls: nodes.ClassDef) -> set[str]:
+    names: set[str] = set()
+    ordered = class_is_closed(cls) or []
+    for klass in ordered:
+        for node in klass.body:
+            if isinstance(node, nodes.AnnAssign) and isinstance(node.target, nodes.AssignName):
+                names.add(node.target.name)
+    return names
+
+
+def owner_of(expr: nodes.NodeNG) -> tuple[nodes.NodeNG, bool] | None:
+    """(module or class, is an instance) for what an expression is, or None when unsure."""
+    value = safe_infer(expr)
+    if isinstance(value, (nodes.Module, nodes.ClassDef)):
+        return value, False
+    if type(value) is astroid.Instance and isinstance(value._proxied, nodes.ClassDef):
+        return value._proxied, True
+    return None
+
+
+def instance_attribute(cls: nodes.ClassDef, name: str) -> bool:
+    """Is `name` assigned on instances (self.name = ...) anywhere in the class's MRO?"""
+    ordered = class_is_closed(cls) or [cls]
+    for klass in ordered:
+        for node in getattr(klass, "instance_attrs", {}).get(name, ()):
+            try:
+                frame = node.frame()
+            except ERRORS as exc:
+                own(exc)
+                return True
+            # Only assignments made by the class's own methods, not by the code under lint.
+            if isinstance(frame, nodes.FunctionDef) and isinstance(frame.parent, nodes.ClassDef):
+                return True
+    return False
+
+
+def sets_attributes_dynamically(cls: nodes.ClassDef) -> bool:
+    """Does the class (or an ancestor) set attributes the source does not name: setattr(),
+    `__dict__`, vars()? Then a name missing from its source may exist on instances."""
+    for klass in class_is_closed(cls) or [cls]:
+        try:
+            for node in klass.nodes_of_class((nodes.Call, nodes.Attribute)):
+                if isinstance(node, nodes.Attribute) and node.attrname == "__dict__":
+                    return True
+                if (isinstance(node, nodes.Call) and isinstance(node.func, nodes.Name)
+                        and node.func.name in ("setattr", "vars")):
+                    return True
+        except ERRORS as exc:
+            own(exc)
+            return True
+    return False
+
+
+def resolve_dotted(dotted: str, any_value: bool = False) -> nodes.NodeNG | None:
+    """The module or class a dotted path names ('pkg.mod', 'pkg.mod.Class'), or None.
+    With any_value, the last part may name any one certain value ('pkg.mod.func')."""
+    parts = dotted.split(".")
+    for cut in range(len(parts), 0, -1):
+        if module_file(".".join(parts[:cut])) is None:
+            continue  # not a pure-Python module: nothing to build
+        module = module_by_name(".".join(parts[:cut]))
+        if module is None:
+            continue
+        owner: nodes.NodeNG = module
+        rest = parts[cut:]
+        for at, part in enumerate(rest):
+            status, value = member(owner, part)
+            last = at == len(rest) - 1
+            if status != "present" or value is None or not (
+                    isinstance(value, nodes.ClassDef) or (any_value and last)):
+                return None
+            owner = value
+        return owner
+    return None
