@@ -18,6 +18,7 @@ from .index import resolver
 from .index.facts import ASYNC_DEF, DEF, ModuleFacts
 from .options import Options
 from .model import known, plugins
+from .model.hooks import HOOKS, effect as hook_effect
 from .model.fixtures import FIXTURE_DECORATORS
 from .model.async_mocks import AsyncMocks
 from .model.scopes import Scopes
@@ -37,13 +38,6 @@ TRANSPARENT_DECORATORS = frozenset({
 # Marks that keep a test from running whatever happens (skipif does not: the test runs, and
 # fails or passes vacuously, the day its condition is false).
 SKIP_MARKS = frozenset({"skip"})
-# conftest hooks that can add marks to, or run, tests dynamically.
-DYNAMIC_HOOKS = frozenset({
-    "pytest_pyfunc_call", "pytest_collection_modifyitems", "pytest_itemcollected",
-    "pytest_pycollect_makeitem", "pytest_runtest_call", "pytest_generate_tests",
-})
-DYNAMIC_HINTS = ("add_marker", "iscoroutine", "asyncio", "anyio", "trio", "run_until_complete",
-                 "async", "await")
 # Standard-library packages whose classes have coroutine methods.
 STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 
@@ -172,12 +166,15 @@ def is_test_file(path: str, patterns: tuple[str, ...]) -> bool:
 
 
 @functools.lru_cache(maxsize=None)
-def _conftest_facts(chain: tuple[tuple[str, ast.Module], ...]) -> tuple[bool, bool]:
-    """(a conftest may add marks/run tests dynamically, a conftest involves anyio/trio)."""
-    dynamic = other = False
-    for _path, tree in chain:
-        d, o = tree_facts(tree)
-        dynamic |= d
+def _conftest_facts(chain: tuple[tuple[str, ast.Module], ...], marks: frozenset[str],
+                    root: str | None) -> tuple[str | None, bool]:
+    """(why a conftest hook may make or run async tests, if one may; whether a conftest
+    involves anyio or trio)."""
+    dynamic: str | None = None
+    other = False
+    for path, tree in chain:
+        d, o = tree_facts(tree, marks, project.relative(path, root))
+        dynamic = dynamic or d
         other |= o
     return dynamic, other
 
@@ -207,13 +204,18 @@ _WORD_NODES = (ast.Name, ast.Attribute, ast.Constant, ast.alias, ast.AsyncFuncti
                ast.Await, ast.ImportFrom)
 
 
-def tree_facts(tree: ast.Module, index: Syntax | None = None) -> tuple[bool, bool]:
-    """Does a module define hooks that may mark or run tests, and does it involve anyio/trio."""
-    dynamic = False
+def tree_facts(tree: ast.Module, marks: frozenset[str], label: str,
+               index: Syntax | None = None) -> tuple[str | None, bool]:
+    """(why a hook of the module may run async tests or make them async, if one may;
+    whether the module involves anyio or trio)."""
+    dynamic: str | None = None
+    table: ImportTable | None = None
     for stmt in tree.body:
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in DYNAMIC_HOOKS:
-            if any(h in _source_words(stmt) for h in DYNAMIC_HINTS):
-                dynamic = True
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in HOOKS:
+            table = table or ImportTable(tree)
+            effect = hook_effect(stmt, tree, table.resolve, marks)
+            if effect is not None:
+                dynamic = dynamic or f"{effect} ({label}:{stmt.lineno})"
     words = _source_words(tree, index or of_tree(tree))
     other = "anyio" in words or "trio" in words
     return dynamic, other
@@ -242,6 +244,22 @@ def _static_dotted(expr: ast.AST, shadowed: Container[str], imports: ImportTable
     if root.id in facts.classes or facts.kinds.get(root.id) in (DEF, ASYNC_DEF):
         return f"{modname}.{dotted}"
     return None
+
+
+def _returned_mark(func: ast.FunctionDef, table: ImportTable) -> str | None:
+    """The mark a decorator factory returns: its body only assigns locals (a version
+    check, a reason string) and then returns one `pytest.mark.X(...)`."""
+    *before, last = func.body
+    if not isinstance(last, ast.Return) or last.value is None:
+        return None
+    for stmt in before:
+        plain = (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)) or (
+            isinstance(stmt, (ast.Assign, ast.AnnAssign))
+            and all(isinstance(t, ast.Name) for t in (
+                stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])))
+        if not plain:
+            return None
+    return _mark_of(last.value, table)
 
 
 class FileContext:
@@ -351,9 +369,7 @@ class FileContext:
         """Why marks or runners may come from elsewhere (dynamic_marks), or None."""
         if self.runner_plugin is not None:
             return self.runner_plugin.explain()
-        if self.dynamic_marks:
-            return "a conftest.py hook may add marks or run tests"
-        return None
+        return self._hook_reason
 
     @functools.cached_property
     def trio_module(self) -> bool:
@@ -370,20 +386,34 @@ class FileContext:
     @functools.cached_property
     def dynamic_marks(self) -> bool:
         """Some hook or plugin of this project may mark or run async tests by itself."""
-        if self.runner_plugin is not None:
-            return True
-        return _conftest_facts(self.conftests)[0] or self._facts[0]
+        return self.runner_plugin is not None or self._hook_reason is not None
+
+    @functools.cached_property
+    def _hook_reason(self) -> str | None:
+        """Why a hook of a conftest.py (or of this file) may run async tests or give them
+        an async mark; None when every hook only does other things."""
+        return self._chain_facts[0] or self._facts[0]
 
     @functools.cached_property
     def other_async_plugin(self) -> bool:
         """anyio or trio is involved here, so their plugins may handle async fixtures."""
         if self.settings.trio_mode:
             return True
-        return _conftest_facts(self.conftests)[1] or self._facts[1]
+        return self._chain_facts[1] or self._facts[1]
 
     @functools.cached_property
-    def _facts(self) -> tuple[bool, bool]:
-        return tree_facts(self.tree, self.syntax)
+    def _async_marks(self) -> frozenset[str]:
+        """Marks that make a test async: the runners' own and the project's runner marks."""
+        return frozenset(ASYNC_MARKS) | frozenset(self.options.runner_markers)
+
+    @functools.cached_property
+    def _chain_facts(self) -> tuple[str | None, bool]:
+        return _conftest_facts(self.conftests, self._async_marks, self.rootdir)
+
+    @functools.cached_property
+    def _facts(self) -> tuple[str | None, bool]:
+        return tree_facts(self.tree, self._async_marks,
+                          project.relative(self.path, self.rootdir), self.syntax)
 
     @functools.cached_property
     def _own_defs(self) -> tuple[frozenset[str], frozenset[str]]:
@@ -588,11 +618,7 @@ class FileContext:
                 return _mark_of(stmt.value, table)
             if (isinstance(stmt, ast.FunctionDef) and stmt.name == name
                     and called and not stmt.decorator_list):
-                body = [b for b in stmt.body if not (isinstance(b, ast.Expr)
-                                                     and isinstance(b.value, ast.Constant))]
-                if len(body) == 1 and isinstance(body[0], ast.Return) and body[0].value:
-                    return _mark_of(body[0].value, table)
-                return None
+                return _returned_mark(stmt, table)
         return None
 
     # -- which functions pytest collects -------------------------------------------

@@ -100,6 +100,28 @@ def test_declared_dependencies(tmp_path, where, text, names):
     assert dependencies.declared(str(tmp_path)) == names
 
 
+@pytest.mark.parametrize("where, text, pins", [
+    ("uv.lock", 'version = 1\n[[package]]\nname = "Pytest_Asyncio"\nversion = "0.21.2"\n'
+                '[[package]]\nname = "editable"\nsource = { editable = "." }\n',
+     {"pytest-asyncio": {"0.21.2"}}),
+    ("pylock.toml", 'lock-version = "1.0"\n[[packages]]\nname = "anyio"\nversion = "4.9.0"\n',
+     {"anyio": {"4.9.0"}}),
+    ("poetry.lock", '[[package]]\nname = "pytest-asyncio"\nversion = "1.3.0"\n'
+                    '[[package]]\nname = "pytest-asyncio"\nversion = "0.23.8"\n',
+     {"pytest-asyncio": {"1.3.0", "0.23.8"}}),
+    ("pdm.lock", '[[package]]\nname = "trio"\nversion = "not a version"\n', {}),
+    ("Pipfile.lock", '{"default": {"a": {"version": "==1.0"}}, '
+                     '"develop": {"pytest-asyncio": {"version": "==0.21.1"}, "b": {}}}',
+     {"a": {"1.0"}, "pytest-asyncio": {"0.21.1"}}),
+    ("Pipfile.lock", "{not json", {}),
+    ("uv.lock", "[[package]\nbroken", {}),
+])
+def test_lock_files(tmp_path, where, text, pins):
+    (tmp_path / where).write_text(text, encoding="utf-8")
+    found = dependencies.locked(str(tmp_path))
+    assert {name: {str(v) for v in versions} for name, versions in found.items()} == pins
+
+
 def test_declared_dependencies_are_read_again_on_a_new_run(tmp_path):
     requirements = tmp_path / "requirements.txt"
     requirements.write_text("pytest-sanic\n", encoding="utf-8")

@@ -235,7 +235,7 @@ class MarkerRules(Family):
         one whose name python_classes does not match; the async tests in it never run. A
         class named otherwise may be a base that test classes elsewhere inherit from."""
         ctx = self.ctx
-        if info is not None and info.has_init:
+        if info is not None and info.has_init and ctx.is_test_class_name(cls.name):
             yield Finding(func.lineno, func.col_offset, "AT108", "init",
                           {"name": func.name, "cls": cls.name})
             return

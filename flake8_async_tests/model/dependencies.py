@@ -3,7 +3,8 @@
 PEP 508 strings are read with `packaging`; `pyproject.toml` and `Pipfile` with tomllib;
 `setup.cfg` and `tox.ini` with configparser; `setup.py` and `noxfile.py` with `ast` (literal
 lists only: nothing is run); requirements files line by line as pip reads them (comments,
-options and `-r`/`-c` includes). Names come back canonical (`packaging.utils`). A file that
+options and `-r`/`-c` includes); lock files (uv, pylock, Poetry, PDM, Pipfile.lock) for the
+version each distribution is pinned to. Names come back canonical (`packaging.utils`). A file that
 cannot be read or parsed adds nothing.
 """
 
@@ -11,12 +12,14 @@ from __future__ import annotations
 
 import ast
 import configparser
+import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
+from packaging.version import InvalidVersion, Version
 
 from .. import project
 
@@ -25,6 +28,8 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python 3.10 only
     import tomli as tomllib
 
+# Lock files that pin each distribution to one version, relative to the project's root.
+LOCK_FILES = ("uv.lock", "pylock.toml", "poetry.lock", "pdm.lock", "Pipfile.lock")
 # Where a project names its dependencies, relative to its root.
 FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "noxfile.py", "Pipfile")
 REQUIREMENT_DIRS = ("requirements", "reqs", "requirements.d")
@@ -50,6 +55,49 @@ def requirements(root: str) -> dict[str, list[Requirement]]:
         for requirement in _parsed(source):
             found.setdefault(canonicalize_name(requirement.name), []).append(requirement)
     return found
+
+
+def locked(root: str) -> dict[str, set[Version]]:
+    """Canonical name -> the versions the project's lock files pin it to (uv, PEP 751
+    pylock, Poetry, PDM: TOML with a package table; Pipfile.lock: JSON)."""
+    found: dict[str, set[Version]] = {}
+    for name in LOCK_FILES:
+        path = os.path.join(root, name)
+        if not os.path.isfile(path):
+            continue
+        if name == "Pipfile.lock":
+            pins = _pipfile_lock(path)
+        else:
+            data = _toml(path)
+            packages = data.get("packages" if name == "pylock.toml" else "package", [])
+            pins = ((p.get("name"), p.get("version")) for p in packages
+                    if isinstance(p, dict)) if isinstance(packages, list) else iter(())
+        for dist, version in pins:
+            if not isinstance(dist, str) or not isinstance(version, str):
+                continue
+            try:
+                pinned = Version(version)
+            except InvalidVersion:
+                continue
+            found.setdefault(canonicalize_name(dist), set()).add(pinned)
+    return found
+
+
+def _pipfile_lock(path: str) -> Iterator[tuple[object, object]]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return
+    if not isinstance(data, dict):
+        return
+    for section in ("default", "develop"):
+        table = data.get(section)
+        if isinstance(table, dict):
+            for dist, info in table.items():
+                version = info.get("version") if isinstance(info, dict) else None
+                if isinstance(version, str) and version.startswith("=="):
+                    yield dist, version[2:]
 
 
 def requirement_files(root: str) -> list[str]:

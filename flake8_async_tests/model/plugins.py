@@ -237,9 +237,17 @@ def declared_distributions(root: str) -> frozenset[str]:
 def pins_pytest_asyncio_before_1(root: str) -> bool:
     """The project declares pytest-asyncio only with versions before 1.0 (where the
     `event_loop` fixture still exists)."""
+    locked = locked_versions(root).get(known.ASYNCIO)
+    if locked:  # a lock file says which version is installed: it decides
+        return all(version < _ASYNCIO_1X[0] for version in locked)
     pins = declared_requirements(root).get(known.ASYNCIO, [])
     return bool(pins) and not any(
         r.specifier.contains(v, prereleases=True) for r in pins for v in _ASYNCIO_1X)
+
+
+@functools.lru_cache(maxsize=None)
+def locked_versions(root: str) -> dict[str, set[Version]]:
+    return dependencies.locked(root)
 
 
 def declared_runners(root: str) -> frozenset[str]:

@@ -1,0 +1,141 @@
+"""What a hook in a conftest.py (or a test module) may do to async tests: run them (a hook
+that calls test functions and may await them), or give them a mark that makes them async.
+A hook that only adds other marks (skip, slow, a project's own categories), reorders or
+deselects items leaves async tests as they are.
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+from collections.abc import Callable
+
+# Hooks that call the test function, or make the items that do.
+RUNNER_HOOKS = frozenset({"pytest_pyfunc_call", "pytest_pycollect_makeitem",
+                          "pytest_runtest_call"})
+# Hooks that may give collected items marks.
+MARKING_HOOKS = frozenset({"pytest_collection_modifyitems", "pytest_itemcollected",
+                           "pytest_generate_tests"})
+HOOKS = RUNNER_HOOKS | MARKING_HOOKS
+# Words in a runner hook that say it may deal with coroutines.
+RUN_HINTS = ("iscoroutine", "asyncio", "anyio", "trio", "run_until_complete", "async",
+             "await")
+MARK_CALLS = frozenset({"add_marker", "applymarker"})
+# Item attributes that hold marks: changing them directly is beyond this model.
+MARK_HOLDERS = frozenset({"own_markers", "keywords", "pytestmark"})
+BUILTIN_NAMES = frozenset(dir(builtins))
+MAX_DEPTH = 2
+
+
+def _words(node: ast.AST) -> str:
+    found = []
+    for sub in ast.walk(node):
+        if isinstance(sub, ast.Name):
+            found.append(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            found.append(sub.attr)
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+            found.append(sub.value)
+        elif isinstance(sub, (ast.AsyncFunctionDef, ast.Await)):
+            found.append("async")
+    return " ".join(found).lower()
+
+
+def effect(func: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
+           resolve: Callable[[ast.AST], str | None],
+           async_marks: frozenset[str]) -> str | None:
+    """Why a hook may run async tests or make them async, or None when it cannot."""
+    if func.name in RUNNER_HOOKS:
+        if any(hint in _words(func) for hint in RUN_HINTS):
+            return f"{func.name} may run coroutines"
+        return None
+    if func.name not in MARKING_HOOKS:
+        return None
+    defs = {stmt.name: stmt for stmt in tree.body
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    return _marks(func, defs, resolve, async_marks, 0, set())
+
+
+def _marks(func: ast.FunctionDef | ast.AsyncFunctionDef, defs: dict, resolve,
+           async_marks: frozenset[str], depth: int, seen: set[str]) -> str | None:
+    seen.add(func.name)
+    args = func.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    local: dict[str, list[ast.expr | None]] = {}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    local.setdefault(target.id, []).append(node.value)
+        elif isinstance(node, (ast.For, ast.comprehension)) and isinstance(node.target, ast.Name):
+            params.add(node.target.id)  # items and what is taken from them
+    for node in ast.walk(func):
+        changed = _changed_holder(node)
+        if changed is not None:
+            return f"{func.name} changes {changed} of items directly"
+        if not isinstance(node, ast.Call):
+            continue
+        callee = node.func
+        if isinstance(callee, ast.Attribute) and callee.attr in MARK_CALLS:
+            mark = _mark_name(node.args[0] if node.args else None, local, resolve)
+            if mark is None:
+                return f"{func.name} adds a mark it computes"
+            if mark in async_marks:
+                return f"{func.name} adds the {mark} mark"
+            continue
+        if isinstance(callee, ast.Name) and callee.id == "setattr":
+            return f"{func.name} sets attributes with setattr()"
+        handed = [a for a in [*node.args, *(k.value for k in node.keywords)]
+                  if isinstance(a, ast.Name) and a.id in params]
+        if not handed or isinstance(callee, ast.Attribute):
+            continue  # nothing of the items handed on, or a method of an item or the config
+        if not isinstance(callee, ast.Name):
+            return f"{func.name} hands items to code it calls"
+        if callee.id in defs and callee.id not in seen and depth < MAX_DEPTH:
+            found = _marks(defs[callee.id], defs, resolve, async_marks, depth + 1, seen)
+            if found is not None:
+                return found
+        elif callee.id in defs and callee.id in seen:
+            continue
+        elif callee.id not in BUILTIN_NAMES or callee.id in defs:
+            return f"{func.name} hands items to {callee.id}, which may mark them"
+    return None
+
+
+MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__"})
+
+
+def _changed_holder(node: ast.AST) -> str | None:
+    """`item.own_markers.append(...)`, `item.keywords[k] = v`, `item.pytestmark = ...`."""
+    targets: list[ast.expr] = []
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        targets = list(node.targets)
+    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        targets = [node.target]
+    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+          and node.func.attr in MUTATORS):
+        targets = [node.func.value]
+    for target in targets:
+        for part in ast.walk(target):
+            if isinstance(part, ast.Attribute) and part.attr in MARK_HOLDERS:
+                return part.attr
+    return None
+
+
+def _mark_name(expr: ast.expr | None, local: dict[str, list[ast.expr | None]],
+               resolve) -> str | None:
+    """'skip' for `pytest.mark.skip(...)`, `pytest.mark.skip` or "skip"; None if unknown."""
+    for _ in range(3):
+        if isinstance(expr, ast.Name) and len(local.get(expr.id, ())) == 1:
+            expr = local[expr.id][0]
+    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
+        return expr.value
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    if expr is None:
+        return None
+    dotted = resolve(expr) or ""
+    parts = dotted.split(".")
+    if len(parts) == 3 and parts[:2] == ["pytest", "mark"]:
+        return parts[2]
+    return None
