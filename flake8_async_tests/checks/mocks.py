@@ -374,14 +374,15 @@ class ScopeChecker:
         if attr not in FAKE_ASSERTS and attr not in FAKE_AWAIT_ASSERTS:
             return
         chain = attr_chain(call.func.value)
-        if chain is None or chain[0] not in self.mocks:
+        found = self.targets.tracked(chain) if chain is not None else None
+        if found is None:
             return
-        t = self.mocks[chain[0]]
-        if t.specced and not chain[1]:
+        t, rest = found
+        if t.specced and not rest:
             return  # a spec'd mock raises AttributeError for names outside its spec
         if t.autospec:
             return
-        if attr in t.configured and not chain[1]:
+        if attr in t.configured and not rest:
             return
         variant = "fake-await-assert" if attr in FAKE_AWAIT_ASSERTS else "fake-assert"
         yield Finding(call.lineno, call.col_offset, "AT305", variant, {"attr": attr})

@@ -6,10 +6,10 @@ from __future__ import annotations
 import ast
 
 from .. import inference, project
-from ..mock_names import ALL_KINDS
+from ..mock_names import ALL_KINDS, MOCKER_NAMES
 from ..context import FileContext
 from .fixtures import Unknown
-from .mocks import Names, ScopeMocks, Tracked
+from .mocks import Names, ScopeMocks, Tracked, from_constructor
 from .values import Instance
 
 
@@ -24,6 +24,43 @@ class MockTargets:
         self._spec_cache: dict[int, object] = {}
         self._bound_names: dict[int, str] | None = None
         self._configured: tuple[set[str], set[str]] | None = None
+        self._self_mocks: dict[str, Tracked | None] = {}
+
+    def tracked(self, chain: tuple[str, list[str]]) -> tuple[Tracked, list[str]] | None:
+        """The mock an attribute chain starts from and the rest of the chain: a name, an
+        attribute path of a local object set once to a mock here, or `self.attr` set once
+        to a mock by a setup method or autouse fixture of the class."""
+        root, parts = chain
+        if root in self.mocks:
+            return self.mocks[root], parts
+        for cut in range(len(parts), 0, -1):
+            path = ".".join([root, *parts[:cut]])
+            if path in self.scope.paths:
+                return self.scope.paths[path], parts[cut:]
+        if root != "self" or not parts or parts[0] == "return_value":
+            return None
+        if parts[0] not in self._self_mocks:
+            self._self_mocks[parts[0]] = self._self_mock(parts[0])
+        t = self._self_mocks[parts[0]]
+        return (t, parts[1:]) if t is not None else None
+
+    def _self_mock(self, attr: str) -> Tracked | None:
+        func = self.scope.func
+        cls = self.ctx.syntax.enclosing(func)
+        if not isinstance(cls, ast.ClassDef):
+            return None
+        found = self.ctx.values.self_assigned(cls, attr)
+        if not isinstance(found, tuple):
+            return None
+        value, method = found
+        params = {a.arg for a in (*method.args.posonlyargs, *method.args.args,
+                                  *method.args.kwonlyargs)}
+        names = Names(self.ctx.imports, params & MOCKER_NAMES)
+        kind = names.mock_kind(value)
+        if kind is None or any(isinstance(node, ast.Attribute) and node.attr in (
+                "configure_mock", "attach_mock", "mock_add_spec") for node in ast.walk(cls)):
+            return None
+        return from_constructor(kind, value, f"self.{attr}")  # type: ignore[arg-type]
 
     def kind(self, t: Tracked) -> str | None:
         if t.kind in ALL_KINDS:

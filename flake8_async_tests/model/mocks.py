@@ -222,6 +222,7 @@ class ScopeMocks:
                 for target in node.targets:
                     if isinstance(target, ast.Name):
                         bindings.setdefault(target.id, []).append(None)
+        self.paths = self._attribute_mocks()
         for name, values in bindings.items():
             if len(values) != 1:
                 continue
@@ -237,6 +238,33 @@ class ScopeMocks:
                 tracked = self._created(value, name)
             if tracked is not None:
                 self.mocks[name] = tracked
+
+    def _attribute_mocks(self) -> dict[str, Tracked]:
+        """Mocks set once on an attribute of a local object (`conn.queue = AsyncMock()`),
+        by dotted path; a path set twice, or below `self`, is not one of them."""
+        found: dict[str, list[ast.expr | None]] = {}
+        for node in self.nodes:
+            targets: list[ast.expr] = []
+            value: ast.expr | None = None
+            if isinstance(node, ast.Assign):
+                targets, value = node.targets, node.value
+            elif isinstance(node, (ast.AugAssign, ast.AnnAssign, ast.Delete)):
+                targets = node.targets if isinstance(node, ast.Delete) else [node.target]
+            for target in targets:
+                if isinstance(target, ast.Attribute):
+                    path = attr_chain(target)
+                    if path is not None and path[0] != "self" and "return_value" not in path[1]:
+                        dotted = ".".join([path[0], *path[1]])
+                        found.setdefault(dotted, []).append(value if len(targets) == 1 else None)
+        tracked: dict[str, Tracked] = {}
+        for dotted, values in found.items():
+            root = dotted.split(".")[0]
+            if len(values) != 1 or values[0] is None or root in self.mocks:
+                continue
+            made = self._created(values[0], dotted)
+            if made is not None:
+                tracked[dotted] = made
+        return tracked
 
     def _record(self, target: ast.expr, value: object, bindings: dict[str, list[object]],
                 plain: bool = True) -> None:

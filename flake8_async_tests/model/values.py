@@ -194,6 +194,17 @@ class Values:
     def self_attribute(self, cls: ast.ClassDef, attr: str) -> Instance | Unknown:
         """What `self.attr` holds in a test method of `cls`: set once, by a setup method or
         an autouse fixture of the class, and by nothing else the source shows."""
+        found = self.self_assigned(cls, attr)
+        if isinstance(found, Unknown):
+            return found
+        value, method = found
+        origin = f"self.{attr} ({self.home.label}:{value.lineno})"
+        return self._evaluate(value, method, self.home, origin, 0, None, cls)
+
+    def self_assigned(self, cls: ast.ClassDef,
+                      attr: str) -> tuple[ast.expr, FunctionNode] | Unknown:
+        """(the expression, the method) of the one assignment that sets `self.attr` for the
+        tests of `cls`: in a setup method or an autouse fixture of the class."""
         ctx = self.ctx
         kinds = (ast.Assign, ast.AnnAssign, ast.AugAssign, ast.Delete)
         sets = [node for node in ctx.syntax.within(cls, *kinds) if _sets_attribute(node, attr)]
@@ -218,8 +229,7 @@ class Values:
                 return Unknown(f"{label} may be set by base class {qualified}")
         if self._set_through_request():
             return Unknown(f"{label} may be set by a fixture through request.cls")
-        origin = f"{label} ({self.home.label}:{sets[0].lineno})"
-        return self._evaluate(sets[0].value, method, self.home, origin, 0, None, cls)
+        return sets[0].value, method
 
     def _autouse(self, method: FunctionNode) -> bool:
         found = scope_fixtures([method], self.home, 0, self.ctx.resolve, self.home.label)[0]
@@ -295,7 +305,7 @@ def _flat(values) -> list[ast.expr]:
 
 
 def _sets_attribute(node: ast.stmt, attr: str) -> bool:
-    """Does a statement bind `X.attr` (any X: self, cls, an instance...)?"""
+    """Does a statement bind `self.attr` or `cls.attr`?"""
     stack = list(node.targets if isinstance(node, (ast.Assign, ast.Delete))
                  else [node.target])  # type: ignore[attr-defined]
     while stack:
@@ -305,7 +315,7 @@ def _sets_attribute(node: ast.stmt, attr: str) -> bool:
         elif isinstance(target, ast.Starred):
             stack.append(target.value)
         elif (isinstance(target, ast.Attribute) and target.attr == attr
-              and isinstance(target.value, ast.Name)):
+              and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls")):
             return True
     return False
 
