@@ -375,6 +375,9 @@ RULES: tuple[Rule, ...] = (
             "patch-target": "{owner} has no attribute {attr!r}, so this patch raises "
                             "AttributeError when it starts; patch a name that exists (or pass "
                             "create=True on purpose)",
+            "missing-module": "package {owner} has no module or attribute {attr!r}, so this "
+                              "patch cannot find its target and raises when it starts; patch "
+                              "the name where it is defined now",
             "instance-target": "{owner} is an instance of {cls}, which sets no attribute "
                                "{attr!r} (on the class or on self), so this patch raises "
                                "AttributeError when it starts; patch a name that exists (or "

@@ -308,6 +308,11 @@ class ScopeChecker:
             if not owner_name or not attr or resolver.attribute(
                     owner_name, attr) == resolver.PRESENT:
                 return
+            missing = resolver.missing_submodule(owner_name)
+            if missing is not None:
+                yield Finding(call.lineno, call.col_offset, "AT304", "missing-module",
+                              {"owner": missing[0], "attr": missing[1]})
+                return
             owner = inference.resolve_dotted(owner_name)
             label = owner_name
         else:

@@ -54,6 +54,8 @@ class ModuleFacts:
     defs: list[str] = field(default_factory=list)  # names of every def, anywhere
     async_defs: list[str] = field(default_factory=list)  # names of every async def
     closed: bool = True  # no star import, module __getattr__ or globals() tricks
+    stars: list[str] = field(default_factory=list)  # modules star-imported at module level
+    rewritten: bool = False  # a module __getattr__ or globals() tricks (not just stars)
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -252,6 +254,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             _bind(facts.kinds, node.name, _kind(node))
             if node.name == "__getattr__":
                 facts.closed = False
+                facts.rewritten = True
         elif isinstance(node, ast.ClassDef):
             _bind(facts.kinds, node.name, OTHER)
             if node.name in facts.classes:
@@ -269,6 +272,8 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             for alias in node.names:
                 if alias.name == "*":
                     facts.closed = False
+                    if module not in facts.stars:
+                        facts.stars.append(module)
                     continue
                 local = alias.asname or alias.name
                 _bind(facts.kinds, local, OTHER)
@@ -304,6 +309,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     if source is None or _MENTIONS_REWRITER.search(source):
         if any(isinstance(sub, ast.Name) and sub.id in REWRITERS for sub in ast.walk(tree)):
             facts.closed = False
+            facts.rewritten = True
     facts.modules = list(modules)
     facts.lazy_modules = [m for m in lazy if m not in modules]
     facts.defs = sorted(defs)

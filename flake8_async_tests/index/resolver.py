@@ -314,6 +314,35 @@ def attribute(dotted: str, attr: str) -> str:
     return UNKNOWN
 
 
+def missing_submodule(dotted: str) -> tuple[str, str] | None:
+    """(package, name) when `dotted` runs through a package of the project (not an
+    installed one) that has no submodule and binds no attribute `name` where `dotted`
+    needs one: importing it raises. None when it exists or the source cannot tell."""
+    found = _split(dotted)
+    if found is None or not found[1]:
+        return None
+    facts, rest = found
+    name = rest[0]
+    package = dotted[:len(dotted) - len(".".join(rest)) - 1]
+    path = locate(package)
+    if path is None or _installed(path) or not facts.package or facts.rewritten:
+        return None
+    if name in facts.kinds or _star_binds(facts, name, 0):
+        return None
+    return package, name
+
+
+def _star_binds(facts: ModuleFacts, name: str, depth: int) -> bool:
+    """May a star import of the module bind `name` (True when unsure)?"""
+    for star in facts.stars:
+        source = module(star)
+        if source is None or source.rewritten or depth > MAX_HOPS:
+            return True
+        if name in source.kinds or _star_binds(source, name, depth + 1):
+            return True
+    return False
+
+
 # -- names in reach ---------------------------------------------------------------------
 
 Key = tuple[str, str]  # (path, module name): one module as read from one file

@@ -1,0 +1,1 @@
+"""Mail helpers (the old mailing.legacy module was merged into mailing.smtp)."""
