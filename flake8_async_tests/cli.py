@@ -24,6 +24,8 @@ from importlib import resources
 from pathlib import Path
 
 from flake8.main.application import Application
+
+from . import options
 from flake8.plugins.finder import Checkers
 
 PACKAGE = "flake8-async-tests"
@@ -39,6 +41,17 @@ class OnlyThisPlugin(Application):
         super().make_file_checker_manager(argv)
         if multiprocessing.get_start_method(allow_none=False) != "fork":
             self.file_checker_manager.jobs = 1  # spawned workers would load every plugin
+
+    def _run(self, argv: Sequence[str]) -> None:
+        self.initialize(argv)
+        assert self.options is not None
+        if self.options.fix or self.options.diff:
+            from .fix import command  # libcst is imported only to fix
+
+            command.run(self, argv)
+        else:
+            self.run_checks()
+            self.report()
 
 
 # Short names the standalone command accepts for --format.
@@ -93,7 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] == ["rule"]:
         return rule(args[1:])
     app = OnlyThisPlugin()
-    app.run(_argv(args))
+    options.FIXING = True  # --fix, --diff and --unsafe-fixes are this command's
+    try:
+        app.run(_argv(args))
+    finally:
+        options.FIXING = False
     return app.exit_code()
 
 
