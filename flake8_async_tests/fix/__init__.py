@@ -32,7 +32,8 @@ FIXES: dict[str, Fix] = {
                  "module's mark only when no other test there loses it."),
     "AT103": Fix(SAFE, None, "removes the mark from the fixture."),
     "AT104": Fix(SAFE, None, "replaces the fixture decorator with `@pytest_asyncio.fixture`, "
-                 "keeping its arguments (and adds `import pytest_asyncio` when missing)."),
+                 "keeping its arguments, with `loop_scope=` equal to a wider `scope=` (and "
+                 "adds `import pytest_asyncio` when missing)."),
     "AT105": Fix(UNSAFE, ("unittest-rename",), "renames the async `setUp`/`tearDown` of an "
                  "`IsolatedAsyncioTestCase` to `asyncSetUp`/`asyncTearDown`, so it runs."),
     "AT106": Fix(SAFE, ("mark-scope",), "renames the mark's `scope=` argument to "

@@ -144,11 +144,33 @@ def at104(src: Source, plan: Plan, line: int, col: int, variant: str,
         if src.dotted(target) == FIXTURE:
             new = cst.parse_expression(src.reference(plan, "pytest_asyncio", "fixture"))
             if isinstance(expr, cst.Call):
-                plan.replace_node(expr, lambda node: node.with_changes(func=new))
+                plan.replace_node(expr, lambda node: _with_loop_scope(
+                    node.with_changes(func=new)))
             else:
                 plan.replace_node(expr, lambda node: new)
             return
     raise CannotFix("the fixture decorator is not spelt pytest.fixture")
+
+
+def _with_loop_scope(call: cst.Call) -> cst.Call:
+    """A fixture of a literal scope wider than a function's runs on a loop of that scope
+    (pytest_asyncio.fixture would otherwise give it a function's loop: AT107)."""
+    keywords = {a.keyword.value: a.value for a in call.args if a.keyword is not None}
+    scope = keywords.get("scope")
+    if ("loop_scope" in keywords or not isinstance(scope, cst.SimpleString)
+            or scope.evaluated_value == "function"):
+        return call
+    args = list(call.args)
+    new = cst.Arg(keyword=cst.Name("loop_scope"), value=scope,
+                  equal=cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                                        whitespace_after=cst.SimpleWhitespace("")))
+    between: Any = cst.SimpleWhitespace(" ")
+    if isinstance(args[-1].comma, cst.Comma):  # one argument a line: the new one too
+        new = new.with_changes(comma=args[-1].comma)
+        if isinstance(call.whitespace_before_args, cst.ParenthesizedWhitespace):
+            between = call.whitespace_before_args
+    args[-1] = args[-1].with_changes(comma=cst.Comma(whitespace_after=between))
+    return call.with_changes(args=[*args, new])
 
 
 def at105(src: Source, plan: Plan, line: int, col: int, variant: str,

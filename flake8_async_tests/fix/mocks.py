@@ -7,6 +7,7 @@ from typing import Any
 import libcst as cst
 
 from .edits import CannotFix, Import, Plan
+from ..mock_names import MOCK_MODULE_NAMES
 from .source import Source
 
 MOCK = "unittest.mock"
@@ -29,16 +30,16 @@ def at303(src: Source, plan: Plan, line: int, col: int, variant: str,
         aliases = [a for a in stmt.names if src.code(a.name) == name]
         if not aliases:
             break
+        if all(src.code(a.name) in MOCK_MODULE_NAMES for a in stmt.names):
+            # every name on the line is reported: the line imports from unittest.mock
+            plan.replace_node(stmt, lambda node: node.with_changes(
+                module=cst.parse_expression(MOCK)), tag="move")
+            return
         local = src.code(aliases[0].asname.name) if aliases[0].asname else None
         gone: set[str] = plan.notes.setdefault(("from-pytest", id(stmt)), set())
         gone.add(name)
-        if len(gone) == len(stmt.names):
-            block, index = src.statement(stmt)
-            plan.drop_statement(block, index)
-        else:
-            plan.replace_node(stmt, lambda node: _without_names(src, node, gone), tag="drop")
-        if src.from_names.get(local or name) == f"pytest.{name}":
-            plan.add_import(Import(MOCK, name, local))
+        plan.replace_node(stmt, lambda node: _without_names(src, node, gone), tag="drop")
+        plan.add_import(Import(MOCK, name, local))
         return
     raise CannotFix("no import from pytest there")
 
@@ -46,8 +47,6 @@ def at303(src: Source, plan: Plan, line: int, col: int, variant: str,
 def _without_names(src: Source, node: cst.ImportFrom, gone: set[str]) -> cst.ImportFrom:
     old = list(node.names)  # type: ignore
     names = [a for a in old if src.code(a.name) not in gone]
-    if not names:
-        return node  # the whole statement goes
     names[-1] = names[-1].with_changes(comma=old[-1].comma)
     return node.with_changes(names=names)
 
@@ -61,8 +60,8 @@ def _mock_name(src: Source, plan: Plan, name: str) -> str:
     for local, target in [*src.modules.items(), *src.from_names.items()]:
         if target == MOCK:
             return f"{local}.{name}"
-    if name not in src.names:
-        plan.add_import(Import(MOCK, name))
+    if name not in src.names or src.from_names.get(name) == f"pytest.{name}":
+        plan.add_import(Import(MOCK, name))  # the same as AT303's fix of that import
         return name
     plan.add_import(Import(MOCK))
     return f"{MOCK}.{name}"

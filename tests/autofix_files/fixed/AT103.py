@@ -1,0 +1,19 @@
+import pytest
+import pytest_asyncio
+
+
+# marks on fixtures do nothing
+@pytest_asyncio.fixture
+async def client():
+    yield 1
+
+
+@pytest.fixture
+def server():
+    return 1
+
+
+@pytest.mark.skip(reason="kept on purpose")  # noqa: AT103
+@pytest.fixture
+def skipped():
+    return 1

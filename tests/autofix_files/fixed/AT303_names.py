@@ -1,0 +1,7 @@
+import pytest
+import unittest.mock
+
+
+def test_name_taken():
+    AsyncMock = None
+    assert unittest.mock.AsyncMock() is not AsyncMock
