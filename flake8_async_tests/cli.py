@@ -8,6 +8,9 @@ run pays for parsing and this plugin alone. flake8's own E902 (unreadable file) 
 `--format=sarif` a SARIF 2.1.0 document (the `async-tests-sarif` formatter, which plain
 flake8 has too).
 
+`--fix` applies the safe fixes of the findings it reports (`--unsafe-fixes` the others too)
+and `--diff` shows them (flake8_async_tests/fix/); plain flake8 has no such options.
+
 `flake8-async-tests rule AT100` prints a rule's page (shipped in the package), and
 `flake8-async-tests rule` lists every code, in the manner of `ruff rule`.
 
