@@ -5,12 +5,14 @@ FIXES says which findings have a fix, whether it is safe (the code keeps its mea
 only starts doing what it plainly meant) or unsafe (a person should look: the test may
 start failing, which is the point), and what it does. The rule pages' Fix sections agree
 with it (tests/test_docs.py). The fixers live in one module per rule family; `apply` is the
-engine and `command` runs it from the standalone command.
+engine (it alone imports libcst) and `command` runs it from the standalone command.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from ..rules import BY_CODE
 
 SAFE, UNSAFE = "safe", "unsafe"
 
@@ -49,3 +51,22 @@ FIXES: dict[str, Fix] = {
 def fix_for(code: str, variant: str) -> Fix | None:
     fix = FIXES.get(code)
     return fix if fix is not None and fix.covers(variant) else None
+
+
+@dataclass(frozen=True)
+class Reported:
+    """A finding as flake8 reported it (column as printed: 1-based)."""
+
+    path: str
+    line: int
+    col: int
+    code: str
+    text: str
+
+
+def fixable(finding: Reported, unsafe: bool) -> bool:
+    """Has the finding's code and variant a fix (a safe one unless `unsafe`)?"""
+    rule = BY_CODE.get(finding.code)
+    parsed = rule.parse(finding.text) if rule is not None else None
+    fix = fix_for(finding.code, parsed[0]) if parsed else None
+    return fix is not None and (unsafe or fix.safety != UNSAFE)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from ..rules import BY_CODE
-from . import UNSAFE, fix_for
+from . import Reported, fixable
 from .coroutines import FIXERS as COROUTINES
 from .edits import Apply, CannotFix, Plan
 from .imports import add_imports
@@ -31,17 +31,6 @@ from .source import Source
 LOG = logging.getLogger("flake8.async_tests")
 Fixer = Callable[[Source, Plan, int, int, str, dict], None]
 FIXERS: dict[str, Fixer] = {**MARKERS, **COROUTINES, **MOCKS}
-
-
-@dataclass(frozen=True)
-class Reported:
-    """A finding as flake8 reported it (column as printed: 1-based)."""
-
-    path: str
-    line: int
-    col: int
-    code: str
-    text: str
 
 
 @dataclass
@@ -88,12 +77,6 @@ def _plan(source: Source, plan: Plan, finding: Reported) -> bool:
     return True
 
 
-def fixable(finding: Reported, unsafe: bool) -> bool:
-    parsed = BY_CODE[finding.code].parse(finding.text) if finding.code in BY_CODE else None
-    fix = fix_for(finding.code, parsed[0]) if parsed else None
-    return fix is not None and (unsafe or fix.safety != UNSAFE)
-
-
 def fix_text(path: str, data: bytes, findings: Iterable[Reported], unsafe: bool) -> Outcome:
     outcome = Outcome(path, data, data)
     findings = sorted(findings, key=lambda f: (f.line, f.col, f.code, f.text))
@@ -120,7 +103,7 @@ def fix_text(path: str, data: bytes, findings: Iterable[Reported], unsafe: bool)
     except (Exception, RecursionError) as exc:  # the whole file, or nothing
         outcome.error = f"{type(exc).__name__}: {exc}"[:200]
         outcome.unsafe_left = 0
-        LOG.warning("flake8-async-tests: left %s as it was: %s", path, outcome.error)
+        LOG.info("flake8-async-tests: left %s as it was: %s", path, outcome.error)
         return outcome
     outcome.after, outcome.fixed = after, fixed
     return outcome

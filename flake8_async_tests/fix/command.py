@@ -16,7 +16,7 @@ from typing import Any
 from flake8.violation import Violation
 
 from .. import caches
-from .apply import Outcome, Reported, fix_file, fixable, write_atomic
+from . import Reported, fixable
 
 STDIN = "-"
 
@@ -73,10 +73,16 @@ def run(app: Any, argv: Sequence[str]) -> None:
         if v.filename != STDIN and v.filename != options.stdin_display_name:
             by_file.setdefault(v.filename, []).append(
                 Reported(v.filename, v.line_number, v.column_number, v.code, v.text))
-    outcomes: list[Outcome] = []
+    outcomes: list[Any] = []
     for path, reported in by_file.items():
         if any(fixable(f, True) for f in reported):
+            from .apply import fix_file  # libcst, only for files with something to fix
+
             outcomes.append(fix_file(path, reported, unsafe))
+    for outcome in outcomes:
+        if outcome.error is not None:
+            sys.stderr.write(f"flake8-async-tests: {outcome.path} left as it was, "
+                             f"not fixed ({outcome.error})\n")
     fixed = sum(len(o.fixed) for o in outcomes if o.changed)
     hidden = sum(o.unsafe_left for o in outcomes)
     hint = (f" ({_plural(hidden, 'more fix', 'more fixes')} available with `--unsafe-fixes`)"
@@ -93,6 +99,8 @@ def run(app: Any, argv: Sequence[str]) -> None:
     changed = [o.path for o in outcomes if o.changed]
     for outcome in outcomes:
         if outcome.changed:
+            from .apply import write_atomic
+
             write_atomic(outcome.path, outcome.after)
     remaining = [v for v in found if v.filename not in changed]
     if changed:

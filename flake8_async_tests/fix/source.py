@@ -52,8 +52,11 @@ class Source:
             self._starts = {}
             for node, where in self.positions.items():
                 self._starts.setdefault((where.start.line, where.start.column), []).append(node)
-        found = self._starts.get((line, self.column(line, col)), [])
-        return [node for node in found if isinstance(node, kind)]  # type: ignore
+        found = [node for node in self._starts.get((line, self.column(line, col)), [])
+                 if isinstance(node, kind)]
+        ends = {id(n): (self.positions[n].end.line, self.positions[n].end.column)
+                for n in found}
+        return sorted(found, key=lambda n: ends[id(n)], reverse=True)  # type: ignore
 
     def function(self, line: int, name: str) -> cst.FunctionDef:
         for node in self.walk(cst.FunctionDef):
