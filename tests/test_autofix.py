@@ -118,6 +118,23 @@ def test_safe_fixes_need_no_flag(name, tmp_path):
     assert after == (FIXED / name).read_bytes()
 
 
+# The rule pages' Examples show a case with no fix (a pytest-style hook, an event_loop
+# override, a sync test): their Fix sections say so.
+EXAMPLE_KEPT = {"AT105", "AT106", "AT200"}
+
+
+@pytest.mark.parametrize("code", sorted(FIXES))
+def test_fix_of_the_rule_pages_example(code, tmp_path):
+    from test_docs import page, python_blocks, sections
+
+    _, body, _ = sections(page(code))
+    (example,) = python_blocks(body["Example"])
+    root = stage(tmp_path, {"test_example.py": example.encode()})
+    command(root, ["--fix", "--unsafe-fixes", "."])
+    left = {f.code for f in lint(root, []).found}
+    assert left == ({code} if code in EXAMPLE_KEPT else set())
+
+
 # -- what stays as it was ------------------------------------------------------------------
 
 def test_a_file_that_cannot_be_fixed_whole_stays_byte_for_byte(tmp_path):
