@@ -20,10 +20,11 @@ N = TypeVar("N", bound=cst.CSTNode)
 
 class Source:
     def __init__(self, data: bytes) -> None:
-        self.wrapper = MetadataWrapper(cst.parse_module(data))
+        self.wrapper = MetadataWrapper(cst.parse_module(data), unsafe_skip_copy=True)
         self.module = self.wrapper.module
-        self.positions = self.wrapper.resolve(PositionProvider)
-        self.parents = self.wrapper.resolve(ParentNodeProvider)
+        found = self.wrapper.resolve_many([PositionProvider, ParentNodeProvider])
+        self.positions = found[PositionProvider]
+        self.parents = found[ParentNodeProvider]
         self.lines = self.module.code.splitlines()
         self._starts: dict[tuple[int, int], list[cst.CSTNode]] | None = None
         self.modules: dict[str, str] = {}  # local name -> module (`import a.b as c`: c -> a.b)
