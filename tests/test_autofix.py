@@ -24,7 +24,7 @@ import pytest
 
 from flake8_async_tests import cli
 from flake8_async_tests.fix import FIXES, UNSAFE
-from harness import lint
+from harness import FIXTURES, lint, stage_file
 
 AUTOFIX = Path(__file__).parent / "autofix_files"
 FIXED = AUTOFIX / "fixed"
@@ -133,6 +133,19 @@ def test_fix_of_the_rule_pages_example(code, tmp_path):
     command(root, ["--fix", "--unsafe-fixes", "."])
     left = {f.code for f in lint(root, []).found}
     assert left == ({code} if code in EXAMPLE_KEPT else set())
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("*.py")))
+def test_fixing_every_rule_fixture_twice(fixture, tmp_path):
+    """On the rules' fixtures (tests/fixtures/): no failure, and a second --fix changes
+    nothing and finds nothing left to fix."""
+    root, args, name = stage_file(FIXTURES / fixture, tmp_path)
+    _, _, first = command(root, ["--fix", "--unsafe-fixes", *args, name])
+    once = (root / name).read_bytes()
+    _, _, second = command(root, ["--fix", "--unsafe-fixes", *args, name])
+    assert "Traceback" not in first + second and "left as it was" not in first, first
+    assert (root / name).read_bytes() == once
+    assert second == "" or "(0 fixed, " in second, second
 
 
 # -- what stays as it was ------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .. import caches
 from . import Reported, fixable
 
 STDIN = "-"
+PASSES = 10  # a fix may bring out another (a mark removed from a fixture shows AT104)
 
 
 def _collect(app: Any) -> list[Violation]:
@@ -62,50 +63,63 @@ def _report(app: Any, violations: list[Violation]) -> None:
     app.formatter.stop()
 
 
-def run(app: Any, argv: Sequence[str]) -> None:
-    """The rest of a run whose options are parsed: check, fix, report."""
-    options = app.options
-    app.run_checks()
-    found = _collect(app)
-    unsafe = options.unsafe_fixes
+def _fix(found: list[Violation], options: Any) -> dict[str, Any]:
+    """path -> the outcome of fixing it, for each file with a fixable finding."""
     by_file: dict[str, list[Reported]] = {}
     for v in found:
         if v.filename != STDIN and v.filename != options.stdin_display_name:
             by_file.setdefault(v.filename, []).append(
                 Reported(v.filename, v.line_number, v.column_number, v.code, v.text))
-    outcomes: list[Any] = []
+    outcomes: dict[str, Any] = {}
     for path, reported in by_file.items():
         if any(fixable(f, True) for f in reported):
             from .apply import fix_file  # libcst, only for files with something to fix
 
-            outcomes.append(fix_file(path, reported, unsafe))
-    for outcome in outcomes:
-        if outcome.error is not None:
-            sys.stderr.write(f"flake8-async-tests: {outcome.path} left as it was, "
-                             f"not fixed ({outcome.error})\n")
-    fixed = sum(len(o.fixed) for o in outcomes if o.changed)
-    hidden = sum(o.unsafe_left for o in outcomes)
-    hint = (f" ({_plural(hidden, 'more fix', 'more fixes')} available with `--unsafe-fixes`)"
+            outcome = outcomes[path] = fix_file(path, reported, options.unsafe_fixes)
+            if outcome.error is not None:
+                sys.stderr.write(f"flake8-async-tests: {path} left as it was, not fixed "
+                                 f"({outcome.error})\n")
+    return outcomes
+
+
+def _hint(hidden: int) -> str:
+    return (f" ({_plural(hidden, 'more fix', 'more fixes')} available with `--unsafe-fixes`)"
             if hidden else "")
-    if options.diff:
-        for outcome in outcomes:
+
+
+def run(app: Any, argv: Sequence[str]) -> None:
+    """The rest of a run whose options are parsed: check, fix, report."""
+    options = app.options
+    app.run_checks()
+    found = _collect(app)
+    outcomes = _fix(found, options)
+    hidden = {path: o.unsafe_left for path, o in outcomes.items()}
+    fixed = sum(len(o.fixed) for o in outcomes.values() if o.changed)
+    if options.diff:  # one pass: what --fix would write first
+        for outcome in outcomes.values():
             if outcome.changed:
                 sys.stdout.write(outcome.diff())
-        left = len(found) - fixed
         app.result_count = app.total_result_count = len(found)
-        sys.stderr.write(f"Would fix {_plural(fixed)} ({left} remaining){hint}.\n"
-                         if found else "")
+        if found:
+            sys.stderr.write(f"Would fix {_plural(fixed)} ({len(found) - fixed} remaining)"
+                             f"{_hint(sum(hidden.values()))}.\n")
         return
-    changed = [o.path for o in outcomes if o.changed]
-    for outcome in outcomes:
-        if outcome.changed:
-            from .apply import write_atomic
+    fixed = 0
+    for _ in range(PASSES):  # a fix may bring out another finding that has one
+        changed = [path for path, o in outcomes.items() if o.changed]
+        if not changed:
+            break
+        from .apply import write_atomic
 
-            write_atomic(outcome.path, outcome.after)
-    remaining = [v for v in found if v.filename not in changed]
-    if changed:
-        remaining += _recheck(app, argv, changed)
-    _report(app, remaining)
-    if fixed or remaining:
-        sys.stderr.write(f"Found {_plural(fixed + len(remaining))} ({fixed} fixed, "
-                         f"{len(remaining)} remaining){hint}.\n")
+        for path in changed:
+            write_atomic(path, outcomes[path].after)
+            fixed += len(outcomes[path].fixed)
+        again = _recheck(app, argv, changed)
+        found = [v for v in found if v.filename not in changed] + again
+        outcomes = _fix(again, options)
+        hidden.update({path: 0 for path in changed})
+        hidden.update({path: o.unsafe_left for path, o in outcomes.items()})
+    _report(app, found)
+    if fixed or found:
+        sys.stderr.write(f"Found {_plural(fixed + len(found))} ({fixed} fixed, "
+                         f"{len(found)} remaining){_hint(sum(hidden.values()))}.\n")
