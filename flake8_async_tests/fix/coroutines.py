@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import ast
 from typing import Any
 
 import libcst as cst
+
+from ..checks.coroutines import MAX_NAME
 
 from .edits import CannotFix, Plan
 from .source import Source
@@ -24,6 +27,15 @@ def _in_async_function(src: Source, node: cst.CSTNode) -> bool:
     return False
 
 
+def _label(code: str) -> str:
+    """The callee as the message names it (ast.unparse, shortened the same way)."""
+    try:
+        text = ast.unparse(ast.parse(f"({code})", mode="eval").body)
+    except (SyntaxError, ValueError, RecursionError):
+        return ""
+    return text if len(text) <= MAX_NAME else text[: MAX_NAME - 3] + "..."
+
+
 def _awaited(call: Any, wrap: bool) -> Any:
     node = cst.Await(expression=call)
     if wrap:
@@ -33,7 +45,7 @@ def _awaited(call: Any, wrap: bool) -> Any:
 
 def at200(src: Source, plan: Plan, line: int, col: int, variant: str,
           fields: dict[str, str]) -> None:
-    calls = [c for c in src.at(line, col, cst.Call) if src.code(c.func) == fields["name"]]
+    calls = [c for c in src.at(line, col, cst.Call) if _label(src.code(c.func)) == fields["name"]]
     if not calls:
         raise CannotFix("no such call there")
     call = calls[0]

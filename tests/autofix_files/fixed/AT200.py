@@ -34,3 +34,15 @@ async def test_inner():
         fetch()  # no fix: a sync function inside the async test
 
     helper()
+
+
+def make(name):
+    return Client()
+
+
+@pytest.mark.asyncio
+async def test_callee_spelt_with_quotes():
+    await make('x').ping()
+    await make(
+        "y",  # a comment inside the call
+    ).ping()
