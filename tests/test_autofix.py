@@ -220,6 +220,23 @@ def test_permissions_are_kept(tmp_path):
         p.name for p in root.iterdir()) == [".async_tests_cache", "pytest.ini", "test_x.py"]
 
 
+def test_a_file_that_cannot_be_written_stays_reported(tmp_path, monkeypatch):
+    """A write that fails (a read-only folder, a full disk) leaves the file and its finding;
+    no temporary file is left behind."""
+    def refuse(src, dst):
+        raise PermissionError(13, "Permission denied")
+
+    root = stage(tmp_path, {"test_x.py": b"async def test_x():\n    pass\n"})
+    monkeypatch.setattr(os, "replace", refuse)
+    code, stdout, stderr = command(root, ["--fix", "--async-tests-no-cache", "test_x.py"])
+    monkeypatch.undo()
+    assert (root / "test_x.py").read_bytes() == b"async def test_x():\n    pass\n"
+    assert sorted(p.name for p in root.iterdir()) == ["pytest.ini", "test_x.py"]
+    assert code == 1 and "AT100" in stdout
+    assert stderr == ("flake8-async-tests: test_x.py left as it was, cannot write "
+                      "(Permission denied)\nFound 1 error (0 fixed, 1 remaining).\n"), stderr
+
+
 # -- the command ---------------------------------------------------------------------------
 
 def test_diff_prints_and_writes_nothing(tmp_path):

@@ -17,8 +17,6 @@ import tempfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import libcst as cst
-
 from ..rules import BY_CODE
 from . import Reported, fixable
 from .coroutines import FIXERS as COROUTINES
@@ -41,25 +39,18 @@ class Outcome:
     fixed: list[Reported] = field(default_factory=list)
     unsafe_left: int = 0  # findings an unsafe fix would handle, with unsafe fixes off
     error: str | None = None  # why the file was left as it was
+    encoding: str = "utf-8"
 
     @property
     def changed(self) -> bool:
         return self.after != self.before
 
     def diff(self) -> str:
-        encoding = _encoding(self.before)
-        old = self.before.decode(encoding).splitlines(keepends=True)
-        new = self.after.decode(encoding).splitlines(keepends=True)
+        old = self.before.decode(self.encoding).splitlines(keepends=True)
+        new = self.after.decode(self.encoding).splitlines(keepends=True)
         lines = difflib.unified_diff(old, new, self.path, self.path)
         return "".join(line if line.endswith(("\n", "\r")) else line + "\n"
                        for line in lines)
-
-
-def _encoding(data: bytes) -> str:
-    try:
-        return cst.parse_module(data).encoding
-    except Exception:
-        return "utf-8"
 
 
 def _plan(source: Source, plan: Plan, finding: Reported) -> bool:
@@ -87,6 +78,7 @@ def fix_text(path: str, data: bytes, findings: Iterable[Reported], unsafe: bool)
     except Exception as exc:  # a file libcst cannot read: left alone
         outcome.error = f"cannot parse: {type(exc).__name__}"
         return outcome
+    outcome.encoding = source.module.encoding
     plan, fixed = Plan(), []
     try:
         for finding in findings:
@@ -110,8 +102,11 @@ def fix_text(path: str, data: bytes, findings: Iterable[Reported], unsafe: bool)
 
 
 def fix_file(path: str, findings: Iterable[Reported], unsafe: bool) -> Outcome:
-    with open(path, "rb") as handle:
-        data = handle.read()
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except OSError as exc:
+        return Outcome(path, b"", b"", error=f"cannot read: {exc.strerror}")
     return fix_text(path, data, findings, unsafe)
 
 

@@ -111,9 +111,17 @@ def run(app: Any, argv: Sequence[str]) -> None:
             break
         from .apply import write_atomic
 
-        for path in changed:
-            write_atomic(path, outcomes[path].after)
+        for path in list(changed):
+            try:
+                write_atomic(path, outcomes[path].after)
+            except OSError as exc:  # its findings stay as found
+                sys.stderr.write(f"flake8-async-tests: {path} left as it was, cannot write "
+                                 f"({exc.strerror})\n")
+                changed.remove(path)
+                continue
             fixed += len(outcomes[path].fixed)
+        if not changed:
+            break
         again = _recheck(app, argv, changed)
         found = [v for v in found if v.filename not in changed] + again
         outcomes = _fix(again, options)
