@@ -197,8 +197,8 @@ def test_bom_crlf_and_columns_after_non_ascii_text(tmp_path):
             "    m = {'café': pytest.MagicMock()}\r\n    m['café'].assert_not_called()\r\n"
             ).encode("utf-8")
     after, _ = fixed(data, "x.py", tmp_path)
-    assert after == ("\ufeffimport pytest\r\nfrom unittest.mock import MagicMock\r\n\r\n\r\n"
-                     "def test_x():\r\n    m = {'café': MagicMock()}\r\n"
+    assert after == ("\ufefffrom unittest.mock import MagicMock\r\n\r\nimport pytest\r\n"
+                     "\r\n\r\ndef test_x():\r\n    m = {'café': MagicMock()}\r\n"
                      "    m['café'].assert_not_called()\r\n").encode("utf-8")
 
 

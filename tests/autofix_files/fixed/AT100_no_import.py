@@ -1,5 +1,6 @@
 """No import of pytest: one is added after the module's imports."""
 import asyncio
+
 import pytest
 
 

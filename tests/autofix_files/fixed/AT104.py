@@ -1,6 +1,6 @@
 import pytest
-from pytest import fixture
 import pytest_asyncio
+from pytest import fixture
 
 
 @pytest_asyncio.fixture

@@ -1,5 +1,6 @@
-import pytest
 import unittest.mock
+
+import pytest
 
 
 def test_name_taken():
