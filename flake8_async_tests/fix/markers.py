@@ -37,16 +37,19 @@ def at102(src: Source, plan: Plan, line: int, col: int, variant: str,
         marked = [c for c in classes if _asyncio_marks(src, c)]
         if not marked:
             raise CannotFix("the class's mark is not spelt pytest.mark.asyncio")
-        for cls in marked:
+        for cls in marked:  # every check first: a fix is planned whole or not at all
             _no_async_tests(src, cls)
             if any(n.value == cls.name.value for n in src.walk(cst.Name)
                    if n is not cls.name):
                 raise CannotFix("the class is used in this module (perhaps as a base)")
+            _can_drop_marks(src, cls)
+        for cls in marked:
             _drop_marks(src, plan, cls)
     elif variant == "module":
         _no_async_tests(src, src.module)
         if not _pytestmark_marks(src, src.module):
             raise CannotFix("the module's mark is not spelt pytest.mark.asyncio")
+        _can_drop_marks(src, src.module)
         _drop_marks(src, plan, src.module)
     else:
         raise CannotFix("the mark comes from a base class")
@@ -90,6 +93,21 @@ def _pytestmark_marks(src: Source, owner: Any) -> list[tuple[Any, int, Any]]:
             if any(src.mark_name(item) == "asyncio" for item in items):
                 found.append((block, index, value))
     return found
+
+
+def _can_drop_marks(src: Source, owner: Any) -> None:
+    """Refuse what _drop_marks cannot do, before anything is planned."""
+    for block, index, value in _pytestmark_marks(src, owner):
+        line = block.body[index]
+        if isinstance(value, (cst.List, cst.Tuple)) and any(
+                src.mark_name(e.value) != "asyncio" for e in value.elements):
+            continue
+        if isinstance(owner, cst.ClassDef) and any(
+                not (isinstance(b.value, cst.Name) and b.value.value == "object")
+                for b in owner.bases):
+            raise CannotFix("an empty pytestmark would hide the base class's marks")
+        if len(line.body) != 1 or len(block.body) == 1:
+            raise CannotFix("the pytestmark line cannot go alone")
 
 
 def _drop_marks(src: Source, plan: Plan, owner: Any) -> None:
