@@ -8,6 +8,9 @@ run pays for parsing and this plugin alone. flake8's own E902 (unreadable file) 
 `--format=sarif` a SARIF 2.1.0 document (the `async-tests-sarif` formatter, which plain
 flake8 has too).
 
+`--fix` applies the safe fixes of the findings it reports (`--unsafe-fixes` the others too)
+and `--diff` shows them (flake8_async_tests/fix/); plain flake8 has no such options.
+
 `flake8-async-tests rule AT100` prints a rule's page (shipped in the package), and
 `flake8-async-tests rule` lists every code, in the manner of `ruff rule`.
 
@@ -24,6 +27,8 @@ from importlib import resources
 from pathlib import Path
 
 from flake8.main.application import Application
+
+from . import options
 from flake8.plugins.finder import Checkers
 
 PACKAGE = "flake8-async-tests"
@@ -39,6 +44,17 @@ class OnlyThisPlugin(Application):
         super().make_file_checker_manager(argv)
         if multiprocessing.get_start_method(allow_none=False) != "fork":
             self.file_checker_manager.jobs = 1  # spawned workers would load every plugin
+
+    def _run(self, argv: Sequence[str]) -> None:
+        self.initialize(argv)
+        assert self.options is not None
+        if self.options.fix or self.options.diff:
+            from .fix import command  # libcst is imported only to fix
+
+            command.run(self, argv)
+        else:
+            self.run_checks()
+            self.report()
 
 
 # Short names the standalone command accepts for --format.
@@ -93,7 +109,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] == ["rule"]:
         return rule(args[1:])
     app = OnlyThisPlugin()
-    app.run(_argv(args))
+    options.FIXING = True  # --fix, --diff and --unsafe-fixes are this command's
+    try:
+        app.run(_argv(args))
+    finally:
+        options.FIXING = False
     return app.exit_code()
 
 

@@ -180,3 +180,22 @@ def _flag(options: Any, name: str) -> bool:
                          f"invalid boolean value: {value!r} (use true or false)")
         value = value.strip().lower() in TRUE
     return bool(value)
+
+
+# The fixing options belong to the standalone command alone (plain `flake8 --fix` stays an
+# unknown option): cli.main sets this while its application registers options.
+FIXING = False
+
+
+def register_fixing(manager: Any) -> None:
+    manager.add_option(
+        "--fix", default=False, action="store_true",
+        help="Apply the safe fixes of the findings reported, rewriting the files; print what "
+        "remains. (Default: %(default)s)")
+    manager.add_option(
+        "--diff", default=False, action="store_true",
+        help="Print the fixes as unified diffs instead of writing them. (Default: %(default)s)")
+    manager.add_option(
+        "--unsafe-fixes", default=False, action="store_true",
+        help="With --fix or --diff, apply the unsafe fixes too (they change what a test "
+        "checks: review them). (Default: %(default)s)")

@@ -37,6 +37,8 @@ class AsyncTestsChecker:
     @classmethod
     def add_options(cls, manager: Any) -> None:
         options.register(manager)
+        if options.FIXING:
+            options.register_fixing(manager)
 
     @classmethod
     def parse_options(cls, parsed: Any) -> None:

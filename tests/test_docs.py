@@ -14,13 +14,14 @@ from pathlib import Path
 
 import pytest
 
+from flake8_async_tests.fix import FIXES, UNSAFE
 from flake8_async_tests.rules import RULES, Rule
 from harness import lint
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs" / "rules"
-HEADINGS = ["What it does", "Why is this bad?", "Messages", "Example", "Use instead", "Options",
-            "References"]
+HEADINGS = ["What it does", "Why is this bad?", "Fix", "Messages", "Example", "Use instead",
+            "Options", "References"]
 STRICT_INI = "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
 # AT000 reports a failure of the plugin itself: no code triggers it on purpose.
 NOT_RUNNABLE = {"AT000"}
@@ -89,6 +90,28 @@ def with_messages(text: str, rule: Rule) -> str:
     return text.replace("\n## Example\n", "\n" + body + "## Example\n", 1)
 
 
+def fix_line(rule: Rule) -> str:
+    """The first line of a page's Fix section, from the fix registry (flake8_async_tests.fix);
+    sentences after it are the page's own."""
+    fix = FIXES.get(rule.code)
+    if fix is None:
+        return "No automatic fix."
+    scope = ""
+    if fix.variants is not None:
+        scope = " of " + ", ".join(f"`{rule.code}.{v}`" for v in fix.variants)
+    if fix.safety == UNSAFE:
+        return (f"Unsafe fix{scope} (`flake8-async-tests --fix --unsafe-fixes`): {fix.does}")
+    return f"Safe fix{scope} (`flake8-async-tests --fix`): {fix.does}"
+
+
+def with_fix(text: str, rule: Rule) -> str:
+    """The page with the Fix section's first line (re)written, the section before Messages."""
+    if "\n## Fix\n" not in text:
+        return text.replace("\n## Messages\n", f"\n## Fix\n{fix_line(rule)}\n\n## Messages\n", 1)
+    return re.sub(r"^## Fix\n[^\n]*\n", lambda _: f"## Fix\n{fix_line(rule)}\n", text,
+                  count=1, flags=re.M)
+
+
 def readme_table(readme: str) -> str | None:
     match = re.search(re.escape(TABLE_START) + r"(.*?)" + re.escape(TABLE_END), readme, re.S)
     return match.group(1).strip("\n") if match else None
@@ -98,7 +121,8 @@ def write() -> None:
     (REPO / "docs" / "README.md").write_text(docs_index(), encoding="utf-8")
     for rule in RULES:
         path = DOCS / f"{rule.code}.md"
-        path.write_text(with_messages(path.read_text(encoding="utf-8"), rule), encoding="utf-8")
+        text = with_fix(with_messages(path.read_text(encoding="utf-8"), rule), rule)
+        path.write_text(text, encoding="utf-8")
     readme_path = REPO / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
     if readme_table(readme) is None:
@@ -169,6 +193,14 @@ def test_page_lists_every_message_of_the_registry(code):
     rule: Rule = next(r for r in RULES if r.code == code)
     _, body, _ = sections(page(code))
     assert body["Messages"].strip("\n") == messages_section(rule).strip("\n"), \
+        "regenerate with: python tests/test_docs.py --write"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_page_says_what_fix_the_registry_has(code):
+    rule: Rule = next(r for r in RULES if r.code == code)
+    _, body, _ = sections(page(code))
+    assert body["Fix"].strip("\n").split("\n")[0] == fix_line(rule), \
         "regenerate with: python tests/test_docs.py --write"
 
 

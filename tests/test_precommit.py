@@ -292,31 +292,68 @@ def test_third_party_bases_need_the_users_environment(tmp_path, hook_repo, pre_c
     assert proc.returncode == 0, proc.stdout + proc.stderr
 
 
-def test_hooks_fail_on_unparsable_files_and_on_a_flake8_without_the_plugin(tmp_path):
-    """The hooks' arguments keep E902/E999 (a file flake8 cannot read or parse fails the
-    hook) and require this plugin (a flake8 without it stops with an error, not a pass)."""
+def test_hooks_fail_on_unparsable_files_and_on_an_environment_without_the_plugin(
+        tmp_path, hook_repo, pre_commit_home):
+    """The hooks run the standalone command with E902/E999 selected (a file flake8 cannot
+    read or parse fails the hook); the system hook, where the command is not installed,
+    stops with an error instead of passing."""
     import yaml
 
     hooks = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
-    args = {tuple(hook["args"]) for hook in hooks}
-    assert args == {("--select=AT,E902,E999", "--require-plugins=flake8-async-tests")}
-    (hook_args,) = args
+    assert {hook["entry"] for hook in hooks} == {"flake8-async-tests"}
+    assert all("--select=AT,E902,E999" in hook["args"] for hook in hooks)
+    fixing = {hook["id"] for hook in hooks if "--fix" in hook["args"]}
+    assert fixing == {"flake8-async-tests-fix"}
+    assert not any("--unsafe-fixes" in hook["args"] for hook in hooks)
+    hook_args = hooks[0]["args"]
     project = tmp_path / "project"
     project.mkdir()
     (project / "test_broken.py").write_text("def test_x(:\n    pass\n", encoding="utf-8")
-    ours = subprocess.run([sys.executable, "-m", "flake8", *hook_args, "test_broken.py"],
+    ours = subprocess.run([sys.executable, "-m", "flake8_async_tests", *hook_args,
+                           "test_broken.py"],
                           cwd=project, capture_output=True, text=True, timeout=120)
     # (the column of a syntax error differs between Python versions)
     assert ours.returncode == 1, ours.stdout + ours.stderr
     assert re.fullmatch(r"test_broken\.py:1:\d+: E999 SyntaxError: .*\n", ours.stdout), ours.stdout
 
-    bare = tmp_path / "bare"  # a flake8 of its own, without this plugin
-    subprocess.run([sys.executable, "-m", "venv", str(bare)], check=True, timeout=300)
-    python = bare / "bin" / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", "flake8"], check=True,
-                   timeout=600, capture_output=True)
+    bare = tmp_path / "bare"  # an environment without this package
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(bare)], check=True,
+                   timeout=300)
     (project / "test_broken.py").write_text("async def test_x():\n    pass\n", encoding="utf-8")
-    theirs = subprocess.run([str(python), "-m", "flake8", *hook_args, "test_broken.py"],
-                            cwd=project, capture_output=True, text=True, timeout=120)
-    assert theirs.returncode != 0, theirs.stdout + theirs.stderr
-    assert "missing: flake8-async-tests" in theirs.stdout + theirs.stderr, theirs.stdout
+    (project / ".pre-commit-config.yaml").write_text(
+        _config(*hook_repo, "flake8-async-tests-system"), encoding="utf-8")
+    git(project, "init", "-q")
+    git(project, "add", "-A")
+    env_path = os.pathsep.join([str(bare / "bin"), os.path.dirname(shutil.which("git"))])
+    proc = pre_commit(project, pre_commit_home, "run", "--all-files",
+                      extra_env={"PATH": env_path})
+    assert proc.returncode != 0, proc.stdout + proc.stderr
+    assert "Executable `flake8-async-tests` not found" in proc.stdout + proc.stderr, proc.stdout
+
+
+def test_the_fix_hook_applies_safe_fixes_only(tmp_path, hook_repo, pre_commit_home):
+    """The fix hook rewrites the files (so pre-commit fails the run and shows it), leaves
+    what has no safe fix reported, and passes once nothing is left."""
+    repo, rev = hook_repo
+    unsafe = ("from unittest.mock import Mock\n\n\n"
+              "def test_m():\n    m = Mock()\n    m.called_with(1)\n")
+    project = make_project(tmp_path / "project", {"tests/test_api.py": BAD,
+                                                  "tests/test_mock.py": unsafe})
+    config = project / ".pre-commit-config.yaml"
+    config.write_text(_config(repo, rev, "flake8-async-tests-fix"), encoding="utf-8")
+    git(project, "add", "-A")
+    proc = pre_commit(project, pre_commit_home, "run", "--all-files")
+    output = proc.stdout + proc.stderr
+    assert proc.returncode == 1, output
+    assert "files were modified by this hook" in output, output
+    assert "Found 3 errors (2 fixed, 1 remaining) (1 more fix available with " in output, output
+    assert findings(output) == [("tests/test_mock.py", 6, "AT305")], output
+    assert (project / "tests/test_api.py").read_text(encoding="utf-8") == FIXED.replace(
+        "1 == 1", "1 == 2")
+    assert (project / "tests/test_mock.py").read_text(encoding="utf-8") == unsafe
+
+    real = unsafe.replace(".called_with", ".assert_called_with")
+    (project / "tests/test_mock.py").write_text(real, encoding="utf-8")
+    git(project, "add", "-A")
+    proc = pre_commit(project, pre_commit_home, "run", "--all-files")
+    assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -63,7 +63,7 @@ def test_configuration_example_is_read_by_flake8(tmp_path):
 def test_every_hook_is_documented():
     manifest = (REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8")
     hooks = re.findall(r"^- id: (\S+)$", manifest, flags=re.M)
-    assert hooks == ["flake8-async-tests", "flake8-async-tests-system"]
+    assert hooks == ["flake8-async-tests", "flake8-async-tests-system", "flake8-async-tests-fix"]
     for hook in hooks:
         assert f"id: {hook}\n" in README, hook
 

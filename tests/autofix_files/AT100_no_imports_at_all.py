@@ -1,0 +1,2 @@
+async def test_first_line():
+    pass

@@ -1,0 +1,11 @@
+import pytest as pt
+from pytest import mark
+
+
+@mark.asyncio
+async def test_through_mark():
+    pass
+
+
+def test_uses_alias():
+    pt.skip("unused")

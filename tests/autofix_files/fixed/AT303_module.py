@@ -1,0 +1,8 @@
+import pytest
+from unittest import mock
+
+
+def test_module_imported():
+    m = mock.MagicMock()
+    m.assert_not_called()
+    assert mock
