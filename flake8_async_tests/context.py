@@ -23,7 +23,7 @@ from .model.fixtures import FIXTURE_DECORATORS
 from .model.async_mocks import AsyncMocks
 from .model.scopes import Scopes
 from .model.values import Home, Values
-from .syntax import FunctionNode, Syntax, of_tree
+from .syntax import FunctionNode, Syntax, of_tree, source_words
 
 # Other spellings of the same module.
 MODULE_ALIASES = {"mock": "unittest.mock", "_pytest.mark": "pytest.mark"}
@@ -179,31 +179,6 @@ def _conftest_facts(chain: tuple[tuple[str, ast.Module], ...], marks: frozenset[
     return dynamic, other
 
 
-def _source_words(node: ast.AST, index: Syntax | None = None) -> str:
-    """Names, attributes, strings and imported modules of a subtree (or of an index's whole
-    tree), lower-cased: a cheap view of what code refers to."""
-    words = []
-    found = ast.walk(node) if index is None else index.of_type(*_WORD_NODES)
-    for sub in found:
-        if isinstance(sub, ast.Name):
-            words.append(sub.id)
-        elif isinstance(sub, ast.Attribute):
-            words.append(sub.attr)
-        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-            words.append(sub.value)
-        elif isinstance(sub, (ast.alias,)):
-            words.append(sub.name)
-        elif isinstance(sub, (ast.AsyncFunctionDef, ast.Await)):
-            words.append("async")
-        elif isinstance(sub, ast.ImportFrom) and sub.module:
-            words.append(sub.module)
-    return " ".join(words).lower()
-
-
-_WORD_NODES = (ast.Name, ast.Attribute, ast.Constant, ast.alias, ast.AsyncFunctionDef,
-               ast.Await, ast.ImportFrom)
-
-
 def tree_facts(tree: ast.Module, marks: frozenset[str], label: str,
                index: Syntax | None = None) -> tuple[str | None, bool]:
     """(why a hook of the module may run async tests or make them async, if one may;
@@ -216,7 +191,7 @@ def tree_facts(tree: ast.Module, marks: frozenset[str], label: str,
             effect = hook_effect(stmt, tree, table.resolve, marks)
             if effect is not None:
                 dynamic = dynamic or f"{effect} ({label}:{stmt.lineno})"
-    words = _source_words(tree, index or of_tree(tree))
+    words = source_words(tree, index or of_tree(tree))
     other = "anyio" in words or "trio" in words
     return dynamic, other
 

@@ -138,3 +138,37 @@ def of_tree(tree: ast.Module) -> Syntax:
             _others.clear()
         found = _others[id(tree)] = Syntax(tree)
     return found
+
+
+def source_words(node: ast.AST, index: Syntax | None = None) -> str:
+    """Names, attributes, strings and imported modules of a subtree (or of an index's whole
+    tree), lower-cased: a cheap view of what code refers to."""
+    words = []
+    found = ast.walk(node) if index is None else index.of_type(*WORD_NODES)
+    for sub in found:
+        if isinstance(sub, ast.Name):
+            words.append(sub.id)
+        elif isinstance(sub, ast.Attribute):
+            words.append(sub.attr)
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
+            words.append(sub.value)
+        elif isinstance(sub, (ast.alias,)):
+            words.append(sub.name)
+        elif isinstance(sub, (ast.AsyncFunctionDef, ast.Await)):
+            words.append("async")
+        elif isinstance(sub, ast.ImportFrom) and sub.module:
+            words.append(sub.module)
+    return " ".join(words).lower()
+
+
+WORD_NODES = (ast.Name, ast.Attribute, ast.Constant, ast.alias, ast.AsyncFunctionDef,
+              ast.Await, ast.ImportFrom)
+
+
+def assigned(node: ast.AST) -> list[ast.expr]:
+    """What a statement assigns to or deletes: `x = `, `x += `, `x: T = `, `del x`."""
+    if isinstance(node, (ast.Assign, ast.Delete)):
+        return list(node.targets)
+    if isinstance(node, (ast.AugAssign, ast.AnnAssign)):
+        return [node.target]
+    return []

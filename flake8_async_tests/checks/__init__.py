@@ -5,6 +5,7 @@ Which codes a family reports is said once, by `Rule.family` in rules.py.
 
 from __future__ import annotations
 
+import ast
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -33,6 +34,19 @@ class Family:
 
     def check(self) -> Iterator[Finding]:
         raise NotImplementedError
+
+
+class ScopeFamily(Family):
+    """A family that walks every scope of the file (AT2xx): nothing to report without a
+    call, and the file's scopes and AsyncMocks are shared with the other such family."""
+
+    def wants(self) -> bool:
+        return bool(self.ctx.syntax.of_type(ast.Call))
+
+    def start(self) -> None:
+        self.scopes = self.ctx.scopes
+        self.async_mocks = self.ctx.async_mocks
+        self.findings: list[Finding] = []
 
 
 def families() -> tuple[type[Family], ...]:

@@ -12,12 +12,11 @@ from .. import inference
 from ..index import resolver
 from ..index.facts import ASYNC_DEF
 from ..mock_names import MOCK_API
-from ..model.async_mocks import AsyncMocks
 from ..model.fixtures import Unknown
-from ..model.scopes import Scope, Scopes, chain, label
+from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
 from ..syntax import LITERALS
-from . import Family, Finding
+from . import Finding, ScopeFamily
 
 # asyncio's public coroutine functions (Python 3.10-3.14), known without building asyncio.
 ASYNCIO_COROUTINES = frozenset({
@@ -35,16 +34,11 @@ SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_p
 BUILTINS = resolver.BUILTIN_NAMES
 
 
-class AwaitRules(Family):
+class AwaitRules(ScopeFamily):
     name = "awaits"
 
-    def wants(self) -> bool:
-        return bool(self.ctx.syntax.of_type(ast.Call))
-
     def check(self) -> Iterator[Finding]:
-        self.scopes: Scopes = self.ctx.scopes
-        self.async_mocks: AsyncMocks = self.ctx.async_mocks
-        self.findings: list[Finding] = []
+        self.start()
         self.candidates: dict[int, tuple[ast.Call, str, Scope]] = {}
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
         self._held_values: dict[tuple[int, str, str], Instance | Unknown | None] = {}

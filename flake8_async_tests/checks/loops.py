@@ -7,11 +7,11 @@ import ast
 from collections.abc import Iterator
 
 from ..context import FunctionNode
-from ..model.async_mocks import ASYNC_MOCK, AsyncMocks
+from ..model.async_mocks import ASYNC_MOCK
 from ..model.fixtures import FIXTURE_DECORATORS
-from ..model.scopes import Scope, Scopes, label, sync_code
+from ..model.scopes import Scope, label, sync_code
 from ..rules import ONLY
-from . import Family, Finding
+from . import Finding, ScopeFamily
 
 RUN_CALLS = frozenset({"asyncio.run", "asyncio.runners.run"})
 RUNNER_CLASSES = frozenset({"asyncio.Runner", "asyncio.runners.Runner"})
@@ -38,16 +38,11 @@ PLAIN_BASES = frozenset({"object", "builtins.object", "unittest.TestCase",
                          "unittest.case.TestCase"})
 
 
-class LoopRules(Family):
+class LoopRules(ScopeFamily):
     name = "loops"
 
-    def wants(self) -> bool:
-        return bool(self.ctx.syntax.of_type(ast.Call))
-
     def check(self) -> Iterator[Finding]:
-        self.scopes: Scopes = self.ctx.scopes
-        self.async_mocks: AsyncMocks = self.ctx.async_mocks
-        self.findings: list[Finding] = []
+        self.start()
         self.side_effects: set[int] = set()  # functions an AsyncMock runs as its side effect
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._sync_starters: list[tuple[ast.Call, str, Scope]] = []  # AT201 in sync helpers

@@ -10,6 +10,8 @@ import ast
 import builtins
 from collections.abc import Callable
 
+from ..syntax import assigned, source_words
+
 # Hooks that call the test function, or make the items that do.
 RUNNER_HOOKS = frozenset({"pytest_pyfunc_call", "pytest_pycollect_makeitem",
                           "pytest_runtest_call"})
@@ -27,26 +29,12 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 MAX_DEPTH = 2
 
 
-def _words(node: ast.AST) -> str:
-    found = []
-    for sub in ast.walk(node):
-        if isinstance(sub, ast.Name):
-            found.append(sub.id)
-        elif isinstance(sub, ast.Attribute):
-            found.append(sub.attr)
-        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str):
-            found.append(sub.value)
-        elif isinstance(sub, (ast.AsyncFunctionDef, ast.Await)):
-            found.append("async")
-    return " ".join(found).lower()
-
-
 def effect(func: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
            resolve: Callable[[ast.AST], str | None],
            async_marks: frozenset[str]) -> str | None:
     """Why a hook may run async tests or make them async, or None when it cannot."""
     if func.name in RUNNER_HOOKS:
-        if any(hint in _words(func) for hint in RUN_HINTS):
+        if any(hint in source_words(func) for hint in RUN_HINTS):
             return f"{func.name} may run coroutines"
         return None
     if func.name not in MARKING_HOOKS:
@@ -107,13 +95,9 @@ MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "__s
 
 def _changed_holder(node: ast.AST) -> str | None:
     """`item.own_markers.append(...)`, `item.keywords[k] = v`, `item.pytestmark = ...`."""
-    targets: list[ast.expr] = []
-    if isinstance(node, (ast.Assign, ast.Delete)):
-        targets = list(node.targets)
-    elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-        targets = [node.target]
-    elif (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-          and node.func.attr in MUTATORS):
+    targets = assigned(node)
+    if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+            and node.func.attr in MUTATORS):
         targets = [node.func.value]
     for target in targets:
         for part in ast.walk(target):

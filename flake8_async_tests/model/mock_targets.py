@@ -7,6 +7,7 @@ import ast
 
 from .. import inference, project
 from ..mock_names import ALL_KINDS, MOCKER_NAMES
+from ..syntax import assigned
 from ..context import FileContext
 from .fixtures import Unknown
 from .mocks import Names, ScopeMocks, Tracked, from_constructor
@@ -199,12 +200,8 @@ class MockTargets:
         """Is `label` (an instance) given an attribute, or handed to code other than
         patchers, in this function?"""
         for node in self.scope.nodes:
-            targets: list[ast.expr] = []
-            if isinstance(node, (ast.Assign, ast.Delete)):
-                targets = list(node.targets)
-            elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                targets = [node.target]
-            elif isinstance(node, ast.Call) and node is not patcher and (
+            targets = assigned(node)
+            if isinstance(node, ast.Call) and node is not patcher and (
                     self.names.patcher(node) is None):
                 args = [*node.args, *(k.value for k in node.keywords)]
                 if any(self.dotted(arg) == label for arg in args):
@@ -260,12 +257,8 @@ class MockTargets:
             below: set[str] = set()  # texts with an assignment or configure call below them
             handed: set[str] = set()  # names passed as arguments (texts are attributes)
             for node in self.scope.nodes:
-                targets: list[ast.expr] = []
-                if isinstance(node, (ast.Assign, ast.Delete)):
-                    targets = list(node.targets)
-                elif isinstance(node, (ast.AugAssign, ast.AnnAssign)):
-                    targets = [node.target]
-                elif isinstance(node, ast.Call):
+                targets = assigned(node)
+                if isinstance(node, ast.Call):
                     last = node.func.attr if isinstance(node.func, ast.Attribute) else ""
                     if last in ("configure_mock", "attach_mock", "mock_add_spec"):
                         targets = [node.func]

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..index import resolver
-from ..syntax import FunctionNode, Syntax, of_tree
+from ..syntax import FunctionNode, Syntax, assigned, of_tree
 from .bindings import bindings
 from .fixtures import NOT_A_FIXTURE, Fixture, Unknown, scope_fixtures
 
@@ -306,8 +306,7 @@ def _flat(values) -> list[ast.expr]:
 
 def _sets_attribute(node: ast.stmt, attr: str) -> bool:
     """Does a statement bind `self.attr` or `cls.attr`?"""
-    stack = list(node.targets if isinstance(node, (ast.Assign, ast.Delete))
-                 else [node.target])  # type: ignore[attr-defined]
+    stack = assigned(node)
     while stack:
         target = stack.pop()
         if isinstance(target, (ast.Tuple, ast.List)):
