@@ -516,10 +516,17 @@ class FileContext:
                   and isinstance(stmt.target, ast.Name) and stmt.target.id == "pytestmark"):
                 yield stmt.value
 
+    def pytestmarks(self, body: list[ast.stmt]) -> list[ast.expr]:
+        """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened)."""
+        marks: list[ast.expr] = []
+        for value in self.pytestmark_values(body):
+            marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+        return marks
+
     @functools.cached_property
     def module_marks(self) -> tuple[Mark, ...]:
         marks: list[Mark] = []
-        for value in self.pytestmark_values(self.tree.body):
+        for value in self.pytestmarks(self.tree.body):
             marks.extend(self._marks_in(value, "module"))
         return tuple(marks)
 
@@ -527,7 +534,7 @@ class FileContext:
         marks: list[Mark] = []
         for deco in cls.decorator_list:
             marks.extend(self._marks_in(deco, "class"))
-        for value in self.pytestmark_values(cls.body):
+        for value in self.pytestmarks(cls.body):
             marks.extend(self._marks_in(value, "class"))
         return tuple(marks)
 

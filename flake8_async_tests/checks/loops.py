@@ -206,11 +206,8 @@ class LoopRules(ScopeFamily):
 
     def _uses_fixtures(self, body: list[ast.stmt]) -> bool:
         """A `pytestmark` of this body requests fixtures (usefixtures)."""
-        for value in self.ctx.pytestmark_values(body):
-            items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-            if any(self.ctx.mark_name(item) == "usefixtures" for item in items):
-                return True
-        return False
+        return any(self.ctx.mark_name(mark) == "usefixtures"
+                   for mark in self.ctx.pytestmarks(body))
 
     def _autouse_sets_loop(self) -> bool:
         """An autouse fixture of this file or a conftest.py sets or provides the loop."""

@@ -62,7 +62,7 @@ class MockRules(Family):
                 inherited.pop(name, None)
             else:
                 inherited[name] = value
-        inherited = _without_parametrized(inherited, _pytestmarks(ctx, ctx.tree.body), ctx)
+        inherited = _without_parametrized(inherited, ctx.pytestmarks(ctx.tree.body), ctx)
         defined = set(module_fixtures) | {k for k, _ in conftest_mocks(ctx.conftests)}
         mocker_fixtures = {n for n in defined if n in MOCKER_NAMES}  # a project's own 'mocker'
 
@@ -76,7 +76,7 @@ class MockRules(Family):
                 fixtures = fixture_mocks(stmt.body, self.ctx.imports, True, inherited,
                                          self.ctx.syntax)
                 scoped = _without_parametrized(
-                    dict(inherited), stmt.decorator_list + _pytestmarks(self.ctx, stmt.body),
+                    dict(inherited), stmt.decorator_list + self.ctx.pytestmarks(stmt.body),
                     self.ctx)
                 for name, value in fixtures.items():
                     if value is None:
@@ -141,13 +141,6 @@ class MockRules(Family):
             if isinstance(expr, ast.Attribute) and expr.attr in REAL_ASSERTS:
                 yield Finding(expr.lineno, expr.col_offset, "AT305", "not-called",
                               {"attr": expr.attr})
-
-
-def _pytestmarks(ctx: FileContext, body: list[ast.stmt]) -> list[ast.expr]:
-    marks: list[ast.expr] = []
-    for value in ctx.pytestmark_values(body):
-        marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
-    return marks
 
 
 def _without_parametrized(given: dict[str, Tracked], decorators: list[ast.expr],

@@ -125,8 +125,8 @@ class Values:
         marks: list[ast.expr] = list(func.decorator_list)
         if cls is not None:
             marks += cls.decorator_list
-            marks += _flat(self.ctx.pytestmark_values(cls.body))
-        marks += _flat(self.ctx.pytestmark_values(self.ctx.tree.body))
+            marks += self.ctx.pytestmarks(cls.body)
+        marks += self.ctx.pytestmarks(self.ctx.tree.body)
         for mark in marks:
             if not isinstance(mark, ast.Call):
                 continue
@@ -295,13 +295,6 @@ class Values:
         if any("__new__" in facts.kinds for facts in ancestors.values()):
             return Unknown(f"{origin}: {dotted} defines __new__")
         return Instance(dotted, origin)
-
-
-def _flat(values) -> list[ast.expr]:
-    marks: list[ast.expr] = []
-    for value in values:
-        marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
-    return marks
 
 
 def _sets_attribute(node: ast.stmt, attr: str) -> bool:
