@@ -76,3 +76,13 @@ def test_the_fast_part_of_ci_names_existing_test_files():
     assert len(files) >= 5
     missing = [name for name in files if not (REPO / name).is_file()]
     assert missing == [], missing
+
+
+def test_the_pre_commit_snippet_pins_the_released_version():
+    """`rev:` names this version's tag, and the CHANGELOG has that release's section."""
+    from flake8_async_tests import __version__
+
+    assert re.findall(r"^\s*rev: (\S+)$", README, flags=re.M) == [f"v{__version__}"]
+    changelog = (REPO / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert re.search(rf"^## \[{re.escape(__version__)}\] - \d{{4}}-\d\d-\d\d$", changelog,
+                     flags=re.M)
