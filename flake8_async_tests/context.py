@@ -180,11 +180,11 @@ def _conftest_facts(chain: tuple[tuple[str, ast.Module], ...], marks: frozenset[
 
 
 def tree_facts(tree: ast.Module, marks: frozenset[str], label: str,
-               index: Syntax | None = None) -> tuple[str | None, bool]:
+               index: Syntax | None = None,
+               table: ImportTable | None = None) -> tuple[str | None, bool]:
     """(why a hook of the module may run async tests or make them async, if one may;
     whether the module involves anyio or trio)."""
     dynamic: str | None = None
-    table: ImportTable | None = None
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in HOOKS:
             table = table or ImportTable(tree)
@@ -388,7 +388,7 @@ class FileContext:
     @functools.cached_property
     def _facts(self) -> tuple[str | None, bool]:
         return tree_facts(self.tree, self._async_marks,
-                          project.relative(self.path, self.rootdir), self.syntax)
+                          project.relative(self.path, self.rootdir), self.syntax, self.imports)
 
     @functools.cached_property
     def _own_defs(self) -> tuple[frozenset[str], frozenset[str]]:

@@ -41,7 +41,6 @@ class AwaitRules(ScopeFamily):
         self.start()
         self.candidates: dict[int, tuple[ast.Call, str, Scope]] = {}
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
-        self._held_values: dict[tuple[int, str, str], Instance | Unknown | None] = {}
         self._stored: dict[int, str] = {}  # id of a call -> the local its value is stored in
         self._uses: dict[int, dict[str, list[tuple[ast.AST, ast.AST]] | None]] = {}
         self._parents: dict[int, dict[int, ast.AST]] = {}
@@ -225,7 +224,7 @@ class AwaitRules(ScopeFamily):
         if found is None or found[0] is self.scopes.module:
             return self._static_name(func, scope), False
         held = self._held(root.id, found, attrs)
-        if held is not None:
+        if isinstance(held, Instance):
             return f"{held.cls}.{attrs[-1]}", True
         if len(attrs) != 1:
             return None, False
@@ -240,26 +239,21 @@ class AwaitRules(ScopeFamily):
                 cls = self._static_name(value.func, scope)
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
 
-    def _held(self, name: str, found: tuple[Scope, list], attrs: list[str]):
-        """The instance (values.Instance) `name.meth` or `self.attr.meth` is called on,
-        when the value model can tell: a fixture argument or a `self` attribute set up
-        for the test; an Unknown with its reason, or None when neither applies."""
+    def _held(self, name: str, found: tuple[Scope, list],
+              attrs: list[str]) -> Instance | Unknown | None:
+        """What `name.meth` or `self.attr.meth` is called on, as the value model tells:
+        a fixture argument or a `self` attribute set up for the test. None when neither
+        applies."""
         where, bound = found
         func = where.node
         if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
             return None
-        cls = where.cls
-        key = (id(func), name, attrs[0] if name == "self" else "")
-        if key not in self._held_values:
-            value = None
-            if name == "self" and len(attrs) == 2 and cls is not None:
-                value = self.ctx.values.self_attribute(cls, attrs[0])
-            elif len(attrs) == 1 and len(bound) == 1 and bound[0][0] == "param" \
-                    and name not in ("self", "cls"):
-                value = self.ctx.values.parameter(func, cls, name)
-            self._held_values[key] = value
-        value = self._held_values[key]
-        return value if isinstance(value, Instance) else None
+        if name == "self" and len(attrs) == 2 and where.cls is not None:
+            return self.ctx.values.attribute(where.cls, attrs[0])
+        if len(attrs) == 1 and len(bound) == 1 and bound[0][0] == "param" \
+                and name not in ("self", "cls"):
+            return self.ctx.values.name(func, where.cls, name)
+        return None
 
     def _imported_callee(self, target: str, instance: bool):  # -> astroid node | None
         """What an imported callee is, found in its own module: no need to build this file
@@ -311,8 +305,10 @@ class AwaitRules(ScopeFamily):
         if root.id in ("self", "cls"):
             return True
         if len(bound) == 1 and bound[0][0] == "param" and len(attrs) == 1:
-            return self._held(root.id, found, attrs) is not None or self._unknown_argument(
-                func, root.id, found, attrs)
+            held = self._held(root.id, found, attrs)
+            if isinstance(held, Unknown) and self.ctx.may_define(attrs[-1], True):
+                self.ctx.silent(func, "AT200", f"value of {root.id} is unknown: {held.reason}")
+            return isinstance(held, Instance)
         # Locals astroid can follow: assigned from a call, a name or an attribute, a nested
         # def or import. A fixture argument, a loop target, `with ... as x`, an awaited value
         # are beyond what it infers.
@@ -320,14 +316,6 @@ class AwaitRules(ScopeFamily):
             kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
             and not self._from_parameter(value, scope))
             for kind, value in bound)
-
-    def _unknown_argument(self, func: ast.AST, name: str, found: tuple[Scope, list],
-                          attrs: list[str]) -> bool:
-        """Record why a method of an argument is not judged, when it may be async."""
-        value = self._held_values.get((id(found[0].node), name, ""))
-        if isinstance(value, Unknown) and self.ctx.may_define(attrs[-1], True):
-            self.ctx.silent(func, "AT200", f"value of {name} is unknown: {value.reason}")
-        return False
 
     def _from_parameter(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
         """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg` (a

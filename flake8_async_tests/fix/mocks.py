@@ -54,17 +54,12 @@ def _without_names(src: Source, node: cst.ImportFrom, gone: set[str]) -> cst.Imp
 def _mock_name(src: Source, plan: Plan, name: str) -> str:
     """How to spell unittest.mock's `name` here: an existing import of it or of the module,
     else a new `from unittest.mock import name` when nothing here is called `name`."""
-    for local, target in src.from_names.items():
-        if target == f"{MOCK}.{name}":
-            return local
-    for local, target in [*src.modules.items(), *src.from_names.items()]:
-        if target == MOCK:
-            return f"{local}.{name}"
-    if name not in src.names or src.from_names.get(name) == f"pytest.{name}":
+    imported = {*src.modules.values(), *src.from_names.values()}
+    if not imported & {MOCK, f"{MOCK}.{name}"} and (
+            name not in src.names or src.from_names.get(name) == f"pytest.{name}"):
         plan.add_import(Import(MOCK, name))  # the same as AT303's fix of that import
         return name
-    plan.add_import(Import(MOCK))
-    return f"{MOCK}.{name}"
+    return src.reference(plan, MOCK, name)
 
 
 # -- AT305 ------------------------------------------------------------------------------

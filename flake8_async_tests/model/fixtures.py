@@ -33,6 +33,12 @@ def _keyword(deco: ast.expr, name: str) -> ast.expr | None:
     return None
 
 
+def autouse(deco: ast.expr) -> bool:
+    """Does a fixture decorator say `autouse=True`?"""
+    given = _keyword(deco, "autouse")
+    return isinstance(given, ast.Constant) and given.value is True
+
+
 def fixture_name(func: FunctionNode, deco: ast.expr) -> str | None:
     """The name tests request the fixture by (`name=` or the function's), None if unknown."""
     given = _keyword(deco, "name")
@@ -96,10 +102,9 @@ def scope_fixtures(body: list[ast.stmt], home: object, level: int, resolve,
                 continue
             if name != stmt.name:
                 found[stmt.name] = NOT_A_FIXTURE
-            autouse = _keyword(deco, "autouse")
             found[name] = Fixture(
                 name, stmt, home, level, parametrized=_keyword(deco, "params") is not None,
-                autouse=isinstance(autouse, ast.Constant) and autouse.value is True)
+                autouse=autouse(deco))
         elif isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
             star = f"star import at {where}:{stmt.lineno}"
         elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign,

@@ -58,8 +58,8 @@ class MockTargets:
                                   *method.args.kwonlyargs)}
         names = Names(self.ctx.imports, params & MOCKER_NAMES)
         kind = names.mock_kind(value)
-        if kind is None or any(isinstance(node, ast.Attribute) and node.attr in (
-                "configure_mock", "attach_mock", "mock_add_spec") for node in ast.walk(cls)):
+        if kind is None or any(node.attr in ("configure_mock", "attach_mock", "mock_add_spec")
+                               for node in self.ctx.syntax.within(cls, ast.Attribute)):
             return None
         return from_constructor(kind, value, f"self.{attr}")  # type: ignore[arg-type]
 
@@ -180,17 +180,12 @@ class MockTargets:
         func = self.scope.func
         enclosing = self.ctx.syntax.enclosing(func)
         cls = enclosing if isinstance(enclosing, ast.ClassDef) else None
-        values = self.ctx.values
         value: Instance | Unknown | None = None
         if isinstance(expr, ast.Name):
-            bound = self.scope.bindings.get(expr.id, [])
-            if bound == ["param"]:
-                value = values.parameter(func, cls, expr.id)
-            elif len(bound) == 1 and isinstance(bound[0], ast.Call):
-                value = values.local(func, expr.id)
+            value = self.ctx.values.name(func, cls, expr.id)
         elif (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)
               and expr.value.id == "self" and cls is not None):
-            value = values.self_attribute(cls, expr.attr)
+            value = self.ctx.values.attribute(cls, expr.attr)
         if isinstance(value, Unknown):
             self.ctx.silent(expr, code, f"value of {self.dotted(expr)} is unknown: "
                                         f"{value.reason}")

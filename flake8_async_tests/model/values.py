@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from ..index import resolver
 from ..syntax import FunctionNode, Syntax, assigned, of_tree
 from .bindings import bindings
-from .fixtures import NOT_A_FIXTURE, Fixture, Unknown, scope_fixtures
+from .fixtures import (
+    NOT_A_FIXTURE, Fixture, Unknown, autouse, fixture_decorator, scope_fixtures,
+)
 
 # Methods pytest or unittest run before each test (or class) of a class.
 SETUP_METHODS = frozenset({"setup_method", "setup_class", "setUp", "asyncSetUp", "setUpClass",
@@ -52,7 +54,35 @@ class Values:
         self.home = ctx.home
         self._chains: dict[int, list[tuple[dict[str, object], str | None]]] = {}
         self._bindings: dict[int, dict] = {}
-        self._generated = None
+        self._held: dict[tuple[int, str], Instance | Unknown | None] = {}
+        self._generated: str | None = None
+        self._through_request: bool | None = None
+
+    # -- the entry points: what a name, or `self.attr`, holds -----------------------
+
+    def name(self, func: FunctionNode, cls: ast.ClassDef | None,
+             name: str) -> Instance | Unknown | None:
+        """What `name` holds in `func` (a function of this file, defined in `cls` if any):
+        an argument pytest passes, or a local bound once by assignment. None when it is
+        neither. Asked once per function and name, whichever rule asks."""
+        key = (id(func), name)
+        if key not in self._held:
+            found = self._bound(func, self.home).get(name)
+            value: Instance | Unknown | None = None
+            if found is not None and len(found) == 1 and found[0][0] == "param":
+                value = self.parameter(func, cls, name)
+            elif found is not None and len(found) == 1 and found[0][0] == "assign":
+                value = self._evaluate(ast.Name(id=name, ctx=ast.Load()), func, self.home,
+                                       f"{name} in {func.name}", 0, None, None)
+            self._held[key] = value
+        return self._held[key]
+
+    def attribute(self, cls: ast.ClassDef, attr: str) -> Instance | Unknown:
+        """What `self.attr` holds in a test method of `cls` (asked once per class)."""
+        key = (id(cls), attr)
+        if key not in self._held:
+            self._held[key] = self.self_attribute(cls, attr)
+        return self._held[key]  # type: ignore[return-value]
 
     # -- fixtures ------------------------------------------------------------------
 
@@ -115,10 +145,9 @@ class Values:
             homes += [(tree, self.ctx.home_of(path, tree).label)
                       for path, tree in self.ctx.conftests]
             for tree, label in homes:
-                for stmt in ast.walk(tree):
-                    if (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-                            and stmt.name == "pytest_generate_tests"):
-                        self._generated = f"{label}:{stmt.lineno}"
+                for func in of_tree(tree).of_type(ast.FunctionDef, ast.AsyncFunctionDef):
+                    if func.name == "pytest_generate_tests":  # type: ignore[attr-defined]
+                        self._generated = f"{label}:{func.lineno}"
         return self._generated or None
 
     def _parametrized(self, name: str, func: FunctionNode, cls: ast.ClassDef | None) -> bool:
@@ -212,11 +241,10 @@ class Values:
         if len(sets) != 1 or not isinstance(sets[0], ast.Assign) or len(sets[0].targets) != 1:
             return Unknown(f"{label} is set {len(sets)} times in {cls.name}" if sets
                            else f"{label} is not set in {cls.name}")
-        line = sets[0].lineno
         method = next((m for m in cls.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       and m.lineno <= line <= (m.end_lineno or m.lineno)), None)
-        if method is None or ctx.syntax.enclosing(_scope_of(ctx.syntax, sets[0], method)) \
-                is not cls:
+                       and any(n is sets[0] for n in ctx.syntax.scope_nodes(m, headers=False))),
+                      None)
+        if method is None:
             return Unknown(f"{label} is set outside a method of {cls.name}")
         if method.name not in SETUP_METHODS and not self._autouse(method):
             return Unknown(f"{label} is set in {method.name}, which is not a setup method")
@@ -232,28 +260,20 @@ class Values:
         return sets[0].value, method
 
     def _autouse(self, method: FunctionNode) -> bool:
-        found = scope_fixtures([method], self.home, 0, self.ctx.resolve, self.home.label)[0]
-        return any(isinstance(f, Fixture) and f.autouse for f in found.values())
+        deco = fixture_decorator(method, self.ctx.resolve)
+        return deco is not None and autouse(deco)
 
     def _set_through_request(self) -> bool:
-        trees = [self.ctx.tree, *(tree for _, tree in self.ctx.conftests)]
-        for tree in trees:
-            for node in of_tree(tree).of_type(ast.Attribute):
-                if (isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Attribute)
-                        and node.value.attr == "cls"):
-                    return True
-        return False
+        """Does this file or a conftest set an attribute on `request.cls` (or any `.cls`)?"""
+        if self._through_request is None:
+            trees = [self.ctx.tree, *(tree for _, tree in self.ctx.conftests)]
+            self._through_request = any(
+                isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Attribute)
+                and node.value.attr == "cls"
+                for tree in trees for node in of_tree(tree).of_type(ast.Attribute))
+        return self._through_request
 
     # -- expressions -------------------------------------------------------------------
-
-    def local(self, func: FunctionNode, name: str) -> Instance | Unknown | None:
-        """The value of a local of a function of this file bound once by assignment; None
-        when `name` is not such a local."""
-        bound = self._bound(func, self.home).get(name)
-        if not bound or bound[0][0] != "assign":
-            return None
-        return self._evaluate(ast.Name(id=name, ctx=ast.Load()), func, self.home,
-                              f"{name} in {func.name}", 0, None, None)
 
     def _bound(self, func: FunctionNode, home: Home) -> dict:
         key = id(func)
@@ -310,15 +330,6 @@ def _sets_attribute(node: ast.stmt, attr: str) -> bool:
               and isinstance(target.value, ast.Name) and target.value.id in ("self", "cls")):
             return True
     return False
-
-
-def _scope_of(syntax: Syntax, node: ast.AST, method: FunctionNode):
-    """The innermost function of `method` (or `method`) that holds `node`."""
-    inner = method
-    for sub in syntax.within(method, ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda):
-        if sub.lineno <= node.lineno <= (sub.end_lineno or sub.lineno) and sub is not method:
-            inner = sub
-    return inner
 
 
 def _text(expr: ast.AST) -> str:
