@@ -305,8 +305,10 @@ class AwaitRules(ScopeFamily):
         if root.id in ("self", "cls"):
             return True
         if len(bound) == 1 and bound[0][0] == "param" and len(attrs) == 1:
+            if not self.ctx.may_define(attrs[-1], True):
+                return False  # no async def of that name in reach: no value to follow
             held = self._held(root.id, found, attrs)
-            if isinstance(held, Unknown) and self.ctx.may_define(attrs[-1], True):
+            if isinstance(held, Unknown):
                 self.ctx.silent(func, "AT200", f"value of {root.id} is unknown: {held.reason}")
             return isinstance(held, Instance)
         # Locals astroid can follow: assigned from a call, a name or an attribute, a nested

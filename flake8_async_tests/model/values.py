@@ -276,6 +276,12 @@ class Values:
     # -- expressions -------------------------------------------------------------------
 
     def _bound(self, func: FunctionNode, home: Home) -> dict:
+        """How `func` binds each name: the linted file's scopes already know (rules share
+        them); a conftest's fixtures are read here."""
+        if home is self.home:
+            scope = self.ctx.scopes.by_node.get(id(func))
+            if scope is not None:
+                return scope.bindings
         key = id(func)
         if key not in self._bindings:
             self._bindings[key] = bindings(func, home.syntax.scope_nodes(func, headers=False))
