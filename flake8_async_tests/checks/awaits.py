@@ -282,8 +282,10 @@ class AwaitRules(ScopeFamily):
         """Cheap syntactic reasons why a callee cannot be (known to be) a coroutine function."""
         root, attrs = chain(func)
         if not isinstance(root, ast.Name):
-            # `obj().meth()`: infer only when a method name is given
-            return bool(attrs) and isinstance(root, ast.Call)
+            # `obj().meth()`: infer only when a method name is given, and not on what an
+            # argument (or a local made from one) returns: astroid cannot know that
+            return bool(attrs) and isinstance(root, ast.Call) \
+                and not self._from_parameter(root, scope)
         if attrs:
             last = attrs[-1]
             if last in MOCK_API or last in TESTCASE_SYNC:
@@ -305,8 +307,8 @@ class AwaitRules(ScopeFamily):
         if root.id in ("self", "cls"):
             return True
         if len(bound) == 1 and bound[0][0] == "param" and len(attrs) == 1:
-            if not self.ctx.may_define(attrs[-1], True):
-                return False  # no async def of that name in reach: no value to follow
+            # what the argument holds first: most are fixtures of plugins (unknown), and
+            # asking the index what is in reach costs a parse of every module imported
             held = self._held(root.id, found, attrs)
             if isinstance(held, Unknown):
                 self.ctx.silent(func, "AT200", f"value of {root.id} is unknown: {held.reason}")

@@ -293,9 +293,9 @@ class MarkerRules(Family):
                 yield Finding(deco.lineno, deco.col_offset, "AT103", ONLY,
                               {"mark": mark, "name": func.name})
         name = _fixture_name(func)
-        if ctx.pytest_asyncio_before_1:  # a pinned pytest-asyncio that still has them
-            if name in ("event_loop", "event_loop_policy"):
-                ctx.silent(func, "AT106", "the project pins pytest-asyncio below 1.0")
+        if name in ("event_loop", "event_loop_policy") and ctx.pytest_asyncio_before_1:
+            # a pinned pytest-asyncio that still has them (lock files read only here)
+            ctx.silent(func, "AT106", "the project pins pytest-asyncio below 1.0")
         elif name == "event_loop" and not self._event_loop_driven_by_sync_code(func):
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-fixture", {})
         elif name == "event_loop_policy":
