@@ -46,6 +46,10 @@ def _mentions_mocks(syntax: Syntax) -> bool:
 class MockRules(Family):
     name = "mocks"
 
+    def __init__(self, ctx: FileContext) -> None:
+        super().__init__(ctx)
+        self._mentions: dict[int, bool] = {}
+
     def wants(self) -> bool:
         if _mentions_mocks(self.ctx.syntax):
             return True
@@ -96,7 +100,8 @@ class MockRules(Family):
             given.pop(func.name)  # a fixture asking for the one it overrides
         mockers = {p for p in params if p in MOCKER_NAMES and p not in overridden}
         nodes = ctx.syntax.scope_nodes(func, headers=False)
-        if mockers or params & given.keys() or self._mentions_mocks(func):
+        if mockers or params & given.keys() or self._mentions_mocks(func) or (
+                in_class and self._mentions_mocks(ctx.syntax.enclosing(func))):  # self.x
             names = Names(ctx.imports, mockers)
             static = any(ctx.resolve(d) == "staticmethod" for d in func.decorator_list)
             is_method = in_class and not static
@@ -109,11 +114,17 @@ class MockRules(Family):
             elif isinstance(node, ast.ClassDef):
                 yield from self._walk(node.body, {}, overridden, in_class=True)
 
-    def _mentions_mocks(self, func: FunctionNode) -> bool:
-        """Does the function's text (decorators included) name anything mock-like?"""
-        first = min([func.lineno, *(d.lineno for d in func.decorator_list)])
-        text = "".join(self.ctx.lines[first - 1:func.end_lineno or func.lineno])
-        return _MOCK_WORD.search(text) is not None
+    def _mentions_mocks(self, node: FunctionNode | ast.ClassDef | None) -> bool:
+        """Does the function's (or class's) text, decorators included, name anything
+        mock-like? Asked once per node."""
+        if node is None:
+            return False
+        key = id(node)
+        if key not in self._mentions:
+            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+            text = "".join(self.ctx.lines[first - 1:node.end_lineno or node.lineno])
+            self._mentions[key] = _MOCK_WORD.search(text) is not None
+        return self._mentions[key]
 
     # -- AT303 -----------------------------------------------------------------------
 
@@ -192,12 +203,19 @@ class ScopeChecker:
 
     def _await(self, expr: ast.expr, at: ast.AST, how: str) -> Iterator[Finding]:
         chain = attr_chain(expr)
-        if chain is not None and chain[0] not in self.mocks:
-            self._unknown_value(chain[0], at)
-        if chain is None or chain[0] not in self.mocks:
+        if chain is None:
             return
-        t = self.mocks[chain[0]]
-        parts = chain[1]
+        found = (self.mocks[chain[0]], chain[1]) if chain[0] in self.mocks else (
+            self.targets.tracked(chain) if chain[0] == "self" else None)
+        if found is None:
+            self._unknown_value(chain[0], at)
+            if chain[0] == "self" and chain[1] and chain[1][0] in self.targets.unknown_self:
+                self.ctx.silent(at, "AT300", self.targets.unknown_self[chain[1][0]])
+            return
+        t, parts = found
+        if t.escaped and chain[0] == "self":
+            self.ctx.silent(at, "AT300", f"self.{chain[1][0]} is handed to other code, "
+                                         "which may configure it")
         if t.bulk or t.escaped or any(p.startswith("__") for p in parts):
             return
         norm = norm_parts(parts)

@@ -10,7 +10,10 @@ from ..mock_names import ALL_KINDS, MOCKER_NAMES
 from ..syntax import assigned
 from ..context import FileContext
 from .fixtures import Unknown
-from .mocks import Names, ScopeMocks, Tracked, from_constructor
+from .mocks import (
+    Names, ScopeMocks, Tracked, attr_chain, configure_patched, escapes, from_constructor,
+    norm_parts, patch_object_effect,
+)
 from .values import Instance
 
 
@@ -26,6 +29,7 @@ class MockTargets:
         self._bound_names: dict[int, str] | None = None
         self._configured: tuple[set[str], set[str]] | None = None
         self._self_mocks: dict[str, Tracked | None] = {}
+        self.unknown_self: dict[str, str] = {}  # self.attr set to a mock, but not followed: why
 
     def tracked(self, chain: tuple[str, list[str]]) -> tuple[Tracked, list[str]] | None:
         """The mock an attribute chain starts from and the rest of the chain: a name, an
@@ -58,10 +62,51 @@ class MockTargets:
                                   *method.args.kwonlyargs)}
         names = Names(self.ctx.imports, params & MOCKER_NAMES)
         kind = names.mock_kind(value)
-        if kind is None or any(node.attr in ("configure_mock", "attach_mock", "mock_add_spec")
-                               for node in self.ctx.syntax.within(cls, ast.Attribute)):
+        if kind is None:
             return None
-        return from_constructor(kind, value, f"self.{attr}")  # type: ignore[arg-type]
+        if any(node.attr in ("configure_mock", "attach_mock", "mock_add_spec")
+               for node in self.ctx.syntax.within(cls, ast.Attribute)):
+            self.unknown_self[attr] = f"{cls.name} configures mocks in bulk (configure_mock)"
+            return None
+        if any(isinstance(other, ast.ClassDef) and any(
+                isinstance(base, ast.Name) and base.id == cls.name for base in other.bases)
+               for other in self.ctx.syntax.of_type(ast.ClassDef)):
+            # a subclass may set it up its own way for the same tests
+            self.unknown_self[attr] = f"a subclass of {cls.name} may set self.{attr} otherwise"
+            return None
+        t = from_constructor(kind, value, f"self.{attr}")  # type: ignore[arg-type]
+        self._used_in_class(t, cls, attr, names)
+        return t
+
+    def _used_in_class(self, t: Tracked, cls: ast.ClassDef, attr: str, names: Names) -> None:
+        """What any method of the class does to `self.attr` besides setting it: attributes
+        it configures (`self.m.fetch = AsyncMock()`, a patch.object on it), and whether it
+        is handed to other code (an argument, an alias, a return value)."""
+        parents: dict[int, ast.AST] = {}
+        for node in ast.walk(cls):
+            for child in ast.iter_child_nodes(node):
+                parents[id(child)] = node
+        for node in self.ctx.syntax.within(cls, ast.Attribute, ast.Call):
+            if isinstance(node, ast.Call):
+                effect = patch_object_effect(node, names)
+                if effect is not None and effect[0][0] == "self" and effect[0][1][:1] == [attr]:
+                    configure_patched(t, effect[0][1][1:], effect[1])
+                continue
+            if not (isinstance(node.value, ast.Name) and node.value.id == "self"
+                    and node.attr == attr):
+                continue
+            parent = parents.get(id(node))
+            if isinstance(node.ctx, ast.Load) and (
+                    escapes(node, parents, names) or isinstance(parent, (ast.Return, ast.Yield))):
+                t.escaped = True
+            target = parent
+            while isinstance(target, ast.Attribute) and isinstance(
+                    parents.get(id(target)), ast.Attribute):
+                target = parents[id(target)]
+            if isinstance(target, ast.Attribute) and isinstance(target.ctx, (ast.Store, ast.Del)):
+                chain = attr_chain(target)
+                if chain is not None and len(chain[1]) > 1:
+                    t.configured.add(norm_parts(chain[1][1:])[0])
 
     def kind(self, t: Tracked) -> str | None:
         if t.kind in ALL_KINDS:

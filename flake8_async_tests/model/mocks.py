@@ -360,6 +360,7 @@ class ScopeMocks:
                 for target in targets:
                     self._configure_target(target)
             elif isinstance(node, ast.Call):
+                self._patched_on_mock(node)
                 chain = attr_chain(node.func)
                 if chain and chain[0] in self.mocks and chain[1]:
                     t = self.mocks[chain[0]]
@@ -376,6 +377,12 @@ class ScopeMocks:
                     node.ctx, ast.Load):
                 if self._escapes(node, parents):
                     self.mocks[node.id].escaped = True
+
+    def _patched_on_mock(self, call: ast.Call) -> None:
+        effect = patch_object_effect(call, self.names)
+        if effect is not None and effect[0][0] in self.mocks:
+            (root, parts), name = effect
+            configure_patched(self.mocks[root], parts, name)
 
     def _configure_target(self, target: ast.expr) -> None:
         if isinstance(target, (ast.Tuple, ast.List)):
@@ -394,22 +401,58 @@ class ScopeMocks:
             t.set_attrs.setdefault(chain[1][0], target)
 
     def _escapes(self, node: ast.Name, parents: dict[int, ast.AST]) -> bool:
-        parent = parents.get(id(node))
-        if isinstance(parent, ast.Attribute):
-            return False
-        if isinstance(parent, ast.Call) and parent.func is node:
-            return False
-        if isinstance(parent, (ast.Await, ast.Assert, ast.Expr, ast.Return, ast.Yield)):
-            return False
-        if isinstance(parent, (ast.withitem,)) and parent.context_expr is node:
-            return False
-        if isinstance(parent, (ast.AsyncFor, ast.For)) and parent.iter is node:
-            return False
-        if isinstance(parent, ast.Compare):
-            return False
-        if isinstance(parent, ast.Call) and self.names.patcher(parent):
-            return False  # patch(..., new=m): what it holds is still what we know
-        return True
+        return escapes(node, parents, self.names)
+
+
+def patch_object_effect(call: ast.Call, names: Names,
+                        ) -> tuple[tuple[str, list[str]], str | None] | None:
+    """`patch.object(m, "fetch", AsyncMock())` configures `m.fetch` while it is active:
+    (the owner's attribute chain, the name it sets, None when that cannot be read). None
+    for other calls, and for a patch with only a target and a name (it puts a MagicMock
+    where a mock's MagicMock child was: nothing changes)."""
+    if names.patcher(call) != "patch.object":
+        return None
+    owner = keyword(call, "target", 0)
+    chain = attr_chain(owner) if owner is not None else None
+    if not chain:
+        return None
+    attr = keyword(call, "attribute", 1)
+    if not isinstance(attr, ast.Constant) or not isinstance(attr.value, str):
+        return chain, None
+    if len(call.args) > 2 or any(k.arg not in ("target", "attribute") for k in call.keywords):
+        return chain, attr.value
+    return None
+
+
+def configure_patched(t: Tracked, parts: list[str], name: str | None) -> None:
+    """Record a patch.object on the mock `t` (at `parts` below it) that sets `name`."""
+    if parts:
+        t.configured.add(norm_parts(parts)[0])
+    elif name is None:
+        t.bulk = True
+    else:
+        t.configured.add(name)
+
+
+def escapes(node: ast.expr, parents: dict[int, ast.AST], names: Names) -> bool:
+    """Is a mock (a name, or `self.attr`) handed to other code here, which may configure
+    it? Reading its attributes, calling or awaiting it, comparing it does not."""
+    parent = parents.get(id(node))
+    if isinstance(parent, ast.Attribute):
+        return False
+    if isinstance(parent, ast.Call) and parent.func is node:
+        return False
+    if isinstance(parent, (ast.Await, ast.Assert, ast.Expr, ast.Return, ast.Yield)):
+        return False
+    if isinstance(parent, (ast.withitem,)) and parent.context_expr is node:
+        return False
+    if isinstance(parent, (ast.AsyncFor, ast.For)) and parent.iter is node:
+        return False
+    if isinstance(parent, ast.Compare):
+        return False
+    if isinstance(parent, ast.Call) and names.patcher(parent):
+        return False  # patch(..., new=m): what it holds is still what we know
+    return True
 
 
 def copy_tracked(t: Tracked) -> Tracked:
