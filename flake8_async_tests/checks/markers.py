@@ -207,8 +207,17 @@ class MarkerRules(Family):
         own_marks = ctx.function_marks(func)
         unknown = class_unknown or ctx.unknown_decorators(func.decorator_list)
         if info is not None and info.unittest:
-            if (is_async and func.name.startswith("test") and not info.async_bases
-                    and not unknown and not _is_async_generator(func, ctx.syntax)):
+            if not is_async or not func.name.startswith("test"):
+                return
+            if info.async_bases:
+                ctx.silent(func, "AT101", f"{cls.name} derives from "  # type: ignore[union-attr]
+                                          f"{info.async_bases[0]}, which runs async tests")
+            elif unknown:
+                ctx.silent(func, "AT101", "a decorator of unknown effect may run it")
+            elif _is_async_generator(func, ctx.syntax):
+                ctx.silent(func, "AT101", "an async generator: unittest never calls it as "
+                                          "a test, with or without a loop")
+            else:
                 yield Finding(func.lineno, func.col_offset, "AT101", ONLY, {"name": func.name})
             return
         if not self._collected(func, cls, info):
@@ -352,7 +361,14 @@ class MarkerRules(Family):
     def _hook(self, func: FunctionNode, cls: ast.ClassDef | None, info: ClassInfo | None,
               class_unknown: bool) -> Iterator[Finding]:
         ctx = self.ctx
+        hooks = MODULE_HOOKS if cls is None else (*PYTEST_CLASS_HOOKS, *UNITTEST_HOOKS)
+        if cls is not None and func.name in hooks and (
+                class_unknown or (info is not None and not info.known)):
+            ctx.silent(func, "AT105", f"the bases of class {cls.name!r} are unknown")
+            return
         if class_unknown or ctx.unknown_decorators(func.decorator_list):
+            if func.name in hooks:
+                ctx.silent(func, "AT105", "a decorator of unknown effect may run it")
             return
         if cls is None:
             if func.name in MODULE_HOOKS:
@@ -360,11 +376,13 @@ class MarkerRules(Family):
                               {"hook": func.name})
             return
         assert info is not None
-        if not info.known:
-            return
         if func.name in PYTEST_CLASS_HOOKS:
             yield Finding(func.lineno, func.col_offset, "AT105", "class-hook", {"hook": func.name})
-        elif func.name in UNITTEST_HOOKS and info.unittest and info.stdlib_async_only:
+        elif func.name in UNITTEST_HOOKS and info.unittest and not info.stdlib_async_only:
+            ctx.silent(func, "AT105", f"{cls.name} derives from "
+                                      f"{next(q for q in info.async_bases if q != ISOLATED)}, "
+                                      "which may run async hooks")
+        elif func.name in UNITTEST_HOOKS and info.unittest:
             if func.name in ("setUp", "tearDown"):
                 rename = f"async{func.name[0].upper()}{func.name[1:]}"
                 variant = "unittest-rename" if info.async_bases else "unittest-base"
