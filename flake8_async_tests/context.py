@@ -301,6 +301,14 @@ class FileContext:
                               self.settings.config_file, self.rootdir, self.search_path)
 
     @functools.cached_property
+    def plugin_modules(self) -> tuple[list[tuple[str, ast.Module]], str | None]:
+        """The project's own plugin modules that pytest_plugins or -p load (value model)."""
+        own = (self.path, self.tree) if self.is_conftest else None
+        return plugins.project_modules(self.conftests, own, self.settings.plugins,
+                                       self.search_path, resolver.is_installed,
+                                       project.parse_file)
+
+    @functools.cached_property
     def search_path(self) -> tuple[str, ...]:
         """Where the project's imports resolve from, for this file."""
         return project.search_path(self.path, self.settings)

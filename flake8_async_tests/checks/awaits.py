@@ -340,6 +340,11 @@ class AwaitRules(ScopeFamily):
     def _maybe_async_name(self, func: ast.AST, scope: Scope) -> bool:
         """Can the callee's name be an `async def` anywhere astroid could find it?"""
         root, attrs = chain(func)
+        if attrs and isinstance(root, ast.Name):
+            found = self.scopes.lookup(root.id, scope)
+            if found is not None and found[0] is not self.scopes.module and isinstance(
+                    self._held(root.id, found, attrs), Instance):
+                return True  # the class is known: the index answers for its method
         if attrs:
             return self.ctx.may_define(attrs[-1], True)
         if not isinstance(root, ast.Name):

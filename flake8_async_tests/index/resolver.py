@@ -325,7 +325,7 @@ def missing_submodule(dotted: str) -> tuple[str, str] | None:
     name = rest[0]
     package = dotted[:len(dotted) - len(".".join(rest)) - 1]
     path = locate(package)
-    if path is None or _installed(path) or not facts.package or facts.rewritten:
+    if path is None or is_installed(path) or not facts.package or facts.rewritten:
         return None
     if name in facts.kinds or _star_binds(facts, name, 0):
         return None
@@ -397,7 +397,7 @@ def _walk(modules: Iterable[str], shortcut: str,
                 tops[dotted] = path
             if path is None:
                 continue
-            installed = _installed(path)
+            installed = is_installed(path)
             if shortcut == "all" or (shortcut == "installed" and installed):
                 shared[dotted] = None
                 continue
@@ -421,7 +421,7 @@ class _TooFar(Exception):
     pass
 
 
-def _installed(path: str) -> bool:
+def is_installed(path: str) -> bool:
     """Found in the interpreter's directories (standard library, installed packages)."""
     return path.startswith(_system_roots)
 
@@ -458,7 +458,7 @@ def _module_reach(dotted: str) -> tuple[frozenset[Key], tuple[str, ...]]:
             return keys, installed
     path = locate(dotted)
     try:
-        found, met, tops = _walk([dotted], "none" if path and _installed(path) else "installed")
+        found, met, tops = _walk([dotted], "none" if path and is_installed(path) else "installed")
     except _TooFar:
         _memo[dotted] = None
         raise

@@ -184,6 +184,42 @@ def find_module(name: str, search: tuple[str, ...]) -> str | None:
     return None
 
 
+def project_modules(conftests: tuple[tuple[str, ast.Module], ...],
+                    own: tuple[str, ast.Module] | None, addopts_plugins: tuple[str, ...],
+                    search: tuple[str, ...], is_installed, parse,
+                    ) -> tuple[list[tuple[str, ast.Module]], str | None]:
+    """(path, tree) of each plugin module of the project itself (not installed) that
+    `pytest_plugins` or `-p` loads, following theirs in turn; and why others may exist
+    (a name not written out, a module that cannot be read), if so. In load order."""
+    found: dict[str, ast.Module] = {}
+    unknown: str | None = None
+    todo = [name for path, tree in (*conftests, *([own] if own else []))
+            for _, name in pytest_plugins(tree)] + list(addopts_plugins)
+    for depth in range(MAX_DEPTH + 1):
+        following: list[str | None] = []
+        for name in todo:
+            if name is None:
+                unknown = unknown or "plugin module not written out in pytest_plugins"
+                continue
+            path = find_module(name, search)
+            if path is None or not path.endswith(".py") or is_installed(path):
+                continue  # pytest's own, or installed: read as plugins are (runner model)
+            if path in found:
+                continue
+            tree = parse(path)
+            if tree is None:
+                unknown = unknown or f"plugin module {name} that cannot be read"
+                continue
+            found[path] = tree
+            following.extend(n for _, n in pytest_plugins(tree))
+        todo = following  # type: ignore[assignment]
+        if not todo:
+            break
+    else:
+        unknown = unknown or "plugin module loaded too deep to follow"
+    return list(found.items()), unknown
+
+
 # -- every way a project loads plugins -----------------------------------------------------
 
 def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Module] | None,

@@ -100,8 +100,28 @@ class Values:
                 home = ctx.home_of(path, tree)
                 chain.append(scope_fixtures(tree.body, home, len(chain), home.resolve,
                                             home.label))
+            chain.append(self._plugin_level(len(chain)))
             self._chains[key] = chain
         return self._chains[key]
+
+    def _plugin_level(self, level: int) -> tuple[dict[str, object], str | None]:
+        """Fixtures of the project's plugin modules: below every conftest.py (pytest
+        registers them as plugins), above installed plugins (registered before them). A
+        name two of them define is unknown: which wins depends on load order."""
+        modules, unknown = self.ctx.plugin_modules
+        level_fixtures: dict[str, object] = {}
+        star = unknown
+        for path, tree in modules:
+            home = self.ctx.home_of(path, tree)
+            found, other = scope_fixtures(tree.body, home, level, home.resolve, home.label)
+            star = star or other
+            for name, value in found.items():
+                if value is NOT_A_FIXTURE:
+                    continue
+                if name in level_fixtures:
+                    value = Unknown(f"fixture {name} is defined by two plugin modules")
+                level_fixtures[name] = value
+        return level_fixtures, star
 
     def _class_scope(self, cls: ast.ClassDef) -> tuple[dict[str, object], str | None]:
         found, star = scope_fixtures(cls.body, self.home, 0, self.ctx.resolve,

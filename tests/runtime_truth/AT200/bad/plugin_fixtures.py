@@ -1,0 +1,8 @@
+import pytest
+
+from store import Manager
+
+
+@pytest.fixture
+def opener():
+    return Manager()

@@ -1,0 +1,2 @@
+def test_open_from_plugin_fixture(opener):
+    assert opener.open("z")
