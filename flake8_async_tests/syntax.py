@@ -130,6 +130,16 @@ _SCOPE_TYPES = frozenset(SCOPES)
 _others: dict[int, Syntax] = {}
 
 
+def parameters(func: FunctionNode | ast.Lambda, starred: bool = False) -> list[str]:
+    """A function's parameter names (positional-only, plain, keyword-only), in order; with
+    `starred`, *args and **kwargs too."""
+    args = func.args
+    names = [a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)]
+    if starred:
+        names.extend(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    return names
+
+
 def of_tree(tree: ast.Module) -> Syntax:
     """The index of another file's tree (a conftest.py), kept for the run."""
     found = _others.get(id(tree))

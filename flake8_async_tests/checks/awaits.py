@@ -12,6 +12,7 @@ from .. import inference
 from ..index import resolver
 from ..index.facts import ASYNC_DEF
 from ..mock_names import MOCK_API
+from ..model.bindings import Bound, from_parameter
 from ..model.fixtures import Unknown
 from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
@@ -321,21 +322,12 @@ class AwaitRules(ScopeFamily):
             and not self._from_parameter(value, scope))
             for kind, value in bound)
 
-    def _from_parameter(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
-        """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg` (a
-        fixture, an argument): astroid cannot know what pytest passes."""
-        while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
-            expr = expr.func if isinstance(expr, ast.Call) else expr.value
-        if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
-            return False
-        found = self.scopes.lookup(expr.id, scope)
-        if found is None or found[0] is self.scopes.module or len(found[1]) != 1:
-            return False
-        kind, value = found[1][0]
-        if kind == "param":
-            return True
-        return kind == "assign" and value is not None and self._from_parameter(
-            value, scope, depth + 1)
+    def _from_parameter(self, expr: ast.AST, scope: Scope) -> bool:
+        """Made from a parameter (a fixture, an argument): astroid cannot know its value."""
+        def bound_of(name: str) -> Bound | None:
+            found = self.scopes.lookup(name, scope)
+            return None if found is None or found[0] is self.scopes.module else found[1]
+        return from_parameter(expr, bound_of)
 
     def _maybe_async_name(self, func: ast.AST, scope: Scope) -> bool:
         """Can the callee's name be an `async def` anywhere astroid could find it?"""

@@ -6,11 +6,11 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 
-from ..context import FunctionNode
 from ..model.async_mocks import ASYNC_MOCK
-from ..model.fixtures import FIXTURE_DECORATORS
+from ..model.fixtures import FIXTURE_DECORATORS, autouse
 from ..model.scopes import Scope, label, sync_code
 from ..rules import ONLY
+from ..syntax import parameters
 from . import Finding, ScopeFamily
 
 RUN_CALLS = frozenset({"asyncio.run", "asyncio.runners.run"})
@@ -146,7 +146,7 @@ class LoopRules(ScopeFamily):
     def _get_event_loop(self, call: ast.Call, scope: Scope) -> None:
         if not sync_code(scope):
             return
-        if _params(scope.node) & LOOP_FIXTURES:  # type: ignore[arg-type]
+        if set(parameters(scope.node)) & LOOP_FIXTURES:  # type: ignore[arg-type]
             self.ctx.silent(call, "AT202", "a loop fixture argument sets the current loop")
             return
         reason = self._loop_may_be_set(scope)
@@ -381,13 +381,6 @@ def _autouse_loop_fixture(stmt: ast.stmt) -> bool:
     if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return False
     for deco in stmt.decorator_list:
-        if isinstance(deco, ast.Call) and any(
-                k.arg == "autouse" and not (isinstance(k.value, ast.Constant)
-                                            and not k.value.value) for k in deco.keywords):
+        if autouse(deco) is not False:  # autouse=True, or a value that may be true
             return stmt.name in LOOP_FIXTURES or _calls_set_event_loop(stmt)
     return False
-
-
-def _params(func: FunctionNode) -> set[str]:
-    args = func.args
-    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}

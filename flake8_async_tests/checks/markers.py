@@ -11,7 +11,7 @@ from .. import inference, project
 from ..index import resolver
 from ..context import ASYNC_MARKS, SKIP_MARKS, FileContext, FunctionNode, Mark
 from ..rules import ONLY, SCOPES
-from ..syntax import Syntax, of_tree
+from ..syntax import Syntax, of_tree, parameters
 from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
 from . import Family, Finding
 
@@ -280,7 +280,7 @@ class MarkerRules(Family):
             return "a trio test module (it imports trio, not asyncio): pytest-trio's to run"
         if _is_async_generator(func, ctx.syntax):
             return "an async generator, not a coroutine test"
-        if "anyio_backend" in _params(func):
+        if "anyio_backend" in parameters(func):
             return "it takes anyio_backend: anyio's plugin runs it"
         return None
 
@@ -354,7 +354,7 @@ class MarkerRules(Family):
         for tree in trees:
             index = self.ctx.syntax if tree is self.ctx.tree else of_tree(tree)
             for node in index.of_type(ast.FunctionDef):
-                if node is not fixture and "event_loop" in _params(node):  # type: ignore
+                if node is not fixture and "event_loop" in parameters(node):  # type: ignore
                     return True
         return False
 
@@ -424,11 +424,6 @@ def _fixture_name(func: FunctionNode) -> str:
                 if kw.arg == "name" and isinstance(kw.value, ast.Constant):
                     return str(kw.value.value)
     return func.name
-
-
-def _params(func: FunctionNode) -> set[str]:
-    args = func.args
-    return {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
 
 
 def _is_async_generator(func: FunctionNode, syntax: Syntax) -> bool:

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from ..syntax import ScopeNode
+
+Bound = list[tuple[str, ast.AST | None]]
 
 
 def bindings(node: ScopeNode,
@@ -63,3 +66,23 @@ def bindings(node: ScopeNode,
         elif isinstance(sub, ast.MatchMapping) and sub.rest:
             add(sub.rest, "other", None)
     return found
+
+
+def from_parameter(expr: ast.AST, bound_of: Callable[[str], Bound | None],
+                   with_defaults: bool = False, depth: int = 0) -> bool:
+    """Is `expr` `arg.x`, `arg().y`, or a local assigned once from one, for a parameter
+    `arg` of the function (`bound_of` gives a name's bindings there, None when it is not
+    the function's own)? What pytest or a caller passes is beyond inference. A parameter
+    with a default counts only `with_defaults` (a caller may pass another value)."""
+    while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
+        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
+        return False
+    found = bound_of(expr.id)
+    if found is None or len(found) != 1:
+        return False
+    kind, value = found[0]
+    if kind == "param" or (with_defaults and kind == "param-default"):
+        return True
+    return kind == "assign" and value is not None and from_parameter(
+        value, bound_of, with_defaults, depth + 1)

@@ -33,10 +33,15 @@ def _keyword(deco: ast.expr, name: str) -> ast.expr | None:
     return None
 
 
-def autouse(deco: ast.expr) -> bool:
-    """Does a fixture decorator say `autouse=True`?"""
+def autouse(deco: ast.expr) -> bool | None:
+    """Does a fixture decorator say `autouse=True`? None when `autouse=` is no literal:
+    a rule silenced by autouse fixtures counts it, one that follows their values not."""
     given = _keyword(deco, "autouse")
-    return isinstance(given, ast.Constant) and given.value is True
+    if given is None:
+        return False
+    if isinstance(given, ast.Constant):
+        return bool(given.value)
+    return None
 
 
 def fixture_name(func: FunctionNode, deco: ast.expr) -> str | None:
@@ -104,7 +109,7 @@ def scope_fixtures(body: list[ast.stmt], home: object, level: int, resolve,
                 found[stmt.name] = NOT_A_FIXTURE
             found[name] = Fixture(
                 name, stmt, home, level, parametrized=_keyword(deco, "params") is not None,
-                autouse=autouse(deco))
+                autouse=autouse(deco) is True)
         elif isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
             star = f"star import at {where}:{stmt.lineno}"
         elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign,

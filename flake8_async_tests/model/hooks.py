@@ -10,7 +10,7 @@ import ast
 import builtins
 from collections.abc import Callable
 
-from ..syntax import assigned, source_words
+from ..syntax import assigned, parameters, source_words
 
 # Hooks that call the test function, or make the items that do.
 RUNNER_HOOKS = frozenset({"pytest_pyfunc_call", "pytest_pycollect_makeitem",
@@ -47,8 +47,7 @@ def effect(func: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
 def _marks(func: ast.FunctionDef | ast.AsyncFunctionDef, defs: dict, resolve,
            async_marks: frozenset[str], depth: int, seen: set[str]) -> str | None:
     seen.add(func.name)
-    args = func.args
-    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    params = set(parameters(func))
     local: dict[str, list[ast.expr | None]] = {}
     for node in ast.walk(func):
         if isinstance(node, ast.Assign):

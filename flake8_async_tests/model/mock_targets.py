@@ -7,8 +7,9 @@ import ast
 
 from .. import inference, project
 from ..mock_names import ALL_KINDS, MOCKER_NAMES
-from ..syntax import assigned
+from ..syntax import assigned, parameters
 from ..context import FileContext
+from .bindings import from_parameter
 from .fixtures import Unknown
 from .mocks import (
     Names, ScopeMocks, Tracked, attr_chain, configure_patched, escapes, from_constructor,
@@ -58,8 +59,7 @@ class MockTargets:
         if not isinstance(found, tuple):
             return None
         value, method = found
-        params = {a.arg for a in (*method.args.posonlyargs, *method.args.args,
-                                  *method.args.kwonlyargs)}
+        params = set(parameters(method))
         names = Names(self.ctx.imports, params & MOCKER_NAMES)
         kind = names.mock_kind(value)
         if kind is None:
@@ -250,18 +250,10 @@ class MockTargets:
                 return True
         return False
 
-    def from_parameter(self, expr: ast.expr, depth: int = 0) -> bool:
-        """`arg.x`, `arg().y`, or a local assigned from one, for a parameter `arg`."""
-        while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
-            expr = expr.func if isinstance(expr, ast.Call) else expr.value
-        if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
-            return False
-        values = self.scope.bindings.get(expr.id, [])
-        if len(values) != 1:
-            return False
-        if values[0] == "param":
-            return True
-        return isinstance(values[0], ast.expr) and self.from_parameter(values[0], depth + 1)
+    def from_parameter(self, expr: ast.expr) -> bool:
+        """Made from a parameter of the function (with a default too: a caller may pass
+        another value)."""
+        return from_parameter(expr, self.scope.bound.get, with_defaults=True)
 
     def static_class(self, expr: ast.expr) -> str | None:
         """The dotted name of the class `expr` is, or is an instance of (`Cls(...)`, or a

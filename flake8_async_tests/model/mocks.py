@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 
 from ..context import FunctionNode, ImportTable
 from ..mock_names import ALL_KINDS, MOCK, MOCKER_NAMES
-from ..syntax import LITERALS, Syntax, of_tree
+from ..syntax import LITERALS, Syntax, of_tree, parameters
+from .bindings import bindings
 from .fixtures import FIXTURE_DECORATORS, fixture_decorator, fixture_name
 
 KEYWORD_CONFIG = frozenset({"return_value", "side_effect", "wraps"})
@@ -73,12 +74,7 @@ def positional_params(func: FunctionNode) -> list[str]:
 
 
 def all_params(func: FunctionNode) -> set[str]:
-    args = func.args
-    names = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
-    for extra in (args.vararg, args.kwarg):
-        if extra is not None:
-            names.add(extra.arg)
-    return names
+    return set(parameters(func, starred=True))
 
 
 def keyword(call: ast.Call, name: str, position: int | None = None) -> ast.expr | None:
@@ -189,41 +185,16 @@ class ScopeMocks:
     # -- bindings ------------------------------------------------------------------
 
     def _bind(self, func: FunctionNode, inherited: dict[str, Tracked], is_method: bool) -> None:
-        self.bindings: dict[str, list[object]] = {}
-        bindings = self.bindings
+        # name -> each way it is bound, read by the one binding reader: "param", ("with",
+        # expr), the value assigned, or None for any other binding
+        self.bound = bindings(func, self.nodes)
+        self.bindings: dict[str, list[object]] = {
+            name: [_binding_value(kind, value) for kind, value in found]
+            for name, found in self.bound.items()}
         params = positional_params(func)
-        for name in all_params(func):
-            bindings.setdefault(name, []).append("param")
         injected = self._decorator_args(func, params[1:] if is_method else params)
-        for node in self.nodes:
-            if isinstance(node, ast.Assign):
-                for target in node.targets:
-                    self._record(target, node.value, bindings)
-            elif isinstance(node, (ast.AnnAssign, ast.AugAssign, ast.NamedExpr)):
-                self._record(node.target, getattr(node, "value", None), bindings,
-                             plain=not isinstance(node, ast.AugAssign))
-            elif isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    if item.optional_vars is not None:
-                        self._record(item.optional_vars, ("with", item.context_expr), bindings)
-            elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-                self._record(node.target, None, bindings)
-            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                bindings.setdefault(node.name, []).append(None)
-            elif isinstance(node, (ast.Import, ast.ImportFrom)):
-                for alias in node.names:
-                    bindings.setdefault((alias.asname or alias.name).split(".")[0], []).append(None)
-            elif isinstance(node, ast.ExceptHandler) and node.name:
-                bindings.setdefault(node.name, []).append(None)
-            elif isinstance(node, (ast.Global, ast.Nonlocal)):
-                for name in node.names:
-                    bindings.setdefault(name, []).append(None)
-            elif isinstance(node, ast.Delete):
-                for target in node.targets:
-                    if isinstance(target, ast.Name):
-                        bindings.setdefault(target.id, []).append(None)
         self.paths = self._attribute_mocks()
-        for name, values in bindings.items():
+        for name, values in self.bindings.items():
             if len(values) != 1:
                 continue
             value = values[0]
@@ -265,16 +236,6 @@ class ScopeMocks:
             if made is not None:
                 tracked[dotted] = made
         return tracked
-
-    def _record(self, target: ast.expr, value: object, bindings: dict[str, list[object]],
-                plain: bool = True) -> None:
-        if isinstance(target, ast.Name):
-            bindings.setdefault(target.id, []).append(value if plain else None)
-        elif isinstance(target, (ast.Tuple, ast.List)):
-            for elt in target.elts:
-                self._record(elt, None, bindings)
-        elif isinstance(target, ast.Starred):
-            self._record(target.value, None, bindings)
 
     def _created(self, value: ast.expr, label: str) -> Tracked | None:
         names = self.names
@@ -453,6 +414,14 @@ def escapes(node: ast.expr, parents: dict[int, ast.AST], names: Names) -> bool:
     if isinstance(parent, ast.Call) and names.patcher(parent):
         return False  # patch(..., new=m): what it holds is still what we know
     return True
+
+
+def _binding_value(kind: str, value: ast.AST | None) -> object:
+    if kind in ("param", "param-default"):
+        return "param"
+    if kind == "with":
+        return ("with", value)
+    return value if kind == "assign" else None
 
 
 def copy_tracked(t: Tracked) -> Tracked:

@@ -281,7 +281,7 @@ class Values:
 
     def _autouse(self, method: FunctionNode) -> bool:
         deco = fixture_decorator(method, self.ctx.resolve)
-        return deco is not None and autouse(deco)
+        return deco is not None and autouse(deco) is True
 
     def _set_through_request(self) -> bool:
         """Does this file or a conftest set an attribute on `request.cls` (or any `.cls`)?"""
