@@ -335,3 +335,98 @@ def test_an_unwritable_cache_is_left_alone(tmp_path):
     cache.save(str(source), os.stat(source), source.read_bytes(), _facts_of("x = 1\n"))
     assert not cache.writable
     assert blocker.read_text() == "a file where the folder should be"
+
+
+SIGNATURES = {
+    "calls/__init__.py": "from .api import Api, fetch\n",
+    "calls/api.py": """
+        import abc
+
+
+        async def fetch(url, *, timeout=1, retries):
+            return url
+
+
+        async def stream():
+            yield 1
+
+
+        class Base(abc.ABC):
+            async def close(self, force=False):
+                return force
+
+
+        class Api(Base):
+            def __init__(self):
+                self.ready = True
+
+            async def get(self, key, /, default=None):
+                return key
+
+            @staticmethod
+            async def build(name):
+                return name
+
+            @classmethod
+            async def load(cls, **options):
+                return cls()
+
+            async def ready(self):
+                return True
+
+            if abc:
+                async def either(self, a):
+                    return a
+            else:
+                async def either(self, a, b):
+                    return b
+
+
+        class Made:
+            def __new__(cls):
+                return object()
+
+            async def get(self):
+                return 1
+        """,
+}
+
+
+@pytest.fixture
+def signatures(tmp_path):
+    for name, text in SIGNATURES.items():
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+    resolver.new_run()
+    resolver.configure(None, use_cache=False)
+    with resolver.scope([str(tmp_path)]):
+        yield
+    resolver.configure(None, use_cache=True)
+    resolver.new_run()
+
+
+@pytest.mark.parametrize("dotted, instance, expected", [
+    # module functions, through the package's re-export
+    ("calls.fetch", False, ((), ("url",), 0, False, ("timeout", "retries"), ("retries",),
+                            False, 0)),
+    ("calls.api.stream", False, None),  # an async generator makes no coroutine
+    # methods: on an instance self is given; on the class it is not
+    ("calls.Api.get", True, (("self", "key"), ("default",), 1, False, (), (), False, 1)),
+    ("calls.Api.get", False, (("self", "key"), ("default",), 1, False, (), (), False, 0)),
+    ("calls.Api.build", True, ((), ("name",), 0, False, (), (), False, 0)),
+    ("calls.Api.load", False, ((), ("cls",), 0, False, (), (), True, 1)),
+    ("calls.Api.close", True, ((), ("self", "force"), 1, False, (), (), False, 1)),  # inherited
+    ("calls.Api.ready", True, None),  # __init__ sets self.ready: the method may be shadowed
+    ("calls.Api.either", True, None),  # two definitions that disagree
+    ("calls.api.Made.get", True, None),  # __new__ may make something else
+    ("calls.Api.missing", True, None),
+])
+def test_coroutine_signature(signatures, dotted, instance, expected):
+    found = resolver.coroutine_signature(dotted, instance)
+    if expected is None:
+        assert found is None
+        return
+    sig, implicit = found
+    assert (sig.posonly, sig.args, sig.defaults, sig.vararg, sig.kwonly, sig.kw_required,
+            sig.kwarg, implicit) == expected

@@ -16,6 +16,7 @@ from ..model.bindings import Bound, from_parameter
 from ..model.fixtures import Unknown
 from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
+from ..signatures import Signature, call_binds
 from ..syntax import LITERALS
 from . import Finding, ScopeFamily
 
@@ -184,7 +185,10 @@ class AwaitRules(ScopeFamily):
             return False
         # A call that does not fit the signature raises TypeError before any coroutine
         # exists; one that unpacks *args or **kwargs may not fit: both are left alone.
-        binds = inference.call_binds(function, call.args, call.keywords, implicit)
+        signature = (function if isinstance(function, Signature)
+                     else inference.signature_of(function))  # type: ignore[arg-type]
+        binds = None if signature is None else call_binds(signature, call.args, call.keywords,
+                                                          implicit)
         if binds is None:
             self.ctx.silent(call, "AT200", "*args or **kwargs may or may not fit the "
                                            f"signature of {text}")
@@ -200,6 +204,10 @@ class AwaitRules(ScopeFamily):
         written = resolver.kinds_of(target) if target else None
         if written is not None and ASYNC_DEF not in written:
             return None, None  # no coroutine function of that name there
+        if target and not target.startswith(self.ctx.modname + "."):
+            known = resolver.coroutine_signature(target, instance)
+            if known is not None:
+                return known  # the index is sure: no need to build anything for astroid
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None
         if value is None:

@@ -14,6 +14,8 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from ..signatures import Signature
+
 # How a name is bound: a plain def or async def (decorators that keep it as written
 # aside), a function with another decorator (no rule reports those), or anything else.
 DEF, ASYNC_DEF, DECORATED, OTHER = "def", "async def", "decorated", "other"
@@ -40,6 +42,9 @@ class ClassFacts:
     plain: bool = True  # no metaclass, class decorator or __getattr__ of unknown effect
     self_names: list[str] = field(default_factory=list)  # `self.x = ...` in any method
     marked: bool = False  # a mark decorator or a pytestmark in its body
+    # each coroutine method (an async def, not a generator, plain decorators): its kind
+    # ("method", "staticmethod", "classmethod") and Signature.to_json()
+    signatures: dict[str, list | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -56,6 +61,7 @@ class ModuleFacts:
     closed: bool = True  # no star import, module __getattr__ or globals() tricks
     stars: list[str] = field(default_factory=list)  # modules star-imported at module level
     rewritten: bool = False  # a module __getattr__ or globals() tricks (not just stars)
+    signatures: dict[str, list | None] = field(default_factory=dict)  # functions, as above
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -83,6 +89,41 @@ def _kind(node: ast.stmt) -> str:
             return ASYNC_DEF if isinstance(node, ast.AsyncFunctionDef) else DEF
         return DECORATED
     return OTHER
+
+
+def _coroutine(node: ast.stmt) -> bool:
+    """An async def with plain decorators that is not an async generator: calling it makes
+    a coroutine."""
+    if not isinstance(node, ast.AsyncFunctionDef) or _kind(node) != ASYNC_DEF:
+        return False
+    stack: list[ast.AST] = [*node.body]
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            return False
+        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(sub))
+    return True
+
+
+def _signature(node: ast.AsyncFunctionDef, in_class: bool) -> list:
+    names = {decorator_name(d) for d in node.decorator_list}
+    kind = ("function" if not in_class else "staticmethod" if "staticmethod" in names
+            else "classmethod" if "classmethod" in names else "method")
+    return [kind, Signature.of(node.args).to_json()]
+
+
+def _record_signature(found: dict[str, list | None], node: ast.stmt,
+                      in_class: bool = True) -> None:
+    """A coroutine function's signature; None where two definitions of the name (in the
+    branches of an `if`, say) disagree or one is no coroutine function."""
+    name = node.name  # type: ignore[attr-defined]
+    if not _coroutine(node):
+        if name in found:
+            found[name] = None
+        return
+    signature = _signature(node, in_class)  # type: ignore[arg-type]
+    found[name] = signature if name not in found or found[name] == signature else None
 
 
 def _overload(node: ast.stmt) -> bool:
@@ -198,6 +239,7 @@ def _class_facts(node: ast.ClassDef, stdlib: bool) -> ClassFacts:
             continue
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             _bind(cls.kinds, stmt.name, _kind(stmt))
+            _record_signature(cls.signatures, stmt)
         for bound in _bound_names(stmt):
             _bind(cls.kinds, bound, OTHER)
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -252,6 +294,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _bind(facts.kinds, node.name, _kind(node))
+            _record_signature(facts.signatures, node, in_class=False)
             if node.name == "__getattr__":
                 facts.closed = False
                 facts.rewritten = True

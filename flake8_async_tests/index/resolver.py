@@ -22,7 +22,8 @@ import weakref
 from collections.abc import Iterable, Iterator
 
 from . import finder
-from .facts import OTHER, ClassFacts, ModuleFacts, build
+from ..signatures import Signature
+from .facts import ASYNC_DEF, OTHER, ClassFacts, ModuleFacts, build
 from .store import DEFAULT_DIR, Store
 
 LOG = logging.getLogger("flake8.async_tests")
@@ -287,6 +288,39 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
     if not kinds or OTHER in kinds:
         return None
     return frozenset(kinds)
+
+
+def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | None:
+    """(signature, how many leading parameters the call fills by itself) of a coroutine
+    function (`pkg.mod.func`) or method (`pkg.mod.Cls.meth`, called on an instance when
+    `instance`), read from source; None when the index cannot be sure: not an async def
+    everywhere it is defined, a generator, definitions that disagree, an attribute the
+    instance may set, a class with `__new__`."""
+    if kinds_of(dotted) != {ASYNC_DEF}:
+        return None
+    parts = dotted.split(".")
+    found = _split(".".join(parts[:-1]))
+    if found is None:
+        return None
+    facts, rest = found
+    name = parts[-1]
+    if not rest:
+        followed = _follow(facts, name)
+        entry = followed[0].signatures.get(followed[1]) if followed is not None else None
+        if entry is None or entry[0] != "function":
+            return None
+        return Signature.from_json(entry[1]), 0
+    at = _class_at(facts, rest)
+    classes = _ancestors(at[0], at[1], set()) if at is not None else None
+    if classes is None or any("__new__" in c.kinds or (instance and name in c.self_names)
+                              for _, c in classes):
+        return None
+    entries = [c.signatures.get(name) for _, c in classes if name in c.kinds]
+    if not entries or any(e is None or e != entries[0] for e in entries):
+        return None
+    kind, data = entries[0]  # type: ignore[misc]
+    implicit = 0 if kind == "staticmethod" else 1 if kind == "classmethod" or instance else 0
+    return Signature.from_json(data), implicit
 
 
 def attribute(dotted: str, attr: str) -> str:

@@ -17,8 +17,8 @@ from .classes import (
     member, owner_of, resolve_dotted, rewrites_subclasses, sets_attributes_dynamically,
 )
 from .functions import (
-    call_binds, coroutine_function, implicit_first, is_async_def, is_coroutine_function,
-    plain_function, surely_not_awaitable,
+    coroutine_function, implicit_first, is_async_def, is_coroutine_function, plain_function,
+    signature_of, surely_not_awaitable,
 )
 from .infer import safe_infer
 from .names import dotted_name, is_class, is_module, qname
@@ -26,10 +26,10 @@ from .session import SETTINGS, analysis, new_run
 
 __all__ = [
     "ERRORS", "MANAGER", "SETTINGS", "analysis", "annotated_names", "build_module",
-    "call_binds", "class_attribute_names", "class_is_closed", "class_mro",
+    "class_attribute_names", "class_is_closed", "class_mro",
     "coroutine_function", "dotted_name", "forget_module", "implicit_first",
     "instance_attribute", "is_async_def", "is_class", "is_coroutine_function", "is_module",
     "member", "new_run", "node_in_file", "own", "owner_of", "plain_function", "qname",
     "resolve_dotted", "rewrites_subclasses", "safe_infer", "sets_attributes_dynamically",
-    "surely_not_awaitable", "warm_up",
+    "signature_of", "surely_not_awaitable", "warm_up",
 ]

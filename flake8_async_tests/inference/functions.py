@@ -3,12 +3,11 @@ call binds its arguments, whether a function surely returns no awaitable."""
 
 from __future__ import annotations
 
-import ast
-
 import astroid
 from astroid import nodes
 
 from ..index.facts import PLAIN_DECORATOR_NAMES
+from ..signatures import Signature
 from .base import ERRORS, own
 from .classes import class_mro
 from .infer import safe_infer
@@ -109,35 +108,17 @@ def implicit_first(value: nodes.NodeNG, on_instance: bool | None = None) -> int 
     return None
 
 
-def call_binds(func: nodes.FunctionDef, args: list[ast.expr], keywords: list[ast.keyword],
-               implicit: int) -> bool | None:
-    """Do a call's arguments fit `func`'s signature (after `implicit` leading parameters)?
-    None when the call unpacks *args or **kwargs (it may or may not fit)."""
-    if any(isinstance(a, ast.Starred) for a in args) or any(k.arg is None for k in keywords):
-        return None
+def signature_of(func: nodes.FunctionDef) -> Signature | None:
+    """The signature astroid read for a function; None for one built from a live object."""
     sig = func.args
-    if sig is None or sig.args is None:  # built from a live object: no signature
+    if sig is None or sig.args is None:
         return None
-    posonly = [a.name for a in (sig.posonlyargs or [])]
-    names = posonly + [a.name for a in sig.args]
-    if implicit > len(names) and sig.vararg is None:
-        return False  # self or cls has nowhere to go
     kwonly = [a.name for a in (sig.kwonlyargs or [])]
-    required = set(names[implicit:len(names) - len(sig.defaults or [])])
-    required |= {name for name, default in zip(kwonly, sig.kw_defaults or []) if default is None}
-    positional = names[implicit:]
-    if len(args) > len(positional) and sig.vararg is None:
-        return False  # too many positional arguments
-    given = set(positional[:len(args)])
-    for keyword in keywords:
-        name = keyword.arg
-        if name in given:
-            return False  # got multiple values
-        if (name in positional and name not in posonly) or name in kwonly:
-            given.add(name)
-        elif sig.kwarg is None:
-            return False  # unexpected keyword (or a positional-only one given by name)
-    return required <= given
+    return Signature(
+        tuple(a.name for a in (sig.posonlyargs or [])), tuple(a.name for a in sig.args),
+        len(sig.defaults or []), sig.vararg is not None, tuple(kwonly),
+        tuple(n for n, d in zip(kwonly, sig.kw_defaults or []) if d is None),
+        sig.kwarg is not None)
 
 
 def decorator_names(func: nodes.FunctionDef) -> list[str | None]:

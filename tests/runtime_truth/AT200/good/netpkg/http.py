@@ -1,0 +1,3 @@
+from .writer import PayloadWriter
+
+__all__ = ["PayloadWriter"]

@@ -1,0 +1,5 @@
+__all__ = ["Stream"]
+
+
+class Stream:
+    pass

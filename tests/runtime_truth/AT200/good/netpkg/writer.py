@@ -1,0 +1,3 @@
+class PayloadWriter:
+    async def write_eof(self, chunk=b""):
+        return chunk
