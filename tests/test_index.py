@@ -129,9 +129,9 @@ FILES = {
 }
 
 
-@pytest.fixture()
-def project(tmp_path):
-    for name, text in FILES.items():
+def _indexed(tmp_path, files: dict[str, str]):
+    """The files written under tmp_path, the index answering from them (no cache)."""
+    for name, text in files.items():
         path = tmp_path / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
@@ -141,6 +141,11 @@ def project(tmp_path):
         yield tmp_path
     resolver.configure(None, use_cache=True)
     resolver.new_run()
+
+
+@pytest.fixture()
+def project(tmp_path):
+    yield from _indexed(tmp_path, FILES)
 
 
 @pytest.mark.parametrize("owner,attr,present", [
@@ -394,16 +399,7 @@ SIGNATURES = {
 
 @pytest.fixture
 def signatures(tmp_path):
-    for name, text in SIGNATURES.items():
-        path = tmp_path / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-    resolver.new_run()
-    resolver.configure(None, use_cache=False)
-    with resolver.scope([str(tmp_path)]):
-        yield
-    resolver.configure(None, use_cache=True)
-    resolver.new_run()
+    yield from _indexed(tmp_path, SIGNATURES)
 
 
 @pytest.mark.parametrize("dotted, instance, expected", [
