@@ -5,6 +5,7 @@ AsyncMocks."""
 from __future__ import annotations
 
 import ast
+import functools
 import sys
 from collections.abc import Iterator
 
@@ -204,7 +205,7 @@ class AwaitRules(ScopeFamily):
         written = resolver.kinds_of(target) if target else None
         if written is not None and ASYNC_DEF not in written:
             return None, None  # no coroutine function of that name there
-        if target and not target.startswith(self.ctx.modname + "."):
+        if target and (not target.startswith(self.ctx.modname + ".") or self._indexed_here):
             known = resolver.coroutine_signature(target, instance)
             if known is not None:
                 return known  # the index is sure: no need to build anything for astroid
@@ -217,6 +218,12 @@ class AwaitRules(ScopeFamily):
         if function is None:
             return None, None
         return function, inference.implicit_first(value, on_instance)
+
+    @functools.cached_property
+    def _indexed_here(self) -> bool:
+        """Does the index read this file's names from the tree being linted (not from
+        another file found under the same module name)?"""
+        return resolver.module(self.ctx.modname) is self.ctx.facts
 
     def _static_target(self, func: ast.AST, scope: Scope) -> tuple[str | None, bool]:
         """(dotted name, called on an instance) of a callee read from source alone: an
