@@ -255,6 +255,9 @@ class FileContext:
         self._module: object = None  # astroid Module, False once building failed
         self._made: dict[int, object] = {}  # id of an `ast` node -> its astroid node
         self._homes: dict[str, Home] = {}
+        # (id of a class, attribute) -> (the mock a setup method sets it to, or None; why
+        # it is not followed, if so): for the mock rules, found once per class
+        self.self_mocks: dict[tuple[int, str], tuple[object, str | None]] = {}
 
     @functools.cached_property
     def syntax(self) -> Syntax:

@@ -29,7 +29,6 @@ class MockTargets:
         self._spec_cache: dict[int, object] = {}
         self._bound_names: dict[int, str] | None = None
         self._configured: tuple[set[str], set[str]] | None = None
-        self._self_mocks: dict[str, Tracked | None] = {}
         self.unknown_self: dict[str, str] = {}  # self.attr set to a mock, but not followed: why
 
     def tracked(self, chain: tuple[str, list[str]]) -> tuple[Tracked, list[str]] | None:
@@ -45,16 +44,20 @@ class MockTargets:
                 return self.scope.paths[path], parts[cut:]
         if root != "self" or not parts or parts[0] == "return_value":
             return None
-        if parts[0] not in self._self_mocks:
-            self._self_mocks[parts[0]] = self._self_mock(parts[0])
-        t = self._self_mocks[parts[0]]
-        return (t, parts[1:]) if t is not None else None
-
-    def _self_mock(self, attr: str) -> Tracked | None:
-        func = self.scope.func
-        cls = self.ctx.syntax.enclosing(func)
+        cls = self.ctx.syntax.enclosing(self.scope.func)
         if not isinstance(cls, ast.ClassDef):
             return None
+        key = (id(cls), parts[0])  # asked once per class and attribute, by any method
+        if key not in self.ctx.self_mocks:
+            self.unknown_self.pop(parts[0], None)
+            self.ctx.self_mocks[key] = (self._self_mock(cls, parts[0]),
+                                        self.unknown_self.get(parts[0]))
+        t, why = self.ctx.self_mocks[key]
+        if why is not None:
+            self.unknown_self[parts[0]] = why
+        return (t, parts[1:]) if t is not None else None
+
+    def _self_mock(self, cls: ast.ClassDef, attr: str) -> Tracked | None:
         found = self.ctx.values.self_assigned(cls, attr)
         if not isinstance(found, tuple):
             return None
