@@ -53,13 +53,16 @@ class MockRules(Family):
     def wants(self) -> bool:
         if _mentions_mocks(self.ctx.syntax):
             return True
-        return any(v is not None for _, v in conftest_mocks(self.ctx.conftests))
+        return any(v is not None for _, v in conftest_mocks(self.ctx.conftests, self._plugins()))
+
+    def _plugins(self) -> tuple[tuple[str, ast.Module], ...]:
+        return tuple(self.ctx.plugin_modules[0])
 
     def check(self) -> Iterator[Finding]:
         ctx = self.ctx
         yield from self._pytest_namespace()
-        inherited: dict[str, Tracked] = {
-            k: v for k, v in conftest_mocks(ctx.conftests) if v is not None}
+        shared = conftest_mocks(ctx.conftests, self._plugins())
+        inherited: dict[str, Tracked] = {k: v for k, v in shared if v is not None}
         module_fixtures = fixture_mocks(ctx.tree.body, ctx.imports, True, inherited, ctx.syntax)
         for name, value in module_fixtures.items():
             if value is None:
@@ -67,7 +70,7 @@ class MockRules(Family):
             else:
                 inherited[name] = value
         inherited = _without_parametrized(inherited, ctx.pytestmarks(ctx.tree.body), ctx)
-        defined = set(module_fixtures) | {k for k, _ in conftest_mocks(ctx.conftests)}
+        defined = set(module_fixtures) | {k for k, _ in shared}
         mocker_fixtures = {n for n in defined if n in MOCKER_NAMES}  # a project's own 'mocker'
 
         yield from self._walk(ctx.tree.body, inherited, mocker_fixtures, in_class=False)

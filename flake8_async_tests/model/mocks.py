@@ -551,8 +551,17 @@ def fixture_mocks(body: list[ast.stmt], imports: ImportTable, local: bool,
 
 @functools.lru_cache(maxsize=64)
 def conftest_mocks(
-        chain: tuple[tuple[str, ast.Module], ...]) -> tuple[tuple[str, Tracked | None], ...]:
+        chain: tuple[tuple[str, ast.Module], ...],
+        plugins: tuple[tuple[str, ast.Module], ...] = (),
+) -> tuple[tuple[str, Tracked | None], ...]:
+    """Fixture name -> the mock it hands out (None: no mock, or not known), from the
+    project's plugin modules (below every conftest.py; a name two of them define is not
+    known) and the conftest.py files above a test file."""
     known: dict[str, Tracked | None] = {}
+    for path, tree in plugins:
+        found = fixture_mocks(tree.body, ImportTable(tree), False, {}, of_tree(tree), origin=path)
+        for name, value in found.items():
+            known[name] = None if name in known else value
     for path, tree in chain:  # farthest first: nearer conftests override
         imports = ImportTable(tree)
         ok = {k: v for k, v in known.items() if v is not None}
