@@ -304,10 +304,10 @@ class FileContext:
                               self.settings.config_file, self.rootdir, self.search_path)
 
     @functools.cached_property
-    def plugin_modules(self) -> tuple[list[tuple[str, ast.Module]], str | None]:
+    def plugin_modules(self) -> tuple[tuple[tuple[str, ast.Module], ...], str | None]:
         """The project's own plugin modules that pytest_plugins or -p load (value model)."""
         own = (self.path, self.tree) if self.is_conftest else None
-        return plugins.project_modules(self.conftests, own, self.settings.plugins,
+        return plugins.project_modules(self.conftests, own, tuple(self.settings.plugins),
                                        self.search_path, resolver.is_installed,
                                        project.parse_file)
 

@@ -56,7 +56,7 @@ class MockRules(Family):
         return any(v is not None for _, v in conftest_mocks(self.ctx.conftests, self._plugins()))
 
     def _plugins(self) -> tuple[tuple[str, ast.Module], ...]:
-        return tuple(self.ctx.plugin_modules[0])
+        return self.ctx.plugin_modules[0]
 
     def check(self) -> Iterator[Finding]:
         ctx = self.ctx
@@ -212,8 +212,10 @@ class ScopeChecker:
             self.targets.tracked(chain) if chain[0] == "self" else None)
         if found is None:
             self._unknown_value(chain[0], at)
-            if chain[0] == "self" and chain[1] and chain[1][0] in self.targets.unknown_self:
-                self.ctx.silent(at, "AT300", self.targets.unknown_self[chain[1][0]])
+            why = self.targets.why_self_unknown(chain[1][0]) if (
+                chain[0] == "self" and chain[1]) else None
+            if why is not None:
+                self.ctx.silent(at, "AT300", why)
             return
         t, parts = found
         if t.escaped and chain[0] == "self":

@@ -29,7 +29,6 @@ class MockTargets:
         self._spec_cache: dict[int, object] = {}
         self._bound_names: dict[int, str] | None = None
         self._configured: tuple[set[str], set[str]] | None = None
-        self.unknown_self: dict[str, str] = {}  # self.attr set to a mock, but not followed: why
 
     def tracked(self, chain: tuple[str, list[str]]) -> tuple[Tracked, list[str]] | None:
         """The mock an attribute chain starts from and the rest of the chain: a name, an
@@ -44,42 +43,43 @@ class MockTargets:
                 return self.scope.paths[path], parts[cut:]
         if root != "self" or not parts or parts[0] == "return_value":
             return None
-        cls = self.ctx.syntax.enclosing(self.scope.func)
-        if not isinstance(cls, ast.ClassDef):
-            return None
-        key = (id(cls), parts[0])  # asked once per class and attribute, by any method
-        if key not in self.ctx.self_mocks:
-            self.unknown_self.pop(parts[0], None)
-            self.ctx.self_mocks[key] = (self._self_mock(cls, parts[0]),
-                                        self.unknown_self.get(parts[0]))
-        t, why = self.ctx.self_mocks[key]
-        if why is not None:
-            self.unknown_self[parts[0]] = why
+        t, _ = self._self_entry(parts[0])
         return (t, parts[1:]) if t is not None else None
 
-    def _self_mock(self, cls: ast.ClassDef, attr: str) -> Tracked | None:
+    def why_self_unknown(self, attr: str) -> str | None:
+        """Why `self.attr`, set to a mock by a setup method, is not followed (if so)."""
+        return self._self_entry(attr)[1]
+
+    def _self_entry(self, attr: str) -> tuple[Tracked | None, str | None]:
+        cls = self.ctx.syntax.enclosing(self.scope.func)
+        if not isinstance(cls, ast.ClassDef):
+            return None, None
+        key = (id(cls), attr)  # found once per class and attribute, for any method
+        if key not in self.ctx.self_mocks:
+            self.ctx.self_mocks[key] = self._self_mock(cls, attr)
+        return self.ctx.self_mocks[key]  # type: ignore[return-value]
+
+    def _self_mock(self, cls: ast.ClassDef, attr: str) -> tuple[Tracked | None, str | None]:
         found = self.ctx.values.self_assigned(cls, attr)
         if not isinstance(found, tuple):
-            return None
+            return None, None
         value, method = found
         params = set(parameters(method))
         names = Names(self.ctx.imports, params & MOCKER_NAMES)
         kind = names.mock_kind(value)
         if kind is None:
-            return None
+            return None, None
         if any(node.attr in ("configure_mock", "attach_mock", "mock_add_spec")
                for node in self.ctx.syntax.within(cls, ast.Attribute)):
-            self.unknown_self[attr] = f"{cls.name} configures mocks in bulk (configure_mock)"
-            return None
+            return None, f"{cls.name} configures mocks in bulk (configure_mock)"
         if any(isinstance(other, ast.ClassDef) and any(
                 isinstance(base, ast.Name) and base.id == cls.name for base in other.bases)
                for other in self.ctx.syntax.of_type(ast.ClassDef)):
             # a subclass may set it up its own way for the same tests
-            self.unknown_self[attr] = f"a subclass of {cls.name} may set self.{attr} otherwise"
-            return None
+            return None, f"a subclass of {cls.name} may set self.{attr} otherwise"
         t = from_constructor(kind, value, f"self.{attr}")  # type: ignore[arg-type]
         self._used_in_class(t, cls, attr, names)
-        return t
+        return t, None
 
     def _used_in_class(self, t: Tracked, cls: ast.ClassDef, attr: str, names: Names) -> None:
         """What any method of the class does to `self.attr` besides setting it: attributes

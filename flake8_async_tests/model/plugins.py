@@ -184,13 +184,15 @@ def find_module(name: str, search: tuple[str, ...]) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=64)
 def project_modules(conftests: tuple[tuple[str, ast.Module], ...],
                     own: tuple[str, ast.Module] | None, addopts_plugins: tuple[str, ...],
                     search: tuple[str, ...], is_installed, parse,
-                    ) -> tuple[list[tuple[str, ast.Module]], str | None]:
+                    ) -> tuple[tuple[tuple[str, ast.Module], ...], str | None]:
     """(path, tree) of each plugin module of the project itself (not installed) that
     `pytest_plugins` or `-p` loads, following theirs in turn; and why others may exist
-    (a name not written out, a module that cannot be read), if so. In load order."""
+    (a name not written out, a module that cannot be read), if so. In load order; found
+    once per set of conftest files and search path, not once per test file."""
     found: dict[str, ast.Module] = {}
     unknown: str | None = None
     todo = [name for path, tree in (*conftests, *([own] if own else []))
@@ -217,7 +219,7 @@ def project_modules(conftests: tuple[tuple[str, ast.Module], ...],
             break
     else:
         unknown = unknown or "plugin module loaded too deep to follow"
-    return list(found.items()), unknown
+    return tuple(found.items()), unknown
 
 
 # -- every way a project loads plugins -----------------------------------------------------
