@@ -426,3 +426,131 @@ def test_coroutine_signature(signatures, dotted, instance, expected):
     sig, implicit = found
     assert (sig.posonly, sig.args, sig.defaults, sig.vararg, sig.kwonly, sig.kw_required,
             sig.kwarg, implicit) == expected
+
+
+STARS = {
+    # httpx's and aiohttp's layout: a package that star-imports its parts.
+    # It sets `__module__` on what it exports, as httpx does: no rewrite of any fact.
+    "stars/__init__.py": """
+        from .a import *
+        from .b import *
+
+        __locals = locals()
+        for __name in ("Client", "tool"):
+            setattr(__locals[__name], "__module__", "stars")
+        """,
+    "stars/a.py": """
+        __all__ = ["Client"]
+
+
+        class Client:
+            async def get(self, url):
+                return url
+
+
+        class Hidden:
+            pass
+        """,
+    "stars/b.py": """
+        def _private():
+            pass
+
+
+        def tool():
+            pass
+
+
+        async def atool():
+            pass
+        """,
+    "stars/child.py": "from stars import *\n\n\nclass Child(Client):\n    pass\n",
+    # Two star modules bind the name: the later one wins at run time; not told here.
+    "twice/__init__.py": "from stars.a import *\nfrom .c import *\n",
+    "twice/c.py": "class Client:\n    def get(self):\n        pass\n",
+    # Bound here and by the star import: the order of the statements decides.
+    "shadow/__init__.py": "def Client():\n    pass\n\n\nfrom stars.a import *\n",
+    # __all__ written in ways the index follows, and one it cannot.
+    "lists/__init__.py": "from .grown import *\nfrom .computed import *\n",
+    "lists/grown.py": ("__all__ = ['f']\n__all__ += ['g']\n__all__.append('h')\n\n\n"
+                       "async def f():\n    pass\n\n\nasync def g():\n    pass\n\n\n"
+                       "def h():\n    pass\n"),
+    "lists/computed.py": "__all__ = list(globals())\n\n\nasync def k():\n    pass\n",
+    "grown/__init__.py": "from lists.grown import *\n",
+}
+
+
+@pytest.fixture
+def stars(tmp_path):
+    yield from _indexed(tmp_path, STARS)
+
+
+@pytest.mark.parametrize("dotted,kinds", [
+    ("stars.Client.get", {ASYNC_DEF}),  # through the star module's __all__
+    ("stars.Hidden", None),  # not in that __all__: the package does not bind it
+    ("stars.tool", {DEF}),  # no __all__: every public name
+    ("stars.atool", {ASYNC_DEF}),
+    ("stars._private", None),
+    ("stars.child.Child.get", {ASYNC_DEF}),  # a base class that came by a star import
+    ("twice.Client.get", None),
+    ("shadow.Client", None),
+    ("lists.f", None),  # another star of the package cannot be listed
+    ("grown.g", {ASYNC_DEF}),  # `+=` and `.append` of literals are followed
+    ("grown.h", {DEF}),
+])
+def test_star_imports_are_followed_when_their_names_can_be_listed(stars, dotted, kinds):
+    found = resolver.kinds_of(dotted)
+    assert (set(found) if found is not None else None) == kinds
+
+
+def test_signature_through_a_star_import(stars):
+    sig, implicit = resolver.coroutine_signature("stars.Client.get", True)
+    assert (sig.args, implicit) == (("self", "url"), 1)
+    ancestors = resolver.class_ancestors("stars.child.Child")
+    assert ancestors.keys() == {"stars.child.Child", "stars.a.Client"}
+
+
+SETATTRS = {
+    "dyn/__init__.py": """
+        class Model:
+            def __setstate__(self, state):
+                for name, value in state.items():
+                    setattr(self, name, value)
+
+            def named(self):
+                setattr(self, "label", 1)
+
+            async def read(self):
+                return 1
+
+
+        class Codes:
+            async def ok(self):
+                return 1
+
+
+        for code in (1, 2):
+            setattr(Codes, f"c{code}", code)
+
+
+        class Plain:
+            async def get(self):
+                return 1
+
+
+        setattr(Plain, "__module__", "elsewhere")
+        """,
+}
+
+
+def test_setattr_on_self_or_a_class_is_not_a_rewrite_of_the_module(tmp_path):
+    for _ in _indexed(tmp_path, SETATTRS):
+        facts = resolver.module("dyn")
+        assert not facts.rewritten
+        model = facts.classes["Model"]
+        assert (model.dynamic_self, model.self_names) == (True, ["label"])
+        assert resolver.kinds_of("dyn.Model.read") == {ASYNC_DEF}
+        # an instance may hold anything under that name: no signature to rely on
+        assert resolver.coroutine_signature("dyn.Model.read", True) is None
+        assert resolver.coroutine_signature("dyn.Model.read", False) is not None
+        assert resolver.kinds_of("dyn.Codes.ok") is None  # the class is set on: not plain
+        assert resolver.kinds_of("dyn.Plain.get") == {ASYNC_DEF}

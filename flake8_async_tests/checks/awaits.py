@@ -169,12 +169,16 @@ class AwaitRules(ScopeFamily):
         dotted = self.scopes.resolve(func, scope, prefix="asyncio.")
         if dotted and dotted.startswith("asyncio.") and self._imported(func):
             return dotted.rsplit(".", 1)[1] in ASYNCIO_COROUTINES and dotted.count(".") <= 2
+        static = self._static_target(func, scope)
+        written = resolver.kinds_of(static[0]) if static[0] else None
+        if written is not None and ASYNC_DEF not in written:
+            return False  # the index is sure: no coroutine function of that name there
         if not self._worth_inferring(func, scope) or not self._maybe_async_name(func, scope):
             return False
         key = self._cache_key(func, scope)
         callee = self.verdicts.get(key) if key is not None else None
         if callee is None:
-            callee = self._coroutine_callee(call, scope)
+            callee = self._coroutine_callee(call, scope, static)
             if key is not None:
                 self.verdicts[key] = callee
         function, implicit = callee
@@ -198,13 +202,12 @@ class AwaitRules(ScopeFamily):
                                            f"{text}: it raises TypeError first")
         return binds is True
 
-    def _coroutine_callee(self, call: ast.Call, scope: Scope) -> tuple[object, int | None]:
+    def _coroutine_callee(self, call: ast.Call, scope: Scope,
+                          static: tuple[str | None, bool]) -> tuple[object, int | None]:
         """(the async def a call calls, how many of its parameters the call fills by itself)
-        or (None, None) when it is no coroutine function, as far as can be told."""
-        target, instance = self._static_target(call.func, scope)
-        written = resolver.kinds_of(target) if target else None
-        if written is not None and ASYNC_DEF not in written:
-            return None, None  # no coroutine function of that name there
+        or (None, None) when it is no coroutine function, as far as can be told. `static`
+        is the callee as source names it (`_static_target`)."""
+        target, instance = static
         if target and (not target.startswith(self.ctx.modname + ".") or self._indexed_here):
             known = resolver.coroutine_signature(target, instance)
             if known is not None:

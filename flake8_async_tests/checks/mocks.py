@@ -372,7 +372,7 @@ class ScopeChecker:
         label = self.targets.dotted(owner_expr)
         ancestors = resolver.class_ancestors(held.cls)
         if ancestors is None or any(attr in facts.kinds or attr in facts.self_names
-                                    for facts in ancestors.values()):
+                                    or facts.dynamic_self for facts in ancestors.values()):
             return
         if self.targets.touched(label, call):
             self.ctx.silent(call, "AT304", f"{label} is assigned to or handed to other code "

@@ -31,6 +31,9 @@ PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "final", "total_ordering",
                                     "runtime_checkable", "unique"})
 # Names whose use anywhere in a module means it may rebind its own names at run time.
 REWRITERS = frozenset({"globals", "vars", "setattr", "exec"})
+# Attributes `setattr(obj, "<name>", value)` may set without changing what any fact says
+# (httpx and generated SDKs set `__module__` on every name they export).
+METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
 # A cheap test of the source before walking its expressions for one of those names.
 _MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
 
@@ -41,6 +44,7 @@ class ClassFacts:
     bases: list[str | None] = field(default_factory=list)  # as spelled; None: not a name
     plain: bool = True  # no metaclass, class decorator or __getattr__ of unknown effect
     self_names: list[str] = field(default_factory=list)  # `self.x = ...` in any method
+    dynamic_self: bool = False  # `setattr(self, name, ...)`: an instance may have any name
     marked: bool = False  # a mark decorator or a pytestmark in its body
     # each coroutine method (an async def, not a generator, plain decorators): its kind
     # ("method", "staticmethod", "classmethod") and Signature.to_json()
@@ -58,8 +62,12 @@ class ModuleFacts:
     lazy_modules: list[str] = field(default_factory=list)  # imported in functions, classes
     defs: list[str] = field(default_factory=list)  # names of every def, anywhere
     async_defs: list[str] = field(default_factory=list)  # names of every async def
-    closed: bool = True  # no star import, module __getattr__ or globals() tricks
     stars: list[str] = field(default_factory=list)  # modules star-imported at module level
+    # `__all__` when written with string literals only (`=`, `+=`, `.extend`, `.append`);
+    # `all_known` is False when it is built some other way: what a star import binds is
+    # then unknown.
+    all_names: list[str] | None = None
+    all_known: bool = True
     rewritten: bool = False  # a module __getattr__ or globals() tricks (not just stars)
     signatures: dict[str, list | None] = field(default_factory=dict)  # functions, as above
 
@@ -230,7 +238,7 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> s
             and isinstance(sub.value, ast.Name) and sub.value.id == me}
 
 
-def _class_facts(node: ast.ClassDef, stdlib: bool) -> ClassFacts:
+def _class_facts(node: ast.ClassDef, stdlib: bool, setattrs: bool) -> ClassFacts:
     cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=_plain_class(node, stdlib),
                      marked=any(_is_mark(d) for d in node.decorator_list))
     own: set[str] = set()
@@ -245,7 +253,10 @@ def _class_facts(node: ast.ClassDef, stdlib: bool) -> ClassFacts:
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             own.add(stmt.target.id)  # annotated only: an instance attribute
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
-            own.update(_self_attributes(stmt, stmt.args.args[0].arg))
+            me = stmt.args.args[0].arg
+            own.update(_self_attributes(stmt, me))
+            if setattrs and _dynamic_self(stmt, me, own):
+                cls.dynamic_self = True
     cls.self_names = sorted(own)
     cls.marked = cls.marked or "pytestmark" in cls.kinds
     return cls
@@ -281,12 +292,102 @@ def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         stack.extend(reversed(inner))
 
 
+def _may_rewrite(tree: ast.Module, facts: ModuleFacts) -> bool:
+    """Does the module use a name that may rewrite its namespace? `setattr` on `self`
+    (read per class, see `_dynamic_self`), on a class of the module (that class is no
+    longer plain) or of metadata such as `__module__` (httpx and generated SDKs set it on
+    every name they export) leaves the namespace alone."""
+    harmless: set[int] = set()
+    used: list[ast.Name] = []
+    for sub in ast.walk(tree):
+        if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+                and sub.func.id == "setattr" and sub.args):
+            target = sub.args[0]
+            if len(sub.args) == 3 and isinstance(sub.args[1], ast.Constant) \
+                    and sub.args[1].value in METADATA:
+                harmless.add(id(sub.func))
+            elif isinstance(target, ast.Name) and target.id == "self":
+                harmless.add(id(sub.func))
+            elif isinstance(target, ast.Name) and target.id in facts.classes:
+                facts.classes[target.id].plain = False
+                harmless.add(id(sub.func))
+        elif isinstance(sub, ast.Name) and sub.id in REWRITERS:
+            used.append(sub)
+    return any(id(name) not in harmless for name in used)
+
+
+def _dynamic_self(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str,
+                  own: set[str]) -> bool:
+    """Does a method `setattr` its first parameter? A literal name joins `own`; any
+    other name makes every attribute of an instance possible (True)."""
+    dynamic = False
+    for sub in ast.walk(func):
+        if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+                and sub.func.id == "setattr" and len(sub.args) >= 2
+                and isinstance(sub.args[0], ast.Name) and sub.args[0].id == me):
+            name = sub.args[1]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                own.add(name.value)
+            else:
+                dynamic = True
+    return dynamic
+
+
+def _strings(expr: ast.expr | None) -> list[str] | None:
+    """The items of a list or tuple of string literals, else None."""
+    if not isinstance(expr, (ast.List, ast.Tuple)):
+        return None
+    items = [e.value for e in expr.elts if isinstance(e, ast.Constant)]
+    return items if len(items) == len(expr.elts) and all(isinstance(i, str) for i in items) \
+        else None
+
+
+def _read_all(facts: ModuleFacts, node: ast.stmt) -> None:
+    """Follow a top-level statement that writes `__all__` (what `import *` binds)."""
+    added: list[str] | None = None
+    if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+        call = node.value
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
+                and func.value.id == "__all__"):
+            return
+        if func.attr == "extend" and len(call.args) == 1 and not call.keywords:
+            added = _strings(call.args[0])
+        elif (func.attr == "append" and len(call.args) == 1 and not call.keywords
+              and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
+            added = [call.args[0].value]
+        if added is None or facts.all_names is None:
+            facts.all_known = False
+        else:
+            facts.all_names.extend(added)
+        return
+    if "__all__" not in _bound_names(node):
+        return
+    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+        added = _strings(node.value)
+        if added is None or facts.all_names is None:
+            facts.all_known = False
+        else:
+            facts.all_names.extend(added)
+        return
+    value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+    names = _strings(value)
+    single = isinstance(node, ast.AnnAssign) or (
+        isinstance(node, ast.Assign) and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name))
+    if names is None or not single or facts.all_names is not None:
+        facts.all_known = False  # computed, unpacked, or written twice
+    else:
+        facts.all_names = names
+
+
 def build(tree: ast.Module, name: str, package: bool, source: bytes | None = None,
           ) -> ModuleFacts:
     """The facts of module `name` (a package's `__init__` when `package`). With `source`
     (the text `tree` was parsed from), expressions are walked only where it can matter."""
     facts = ModuleFacts(name=name, package=package)
     stdlib = name.split(".")[0] in sys.stdlib_module_names
+    setattrs = source is None or b"setattr" in source
     imported: dict[str, set[str]] = {}  # every dotted name each local name is imported as
     others: set[str] = set()  # names also bound some other way than an import
     for node in statements(tree.body):
@@ -296,14 +397,13 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             _bind(facts.kinds, node.name, _kind(node))
             _record_signature(facts.signatures, node, in_class=False)
             if node.name == "__getattr__":
-                facts.closed = False
                 facts.rewritten = True
         elif isinstance(node, ast.ClassDef):
             _bind(facts.kinds, node.name, OTHER)
             if node.name in facts.classes:
                 facts.classes.pop(node.name)  # defined twice: not known here
             else:
-                facts.classes[node.name] = _class_facts(node, stdlib)
+                facts.classes[node.name] = _class_facts(node, stdlib, setattrs)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -314,7 +414,6 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             module = absolute(node.module, node.level, name, package)
             for alias in node.names:
                 if alias.name == "*":
-                    facts.closed = False
                     if module not in facts.stars:
                         facts.stars.append(module)
                     continue
@@ -326,6 +425,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             for bound in _bound_names(node):
                 _bind(facts.kinds, bound, OTHER)
                 others.add(bound)
+            _read_all(facts, node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             others.add(node.name)
     # A name imported from two places, or imported and bound otherwise (`try: from app
@@ -350,8 +450,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     # The names that may rewrite a module are looked for in expressions only when the
     # source mentions one of them (walking every expression costs most of a build).
     if source is None or _MENTIONS_REWRITER.search(source):
-        if any(isinstance(sub, ast.Name) and sub.id in REWRITERS for sub in ast.walk(tree)):
-            facts.closed = False
+        if _may_rewrite(tree, facts):
             facts.rewritten = True
     facts.modules = list(modules)
     facts.lazy_modules = [m for m in lazy if m not in modules]

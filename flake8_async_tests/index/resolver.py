@@ -3,8 +3,9 @@
 `kinds_of` says how a function or method is written, `attribute` whether a module or class
 has an attribute, `class_ancestors` what a class inherits from, `reach` and `defines`
 whether a file's imports can reach a def or an async def of some name. Each answers None
-(or UNKNOWN) when the source cannot tell: a star import, a metaclass, a module that
-rewrites itself, a base class that cannot be read, a name bound two ways.
+(or UNKNOWN) when the source cannot tell: a star import of names it cannot list, a
+metaclass, a module that rewrites itself, a base class that cannot be read, a name bound
+two ways.
 
 Modules are found from the import roots of the file being analysed (`scope`), and their
 facts come from the disk cache when the file is unchanged, else from its source.
@@ -36,6 +37,7 @@ PRESENT, UNKNOWN = "present", "unknown"
 # the index otherwise leaves unknown: what each really is.
 LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedAsyncioTestCase"}
 MAX_HOPS = 5
+NOT_STARRED = object()  # no star import binds the name
 # More modules than this in reach of one file, and `reach` gives up (None).
 MAX_REACH = 20_000
 
@@ -51,6 +53,7 @@ _seeded_trees: dict[tuple[str, str], weakref.ReferenceType[ast.Module]] = {}
 # Which modules define a name as a def (False) or an async def (True), among those reached.
 _defining: dict[bool, dict[str, set[tuple[str, str]]]] = {False: {}, True: {}}
 _named: set[tuple[str, str]] = set()
+_exported: dict[tuple[int, tuple[str, ...]], tuple[ModuleFacts, frozenset[str] | None]] = {}
 # module -> (its reach, the installed modules it meets, where its top-level names were
 # found, none of those could be found in the project's roots); None: too far
 _memo: dict[str, tuple[frozenset[tuple[str, str]], tuple[str, ...], dict[str, str | None],
@@ -77,6 +80,7 @@ def new_run() -> None:
     _defining[False].clear()
     _defining[True].clear()
     _named.clear()
+    _exported.clear()
     _memo.clear()
     _still_valid.clear()
     _shadows.clear()
@@ -185,14 +189,64 @@ def _split(dotted: str) -> tuple[ModuleFacts, list[str]] | None:
 
 
 def _follow(facts: ModuleFacts, name: str, hops: int = 0) -> tuple[ModuleFacts, str] | None:
-    """(module, name) where `name` of `facts` is really defined."""
+    """(module, name) where `name` of `facts` is really defined; None when unknown."""
+    if hops > MAX_HOPS:
+        return facts, name
+    starred = _starred(facts, name)
+    if starred is None:
+        return None
+    if starred is not NOT_STARRED:
+        return _follow(starred, name, hops + 1)  # type: ignore[arg-type]
     target = facts.imports.get(name)
-    if target is None or hops > MAX_HOPS:
+    if target is None:
         return facts, name
     found = _split(target)
     if found is None or len(found[1]) != 1:
         return None
     return _follow(found[0], found[1][0], hops + 1)
+
+
+def _starred(facts: ModuleFacts, name: str) -> ModuleFacts | object | None:
+    """The one star-imported module that binds `name` in `facts`; NOT_STARRED when no
+    star import binds it; None when that cannot be told (a star module whose exports are
+    unknown, two that bind it, or one that may replace a binding of the module's own)."""
+    if not facts.stars:
+        return NOT_STARRED
+    found: list[ModuleFacts] = []
+    for star in facts.stars:
+        source = module(star)
+        exported = _exports(source) if source is not None else None
+        if exported is None:
+            return None
+        if name in exported:
+            found.append(source)  # type: ignore[arg-type]
+    if not found:
+        return NOT_STARRED
+    return found[0] if len(found) == 1 and name not in facts.kinds else None
+
+
+def _exports(facts: ModuleFacts, depth: int = 0) -> frozenset[str] | None:
+    """The names `from <module> import *` binds: its literal `__all__`, else its public
+    names and those of its own star imports; None when unknown."""
+    key = (id(facts), _roots)  # star modules are found from the file's import roots
+    if key in _exported:
+        return _exported[key][1]
+    result: frozenset[str] | None = None
+    if not facts.rewritten and facts.all_known and depth <= MAX_HOPS:
+        if facts.all_names is not None:
+            result = frozenset(facts.all_names)
+        else:
+            names = {n for n in facts.kinds if not n.startswith("_")}
+            for star in facts.stars:
+                source = module(star)
+                inner = _exports(source, depth + 1) if source is not None else None
+                if inner is None:
+                    break
+                names |= inner
+            else:
+                result = frozenset(names)
+    _exported[key] = (facts, result)  # the facts are kept so that the id stays theirs
+    return result
 
 
 def _class_at(facts: ModuleFacts, rest: list[str]) -> tuple[ModuleFacts, str] | None:
@@ -210,7 +264,12 @@ def _base_name(facts: ModuleFacts, base: str | None) -> str | None:
     if base is None:
         return None
     head, _, rest = base.partition(".")
-    if head in facts.imports:
+    starred = _starred(facts, head)
+    if starred is None:
+        return None
+    if starred is not NOT_STARRED:
+        found = f"{starred.name}.{head}"  # type: ignore[attr-defined]
+    elif head in facts.imports:
         found = facts.imports[head]
     elif head in facts.classes:
         found = f"{facts.name}.{head}"
@@ -235,7 +294,7 @@ def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
         return []  # met before through another base
     seen.add(key)
     cls = facts.classes.get(name)
-    if cls is None or not cls.plain or not facts.closed or len(seen) > 60:
+    if cls is None or not cls.plain or facts.rewritten or len(seen) > 60:
         return None
     found = [(f"{facts.name}.{name}", cls)]
     for base in cls.bases:
@@ -279,7 +338,7 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
     if not rest:
         followed = _follow(facts, parts[-1])
         kinds = ({followed[0].kinds.get(followed[1], OTHER)}
-                 if followed is not None and followed[0].closed else None)
+                 if followed is not None and not followed[0].rewritten else None)
     else:
         at = _class_at(facts, rest)
         classes = _ancestors(at[0], at[1], set()) if at is not None else None
@@ -312,8 +371,8 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
         return Signature.from_json(entry[1]), 0
     at = _class_at(facts, rest)
     classes = _ancestors(at[0], at[1], set()) if at is not None else None
-    if classes is None or any("__new__" in c.kinds or (instance and name in c.self_names)
-                              for _, c in classes):
+    if classes is None or any("__new__" in c.kinds or (instance and (
+            name in c.self_names or c.dynamic_self)) for _, c in classes):
         return None
     entries = [c.signatures.get(name) for _, c in classes if name in c.kinds]
     if not entries or any(e is None or e != entries[0] for e in entries):

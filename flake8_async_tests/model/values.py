@@ -273,7 +273,7 @@ class Values:
             return Unknown(f"the bases of {cls.name} cannot be read")
         for qualified, facts in ancestors.items():
             if qualified != f"{ctx.modname}.{cls.name}" and (
-                    attr in facts.self_names or attr in facts.kinds):
+                    attr in facts.self_names or attr in facts.kinds or facts.dynamic_self):
                 return Unknown(f"{label} may be set by base class {qualified}")
         if self._set_through_request():
             return Unknown(f"{label} may be set by a fixture through request.cls")
