@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from .. import inference
 from ..index import resolver
-from ..index.facts import ASYNC_DEF
+from ..index.facts import ASYNC_DEF, DEF, def_kind, makes_coroutine
 from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
 from ..model.fixtures import Unknown
@@ -169,7 +169,11 @@ class AwaitRules(ScopeFamily):
         dotted = self.scopes.resolve(func, scope, prefix="asyncio.")
         if dotted and dotted.startswith("asyncio.") and self._imported(func):
             return dotted.rsplit(".", 1)[1] in ASYNCIO_COROUTINES and dotted.count(".") <= 2
-        static = self._static_target(func, scope)
+        local = self._local_def(func, scope)
+        if local is not None:
+            if local[0] is None:
+                return False
+        static = self._static_target(func, scope) if local is None else (None, False)
         written = resolver.kinds_of(static[0]) if static[0] else None
         if written is not None and ASYNC_DEF not in written:
             return False  # the index is sure: no coroutine function of that name there
@@ -178,7 +182,7 @@ class AwaitRules(ScopeFamily):
         key = self._cache_key(func, scope)
         callee = self.verdicts.get(key) if key is not None else None
         if callee is None:
-            callee = self._coroutine_callee(call, scope, static)
+            callee = local or self._coroutine_callee(call, scope, static)
             if key is not None:
                 self.verdicts[key] = callee
         function, implicit = callee
@@ -221,6 +225,25 @@ class AwaitRules(ScopeFamily):
         if function is None:
             return None, None
         return function, inference.implicit_first(value, on_instance)
+
+    def _local_def(self, func: ast.AST, scope: Scope) -> tuple[object, int] | None:
+        """(signature, 0) for a def nested in a function that makes a coroutine, (None, 0)
+        for one that does not (a def, an async generator): read from the def itself.
+        None when the callee is no such def (or its decorators may change it)."""
+        if not isinstance(func, ast.Name):
+            return None
+        found = self.scopes.lookup(func.id, scope)
+        if found is None or found[0] is self.scopes.module or len(found[1]) != 1:
+            return None
+        kind, node = found[1][0]
+        if kind != "def" or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return None
+        written = def_kind(node)
+        if written == DEF:
+            return None, 0
+        if written != ASYNC_DEF:
+            return None  # decorated: what it makes is not read here
+        return (Signature.of(node.args), 0) if makes_coroutine(node) else (None, 0)
 
     @functools.cached_property
     def _indexed_here(self) -> bool:

@@ -36,6 +36,7 @@ REWRITERS = frozenset({"globals", "vars", "setattr", "exec"})
 METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
 # A cheap test of the source before walking its expressions for one of those names.
 _MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
+_SETATTR = re.compile(rb"\bsetattr\b")
 
 
 @dataclass
@@ -91,7 +92,7 @@ def decorator_name(expr: ast.expr) -> str:
     return expr.id if isinstance(expr, ast.Name) else ""
 
 
-def _kind(node: ast.stmt) -> str:
+def def_kind(node: ast.stmt) -> str:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
         if all(decorator_name(d) in PLAIN_DECORATORS for d in node.decorator_list):
             return ASYNC_DEF if isinstance(node, ast.AsyncFunctionDef) else DEF
@@ -99,10 +100,10 @@ def _kind(node: ast.stmt) -> str:
     return OTHER
 
 
-def _coroutine(node: ast.stmt) -> bool:
+def makes_coroutine(node: ast.stmt) -> bool:
     """An async def with plain decorators that is not an async generator: calling it makes
     a coroutine."""
-    if not isinstance(node, ast.AsyncFunctionDef) or _kind(node) != ASYNC_DEF:
+    if not isinstance(node, ast.AsyncFunctionDef) or def_kind(node) != ASYNC_DEF:
         return False
     stack: list[ast.AST] = [*node.body]
     while stack:
@@ -126,7 +127,7 @@ def _record_signature(found: dict[str, list | None], node: ast.stmt,
     """A coroutine function's signature; None where two definitions of the name (in the
     branches of an `if`, say) disagree or one is no coroutine function."""
     name = node.name  # type: ignore[attr-defined]
-    if not _coroutine(node):
+    if not makes_coroutine(node):
         if name in found:
             found[name] = None
         return
@@ -238,15 +239,16 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> s
             and isinstance(sub.value, ast.Name) and sub.value.id == me}
 
 
-def _class_facts(node: ast.ClassDef, stdlib: bool, setattrs: bool) -> ClassFacts:
+def _class_facts(node: ast.ClassDef, stdlib: bool, text: _Text) -> ClassFacts:
     cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=_plain_class(node, stdlib),
                      marked=any(_is_mark(d) for d in node.decorator_list))
     own: set[str] = set()
+    setattrs = text.mentions(node, _SETATTR)
     for stmt in statements(node.body):
         if _overload(stmt):
             continue
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            _bind(cls.kinds, stmt.name, _kind(stmt))
+            _bind(cls.kinds, stmt.name, def_kind(stmt))
             _record_signature(cls.signatures, stmt)
         for bound in _bound_names(stmt):
             _bind(cls.kinds, bound, OTHER)
@@ -255,7 +257,7 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, setattrs: bool) -> ClassFacts
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
             me = stmt.args.args[0].arg
             own.update(_self_attributes(stmt, me))
-            if setattrs and _dynamic_self(stmt, me, own):
+            if setattrs and text.mentions(stmt, _SETATTR) and _dynamic_self(stmt, me, own):
                 cls.dynamic_self = True
     cls.self_names = sorted(own)
     cls.marked = cls.marked or "pytestmark" in cls.kinds
@@ -292,28 +294,55 @@ def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         stack.extend(reversed(inner))
 
 
-def _may_rewrite(tree: ast.Module, facts: ModuleFacts) -> bool:
+def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: _Text) -> bool:
     """Does the module use a name that may rewrite its namespace? `setattr` on `self`
     (read per class, see `_dynamic_self`), on a class of the module (that class is no
     longer plain) or of metadata such as `__module__` (httpx and generated SDKs set it on
-    every name they export) leaves the namespace alone."""
-    harmless: set[int] = set()
-    used: list[ast.Name] = []
-    for sub in ast.walk(tree):
-        if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
-                and sub.func.id == "setattr" and sub.args):
-            target = sub.args[0]
-            if len(sub.args) == 3 and isinstance(sub.args[1], ast.Constant) \
-                    and sub.args[1].value in METADATA:
-                harmless.add(id(sub.func))
-            elif isinstance(target, ast.Name) and target.id == "self":
-                harmless.add(id(sub.func))
-            elif isinstance(target, ast.Name) and target.id in facts.classes:
-                facts.classes[target.id].plain = False
-                harmless.add(id(sub.func))
-        elif isinstance(sub, ast.Name) and sub.id in REWRITERS:
-            used.append(sub)
-    return any(id(name) not in harmless for name in used)
+    every name they export) leaves the namespace alone. Only statements whose text
+    mentions such a name are walked."""
+    for stmt in tree.body:
+        if not text.mentions(stmt, _MENTIONS_REWRITER):
+            continue
+        harmless: set[int] = set()
+        for sub in ast.walk(stmt):  # breadth first: a call before the name it calls
+            if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+                    and sub.func.id == "setattr" and sub.args):
+                target = sub.args[0]
+                if len(sub.args) == 3 and isinstance(sub.args[1], ast.Constant) \
+                        and sub.args[1].value in METADATA:
+                    harmless.add(id(sub.func))
+                elif isinstance(target, ast.Name) and target.id == "self":
+                    harmless.add(id(sub.func))
+                elif isinstance(target, ast.Name) and target.id in facts.classes:
+                    facts.classes[target.id].plain = False
+                    harmless.add(id(sub.func))
+            elif isinstance(sub, ast.Name) and sub.id in REWRITERS and id(sub) not in harmless:
+                return True
+    return False
+
+
+class _Text:
+    """The source a tree was parsed from, to ask whether a statement's lines mention a
+    word before walking its expressions (walking them costs most of a build)."""
+
+    def __init__(self, source: bytes | None) -> None:
+        self.source = source
+        self._starts: list[int] | None = None
+        self._anywhere: dict[re.Pattern[bytes], bool] = {}
+
+    def mentions(self, node: ast.stmt, pattern: re.Pattern[bytes]) -> bool:
+        if self.source is None:
+            return True
+        if pattern not in self._anywhere:
+            self._anywhere[pattern] = pattern.search(self.source) is not None
+        if not self._anywhere[pattern]:
+            return False
+        if self._starts is None:
+            self._starts = [0, *(m.end() for m in re.finditer(rb"\n", self.source))]
+        starts = self._starts
+        end_line = node.end_lineno or node.lineno
+        end = starts[end_line] if end_line < len(starts) else len(self.source)
+        return pattern.search(self.source, starts[node.lineno - 1], end) is not None
 
 
 def _dynamic_self(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str,
@@ -387,14 +416,14 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     (the text `tree` was parsed from), expressions are walked only where it can matter."""
     facts = ModuleFacts(name=name, package=package)
     stdlib = name.split(".")[0] in sys.stdlib_module_names
-    setattrs = source is None or b"setattr" in source
+    text = _Text(source)
     imported: dict[str, set[str]] = {}  # every dotted name each local name is imported as
     others: set[str] = set()  # names also bound some other way than an import
     for node in statements(tree.body):
         if _overload(node):
             continue
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            _bind(facts.kinds, node.name, _kind(node))
+            _bind(facts.kinds, node.name, def_kind(node))
             _record_signature(facts.signatures, node, in_class=False)
             if node.name == "__getattr__":
                 facts.rewritten = True
@@ -403,7 +432,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             if node.name in facts.classes:
                 facts.classes.pop(node.name)  # defined twice: not known here
             else:
-                facts.classes[node.name] = _class_facts(node, stdlib, setattrs)
+                facts.classes[node.name] = _class_facts(node, stdlib, text)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -449,9 +478,8 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
                 _imported_modules(sub, name, package)))
     # The names that may rewrite a module are looked for in expressions only when the
     # source mentions one of them (walking every expression costs most of a build).
-    if source is None or _MENTIONS_REWRITER.search(source):
-        if _may_rewrite(tree, facts):
-            facts.rewritten = True
+    if (source is None or _MENTIONS_REWRITER.search(source)) and _may_rewrite(tree, facts, text):
+        facts.rewritten = True
     facts.modules = list(modules)
     facts.lazy_modules = [m for m in lazy if m not in modules]
     facts.defs = sorted(defs)
