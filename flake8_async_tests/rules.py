@@ -406,3 +406,111 @@ BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
 
 def message(code: str, variant: str = ONLY, **fields: object) -> str:
     return BY_CODE[code].format(variant, fields)
+
+
+# -- silences: why a rule looked at a place and said nothing (--async-tests-explain) ----------
+
+@dataclass(frozen=True)
+class Silence:
+    """One reason a rule stays silent. Its text is a template like a message's; the codes
+    are those that give it. Rule pages list them (docs are generated from this table)."""
+
+    name: str  # kebab-case, unique in SILENCES
+    codes: tuple[str, ...]
+    template: str
+    about: str = ""  # for the docs, where the template is mostly fields
+
+    @property
+    def text(self) -> Variant:
+        return Variant(self.name, self.template)
+
+
+_RUNNERS = ("AT100", "AT104")  # unmarked async tests and fixtures: who runs them
+_DYNAMIC = ("AT100", "AT104", "AT202")  # a plugin or hook may run, mark or set up tests
+_CONFIG = "unmarked async tests run: {option} in {config}"
+
+SILENCES: tuple[Silence, ...] = (
+    # what runs the tests: the runner model (model/plugins.py, model/hooks.py, context.py)
+    Silence("mode-option", _RUNNERS, "unmarked async tests run: --async-tests-mode=auto"),
+    Silence("auto-mode", _RUNNERS, _CONFIG),
+    Silence("asyncio-switched-off", _RUNNERS,
+            "pytest-asyncio is switched off (-p no:asyncio in {config})"),
+    Silence("plugin-or-hook", _DYNAMIC, "{reason} ({where})",
+            "a plugin the project loads, or a hook of a conftest.py, may run async tests, "
+            "mark them or set a loop up: it is named, with where it is loaded or defined"),
+    Silence("unknown-decorator", ("AT100", "AT101", "AT104", "AT105"),
+            "a decorator of unknown effect may run it"),
+    Silence("bases-unknown", ("AT100", "AT105"), "the bases of class {cls!r} are unknown"),
+    # AT100: an async test with no mark
+    Silence("skipped", ("AT100",),
+            "skipped unconditionally (pytest.mark.skip): it never runs by design"),
+    Silence("trio-module", ("AT100",),
+            "a trio test module (it imports trio, not asyncio): pytest-trio's to run"),
+    Silence("async-generator", ("AT100",), "an async generator, not a coroutine test"),
+    Silence("anyio-backend", ("AT100",), "it takes anyio_backend: anyio's plugin runs it"),
+    # AT101, AT105: unittest classes
+    Silence("async-base", ("AT101",), "{cls} derives from {base}, which runs async tests"),
+    Silence("async-generator-method", ("AT101",),
+            "an async generator: unittest never calls it as a test, with or without a loop"),
+    Silence("async-hooks-base", ("AT105",),
+            "{cls} derives from {base}, which may run async hooks"),
+    # AT104, AT106, AT108: fixtures and classes
+    Silence("anyio-or-trio", ("AT104",),
+            "anyio or trio is used here: their plugins run async fixtures"),
+    Silence("pytest-asyncio-before-1", ("AT106",), "the project pins pytest-asyncio below 1.0"),
+    Silence("nested-class", ("AT108",), "class {cls!r} is nested in another"),
+    Silence("class-used-here", ("AT108",),
+            "class {cls!r} is used in this module, perhaps as a base of test classes"),
+    Silence("class-used-elsewhere", ("AT108",),
+            "class {cls!r} may be a base of test classes in other modules"),
+    # AT200: calls of coroutine functions
+    Silence("self-or-cls", ("AT200",), "cannot tell whether {callee} gets self or cls"),
+    Silence("unpacked-arguments", ("AT200",),
+            "*args or **kwargs may or may not fit the signature of {callee}"),
+    Silence("arguments-do-not-fit", ("AT200",), "the arguments do not fit the signature of "
+                                                "{callee}: it raises TypeError first"),
+    Silence("unknown-value", ("AT200", "AT301", "AT304"),
+            "value of {name} is unknown: {why}",
+            "the value model cannot tell what a fixture argument, a `self` attribute or a "
+            "local holds: a parametrized or plugin fixture, an attribute set twice..."),
+    # AT201, AT202, AT203: where a loop runs
+    Silence("forks", ("AT201",),
+            "the function forks: a forked child runs no loop of its parent's"),
+    Silence("loop-fixture", ("AT202",), "a loop fixture argument sets the current loop"),
+    Silence("other-plugin-sets-loop", ("AT202",),
+            "pytest-asyncio is switched off: another plugin may set the loop"),
+    Silence("shared-default-loop", ("AT202",),
+            "pytest-asyncio keeps its shared default loop (wider than a test) current"),
+    Silence("decorator-sets-loop", ("AT202",),
+            "a decorator or usefixtures mark may set the loop"),
+    Silence("autouse-sets-loop", ("AT202",), "an autouse fixture sets or provides the loop"),
+    Silence("module-fixtures-set-loop", ("AT202",),
+            "the module's pytestmark requests fixtures that may set the loop"),
+    Silence("class-nested-or-metaclass", ("AT202",), "class {cls!r} is nested or has a metaclass"),
+    Silence("class-marks-set-loop", ("AT202",),
+            "class {cls!r} has decorators or marks that may set the loop"),
+    Silence("base-sets-loop", ("AT202",), "a base class of {cls!r} may set the loop"),
+    Silence("class-sets-loop", ("AT202",), "class {cls!r} calls asyncio.set_event_loop()"),
+    Silence("loop-checked", ("AT203",),
+            "the code checks for a running loop or expects RuntimeError"),
+    # AT300, AT304: mocks
+    Silence("bound-twice", ("AT300",),
+            "value of {name} is unknown: bound differently at lines {lines}"),
+    Silence("bulk-configured", ("AT300",), "{cls} configures mocks in bulk (configure_mock)"),
+    Silence("subclass-sets-up", ("AT300",),
+            "a subclass of {cls} may set self.{attr} otherwise"),
+    Silence("mock-handed-on", ("AT300",),
+            "self.{attr} is handed to other code, which may configure it"),
+    Silence("instance-handed-on", ("AT304",), "{owner} is assigned to or handed to other code "
+                                              "in this function, which may set {attr}"),
+)
+_SILENCE_NAMES = {silence.name: silence for silence in SILENCES}
+
+
+def silences_of(code: str) -> list[Silence]:
+    return [silence for silence in SILENCES if code in silence.codes]
+
+
+def silence_of(code: str, text: str) -> Silence | None:
+    """The registered silence of `code` that printed `text` (the first that parses it)."""
+    return next((s for s in silences_of(code) if s.text.parse(text) is not None), None)

@@ -89,7 +89,7 @@ class Expectation:
 @dataclass(frozen=True)
 class Silence:
     """A place a rule looked at and left alone, and why (--async-tests-explain), or a
-    fixture's `# silent: CODE reason="..."` comment (the reason given is a part of it)."""
+    fixture's `# silent: CODE reason="..."` comment (the whole reason, as printed)."""
 
     path: str
     line: int
@@ -123,7 +123,7 @@ def explained(stderr: str) -> list[Silence]:
 
 def expected_silences(path: Path, relative_to: Path) -> list[Silence]:
     """`# silent: AT100 reason="..."` comments: the rule must have explained why it said
-    nothing on that line, with a reason that contains the given text."""
+    nothing on that line, with exactly that reason."""
     rel = path.relative_to(relative_to).as_posix()
     found = []
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -141,7 +141,7 @@ def expected_silences(path: Path, relative_to: Path) -> list[Silence]:
 def compare_silences(want: list[Silence], found: list[Silence]) -> list[str]:
     return [f"expected {w} (found: {[str(f) for f in found if f.line == w.line]})"
             for w in want if not any(f.path == w.path and f.line == w.line
-                                     and f.code == w.code and w.reason in f.reason
+                                     and f.code == w.code and w.reason == f.reason
                                      for f in found)]
 
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 
 from flake8_async_tests.fix import FIXES, UNSAFE
-from flake8_async_tests.rules import RULES, Rule
+from flake8_async_tests.rules import RULES, Rule, silences_of
 from harness import lint
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "docs" / "rules"
-HEADINGS = ["What it does", "Why is this bad?", "Fix", "Messages", "Example", "Use instead",
-            "Options", "References"]
+HEADINGS = ["What it does", "Why is this bad?", "Fix", "Messages", "Silences", "Example",
+            "Use instead", "Options", "References"]
 STRICT_INI = "[pytest]\nasyncio_mode = strict\nasyncio_default_fixture_loop_scope = function\n"
 # AT000 reports a failure of the plugin itself: no code triggers it on purpose.
 NOT_RUNNABLE = {"AT000"}
@@ -90,6 +90,31 @@ def with_messages(text: str, rule: Rule) -> str:
     return text.replace("\n## Example\n", "\n" + body + "## Example\n", 1)
 
 
+def silences_section(rule: Rule) -> str:
+    """The Silences section of a rule's page: every reason of rules.SILENCES it gives."""
+    found = silences_of(rule.code)
+    if not found:
+        return (f"{rule.code} prints no reasons: it reports what it can read, and says nothing "
+                "where it cannot.\n")
+    lines = [f"Where {rule.code} looks at code and says nothing, `--async-tests-explain` prints "
+             "one of these reasons beside the line; `{...}` stands for a name, a place or a "
+             "reason the plugin read from your project.", ""]
+    for silence in found:
+        text = re.sub(r"\{(\w+)!r\}", r"'{\1}'", silence.template)
+        lines.append(f"- `{silence.name}`: {text}")
+        if silence.about:
+            lines.append(f"  ({silence.about})")
+    return "\n".join(lines) + "\n"
+
+
+def with_silences(text: str, rule: Rule) -> str:
+    """The page with its Silences section (re)written, after Messages."""
+    body = f"## Silences\n{silences_section(rule)}\n"
+    if "\n## Silences\n" in text:
+        return re.sub(r"^## Silences\n.*?(?=^## )", lambda _: body, text, flags=re.M | re.S)
+    return text.replace("\n## Example\n", "\n" + body + "## Example\n", 1)
+
+
 def fix_line(rule: Rule) -> str:
     """The first line of a page's Fix section, from the fix registry (flake8_async_tests.fix);
     sentences after it are the page's own."""
@@ -122,6 +147,7 @@ def write() -> None:
     for rule in RULES:
         path = DOCS / f"{rule.code}.md"
         text = with_fix(with_messages(path.read_text(encoding="utf-8"), rule), rule)
+        text = with_silences(text, rule)
         path.write_text(text, encoding="utf-8")
     readme_path = REPO / "README.md"
     readme = readme_path.read_text(encoding="utf-8")
@@ -193,6 +219,14 @@ def test_page_lists_every_message_of_the_registry(code):
     rule: Rule = next(r for r in RULES if r.code == code)
     _, body, _ = sections(page(code))
     assert body["Messages"].strip("\n") == messages_section(rule).strip("\n"), \
+        "regenerate with: python tests/test_docs.py --write"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_page_lists_every_silence_of_the_registry(code):
+    rule: Rule = next(r for r in RULES if r.code == code)
+    _, body, _ = sections(page(code))
+    assert body["Silences"].strip("\n") == silences_section(rule).strip("\n"), \
         "regenerate with: python tests/test_docs.py --write"
 
 
