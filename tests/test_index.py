@@ -554,3 +554,60 @@ def test_setattr_on_self_or_a_class_is_not_a_rewrite_of_the_module(tmp_path):
         assert resolver.coroutine_signature("dyn.Model.read", False) is not None
         assert resolver.kinds_of("dyn.Codes.ok") is None  # the class is set on: not plain
         assert resolver.kinds_of("dyn.Plain.get") == {ASYNC_DEF}
+
+
+RETURNS = {
+    "made/__init__.py": "",
+    "made/api.py": """
+        from typing import Optional
+
+
+        class Pipeline:
+            def get(self):
+                pass
+
+
+        class Other:
+            pass
+
+
+        class Client:
+            def pipeline(self) -> "Pipeline":
+                return Pipeline()
+
+            def maybe(self) -> Optional[Pipeline]:
+                return None
+
+            def flow(self):
+                yield 1
+
+            def plain(self):
+                return 1
+
+            async def coro(self) -> Pipeline:
+                return Pipeline()
+
+
+        class Child(Client):
+            def pipeline(self) -> Other:
+                return Other()
+
+
+        def build() -> Pipeline:
+            return Pipeline()
+        """,
+}
+
+
+@pytest.mark.parametrize("dotted, made", [
+    ("made.api.Client.pipeline", "made.api.Pipeline"),  # a string annotation
+    ("made.api.build", "made.api.Pipeline"),
+    ("made.api.Client.flow", resolver.GENERATOR),
+    ("made.api.Client.maybe", None),  # Optional[...]: not one class
+    ("made.api.Client.plain", None),  # no annotation
+    ("made.api.Client.coro", None),  # a coroutine function makes a coroutine
+    ("made.api.Child.pipeline", None),  # its definitions disagree
+])
+def test_returned_class(tmp_path, dotted, made):
+    for _ in _indexed(tmp_path, RETURNS):
+        assert resolver.returned_class(dotted) == made

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 from .. import inference
 from ..index import resolver
-from ..index.facts import ASYNC_DEF, DEF, def_kind, makes_coroutine
+from ..index.facts import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
 from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
 from ..model.fixtures import Unknown
@@ -177,6 +177,8 @@ class AwaitRules(ScopeFamily):
         written = resolver.kinds_of(static[0]) if static[0] else None
         if written is not None and ASYNC_DEF not in written:
             return False  # the index is sure: no coroutine function of that name there
+        if written is None and self._method_of_returned(func, scope):
+            return False
         if not self._worth_inferring(func, scope) or not self._maybe_async_name(func, scope):
             return False
         key = self._cache_key(func, scope)
@@ -225,6 +227,31 @@ class AwaitRules(ScopeFamily):
         if function is None:
             return None, None
         return function, inference.implicit_first(value, on_instance)
+
+    def _method_of_returned(self, func: ast.AST, scope: Scope) -> bool:
+        """`x = obj.make(...)` then `x.meth()`: is `meth` surely no coroutine function,
+        given what `make` returns by its source (a generator, or the class its return
+        annotation names)? An annotation may be wrong, so this only ever says no."""
+        root, attrs = chain(func)
+        if not isinstance(root, ast.Name) or len(attrs) != 1:
+            return False
+        found = self.scopes.lookup(root.id, scope)
+        if found is None or found[0] is self.scopes.module or len(found[1]) != 1:
+            return False
+        kind, value = found[1][0]
+        if kind != "assign" or not isinstance(value, ast.Call):
+            return False
+        maker, _ = self._static_target(value.func, scope)
+        if maker is None or (maker.startswith(self.ctx.modname + ".")
+                             and not self._indexed_here):
+            return False
+        made = resolver.returned_class(maker)
+        if made is None:
+            return False
+        if made == GENERATOR:
+            return True  # send(), throw(), close() of a generator: plain methods
+        written = resolver.kinds_of(f"{made}.{attrs[0]}")
+        return written is not None and ASYNC_DEF not in written
 
     def _local_def(self, func: ast.AST, scope: Scope) -> tuple[object, int] | None:
         """(signature, 0) for a def nested in a function that makes a coroutine, (None, 0)
@@ -326,8 +353,9 @@ class AwaitRules(ScopeFamily):
         if not isinstance(root, ast.Name):
             # `obj().meth()`: infer only when a method name is given, and not on what an
             # argument (or a local made from one) returns: astroid cannot know that
-            return bool(attrs) and isinstance(root, ast.Call) \
-                and not self._from_parameter(root, scope)
+            if not attrs or not isinstance(root, ast.Call) or self._from_parameter(root, scope):
+                return False
+            return self._followable_base(root, scope)
         if attrs:
             last = attrs[-1]
             if last in MOCK_API or last in TESTCASE_SYNC:
@@ -362,6 +390,20 @@ class AwaitRules(ScopeFamily):
             kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
             and not self._from_parameter(value, scope))
             for kind, value in bound)
+
+    def _followable_base(self, call: ast.Call, scope: Scope) -> bool:
+        """`x.get(k).execute()`: is the local a call chain starts from one astroid can
+        follow (not bound by `with ... as x`, a loop or an unpacking)?"""
+        base: ast.AST = call
+        while isinstance(base, ast.Call):
+            base, _ = chain(base.func)
+        if not isinstance(base, ast.Name) or base.id in ("self", "cls"):
+            return True
+        found = self.scopes.lookup(base.id, scope)
+        if found is None or found[0] is self.scopes.module:
+            return True
+        return all(kind in ("def", "import", "param", "param-default", "assign")
+                   for kind, _ in found[1])
 
     def _from_parameter(self, expr: ast.AST, scope: Scope) -> bool:
         """Made from a parameter (a fixture, an argument): astroid cannot know its value."""

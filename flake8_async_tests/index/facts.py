@@ -50,6 +50,8 @@ class ClassFacts:
     # each coroutine method (an async def, not a generator, plain decorators): its kind
     # ("method", "staticmethod", "classmethod") and Signature.to_json()
     signatures: dict[str, list | None] = field(default_factory=dict)
+    # each plain def: what calling it returns, as source says (see `_record_return`)
+    returns: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -71,6 +73,7 @@ class ModuleFacts:
     all_known: bool = True
     rewritten: bool = False  # a module __getattr__ or globals() tricks (not just stars)
     signatures: dict[str, list | None] = field(default_factory=dict)  # functions, as above
+    returns: dict[str, str] = field(default_factory=dict)  # functions, as above
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -133,6 +136,43 @@ def _record_signature(found: dict[str, list | None], node: ast.stmt,
         return
     signature = _signature(node, in_class)  # type: ignore[arg-type]
     found[name] = signature if name not in found or found[name] == signature else None
+
+
+GENERATOR = "<generator>"  # what a def with `yield` returns
+
+
+def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    stack: list[ast.AST] = [*node.body]
+    while stack:
+        sub = stack.pop()
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            return True
+        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(sub))
+    return False
+
+
+def _record_return(found: dict[str, str], node: ast.stmt) -> None:
+    """What calling a plain def returns: GENERATOR for one with `yield`, else its return
+    annotation as spelled (`Pipeline`, `"Pipeline"`, `mod.Cls`; "" for anything else or
+    where two definitions disagree). Only ever used to say a call makes no coroutine."""
+    if not isinstance(node, ast.FunctionDef) or def_kind(node) != DEF:
+        found.pop(getattr(node, "name", ""), None)
+        return
+    returns = node.returns
+    if _yields(node):
+        made = GENERATOR
+    elif isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        try:
+            made = spelled(ast.parse(returns.value.strip(), mode="eval").body) or ""
+        except (SyntaxError, ValueError, RecursionError):
+            made = ""
+    else:
+        made = spelled(returns) if isinstance(returns, (ast.Name, ast.Attribute)) else ""
+        made = made or ""
+    if node.name in found and found[node.name] != made:
+        made = ""
+    found[node.name] = made
 
 
 def _overload(node: ast.stmt) -> bool:
@@ -250,6 +290,7 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: _Text) -> ClassFacts:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             _bind(cls.kinds, stmt.name, def_kind(stmt))
             _record_signature(cls.signatures, stmt)
+            _record_return(cls.returns, stmt)
         for bound in _bound_names(stmt):
             _bind(cls.kinds, bound, OTHER)
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -425,6 +466,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             _bind(facts.kinds, node.name, def_kind(node))
             _record_signature(facts.signatures, node, in_class=False)
+            _record_return(facts.returns, node)
             if node.name == "__getattr__":
                 facts.rewritten = True
         elif isinstance(node, ast.ClassDef):

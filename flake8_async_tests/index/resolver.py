@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from . import finder
 from ..signatures import Signature
-from .facts import ASYNC_DEF, OTHER, ClassFacts, ModuleFacts, build
+from .facts import ASYNC_DEF, DEF, GENERATOR, OTHER, ClassFacts, ModuleFacts, build
 from .store import DEFAULT_DIR, Store
 
 LOG = logging.getLogger("flake8.async_tests")
@@ -380,6 +380,49 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
     kind, data = entries[0]  # type: ignore[misc]
     implicit = 0 if kind == "staticmethod" else 1 if kind == "classmethod" or instance else 0
     return Signature.from_json(data), implicit
+
+
+def returned_class(dotted: str) -> str | None:
+    """What calling a plain function (`pkg.mod.func`) or method (`pkg.mod.Cls.meth`)
+    returns, as its source says: GENERATOR for a def with `yield`, else the class its return
+    annotation names when the index can read that class. None when unknown. An annotation
+    may be wrong: this answers only "the call makes no coroutine", never the opposite."""
+    if kinds_of(dotted) != {DEF}:
+        return None
+    parts = dotted.split(".")
+    found = _split(".".join(parts[:-1]))
+    if found is None:
+        return None
+    facts, rest = found
+    name = parts[-1]
+    if not rest:
+        followed = _follow(facts, name)
+        if followed is None:
+            return None
+        owners = [(followed[0], followed[0].returns.get(followed[1], ""))]
+    else:
+        at = _class_at(facts, rest)
+        classes = _ancestors(at[0], at[1], set()) if at is not None else None
+        if classes is None:
+            return None
+        owners = []
+        for qualified, cls in classes:
+            if name in cls.kinds:
+                home = module(qualified.rsplit(".", 1)[0])
+                if home is None:
+                    return None
+                owners.append((home, cls.returns.get(name, "")))
+    made = {spelled for _, spelled in owners}
+    if len(made) != 1 or "" in made:
+        return None  # unannotated, or definitions that disagree
+    spelled = made.pop()
+    if spelled == GENERATOR:
+        return GENERATOR
+    dotted_class = _base_name(owners[0][0], spelled)
+    if dotted_class is None or any(_base_name(home, spelled) != dotted_class
+                                   for home, _ in owners):
+        return None
+    return dotted_class if class_ancestors(dotted_class) is not None else None
 
 
 def attribute(dotted: str, attr: str) -> str:

@@ -12,8 +12,9 @@ Bound = list[tuple[str, ast.AST | None]]
 
 def bindings(node: ScopeNode,
              nodes: list[ast.AST]) -> dict[str, list[tuple[str, ast.AST | None]]]:
-    """Every way each name is bound in a scope: ('assign', value), ('with', expr), ('param', arg
-    with or without default), ('def', node), ('import', None), ('other', None)."""
+    """Every way each name is bound in a scope: ('assign', value), ('unpack', the value
+    unpacked), ('with', expr), ('param', arg with or without default), ('def', node),
+    ('import', None), ('other', None)."""
     found: dict[str, list[tuple[str, ast.AST | None]]] = {}
     seen: set[int] = set()
 
@@ -38,6 +39,10 @@ def bindings(node: ScopeNode,
             for target in sub.targets:
                 if isinstance(target, ast.Name):
                     add(target.id, "assign", sub.value, target)
+                elif isinstance(target, (ast.Tuple, ast.List)):
+                    for element in target.elts:  # `a, b = value`: a part of the value
+                        if isinstance(element, ast.Name):
+                            add(element.id, "unpack", sub.value, element)
         elif isinstance(sub, (ast.AnnAssign, ast.NamedExpr)) and isinstance(sub.target, ast.Name):
             if sub.value is not None:
                 add(sub.target.id, "assign", sub.value, sub.target)
@@ -70,9 +75,9 @@ def bindings(node: ScopeNode,
 
 def from_parameter(expr: ast.AST, bound_of: Callable[[str], Bound | None],
                    with_defaults: bool = False, depth: int = 0) -> bool:
-    """Is `expr` `arg.x`, `arg().y`, or a local assigned once from one, for a parameter
-    `arg` of the function (`bound_of` gives a name's bindings there, None when it is not
-    the function's own)? What pytest or a caller passes is beyond inference. A parameter
+    """Is `expr` `arg.x`, `arg().y`, or a local assigned (or unpacked) once from one, for
+    a parameter `arg` of the function (`bound_of` gives a name's bindings there, None when
+    it is not the function's own)? What pytest or a caller passes is beyond inference. A parameter
     with a default counts only `with_defaults` (a caller may pass another value)."""
     while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
         expr = expr.func if isinstance(expr, ast.Call) else expr.value
@@ -84,5 +89,5 @@ def from_parameter(expr: ast.AST, bound_of: Callable[[str], Bound | None],
     kind, value = found[0]
     if kind == "param" or (with_defaults and kind == "param-default"):
         return True
-    return kind == "assign" and value is not None and from_parameter(
+    return kind in ("assign", "unpack") and value is not None and from_parameter(
         value, bound_of, with_defaults, depth + 1)
