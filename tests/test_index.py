@@ -559,7 +559,7 @@ def test_setattr_on_self_or_a_class_is_not_a_rewrite_of_the_module(tmp_path):
 RETURNS = {
     "made/__init__.py": "",
     "made/api.py": """
-        from typing import Optional
+        from typing import Generator, Optional
 
 
         class Pipeline:
@@ -578,7 +578,10 @@ RETURNS = {
             def maybe(self) -> Optional[Pipeline]:
                 return None
 
-            def flow(self):
+            def flow(self) -> Generator[int, None, None]:
+                yield 1
+
+            def unannotated_flow(self):
                 yield 1
 
             def plain(self):
@@ -603,6 +606,7 @@ RETURNS = {
     ("made.api.Client.pipeline", "made.api.Pipeline"),  # a string annotation
     ("made.api.build", "made.api.Pipeline"),
     ("made.api.Client.flow", resolver.GENERATOR),
+    ("made.api.Client.unannotated_flow", None),  # told by its annotation only
     ("made.api.Client.maybe", None),  # Optional[...]: not one class
     ("made.api.Client.plain", None),  # no annotation
     ("made.api.Client.coro", None),  # a coroutine function makes a coroutine

@@ -9,6 +9,7 @@ imports anywhere, and whether the module or a class may be rewritten at run time
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 import sys
 from collections.abc import Iterator
@@ -138,38 +139,24 @@ def _record_signature(found: dict[str, list | None], node: ast.stmt,
     found[name] = signature if name not in found or found[name] == signature else None
 
 
-GENERATOR = "<generator>"  # what a def with `yield` returns
-
-
-def _yields(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    stack: list[ast.AST] = [*node.body]
-    while stack:
-        sub = stack.pop()
-        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
-            return True
-        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(sub))
-    return False
+GENERATOR = "<generator>"  # what a def annotated to return a Generator returns
 
 
 def _record_return(found: dict[str, str], node: ast.stmt) -> None:
-    """What calling a plain def returns: GENERATOR for one with `yield`, else its return
-    annotation as spelled (`Pipeline`, `"Pipeline"`, `mod.Cls`; "" for anything else or
-    where two definitions disagree). Only ever used to say a call makes no coroutine."""
+    """What calling a plain def returns, as its return annotation spells it (`Pipeline`,
+    `"Pipeline"`, `mod.Cls`, `Generator[...]`); "" for anything else or where two
+    definitions disagree. Only ever used to say a call makes no coroutine."""
     if not isinstance(node, ast.FunctionDef) or def_kind(node) != DEF:
         found.pop(getattr(node, "name", ""), None)
         return
     returns = node.returns
-    if _yields(node):
-        made = GENERATOR
-    elif isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
         try:
-            made = spelled(ast.parse(returns.value.strip(), mode="eval").body) or ""
+            returns = ast.parse(returns.value.strip(), mode="eval").body
         except (SyntaxError, ValueError, RecursionError):
-            made = ""
-    else:
-        made = spelled(returns) if isinstance(returns, (ast.Name, ast.Attribute)) else ""
-        made = made or ""
+            returns = None
+    made = (spelled(returns) or "") if isinstance(
+        returns, (ast.Name, ast.Attribute, ast.Subscript)) else ""  # "": unannotated too
     if node.name in found and found[node.name] != made:
         made = ""
     found[node.name] = made
@@ -364,26 +351,26 @@ def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: _Text) -> bool:
 
 class _Text:
     """The source a tree was parsed from, to ask whether a statement's lines mention a
-    word before walking its expressions (walking them costs most of a build)."""
+    word before walking its expressions (walking them costs most of a build). Each word
+    is looked for once per module; a statement then asks for a line in its range."""
 
     def __init__(self, source: bytes | None) -> None:
         self.source = source
-        self._starts: list[int] | None = None
-        self._anywhere: dict[re.Pattern[bytes], bool] = {}
+        self._lines: dict[re.Pattern[bytes], list[int]] = {}
 
     def mentions(self, node: ast.stmt, pattern: re.Pattern[bytes]) -> bool:
         if self.source is None:
             return True
-        if pattern not in self._anywhere:
-            self._anywhere[pattern] = pattern.search(self.source) is not None
-        if not self._anywhere[pattern]:
-            return False
-        if self._starts is None:
-            self._starts = [0, *(m.end() for m in re.finditer(rb"\n", self.source))]
-        starts = self._starts
-        end_line = node.end_lineno or node.lineno
-        end = starts[end_line] if end_line < len(starts) else len(self.source)
-        return pattern.search(self.source, starts[node.lineno - 1], end) is not None
+        lines = self._lines.get(pattern)
+        if lines is None:
+            lines, line, before = [], 1, 0
+            for match in pattern.finditer(self.source):
+                line += self.source.count(b"\n", before, match.start())
+                before = match.start()
+                lines.append(line)
+            self._lines[pattern] = lines
+        at = bisect.bisect_left(lines, node.lineno)
+        return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
 
 def _dynamic_self(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str,

@@ -38,6 +38,8 @@ PRESENT, UNKNOWN = "present", "unknown"
 LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedAsyncioTestCase"}
 MAX_HOPS = 5
 NOT_STARRED = object()  # no star import binds the name
+GENERATOR_CLASSES = frozenset({"typing.Generator", "collections.abc.Generator",
+                               "typing_extensions.Generator"})
 # More modules than this in reach of one file, and `reach` gives up (None).
 MAX_REACH = 20_000
 
@@ -384,9 +386,9 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
 
 def returned_class(dotted: str) -> str | None:
     """What calling a plain function (`pkg.mod.func`) or method (`pkg.mod.Cls.meth`)
-    returns, as its source says: GENERATOR for a def with `yield`, else the class its return
-    annotation names when the index can read that class. None when unknown. An annotation
-    may be wrong: this answers only "the call makes no coroutine", never the opposite."""
+    returns, as its return annotation says: GENERATOR for `Generator[...]`, else the class
+    it names when the index can read that class. None when unknown. An annotation may be
+    wrong: this answers only "the call makes no coroutine", never the opposite."""
     if kinds_of(dotted) != {DEF}:
         return None
     parts = dotted.split(".")
@@ -416,12 +418,12 @@ def returned_class(dotted: str) -> str | None:
     if len(made) != 1 or "" in made:
         return None  # unannotated, or definitions that disagree
     spelled = made.pop()
-    if spelled == GENERATOR:
-        return GENERATOR
     dotted_class = _base_name(owners[0][0], spelled)
     if dotted_class is None or any(_base_name(home, spelled) != dotted_class
                                    for home, _ in owners):
         return None
+    if dotted_class in GENERATOR_CLASSES:
+        return GENERATOR
     return dotted_class if class_ancestors(dotted_class) is not None else None
 
 
