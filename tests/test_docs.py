@@ -82,11 +82,11 @@ def messages_section(rule: Rule) -> str:
     return "\n".join(lines) + "\n"
 
 
-def with_messages(text: str, rule: Rule) -> str:
-    """The page with its Messages section (re)written, before the Example."""
-    body = f"## Messages\n{messages_section(rule)}\n"
-    if "\n## Messages\n" in text:
-        return re.sub(r"^## Messages\n.*?(?=^## )", lambda _: body, text, flags=re.M | re.S)
+def with_section(text: str, heading: str, content: str) -> str:
+    """The page with a generated section (re)written; a new one goes before the Example."""
+    body = f"## {heading}\n{content}\n"
+    if f"\n## {heading}\n" in text:
+        return re.sub(rf"^## {heading}\n.*?(?=^## )", lambda _: body, text, flags=re.M | re.S)
     return text.replace("\n## Example\n", "\n" + body + "## Example\n", 1)
 
 
@@ -105,14 +105,6 @@ def silences_section(rule: Rule) -> str:
         if silence.about:
             lines.append(f"  ({silence.about})")
     return "\n".join(lines) + "\n"
-
-
-def with_silences(text: str, rule: Rule) -> str:
-    """The page with its Silences section (re)written, after Messages."""
-    body = f"## Silences\n{silences_section(rule)}\n"
-    if "\n## Silences\n" in text:
-        return re.sub(r"^## Silences\n.*?(?=^## )", lambda _: body, text, flags=re.M | re.S)
-    return text.replace("\n## Example\n", "\n" + body + "## Example\n", 1)
 
 
 def fix_line(rule: Rule) -> str:
@@ -146,8 +138,8 @@ def write() -> None:
     (REPO / "docs" / "README.md").write_text(docs_index(), encoding="utf-8")
     for rule in RULES:
         path = DOCS / f"{rule.code}.md"
-        text = with_fix(with_messages(path.read_text(encoding="utf-8"), rule), rule)
-        text = with_silences(text, rule)
+        text = with_section(path.read_text(encoding="utf-8"), "Messages", messages_section(rule))
+        text = with_fix(with_section(text, "Silences", silences_section(rule)), rule)
         path.write_text(text, encoding="utf-8")
     readme_path = REPO / "README.md"
     readme = readme_path.read_text(encoding="utf-8")

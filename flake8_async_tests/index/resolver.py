@@ -351,14 +351,11 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
     return frozenset(kinds)
 
 
-def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | None:
-    """(signature, how many leading parameters the call fills by itself) of a coroutine
-    function (`pkg.mod.func`) or method (`pkg.mod.Cls.meth`, called on an instance when
-    `instance`), read from source; None when the index cannot be sure: not an async def
-    everywhere it is defined, a generator, definitions that disagree, an attribute the
-    instance may set, a class with `__new__`."""
-    if kinds_of(dotted) != {ASYNC_DEF}:
-        return None
+def _defined(dotted: str) -> tuple[list[tuple[ModuleFacts, ModuleFacts | ClassFacts, str]],
+                                   list[ClassFacts] | None] | None:
+    """Where a module function (`pkg.mod.func`) or a method (`pkg.mod.Cls.meth`) is
+    defined: ([(its module, the module or class that binds it, the name there)], the
+    class and its ancestors for a method, None for a function). None when unknown."""
     parts = dotted.split(".")
     found = _split(".".join(parts[:-1]))
     if found is None:
@@ -367,16 +364,41 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
     name = parts[-1]
     if not rest:
         followed = _follow(facts, name)
-        entry = followed[0].signatures.get(followed[1]) if followed is not None else None
+        return ([(followed[0], followed[0], followed[1])], None) if followed else None
+    at = _class_at(facts, rest)
+    classes = _ancestors(at[0], at[1], set()) if at is not None else None
+    if classes is None:
+        return None
+    owners: list[tuple[ModuleFacts, ModuleFacts | ClassFacts, str]] = []
+    for qualified, cls in classes:
+        if name in cls.kinds:
+            home = module(qualified.rsplit(".", 1)[0])
+            if home is None:
+                return None
+            owners.append((home, cls, name))
+    return owners, [cls for _, cls in classes]
+
+
+def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | None:
+    """(signature, how many leading parameters the call fills by itself) of a coroutine
+    function (`pkg.mod.func`) or method (`pkg.mod.Cls.meth`, called on an instance when
+    `instance`), read from source; None when the index cannot be sure: not an async def
+    everywhere it is defined, a generator, definitions that disagree, an attribute the
+    instance may set, a class with `__new__`."""
+    found = _defined(dotted) if kinds_of(dotted) == {ASYNC_DEF} else None
+    if found is None:
+        return None
+    owners, classes = found
+    name = dotted.rsplit(".", 1)[1]
+    if classes is None:
+        entry = owners[0][1].signatures.get(owners[0][2])
         if entry is None or entry[0] != "function":
             return None
         return Signature.from_json(entry[1]), 0
-    at = _class_at(facts, rest)
-    classes = _ancestors(at[0], at[1], set()) if at is not None else None
-    if classes is None or any("__new__" in c.kinds or (instance and (
-            name in c.self_names or c.dynamic_self)) for _, c in classes):
+    if any("__new__" in c.kinds or (instance and (name in c.self_names or c.dynamic_self))
+           for c in classes):
         return None
-    entries = [c.signatures.get(name) for _, c in classes if name in c.kinds]
+    entries = [holder.signatures.get(name) for _, holder, _ in owners]
     if not entries or any(e is None or e != entries[0] for e in entries):
         return None
     kind, data = entries[0]  # type: ignore[misc]
@@ -389,38 +411,17 @@ def returned_class(dotted: str) -> str | None:
     returns, as its return annotation says: GENERATOR for `Generator[...]`, else the class
     it names when the index can read that class. None when unknown. An annotation may be
     wrong: this answers only "the call makes no coroutine", never the opposite."""
-    if kinds_of(dotted) != {DEF}:
+    found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
+    if found is None or not found[0]:
         return None
-    parts = dotted.split(".")
-    found = _split(".".join(parts[:-1]))
-    if found is None:
-        return None
-    facts, rest = found
-    name = parts[-1]
-    if not rest:
-        followed = _follow(facts, name)
-        if followed is None:
-            return None
-        owners = [(followed[0], followed[0].returns.get(followed[1], ""))]
-    else:
-        at = _class_at(facts, rest)
-        classes = _ancestors(at[0], at[1], set()) if at is not None else None
-        if classes is None:
-            return None
-        owners = []
-        for qualified, cls in classes:
-            if name in cls.kinds:
-                home = module(qualified.rsplit(".", 1)[0])
-                if home is None:
-                    return None
-                owners.append((home, cls.returns.get(name, "")))
-    made = {spelled for _, spelled in owners}
+    owners = found[0]
+    made = {holder.returns.get(name, "") for _, holder, name in owners}
     if len(made) != 1 or "" in made:
         return None  # unannotated, or definitions that disagree
     spelled = made.pop()
     dotted_class = _base_name(owners[0][0], spelled)
     if dotted_class is None or any(_base_name(home, spelled) != dotted_class
-                                   for home, _ in owners):
+                                   for home, _, _ in owners):
         return None
     if dotted_class in GENERATOR_CLASSES:
         return GENERATOR
