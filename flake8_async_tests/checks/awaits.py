@@ -169,17 +169,19 @@ class AwaitRules(ScopeFamily):
         dotted = self.scopes.resolve(func, scope, prefix="asyncio.")
         if dotted and dotted.startswith("asyncio.") and self._imported(func):
             return dotted.rsplit(".", 1)[1] in ASYNCIO_COROUTINES and dotted.count(".") <= 2
+        if not self._worth_inferring(func, scope):
+            return False
+        # What source alone tells comes before the search of the modules in reach.
         local = self._local_def(func, scope)
-        if local is not None:
-            if local[0] is None:
-                return False
+        if local is not None and local[0] is None:
+            return False
         static = self._static_target(func, scope) if local is None else (None, False)
         written = resolver.kinds_of(static[0]) if static[0] else None
         if written is not None and ASYNC_DEF not in written:
             return False  # the index is sure: no coroutine function of that name there
         if written is None and self._method_of_returned(func, scope):
             return False
-        if not self._worth_inferring(func, scope) or not self._maybe_async_name(func, scope):
+        if not self._maybe_async_name(func, scope):
             return False
         key = self._cache_key(func, scope)
         callee = self.verdicts.get(key) if key is not None else None

@@ -270,7 +270,6 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: _Text) -> ClassFacts:
     cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=_plain_class(node, stdlib),
                      marked=any(_is_mark(d) for d in node.decorator_list))
     own: set[str] = set()
-    setattrs = text.mentions(node, _SETATTR)
     for stmt in statements(node.body):
         if _overload(stmt):
             continue
@@ -285,7 +284,7 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: _Text) -> ClassFacts:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
             me = stmt.args.args[0].arg
             own.update(_self_attributes(stmt, me))
-            if setattrs and text.mentions(stmt, _SETATTR) and _dynamic_self(stmt, me, own):
+            if text.mentions(stmt, _SETATTR) and _dynamic_self(stmt, me, own):
                 cls.dynamic_self = True
     cls.self_names = sorted(own)
     cls.marked = cls.marked or "pytestmark" in cls.kinds
@@ -401,41 +400,35 @@ def _strings(expr: ast.expr | None) -> list[str] | None:
 
 def _read_all(facts: ModuleFacts, node: ast.stmt) -> None:
     """Follow a top-level statement that writes `__all__` (what `import *` binds)."""
-    added: list[str] | None = None
     if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
         call = node.value
         func = call.func
         if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)
                 and func.value.id == "__all__"):
             return
-        if func.attr == "extend" and len(call.args) == 1 and not call.keywords:
-            added = _strings(call.args[0])
-        elif (func.attr == "append" and len(call.args) == 1 and not call.keywords
-              and isinstance(call.args[0], ast.Constant) and isinstance(call.args[0].value, str)):
-            added = [call.args[0].value]
-        if added is None or facts.all_names is None:
-            facts.all_known = False
-        else:
-            facts.all_names.extend(added)
+        one = call.args[0] if len(call.args) == 1 and not call.keywords else None
+        added = (_strings(one) if func.attr == "extend" else
+                 [one.value] if func.attr == "append" and isinstance(one, ast.Constant)
+                 and isinstance(one.value, str) else None)
+    elif "__all__" not in _bound_names(node):
         return
-    if "__all__" not in _bound_names(node):
-        return
-    if isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
+    elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
         added = _strings(node.value)
-        if added is None or facts.all_names is None:
-            facts.all_known = False
-        else:
-            facts.all_names.extend(added)
-        return
-    value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
-    names = _strings(value)
-    single = isinstance(node, ast.AnnAssign) or (
-        isinstance(node, ast.Assign) and len(node.targets) == 1
-        and isinstance(node.targets[0], ast.Name))
-    if names is None or not single or facts.all_names is not None:
-        facts.all_known = False  # computed, unpacked, or written twice
     else:
-        facts.all_names = names
+        value = node.value if isinstance(node, (ast.Assign, ast.AnnAssign)) else None
+        names = _strings(value)
+        single = isinstance(node, ast.AnnAssign) or (
+            isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name))
+        if names is None or not single or facts.all_names is not None:
+            facts.all_known = False  # computed, unpacked, or written twice
+        else:
+            facts.all_names = names
+        return
+    if added is None or facts.all_names is None:
+        facts.all_known = False  # grown by something not literal, or before it is set
+    else:
+        facts.all_names.extend(added)
 
 
 def build(tree: ast.Module, name: str, package: bool, source: bytes | None = None,
@@ -505,9 +498,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         elif isinstance(sub, (ast.Import, ast.ImportFrom)):
             (modules if id(sub) in eager else lazy).update(dict.fromkeys(
                 _imported_modules(sub, name, package)))
-    # The names that may rewrite a module are looked for in expressions only when the
-    # source mentions one of them (walking every expression costs most of a build).
-    if (source is None or _MENTIONS_REWRITER.search(source)) and _may_rewrite(tree, facts, text):
+    if _may_rewrite(tree, facts, text):
         facts.rewritten = True
     facts.modules = list(modules)
     facts.lazy_modules = [m for m in lazy if m not in modules]
