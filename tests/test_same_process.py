@@ -1,8 +1,16 @@
 """A second flake8 run in the same process (an editor's long-lived flake8) reports what a
-fresh process reports after the project changed: nothing is remembered from the first run."""
+fresh process reports after the project changed: nothing is remembered from the first run;
+the process's own settings are restored."""
 
 from __future__ import annotations
 
+import argparse
+import gc
+import platform
+
+import pytest
+
+from flake8_async_tests import plugin
 from harness import lint, places, run_flake8
 
 UNMARKED = "import app\n\n\nasync def test_x():\n    pass\n\n\ndef test_y():\n    app.fetch()\n"
@@ -30,3 +38,28 @@ def test_a_changed_conftest_is_read_again(tmp_path):
     (tmp_path / "conftest.py").write_text("pytest_plugins = ['pytest_sanic.plugin']\n",
                                           encoding="utf-8")
     assert lint(tmp_path, []).found == []
+
+
+def test_collector_thresholds_are_raised_for_a_run_then_restored(tmp_path):
+    if platform.python_implementation() != "CPython":
+        pytest.skip("thresholds are CPython's")
+    gc.collect()  # the runs of other tests end
+    saved = gc.get_threshold()
+    gc.set_threshold(701, 11, 12)
+    try:
+        (tmp_path / "app.py").write_text("async def fetch():\n    pass\n", encoding="utf-8")
+        (tmp_path / "test_a.py").write_text(
+            "import app\n\n\ndef test_y():\n    app.fetch()\n", encoding="utf-8")
+        run = argparse.Namespace()
+        plugin.collect_less_while(run)
+        assert gc.get_threshold() == plugin.GC_THRESHOLDS
+        assert places(lint(tmp_path, []).found) == {("test_a.py", 5, "AT200")}
+        del run
+        assert gc.get_threshold() == plugin.GC_THRESHOLDS  # flake8's run is alive
+        gc.collect()  # and is freed with the cycles it is part of
+        assert gc.get_threshold() == (701, 11, 12)
+        assert places(lint(tmp_path, []).found) == {("test_a.py", 5, "AT200")}
+        gc.collect()
+        assert gc.get_threshold() == (701, 11, 12)
+    finally:
+        gc.set_threshold(*saved)
