@@ -59,6 +59,22 @@ def _normalise(name: str) -> str:
     return name
 
 
+def imported(stmt: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str | None]]:
+    """(name, the dotted name it is bound to) for each name an import binds; None for a
+    relative import (a project module, not followed)."""
+    for alias in stmt.names:
+        if isinstance(stmt, ast.Import):
+            if alias.asname:
+                yield alias.asname, _normalise(alias.name)
+            else:
+                top = alias.name.split(".")[0]
+                yield top, _normalise(top)
+        elif alias.name != "*":
+            yield alias.asname or alias.name, (
+                _normalise(f"{stmt.module}.{alias.name}")
+                if not stmt.level and stmt.module else None)
+
+
 class ImportTable:
     """Local name -> dotted name, from imports and simple aliases (`mark = pytest.mark`).
 
@@ -86,22 +102,9 @@ class ImportTable:
 
     def _collect(self, body: list[ast.stmt]) -> None:
         for stmt in body:
-            if isinstance(stmt, ast.Import):
-                for alias in stmt.names:
-                    if alias.asname:
-                        self._bind(alias.asname, _normalise(alias.name), stmt.lineno)
-                    else:
-                        top = alias.name.split(".")[0]
-                        self._bind(top, _normalise(top), stmt.lineno)
-            elif isinstance(stmt, ast.ImportFrom) and not stmt.level and stmt.module:
-                for alias in stmt.names:
-                    if alias.name != "*":
-                        self._bind(alias.asname or alias.name,
-                                   _normalise(f"{stmt.module}.{alias.name}"), stmt.lineno)
-            elif isinstance(stmt, ast.ImportFrom):  # relative: a project module, not followed
-                for alias in stmt.names:
-                    if alias.name != "*":
-                        self._bind(alias.asname or alias.name, None, stmt.lineno)
+            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+                for name, dotted in imported(stmt):
+                    self._bind(name, dotted, stmt.lineno)
             elif isinstance(stmt, ast.If):  # `if TYPE_CHECKING:`, version checks
                 self._collect(stmt.body)
                 self._collect(stmt.orelse)

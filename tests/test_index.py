@@ -124,6 +124,10 @@ FILES = {
         class Marked(Base):
             pass
     ''',
+    # typing's aliases stand for the classes they name (collections.abc's here).
+    "shop/jar.py": ("import typing\n\n\nclass Jar(typing.MutableMapping[str, str]):\n"
+                    "    def delete(self, name):\n        pass\n\n"
+                    "    async def load(self):\n        pass\n"),
     "shop/patched.py": ("class Service:\n    def get(self):\n        pass\n\n\n"
                         "setattr(Service, 'get', None)\n"),
 }
@@ -181,6 +185,9 @@ def test_attribute(project, owner, attr, present):
     ("nowhere.thing", None),
     ("shop.rebound.helper", None),  # a star import after it may replace it
     ("shop.patched.Service.get", None),  # setattr in its module may replace it
+    ("shop.jar.Jar.delete", {DEF}),
+    ("shop.jar.Jar.load", {ASYNC_DEF}),
+    ("shop.jar.Jar.pop", {DEF}),  # from collections.abc.MutableMapping
 ])
 def test_kinds_of(project, dotted, kinds):
     found = resolver.kinds_of(dotted)
@@ -615,3 +622,15 @@ RETURNS = {
 def test_returned_class(tmp_path, dotted, made):
     for _ in _indexed(tmp_path, RETURNS):
         assert resolver.returned_class(dotted) == made
+
+
+def test_typing_aliases_name_the_classes_typing_binds():
+    import typing
+
+    for alias, origin in resolver.TYPING_ALIASES.items():
+        found = getattr(typing, alias.split(".")[1], None)
+        if found is None:
+            continue  # gone from this Python's typing
+        cls = found.__origin__
+        module = "collections.abc" if cls.__module__ == "_collections_abc" else cls.__module__
+        assert f"{module}.{cls.__qualname__}" == origin, alias

@@ -7,9 +7,10 @@ from __future__ import annotations
 import ast
 import functools
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from .. import inference
+from ..context import imported
 from ..index import resolver
 from ..index.facts import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
 from ..mock_names import MOCK_API
@@ -181,8 +182,8 @@ class AwaitRules(ScopeFamily):
             return False  # the index is sure: no coroutine function of that name there
         if written is None and self._method_of_returned(func, scope):
             return False
-        if not self._maybe_async_name(func, scope):
-            return False
+        if written is None and not self._maybe_async_name(func, scope):
+            return False  # (when the index names an async def, no search is needed)
         key = self._cache_key(func, scope)
         callee = self.verdicts.get(key) if key is not None else None
         if callee is None:
@@ -238,12 +239,9 @@ class AwaitRules(ScopeFamily):
         if not isinstance(root, ast.Name) or len(attrs) != 1:
             return False
         found = self.scopes.lookup(root.id, scope)
-        if found is None or found[0] is self.scopes.module or len(found[1]) != 1:
+        if found is None or found[0] is self.scopes.module:
             return False
-        kind, value = found[1][0]
-        if kind != "assign" or not isinstance(value, ast.Call):
-            return False
-        maker, _ = self._static_target(value.func, scope)
+        maker = self._one_maker(found[1], lambda func: self._static_target(func, scope)[0])
         if maker is None or (maker.startswith(self.ctx.modname + ".")
                              and not self._indexed_here):
             return False
@@ -294,6 +292,11 @@ class AwaitRules(ScopeFamily):
         found = self.scopes.lookup(root.id, scope)
         if found is None or found[0] is self.scopes.module:
             return self._static_name(func, scope), False
+        if all(kind == "import" for kind, _ in found[1]):  # imported in the function
+            module = {dotted for _, stmt in found[1]
+                      for name, dotted in imported(stmt) if name == root.id}  # type: ignore
+            one = module.pop() if len(module) == 1 else None
+            return (".".join([one, *attrs]) if one else None), False
         held = self._held(root.id, found, attrs)
         if isinstance(held, Instance):
             return f"{held.cls}.{attrs[-1]}", True
@@ -304,11 +307,18 @@ class AwaitRules(ScopeFamily):
             owner = self.scopes.class_scope(scope)
             if owner is not None and owner.parent is self.scopes.module:
                 cls = f"{self.ctx.modname}.{owner.node.name}"  # type: ignore[union-attr]
-        elif len(found[1]) == 1 and found[1][0][0] == "assign":
-            value = found[1][0][1]
-            if isinstance(value, ast.Call):
-                cls = self._static_name(value.func, scope)
+        else:
+            cls = self._one_maker(found[1], lambda func: self._static_name(func, scope))
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
+
+    @staticmethod
+    def _one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:
+        """The callee, as `name_of` names it, that every binding of a local calls:
+        `x = make(...)`, maybe again later (`x = make(...)`); None when they differ or a
+        binding is anything else."""
+        makers = {name_of(value.func) if kind == "assign" and isinstance(value, ast.Call)
+                  else None for kind, value in bound}
+        return makers.pop() if len(makers) == 1 else None
 
     def _held(self, name: str, found: tuple[Scope, list],
               attrs: list[str]) -> Instance | Unknown | None:

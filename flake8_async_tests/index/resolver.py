@@ -33,6 +33,21 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 TYPING_BASES = frozenset({"typing.Protocol", "typing.Generic", "typing_extensions.Protocol",
                           "abc.ABC"})
 PRESENT, UNKNOWN = "present", "unknown"
+# typing's aliases of classes (`typing.MutableMapping[str, str]` as a base): the class each
+# stands for, which typing binds by a call the index does not follow.
+TYPING_ALIASES = {
+    **{f"typing.{name}": f"collections.abc.{name}" for name in (
+        "AsyncGenerator", "AsyncIterable", "AsyncIterator", "Awaitable", "Callable",
+        "Collection", "Container", "Coroutine", "Generator", "Hashable", "ItemsView",
+        "Iterable", "Iterator", "KeysView", "Mapping", "MappingView", "MutableMapping",
+        "MutableSequence", "MutableSet", "Reversible", "Sequence", "Sized", "ValuesView")},
+    "typing.AbstractSet": "collections.abc.Set",
+    **{f"typing.{name}": f"builtins.{name.lower()}" for name in (
+        "Dict", "FrozenSet", "List", "Set", "Tuple", "Type")},
+    **{f"typing.{name}": f"collections.{origin}" for name, origin in (
+        ("ChainMap", "ChainMap"), ("Counter", "Counter"), ("DefaultDict", "defaultdict"),
+        ("Deque", "deque"), ("OrderedDict", "OrderedDict"))},
+}
 # Names the standard library provides through a module __getattr__ (a lazy import), which
 # the index otherwise leaves unknown: what each really is.
 LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedAsyncioTestCase"}
@@ -303,6 +318,7 @@ def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
         dotted = _base_name(facts, base)
         if dotted is None:
             return None
+        dotted = TYPING_ALIASES.get(dotted, dotted)
         if dotted.startswith("builtins.") or dotted in TYPING_BASES:
             continue
         split = _split(dotted)

@@ -14,7 +14,7 @@ def bindings(node: ScopeNode,
              nodes: list[ast.AST]) -> dict[str, list[tuple[str, ast.AST | None]]]:
     """Every way each name is bound in a scope: ('assign', value), ('unpack', the value
     unpacked), ('with', expr), ('param', arg with or without default), ('def', node),
-    ('import', None), ('other', None)."""
+    ('import', the statement), ('other', None)."""
     found: dict[str, list[tuple[str, ast.AST | None]]] = {}
     seen: set[int] = set()
 
@@ -57,7 +57,7 @@ def bindings(node: ScopeNode,
                 add(sub.name, "def", sub)
         elif isinstance(sub, (ast.Import, ast.ImportFrom)):
             for alias in sub.names:
-                add((alias.asname or alias.name).split(".")[0], "import", None)
+                add((alias.asname or alias.name).split(".")[0], "import", sub)
         elif isinstance(sub, (ast.Global, ast.Nonlocal)):
             for name in sub.names:
                 add(name, "other", None)
