@@ -469,6 +469,8 @@ SILENCES: tuple[Silence, ...] = (
             "*args or **kwargs may or may not fit the signature of {callee}"),
     Silence("arguments-do-not-fit", ("AT200",), "the arguments do not fit the signature of "
                                                 "{callee}: it raises TypeError first"),
+    Silence("decorated-class", ("AT200",),
+            "class {cls} has a class decorator of unknown effect"),
     Silence("unknown-value", ("AT200", "AT301", "AT304"),
             "value of {name} is unknown: {why}",
             "the value model cannot tell what a fixture argument, a `self` attribute or a "

@@ -128,6 +128,71 @@ FILES = {
     "shop/jar.py": ("import typing\n\n\nclass Jar(typing.MutableMapping[str, str]):\n"
                     "    def delete(self, name):\n        pass\n\n"
                     "    async def load(self):\n        pass\n"),
+    # Class decorators the resolver follows (those that return the class they get).
+    "shop/decorators.py": '''
+        REGISTRY = []
+
+
+        def experimental(cls):
+            original = cls.__init__
+
+            def new_init(self, *args):
+                print(cls.__name__)
+                return original(self, *args)
+
+            cls.__init__ = new_init
+            return cls
+
+
+        def register(cls):
+            REGISTRY.append(cls)
+            return cls
+
+
+        def swap(cls):
+            return object
+
+
+        def factory():
+            return experimental
+    ''',
+    "shop/decorated.py": '''
+        from . import decorators
+        from .decorators import experimental, factory, register, swap
+
+
+        @experimental
+        class Kept:
+            def __init__(self):
+                pass
+
+            async def fetch(self):
+                pass
+
+
+        @decorators.experimental
+        class Dotted:
+            def close(self):
+                pass
+
+
+        @register
+        class Registered:
+            def close(self):
+                pass
+
+
+        @swap
+        class Swapped:
+            def close(self):
+                pass
+
+
+        @factory()
+        class Made:
+            def close(self):
+                pass
+    ''',
     "shop/patched.py": ("class Service:\n    def get(self):\n        pass\n\n\n"
                         "setattr(Service, 'get', None)\n"),
 }
@@ -185,6 +250,12 @@ def test_attribute(project, owner, attr, present):
     ("nowhere.thing", None),
     ("shop.rebound.helper", None),  # a star import after it may replace it
     ("shop.patched.Service.get", None),  # setattr in its module may replace it
+    ("shop.decorated.Kept.fetch", {ASYNC_DEF}),  # its decorator returns it
+    ("shop.decorated.Kept.__init__", None),  # which the decorator replaced
+    ("shop.decorated.Dotted.close", {DEF}),
+    ("shop.decorated.Registered.close", None),  # handed to other code first
+    ("shop.decorated.Swapped.close", None),  # another value
+    ("shop.decorated.Made.close", None),  # a decorator made by a call
     ("shop.jar.Jar.delete", {DEF}),
     ("shop.jar.Jar.load", {ASYNC_DEF}),
     ("shop.jar.Jar.pop", {DEF}),  # from collections.abc.MutableMapping

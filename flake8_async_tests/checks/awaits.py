@@ -221,6 +221,10 @@ class AwaitRules(ScopeFamily):
             known = resolver.coroutine_signature(target, instance)
             if known is not None:
                 return known  # the index is sure: no need to build anything for astroid
+        if target and instance and resolver.decorated_class(target.rsplit(".", 1)[0]):
+            self.ctx.silent(call, "AT200", f"class {target.rsplit('.', 1)[0]} has a class "
+                                           "decorator of unknown effect")
+            return None, None
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None
         if value is None:

@@ -53,6 +53,10 @@ class ClassFacts:
     signatures: dict[str, list | None] = field(default_factory=dict)
     # each plain def: what calling it returns, as source says (see `_record_return`)
     returns: dict[str, str] = field(default_factory=dict)
+    # class decorators (as spelled) that alone keep the class from being plain: the
+    # resolver follows them (`keeps_class`)
+    decorators: list[str] = field(default_factory=list)
+    decorated: bool = False  # has a class decorator of unknown effect
 
 
 @dataclass
@@ -75,6 +79,9 @@ class ModuleFacts:
     rewritten: bool = False  # a module __getattr__ or globals() tricks (not just stars)
     signatures: dict[str, list | None] = field(default_factory=dict)  # functions, as above
     returns: dict[str, str] = field(default_factory=dict)  # functions, as above
+    # functions that return their first argument, only setting these attributes on it
+    # (`cls.__init__ = wrapped; return cls`): class decorators that keep the class
+    keeps_class: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -187,12 +194,20 @@ def _is_mark(expr: ast.expr) -> bool:
     return "mark" in names[:-1]
 
 
-def _plain_class(node: ast.ClassDef, stdlib: bool) -> bool:
-    """No class decorator, metaclass or hook that may rewrite methods (the standard
-    library's own __init_subclass__ hooks do not)."""
-    if any(decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)
-           for d in node.decorator_list):
-        return False
+def _plain_class(node: ast.ClassDef, stdlib: bool) -> tuple[bool, list[str]]:
+    """(no class decorator, metaclass or hook that may rewrite methods (the standard
+    library's own __init_subclass__ hooks do not); the decorators, as spelled, that are
+    the only reason it is not, when each is a name the resolver may follow)."""
+    unknown = [d for d in node.decorator_list
+               if decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)]
+    if not unknown:
+        return _plain_body(node, stdlib), []
+    names = [spelled(d) if isinstance(d, (ast.Name, ast.Attribute)) else None for d in unknown]
+    followable = _plain_body(node, stdlib) and None not in names
+    return False, [n for n in names if n] if followable else []
+
+
+def _plain_body(node: ast.ClassDef, stdlib: bool) -> bool:
     for keyword in node.keywords:
         if keyword.arg != "metaclass" or decorator_name(keyword.value) != "ABCMeta":
             return False
@@ -258,6 +273,57 @@ def absolute(module: str | None, level: int, name: str, package: bool) -> str:
     return ".".join(p for p in (*parts, module or "") if p)
 
 
+def _keeps_class(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str] | None:
+    """The attributes a plain function sets on its first parameter when it only ever
+    returns that parameter, reads its attributes, calls it or sets attributes on it
+    (`cls.__init__ = new_init; return cls`, in nested functions too); None otherwise."""
+    args = func.args
+    if (not isinstance(func, ast.FunctionDef) or func.decorator_list
+            or not [*args.posonlyargs, *args.args]):
+        return None
+    me = [*args.posonlyargs, *args.args][0].arg
+    body = func.body
+    if not (isinstance(body[-1], ast.Return) and isinstance(body[-1].value, ast.Name)
+            and body[-1].value.id == me):
+        return None
+    allowed: set[int] = set()
+    set_attrs: set[str] = set()
+    for sub in ast.walk(func):
+        if isinstance(sub, ast.Return) and sub.value is not None:
+            if not (isinstance(sub.value, ast.Name) and sub.value.id == me):
+                if _innermost_function(func, sub) is func:
+                    return None  # returns something else
+            else:
+                allowed.add(id(sub.value))
+        elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
+                and sub.value.id == me:
+            allowed.add(id(sub.value))
+            if isinstance(sub.ctx, ast.Store):
+                set_attrs.add(sub.attr)
+            elif isinstance(sub.ctx, ast.Del):
+                return None
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
+                and sub.func.id == me:
+            allowed.add(id(sub.func))
+        elif isinstance(sub, ast.arg) and sub.arg == me and sub is not \
+                [*args.posonlyargs, *args.args][0]:
+            return None  # a nested function's parameter of the same name
+    for sub in ast.walk(func):
+        if isinstance(sub, ast.Name) and sub.id == me and id(sub) not in allowed:
+            return None  # handed on, rebound, or anything else
+    return sorted(set_attrs)
+
+
+def _innermost_function(func: ast.AST, node: ast.AST) -> ast.AST:
+    """The function (`func` or one nested in it) whose body holds `node`."""
+    found = func
+    for sub in ast.walk(func):
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) \
+                and sub is not func and any(n is node for n in ast.walk(sub)):
+            found = sub
+    return found
+
+
 def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> set[str]:
     """Attributes a method assigns on its first parameter (`self.x = ...`, `self.x += 1`,
     `with ... as self.x`, `for self.x in ...`)."""
@@ -267,8 +333,12 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> s
 
 
 def _class_facts(node: ast.ClassDef, stdlib: bool, text: _Text) -> ClassFacts:
-    cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=_plain_class(node, stdlib),
-                     marked=any(_is_mark(d) for d in node.decorator_list))
+    plain, decorators = _plain_class(node, stdlib)
+    cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=plain,
+                     marked=any(_is_mark(d) for d in node.decorator_list),
+                     decorators=decorators, decorated=any(
+                         decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)
+                         for d in node.decorator_list))
     own: set[str] = set()
     for stmt in statements(node.body):
         if _overload(stmt):
@@ -342,6 +412,7 @@ def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: _Text) -> bool:
                     harmless.add(id(sub.func))
                 elif isinstance(target, ast.Name) and target.id in facts.classes:
                     facts.classes[target.id].plain = False
+                    facts.classes[target.id].decorators = []
                     harmless.add(id(sub.func))
             elif isinstance(sub, ast.Name) and sub.id in REWRITERS and id(sub) not in harmless:
                 return True
@@ -447,6 +518,9 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             _bind(facts.kinds, node.name, def_kind(node))
             _record_signature(facts.signatures, node, in_class=False)
             _record_return(facts.returns, node)
+            kept = _keeps_class(node)
+            if kept is not None:
+                facts.keeps_class[node.name] = kept
             if node.name == "__getattr__":
                 facts.rewritten = True
         elif isinstance(node, ast.ClassDef):

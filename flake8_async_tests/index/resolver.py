@@ -20,6 +20,7 @@ import logging
 import os
 import sys
 import weakref
+from dataclasses import replace
 from collections.abc import Iterable, Iterator
 
 from . import finder
@@ -76,6 +77,8 @@ _exported: dict[tuple[int, tuple[str, ...]], tuple[ModuleFacts, frozenset[str] |
 _memo: dict[str, tuple[frozenset[tuple[str, str]], tuple[str, ...], dict[str, str | None],
                        bool] | None] = {}
 _shadows: dict[tuple[str, ...], frozenset[str]] = {}
+# (id(module facts), class name, roots) -> the class as its decorators leave it
+_decorated: dict[tuple[int, str, tuple[str, ...]], tuple[ModuleFacts, ClassFacts | None]] = {}
 _still_valid: set[tuple[tuple[str, ...], str]] = set()
 # The interpreter's standard library and installed packages, as real and as absolute
 # paths (with a trailing separator): what is found there is "installed".
@@ -98,6 +101,7 @@ def new_run() -> None:
     _defining[True].clear()
     _named.clear()
     _exported.clear()
+    _decorated.clear()
     _memo.clear()
     _still_valid.clear()
     _shadows.clear()
@@ -310,8 +314,8 @@ def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
     if key in seen:
         return []  # met before through another base
     seen.add(key)
-    cls = facts.classes.get(name)
-    if cls is None or not cls.plain or facts.rewritten or len(seen) > 60:
+    cls = _class_facts(facts, name)
+    if cls is None or facts.rewritten or len(seen) > 60:
         return None
     found = [(f"{facts.name}.{name}", cls)]
     for base in cls.bases:
@@ -330,6 +334,50 @@ def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
             return None
         found.extend(inherited)
     return found
+
+
+def _class_facts(facts: ModuleFacts, name: str) -> ClassFacts | None:
+    """A class of a module as the index can read it: plain, or made plain by decorators
+    that return it and only set attributes on it (those become unknown). None when not."""
+    cls = facts.classes.get(name)
+    if cls is None or cls.plain or not cls.decorators:
+        return cls if cls is not None and cls.plain else None
+    key = (id(facts), name, _roots)  # decorators are found from the file's import roots
+    if key not in _decorated:
+        _decorated[key] = (facts, _undecorated(facts, cls))  # facts kept: the id stays theirs
+    return _decorated[key][1]
+
+
+def decorated_class(dotted: str) -> bool:
+    """Is `dotted` a class with a class decorator the index cannot follow? (astroid infers
+    such a class as written, whatever its decorator returns.)"""
+    found = _split(dotted)
+    at = _class_at(*found) if found is not None else None
+    if at is None:
+        return False
+    cls = at[0].classes[at[1]]
+    return cls.decorated and _class_facts(at[0], at[1]) is None
+
+
+def _undecorated(facts: ModuleFacts, cls: ClassFacts) -> ClassFacts | None:
+    changed: set[str] = set()
+    for spelling in cls.decorators:
+        if "." in spelling:
+            dotted = _base_name(facts, spelling)
+            found = _split(dotted) if dotted else None
+            followed = (_follow(found[0], found[1][0])
+                        if found is not None and len(found[1]) == 1 else None)
+        else:
+            followed = _follow(facts, spelling)  # defined here, or imported
+        if followed is None or followed[0].rewritten \
+                or followed[0].kinds.get(followed[1]) != DEF \
+                or followed[1] not in followed[0].keeps_class:
+            return None
+        changed.update(followed[0].keeps_class[followed[1]])
+    kinds = {**cls.kinds, **{name: OTHER for name in changed}}
+    return replace(cls, plain=True, decorators=[], decorated=False, kinds=kinds,
+                   signatures={k: v for k, v in cls.signatures.items() if k not in changed},
+                   returns={k: v for k, v in cls.returns.items() if k not in changed})
 
 
 def class_ancestors(dotted: str) -> dict[str, ClassFacts] | None:
