@@ -34,15 +34,17 @@ BUILTIN_NAMES = frozenset(dir(builtins))
 TYPING_BASES = frozenset({"typing.Protocol", "typing.Generic", "typing_extensions.Protocol",
                           "abc.ABC"})
 PRESENT, UNKNOWN = "present", "unknown"
-# typing's aliases of classes (`typing.MutableMapping[str, str]` as a base): the class each
-# stands for, which typing binds by a call the index does not follow.
+# typing's aliases of classes (`typing.MutableMapping[str, str]` as a base) and the names
+# of collections.abc: the class each stands for (typing binds them by calls, and
+# collections.abc replaces itself in sys.modules on Python 3.13; the index follows neither).
+_ABCS = ("AsyncGenerator", "AsyncIterable", "AsyncIterator", "Awaitable", "Callable",
+         "Collection", "Container", "Coroutine", "Generator", "Hashable", "ItemsView",
+         "Iterable", "Iterator", "KeysView", "Mapping", "MappingView", "MutableMapping",
+         "MutableSequence", "MutableSet", "Reversible", "Sequence", "Sized", "ValuesView")
 TYPING_ALIASES = {
-    **{f"typing.{name}": f"collections.abc.{name}" for name in (
-        "AsyncGenerator", "AsyncIterable", "AsyncIterator", "Awaitable", "Callable",
-        "Collection", "Container", "Coroutine", "Generator", "Hashable", "ItemsView",
-        "Iterable", "Iterator", "KeysView", "Mapping", "MappingView", "MutableMapping",
-        "MutableSequence", "MutableSet", "Reversible", "Sequence", "Sized", "ValuesView")},
-    "typing.AbstractSet": "collections.abc.Set",
+    **{f"typing.{name}": f"_collections_abc.{name}" for name in _ABCS},
+    **{f"collections.abc.{name}": f"_collections_abc.{name}" for name in (*_ABCS, "Set")},
+    "typing.AbstractSet": "_collections_abc.Set",
     **{f"typing.{name}": f"builtins.{name.lower()}" for name in (
         "Dict", "FrozenSet", "List", "Set", "Tuple", "Type")},
     **{f"typing.{name}": f"collections.{origin}" for name, origin in (
