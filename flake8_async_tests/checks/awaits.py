@@ -294,13 +294,9 @@ class AwaitRules(ScopeFamily):
         if not isinstance(root, ast.Name):
             return None, False
         found = self.scopes.lookup(root.id, scope)
-        if found is None or found[0] is self.scopes.module:
+        if found is None or found[0] is self.scopes.module \
+                or all(kind == "import" for kind, _ in found[1]):
             return self._static_name(func, scope), False
-        if all(kind == "import" for kind, _ in found[1]):  # imported in the function
-            module = {dotted for _, stmt in found[1]
-                      for name, dotted in imported(stmt) if name == root.id}  # type: ignore
-            one = module.pop() if len(module) == 1 else None
-            return (".".join([one, *attrs]) if one else None), False
         held = self._held(root.id, found, attrs)
         if isinstance(held, Instance):
             return f"{held.cls}.{attrs[-1]}", True
@@ -355,13 +351,19 @@ class AwaitRules(ScopeFamily):
         return value if status == "present" else None
 
     def _static_name(self, expr: ast.AST, scope: Scope) -> str | None:
-        root, _ = chain(expr)
+        root, attrs = chain(expr)
         if not isinstance(root, ast.Name):
             return None
         found = self.scopes.lookup(root.id, scope)
-        if found is not None and found[0] is not self.scopes.module:
+        if found is None or found[0] is self.scopes.module:
+            return self.ctx.static_dotted(expr)
+        if not all(kind == "import" for kind, _ in found[1]):
             return None
-        return self.ctx.static_dotted(expr)
+        # imported in the function (`import httpx` in a test), every import agreeing
+        module = {dotted for _, stmt in found[1]
+                  for name, dotted in imported(stmt) if name == root.id}  # type: ignore
+        one = module.pop() if len(module) == 1 else None
+        return ".".join([one, *attrs]) if one else None
 
     def _worth_inferring(self, func: ast.AST, scope: Scope) -> bool:
         """Cheap syntactic reasons why a callee cannot be (known to be) a coroutine function."""

@@ -116,14 +116,17 @@ def makes_coroutine(node: ast.stmt) -> bool:
     a coroutine."""
     if not isinstance(node, ast.AsyncFunctionDef) or def_kind(node) != ASYNC_DEF:
         return False
-    stack: list[ast.AST] = [*node.body]
+    return not any(isinstance(sub, (ast.Yield, ast.YieldFrom)) for sub in _own_nodes(node))
+
+
+def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """Every node of a function's body, those inside nested functions and classes aside."""
+    stack: list[ast.AST] = [*func.body]
     while stack:
         sub = stack.pop()
-        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
-            return False
+        yield sub
         if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
             stack.extend(ast.iter_child_nodes(sub))
-    return True
 
 
 def _signature(node: ast.AsyncFunctionDef, in_class: bool) -> list:
@@ -194,17 +197,18 @@ def _is_mark(expr: ast.expr) -> bool:
     return "mark" in names[:-1]
 
 
-def _plain_class(node: ast.ClassDef, stdlib: bool) -> tuple[bool, list[str]]:
+def _plain_class(node: ast.ClassDef, stdlib: bool) -> tuple[bool, list[str], bool]:
     """(no class decorator, metaclass or hook that may rewrite methods (the standard
     library's own __init_subclass__ hooks do not); the decorators, as spelled, that are
-    the only reason it is not, when each is a name the resolver may follow)."""
+    the only reason it is not, when each is a name the resolver may follow; whether it
+    has class decorators of unknown effect)."""
     unknown = [d for d in node.decorator_list
                if decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)]
     if not unknown:
-        return _plain_body(node, stdlib), []
+        return _plain_body(node, stdlib), [], False
     names = [spelled(d) if isinstance(d, (ast.Name, ast.Attribute)) else None for d in unknown]
     followable = _plain_body(node, stdlib) and None not in names
-    return False, [n for n in names if n] if followable else []
+    return False, [n for n in names if n] if followable else [], True
 
 
 def _plain_body(node: ast.ClassDef, stdlib: bool) -> bool:
@@ -277,24 +281,22 @@ def _keeps_class(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str] | No
     """The attributes a plain function sets on its first parameter when it only ever
     returns that parameter, reads its attributes, calls it or sets attributes on it
     (`cls.__init__ = new_init; return cls`, in nested functions too); None otherwise."""
-    args = func.args
-    if (not isinstance(func, ast.FunctionDef) or func.decorator_list
-            or not [*args.posonlyargs, *args.args]):
+    params = [*func.args.posonlyargs, *func.args.args]
+    if not isinstance(func, ast.FunctionDef) or func.decorator_list or not params:
         return None
-    me = [*args.posonlyargs, *args.args][0].arg
-    body = func.body
-    if not (isinstance(body[-1], ast.Return) and isinstance(body[-1].value, ast.Name)
-            and body[-1].value.id == me):
+    me = params[0].arg
+    last = func.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name)
+            and last.value.id == me):
         return None
+    if any(isinstance(sub, ast.Return) and not (
+            isinstance(sub.value, ast.Name) and sub.value.id == me) for sub in _own_nodes(func)):
+        return None  # returns something else
     allowed: set[int] = set()
     set_attrs: set[str] = set()
     for sub in ast.walk(func):
-        if isinstance(sub, ast.Return) and sub.value is not None:
-            if not (isinstance(sub.value, ast.Name) and sub.value.id == me):
-                if _innermost_function(func, sub) is func:
-                    return None  # returns something else
-            else:
-                allowed.add(id(sub.value))
+        if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name):
+            allowed.add(id(sub.value))
         elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
                 and sub.value.id == me:
             allowed.add(id(sub.value))
@@ -302,26 +304,14 @@ def _keeps_class(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str] | No
                 set_attrs.add(sub.attr)
             elif isinstance(sub.ctx, ast.Del):
                 return None
-        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
-                and sub.func.id == me:
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
             allowed.add(id(sub.func))
-        elif isinstance(sub, ast.arg) and sub.arg == me and sub is not \
-                [*args.posonlyargs, *args.args][0]:
+        elif isinstance(sub, ast.arg) and sub.arg == me and sub is not params[0]:
             return None  # a nested function's parameter of the same name
     for sub in ast.walk(func):
         if isinstance(sub, ast.Name) and sub.id == me and id(sub) not in allowed:
             return None  # handed on, rebound, or anything else
     return sorted(set_attrs)
-
-
-def _innermost_function(func: ast.AST, node: ast.AST) -> ast.AST:
-    """The function (`func` or one nested in it) whose body holds `node`."""
-    found = func
-    for sub in ast.walk(func):
-        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) \
-                and sub is not func and any(n is node for n in ast.walk(sub)):
-            found = sub
-    return found
 
 
 def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> set[str]:
@@ -333,12 +323,10 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> s
 
 
 def _class_facts(node: ast.ClassDef, stdlib: bool, text: _Text) -> ClassFacts:
-    plain, decorators = _plain_class(node, stdlib)
+    plain, decorators, decorated = _plain_class(node, stdlib)
     cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=plain,
                      marked=any(_is_mark(d) for d in node.decorator_list),
-                     decorators=decorators, decorated=any(
-                         decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)
-                         for d in node.decorator_list))
+                     decorators=decorators, decorated=decorated)
     own: set[str] = set()
     for stmt in statements(node.body):
         if _overload(stmt):
