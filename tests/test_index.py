@@ -10,8 +10,10 @@ import textwrap
 
 import pytest
 
-from flake8_async_tests.index import finder, resolver, store
+from flake8_async_tests.index import finder, resolver, stdlib, store
 from flake8_async_tests.index.facts import ASYNC_DEF, DECORATED, DEF, build
+
+PYTHONS = ["3.10", "3.11", "3.12", "3.13"]  # the supported versions (pyproject classifiers)
 
 FILES = {
     "shop/__init__.py": "from .client import Client\nfrom . import models\n",
@@ -327,6 +329,48 @@ def test_reach_follows_imports_transitively(project, tmp_path):
     assert {name for _, name in alone} == {"alone"}
     assert resolver.defines("solo", False, alone)
     assert not resolver.defines("fetch", True, alone)  # defined, but not in reach
+
+
+def test_the_standard_library_is_one_key_from_the_shipped_table(project, tmp_path):
+    (tmp_path / "uses_json.py").write_text("import json\n", encoding="utf-8")
+    found = resolver.reach(["uses_json"])
+    assert resolver.STDLIB in found
+    assert resolver.defines("loads", False, found)  # json.loads, from the table
+    assert resolver.defines("sleep", True, found)  # asyncio.sleep: asyncio is in reach
+    assert not resolver.defines("loads", True, found)
+    # json's modules were not read: the table answered for them
+    assert not any(name.split(".")[0] == "json" for _, name in resolver._facts)
+
+
+def test_a_package_left_out_of_the_table_is_read_from_source(project):
+    found = resolver.reach(["turtledemo"])
+    assert {name for _, name in found} == {"turtledemo"}
+    assert resolver.STDLIB not in found
+
+
+def test_which_files_the_table_holds():
+    json_file = os.path.join(os.path.dirname(json.__file__), "decoder.py")
+    left_out = os.path.join(os.path.dirname(os.__file__), "idlelib", "run.py")
+    assert stdlib.in_table(json_file)
+    assert not stdlib.in_table(left_out)
+    assert not stdlib.in_table(pytest.__file__)  # installed, not the standard library
+
+
+@pytest.mark.parametrize("version", PYTHONS)
+def test_a_table_ships_for_every_supported_python(version):
+    with open(os.path.join(os.path.dirname(stdlib.TABLE), f"stdlib-{version}.json"),
+              encoding="utf-8") as handle:
+        data = json.load(handle)
+    assert "sleep" in data["async_defs"] and "loads" in data["defs"]
+
+
+@pytest.mark.skipif(stdlib.VERSION not in PYTHONS, reason="no table for this Python")
+def test_the_table_holds_every_name_of_this_interpreters_standard_library():
+    defs, async_defs = stdlib.scan()
+    shipped = stdlib.table()
+    assert shipped is not None
+    assert not defs - shipped[0], "run scripts/stdlib_names.py with this Python"
+    assert not async_defs - shipped[1], "run scripts/stdlib_names.py with this Python"
 
 
 # -- the finder -------------------------------------------------------------------------

@@ -76,6 +76,12 @@ def test_wheel_ships_py_typed(wheel):
     assert "flake8_async_tests/py.typed" in wheel.namelist()
 
 
+def test_wheel_ships_the_standard_library_tables(wheel):
+    # scripts/stdlib_names.py writes one per supported Python
+    shipped = {name for name in wheel.namelist() if name.endswith(".json")}
+    assert shipped == {f"flake8_async_tests/index/stdlib-{v}.json" for v in PYTHONS}
+
+
 def test_wheel_ships_the_license(wheel):
     dist_info = _dist_info(wheel)
     licenses = [name for name in wheel.namelist()

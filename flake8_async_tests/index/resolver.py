@@ -23,7 +23,7 @@ import weakref
 from dataclasses import replace
 from collections.abc import Iterable, Iterator
 
-from . import finder
+from . import finder, stdlib
 from ..signatures import Signature
 from .facts import ASYNC_DEF, DEF, GENERATOR, OTHER, ClassFacts, ModuleFacts, build
 from .store import DEFAULT_DIR, Store
@@ -551,13 +551,18 @@ def _star_binds(facts: ModuleFacts, name: str, depth: int) -> bool:
 # -- names in reach ---------------------------------------------------------------------
 
 Key = tuple[str, str]  # (path, module name): one module as read from one file
+# The modules of the standard library this version's table holds, as one.
+STDLIB: Key = ("<standard library>", stdlib.VERSION)
+_STDLIB_REACH = frozenset({STDLIB})
 
 
-def _index_names(key: Key, facts: ModuleFacts) -> None:
-    for name in facts.defs:
-        _defining[False].setdefault(name, set()).add(key)
-    for name in facts.async_defs:
-        _defining[True].setdefault(name, set()).add(key)
+def _index_names(key: Key, defs: Iterable[str], async_defs: Iterable[str]) -> None:
+    if key not in _named:
+        _named.add(key)
+        for name in defs:
+            _defining[False].setdefault(name, set()).add(key)
+        for name in async_defs:
+            _defining[True].setdefault(name, set()).add(key)
 
 
 class Reach:
@@ -606,13 +611,15 @@ def _walk(modules: Iterable[str], shortcut: str,
             if shortcut == "all" or (shortcut == "installed" and installed):
                 shared[dotted] = None
                 continue
+            if stdlib.in_table(path):  # its names are in the shipped table
+                _index_names(STDLIB, *stdlib.table())  # type: ignore[misc]
+                found.add(STDLIB)
+                continue
             facts = module(dotted)
             if facts is None:
                 continue
             key = (path, dotted)
-            if key not in _named:
-                _named.add(key)
-                _index_names(key, facts)
+            _index_names(key, facts.defs, facts.async_defs)
             found.add(key)
             stack.extend(m for m in facts.modules if m not in seen)
             if not installed:  # the project's imports inside functions count too
@@ -667,7 +674,7 @@ def _module_reach(dotted: str) -> tuple[frozenset[Key], tuple[str, ...]]:
     except _TooFar:
         _memo[dotted] = None
         raise
-    keys = frozenset(found)
+    keys = _STDLIB_REACH if found == _STDLIB_REACH else frozenset(found)
     _memo[dotted] = (keys, tuple(met), tops, tops.keys().isdisjoint(_shadowing(_roots)))
     _still_valid.add((_roots, dotted))
     return keys, tuple(met)
@@ -678,7 +685,9 @@ def reach(modules: Iterable[str]) -> Reach | None:
     runs), as (path, name) keys; None when that is more than MAX_REACH modules from one
     of them. Imports inside functions are followed in the project's modules, not in
     installed ones (those are mostly optional dependencies; following them reaches most of
-    the standard library from asyncio alone)."""
+    the standard library from asyncio alone). The standard library's modules that the
+    shipped table holds (`stdlib`) are one key, not read: any of them in reach brings all
+    their names."""
     shared: dict[int, frozenset[Key]] = {}
     try:
         _, met, _ = _walk(modules, "all")

@@ -1,0 +1,106 @@
+"""The standard library's def and async def names, shipped with the plugin per Python
+version (as mypy ships typeshed), so that the reach of a file stops at the standard library
+instead of reading its modules in every run.
+
+A table holds every name defined as a def, and every name defined as an async def, in the
+pure-Python modules of one version's standard library (`scan`). It is used only to say
+whether a name *may* be defined in reach, so a table that holds more names than a given
+interpreter's library costs a little speed, never a finding; `python scripts/stdlib_names.py`
+adds the running interpreter's names to its version's table, and a test checks that the
+table holds them all. Packages no test imports (CPython's own tests, IDLE, tkinter...) are
+left out of the table and read from source like any other module when reached. A Python
+version without a table reads its standard library from source too.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import json
+import os
+import sys
+import sysconfig
+
+from .facts import build
+
+# Top-level standard-library names read from source instead (large, and rarely imported by
+# tests); names that are no identifier (site-packages, lib-dynload) are never modules.
+LEFT_OUT = frozenset({"test", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip",
+                      "pydoc_data", "__phello__"})
+VERSION = "%d.%d" % sys.version_info[:2]
+TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"stdlib-{VERSION}.json")
+
+
+def directories() -> tuple[str, ...]:
+    """The interpreter's standard-library directories, real and absolute, each with a
+    trailing separator."""
+    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
+    paths = sysconfig.get_paths(vars=base)
+    found = {paths[key] for key in ("stdlib", "platstdlib") if paths.get(key)}
+    return tuple(sorted({os.path.join(p, "") for d in found
+                         for p in (os.path.realpath(d), os.path.abspath(d))}))
+
+
+_DIRECTORIES = directories()
+
+
+def _top(path: str) -> str | None:
+    """The top-level module name a file of the standard library belongs to, if it does."""
+    for root in _DIRECTORIES:
+        if path.startswith(root):
+            top = path[len(root):].split(os.sep, 1)[0]
+            return top[:-3] if top.endswith(".py") else top
+    return None
+
+
+def in_table(path: str) -> bool:
+    """Is this .py file one whose names this version's table holds?"""
+    if table() is None:
+        return False
+    top = _top(path)
+    return top is not None and top.isidentifier() and top not in LEFT_OUT
+
+
+@functools.lru_cache(maxsize=1)
+def table() -> tuple[frozenset[str], frozenset[str]] | None:
+    """(def names, async def names) of this version's standard library; None when no
+    table ships for it (or it cannot be read)."""
+    try:
+        with open(TABLE, encoding="utf-8") as handle:
+            data = json.load(handle)
+        return frozenset(data["defs"]), frozenset(data["async_defs"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def scan() -> tuple[set[str], set[str]]:
+    """(def names, async def names) of the running interpreter's standard library, read
+    from source as the index reads any module."""
+    defs: set[str] = set()
+    async_defs: set[str] = set()
+    for root in {os.path.realpath(d) for d in _DIRECTORIES}:
+        for entry in sorted(os.listdir(root)):
+            top = entry[:-3] if entry.endswith(".py") else entry
+            if not top.isidentifier() or top in LEFT_OUT:
+                continue
+            for path in _files(os.path.join(root, entry)):
+                try:
+                    with open(path, "rb") as handle:
+                        source = handle.read()
+                    facts = build(ast.parse(source, filename=path), top,
+                                  path.endswith("__init__.py"), source)
+                except (OSError, SyntaxError, ValueError, RecursionError):
+                    continue  # the index cannot read it either
+                defs.update(facts.defs)
+                async_defs.update(facts.async_defs)
+    return defs, async_defs
+
+
+def _files(path: str) -> list[str]:
+    if path.endswith(".py") and os.path.isfile(path):
+        return [path]
+    found = []
+    for directory, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d.isidentifier()]
+        found += [os.path.join(directory, f) for f in files if f.endswith(".py")]
+    return found
