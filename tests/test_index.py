@@ -4,9 +4,13 @@ unsure, and keeps its facts on disk without ever changing an answer."""
 from __future__ import annotations
 
 import ast
+import importlib
+import importlib.machinery
 import json
 import os
+import sys
 import textwrap
+import warnings
 
 import pytest
 
@@ -598,6 +602,13 @@ STARS = {
                        "def h():\n    pass\n"),
     "lists/computed.py": "__all__ = list(globals())\n\n\nasync def k():\n    pass\n",
     "grown/__init__.py": "from lists.grown import *\n",
+    # Bound at the top level after every star import: that binding wins. Under try/except
+    # or if, it may not run.
+    "late/__init__.py": ("from lists.computed import *\n\n\nclass Client:\n"
+                         "    async def get(self):\n        pass\n"),
+    "late/guarded.py": ("try:\n    from lists.computed import *\nexcept ImportError:\n"
+                        "    def k():\n        pass\n"),
+    "late/branch.py": "from lists.computed import *\n\nif True:\n    def k():\n        pass\n",
 }
 
 
@@ -618,6 +629,9 @@ def stars(tmp_path):
     ("lists.f", None),  # another star of the package cannot be listed
     ("grown.g", {ASYNC_DEF}),  # `+=` and `.append` of literals are followed
     ("grown.h", {DEF}),
+    ("late.Client.get", {ASYNC_DEF}),
+    ("late.guarded.k", None),
+    ("late.branch.k", None),
 ])
 def test_star_imports_are_followed_when_their_names_can_be_listed(stars, dotted, kinds):
     found = resolver.kinds_of(dotted)
@@ -629,6 +643,52 @@ def test_signature_through_a_star_import(stars):
     assert (sig.args, implicit) == (("self", "url"), 1)
     ancestors = resolver.class_ancestors("stars.child.Child")
     assert ancestors.keys() == {"stars.child.Child", "stars.a.Client"}
+
+
+NATIVE = {
+    "conn.py": ("import socket\n\n\nclass Conn(socket.socket):\n"
+                "    async def connect(self, address):\n        pass\n"),
+    # an extension module of the project, not of the standard library
+    "fast" + importlib.machinery.EXTENSION_SUFFIXES[0]: "",
+    "uses_fast.py": "from fast import thing\n",
+}
+
+
+@pytest.mark.parametrize("dotted,kinds", [
+    ("time.sleep", {DEF}),  # a builtin module
+    ("_socket.socket.connect", {DEF}),  # an extension module of the standard library
+    ("socket.socket.connect", {DEF}),  # inherited from it (`from _socket import *` first)
+    ("socket.socket.accept", {DEF}),  # defined in Python, on a C base
+    ("contextvars.ContextVar.reset", {DEF}),  # `from _contextvars import ContextVar`
+    ("asyncio.sleep", {ASYNC_DEF}),
+    ("conn.Conn.connect", {ASYNC_DEF, DEF}),  # the C base may not win: both
+    ("fast.thing", None),  # the project's own C code may make coroutines
+    ("uses_fast.thing", None),
+])
+def test_what_c_modules_of_the_standard_library_define_makes_no_coroutine(
+        tmp_path, dotted, kinds):
+    for _ in _indexed(tmp_path, NATIVE):
+        found = resolver.kinds_of(dotted)
+        assert (set(found) if found is not None else None) == kinds
+
+
+def test_no_c_module_of_the_standard_library_exports_a_private_name():
+    """`from _socket import *` binds no name starting with "_" (what the index assumes
+    of those modules, whose __all__ it cannot read)."""
+    names = set(sys.builtin_module_names)
+    for root in stdlib._EXTENSION_DIRECTORIES:
+        names.update(name for name, kind in finder.listing(root).items() if kind == "ext")
+    checked = 0
+    for name in sorted(names):
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")  # deprecated modules (spwd, audioop...)
+                module = importlib.import_module(name)
+        except Exception:  # not buildable here (tkinter without Tk...)
+            continue
+        checked += 1
+        assert not [n for n in getattr(module, "__all__", ()) if n.startswith("_")], name
+    assert checked > 30
 
 
 SETATTRS = {

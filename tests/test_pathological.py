@@ -268,7 +268,9 @@ def test_pathological_files_finish_in_bounded_time_without_crashing(tmp_path):
             sources["test_wide.py"].splitlines(), 1) if line.startswith("        s.b")}
     # Classes Python cannot build and circular imports: nothing about them is certain.
     assert of("test_cyclic.py") == set()
-    assert of("test_circular.py") == {("test_circular.py", 8, "AT100")}
+    # (helper_a is bound after pkg.a's star import: an async def, whatever the star binds)
+    assert of("test_circular.py") == {("test_circular.py", 8, "AT100"),
+                                      ("test_circular.py", 10, "AT200")}
     assert of("test_too_large.py") == set()
     assert re.search(r"skipped \S*test_too_large.py: more than 100000 syntax nodes", proc.stderr)
 

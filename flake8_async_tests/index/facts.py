@@ -71,6 +71,9 @@ class ModuleFacts:
     defs: list[str] = field(default_factory=list)  # names of every def, anywhere
     async_defs: list[str] = field(default_factory=list)  # names of every async def
     stars: list[str] = field(default_factory=list)  # modules star-imported at module level
+    # names bound at the top level (not under if/try) after the last star import: those
+    # win over what the star imports bind
+    late: list[str] = field(default_factory=list)
     # `__all__` when written with string literals only (`=`, `+=`, `.extend`, `.append`);
     # `all_known` is False when it is built some other way: what a star import binds is
     # then unknown.
@@ -498,12 +501,22 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     stdlib = name.split(".")[0] in sys.stdlib_module_names
     text = _Text(source)
     imported: dict[str, set[str]] = {}  # every dotted name each local name is imported as
+    late: set[str] = set()  # names bound unconditionally after the last star import
+    top = {id(node) for node in tree.body}
+    at_top = False
+
+    def bind(name: str, kind: str) -> None:
+        _bind(facts.kinds, name, kind)
+        if at_top:
+            late.add(name)
+
     others: set[str] = set()  # names also bound some other way than an import
     for node in statements(tree.body):
         if _overload(node):
             continue
+        at_top = id(node) in top
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            _bind(facts.kinds, node.name, def_kind(node))
+            bind(node.name, def_kind(node))
             _record_signature(facts.signatures, node, in_class=False)
             _record_return(facts.returns, node)
             kept = _keeps_class(node)
@@ -512,7 +525,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             if node.name == "__getattr__":
                 facts.rewritten = True
         elif isinstance(node, ast.ClassDef):
-            _bind(facts.kinds, node.name, OTHER)
+            bind(node.name, OTHER)
             if node.name in facts.classes:
                 facts.classes.pop(node.name)  # defined twice: not known here
             else:
@@ -520,7 +533,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
-                _bind(facts.kinds, local, OTHER)
+                bind(local, OTHER)
                 facts.imports[local] = alias.name if alias.asname else local
                 imported.setdefault(local, set()).add(facts.imports[local])
         elif isinstance(node, ast.ImportFrom):
@@ -529,14 +542,15 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
                 if alias.name == "*":
                     if module not in facts.stars:
                         facts.stars.append(module)
+                    late.clear()
                     continue
                 local = alias.asname or alias.name
-                _bind(facts.kinds, local, OTHER)
+                bind(local, OTHER)
                 facts.imports[local] = f"{module}.{alias.name}"
                 imported.setdefault(local, set()).add(facts.imports[local])
         else:
             for bound in _bound_names(node):
-                _bind(facts.kinds, bound, OTHER)
+                bind(bound, OTHER)
                 others.add(bound)
             _read_all(facts, node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
@@ -564,6 +578,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         facts.rewritten = True
     facts.modules = list(modules)
     facts.lazy_modules = [m for m in lazy if m not in modules]
+    facts.late = sorted(late) if facts.stars else []
     facts.defs = sorted(defs)
     facts.async_defs = sorted(async_defs)
     return facts

@@ -55,6 +55,7 @@ TYPING_ALIASES = {
 # the index otherwise leaves unknown: what each really is.
 LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedAsyncioTestCase"}
 MAX_HOPS = 5
+NATIVE = frozenset({DEF})  # how kinds_of sees what a C module of the standard library defines
 NOT_STARRED = object()  # no star import binds the name
 GENERATOR_CLASSES = frozenset({"typing.Generator", "collections.abc.Generator",
                                "typing_extensions.Generator"})
@@ -233,11 +234,13 @@ def _starred(facts: ModuleFacts, name: str) -> ModuleFacts | object | None:
     """The one star-imported module that binds `name` in `facts`; NOT_STARRED when no
     star import binds it; None when that cannot be told (a star module whose exports are
     unknown, two that bind it, or one that may replace a binding of the module's own)."""
-    if not facts.stars:
-        return NOT_STARRED
+    if not facts.stars or name in facts.late:
+        return NOT_STARRED  # (a binding after every star import wins over them)
     found: list[ModuleFacts] = []
     for star in facts.stars:
         source = module(star)
+        if source is None and name.startswith("_") and native(star):
+            continue  # a C module of the standard library exports no private name
         exported = _exports(source) if source is not None else None
         if exported is None:
             return None
@@ -306,10 +309,13 @@ def _base_name(facts: ModuleFacts, base: str | None) -> str | None:
 
 
 def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
-               path: tuple[tuple[str, str], ...] = ()) -> list[tuple[str, ClassFacts]] | None:
+               path: tuple[tuple[str, str], ...] = (), natives: list[str] | None = None,
+               ) -> list[tuple[str, ClassFacts]] | None:
     """(qualified name, facts) of the class and of every ancestor the index can read; None
     when one cannot be read (builtins and typing bases, which add no methods rules ask
-    about, are skipped), or when a class is its own ancestor (Python cannot build it)."""
+    about, are skipped), or when a class is its own ancestor (Python cannot build it).
+    With `natives`, a base defined by a standard-library extension module is added to it
+    instead of making the answer None."""
     key = (facts.name, name)
     if key in path:
         return None
@@ -329,9 +335,12 @@ def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
             continue
         split = _split(dotted)
         at = _class_at(*split) if split is not None else None
+        if at is None and natives is not None and native(dotted):
+            natives.append(dotted)
+            continue
         if at is None:
             return None
-        inherited = _ancestors(at[0], at[1], seen, (*path, key))
+        inherited = _ancestors(at[0], at[1], seen, (*path, key), natives)
         if inherited is None:
             return None
         found.extend(inherited)
@@ -395,26 +404,58 @@ def class_ancestors(dotted: str) -> dict[str, ClassFacts] | None:
 def kinds_of(dotted: str) -> frozenset[str] | None:
     """How a module function (`pkg.mod.func`) or a method (`pkg.mod.Cls.meth`) is written:
     for a method, every way the class and its ancestors define it (the one that wins is
-    among them). None when unknown, not found, or bound as something else than a def."""
+    among them). What a standard-library extension module defines counts as a def (it
+    makes no coroutine). None when unknown, not found, or bound as something else than a
+    def."""
     parts = dotted.split(".")
     if len(parts) < 2:
         return None
     found = _split(".".join(parts[:-1]))
     if found is None:
-        return None
+        return NATIVE if native(dotted) else None
     facts, rest = found
     if not rest:
         followed = _follow(facts, parts[-1])
+        if followed is None and _native_import(facts, parts[-1]):
+            return NATIVE  # imported from an extension module (`from _x import f`)
         kinds = ({followed[0].kinds.get(followed[1], OTHER)}
                  if followed is not None and not followed[0].rewritten else None)
     else:
         at = _class_at(facts, rest)
-        classes = _ancestors(at[0], at[1], set()) if at is not None else None
+        if at is None and len(rest) == 1 and _native_import(facts, rest[0]):
+            return NATIVE  # a class an extension module defines
+        natives: list[str] = []
+        classes = _ancestors(at[0], at[1], set(), natives=natives) if at is not None else None
         kinds = None if classes is None else {
             c.kinds[parts[-1]] for _, c in classes if parts[-1] in c.kinds}
+        if natives and kinds is not None:
+            kinds.add(DEF)  # a native base may define it, and defines no coroutine function
     if not kinds or OTHER in kinds:
         return None
     return frozenset(kinds)
+
+
+def _native_import(facts: ModuleFacts, name: str) -> bool:
+    """Is `name` of `facts` bound only by an import from a C module of the standard
+    library?"""
+    return (not facts.rewritten and _starred(facts, name) is NOT_STARRED
+            and native(facts.imports.get(name, "")))
+
+
+def native(dotted: str) -> bool:
+    """Is `dotted` in a standard-library module written in C (builtin, or an extension
+    module of the standard library's directories)? None of those defines a coroutine
+    function: their functions and methods make no coroutine."""
+    top = dotted.split(".")[0]
+    if not top:
+        return False
+    if top in sys.builtin_module_names:
+        return True
+    for root in _roots:
+        kind = finder.listing(root).get(top)
+        if kind is not None:
+            return kind == "ext" and stdlib.holds_extensions(root)
+    return False
 
 
 def _defined(dotted: str) -> tuple[list[tuple[ModuleFacts, ModuleFacts | ClassFacts, str]],

@@ -42,6 +42,9 @@ def directories() -> tuple[str, ...]:
 
 
 _DIRECTORIES = directories()
+_EXTENSION_DIRECTORIES = frozenset(
+    os.path.realpath(d) for d in (*_DIRECTORIES, sysconfig.get_config_var("DESTSHARED") or "",
+                                  os.path.join(sys.base_exec_prefix, "DLLs")) if d)
 
 
 def _top(path: str) -> str | None:
@@ -51,6 +54,12 @@ def _top(path: str) -> str | None:
             top = path[len(root):].split(os.sep, 1)[0]
             return top[:-3] if top.endswith(".py") else top
     return None
+
+
+def holds_extensions(directory: str) -> bool:
+    """Is this directory (an import root) where the standard library's extension modules
+    are (lib-dynload, DLLs)?"""
+    return os.path.realpath(directory) in _EXTENSION_DIRECTORIES
 
 
 def in_table(path: str) -> bool:
