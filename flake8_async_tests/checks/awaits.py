@@ -285,8 +285,8 @@ class AwaitRules(ScopeFamily):
     def _static_target(self, func: ast.AST, scope: Scope) -> tuple[str | None, bool]:
         """(dotted name, called on an instance) of a callee read from source alone: an
         imported or top-level function (`pkg.mod.func`), or a method (`pkg.mod.Cls.meth`)
-        of `Cls(...)`, of a local assigned from it, or of `self`. (None, False) when that
-        is not enough."""
+        of `Cls(...)`, of a local assigned from it, or of `self`; a local alias of one
+        (`check = Cls.meth`: not on an instance). (None, False) when that is not enough."""
         root, attrs = chain(func)
         if isinstance(root, ast.Call):
             cls = self._static_name(root.func, scope)
@@ -300,6 +300,11 @@ class AwaitRules(ScopeFamily):
         held = self._held(root.id, found, attrs)
         if isinstance(held, Instance):
             return f"{held.cls}.{attrs[-1]}", True
+        if not attrs:  # a local alias: `check = Jar.is_match`, then `check(...)`
+            names = {self._static_name(value, scope)
+                     if kind == "assign" and isinstance(value, (ast.Name, ast.Attribute))
+                     else None for kind, value in found[1]}
+            return (names.pop() if len(names) == 1 else None), False
         if len(attrs) != 1:
             return None, False
         cls = None

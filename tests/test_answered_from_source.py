@@ -1,0 +1,58 @@
+"""Calls the index can judge from source are judged without astroid: what C modules of
+the standard library define, and local aliases of functions and methods. Each of these
+used to build the test file (and what it imports) for astroid, for a "no"."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from flake8_async_tests.checks.awaits import AwaitRules
+from harness import lint
+
+SOURCE = '''\
+    import pickle
+    import socket
+    import time
+    from contextvars import ContextVar
+
+
+    class Jar:
+        def match(self, key):
+            pass
+
+
+    def test_sync():
+        sock = socket.socket()
+        sock.connect(("localhost", 0))
+        time.sleep(0)
+        var = ContextVar("var")
+        var.reset(var.set(1))
+        check = Jar.match
+        check(Jar(), "k")
+        value = pickle.loads(b"")
+        value.read()
+    '''
+
+
+@pytest.fixture
+def asked(monkeypatch):
+    """The calls AT200 hands to astroid, by source text."""
+    calls: list[str] = []
+    original = AwaitRules._coroutine_callee
+
+    def recorded(self, call, scope, static):
+        calls.append(self.ctx.lines[call.lineno - 1].strip())
+        return original(self, call, scope, static)
+
+    monkeypatch.setattr(AwaitRules, "_coroutine_callee", recorded)
+    return calls
+
+
+def test_only_what_source_cannot_tell_goes_to_astroid(tmp_path, asked):
+    (tmp_path / "test_calls.py").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert run.found == [] and run.returncode == 0, run.stderr
+    # what pickle.loads returns is beyond the index: the one call astroid is asked about
+    assert asked == ["value.read()"]
