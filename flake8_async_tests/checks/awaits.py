@@ -38,6 +38,11 @@ SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_p
 BUILTINS = resolver.BUILTIN_NAMES
 
 
+# The node types _visit acts on (the others, most of a tree, are skipped before the call).
+_VISITED = frozenset({ast.Assign, ast.Expr, ast.Assert, ast.If, ast.While, ast.IfExp,
+                      ast.comprehension, ast.UnaryOp, ast.BoolOp, ast.Call})
+
+
 class AwaitRules(ScopeFamily):
     name = "awaits"
 
@@ -51,7 +56,8 @@ class AwaitRules(ScopeFamily):
         syntax = self.ctx.syntax
         for scope in self.scopes.all():
             for node in syntax.scope_nodes(scope.node):
-                self._visit(node, scope)
+                if type(node) in _VISITED:
+                    self._visit(node, scope)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(self.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
         for call, how, scope in order:

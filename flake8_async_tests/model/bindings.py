@@ -8,6 +8,12 @@ from collections.abc import Callable
 from ..syntax import ScopeNode
 
 Bound = list[tuple[str, ast.AST | None]]
+# Node types that bind names (ast.Name aside): the only ones `bindings` looks at.
+_BINDERS = frozenset({
+    ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.With, ast.AsyncWith, ast.FunctionDef,
+    ast.AsyncFunctionDef, ast.ClassDef, ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal,
+    ast.ExceptHandler, ast.MatchAs, ast.MatchStar, ast.MatchMapping,
+})
 
 
 def bindings(node: ScopeNode,
@@ -35,6 +41,13 @@ def bindings(node: ScopeNode,
             if arg is not None:
                 add(arg.arg, "param", arg)
     for sub in nodes:
+        kind = type(sub)
+        if kind is ast.Name:  # the most common node: a store not seen as a target above
+            if sub.ctx.__class__ is not ast.Load and id(sub) not in seen:  # type: ignore
+                add(sub.id, "other", None)  # type: ignore[attr-defined]
+            continue
+        if kind not in _BINDERS:
+            continue
         if isinstance(sub, ast.Assign):
             for target in sub.targets:
                 if isinstance(target, ast.Name):
@@ -63,9 +76,6 @@ def bindings(node: ScopeNode,
                 add(name, "other", None)
         elif isinstance(sub, ast.ExceptHandler) and sub.name:
             add(sub.name, "other", None)
-        elif isinstance(sub, ast.Name) and isinstance(sub.ctx, (ast.Store, ast.Del)):
-            if id(sub) not in seen:
-                add(sub.id, "other", None)
         elif isinstance(sub, (ast.MatchAs, ast.MatchStar)) and sub.name:
             add(sub.name, "other", None)
         elif isinstance(sub, ast.MatchMapping) and sub.rest:
