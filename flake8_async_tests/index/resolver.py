@@ -634,6 +634,7 @@ def _walk(modules: Iterable[str], shortcut: str,
     shared: dict[str, None] = {}
     tops: dict[str, str | None] = {}
     stack = list(dict.fromkeys(modules))
+    starts = set(stack)
     while stack:
         parts = stack.pop().split(".")
         for cut in range(1, len(parts) + 1):
@@ -656,6 +657,12 @@ def _walk(modules: Iterable[str], shortcut: str,
                 _index_names(STDLIB, *stdlib.table())  # type: ignore[misc]
                 found.add(STDLIB)
                 continue
+            known = _memo.get(dotted) if shortcut == "installed" else None
+            if known is not None and dotted not in starts and _holds(dotted, known):
+                found |= known[0]  # a project module whose reach is known: taken whole
+                shared.update(dict.fromkeys(known[1]))
+                tops.update(known[2])
+                continue
             facts = module(dotted)
             if facts is None:
                 continue
@@ -665,7 +672,7 @@ def _walk(modules: Iterable[str], shortcut: str,
             stack.extend(m for m in facts.modules if m not in seen)
             if not installed:  # the project's imports inside functions count too
                 stack.extend(m for m in facts.lazy_modules if m not in seen)
-        if len(seen) > MAX_REACH:
+        if len(seen) > MAX_REACH or len(found) > MAX_REACH:
             raise _TooFar
     return found, shared, tops
 
@@ -701,14 +708,8 @@ def _module_reach(dotted: str) -> tuple[frozenset[Key], tuple[str, ...]]:
     known = _memo.get(dotted)
     if dotted in _memo and known is None:
         raise _TooFar
-    if known is not None:
-        keys, installed, tops, clean = known
-        if ((clean and tops.keys().isdisjoint(_shadowing(_roots)))
-                or (_roots, dotted) in _still_valid):
-            return keys, installed
-        if all(locate(top) == path for top, path in tops.items()):
-            _still_valid.add((_roots, dotted))
-            return keys, installed
+    if known is not None and _holds(dotted, known):
+        return known[0], known[1]
     path = locate(dotted)
     try:
         found, met, tops = _walk([dotted], "none" if path and is_installed(path) else "installed")
@@ -719,6 +720,19 @@ def _module_reach(dotted: str) -> tuple[frozenset[Key], tuple[str, ...]]:
     _memo[dotted] = (keys, tuple(met), tops, tops.keys().isdisjoint(_shadowing(_roots)))
     _still_valid.add((_roots, dotted))
     return keys, tuple(met)
+
+
+def _holds(dotted: str, known: tuple) -> bool:
+    """Does a module's reach found for other roots hold for these? Yes when no top-level
+    name it reached can be found in the project's roots, or each is still found where it
+    was (checked once for each set of roots)."""
+    _, _, tops, clean = known
+    if (clean and tops.keys().isdisjoint(_shadowing(_roots))) or (_roots, dotted) in _still_valid:
+        return True
+    if all(locate(top) == path for top, path in tops.items()):
+        _still_valid.add((_roots, dotted))
+        return True
+    return False
 
 
 def reach(modules: Iterable[str]) -> Reach | None:
