@@ -1,6 +1,7 @@
 """Calls the index can judge from source are judged without astroid: what C modules of
-the standard library define, and local aliases of functions and methods. Each of these
-used to build the test file (and what it imports) for astroid, for a "no"."""
+the standard library define, and local aliases of functions and methods; and a call on what
+astroid cannot follow either (a value bound by `with ... as`) is not handed to it. Each of
+these used to build the test file (and what it imports) for astroid, for a "no"."""
 
 from __future__ import annotations
 
@@ -31,6 +32,9 @@ SOURCE = '''\
         var.reset(var.set(1))
         check = Jar.match
         check(Jar(), "k")
+        with open(__file__) as handle:  # astroid does not follow `with ... as`
+            read = handle.read
+            read()
         value = pickle.loads(b"")
         value.read()
     '''

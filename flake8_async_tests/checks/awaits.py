@@ -38,6 +38,7 @@ SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_p
 BUILTINS = resolver.BUILTIN_NAMES
 
 
+MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
 # The node types _visit acts on (the others, most of a tree, are skipped before the call).
 _VISITED = frozenset({ast.Assign, ast.Expr, ast.Assert, ast.If, ast.While, ast.IfExp,
                       ast.comprehension, ast.UnaryOp, ast.BoolOp, ast.Call})
@@ -288,11 +289,12 @@ class AwaitRules(ScopeFamily):
         another file found under the same module name)?"""
         return resolver.module(self.ctx.modname) is self.ctx.facts
 
-    def _static_target(self, func: ast.AST, scope: Scope) -> tuple[str | None, bool]:
+    def _static_target(self, func: ast.AST, scope: Scope,
+                       depth: int = 0) -> tuple[str | None, bool]:
         """(dotted name, called on an instance) of a callee read from source alone: an
         imported or top-level function (`pkg.mod.func`), or a method (`pkg.mod.Cls.meth`)
         of `Cls(...)`, of a local assigned from it, or of `self`; a local alias of one
-        (`check = Cls.meth`: not on an instance). (None, False) when that is not enough."""
+        (`check = Cls.meth`, `check = jar.meth`). (None, False) when that is not enough."""
         root, attrs = chain(func)
         if isinstance(root, ast.Call):
             cls = self._static_name(root.func, scope)
@@ -306,11 +308,11 @@ class AwaitRules(ScopeFamily):
         held = self._held(root.id, found, attrs)
         if isinstance(held, Instance):
             return f"{held.cls}.{attrs[-1]}", True
-        if not attrs:  # a local alias: `check = Jar.is_match`, then `check(...)`
-            names = {self._static_name(value, scope)
-                     if kind == "assign" and isinstance(value, (ast.Name, ast.Attribute))
-                     else None for kind, value in found[1]}
-            return (names.pop() if len(names) == 1 else None), False
+        if not attrs:  # a local alias: `check = Jar.match` or `jar.match`, then `check()`
+            aliased = {self._static_target(value, scope, depth + 1)
+                       if kind == "assign" and isinstance(value, (ast.Name, ast.Attribute))
+                       and depth < MAX_ALIASES else (None, False) for kind, value in found[1]}
+            return aliased.pop() if len(aliased) == 1 else (None, False)
         if len(attrs) != 1:
             return None, False
         cls = None
@@ -412,20 +414,21 @@ class AwaitRules(ScopeFamily):
             if isinstance(held, Unknown):
                 self.ctx.silent(func, "AT200", f"value of {root.id} is unknown: {held.reason}")
             return isinstance(held, Instance)
-        # Locals astroid can follow: assigned from a call, a name or an attribute, a nested
-        # def or import. A fixture argument, a loop target, `with ... as x`, an awaited value
-        # are beyond what it infers.
+        # Locals astroid can follow: assigned from a call, a name or an attribute (of a
+        # local it can follow), a nested def or import. A fixture argument, a loop target,
+        # `with ... as x`, an awaited value are beyond what it infers.
         return all(kind in ("def", "import", "param-default") or (
             kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
-            and not self._from_parameter(value, scope))
+            and not self._from_parameter(value, scope) and self._followable_base(value, scope))
             for kind, value in bound)
 
-    def _followable_base(self, call: ast.Call, scope: Scope) -> bool:
-        """`x.get(k).execute()`: is the local a call chain starts from one astroid can
-        follow (not bound by `with ... as x`, a loop or an unpacking)?"""
-        base: ast.AST = call
-        while isinstance(base, ast.Call):
-            base, _ = chain(base.func)
+    def _followable_base(self, expr: ast.AST, scope: Scope) -> bool:
+        """`x.get(k).execute()`, `x.meth`: is the local a chain of calls and attributes
+        starts from one astroid can follow (not bound by `with ... as x`, a loop or an
+        unpacking)?"""
+        base = expr
+        while isinstance(base, (ast.Call, ast.Attribute)):
+            base = base.func if isinstance(base, ast.Call) else chain(base)[0]
         if not isinstance(base, ast.Name) or base.id in ("self", "cls"):
             return True
         found = self.scopes.lookup(base.id, scope)
