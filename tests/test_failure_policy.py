@@ -139,7 +139,10 @@ def test_astroid_settings_are_restored_after_each_file(tmp_path):
     manager.max_inferable_values, manager.always_load_extensions = 77, True
     try:
         with inference.analysis([str(tmp_path)]):
-            assert manager.max_inferable_values == inference.SETTINGS["max_inferable_values"]
+            # astroid's session begins at the file's first use of the bridge, not before
+            assert (manager.max_inferable_values, manager.always_load_extensions) == (77, True)
+            limit = inference.SETTINGS["max_inferable_values"]
+            assert manager.max_inferable_values == limit
             assert manager.always_load_extensions is False
         assert (manager.max_inferable_values, manager.always_load_extensions) == (77, True)
     finally:

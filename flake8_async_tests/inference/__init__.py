@@ -7,29 +7,55 @@ run (the import guard refuses the few imports astroid would do).
 
 `session` runs one file's analysis (import path, settings, budget, guard, cache resets),
 `guard` is the import guard, `building` builds astroid trees, `infer` asks for values,
-and `names`, `classes` and `functions` answer the rules' questions about each.
+and `names`, `classes` and `functions` answer the rules' questions about each (`api`
+gathers their names).
+
+Loaded on first use: importing astroid is a good part of importing the plugin, and most
+files never ask it anything. `analysis` marks a file's analysis; its astroid session (the
+import path, settings, budget and guard of `session.analysis`) starts at the file's first
+use of a name of this package, and ends with the file.
 """
 
-from .base import ERRORS, MANAGER, own
-from .building import build_module, forget_module, node_in_file, warm_up
-from .classes import (
-    annotated_names, class_attribute_names, class_is_closed, class_mro, instance_attribute,
-    member, owner_of, resolve_dotted, rewrites_subclasses, sets_attributes_dynamically,
-)
-from .functions import (
-    coroutine_function, implicit_first, is_async_def, is_coroutine_function, plain_function,
-    signature_of, surely_not_awaitable,
-)
-from .infer import safe_infer
-from .names import dotted_name, is_class, is_module, qname
-from .session import SETTINGS, analysis, new_run
+from __future__ import annotations
 
-__all__ = [
-    "ERRORS", "MANAGER", "SETTINGS", "analysis", "annotated_names", "build_module",
-    "class_attribute_names", "class_is_closed", "class_mro",
-    "coroutine_function", "dotted_name", "forget_module", "implicit_first",
-    "instance_attribute", "is_async_def", "is_class", "is_coroutine_function", "is_module",
-    "member", "new_run", "node_in_file", "own", "owner_of", "plain_function", "qname",
-    "resolve_dotted", "rewrites_subclasses", "safe_infer", "sets_attributes_dynamically",
-    "signature_of", "surely_not_awaitable", "warm_up",
-]
+import contextlib
+import importlib
+import sys
+from collections.abc import Iterator, Sequence
+
+_pending: list[str] | None = None  # the file's import roots, while its session has not begun
+_stack: contextlib.ExitStack | None = None  # the file's session, once begun
+_api = None  # the api module, once imported
+
+
+@contextlib.contextmanager
+def analysis(search_path: Sequence[str]) -> Iterator[None]:
+    """One file's analysis; astroid's session for it begins when the file first needs it."""
+    global _pending, _stack
+    saved = _pending, _stack
+    _pending, _stack = list(search_path), contextlib.ExitStack()
+    try:
+        with _stack:
+            yield
+    finally:
+        _pending, _stack = saved
+
+
+def new_run() -> None:
+    """A new flake8 run: astroid's caches go, if astroid was ever asked anything."""
+    session = sys.modules.get(f"{__name__}.session")
+    if session is not None:
+        session.new_run()
+
+
+def __getattr__(name: str):
+    global _pending, _api
+    api = _api
+    if api is None:
+        api = _api = importlib.import_module(f"{__name__}.api")  # before the import guard
+    if name not in api.__all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    if _pending is not None and _stack is not None:
+        search_path, _pending = _pending, None
+        _stack.enter_context(api.session_analysis(search_path))
+    return getattr(api, name)
