@@ -15,7 +15,7 @@ from flake8_async_tests.index import stdlib
 
 
 def main() -> None:
-    defs, async_defs = stdlib.scan()
+    defs, async_defs, _ = stdlib.scan()
     try:
         with open(stdlib.TABLE, encoding="utf-8") as handle:
             old = json.load(handle)

@@ -4,6 +4,7 @@ unsure, and keeps its facts on disk without ever changing an answer."""
 from __future__ import annotations
 
 import ast
+import asyncio
 import importlib
 import importlib.machinery
 import json
@@ -352,6 +353,23 @@ def test_a_package_left_out_of_the_table_is_read_from_source(project):
     assert resolver.STDLIB not in found
 
 
+@pytest.mark.parametrize("written_from,async_in_table", [(True, True), (False, False)])
+def test_on_another_patch_release_the_async_packages_are_read_from_source(
+        monkeypatch, written_from, async_in_table):
+    asyncio_file = os.path.join(os.path.dirname(asyncio.__file__), "tasks.py")
+    json_file = os.path.join(os.path.dirname(json.__file__), "decoder.py")
+    with open(stdlib.TABLE, encoding="utf-8") as handle:
+        release = json.load(handle)["pythons"][0] if written_from else "3.0.0"
+    monkeypatch.setattr(stdlib.platform, "python_version", lambda: release)
+    stdlib._load.cache_clear()
+    try:
+        assert stdlib.in_table(asyncio_file) is async_in_table
+        assert stdlib.in_table(json_file)
+    finally:
+        monkeypatch.undo()
+        stdlib._load.cache_clear()
+
+
 def test_which_files_the_table_holds():
     json_file = os.path.join(os.path.dirname(json.__file__), "decoder.py")
     left_out = os.path.join(os.path.dirname(os.__file__), "idlelib", "run.py")
@@ -370,11 +388,13 @@ def test_a_table_ships_for_every_supported_python(version):
 
 @pytest.mark.skipif(stdlib.VERSION not in PYTHONS, reason="no table for this Python")
 def test_the_table_holds_every_name_of_this_interpreters_standard_library():
-    defs, async_defs = stdlib.scan()
+    defs, async_defs, async_tops = stdlib.scan()
     shipped = stdlib.table()
     assert shipped is not None
     assert not defs - shipped[0], "run scripts/stdlib_names.py with this Python"
     assert not async_defs - shipped[1], "run scripts/stdlib_names.py with this Python"
+    # what is read from source on a patch release the table was not written from
+    assert async_tops <= stdlib.ASYNC_PACKAGES
 
 
 # -- the finder -------------------------------------------------------------------------

@@ -5,11 +5,13 @@ instead of reading its modules in every run.
 A table holds every name defined as a def, and every name defined as an async def, in the
 pure-Python modules of one version's standard library (`scan`). It is used only to say
 whether a name *may* be defined in reach, so a table that holds more names than a given
-interpreter's library costs a little speed, never a finding; `python scripts/stdlib_names.py`
-adds the running interpreter's names to its version's table, and a test checks that the
-table holds them all. Packages no test imports (CPython's own tests, IDLE, tkinter...) are
-left out of the table and read from source like any other module when reached. A Python
-version without a table reads its standard library from source too.
+interpreter's library costs a little speed, never a finding. `python
+scripts/stdlib_names.py` adds the running interpreter's names to its version's table, and a
+test checks that the table holds them all. On a patch release the table was not written
+from, the few packages that define async defs are read from source as well. Packages no
+test imports (CPython's own tests, IDLE, tkinter...) are left out of the table and read
+from source like any other module when reached. A Python version without a table reads
+its standard library from source too.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import ast
 import functools
 import json
 import os
+import platform
 import sys
 import sysconfig
 
@@ -27,6 +30,10 @@ from .facts import build
 # tests); names that are no identifier (site-packages, lib-dynload) are never modules.
 LEFT_OUT = frozenset({"test", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip",
                       "pydoc_data", "__phello__"})
+# The only top-level packages of the standard library that define an async def (a test
+# checks it against the running interpreter). On a patch release the table was not written
+# from, these are read from source: a name a patch release adds can then not be missed.
+ASYNC_PACKAGES = frozenset({"asyncio", "contextlib", "unittest", "types", "_collections_abc"})
 VERSION = "%d.%d" % sys.version_info[:2]
 TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"stdlib-{VERSION}.json")
 
@@ -64,29 +71,39 @@ def holds_extensions(directory: str) -> bool:
 
 def in_table(path: str) -> bool:
     """Is this .py file one whose names this version's table holds?"""
-    if table() is None:
+    found = _load()
+    if found is None:
         return False
     top = _top(path)
-    return top is not None and top.isidentifier() and top not in LEFT_OUT
+    return (top is not None and top.isidentifier() and top not in LEFT_OUT
+            and (found[2] or top not in ASYNC_PACKAGES))
 
 
-@functools.lru_cache(maxsize=1)
 def table() -> tuple[frozenset[str], frozenset[str]] | None:
     """(def names, async def names) of this version's standard library; None when no
     table ships for it (or it cannot be read)."""
+    found = _load()
+    return None if found is None else (found[0], found[1])
+
+
+@functools.lru_cache(maxsize=1)
+def _load() -> tuple[frozenset[str], frozenset[str], bool] | None:
+    """The table, and whether it was written from this very patch release."""
     try:
         with open(TABLE, encoding="utf-8") as handle:
             data = json.load(handle)
-        return frozenset(data["defs"]), frozenset(data["async_defs"])
+        return (frozenset(data["defs"]), frozenset(data["async_defs"]),
+                platform.python_version() in data["pythons"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def scan() -> tuple[set[str], set[str]]:
-    """(def names, async def names) of the running interpreter's standard library, read
-    from source as the index reads any module."""
+def scan() -> tuple[set[str], set[str], set[str]]:
+    """(def names, async def names, top-level packages with an async def) of the running
+    interpreter's standard library, read from source as the index reads any module."""
     defs: set[str] = set()
     async_defs: set[str] = set()
+    async_tops: set[str] = set()
     for root in {os.path.realpath(d) for d in _DIRECTORIES}:
         for entry in sorted(os.listdir(root)):
             top = entry[:-3] if entry.endswith(".py") else entry
@@ -102,7 +119,9 @@ def scan() -> tuple[set[str], set[str]]:
                     continue  # the index cannot read it either
                 defs.update(facts.defs)
                 async_defs.update(facts.async_defs)
-    return defs, async_defs
+                if facts.async_defs:
+                    async_tops.add(top)
+    return defs, async_defs, async_tops
 
 
 def _files(path: str) -> list[str]:
