@@ -400,6 +400,20 @@ def test_the_table_holds_every_name_of_this_interpreters_standard_library():
 # -- the finder -------------------------------------------------------------------------
 
 
+def test_finder_tells_where_an_extension_module_is_found(tmp_path):
+    first, second = tmp_path / "first", tmp_path / "second"
+    (first / "fast").mkdir(parents=True)  # a namespace portion: the search goes on
+    second.mkdir()
+    (second / ("fast" + importlib.machinery.EXTENSION_SUFFIXES[0])).write_text("")
+    (first / "slow.py").write_text("")
+    (second / ("slow" + importlib.machinery.EXTENSION_SUFFIXES[0])).write_text("")
+    finder.new_run()
+    roots = (str(first), str(second))
+    assert finder.extension_place("fast", roots) == str(second)
+    assert finder.extension_place("slow", roots) is None  # the .py module comes first
+    assert finder.locate("fast", roots) is None
+
+
 def test_finder_takes_the_first_root_and_prefers_packages(tmp_path):
     first, second = tmp_path / "a", tmp_path / "b"
     (first / "pkg").mkdir(parents=True)

@@ -295,9 +295,10 @@ def _keeps_class(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str] | No
     if any(isinstance(sub, ast.Return) and not (
             isinstance(sub.value, ast.Name) and sub.value.id == me) for sub in _own_nodes(func)):
         return None  # returns something else
+    nodes = list(ast.walk(func))
     allowed: set[int] = set()
     set_attrs: set[str] = set()
-    for sub in ast.walk(func):
+    for sub in nodes:
         if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name):
             allowed.add(id(sub.value))
         elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
@@ -311,7 +312,7 @@ def _keeps_class(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str] | No
             allowed.add(id(sub.func))
         elif isinstance(sub, ast.arg) and sub.arg == me and sub is not params[0]:
             return None  # a nested function's parameter of the same name
-    for sub in ast.walk(func):
+    for sub in nodes:
         if isinstance(sub, ast.Name) and sub.id == me and id(sub) not in allowed:
             return None  # handed on, rebound, or anything else
     return sorted(set_attrs)

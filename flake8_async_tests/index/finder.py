@@ -21,13 +21,17 @@ _entries: dict[str, dict[str, str]] = {}  # directory -> name -> "dir" / "py" / 
 _found: dict[tuple[tuple[str, ...], str], str | None] = {}
 
 
+def scheme_dirs(keys: Sequence[str]) -> set[str]:
+    """The interpreter's directories of these install-scheme keys ("stdlib", "purelib"...),
+    for its own prefix and its base prefix (a virtual environment's interpreter)."""
+    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
+    return {scheme[key] for scheme in (sysconfig.get_paths(), sysconfig.get_paths(vars=base))
+            for key in keys if scheme.get(key)}
+
+
 def installed_dirs() -> tuple[str, ...]:
     """The interpreter's standard library and installed-package directories (real paths)."""
-    found = set()
-    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
-    for scheme in (sysconfig.get_paths(), sysconfig.get_paths(vars=base)):
-        for key in ("stdlib", "platstdlib", "purelib", "platlib"):
-            found.add(scheme.get(key, ""))
+    found = scheme_dirs(("stdlib", "platstdlib", "purelib", "platlib"))
     try:
         found.update(site.getsitepackages())
         found.add(site.getusersitepackages())
@@ -67,9 +71,10 @@ def listing(directory: str) -> dict[str, str]:
     return found
 
 
-def _step(places: Sequence[str], part: str) -> tuple[str | None, list[str]]:
+def _step(places: Sequence[str], part: str) -> tuple[str | None, list[str], str | None]:
     """(the .py file of `part` in the first of `places` that has it as a regular package
-    or a module, else None; the namespace portions of `part` found before it)."""
+    or a module, else None; the namespace portions of `part` found before it; the place
+    where it is an extension module instead, else None)."""
     portions: list[str] = []
     for place in places:
         kind = listing(place).get(part)
@@ -77,15 +82,21 @@ def _step(places: Sequence[str], part: str) -> tuple[str | None, list[str]]:
             directory = os.path.join(place, part)
             init = os.path.join(directory, "__init__.py")
             if os.path.isfile(init):
-                return init, []
+                return init, [], None
             if os.path.isfile(os.path.join(place, part + ".py")):
-                return os.path.join(place, part + ".py"), []
+                return os.path.join(place, part + ".py"), [], None
             portions.append(directory)
         elif kind == "py":
-            return os.path.join(place, part + ".py"), []
+            return os.path.join(place, part + ".py"), [], None
         elif kind == "ext":
-            return None, []
-    return None, portions
+            return None, [], place
+    return None, portions, None
+
+
+def extension_place(name: str, roots: Sequence[str]) -> str | None:
+    """The directory a top-level module `name` is found in from `roots` when it is an
+    extension module (found as `locate` finds modules); None when it is anything else."""
+    return _step(roots, name)[2] if name.isidentifier() else None
 
 
 def locate(name: str, roots: tuple[str, ...]) -> str | None:
@@ -99,7 +110,7 @@ def locate(name: str, roots: tuple[str, ...]) -> str | None:
         if not part.isidentifier():
             path = None
             break
-        path, portions = _step(places, part)
+        path, portions, _ = _step(places, part)
         if path is None and not portions:
             break
         if path is not None:

@@ -447,15 +447,10 @@ def native(dotted: str) -> bool:
     module of the standard library's directories)? None of those defines a coroutine
     function: their functions and methods make no coroutine."""
     top = dotted.split(".")[0]
-    if not top:
-        return False
     if top in sys.builtin_module_names:
         return True
-    for root in _roots:
-        kind = finder.listing(root).get(top)
-        if kind is not None:
-            return kind == "ext" and stdlib.holds_extensions(root)
-    return False
+    place = finder.extension_place(top, _roots)
+    return place is not None and stdlib.holds_extensions(place)
 
 
 def _defined(dotted: str) -> tuple[list[tuple[ModuleFacts, ModuleFacts | ClassFacts, str]],

@@ -25,6 +25,7 @@ import sys
 import sysconfig
 
 from .facts import build
+from .finder import scheme_dirs
 
 # Top-level standard-library names read from source instead (large, and rarely imported by
 # tests); names that are no identifier (site-packages, lib-dynload) are never modules.
@@ -41,10 +42,7 @@ TABLE = os.path.join(os.path.dirname(os.path.abspath(__file__)), f"stdlib-{VERSI
 def directories() -> tuple[str, ...]:
     """The interpreter's standard-library directories, real and absolute, each with a
     trailing separator."""
-    base = {"base": sys.base_prefix, "platbase": sys.base_exec_prefix}
-    paths = sysconfig.get_paths(vars=base)
-    found = {paths[key] for key in ("stdlib", "platstdlib") if paths.get(key)}
-    return tuple(sorted({os.path.join(p, "") for d in found
+    return tuple(sorted({os.path.join(p, "") for d in scheme_dirs(("stdlib", "platstdlib"))
                          for p in (os.path.realpath(d), os.path.abspath(d))}))
 
 
