@@ -191,9 +191,8 @@ def tree_facts(tree: ast.Module, marks: frozenset[str], label: str,
     for stmt in tree.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in HOOKS:
             table = table or ImportTable(tree)
-            effect = hook_effect(stmt, tree, table.resolve, marks)
-            if effect is not None:
-                dynamic = dynamic or f"{effect} ({label}:{stmt.lineno})"
+            dynamic = dynamic or hook_effect(stmt, tree, table.resolve, marks,
+                                             f"{label}:{stmt.lineno}")
     words = source_words(tree, index or of_tree(tree))
     other = "anyio" in words or "trio" in words
     return dynamic, other

@@ -435,9 +435,32 @@ SILENCES: tuple[Silence, ...] = (
     Silence("auto-mode", _RUNNERS, _CONFIG),
     Silence("asyncio-switched-off", _RUNNERS,
             "pytest-asyncio is switched off (-p no:asyncio in {config})"),
-    Silence("plugin-or-hook", _DYNAMIC, "{reason} ({where})",
-            "a plugin the project loads, or a hook of a conftest.py, may run async tests, "
-            "mark them or set a loop up: it is named, with where it is loaded or defined"),
+    # a plugin the project loads (model/plugins.py), named with where it is loaded
+    Silence("runner-plugin", _DYNAMIC, "async tests run by {plugin} ({where})"),
+    Silence("plugin-runner-hook", _DYNAMIC,
+            "async tests may run by the {hook} hook of plugin {plugin} ({where})"),
+    Silence("plugin-not-found", _DYNAMIC,
+            "async tests may run under plugin {plugin}, which cannot be found ({where})"),
+    Silence("plugin-compiled", _DYNAMIC,
+            "async tests may run under plugin {plugin}, a compiled module ({where})"),
+    Silence("plugin-unreadable", _DYNAMIC,
+            "async tests may run under plugin {plugin}, which cannot be parsed ({where})"),
+    Silence("plugin-too-deep", _DYNAMIC,
+            "async tests may run under plugin {plugin}, loaded through too many plugins "
+            "to follow ({where})"),
+    Silence("plugins-not-written-out", _DYNAMIC,
+            "async tests may run under plugins that {module} loads without naming them "
+            "({where})"),
+    # a hook of a conftest.py or of the test module (model/hooks.py), with where it is
+    Silence("hook-runs-coroutines", _DYNAMIC, "{hook} may run coroutines ({where})"),
+    Silence("hook-adds-async-mark", _DYNAMIC, "{hook} adds the {mark} mark ({where})"),
+    Silence("hook-adds-computed-mark", _DYNAMIC, "{hook} adds a mark it computes ({where})"),
+    Silence("hook-changes-marks", _DYNAMIC,
+            "{hook} changes {holder} of items directly ({where})"),
+    Silence("hook-sets-attributes", _DYNAMIC,
+            "{hook} sets attributes with setattr() ({where})"),
+    Silence("hook-hands-items-on", _DYNAMIC,
+            "{hook} hands items to {callee}, which may mark them ({where})"),
     Silence("unknown-decorator", ("AT100", "AT101", "AT104", "AT105"),
             "a decorator of unknown effect may run it"),
     Silence("bases-unknown", ("AT100", "AT105"), "the bases of class {cls!r} are unknown"),
@@ -507,6 +530,11 @@ SILENCES: tuple[Silence, ...] = (
                                               "in this function, which may set {attr}"),
 )
 _SILENCE_NAMES = {silence.name: silence for silence in SILENCES}
+
+
+def explain(name: str, **fields: object) -> str:
+    """The text of the registered silence `name` with its fields (checked as a message's)."""
+    return _SILENCE_NAMES[name].text.format(fields)
 
 
 def silences_of(code: str) -> list[Silence]:

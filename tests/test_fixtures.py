@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from flake8_async_tests.rules import SILENCES, silence_of
+from flake8_async_tests.rules import SILENCES, silence_of, silences_of
 from harness import (FIXTURES, check_fixture, compare, compare_silences, expected_silences,
                      explained, parse_expectations)
 
@@ -65,6 +65,8 @@ def test_every_silence_has_a_fixture_line():
     for line in lines:
         silence = silence_of(line.code, line.reason)
         assert silence is not None, f"{line}: not a reason in rules.SILENCES"
+        readers = [s.name for s in silences_of(line.code) if s.text.parse(line.reason) is not None]
+        assert readers == [silence.name], f"{line}: read by more than one silence: {readers}"
         matched.add(silence.name)
     assert {s.name for s in SILENCES} - matched == DEFENSIVE
 

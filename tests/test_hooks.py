@@ -16,7 +16,9 @@ MARKS = frozenset({"asyncio", "anyio", "trio", "asyncio_cooperative"})
 def effect(source: str) -> str | None:
     tree = ast.parse("import os\nimport pytest\n" + textwrap.dedent(source))
     hook = next(s for s in tree.body if isinstance(s, ast.FunctionDef) and s.name in hooks.HOOKS)
-    return hooks.effect(hook, tree, ImportTable(tree).resolve, MARKS)
+    found = hooks.effect(hook, tree, ImportTable(tree).resolve, MARKS, "conftest.py:3")
+    assert found is None or found.endswith(" (conftest.py:3)")
+    return found and found.removesuffix(" (conftest.py:3)")
 
 
 @pytest.mark.parametrize("source", [

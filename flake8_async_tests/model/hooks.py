@@ -10,6 +10,7 @@ import ast
 import builtins
 from collections.abc import Callable
 
+from ..rules import explain
 from ..syntax import assigned, parameters, source_words
 
 # Hooks that call the test function, or make the items that do.
@@ -31,21 +32,26 @@ MAX_DEPTH = 2
 
 def effect(func: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
            resolve: Callable[[ast.AST], str | None],
-           async_marks: frozenset[str]) -> str | None:
-    """Why a hook may run async tests or make them async, or None when it cannot."""
+           async_marks: frozenset[str], where: str) -> str | None:
+    """Why a hook (defined at `where`) may run async tests or make them async, as one of
+    the registered silences; None when it cannot."""
     if func.name in RUNNER_HOOKS:
         if any(hint in source_words(func) for hint in RUN_HINTS):
-            return f"{func.name} may run coroutines"
+            return explain("hook-runs-coroutines", hook=func.name, where=where)
         return None
     if func.name not in MARKING_HOOKS:
         return None
     defs = {stmt.name: stmt for stmt in tree.body
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    return _marks(func, defs, resolve, async_marks, 0, set())
+    found = _marks(func, defs, resolve, async_marks, 0, set())
+    return explain(found[0], **found[1], where=where) if found is not None else None
 
 
 def _marks(func: ast.FunctionDef | ast.AsyncFunctionDef, defs: dict, resolve,
-           async_marks: frozenset[str], depth: int, seen: set[str]) -> str | None:
+           async_marks: frozenset[str], depth: int, seen: set[str],
+           ) -> tuple[str, dict[str, str]] | None:
+    """(the silence, its fields) for what a marking hook, or a function it hands items
+    to, may do to the marks of items."""
     seen.add(func.name)
     params = set(parameters(func))
     local: dict[str, list[ast.expr | None]] = {}
@@ -59,25 +65,25 @@ def _marks(func: ast.FunctionDef | ast.AsyncFunctionDef, defs: dict, resolve,
     for node in ast.walk(func):
         changed = _changed_holder(node)
         if changed is not None:
-            return f"{func.name} changes {changed} of items directly"
+            return "hook-changes-marks", {"hook": func.name, "holder": changed}
         if not isinstance(node, ast.Call):
             continue
         callee = node.func
         if isinstance(callee, ast.Attribute) and callee.attr in MARK_CALLS:
             mark = _mark_name(node.args[0] if node.args else None, local, resolve)
             if mark is None:
-                return f"{func.name} adds a mark it computes"
+                return "hook-adds-computed-mark", {"hook": func.name}
             if mark in async_marks:
-                return f"{func.name} adds the {mark} mark"
+                return "hook-adds-async-mark", {"hook": func.name, "mark": mark}
             continue
         if isinstance(callee, ast.Name) and callee.id == "setattr":
-            return f"{func.name} sets attributes with setattr()"
+            return "hook-sets-attributes", {"hook": func.name}
         handed = [a for a in [*node.args, *(k.value for k in node.keywords)]
                   if isinstance(a, ast.Name) and a.id in params]
         if not handed or isinstance(callee, ast.Attribute):
             continue  # nothing of the items handed on, or a method of an item or the config
         if not isinstance(callee, ast.Name):
-            return f"{func.name} hands items to code it calls"
+            return "hook-hands-items-on", {"hook": func.name, "callee": "code it calls"}
         if callee.id in defs and callee.id not in seen and depth < MAX_DEPTH:
             found = _marks(defs[callee.id], defs, resolve, async_marks, depth + 1, seen)
             if found is not None:
@@ -85,7 +91,7 @@ def _marks(func: ast.FunctionDef | ast.AsyncFunctionDef, defs: dict, resolve,
         elif callee.id in defs and callee.id in seen:
             continue
         elif callee.id not in BUILTIN_NAMES or callee.id in defs:
-            return f"{func.name} hands items to {callee.id}, which may mark them"
+            return "hook-hands-items-on", {"hook": func.name, "callee": callee.id}
     return None
 
 

@@ -24,6 +24,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 from .. import project
+from ..rules import explain
 from . import dependencies, known
 
 RUNNER_HOOKS = frozenset({"pytest_pyfunc_call", "pytest_pycollect_makeitem"})
@@ -38,6 +39,11 @@ PYTEST_BUILTIN = frozenset({
 MAX_DEPTH = 4  # plugin modules followed through other plugin modules
 
 
+# (a registered silence, its fields but `where`); NOTHING for plugins that run no tests
+Why = tuple[str, tuple[tuple[str, str], ...]]
+NOTHING: Why = ("", ())
+
+
 @dataclass(frozen=True)
 class Verdict:
     """What one loaded plugin does to async tests, and where the project loads it."""
@@ -45,15 +51,15 @@ class Verdict:
     name: str
     where: str  # "tests/conftest.py:3", "addopts of pytest.ini", "requirements-dev.txt"...
     kind: str  # "runner", "unknown", "asyncio" or "plain"
-    reason: str
+    why: Why = NOTHING  # for "runner" and "unknown": the registered silence and its fields
 
     @property
     def may_run_async_tests(self) -> bool:
         return self.kind in ("runner", "unknown")
 
     def explain(self) -> str:
-        named = self.reason if self.name in self.reason else f"{self.reason}: {self.name}"
-        return f"{named} ({self.where})"
+        silence, fields = self.why
+        return explain(silence, **dict(fields), where=self.where)
 
 
 # -- pytest_plugins ------------------------------------------------------------------------
@@ -104,25 +110,26 @@ def _top_level(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 
 # -- what a plugin module does -------------------------------------------------------------
 
-def classify(name: str, search: tuple[str, ...], depth: int = 0) -> tuple[str, str]:
-    """(kind, reason) for a plugin module name: 'runner', 'asyncio', 'plain' or 'unknown'."""
+def classify(name: str, search: tuple[str, ...], depth: int = 0) -> tuple[str, Why]:
+    """(kind, why) for a plugin module name: kind 'runner', 'asyncio', 'plain' or
+    'unknown'; why the registered silence a runner or unknown plugin gives."""
     if name.startswith("no:"):
-        return "plain", "plugin switched off"
+        return "plain", NOTHING  # switched off
     if name in PYTEST_BUILTIN or name == "pytest" or name.startswith(("_pytest.", "pytest.")):
-        return "plain", "one of pytest's own plugins"
+        return "plain", NOTHING  # one of pytest's own
     plugin = known.by_module(name)
     if plugin is not None:
         if plugin.distribution == known.ASYNCIO:
-            return "asyncio", "pytest-asyncio"
+            return "asyncio", NOTHING
         if plugin.runs_async_tests:
-            return "runner", f"async tests run by {plugin.distribution}"
-        return "plain", f"{plugin.distribution} runs only tests marked for it"
+            return "runner", ("runner-plugin", (("plugin", plugin.distribution),))
+        return "plain", NOTHING  # it runs only tests marked for it
     path = find_module(name, search)
     if path is None:
-        return "unknown", "async tests may run under a plugin that cannot be found"
+        return "unknown", ("plugin-not-found", (("plugin", name),))
     if depth >= MAX_DEPTH:
-        return "unknown", "async tests may run under a plugin loaded too deep to follow"
-    return _module_verdict(path, *_stat(path), search, depth)
+        return "unknown", ("plugin-too-deep", (("plugin", name),))
+    return _module_verdict(name, path, *_stat(path), search, depth)
 
 
 def _stat(path: str) -> tuple[int, int]:
@@ -134,31 +141,31 @@ def _stat(path: str) -> tuple[int, int]:
 
 
 @functools.lru_cache(maxsize=4096)
-def _module_verdict(path: str, mtime: int, size: int, search: tuple[str, ...],
-                    depth: int) -> tuple[str, str]:
+def _module_verdict(name: str, path: str, mtime: int, size: int, search: tuple[str, ...],
+                    depth: int) -> tuple[str, Why]:
     """Keyed by the file's identity, so a changed plugin is read again."""
     if not path.endswith(".py"):
-        return "unknown", "async tests may run under a compiled plugin"
+        return "unknown", ("plugin-compiled", (("plugin", name),))
     tree = project.parse_file(path)
     if tree is None:
-        return "unknown", "async tests may run under a plugin that cannot be read"
+        return "unknown", ("plugin-unreadable", (("plugin", name),))
     for stmt in _top_level(tree.body):
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) \
                 and stmt.name in RUNNER_HOOKS:
-            return "runner", f"async tests may run by the {stmt.name} hook of a plugin"
+            return "runner", ("plugin-runner-hook", (("hook", stmt.name), ("plugin", name)))
         if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
             names = {alias.name for alias in stmt.names}
             if "*" in names or names & RUNNER_HOOKS:
-                kind, reason = classify(stmt.module, search, depth + 1)
+                kind, why = classify(stmt.module, search, depth + 1)
                 if kind in ("runner", "unknown"):
-                    return kind, reason
+                    return kind, why
     for _, inner in pytest_plugins(tree):
         if inner is None:
-            return "unknown", "async tests may run under plugins a plugin loads"
-        kind, reason = classify(inner, search, depth + 1)
+            return "unknown", ("plugins-not-written-out", (("module", f"plugin {name}"),))
+        kind, why = classify(inner, search, depth + 1)
         if kind in ("runner", "unknown"):
-            return kind, reason
-    return "plain", "a plugin without hooks that run tests"
+            return kind, why
+    return "plain", NOTHING  # no hook that runs tests
 
 
 def find_module(name: str, search: tuple[str, ...]) -> str | None:
@@ -231,10 +238,11 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
     verdicts: list[Verdict] = []
     for path, tree in (*conftests, *([own] if own else [])):
         for line, name in pytest_plugins(tree):
-            where = f"pytest_plugins at {project.relative(path, root)}:{line}"
+            module = project.relative(path, root)
+            where = f"pytest_plugins at {module}:{line}"
             if name is None:
-                verdicts.append(Verdict("pytest_plugins", where, "unknown",
-                                        "async tests may run under plugins not written out"))
+                verdicts.append(Verdict("pytest_plugins", where, "unknown", (
+                    "plugins-not-written-out", (("module", module),))))
             else:
                 verdicts.append(Verdict(name, where, *classify(name, search)))
     for name in addopts_plugins:
@@ -242,19 +250,20 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
                  else "-p")
         entry = known.by_entry_point(name)
         if entry:
-            kind = "runner" if any(p.runs_async_tests for p in entry) else "plain"
-            verdicts.append(Verdict(name, where, kind, f"async tests run by "
-                                    f"{entry[0].distribution}" if kind == "runner" else
-                                    f"{entry[0].distribution}"))
+            if any(p.runs_async_tests for p in entry):
+                verdicts.append(Verdict(name, where, "runner", (
+                    "runner-plugin", (("plugin", entry[0].distribution),))))
+            else:
+                verdicts.append(Verdict(name, where, "plain"))
         else:
             verdicts.append(Verdict(name, where, *classify(name, search)))
     if root:
         for name in sorted(declared_runners(root)):
             verdicts.append(Verdict(name, "declared in the project's dependencies", "runner",
-                                    f"async tests run by {name}"))
+                                    ("runner-plugin", (("plugin", name),))))
     for name in sorted(installed_runners()):
         verdicts.append(Verdict(name, "installed where flake8 runs", "runner",
-                                f"async tests run by {name}"))
+                                ("runner-plugin", (("plugin", name),))))
     return verdicts
 
 
