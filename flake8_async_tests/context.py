@@ -21,6 +21,7 @@ from .model import known, plugins
 from .model.hooks import HOOKS, effect as hook_effect
 from .model.fixtures import FIXTURE_DECORATORS
 from .model.async_mocks import AsyncMocks
+from .model.loops import Loops
 from .model.scopes import Scopes
 from .model.values import Home, Values
 from .syntax import FunctionNode, Syntax, of_tree, source_words
@@ -29,7 +30,6 @@ from .syntax import FunctionNode, Syntax, of_tree, source_words
 MODULE_ALIASES = {"mock": "unittest.mock", "_pytest.mark": "pytest.mark"}
 
 ASYNC_MARKS = ("asyncio", "anyio", "trio")
-ASYNC_FIXTURE_DECORATORS = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
 # Decorators known not to change whether a coroutine function gets run.
 TRANSPARENT_DECORATORS = frozenset({
     "staticmethod", "classmethod", "unittest.mock.patch", "unittest.mock.patch.object",
@@ -489,6 +489,10 @@ class FileContext:
     @functools.cached_property
     def scopes(self) -> Scopes:
         return Scopes(self)
+
+    @functools.cached_property
+    def loops(self) -> Loops:
+        return Loops(self)
 
     @functools.cached_property
     def async_mocks(self) -> AsyncMocks:

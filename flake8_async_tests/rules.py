@@ -506,6 +506,12 @@ SILENCES: tuple[Silence, ...] = (
             "pytest-asyncio is switched off: another plugin may set the loop"),
     Silence("shared-default-loop", ("AT202",),
             "pytest-asyncio keeps its shared default loop (wider than a test) current"),
+    Silence("wide-loop", ("AT202",),
+            "pytest-asyncio's {scope}-scoped loop ({where}) may be current here, after the "
+            "tests that use it"),
+    Silence("loop-scope-unknown", ("AT202",),
+            "a loop of pytest-asyncio whose scope is not written out ({where}) may be "
+            "current here"),
     Silence("decorator-sets-loop", ("AT202",),
             "a decorator or usefixtures mark may set the loop"),
     Silence("autouse-sets-loop", ("AT202",), "an autouse fixture sets or provides the loop"),

@@ -14,7 +14,7 @@ import pytest
 from packaging.utils import canonicalize_name
 
 from flake8_async_tests import caches
-from flake8_async_tests.model import dependencies, known, plugins
+from flake8_async_tests.model import dependencies, known, loops, plugins
 from harness import lint, places
 
 UNMARKED = "async def test_x():\n    pass\n"
@@ -232,3 +232,33 @@ def test_the_project_plugin_fixture_really_runs_its_async_test(tmp_path):
                           timeout=300, env={k: v for k, v in os.environ.items()
                                             if not k.startswith("PYTEST")})
     assert "AssertionError: ran" in proc.stdout and "1 failed" in proc.stdout, proc.stdout
+
+
+# -- which loop pytest-asyncio runs a fixture or test on (model/loops.py) -------------------
+
+@pytest.mark.parametrize("decorator, default, scopes", [
+    ("pytest_asyncio.fixture", None, ("function", "function")),
+    ("pytest_asyncio.fixture(scope='module')", None, ("module", "module")),
+    ("pytest_asyncio.fixture(scope='module')", "fixture-scope", ("module", "module")),
+    ("pytest_asyncio.fixture(scope='module')", "function", ("module", "function")),
+    ("pytest_asyncio.fixture(scope='class', loop_scope='session')", "function",
+     ("class", "session")),
+    ("pytest_asyncio.fixture(loop_scope=SCOPE)", None, ("function", "unknown")),
+    ("pytest_asyncio.fixture(**options)", None, ("unknown", "unknown")),
+    ("pytest_asyncio.fixture", "sometimes", ("function", "unknown")),
+])
+def test_fixture_loop_scopes_as_pytest_asyncio_reads_them(decorator, default, scopes):
+    """loop_scope=, else asyncio_default_fixture_loop_scope, where unset and
+    "fixture-scope" mean the fixture's own scope."""
+    assert loops.fixture_scopes(ast.parse(decorator, mode="eval").body, default) == scopes
+
+
+@pytest.mark.parametrize("mark, scope", [
+    ("pytest.mark.asyncio", None),
+    ("pytest.mark.asyncio()", None),
+    ("pytest.mark.asyncio(loop_scope='module')", "module"),
+    ("pytest.mark.asyncio(scope='class')", "class"),  # deprecated spelling, still read
+    ("pytest.mark.asyncio(loop_scope=name)", "unknown"),
+])
+def test_mark_loop_scope(mark, scope):
+    assert loops.mark_loop_scope(ast.parse(mark, mode="eval").body) == scope

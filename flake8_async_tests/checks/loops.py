@@ -175,16 +175,21 @@ class LoopRules(ScopeFamily):
             return reason
         if ctx.settings.shared_default_loop:
             return "pytest-asyncio keeps its shared default loop (wider than a test) current"
+        parent = scope.parent
+        cls = parent.node if parent is not None and isinstance(parent.node, ast.ClassDef) \
+            else None
+        reason = ctx.loops.current_around(func, cls)
+        if reason is not None:
+            return reason
         if self._sets_up(func.decorator_list):
             return "a decorator or usefixtures mark may set the loop"
         if self._autouse_sets_loop():
             return "an autouse fixture sets or provides the loop"
         if self._uses_fixtures(ctx.tree.body):
             return "the module's pytestmark requests fixtures that may set the loop"
-        parent = scope.parent
-        if parent is None or not isinstance(parent.node, ast.ClassDef):
+        if cls is None:
             return None
-        cls = parent.node
+        assert parent is not None
         if parent.parent is not self.scopes.module or cls.keywords:
             return f"class {cls.name!r} is nested or has a metaclass"
         if self._sets_up(cls.decorator_list) or self._uses_fixtures(cls.body):

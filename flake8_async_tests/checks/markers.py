@@ -12,6 +12,8 @@ from ..index import resolver
 from ..context import ASYNC_MARKS, SKIP_MARKS, FileContext, FunctionNode, Mark
 from ..rules import ONLY, SCOPES
 from ..syntax import Syntax, of_tree, parameters
+from ..model.fixtures import ASYNC_FIXTURE_DECORATORS
+from ..model.loops import fixture_scopes
 from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
 from . import Family, Finding
 
@@ -311,7 +313,7 @@ class MarkerRules(Family):
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-policy", {})
         if isinstance(func, ast.AsyncFunctionDef):
             yield from self._loop_scope(func, decorator)
-        if isinstance(func, ast.AsyncFunctionDef) and decorator not in _ASYNC_FIXTURES:
+        if isinstance(func, ast.AsyncFunctionDef) and decorator not in ASYNC_FIXTURE_DECORATORS:
             reason = ctx.unmarked_reason() or ctx.dynamic_reason()
             if reason is None and ctx.other_async_plugin:
                 reason = "anyio or trio is used here: their plugins run async fixtures"
@@ -328,14 +330,13 @@ class MarkerRules(Family):
         asyncio_default_fixture_loop_scope; unset, the fixture's own scope); a loop
         narrower than the fixture's scope is a ScopeMismatch for every test using it."""
         ctx = self.ctx
-        if decorator not in _ASYNC_FIXTURES and ctx.mode != "auto":
+        if decorator not in ASYNC_FIXTURE_DECORATORS and ctx.mode != "auto":
             return  # not pytest-asyncio's fixture (AT104 covers it in strict mode)
         call = next((d for d in func.decorator_list if isinstance(d, ast.Call)
                      and ctx.resolve(d) == decorator), None)
-        scope = _literal_keyword(call, "scope", "function")
-        loop_scope = _literal_keyword(call, "loop_scope", ctx.settings.default_loop_scopes[0])
+        scope, loop_scope = fixture_scopes(call, ctx.settings.default_loop_scopes[0])
         if scope not in SCOPES or loop_scope not in SCOPES:
-            return  # not written out, "fixture-scope" (the fixture's own), or unset
+            return  # not written out
         if SCOPES.index(scope) > SCOPES.index(loop_scope):
             yield Finding(func.lineno, func.col_offset, "AT107", ONLY,
                           {"name": func.name, "scope": scope, "loop_scope": loop_scope})
@@ -393,27 +394,12 @@ class MarkerRules(Family):
                               {"hook": func.name})
 
 
-_ASYNC_FIXTURES = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
-
-
 def _names(tree: ast.Module, name: str) -> bool:
     """Does a module refer to `name` (as a name, an attribute or an imported name)?"""
     return any(isinstance(n, ast.Name) and n.id == name
                or isinstance(n, ast.Attribute) and n.attr == name
                or isinstance(n, ast.alias) and name in (n.name.split(".")[-1], n.asname)
                for n in ast.walk(tree))
-
-
-def _literal_keyword(call: ast.Call | None, name: str, default: str | None) -> str | None:
-    """A keyword argument's literal string; `default` when absent; None when not literal."""
-    for keyword in call.keywords if call is not None else ():
-        if keyword.arg == name:
-            value = keyword.value
-            return value.value if isinstance(value, ast.Constant) \
-                and isinstance(value.value, str) else None
-        if keyword.arg is None:  # **kwargs: anything
-            return None
-    return default
 
 
 def _fixture_name(func: FunctionNode) -> str:

@@ -15,6 +15,8 @@ FIXTURE_DECORATORS = frozenset({
     "pytest.fixture", "_pytest.fixtures.fixture", "pytest.yield_fixture",
     "pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture",
 })
+# pytest-asyncio's own: it runs these in strict mode too.
+ASYNC_FIXTURE_DECORATORS = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
 
 
 def fixture_decorator(func: FunctionNode, resolve) -> ast.expr | None:
