@@ -11,10 +11,7 @@ from ..syntax import assigned, parameters
 from ..context import FileContext
 from .bindings import from_parameter
 from .fixtures import Unknown
-from .mocks import (
-    Names, ScopeMocks, Tracked, attr_chain, configure_patched, escapes, from_constructor,
-    norm_parts, patch_object_effect,
-)
+from .mocks import Names, ScopeMocks, Tracked, from_constructor, record_uses
 from .values import Instance
 
 
@@ -82,34 +79,15 @@ class MockTargets:
         return t, None
 
     def _used_in_class(self, t: Tracked, cls: ast.ClassDef, attr: str, names: Names) -> None:
-        """What any method of the class does to `self.attr` besides setting it: attributes
-        it configures (`self.m.fetch = AsyncMock()`, a patch.object on it), and whether it
-        is handed to other code (an argument, an alias, a return value)."""
+        """What any method of the class does to `self.attr` besides setting it, read as a
+        function's own mocks are (mocks.record_uses)."""
         parents: dict[int, ast.AST] = {}
         for node in ast.walk(cls):
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
-        for node in self.ctx.syntax.within(cls, ast.Attribute, ast.Call):
-            if isinstance(node, ast.Call):
-                effect = patch_object_effect(node, names)
-                if effect is not None and effect[0][0] == "self" and effect[0][1][:1] == [attr]:
-                    configure_patched(t, effect[0][1][1:], effect[1])
-                continue
-            if not (isinstance(node.value, ast.Name) and node.value.id == "self"
-                    and node.attr == attr):
-                continue
-            parent = parents.get(id(node))
-            if isinstance(node.ctx, ast.Load) and (
-                    escapes(node, parents, names) or isinstance(parent, (ast.Return, ast.Yield))):
-                t.escaped = True
-            target = parent
-            while isinstance(target, ast.Attribute) and isinstance(
-                    parents.get(id(target)), ast.Attribute):
-                target = parents[id(target)]
-            if isinstance(target, ast.Attribute) and isinstance(target.ctx, (ast.Store, ast.Del)):
-                chain = attr_chain(target)
-                if chain is not None and len(chain[1]) > 1:
-                    t.configured.add(norm_parts(chain[1][1:])[0])
+        nodes = self.ctx.syntax.within(cls, ast.Assign, ast.AugAssign, ast.AnnAssign,
+                                       ast.Delete, ast.Call, ast.Attribute)
+        record_uses({("self", attr): t}, nodes, parents, names)
 
     def kind(self, t: Tracked) -> str | None:
         if t.kind in ALL_KINDS:

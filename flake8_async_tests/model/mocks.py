@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from ..context import FunctionNode, ImportTable
@@ -314,55 +315,8 @@ class ScopeMocks:
         for node in self.nodes:
             for child in ast.iter_child_nodes(node):
                 parents[id(child)] = node
-        for node in self.nodes:
-            if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
-                targets = (node.targets if isinstance(node, (ast.Assign, ast.Delete))
-                           else [node.target])
-                for target in targets:
-                    self._configure_target(target)
-            elif isinstance(node, ast.Call):
-                self._patched_on_mock(node)
-                chain = attr_chain(node.func)
-                if chain and chain[0] in self.mocks and chain[1]:
-                    t = self.mocks[chain[0]]
-                    last = chain[1][-1]
-                    if last in ("configure_mock", "attach_mock", "mock_add_spec", "reset_mock"):
-                        if len(chain[1]) > 1:
-                            t.configured.add(norm_parts(chain[1])[0])
-                        elif last == "configure_mock" and all(k.arg for k in node.keywords):
-                            for kw in node.keywords:
-                                t.configured.add(norm_parts(str(kw.arg).split("."))[0])
-                        else:
-                            t.bulk = True
-            elif isinstance(node, ast.Name) and node.id in self.mocks and isinstance(
-                    node.ctx, ast.Load):
-                if self._escapes(node, parents):
-                    self.mocks[node.id].escaped = True
-
-    def _patched_on_mock(self, call: ast.Call) -> None:
-        effect = patch_object_effect(call, self.names)
-        if effect is not None and effect[0][0] in self.mocks:
-            (root, parts), name = effect
-            configure_patched(self.mocks[root], parts, name)
-
-    def _configure_target(self, target: ast.expr) -> None:
-        if isinstance(target, (ast.Tuple, ast.List)):
-            for elt in target.elts:
-                self._configure_target(elt)
-            return
-        if isinstance(target, ast.Subscript):
-            target = target.value
-        chain = attr_chain(target)
-        if not chain or chain[0] not in self.mocks or not chain[1]:
-            return
-        t = self.mocks[chain[0]]
-        parts = norm_parts(chain[1])
-        t.configured.add(parts[0])
-        if len(chain[1]) == 1 and isinstance(target, ast.Attribute):
-            t.set_attrs.setdefault(chain[1][0], target)
-
-    def _escapes(self, node: ast.Name, parents: dict[int, ast.AST]) -> bool:
-        return escapes(node, parents, self.names)
+        record_uses({(name, ): t for name, t in self.mocks.items()}, self.nodes, parents,
+                    self.names)
 
 
 def patch_object_effect(call: ast.Call, names: Names,
@@ -393,6 +347,84 @@ def configure_patched(t: Tracked, parts: list[str], name: str | None) -> None:
         t.bulk = True
     else:
         t.configured.add(name)
+
+
+CONFIGURERS = frozenset({"configure_mock", "attach_mock", "mock_add_spec", "reset_mock"})
+
+
+def record_uses(tracked: dict[tuple[str, ...], Tracked], nodes: Iterable[ast.AST],
+                parents: dict[int, ast.AST], names: Names) -> None:
+    """What `nodes` do to tracked mocks besides making them: the attributes they set or
+    delete on one, patch.object on it, configure_mock and its kin (`configured`, `bulk`),
+    and whether they hand one to other code (`escaped`). A mock is tracked by the path
+    that holds it: ("m",) for a name, ("self", "client") for an attribute of a name. A mock
+    held on self and returned or yielded goes to the method's caller, out of the class's
+    sight; a local one returned goes where the value model follows it (a fixture's)."""
+    by_root: dict[str, list[tuple[tuple[str, ...], Tracked]]] = {}
+    for key, t in tracked.items():
+        by_root.setdefault(key[0], []).append((key, t))
+
+    def below(path: tuple[str, ...]) -> tuple[Tracked, list[str]] | None:
+        for key, t in by_root.get(path[0], ()):
+            if path[:len(key)] == key:
+                return t, list(path[len(key):])
+        return None
+
+    def configure_target(target: ast.expr) -> None:
+        if isinstance(target, (ast.Tuple, ast.List)):
+            for elt in target.elts:
+                configure_target(elt)
+            return
+        if isinstance(target, ast.Subscript):
+            target = target.value
+        chain = attr_chain(target)
+        found = below((chain[0], *chain[1])) if chain else None
+        if found is None or not found[1]:
+            return
+        t, rest = found
+        t.configured.add(norm_parts(rest)[0])
+        if len(rest) == 1 and isinstance(target, ast.Attribute):
+            t.set_attrs.setdefault(rest[0], target)
+
+    def configure_call(call: ast.Call) -> None:
+        effect = patch_object_effect(call, names)
+        found = below((effect[0][0], *effect[0][1])) if effect is not None else None
+        if found is not None:
+            configure_patched(found[0], found[1], effect[1])  # type: ignore[index]
+        chain = attr_chain(call.func)
+        found = below((chain[0], *chain[1])) if chain else None
+        if found is None or not found[1] or found[1][-1] not in CONFIGURERS:
+            return
+        t, rest = found
+        if len(rest) > 1:
+            t.configured.add(norm_parts(rest)[0])
+        elif rest[0] == "configure_mock" and all(k.arg for k in call.keywords):
+            for kw in call.keywords:
+                t.configured.add(norm_parts(str(kw.arg).split("."))[0])
+        else:
+            t.bulk = True
+
+    for node in nodes:
+        key: tuple[str, ...]
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            for target in (node.targets if isinstance(node, (ast.Assign, ast.Delete))
+                           else [node.target]):
+                configure_target(target)
+            continue
+        if isinstance(node, ast.Call):
+            configure_call(node)
+            continue
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            key = (node.id, )
+        elif (isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Load)
+              and isinstance(node.value, ast.Name) and node.value.id in by_root):
+            key = (node.value.id, node.attr)
+        else:
+            continue
+        t = tracked.get(key)
+        if t is not None and (escapes(node, parents, names) or (len(key) > 1 and isinstance(
+                parents.get(id(node)), (ast.Return, ast.Yield)))):
+            t.escaped = True
 
 
 def escapes(node: ast.expr, parents: dict[int, ast.AST], names: Names) -> bool:
