@@ -19,12 +19,15 @@ VARIANT_TITLES = {
     "plugin": "flake8 + plugin (cold cache)",
     "plugin-warm": "flake8 + plugin (warm cache)",
     "at": "--select AT",
+    "standalone": "flake8-async-tests (cold cache)",
     "single-plain": "one file: flake8",
     "single-plugin": "one file: flake8 + plugin",
+    "single-standalone": "one file: flake8-async-tests",
 }
 # The baseline each variant's ratio is taken against.
 BASELINE = {"ast": "plain", "plugin": "plain", "plugin-warm": "plain", "at": "plain",
-            "single-plugin": "single-plain"}
+            "standalone": "plain", "single-plugin": "single-plain",
+            "single-standalone": "single-plain"}
 FINDING = re.compile(r"^.+?:\d+:\d+: ([A-Z]+[0-9]+) ", re.M)
 
 
@@ -95,14 +98,17 @@ def corpus_table(rows: list[dict]) -> str:
             _cell(by, corpus, "plugin", "median_s", "{:.2f}"),
             _cell(by, corpus, "plugin-warm", "median_s", "{:.2f}"),
             _cell(by, corpus, "at", "median_s", "{:.2f}"),
+            _cell(by, corpus, "standalone", "median_s", "{:.2f}"),
             _cell(by, corpus, "plugin", "ratio_vs_plain", "{:.2f}"),
             _cell(by, corpus, "plugin-warm", "ratio_vs_plain", "{:.2f}"),
+            _cell(by, corpus, "standalone", "ratio_vs_plain", "{:.2f}"),
             cpu_share(by, corpus),
             _cell(by, corpus, "plain", "peak_rss_mb", "{:.0f}"),
             _cell(by, corpus, "plugin", "peak_rss_mb", "{:.0f}"),
         ))
     headers = ("corpus", "files", "lines", "ast.parse s", "flake8 s", "+ plugin cold s",
-               "+ plugin warm s", "--select AT s", "cold ratio", "warm ratio",
+               "+ plugin warm s", "--select AT s", "flake8-async-tests cold s", "cold ratio",
+               "warm ratio", "flake8-async-tests / flake8",
                "plugin CPU / default checks' CPU", "RSS without MB", "RSS with MB")
     return markdown_table(headers, body)
 
@@ -149,9 +155,12 @@ def single_file_table(rows: list[dict]) -> str:
         if variant != "single-plugin" or (corpus, "single-plain") not in by:
             continue
         plain = by[(corpus, "single-plain")]
+        alone = by.get((corpus, "single-standalone"))
         body.append((corpus, f"`{row['path']}`", row["lines"], f"{plain['median_s']:.2f}",
-                     f"{row['median_s']:.2f}", f"{row['median_s'] - plain['median_s']:+.2f}"))
-    headers = ("corpus", "file", "lines", "flake8 s", "flake8 + plugin s", "difference s")
+                     f"{row['median_s']:.2f}", f"{row['median_s'] - plain['median_s']:+.2f}",
+                     f"{alone['median_s']:.2f}" if alone else "-"))
+    headers = ("corpus", "file", "lines", "flake8 s", "flake8 + plugin s", "difference s",
+               "flake8-async-tests s")
     return markdown_table(headers, body)
 
 

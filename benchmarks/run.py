@@ -36,11 +36,13 @@ CACHE = HERE / ".cache"
 CONTEXT_PACKAGES = ("pytest==9.2.0", "pytest-asyncio==1.5.0")
 FLAKE8_PARTS = ("flake8", "pyflakes", "pycodestyle", "mccabe")
 # "plugin" starts from an empty cache; "plugin-warm", "at" and the one-file runs reuse it.
-CORPUS_VARIANTS = ("ast", "plain", "plugin", "plugin-warm", "at")
+CORPUS_VARIANTS = ("ast", "plain", "plugin", "plugin-warm", "at", "standalone")
 SYNTHETIC_VARIANTS = ("ast", "plain", "at")
 PROJECT_VARIANTS = ("ast", "plain", "plugin", "plugin-warm")
 TARGETS = {"ratio": 1.5, "warm_ratio": 1.25, "cpu_share": 0.5, "rss_mb": 1024,
-           "slowest_s": 2.0, "growth": 1.25, "single_s": 0.3}
+           "slowest_s": 2.0, "growth": 1.25, "single_s": 0.3, "standalone": 0.5}
+# Run with an empty index cache, each repetition.
+COLD = frozenset({"plugin", "standalone"})
 
 
 def log(text: str) -> None:
@@ -133,12 +135,15 @@ class Bench:
         jobs = ["-j", str(self.args.jobs)]
         plain = bin_path(self.plain_venv, "flake8")
         plugin = [bin_path(self.plugin_venv, "flake8"), f"--async-tests-cache-dir={cache}"]
+        alone = [bin_path(self.plugin_venv, "flake8-async-tests"),
+                 f"--async-tests-cache-dir={cache}"]
         return {
             "ast": [bin_path(self.plain_venv, "python"), str(HERE / "parse_floor.py"), listing],
             "plain": [plain, "--isolated", *jobs, target],
             "plugin": [*plugin, "--isolated", *jobs, target],
             "plugin-warm": [*plugin, "--isolated", *jobs, target],
             "at": [*plugin, "--isolated", "--select", "AT", *jobs, target],
+            "standalone": [*alone, "--isolated", *jobs, target],
         }
 
     @staticmethod
@@ -160,8 +165,8 @@ class Bench:
             outputs: dict[str, str] = {}
             for rep in range(runs):
                 for variant in variants:
-                    if variant == "plugin":
-                        shutil.rmtree(cache, ignore_errors=True)  # cold
+                    if variant in COLD:
+                        shutil.rmtree(cache, ignore_errors=True)
                     elapsed, peak, outputs[variant], used = run_timed(cmds[variant], root)
                     times[variant].append(elapsed)
                     rss[variant].append(peak)
@@ -190,9 +195,12 @@ class Bench:
     def single(self, name: str, root: Path, path: str, runs: int) -> None:
         """The pre-commit case: flake8 on one test file, with and without the plugin (its
         cache warm from the whole-corpus runs)."""
+        cache = f"--async-tests-cache-dir={self.index_cache(name)}"
         cmds = {"single-plain": [bin_path(self.plain_venv, "flake8"), "--isolated", path],
-                "single-plugin": [bin_path(self.plugin_venv, "flake8"), "--isolated",
-                                  f"--async-tests-cache-dir={self.index_cache(name)}", path]}
+                "single-plugin": [bin_path(self.plugin_venv, "flake8"), "--isolated", cache,
+                                  path],
+                "single-standalone": [bin_path(self.plugin_venv, "flake8-async-tests"),
+                                      "--isolated", cache, path]}
         times: dict[str, list[float]] = {v: [] for v in cmds}
         rss: dict[str, list[int]] = {v: [] for v in cmds}
         found: dict[str, int] = {}
@@ -317,6 +325,11 @@ def targets(bench: Bench) -> str:
     check(f"one file, warm cache: plugin adds <= {TARGETS['single_s']} s (worst corpus)",
           None if worst_diff is None else f"{worst_diff:+.2f} s",
           None if worst_diff is None else worst_diff <= TARGETS["single_s"])
+    alone = [r["ratio_vs_plain"] for r in rows if r["variant"] == "standalone"
+             and r["ratio_vs_plain"] != ""]
+    worst = max(alone, default=None)
+    check(f"flake8-async-tests, cold cache / flake8 without plugin <= {TARGETS['standalone']} "
+          "(worst corpus)", worst, None if worst is None else worst <= TARGETS["standalone"])
     sizes = bench.cache_sizes
     if sizes:
         lines.append("- cache size per 1,000 modules indexed: " + ", ".join(

@@ -83,8 +83,11 @@ def _rows():
                          [6.5, 6.0, 7.0]),
         report.summarise("demo", "tests", 10, 500, "plugin-warm", 2, [2.4], [40000], 6),
         report.summarise("demo", "tests", 10, 500, "at", 2, [2.5, 2.0, 2.7], [40000], 2),
+        report.summarise("demo", "tests", 10, 500, "standalone", 2, [0.9, 0.8], [30000], 2),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-plain", 1, [0.2], [1], 1),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-plugin", 1, [0.7], [1], 1),
+        report.summarise("demo", "tests/test_a.py", 1, 50, "single-standalone", 1, [0.4], [1],
+                         1),
         report.summarise("synthetic-10", "tests", 11, 700, "at", 2, [1.1], [50000], 3),
         report.summarise("synthetic-20", "tests", 21, 1400, "at", 2, [2.1], [51000], 6),
         report.summarise("project-1000", "tests", 100, 9000, "plain", 2, [1.0], [20000], 3),
@@ -105,6 +108,8 @@ def test_summaries_and_ratios():
     assert by[("demo", "plugin-warm")]["cpu_s"] == ""
     assert by[("demo", "plain")]["ratio_vs_plain"] == 1.0
     assert by[("demo", "single-plugin")]["ratio_vs_plain"] == 3.5
+    assert by[("demo", "standalone")]["ratio_vs_plain"] == 0.42  # 0.85 / 2.0
+    assert by[("demo", "single-standalone")]["ratio_vs_plain"] == 2.0
     assert by[("synthetic-10", "at")]["ratio_vs_plain"] == ""  # no plain run to compare
 
 
@@ -124,14 +129,15 @@ def test_markdown_tables():
     rows = _rows()
     table = report.corpus_table(rows)
     assert table.splitlines()[2] == (
-        "| demo | 10 | 500 | 0.20 | 2.00 | 3.00 | 2.40 | 2.50 | 1.50 | 1.20 | 0.50 | 29 | 40 |")
+        "| demo | 10 | 500 | 0.20 | 2.00 | 3.00 | 2.40 | 2.50 | 0.85 | 1.50 | 1.20 | 0.42 | 0.50 "
+        "| 29 | 40 |")
     # plugin CPU (6.5 - 4.5) over the default checks' (4.5 - 0.5)
     projects = report.project_table(rows).splitlines()
     assert projects[2] == "| 1000 | 100 | 10.0 | 15.0 | - | 1.50 | - | 68 | 5 |"
     assert projects[3].startswith("| 20000 | 100 | 10.0 | 16.0 |")
     assert run.project_growth(rows) == 1.2  # (1.6 - 1.0) / (1.5 - 1.0)
     single = report.single_file_table(rows)
-    assert "| demo | `tests/test_a.py` | 50 | 0.20 | 0.70 | +0.50 |" in single
+    assert "| demo | `tests/test_a.py` | 50 | 0.20 | 0.70 | +0.50 | 0.40 |" in single
     synth = report.synthetic_table(rows).splitlines()
     assert synth[2].startswith("| 11 | 700 | - | - | 100.0 | 1.1 | 49 | 3 |")
     assert synth[3].startswith("| 21 | 1400 |")
