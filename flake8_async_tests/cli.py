@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
+from flake8 import checker
 from flake8.main.application import Application
 
 from . import options
@@ -33,6 +34,16 @@ from flake8.plugins.finder import Checkers
 
 PACKAGE = "flake8-async-tests"
 GITHUB = "::error file=%(path)s,line=%(row)d,col=%(col)d,title=%(code)s::%(code)s %(text)s"
+
+
+class TreeChecker(checker.FileChecker):
+    """flake8's checker of one file, which walks every token to feed line-based checks.
+    This command runs none, so it skips that walk; `--benchmark`, which counts tokens and
+    logical lines, keeps it."""
+
+    def process_tokens(self) -> None:
+        if self.plugins.logical_line or self.plugins.physical_line or self.options.benchmark:
+            super().process_tokens()
 
 
 class OnlyThisPlugin(Application):
@@ -110,10 +121,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return rule(args[1:])
     app = OnlyThisPlugin()
     options.FIXING = True  # --fix, --diff and --unsafe-fixes are this command's
+    # flake8's manager makes each file's checker by this module-level name (in forked
+    # workers too): for this run, the one without the token walk
+    checker.FileChecker = TreeChecker  # type: ignore[misc]
     try:
         app.run(_argv(args))
     finally:
         options.FIXING = False
+        checker.FileChecker = TreeChecker.__base__  # type: ignore[misc]
     return app.exit_code()
 
 

@@ -105,3 +105,21 @@ def test_sarif_output_for_code_scanning(tmp_path):
         [sys.executable, "-m", "flake8", "--select=AT", "--format=async-tests-sarif",
          "test_a.py"], cwd=root, capture_output=True, text=True, timeout=300)
     assert json.loads(flake8_proc.stdout)["runs"][0]["results"] == run["results"][:1]
+
+
+def test_noqa_and_benchmark_without_the_token_walk(tmp_path):
+    """The command skips flake8's walk over tokens (no line-based check runs): a `# noqa`
+    at the end of a statement over several lines still covers each of them as flake8
+    reads it (for a string over several lines), and --benchmark, which counts tokens,
+    still walks them."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (tmp_path / "test_noqa.py").write_text(
+        'async def helper(n):\n    pass\n\n\ndef test_sync():\n    helper("""\n        1\n'
+        '    """)  # noqa: AT200\n    helper("""\n        2\n    """)\n', encoding="utf-8")
+    proc = standalone(tmp_path, f"--format={TEXT_FORMAT}", "test_noqa.py")
+    assert {(f.line, f.code) for f in read_output(proc.stdout)} == {(9, "AT200")}
+    flake8_found, _ = run_flake8(tmp_path, [], ["test_noqa.py"], select="AT")
+    assert places(flake8_found) == {("test_noqa.py", 9, "AT200")}
+    proc = standalone(tmp_path, "--benchmark", "test_noqa.py")
+    tokens = next(line for line in proc.stdout.splitlines() if line.endswith("total tokens processed"))
+    assert int(float(tokens.split()[0])) > 20, proc.stdout
