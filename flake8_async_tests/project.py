@@ -122,8 +122,26 @@ def _read_pytest_toml(path: str) -> dict[str, object] | None:
 def read_config_file(path: str) -> dict[str, object] | None:
     """The pytest section of a config file, or None when the file has none.
 
-    Raises on unreadable or malformed files; the caller decides what that means.
+    Raises on unreadable or malformed files; the caller decides what that means. A file is
+    read once while it keeps its size and mtime (each folder below it asks again).
     """
+    stat = os.stat(path)
+    values, error = _read_config(path, stat.st_mtime_ns, stat.st_size)
+    if error is not None:
+        raise error.with_traceback(None)
+    return dict(values) if values is not None else None
+
+
+@functools.lru_cache(maxsize=256)
+def _read_config(path: str, mtime_ns: int, size: int,
+                 ) -> tuple[dict[str, object] | None, BaseException | None]:
+    try:
+        return _parse_config(path), None
+    except (OSError, UnicodeDecodeError, ValueError, iniconfig.ParseError) as exc:
+        return None, exc
+
+
+def _parse_config(path: str) -> dict[str, object] | None:
     name = os.path.basename(path)
     if name in ("pytest.toml", ".pytest.toml"):
         return _read_pytest_toml(path) or {}
