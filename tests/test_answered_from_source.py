@@ -10,6 +10,7 @@ import textwrap
 import pytest
 
 from flake8_async_tests.checks.awaits import AwaitRules
+from flake8_async_tests.context import FileContext
 from harness import lint
 
 SOURCE = '''\
@@ -60,3 +61,32 @@ def test_only_what_source_cannot_tell_goes_to_astroid(tmp_path, asked):
     assert run.found == [] and run.returncode == 0, run.stderr
     # what pickle.loads returns is beyond the index: the one call astroid is asked about
     assert asked == ["value.read()"]
+
+
+def test_a_patched_class_the_imports_name_is_built_alone(tmp_path, monkeypatch):
+    """AT301 reads `patch.object(app.Store, ...)` on the class its import names, built
+    from its own module: the test file is not built for astroid to find it."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(
+        "class Store:\n    async def get(self, key):\n        pass\n", encoding="utf-8")
+    (tmp_path / "test_patch.py").write_text(textwrap.dedent('''\
+        from unittest.mock import MagicMock, patch
+
+        import app
+
+
+        @patch.object(app.Store, "get", new=MagicMock())
+        async def test_get():
+            pass
+        '''), encoding="utf-8")
+    built: list[int] = []
+    original = FileContext.astroid_node
+
+    def recorded(self, node):
+        built.append(node.lineno)
+        return original(self, node)
+
+    monkeypatch.setattr(FileContext, "astroid_node", recorded)
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(6, 2, "AT301")], run.stderr
+    assert built == []

@@ -121,5 +121,6 @@ def test_noqa_and_benchmark_without_the_token_walk(tmp_path):
     flake8_found, _ = run_flake8(tmp_path, [], ["test_noqa.py"], select="AT")
     assert places(flake8_found) == {("test_noqa.py", 9, "AT200")}
     proc = standalone(tmp_path, "--benchmark", "test_noqa.py")
-    tokens = next(line for line in proc.stdout.splitlines() if line.endswith("total tokens processed"))
+    tokens = next(line for line in proc.stdout.splitlines()
+                  if line.endswith("total tokens processed"))
     assert int(float(tokens.split()[0])) > 20, proc.stdout

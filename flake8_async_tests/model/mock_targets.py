@@ -133,6 +133,11 @@ class MockTargets:
         """
         if self.from_parameter(expr):
             return None
+        dotted = self.imported(expr)  # a module or class the imports name: built alone
+        if dotted is not None:
+            value = inference.resolve_dotted(dotted)
+            if inference.is_class(value) or inference.is_module(value):
+                return value, False
         node = self.ctx.astroid_node(expr)
         return inference.owner_of(node) if node is not None else None
 
@@ -176,7 +181,8 @@ class MockTargets:
         """The dotted name of an expression of this function spelled through an import
         (resolved without building this file for astroid), or None."""
         func = self.scope.func
-        if not func.lineno <= expr.lineno <= (func.end_lineno or func.lineno):
+        start = min([func.lineno, *(d.lineno for d in func.decorator_list)])
+        if not start <= expr.lineno <= (func.end_lineno or func.lineno):
             return None  # from another function (a fixture): its own names may differ
         dotted = self.ctx.static_dotted(expr, self.scope.bindings)
         if dotted is None or dotted.startswith(self.ctx.modname + "."):
