@@ -90,3 +90,38 @@ def test_a_patched_class_the_imports_name_is_built_alone(tmp_path, monkeypatch):
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(6, 2, "AT301")], run.stderr
     assert built == []
+
+
+def test_a_factory_classmethod_makes_its_class(tmp_path, monkeypatch):
+    """`pool = app.Pool.from_url(...)`, where from_url returns `cls(...)`: `pool.get()` is
+    Pool's plain method and `other.get()` AsyncPool's coroutine function, both told by
+    the index: the test file is not built for astroid."""
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Pool:
+            @classmethod
+            def from_url(cls, url):
+                return cls()
+
+            def get(self):
+                pass
+
+
+        class AsyncPool(Pool):
+            async def get(self):
+                pass
+        '''), encoding="utf-8")
+    (tmp_path / "test_pool.py").write_text(
+        "import app\n\n\ndef test_sync():\n    pool = app.Pool.from_url('x')\n"
+        "    pool.get()\n    other = app.AsyncPool.from_url('x')\n    other.get()\n",
+        encoding="utf-8")
+    built: list[int] = []
+    original = FileContext.astroid_node
+
+    def recorded(self, node):
+        built.append(node.lineno)
+        return original(self, node)
+
+    monkeypatch.setattr(FileContext, "astroid_node", recorded)
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(8, 5, "AT200")], run.stderr
+    assert built == []

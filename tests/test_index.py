@@ -814,6 +814,35 @@ RETURNS = {
 
         def build() -> Pipeline:
             return Pipeline()
+
+
+        class Pool:
+            @classmethod
+            def from_url(cls: "type[T]", url) -> "T":
+                if not url:
+                    raise ValueError(url)
+                return cls(url)
+
+            @classmethod
+            def maybe(cls, url):
+                return cls(url) if url else None
+
+            @classmethod
+            def rebinds(cls, url):
+                cls = Other
+                return cls()
+
+            @classmethod
+            def nothing(cls):
+                pass
+
+            @staticmethod
+            def static(cls):
+                return cls()
+
+
+        class SubPool(Pool):
+            pass
         """,
 }
 
@@ -827,6 +856,13 @@ RETURNS = {
     ("made.api.Client.plain", None),  # no annotation
     ("made.api.Client.coro", None),  # a coroutine function makes a coroutine
     ("made.api.Child.pipeline", None),  # its definitions disagree
+    # a classmethod whose every return is `cls(...)`: the class it is called on
+    ("made.api.Pool.from_url", "made.api.Pool"),
+    ("made.api.SubPool.from_url", "made.api.SubPool"),
+    ("made.api.Pool.maybe", None),  # returns something else too
+    ("made.api.Pool.rebinds", None),  # `cls` is no longer the class
+    ("made.api.Pool.nothing", None),
+    ("made.api.Pool.static", None),  # not a classmethod: `cls` is any argument
 ])
 def test_returned_class(tmp_path, dotted, made):
     for _ in _indexed(tmp_path, RETURNS):

@@ -297,7 +297,7 @@ class AwaitRules(ScopeFamily):
         (`check = Cls.meth`, `check = jar.meth`). (None, False) when that is not enough."""
         root, attrs = chain(func)
         if isinstance(root, ast.Call):
-            cls = self._static_name(root.func, scope)
+            cls = self._made(self._static_name(root.func, scope))
             return (f"{cls}.{attrs[0]}", True) if cls and len(attrs) == 1 else (None, False)
         if not isinstance(root, ast.Name):
             return None, False
@@ -321,8 +321,15 @@ class AwaitRules(ScopeFamily):
             if owner is not None and owner.parent is self.scopes.module:
                 cls = f"{self.ctx.modname}.{owner.node.name}"  # type: ignore[union-attr]
         else:
-            cls = self._one_maker(found[1], lambda func: self._static_name(func, scope))
+            cls = self._made(self._one_maker(found[1],
+                                             lambda func: self._static_name(func, scope)))
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
+
+    @staticmethod
+    def _made(maker: str | None) -> str | None:
+        """The class a call of `maker` makes an instance of, as source spells it: the
+        class called, or the class a factory classmethod called on it makes (`cls(...)`)."""
+        return (resolver.factory_class(maker) or maker) if maker else None
 
     @staticmethod
     def _one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:

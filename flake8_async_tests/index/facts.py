@@ -153,6 +153,7 @@ def _record_signature(found: dict[str, list | None], node: ast.stmt,
 
 
 GENERATOR = "<generator>"  # what a def annotated to return a Generator returns
+OWN_CLASS = "<cls>"  # what a classmethod that returns `cls(...)` returns: its class
 
 
 def _record_return(found: dict[str, str], node: ast.stmt) -> None:
@@ -170,9 +171,34 @@ def _record_return(found: dict[str, str], node: ast.stmt) -> None:
             returns = None
     made = (spelled(returns) or "") if isinstance(
         returns, (ast.Name, ast.Attribute, ast.Subscript)) else ""  # "": unannotated too
+    if _makes_own_class(node):
+        made = OWN_CLASS  # whatever its annotation says (often a TypeVar)
     if node.name in found and found[node.name] != made:
         made = ""
     found[node.name] = made
+
+
+def _makes_own_class(node: ast.FunctionDef) -> bool:
+    """A factory classmethod (`from_url`): every `return` of its own body gives
+    `cls(...)`, there is one, and it yields nothing."""
+    if not node.args.args or not any(decorator_name(d) == "classmethod"
+                                     for d in node.decorator_list):
+        return False
+    first = node.args.args[0].arg
+    found = False
+    for sub in _own_nodes(node):
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            return False
+        if isinstance(sub, ast.Return):
+            value = sub.value
+            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                    and value.func.id == first):
+                return False
+            found = True
+        elif isinstance(sub, ast.Name) and sub.id == first and isinstance(
+                sub.ctx, (ast.Store, ast.Del)):
+            return False  # `cls` rebound: not the class any more
+    return found
 
 
 def _overload(node: ast.stmt) -> bool:

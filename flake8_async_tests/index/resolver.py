@@ -25,7 +25,9 @@ from collections.abc import Iterable, Iterator
 
 from . import finder, stdlib
 from ..signatures import Signature
-from .facts import ASYNC_DEF, DEF, GENERATOR, OTHER, ClassFacts, ModuleFacts, build
+from .facts import (
+    ASYNC_DEF, DEF, GENERATOR, OTHER, OWN_CLASS, ClassFacts, ModuleFacts, build,
+)
 from .store import DEFAULT_DIR, Store
 
 LOG = logging.getLogger("flake8.async_tests")
@@ -508,11 +510,25 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
     return Signature.from_json(data), implicit
 
 
+def factory_class(dotted: str) -> str | None:
+    """The class a factory classmethod (`pkg.mod.Cls.from_url`, whose every return is
+    `cls(...)`) makes when called on `pkg.mod.Cls`, read from its body; None for
+    anything else."""
+    found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
+    if found is None or not found[0]:
+        return None
+    if {holder.returns.get(name, "") for _, holder, name in found[0]} != {OWN_CLASS}:
+        return None
+    made = dotted.rpartition(".")[0]
+    return made if class_ancestors(made) is not None else None
+
+
 def returned_class(dotted: str) -> str | None:
     """What calling a plain function (`pkg.mod.func`) or method (`pkg.mod.Cls.meth`)
     returns, as its return annotation says: GENERATOR for `Generator[...]`, else the class
-    it names when the index can read that class. None when unknown. An annotation may be
-    wrong: this answers only "the call makes no coroutine", never the opposite."""
+    it names when the index can read that class; for a classmethod that returns
+    `cls(...)`, the class it is called on. None when unknown. An annotation may be wrong:
+    this answers only "the call makes no coroutine", never the opposite."""
     found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
     if found is None or not found[0]:
         return None
@@ -521,6 +537,8 @@ def returned_class(dotted: str) -> str | None:
     if len(made) != 1 or "" in made:
         return None  # unannotated, or definitions that disagree
     spelled = made.pop()
+    if spelled == OWN_CLASS:
+        return factory_class(dotted)
     dotted_class = _base_name(owners[0][0], spelled)
     if dotted_class is None or any(_base_name(home, spelled) != dotted_class
                                    for home, _, _ in owners):

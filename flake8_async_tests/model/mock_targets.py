@@ -133,10 +133,13 @@ class MockTargets:
         """
         if self.from_parameter(expr):
             return None
-        dotted = self.imported(expr)  # a module or class the imports name: built alone
+        # A class the imports name, built from its own module. Not a module: `pkg.Name`
+        # may be a submodule file and also what pkg/__init__.py binds over it (a class
+        # named like its module, re-exported), which astroid reads as Python does.
+        dotted = self.imported(expr)
         if dotted is not None:
             value = inference.resolve_dotted(dotted)
-            if inference.is_class(value) or inference.is_module(value):
+            if inference.is_class(value):
                 return value, False
         node = self.ctx.astroid_node(expr)
         return inference.owner_of(node) if node is not None else None

@@ -1,0 +1,12 @@
+class Pool:
+    @classmethod
+    def connect(cls, url):
+        return cls()
+
+    async def fetch(self):
+        return 1
+
+
+def test_factory_made_pool():
+    pool = Pool.connect("redis://")
+    pool.fetch()  # dropped: the fetch never runs
