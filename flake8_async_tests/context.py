@@ -1,7 +1,8 @@
 """Per-file facts shared by every rule family, computed from the plain `ast` tree.
 
-Cheap things live here (imports, marks, which functions are tests, pytest
-settings). The astroid tree is built lazily, only when a rule family asks.
+Cheap things live here (which functions are tests, pytest settings, what runs the tests),
+or are reached from here (the import table, marks, scopes, values, loops). The astroid tree
+is built lazily, only when a rule family asks.
 """
 
 from __future__ import annotations
@@ -10,10 +11,10 @@ import ast
 import fnmatch
 import functools
 import os
-from collections.abc import Container, Iterator
-from dataclasses import dataclass
+from collections.abc import Container
 
 from . import inference, project
+from .imports import ImportTable
 from .index import resolver
 from .index.facts import ASYNC_DEF, DEF, ModuleFacts
 from .options import Options
@@ -22,125 +23,13 @@ from .model.hooks import HOOKS, effect as hook_effect
 from .model.fixtures import FIXTURE_DECORATORS
 from .model.async_mocks import AsyncMocks
 from .model.loops import Loops
+from .model.marks import ASYNC_MARKS, Marks
 from .model.scopes import Scopes
 from .model.values import Home, Values
 from .syntax import FunctionNode, Syntax, of_tree, source_words
 
-# Other spellings of the same module.
-MODULE_ALIASES = {"mock": "unittest.mock", "_pytest.mark": "pytest.mark"}
-
-ASYNC_MARKS = ("asyncio", "anyio", "trio")
-# Decorators known not to change whether a coroutine function gets run.
-TRANSPARENT_DECORATORS = frozenset({
-    "staticmethod", "classmethod", "unittest.mock.patch", "unittest.mock.patch.object",
-    "unittest.mock.patch.dict", "unittest.mock.patch.multiple",
-})
-# Marks that keep a test from running whatever happens (skipif does not: the test runs, and
-# fails or passes vacuously, the day its condition is false).
-SKIP_MARKS = frozenset({"skip"})
 # Standard-library packages whose classes have coroutine methods.
 STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
-
-
-@dataclass(frozen=True)
-class Mark:
-    """An async-runner mark or decorator that applies to a test, and where it came from."""
-
-    name: str  # 'asyncio', 'anyio', 'trio' or a runner-marker option entry
-    node: ast.expr
-    level: str  # 'function', 'class' or 'module'
-    kwargs: tuple[str, ...] = ()
-
-
-def _normalise(name: str) -> str:
-    for alias, real in MODULE_ALIASES.items():
-        if name == alias or name.startswith(alias + "."):
-            return real + name[len(alias):]
-    return name
-
-
-def imported(stmt: ast.Import | ast.ImportFrom) -> Iterator[tuple[str, str | None]]:
-    """(name, the dotted name it is bound to) for each name an import binds; None for a
-    relative import (a project module, not followed)."""
-    for alias in stmt.names:
-        if isinstance(stmt, ast.Import):
-            if alias.asname:
-                yield alias.asname, _normalise(alias.name)
-            else:
-                top = alias.name.split(".")[0]
-                yield top, _normalise(top)
-        elif alias.name != "*":
-            yield alias.asname or alias.name, (
-                _normalise(f"{stmt.module}.{alias.name}")
-                if not stmt.level and stmt.module else None)
-
-
-class ImportTable:
-    """Local name -> dotted name, from imports and simple aliases (`mark = pytest.mark`).
-
-    A name bound twice to different things (`try: from app import Factory` then
-    `except ImportError: Factory = MagicMock`, both branches of an `if`, or a later
-    assignment) has no single value: it is left out, and `ambiguous` says why.
-    """
-
-    def __init__(self, tree: ast.Module) -> None:
-        self.names: dict[str, str] = {}
-        self.ambiguous: dict[str, list[int]] = {}  # name -> lines that bind it differently
-        self._lines: dict[str, int] = {}
-        self._collect(tree.body)
-
-    def _bind(self, name: str, dotted: str | None, line: int) -> None:
-        if name in self.ambiguous:
-            self.ambiguous[name].append(line)
-        elif name in self._lines and self.names.get(name) != dotted:
-            self.ambiguous[name] = [self._lines[name], line]
-            self.names.pop(name, None)
-        else:
-            self._lines[name] = line
-            if dotted is not None:
-                self.names[name] = dotted
-
-    def _collect(self, body: list[ast.stmt]) -> None:
-        for stmt in body:
-            if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                for name, dotted in imported(stmt):
-                    self._bind(name, dotted, stmt.lineno)
-            elif isinstance(stmt, ast.If):  # `if TYPE_CHECKING:`, version checks
-                self._collect(stmt.body)
-                self._collect(stmt.orelse)
-            elif isinstance(stmt, ast.Try):  # `try: import x except ImportError: ...`
-                for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse,
-                              stmt.finalbody):
-                    self._collect(block)
-            elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
-                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
-                value = stmt.value
-                dotted = None
-                if (len(targets) == 1 and isinstance(value, (ast.Attribute, ast.Name))):
-                    dotted = self.resolve(value)
-                    dotted = dotted if dotted and "." in dotted else None
-                for target in targets:
-                    if isinstance(target, ast.Name) and (dotted or target.id in self._lines):
-                        self._bind(target.id, dotted, stmt.lineno)
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                if stmt.name in self._lines:
-                    self._bind(stmt.name, None, stmt.lineno)
-
-    def resolve(self, expr: ast.AST) -> str | None:
-        """'pytest.mark.asyncio' for `pt.mark.asyncio`; calls resolve to their callee."""
-        if isinstance(expr, ast.Call):
-            expr = expr.func
-        parts: list[str] = []
-        while isinstance(expr, ast.Attribute):
-            parts.append(expr.attr)
-            expr = expr.value
-        if not isinstance(expr, ast.Name):
-            return None
-        head = self.names.get(expr.id, expr.id)
-        return ".".join([head, *reversed(parts)])
-
-    def imports_module(self, prefix: str) -> bool:
-        return any(v == prefix or v.startswith(prefix + ".") for v in self.names.values())
 
 
 def _matches_any(name: str, patterns: tuple[str, ...]) -> bool:
@@ -198,14 +87,6 @@ def tree_facts(tree: ast.Module, marks: frozenset[str], label: str,
     return dynamic, other
 
 
-def _mark_of(expr: ast.AST, table: ImportTable) -> str | None:
-    """'skipif' for `pytest.mark.skipif(...)` spelled through a module's imports."""
-    dotted = table.resolve(expr)
-    if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
-        return dotted.rsplit(".", 1)[1]
-    return None
-
-
 def _static_dotted(expr: ast.AST, shadowed: Container[str], imports: ImportTable,
                    facts: ModuleFacts, modname: str) -> str | None:
     root = expr
@@ -223,22 +104,6 @@ def _static_dotted(expr: ast.AST, shadowed: Container[str], imports: ImportTable
     return None
 
 
-def _returned_mark(func: ast.FunctionDef, table: ImportTable) -> str | None:
-    """The mark a decorator factory returns: its body only assigns locals (a version
-    check, a reason string) and then returns one `pytest.mark.X(...)`."""
-    *before, last = func.body
-    if not isinstance(last, ast.Return) or last.value is None:
-        return None
-    for stmt in before:
-        plain = (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)) or (
-            isinstance(stmt, (ast.Assign, ast.AnnAssign))
-            and all(isinstance(t, ast.Name) for t in (
-                stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])))
-        if not plain:
-            return None
-    return _mark_of(last.value, table)
-
-
 class FileContext:
     """Everything a rule family may ask about the linted file."""
 
@@ -253,7 +118,6 @@ class FileContext:
         # Why rules stayed silent where they looked: (line, col, code, reason), printed
         # with --async-tests-explain.
         self.silences: list[tuple[int, int, str, str]] = []
-        self._project_marks: dict[tuple[str, bool], str | None] = {}
         self._module: object = None  # astroid Module, False once building failed
         self._made: dict[int, object] = {}  # id of an `ast` node -> its astroid node
         self._homes: dict[str, Home] = {}
@@ -491,75 +355,16 @@ class FileContext:
         return Scopes(self)
 
     @functools.cached_property
+    def marks(self) -> Marks:
+        return Marks(self)
+
+    @functools.cached_property
     def loops(self) -> Loops:
         return Loops(self)
 
     @functools.cached_property
     def async_mocks(self) -> AsyncMocks:
         return AsyncMocks(self.scopes)
-
-    def mark_name(self, expr: ast.AST) -> str | None:
-        """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
-        return _mark_of(expr, self.imports)
-
-    def runner_mark(self, expr: ast.AST) -> str | None:
-        """The async runner a mark or decorator expression stands for, if it is one."""
-        mark = self.mark_name(expr)
-        if mark in ASYNC_MARKS:
-            return mark
-        dotted = self.resolve(expr)
-        for entry in self.options.runner_markers:
-            if mark is not None and mark == entry:
-                return entry
-            if dotted and (dotted == entry or dotted.endswith("." + entry)):
-                return entry
-        return None
-
-    def _marks_in(self, value: ast.expr, level: str) -> Iterator[Mark]:
-        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-        for item in items:
-            name = self.runner_mark(item)
-            if name is not None:
-                kwargs = tuple(k.arg for k in item.keywords if k.arg) if isinstance(
-                    item, ast.Call) else ()
-                yield Mark(name, item, level, kwargs)
-
-    def pytestmark_values(self, body: list[ast.stmt]) -> Iterator[ast.expr]:
-        for stmt in body:
-            if isinstance(stmt, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
-                yield stmt.value
-            elif (isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and stmt.value is not None
-                  and isinstance(stmt.target, ast.Name) and stmt.target.id == "pytestmark"):
-                yield stmt.value
-
-    def pytestmarks(self, body: list[ast.stmt]) -> list[ast.expr]:
-        """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened)."""
-        marks: list[ast.expr] = []
-        for value in self.pytestmark_values(body):
-            marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
-        return marks
-
-    @functools.cached_property
-    def module_marks(self) -> tuple[Mark, ...]:
-        marks: list[Mark] = []
-        for value in self.pytestmarks(self.tree.body):
-            marks.extend(self._marks_in(value, "module"))
-        return tuple(marks)
-
-    def class_marks(self, cls: ast.ClassDef) -> tuple[Mark, ...]:
-        marks: list[Mark] = []
-        for deco in cls.decorator_list:
-            marks.extend(self._marks_in(deco, "class"))
-        for value in self.pytestmarks(cls.body):
-            marks.extend(self._marks_in(value, "class"))
-        return tuple(marks)
-
-    def function_marks(self, func: FunctionNode) -> tuple[Mark, ...]:
-        marks: list[Mark] = []
-        for deco in func.decorator_list:
-            marks.extend(self._marks_in(deco, "function"))
-        return tuple(marks)
 
     def is_fixture(self, func: FunctionNode) -> bool:
         return any(self.resolve(d) in FIXTURE_DECORATORS for d in func.decorator_list)
@@ -569,55 +374,6 @@ class FileContext:
             dotted = self.resolve(deco)
             if dotted in FIXTURE_DECORATORS:
                 return dotted
-        return None
-
-    def unknown_decorators(self, decorators: list[ast.expr]) -> bool:
-        """Any decorator that may change how (or whether) the function runs."""
-        for deco in decorators:
-            dotted = self.resolve(deco)
-            if dotted is None:
-                return True
-            if dotted.startswith("pytest.mark."):
-                if dotted.rsplit(".", 1)[1] in SKIP_MARKS:
-                    return True
-                continue
-            if dotted in TRANSPARENT_DECORATORS:
-                continue
-            if self.runner_mark(deco):
-                continue
-            mark = self.project_mark(deco, dotted)
-            if mark is None or mark in SKIP_MARKS or mark in ASYNC_MARKS \
-                    or mark in self.options.runner_markers:
-                return True  # unknown, a skip, or a runner mark under another name
-        return False
-
-    def project_mark(self, deco: ast.expr, dotted: str) -> str | None:
-        """The pytest mark a project decorator is, read from its source: a module-level
-        `name = pytest.mark.X(...)`, or a function whose body only returns one (used as
-        `@name(...)`). None when it is anything else, or cannot be read. Looked up once
-        per decorator name and form."""
-        key = (dotted, isinstance(deco, ast.Call))
-        if key not in self._project_marks:
-            self._project_marks[key] = self._read_project_mark(key[1], dotted)
-        return self._project_marks[key]
-
-    def _read_project_mark(self, called: bool, dotted: str) -> str | None:
-        module, _, name = dotted.rpartition(".")
-        if not module or module == self.modname:  # defined in this file
-            tree: ast.Module | None = self.tree
-        else:
-            path = plugins.find_module(module, self.search_path)
-            tree = project.parse_file(path) if path and path.endswith(".py") else None
-        if tree is None:
-            return None
-        table = self.imports if tree is self.tree else ImportTable(tree)
-        for stmt in tree.body:
-            if isinstance(stmt, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
-                return _mark_of(stmt.value, table)
-            if (isinstance(stmt, ast.FunctionDef) and stmt.name == name
-                    and called and not stmt.decorator_list):
-                return _returned_mark(stmt, table)
         return None
 
     # -- which functions pytest collects -------------------------------------------

@@ -7,7 +7,7 @@ import textwrap
 
 import pytest
 
-from flake8_async_tests.context import ImportTable
+from flake8_async_tests.imports import ImportTable
 from flake8_async_tests.model import hooks
 
 MARKS = frozenset({"asyncio", "anyio", "trio", "asyncio_cooperative"})

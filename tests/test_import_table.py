@@ -12,7 +12,7 @@ import textwrap
 
 import pytest
 
-from flake8_async_tests.context import ImportTable
+from flake8_async_tests.imports import ImportTable
 from harness import FIXTURES
 
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 
 from .. import inference
-from ..context import imported
+from ..imports import imported
 from ..index import resolver
 from ..index.facts import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
 from ..mock_names import MOCK_API

@@ -206,13 +206,13 @@ class LoopRules(ScopeFamily):
         any of unknown effect (fixture decorators aside), and usefixtures marks."""
         ctx = self.ctx
         others = [d for d in decorators if ctx.resolve(d) not in FIXTURE_DECORATORS]
-        return ctx.unknown_decorators(others) or any(
-            ctx.mark_name(d) == "usefixtures" for d in others)
+        return ctx.marks.unknown_decorators(others) or any(
+            ctx.marks.name(d) == "usefixtures" for d in others)
 
     def _uses_fixtures(self, body: list[ast.stmt]) -> bool:
         """A `pytestmark` of this body requests fixtures (usefixtures)."""
-        return any(self.ctx.mark_name(mark) == "usefixtures"
-                   for mark in self.ctx.pytestmarks(body))
+        return any(self.ctx.marks.name(mark) == "usefixtures"
+                   for mark in self.ctx.marks.pytestmarks(body))
 
     def _autouse_sets_loop(self) -> bool:
         """An autouse fixture of this file or a conftest.py sets or provides the loop."""

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from .. import inference, project
 from ..index import resolver
-from ..context import ASYNC_MARKS, SKIP_MARKS, FileContext, FunctionNode, Mark
+from ..context import FileContext, FunctionNode
+from ..model.marks import ASYNC_MARKS, SKIP_MARKS, Mark
 from ..rules import ONLY, SCOPES
 from ..syntax import Syntax, of_tree, parameters
 from ..model.fixtures import ASYNC_FIXTURE_DECORATORS
@@ -61,7 +62,7 @@ class MarkerRules(Family):
     def check(self) -> Iterator[Finding]:
         ctx = self.ctx
         yield from self._scope_marks()
-        module_marks = ctx.module_marks
+        module_marks = ctx.marks.module
         for stmt in ctx.tree.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 yield from self._function(stmt, module_marks, cls=None, info=None)
@@ -72,7 +73,7 @@ class MarkerRules(Family):
 
     def _scope_marks(self) -> Iterator[Finding]:
         for node in self.ctx.syntax.of_type(ast.Call):
-            if (isinstance(node, ast.Call) and self.ctx.mark_name(node) == "asyncio"
+            if (isinstance(node, ast.Call) and self.ctx.marks.name(node) == "asyncio"
                     and any(k.arg == "scope" for k in node.keywords)):
                 yield Finding(node.lineno, node.col_offset, "AT106", "mark-scope", {})
 
@@ -82,8 +83,8 @@ class MarkerRules(Family):
                outer_unknown: bool) -> Iterator[Finding]:
         ctx = self.ctx
         info: ClassInfo | None = None  # the ancestry is looked at only when a method needs it
-        marks = outer_marks + ctx.class_marks(cls)
-        unknown = outer_unknown or ctx.unknown_decorators(cls.decorator_list)
+        marks = outer_marks + ctx.marks.of_class(cls)
+        unknown = outer_unknown or ctx.marks.unknown_decorators(cls.decorator_list)
         for stmt in cls.body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if ctx.fixture_decorator(stmt) is None:
@@ -206,8 +207,8 @@ class MarkerRules(Family):
             if is_async and ctx.is_test_name(func.name):
                 ctx.silent(func, "AT100", f"the bases of class {cls.name!r} are unknown")
             return
-        own_marks = ctx.function_marks(func)
-        unknown = class_unknown or ctx.unknown_decorators(func.decorator_list)
+        own_marks = ctx.marks.of_function(func)
+        unknown = class_unknown or ctx.marks.unknown_decorators(func.decorator_list)
         if info is not None and info.unittest:
             if not is_async or not func.name.startswith("test"):
                 return
@@ -271,7 +272,7 @@ class MarkerRules(Family):
     def _unmarked_silence(self, func: FunctionNode, unknown: bool) -> str | None:
         """Why an unmarked async test may run after all (AT100 stays silent), or None."""
         ctx = self.ctx
-        if any(ctx.mark_name(d) in SKIP_MARKS for d in func.decorator_list):
+        if any(ctx.marks.name(d) in SKIP_MARKS for d in func.decorator_list):
             return "skipped unconditionally (pytest.mark.skip): it never runs by design"
         if unknown:
             return "a decorator of unknown effect may run it"
@@ -299,7 +300,7 @@ class MarkerRules(Family):
     def _fixture(self, func: FunctionNode, decorator: str) -> Iterator[Finding]:
         ctx = self.ctx
         for deco in func.decorator_list:  # any mark: pytest 9 refuses them all on fixtures
-            mark = ctx.mark_name(deco)
+            mark = ctx.marks.name(deco)
             if mark is not None:
                 yield Finding(deco.lineno, deco.col_offset, "AT103", ONLY,
                               {"mark": mark, "name": func.name})
@@ -317,7 +318,7 @@ class MarkerRules(Family):
             reason = ctx.unmarked_reason() or ctx.dynamic_reason()
             if reason is None and ctx.other_async_plugin:
                 reason = "anyio or trio is used here: their plugins run async fixtures"
-            if reason is None and ctx.unknown_decorators(
+            if reason is None and ctx.marks.unknown_decorators(
                     [d for d in func.decorator_list if ctx.resolve(d) != decorator]):
                 reason = "a decorator of unknown effect may run it"
             if reason is None:
@@ -367,7 +368,7 @@ class MarkerRules(Family):
                 class_unknown or (info is not None and not info.known)):
             ctx.silent(func, "AT105", f"the bases of class {cls.name!r} are unknown")
             return
-        if class_unknown or ctx.unknown_decorators(func.decorator_list):
+        if class_unknown or ctx.marks.unknown_decorators(func.decorator_list):
             if func.name in hooks:
                 ctx.silent(func, "AT105", "a decorator of unknown effect may run it")
             return

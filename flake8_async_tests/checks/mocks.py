@@ -69,7 +69,7 @@ class MockRules(Family):
                 inherited.pop(name, None)
             else:
                 inherited[name] = value
-        inherited = _without_parametrized(inherited, ctx.pytestmarks(ctx.tree.body), ctx)
+        inherited = _without_parametrized(inherited, ctx.marks.pytestmarks(ctx.tree.body), ctx)
         defined = set(module_fixtures) | {k for k, _ in shared}
         mocker_fixtures = {n for n in defined if n in MOCKER_NAMES}  # a project's own 'mocker'
 
@@ -83,7 +83,7 @@ class MockRules(Family):
                 fixtures = fixture_mocks(stmt.body, self.ctx.imports, True, inherited,
                                          self.ctx.syntax)
                 scoped = _without_parametrized(
-                    dict(inherited), stmt.decorator_list + self.ctx.pytestmarks(stmt.body),
+                    dict(inherited), stmt.decorator_list + self.ctx.marks.pytestmarks(stmt.body),
                     self.ctx)
                 for name, value in fixtures.items():
                     if value is None:

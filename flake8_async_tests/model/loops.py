@@ -121,7 +121,7 @@ class Loops:
         `loop_scope` wider than one test. A class-scoped loop of a class reaches that
         class; any other, the file."""
         ctx = self.ctx
-        marks = [*ctx.pytestmarks(body), *(cls.decorator_list if cls is not None else ())]
+        marks = [*ctx.marks.pytestmarks(body), *(cls.decorator_list if cls is not None else ())]
         for stmt in body:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 marks.extend(stmt.decorator_list)
@@ -129,7 +129,7 @@ class Loops:
                 yield from self._marks(stmt.body, stmt)
                 marks.extend(stmt.decorator_list)
         for mark in marks:
-            if ctx.mark_name(mark) != "asyncio":
+            if ctx.marks.name(mark) != "asyncio":
                 continue
             scope = mark_loop_scope(mark)
             if scope is not None and wider(scope):

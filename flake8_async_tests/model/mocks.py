@@ -12,7 +12,8 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..context import FunctionNode, ImportTable
+from ..context import FunctionNode
+from ..imports import ImportTable
 from ..mock_names import ALL_KINDS, MOCK, MOCKER_NAMES
 from ..syntax import LITERALS, Syntax, of_tree, parameters
 from .bindings import bindings

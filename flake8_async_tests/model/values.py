@@ -174,8 +174,8 @@ class Values:
         marks: list[ast.expr] = list(func.decorator_list)
         if cls is not None:
             marks += cls.decorator_list
-            marks += self.ctx.pytestmarks(cls.body)
-        marks += self.ctx.pytestmarks(self.ctx.tree.body)
+            marks += self.ctx.marks.pytestmarks(cls.body)
+        marks += self.ctx.marks.pytestmarks(self.ctx.tree.body)
         for mark in marks:
             if not isinstance(mark, ast.Call):
                 continue

@@ -1,0 +1,180 @@
+"""pytest marks as a module reads them: a mark's name spelled through its imports, the
+async runner a mark or decorator stands for, `pytestmark` of modules and classes (one
+flattener), marks a project's own decorators stand for, and decorators that may change
+whether a coroutine test runs."""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from .. import project
+from ..imports import ImportTable
+from ..syntax import FunctionNode
+from . import plugins
+
+ASYNC_MARKS = ("asyncio", "anyio", "trio")
+# Decorators known not to change whether a coroutine function gets run.
+TRANSPARENT_DECORATORS = frozenset({
+    "staticmethod", "classmethod", "unittest.mock.patch", "unittest.mock.patch.object",
+    "unittest.mock.patch.dict", "unittest.mock.patch.multiple",
+})
+# Marks that keep a test from running whatever happens (skipif does not: the test runs, and
+# fails or passes vacuously, the day its condition is false).
+SKIP_MARKS = frozenset({"skip"})
+
+
+@dataclass(frozen=True)
+class Mark:
+    """An async-runner mark or decorator that applies to a test, and where it came from."""
+
+    name: str  # 'asyncio', 'anyio', 'trio' or a runner-marker option entry
+    node: ast.expr
+    level: str  # 'function', 'class' or 'module'
+    kwargs: tuple[str, ...] = ()
+
+
+def mark_of(expr: ast.AST, table: ImportTable) -> str | None:
+    """'skipif' for `pytest.mark.skipif(...)` spelled through a module's imports."""
+    dotted = table.resolve(expr)
+    if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
+        return dotted.rsplit(".", 1)[1]
+    return None
+
+
+def returned_mark(func: ast.FunctionDef, table: ImportTable) -> str | None:
+    """The mark a decorator factory returns: its body only assigns locals (a version
+    check, a reason string) and then returns one `pytest.mark.X(...)`."""
+    *before, last = func.body
+    if not isinstance(last, ast.Return) or last.value is None:
+        return None
+    for stmt in before:
+        plain = (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)) or (
+            isinstance(stmt, (ast.Assign, ast.AnnAssign))
+            and all(isinstance(t, ast.Name) for t in (
+                stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])))
+        if not plain:
+            return None
+    return mark_of(last.value, table)
+
+
+class Marks:
+    """The marks of the linted file (FileContext.marks)."""
+
+    def __init__(self, ctx) -> None:
+        self.ctx = ctx
+        self._project: dict[tuple[str, bool], str | None] = {}
+
+    def name(self, expr: ast.AST) -> str | None:
+        """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
+        return mark_of(expr, self.ctx.imports)
+
+    def runner(self, expr: ast.AST) -> str | None:
+        """The async runner a mark or decorator expression stands for, if it is one."""
+        mark = self.name(expr)
+        if mark in ASYNC_MARKS:
+            return mark
+        dotted = self.ctx.resolve(expr)
+        for entry in self.ctx.options.runner_markers:
+            if mark is not None and mark == entry:
+                return entry
+            if dotted and (dotted == entry or dotted.endswith("." + entry)):
+                return entry
+        return None
+
+    def _marks_in(self, value: ast.expr, level: str) -> Iterator[Mark]:
+        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
+        for item in items:
+            name = self.runner(item)
+            if name is not None:
+                kwargs = tuple(k.arg for k in item.keywords if k.arg) if isinstance(
+                    item, ast.Call) else ()
+                yield Mark(name, item, level, kwargs)
+
+    def pytestmark_values(self, body: list[ast.stmt]) -> Iterator[ast.expr]:
+        for stmt in body:
+            if isinstance(stmt, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
+                yield stmt.value
+            elif (isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and stmt.value is not None
+                  and isinstance(stmt.target, ast.Name) and stmt.target.id == "pytestmark"):
+                yield stmt.value
+
+    def pytestmarks(self, body: list[ast.stmt]) -> list[ast.expr]:
+        """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened)."""
+        marks: list[ast.expr] = []
+        for value in self.pytestmark_values(body):
+            marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+        return marks
+
+    @functools.cached_property
+    def module(self) -> tuple[Mark, ...]:
+        marks: list[Mark] = []
+        for value in self.pytestmarks(self.ctx.tree.body):
+            marks.extend(self._marks_in(value, "module"))
+        return tuple(marks)
+
+    def of_class(self, cls: ast.ClassDef) -> tuple[Mark, ...]:
+        marks: list[Mark] = []
+        for deco in cls.decorator_list:
+            marks.extend(self._marks_in(deco, "class"))
+        for value in self.pytestmarks(cls.body):
+            marks.extend(self._marks_in(value, "class"))
+        return tuple(marks)
+
+    def of_function(self, func: FunctionNode) -> tuple[Mark, ...]:
+        marks: list[Mark] = []
+        for deco in func.decorator_list:
+            marks.extend(self._marks_in(deco, "function"))
+        return tuple(marks)
+
+    def unknown_decorators(self, decorators: list[ast.expr]) -> bool:
+        """Any decorator that may change how (or whether) the function runs."""
+        for deco in decorators:
+            dotted = self.ctx.resolve(deco)
+            if dotted is None:
+                return True
+            if dotted.startswith("pytest.mark."):
+                if dotted.rsplit(".", 1)[1] in SKIP_MARKS:
+                    return True
+                continue
+            if dotted in TRANSPARENT_DECORATORS:
+                continue
+            if self.runner(deco):
+                continue
+            mark = self.project_mark(deco, dotted)
+            if mark is None or mark in SKIP_MARKS or mark in ASYNC_MARKS \
+                    or mark in self.ctx.options.runner_markers:
+                return True  # unknown, a skip, or a runner mark under another name
+        return False
+
+    def project_mark(self, deco: ast.expr, dotted: str) -> str | None:
+        """The pytest mark a project decorator is, read from its source: a module-level
+        `name = pytest.mark.X(...)`, or a function whose body only returns one (used as
+        `@name(...)`). None when it is anything else, or cannot be read. Looked up once
+        per decorator name and form."""
+        key = (dotted, isinstance(deco, ast.Call))
+        if key not in self._project:
+            self._project[key] = self._read_project_mark(key[1], dotted)
+        return self._project[key]
+
+    def _read_project_mark(self, called: bool, dotted: str) -> str | None:
+        module, _, name = dotted.rpartition(".")
+        if not module or module == self.ctx.modname:  # defined in this file
+            tree: ast.Module | None = self.ctx.tree
+        else:
+            path = plugins.find_module(module, self.ctx.search_path)
+            tree = project.parse_file(path) if path and path.endswith(".py") else None
+        if tree is None:
+            return None
+        table = self.ctx.imports if tree is self.ctx.tree else ImportTable(tree)
+        for stmt in tree.body:
+            if isinstance(stmt, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id == name for t in stmt.targets):
+                return mark_of(stmt.value, table)
+            if (isinstance(stmt, ast.FunctionDef) and stmt.name == name
+                    and called and not stmt.decorator_list):
+                return returned_mark(stmt, table)
+        return None
