@@ -125,3 +125,46 @@ def test_a_factory_classmethod_makes_its_class(tmp_path, monkeypatch):
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(8, 5, "AT200")], run.stderr
     assert built == []
+
+
+def test_what_a_helper_makes_of_a_fixture_is_not_inferred(tmp_path, asked):
+    """`lock = self.get_lock(r, "k")`, where the helper returns `redis.lock(...)` on its
+    parameter and `r` is a fixture: astroid cannot know what pytest passes, so not what
+    the helper makes of it. Made from something else, the value is still astroid's."""
+    (tmp_path / "test_lock.py").write_text(textwrap.dedent('''\
+        class Lock:
+            def acquire(self):
+                pass
+
+
+        class Redis:
+            def lock(self, name):
+                return Lock()
+
+
+        class AsyncLock:
+            async def acquire(self):
+                pass
+
+
+        def make_lock(redis, name):
+            return redis.lock(name)
+
+
+        class TestLock:
+            def get_lock(self, redis, *args, **kwargs):
+                return redis.lock(*args, **kwargs)
+
+            def test_from_fixture(self, r):
+                lock = self.get_lock(r, "k")
+                lock.acquire()
+                other = make_lock(redis=r, name="k")
+                other.acquire()
+
+            def test_from_a_value_made_here(self):
+                lock = self.get_lock(Redis(), "k")
+                lock.acquire()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert run.found == [], run.stderr
+    assert asked == ["lock.acquire()"]

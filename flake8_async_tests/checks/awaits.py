@@ -19,7 +19,7 @@ from ..model.fixtures import Unknown
 from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
 from ..signatures import Signature, call_binds
-from ..syntax import LITERALS
+from ..syntax import LITERALS, FunctionNode
 from . import Finding, ScopeFamily
 
 # asyncio's public coroutine functions (Python 3.10-3.14), known without building asyncio.
@@ -426,8 +426,67 @@ class AwaitRules(ScopeFamily):
         # `with ... as x`, an awaited value are beyond what it infers.
         return all(kind in ("def", "import", "param-default") or (
             kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
-            and not self._from_parameter(value, scope) and self._followable_base(value, scope))
+            and not self._from_parameter(value, scope) and self._followable_base(value, scope)
+            and not self._helper_of_parameter(value, scope))
             for kind, value in bound)
+
+    def _helper_of_parameter(self, value: ast.AST, scope: Scope) -> bool:
+        """`lock = self.get_lock(r, "k")` or `make(r)`: a helper of this file (a method of
+        the class, or a module-level def) whose every `return` gives a chain of calls and
+        attributes on one of its parameters, and the call passes something made from a
+        parameter of this function (a fixture) there. astroid cannot know what pytest
+        passes, so not what the helper makes of it either."""
+        if not isinstance(value, ast.Call):
+            return False
+        helper = self._helper_def(value.func, scope)
+        if helper is None:
+            return False
+        args = helper.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        if isinstance(value.func, ast.Attribute):
+            positional = positional[1:]  # self
+        params = {*positional, *(a.arg for a in args.kwonlyargs)}
+        returns = [node.value for node in self.ctx.syntax.scope_nodes(helper, headers=False)
+                   if isinstance(node, ast.Return)]
+        if not returns:
+            return False
+        for returned in returns:
+            base = returned
+            while isinstance(base, (ast.Call, ast.Attribute)):
+                base = base.func if isinstance(base, ast.Call) else base.value
+            if not isinstance(base, ast.Name) or base.id not in params:
+                return False
+            at = positional.index(base.id) if base.id in positional else len(value.args)
+            given = value.args[at] if at < len(value.args) and not any(
+                isinstance(arg, ast.Starred) for arg in value.args[:at + 1]) else next(
+                (k.value for k in value.keywords if k.arg == base.id), None)
+            if given is None or not self._from_parameter(given, scope):
+                return False
+        return True
+
+    def _helper_def(self, func: ast.AST, scope: Scope) -> FunctionNode | None:
+        """The def a call of `self.name` (a method of the enclosing class, defined once in
+        it and undecorated) or of `name` (a module-level def bound once) calls."""
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) \
+                and func.value.id == "self":
+            owner = self.scopes.class_scope(scope)
+            if owner is None:
+                return None
+            found = [stmt for stmt in owner.node.body  # type: ignore[union-attr]
+                     if getattr(stmt, "name", None) == func.attr]
+            helper = found[0] if len(found) == 1 else None
+        elif isinstance(func, ast.Name):
+            bound = self.scopes.lookup(func.id, scope)
+            if bound is None or bound[0] is not self.scopes.module or len(bound[1]) != 1:
+                return None
+            kind, helper = bound[1][0]
+            if kind != "def":
+                return None
+        else:
+            return None
+        if not isinstance(helper, ast.FunctionDef) or helper.decorator_list:
+            return None
+        return helper
 
     def _followable_base(self, expr: ast.AST, scope: Scope) -> bool:
         """`x.get(k).execute()`, `x.meth`: is the local a chain of calls and attributes
