@@ -55,6 +55,20 @@ def asked(monkeypatch):
     return calls
 
 
+@pytest.fixture
+def built(monkeypatch):
+    """Lines of the test file whose nodes a rule asked astroid for (building the file)."""
+    lines: list[int] = []
+    original = FileContext.astroid_node
+
+    def recorded(self, node):
+        lines.append(node.lineno)
+        return original(self, node)
+
+    monkeypatch.setattr(FileContext, "astroid_node", recorded)
+    return lines
+
+
 def test_only_what_source_cannot_tell_goes_to_astroid(tmp_path, asked):
     (tmp_path / "test_calls.py").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
     run = lint(tmp_path, ["--async-tests-no-cache"])
@@ -63,7 +77,7 @@ def test_only_what_source_cannot_tell_goes_to_astroid(tmp_path, asked):
     assert asked == ["value.read()"]
 
 
-def test_a_patched_class_the_imports_name_is_built_alone(tmp_path, monkeypatch):
+def test_a_patched_class_the_imports_name_is_built_alone(tmp_path, built):
     """AT301 reads `patch.object(app.Store, ...)` on the class its import names, built
     from its own module: the test file is not built for astroid to find it."""
     (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
@@ -79,20 +93,12 @@ def test_a_patched_class_the_imports_name_is_built_alone(tmp_path, monkeypatch):
         async def test_get():
             pass
         '''), encoding="utf-8")
-    built: list[int] = []
-    original = FileContext.astroid_node
-
-    def recorded(self, node):
-        built.append(node.lineno)
-        return original(self, node)
-
-    monkeypatch.setattr(FileContext, "astroid_node", recorded)
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(6, 2, "AT301")], run.stderr
     assert built == []
 
 
-def test_a_factory_classmethod_makes_its_class(tmp_path, monkeypatch):
+def test_a_factory_classmethod_makes_its_class(tmp_path, built):
     """`pool = app.Pool.from_url(...)`, where from_url returns `cls(...)`: `pool.get()` is
     Pool's plain method and `other.get()` AsyncPool's coroutine function, both told by
     the index: the test file is not built for astroid."""
@@ -114,14 +120,6 @@ def test_a_factory_classmethod_makes_its_class(tmp_path, monkeypatch):
         "import app\n\n\ndef test_sync():\n    pool = app.Pool.from_url('x')\n"
         "    pool.get()\n    other = app.AsyncPool.from_url('x')\n    other.get()\n",
         encoding="utf-8")
-    built: list[int] = []
-    original = FileContext.astroid_node
-
-    def recorded(self, node):
-        built.append(node.lineno)
-        return original(self, node)
-
-    monkeypatch.setattr(FileContext, "astroid_node", recorded)
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(8, 5, "AT200")], run.stderr
     assert built == []
