@@ -126,8 +126,7 @@ class Loops:
             if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 marks.extend(stmt.decorator_list)
             elif isinstance(stmt, ast.ClassDef) and cls is None:
-                yield from self._marks(stmt.body, stmt)
-                marks.extend(stmt.decorator_list)
+                yield from self._marks(stmt.body, stmt)  # its decorators too
         for mark in marks:
             if ctx.marks.name(mark) != "asyncio":
                 continue
