@@ -20,7 +20,7 @@ from .index.facts import ASYNC_DEF, DEF, ModuleFacts
 from .options import Options
 from .model import known, plugins
 from .model.hooks import HOOKS, effect as hook_effect
-from .model.fixtures import FIXTURE_DECORATORS
+from .model.fixtures import fixture_decorator
 from .model.async_mocks import AsyncMocks
 from .model.loops import Loops
 from .model.marks import ASYNC_MARKS, Marks
@@ -367,14 +367,12 @@ class FileContext:
         return AsyncMocks(self.scopes)
 
     def is_fixture(self, func: FunctionNode) -> bool:
-        return any(self.resolve(d) in FIXTURE_DECORATORS for d in func.decorator_list)
+        return fixture_decorator(func, self.resolve) is not None
 
     def fixture_decorator(self, func: FunctionNode) -> str | None:
-        for deco in func.decorator_list:
-            dotted = self.resolve(deco)
-            if dotted in FIXTURE_DECORATORS:
-                return dotted
-        return None
+        """The dotted name of the decorator that makes `func` a fixture, or None."""
+        deco = fixture_decorator(func, self.resolve)
+        return self.resolve(deco) if deco is not None else None
 
     # -- which functions pytest collects -------------------------------------------
 

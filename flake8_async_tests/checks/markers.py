@@ -13,7 +13,7 @@ from ..context import FileContext, FunctionNode
 from ..model.marks import ASYNC_MARKS, SKIP_MARKS, Mark
 from ..rules import ONLY, SCOPES
 from ..syntax import Syntax, of_tree, parameters
-from ..model.fixtures import ASYNC_FIXTURE_DECORATORS
+from ..model.fixtures import ASYNC_FIXTURE_DECORATORS, fixture_decorator
 from ..model.loops import fixture_scopes
 from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
 from . import Family, Finding
@@ -333,9 +333,8 @@ class MarkerRules(Family):
         ctx = self.ctx
         if decorator not in ASYNC_FIXTURE_DECORATORS and ctx.mode != "auto":
             return  # not pytest-asyncio's fixture (AT104 covers it in strict mode)
-        call = next((d for d in func.decorator_list if isinstance(d, ast.Call)
-                     and ctx.resolve(d) == decorator), None)
-        scope, loop_scope = fixture_scopes(call, ctx.settings.default_loop_scopes[0])
+        scope, loop_scope = fixture_scopes(fixture_decorator(func, ctx.resolve),
+                                           ctx.settings.default_loop_scopes[0])
         if scope not in SCOPES or loop_scope not in SCOPES:
             return  # not written out
         if SCOPES.index(scope) > SCOPES.index(loop_scope):

@@ -510,15 +510,28 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
     return Signature.from_json(data), implicit
 
 
+def _spelled_return(dotted: str) -> tuple[list, str] | None:
+    """(the definitions of a plain def, what each says calling it returns, as recorded by
+    the index) when they all agree; None when it is no plain def or they differ."""
+    found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
+    if found is None or not found[0]:
+        return None
+    made = {holder.returns.get(name, "") for _, holder, name in found[0]}
+    if len(made) != 1 or "" in made:
+        return None  # unannotated, or definitions that disagree
+    return found[0], made.pop()
+
+
 def factory_class(dotted: str) -> str | None:
     """The class a factory classmethod (`pkg.mod.Cls.from_url`, whose every return is
     `cls(...)`) makes when called on `pkg.mod.Cls`, read from its body; None for
     anything else."""
-    found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
-    if found is None or not found[0]:
-        return None
-    if {holder.returns.get(name, "") for _, holder, name in found[0]} != {OWN_CLASS}:
-        return None
+    found = _spelled_return(dotted)
+    return _called_on(dotted) if found is not None and found[1] == OWN_CLASS else None
+
+
+def _called_on(dotted: str) -> str | None:
+    """The class a method `pkg.mod.Cls.meth` is spelled on, when the index reads it."""
     made = dotted.rpartition(".")[0]
     return made if class_ancestors(made) is not None else None
 
@@ -529,16 +542,12 @@ def returned_class(dotted: str) -> str | None:
     it names when the index can read that class; for a classmethod that returns
     `cls(...)`, the class it is called on. None when unknown. An annotation may be wrong:
     this answers only "the call makes no coroutine", never the opposite."""
-    found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
-    if found is None or not found[0]:
+    found = _spelled_return(dotted)
+    if found is None:
         return None
-    owners = found[0]
-    made = {holder.returns.get(name, "") for _, holder, name in owners}
-    if len(made) != 1 or "" in made:
-        return None  # unannotated, or definitions that disagree
-    spelled = made.pop()
+    owners, spelled = found
     if spelled == OWN_CLASS:
-        return factory_class(dotted)
+        return _called_on(dotted)
     dotted_class = _base_name(owners[0][0], spelled)
     if dotted_class is None or any(_base_name(home, spelled) != dotted_class
                                    for home, _, _ in owners):

@@ -11,12 +11,11 @@ from dataclasses import dataclass
 
 from ..syntax import FunctionNode
 
-FIXTURE_DECORATORS = frozenset({
-    "pytest.fixture", "_pytest.fixtures.fixture", "pytest.yield_fixture",
-    "pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture",
-})
 # pytest-asyncio's own: it runs these in strict mode too.
 ASYNC_FIXTURE_DECORATORS = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
+FIXTURE_DECORATORS = frozenset({
+    "pytest.fixture", "_pytest.fixtures.fixture", "pytest.yield_fixture",
+}) | ASYNC_FIXTURE_DECORATORS
 
 
 def fixture_decorator(func: FunctionNode, resolve) -> ast.expr | None:

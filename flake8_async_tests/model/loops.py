@@ -48,7 +48,7 @@ def fixture_scopes(decorator: ast.expr | None, default_loop_scope: str | None,
                    ) -> tuple[str, str]:
     """(the fixture's scope, the scope of the loop it runs on) for a pytest-asyncio
     fixture's decorator; either may be UNKNOWN."""
-    scope = literal_keyword(decorator, "scope", "function") or "function"
+    scope = literal_keyword(decorator, "scope", "function")
     loop_scope = literal_keyword(decorator, "loop_scope", None)
     if loop_scope is None:
         loop_scope = (scope if default_loop_scope in (None, MATCH_FIXTURE_SCOPE)
