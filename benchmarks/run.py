@@ -193,8 +193,10 @@ class Bench:
         log(f"  {name} profile: {elapsed:.1f} s, {peak / 1024:.0f} MB")
 
     def single(self, name: str, root: Path, path: str, runs: int) -> None:
-        """The pre-commit case: flake8 on one test file, with and without the plugin (its
-        cache warm from the whole-corpus runs)."""
+        """The pre-commit case: flake8 on one changed test file, with and without the
+        plugin (its cache warm from the whole-corpus runs). The file gets a new last line
+        before each run, so its findings are never reused from the cache; it is put back
+        as it was afterwards."""
         cache = f"--async-tests-cache-dir={self.index_cache(name)}"
         cmds = {"single-plain": [bin_path(self.plain_venv, "flake8"), "--isolated", path],
                 "single-plugin": [bin_path(self.plugin_venv, "flake8"), "--isolated", cache,
@@ -204,12 +206,19 @@ class Bench:
         times: dict[str, list[float]] = {v: [] for v in cmds}
         rss: dict[str, list[int]] = {v: [] for v in cmds}
         found: dict[str, int] = {}
-        for _ in range(runs):
-            for variant, cmd in cmds.items():
-                elapsed, peak, out, _ = run_timed(cmd, root)
-                times[variant].append(elapsed)
-                rss[variant].append(peak)
-                found[variant] = sum(report.count_codes(out).values())
+        file = root / path
+        original, stat = file.read_bytes(), file.stat()
+        try:
+            for rep in range(runs):
+                for variant, cmd in cmds.items():
+                    file.write_bytes(original + f"\n# changed for run {rep} {variant}\n".encode())
+                    elapsed, peak, out, _ = run_timed(cmd, root)
+                    times[variant].append(elapsed)
+                    rss[variant].append(peak)
+                    found[variant] = sum(report.count_codes(out).values())
+        finally:
+            file.write_bytes(original)
+            os.utime(file, ns=(stat.st_atime_ns, stat.st_mtime_ns))
         lines = corpora.count_lines(root, [path])
         for variant in cmds:
             self.rows.append(report.summarise(name, path, 1, lines, variant, 1, times[variant],

@@ -7,7 +7,7 @@ pytest config, conftest.py or project module is read again, never remembered.
 
 from __future__ import annotations
 
-from . import context, inference, project, syntax
+from . import context, inference, project, reads, results, syntax
 from .model import mocks
 from .index import resolver
 from .model import plugins
@@ -20,6 +20,8 @@ def new_run() -> None:
     global _runs
     _runs += 1
     project.new_run()
+    reads.new_run()
+    results.new_run()
     if _runs == 1:
         return  # nothing cached yet
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import gc
 import logging
+import os
 import platform
 import sys
 import time
@@ -12,7 +13,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from . import __version__, caches, inference, options, project
+from . import __version__, caches, inference, options, project, reads, results
 from .checks import Family, families
 from .context import FileContext, is_test_file
 from .index import resolver
@@ -67,6 +68,7 @@ class AsyncTestsChecker:
         self.filename = filename
         self.lines = lines
         self.checked = False  # a test module or conftest.py: the rules ran on it
+        self.failed = False  # a rule family failed on it (its findings are not kept)
 
     @classmethod
     def add_options(cls, manager: Any) -> None:
@@ -97,13 +99,37 @@ class AsyncTestsChecker:
         if not isinstance(self.tree, ast.Module) or not self._is_test_file():
             return []
         self.checked = True
+        kept = self._kept()
+        if kept is not None:
+            store, wanted = kept
+            found = store.load(os.path.abspath(self.filename), wanted)
+            if found is not None:
+                LOG.info("flake8-async-tests: reused the findings of %s", self.filename)
+                return [(line, col, text, type(self)) for line, col, text in found]
         ctx = FileContext(self.tree, self.lines, self.filename, self.options)
         if ctx.syntax.size > MAX_NODES:
             LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
                      MAX_NODES)
             return []
         with resolver.scope(ctx.search_path, ctx.rootdir):
-            return self._check(ctx)
+            for root in resolver.roots_for(ctx.search_path):
+                reads.folder(root)  # a module added there could change what a name finds
+            found = self._check(ctx)
+        if kept is not None and not self.failed and not inference.spent():
+            kept[0].save(ctx.path, kept[1], [r[:3] for r in found])
+        return found
+
+    def _kept(self) -> tuple[results.Results, str] | None:
+        """Where this file's findings are kept between runs, and under which key; None when
+        they are not (no cache, --async-tests-explain, a file that is not on disk)."""
+        if self.options.explain or not os.path.isfile(self.filename):
+            return None
+        rootdir = project.settings_for_file(self.filename).rootdir
+        directory = resolver.cache_directory(rootdir)
+        if directory is None:
+            return None
+        return (results.for_directory(directory),
+                results.key(os.path.abspath(self.filename), self.lines, self.options))
 
     def _check(self, ctx: FileContext) -> list[Result]:
         findings: list[tuple[int, int, str]] = []
@@ -121,6 +147,7 @@ class AsyncTestsChecker:
                             (f.line, f.col, message(f.code, f.variant, **f.fields))
                             for f in list(family.check()))
                     except (Exception, RecursionError) as exc:
+                        self.failed = True
                         LOG.warning("flake8-async-tests: %s rules failed on %s: %r",
                                     family.name, self.filename, exc)
                         errors.extend(self._internal_error(family.name, exc))

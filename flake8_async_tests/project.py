@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 
 import iniconfig
 
+from . import reads
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python 3.10 only
@@ -125,7 +127,7 @@ def read_config_file(path: str) -> dict[str, object] | None:
     Raises on unreadable or malformed files; the caller decides what that means. A file is
     read once while it keeps its size and mtime (each folder below it asks again).
     """
-    stat = os.stat(path)
+    stat = reads.stat(path)
     values, error = _read_config(path, stat.st_mtime_ns, stat.st_size)
     if error is not None:
         raise error.with_traceback(None)
@@ -277,7 +279,7 @@ def settings_for_dir(directory: str) -> PytestSettings:
     while True:
         for name in CONFIG_NAMES:
             path = os.path.join(current, name)
-            if not os.path.isfile(path):
+            if not reads.isfile(path):
                 continue
             try:
                 values = read_config_file(path)
@@ -293,7 +295,7 @@ def settings_for_dir(directory: str) -> PytestSettings:
             settings = _settings_from(values, path)
             _announce(broken, path)
             return settings if not warnings else _with_warnings(settings, warnings)
-        if fallback_root is None and os.path.isfile(os.path.join(current, "setup.py")):
+        if fallback_root is None and reads.isfile(os.path.join(current, "setup.py")):
             fallback_root = current
         parent = os.path.dirname(current)
         if parent == current:
@@ -320,9 +322,7 @@ def settings_for_file(path: str) -> PytestSettings:
 def parse_file(path: str) -> ast.Module | None:
     """A project file parsed with `ast` (None if unreadable), kept for the run."""
     try:
-        with open(path, "rb") as fh:
-            source = fh.read()
-        return ast.parse(source, filename=path)
+        return ast.parse(reads.read_bytes(path), filename=path)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError):
         return None
 
@@ -344,7 +344,7 @@ def _conftest_chain(directory: str, rootdir: str | None,
     stop = os.path.abspath(rootdir) if rootdir else None
     while True:
         candidate = os.path.join(current, "conftest.py")
-        if candidate != own and os.path.isfile(candidate):
+        if candidate != own and reads.isfile(candidate):
             tree = parse_file(candidate)
             if tree is not None:
                 found.append((candidate, tree))
@@ -370,7 +370,7 @@ def import_base(path: str) -> tuple[str, str]:
     directory, filename = os.path.split(path)
     stem = os.path.splitext(filename)[0]
     parts = [] if stem == "__init__" else [stem]
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
+    while reads.isfile(os.path.join(directory, "__init__.py")):
         directory, package = os.path.split(directory)
         parts.insert(0, package)
         if not package:
@@ -394,7 +394,7 @@ def search_path(path: str, settings: PytestSettings) -> tuple[str, ...]:
     if settings.rootdir:
         roots.append(settings.rootdir)
         src = os.path.join(settings.rootdir, "src")
-        if os.path.isdir(src):
+        if reads.isdir(src):
             roots.append(src)
     return tuple(dict.fromkeys(os.path.normpath(r) for r in roots))
 
@@ -409,7 +409,7 @@ def files_mentioning(directory: str, word: str) -> tuple[ast.Module, ...] | None
     """Parsed .py files below `directory` whose text contains `word`; None past the limit."""
     found: list[ast.Module] = []
     seen = 0
-    for current, dirs, files in os.walk(directory):
+    for current, dirs, files in reads.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(files):
             if not name.endswith(".py"):
@@ -419,9 +419,8 @@ def files_mentioning(directory: str, word: str) -> tuple[ast.Module, ...] | None
                 return None
             path = os.path.join(current, name)
             try:
-                with open(path, "rb") as fh:
-                    if word.encode() not in fh.read():
-                        continue
+                if word.encode() not in reads.read_bytes(path):
+                    continue
             except OSError:
                 continue
             tree = parse_file(path)

@@ -16,6 +16,8 @@ import sys
 import sysconfig
 from collections.abc import Sequence
 
+from .. import reads
+
 _EXTENSIONS = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 _entries: dict[str, dict[str, str]] = {}  # directory -> name -> "dir" / "py" / "ext"
 _found: dict[tuple[tuple[str, ...], str], str | None] = {}
@@ -53,18 +55,17 @@ def listing(directory: str) -> dict[str, str]:
     if found is None:
         found = {}
         try:
-            with os.scandir(directory) as entries:
-                for entry in entries:
-                    name = entry.name
-                    try:
-                        if name.endswith(".py") and name[:-3].isidentifier():
-                            found.setdefault(name[:-3], "py")
-                        elif name.isidentifier() and entry.is_dir():
-                            found[name] = "dir"  # a package wins over a module
-                        elif name.endswith(_EXTENSIONS):
-                            found.setdefault(name.split(".")[0], "ext")
-                    except OSError:
-                        continue
+            for entry in reads.scandir(directory):
+                name = entry.name
+                try:
+                    if name.endswith(".py") and name[:-3].isidentifier():
+                        found.setdefault(name[:-3], "py")
+                    elif name.isidentifier() and entry.is_dir():
+                        found[name] = "dir"  # a package wins over a module
+                    elif name.endswith(_EXTENSIONS):
+                        found.setdefault(name.split(".")[0], "ext")
+                except OSError:
+                    continue
         except OSError:
             pass
         _entries[directory] = found
@@ -81,9 +82,9 @@ def _step(places: Sequence[str], part: str) -> tuple[str | None, list[str], str 
         if kind == "dir":
             directory = os.path.join(place, part)
             init = os.path.join(directory, "__init__.py")
-            if os.path.isfile(init):
+            if reads.isfile(init):
                 return init, [], None
-            if os.path.isfile(os.path.join(place, part + ".py")):
+            if reads.isfile(os.path.join(place, part + ".py")):
                 return os.path.join(place, part + ".py"), [], None
             portions.append(directory)
         elif kind == "py":

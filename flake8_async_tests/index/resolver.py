@@ -23,6 +23,7 @@ import weakref
 from dataclasses import replace
 from collections.abc import Iterable, Iterator
 
+from .. import reads
 from . import finder, stdlib
 from ..signatures import Signature
 from .facts import (
@@ -96,6 +97,9 @@ def configure(cache_dir: str | None, use_cache: bool) -> None:
     global _cache_dir, _use_cache
     _cache_dir = os.path.abspath(cache_dir) if cache_dir else None
     _use_cache = use_cache
+    reads.IGNORED_NAMES.add(DEFAULT_DIR)  # no listing of a folder changes as a cache is made
+    if _cache_dir:
+        reads.IGNORED.add(_cache_dir)
 
 
 def new_run() -> None:
@@ -136,10 +140,17 @@ def scope(search_path: Iterable[str], rootdir: str | None = None) -> Iterator[No
         _roots, _store = saved
 
 
-def _store_for(rootdir: str | None) -> Store | None:
+def cache_directory(rootdir: str | None) -> str | None:
+    """Where the run keeps its caches for a project (None: --async-tests-no-cache)."""
     if not _use_cache:
         return None
-    directory = _cache_dir or os.path.join(rootdir or os.getcwd(), DEFAULT_DIR)
+    return _cache_dir or os.path.join(rootdir or os.getcwd(), DEFAULT_DIR)
+
+
+def _store_for(rootdir: str | None) -> Store | None:
+    directory = cache_directory(rootdir)
+    if directory is None:
+        return None
     if directory not in _stores:
         _stores[directory] = Store(directory)
     return _stores[directory]
@@ -152,7 +163,7 @@ def locate(name: str) -> str | None:
 def _read(path: str, name: str) -> ModuleFacts | None:
     package = os.path.basename(path) == "__init__.py"
     try:
-        stat = os.stat(path)
+        stat = reads.stat(path)
         if _store is not None:
             found = _store.load(path, name, stat)
             if found is not None:
@@ -189,6 +200,7 @@ def seed(path: str, name: str, tree: ast.Module, source: bytes | None = None) ->
     """The facts of the linted file, from the tree flake8 parsed (it may not be saved), and
     its text when known."""
     key = (os.path.abspath(path), name)
+    reads.file(key[0])  # other files' findings may rest on it
     known = _seeded_trees.get(key)
     if key in _seeded and known is not None and known() is tree:
         return _seeded[key]  # a conftest.py, seeded again for each test file below it

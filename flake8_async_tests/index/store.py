@@ -94,15 +94,20 @@ class Store:
             LOG.info("flake8-async-tests: not writing the cache in %s: %s", self.root, exc)
 
     def _prepare(self, folder: str) -> None:
-        if os.path.isdir(folder):
-            return
-        if not os.path.isdir(self.root):
-            os.makedirs(self.root, exist_ok=True)
-            # Ignored by git and by backup tools, whoever created it.
-            _write_once(os.path.join(self.root, ".gitignore"), "# Created by "
-                        "flake8-async-tests automatically.\n*\n")
-            _write_once(os.path.join(self.root, "CACHEDIR.TAG"), TAG)
-        os.makedirs(folder, exist_ok=True)
+        prepare(self.root, folder)
+
+
+def prepare(root: str, folder: str) -> None:
+    """Make `folder` inside the cache directory `root`, and `root` itself the first time,
+    ignored by git and by backup tools, whoever creates it."""
+    if os.path.isdir(folder):
+        return
+    if not os.path.isdir(root):
+        os.makedirs(root, exist_ok=True)
+        _write_once(os.path.join(root, ".gitignore"), "# Created by "
+                    "flake8-async-tests automatically.\n*\n")
+        _write_once(os.path.join(root, "CACHEDIR.TAG"), TAG)
+    os.makedirs(folder, exist_ok=True)
 
 
 def _write_once(path: str, text: str) -> None:

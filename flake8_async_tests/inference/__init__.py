@@ -26,19 +26,29 @@ from collections.abc import Iterator, Sequence
 _pending: list[str] | None = None  # the file's import roots, while its session has not begun
 _stack: contextlib.ExitStack | None = None  # the file's session, once begun
 _api = None  # the api module, once imported
+_spent = False  # the last file analysed ran out of inference budget
 
 
 @contextlib.contextmanager
 def analysis(search_path: Sequence[str]) -> Iterator[None]:
-    """One file's analysis; astroid's session for it begins when the file first needs it."""
-    global _pending, _stack
+    """One file's analysis; astroid's session for it begins when the file first needs it.
+    At its end, what astroid read is logged (reads.py)."""
+    global _pending, _stack, _spent
     saved = _pending, _stack
     _pending, _stack = list(search_path), contextlib.ExitStack()
+    _spent = False
     try:
         with _stack:
             yield
+            if _pending is None:  # the session began
+                _spent = sys.modules[f"{__name__}.session"].log_reads()
     finally:
         _pending, _stack = saved
+
+
+def spent() -> bool:
+    """Did the last file analysed run out of inference budget?"""
+    return _spent
 
 
 def new_run() -> None:

@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 
 from astroid.context import InferenceContext
 
+from .. import reads
 from . import building
 from .base import LOG, MANAGER
 from .functions import coroutine_verdicts
@@ -99,14 +100,13 @@ def _top_names(directory: str) -> frozenset[str]:
     if found is None:
         names = set()
         try:
-            with os.scandir(directory) as entries:
-                for entry in entries:
-                    # x/, x.py, x.cpython-311-x86_64-linux-gnu.so: all 'x'; not x.png
-                    name = entry.name.split(".")[0]
-                    if name.isidentifier() and (
-                            "." not in entry.name and _is_dir(entry)
-                            or entry.name.endswith(_MODULE_SUFFIXES)):
-                        names.add(name)
+            for entry in reads.scandir(directory):
+                # x/, x.py, x.cpython-311-x86_64-linux-gnu.so: all 'x'; not x.png
+                name = entry.name.split(".")[0]
+                if name.isidentifier() and (
+                        "." not in entry.name and _is_dir(entry)
+                        or entry.name.endswith(_MODULE_SUFFIXES)):
+                    names.add(name)
         except OSError:
             pass
         found = _listings[directory] = frozenset(names)
@@ -183,7 +183,7 @@ def new_run() -> None:
     InferenceContext().inferred.clear()
     _forget_module_locations()
     path_key = -1
-    for table in (_path_keys, _listings, coroutine_verdicts):
+    for table in (_path_keys, _listings, coroutine_verdicts, _logged):
         table.clear()
 
 
@@ -235,6 +235,39 @@ def analysis(search_path: Sequence[str]) -> Iterator[None]:
         sys.path[:] = saved
         if _guard in sys.meta_path:
             sys.meta_path.remove(_guard)
+
+
+_logged: dict[str, object] = {}  # module name -> the module of astroid's cache logged
+
+
+def log_reads() -> bool:
+    """Log the files astroid has read (reads.py): each module it built, and the folder it
+    was found in (a module added beside it could change what a name finds); then whether
+    the file's inference budget ran out (its findings then depend on the clock)."""
+    for name, module in list(MANAGER.astroid_cache.items()):
+        if _logged.get(name) is module:
+            continue
+        _logged[name] = module
+        path = getattr(module, "file", None)
+        if path and os.path.isabs(path):
+            reads.near(path)
+            reads.file(path)
+            _log_packages(os.path.dirname(path))
+        for portion in getattr(module, "path", None) or ():  # a package's folders
+            if isinstance(portion, str) and os.path.isabs(portion):
+                reads.folder(portion)
+    return _budget.exhausted
+
+
+def _log_packages(folder: str) -> None:
+    """The `__init__.py` of each package a module is in: astroid reads them to tell
+    namespace packages while it looks for modules below them."""
+    while True:
+        init = os.path.join(folder, "__init__.py")
+        if (("f", init)) in reads.logged() or not os.path.isfile(init):
+            return
+        reads.file(init)
+        folder = os.path.dirname(folder)
 
 
 def allows() -> bool:

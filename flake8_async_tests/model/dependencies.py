@@ -21,7 +21,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
-from .. import project
+from .. import project, reads
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -49,7 +49,7 @@ def requirements(root: str) -> dict[str, list[Requirement]]:
     readers = {"pyproject.toml": _pyproject, "setup.cfg": _setup_cfg, "setup.py": _setup_py,
                "tox.ini": _tox_ini, "noxfile.py": _noxfile, "Pipfile": _pipfile}
     sources = [readers[name](os.path.join(root, name)) for name in FILES
-               if os.path.isfile(os.path.join(root, name))]
+               if reads.isfile(os.path.join(root, name))]
     sources += [_requirements_file(path, set()) for path in requirement_files(root)]
     for source in sources:
         for requirement in _parsed(source):
@@ -63,7 +63,7 @@ def locked(root: str) -> dict[str, set[Version]]:
     found: dict[str, set[Version]] = {}
     for name in LOCK_FILES:
         path = os.path.join(root, name)
-        if not os.path.isfile(path):
+        if not reads.isfile(path):
             continue
         if name == "Pipfile.lock":
             pins = _pipfile_lock(path)
@@ -85,6 +85,7 @@ def locked(root: str) -> dict[str, set[Version]]:
 
 def _pipfile_lock(path: str) -> Iterator[tuple[object, object]]:
     try:
+        reads.file(path)
         with open(path, encoding="utf-8") as fh:
             data = json.load(fh)
     except (OSError, ValueError, UnicodeDecodeError):
@@ -105,7 +106,7 @@ def requirement_files(root: str) -> list[str]:
     found = []
     for directory in (root, *(os.path.join(root, d) for d in REQUIREMENT_DIRS)):
         try:
-            names = sorted(os.listdir(directory))
+            names = sorted(reads.listdir(directory))
         except OSError:
             continue
         found.extend(os.path.join(directory, n) for n in names
@@ -123,6 +124,7 @@ def _parsed(strings: Iterable[str]) -> Iterator[Requirement]:
 
 def _read(path: str) -> str | None:
     try:
+        reads.file(path)
         with open(path, encoding="utf-8", errors="replace") as fh:
             return fh.read(MAX_BYTES)
     except OSError:
@@ -131,6 +133,7 @@ def _read(path: str) -> str | None:
 
 def _toml(path: str) -> dict:
     try:
+        reads.file(path)
         with open(path, "rb") as fh:
             data = tomllib.load(fh)
     except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
@@ -191,6 +194,7 @@ def _pipfile(path: str) -> Iterator[str]:
 def _ini(path: str) -> configparser.ConfigParser | None:
     parser = configparser.ConfigParser(interpolation=None, strict=False)
     try:
+        reads.file(path)
         with open(path, encoding="utf-8", errors="replace") as fh:
             parser.read_file(fh)
     except (OSError, configparser.Error):

@@ -23,7 +23,7 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from packaging.version import Version
 
-from .. import project
+from .. import project, reads
 from ..rules import explain
 from . import dependencies, known
 
@@ -134,7 +134,7 @@ def classify(name: str, search: tuple[str, ...], depth: int = 0) -> tuple[str, W
 
 def _stat(path: str) -> tuple[int, int]:
     try:
-        st = os.stat(path)
+        st = reads.stat(path)
     except OSError:
         return (-1, -1)
     return (st.st_mtime_ns, st.st_size)
@@ -174,15 +174,15 @@ def find_module(name: str, search: tuple[str, ...]) -> str | None:
     parts = name.split(".")
     if not all(part.isidentifier() for part in parts):
         return None
-    for base in (*search, *(p for p in sys.path if p and os.path.isdir(p))):
+    for base in (*search, *(p for p in sys.path if p and reads.isdir(p))):
         stem = os.path.join(base, *parts)
         for candidate in (stem + ".py", os.path.join(stem, "__init__.py")):
-            if os.path.isfile(candidate):
+            if reads.isfile(candidate):
                 return candidate
         directory = os.path.dirname(stem)
-        if os.path.isdir(directory):
+        if reads.isdir(directory):
             try:
-                entries = os.listdir(directory)
+                entries = reads.listdir(directory)
             except OSError:
                 continue
             if any(e.startswith(parts[-1] + ".") and e.endswith((".so", ".pyd"))
@@ -305,6 +305,9 @@ def declared_runners(root: str) -> frozenset[str]:
 def installed_runners() -> frozenset[str]:
     """Runner plugins installed where flake8 runs (pytest loads every pytest11 plugin)."""
     found = set()
+    for directory in sys.path:  # where the distributions' metadata is found
+        if directory and reads.isdir(directory):
+            reads.folder(directory)
     try:
         for entry in importlib.metadata.entry_points(group="pytest11"):
             dist = getattr(entry, "dist", None)

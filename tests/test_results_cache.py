@@ -1,0 +1,201 @@
+"""Findings reused from the cache (results.py) only while all they rest on is unchanged.
+
+Each case lints a project twice with a cache (the second run reuses every file's findings),
+changes one thing the findings rest on, and lints again: the findings must be those of a run
+without any cache, and the files the change reaches must be analysed again. The project's
+files are dated in the past first, so the cache tells changes by mtime (the usual case),
+and once more with files changed just now (told by content). A last test runs the plugin
+with every file-system call watched and checks that each file or folder it read is logged.
+"""
+
+from __future__ import annotations
+
+import builtins
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+
+import astroid
+import pytest
+from flake8.main.application import Application
+
+from harness import FIXTURES, run_flake8
+from flake8_async_tests import plugin, reads
+from flake8_async_tests.index import finder
+
+FLAKE8_SCRIPT = str(Path(sys.executable).with_name("flake8"))
+APP = "async def fetch():\n    pass\n"
+TEST = ("import app\n\n\nasync def test_a():\n    pass\n\n\n"
+        "def test_b():\n    assert app.fetch()\n")
+OTHER = "def test_c():\n    assert 1\n"
+
+
+def _project(root):
+    (root / "tests").mkdir(parents=True)
+    (root / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (root / "app.py").write_text(APP, encoding="utf-8")
+    (root / "tests" / "test_a.py").write_text(TEST, encoding="utf-8")
+    (root / "tests" / "test_other.py").write_text(OTHER, encoding="utf-8")
+
+
+def _age(root, seconds):
+    """Date every file and folder of the project `seconds` ago."""
+    when = time.time() - seconds
+    for path in [root, *root.rglob("*")]:
+        if ".cache" not in path.parts:
+            os.utime(path, (when, when))
+
+
+def _edit_app(root):  # the same size: only the mtime or the content tells
+    (root / "app.py").write_text(APP.replace("async def fetch", "def fetch      "),
+                                 encoding="utf-8")
+
+
+def _shadow_app(root):  # another `app` where the test's import may find it: unknown
+    (root / "tests" / "app.py").write_text("def fetch():\n    pass\n", encoding="utf-8")
+
+
+def _add_conftest(root):  # a hook that runs async tests itself
+    (root / "tests" / "conftest.py").write_text(
+        "import asyncio\n\n\ndef pytest_pyfunc_call(pyfuncitem):\n"
+        "    asyncio.run(pyfuncitem.obj())\n    return True\n", encoding="utf-8")
+
+
+def _change_config(root):
+    (root / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+
+
+def _closer_config(root):
+    (root / "tests" / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n",
+                                               encoding="utf-8")
+
+
+def _remove_app(root):
+    (root / "app.py").unlink()
+
+
+CHANGES = {"module edited": _edit_app, "module shadowed": _shadow_app,
+           "conftest added": _add_conftest, "config changed": _change_config,
+           "config added nearer": _closer_config, "module removed": _remove_app}
+
+
+def _lint(root, cache):
+    args = ["-v", "-j", "1", "--async-tests-report-errors"]
+    args += [f"--async-tests-cache-dir={cache}"] if cache else ["--async-tests-no-cache"]
+    # The flake8 script, as pre-commit runs it (`python -m flake8` would put the project
+    # root first on the import path).
+    found, proc = run_flake8(root, args, ["tests"], command=[FLAKE8_SCRIPT])
+    reused = {line.split("reused the findings of ")[1].strip().replace(os.sep, "/")
+              for line in proc.stderr.splitlines() if "reused the findings of" in line}
+    assert "AT000" not in proc.stdout
+    return sorted((f.path, f.line, f.col, f.text) for f in found), reused
+
+
+@pytest.mark.parametrize("settled", [True, False], ids=["by mtime", "by content"])
+@pytest.mark.parametrize("change", CHANGES)
+def test_reused_findings_follow_what_they_rest_on(tmp_path, change, settled):
+    root = tmp_path / "project"
+    cache = tmp_path / ".cache"
+    _project(root)
+    if settled:
+        _age(root, 100)
+    first, reused = _lint(root, cache)
+    assert reused == set()
+    again, reused = _lint(root, cache)
+    assert again == first and reused == {"tests/test_a.py", "tests/test_other.py"}
+
+    CHANGES[change](root)
+    if settled:
+        _age(root, 50)
+    after, reused = _lint(root, cache)
+    fresh, _ = _lint(root, None)
+    assert after == fresh
+    assert after != first  # each change changes a finding of test_a.py
+    assert "tests/test_a.py" not in reused
+
+
+def test_a_changed_file_is_analysed_again_and_the_others_reused(tmp_path):
+    root = tmp_path / "project"
+    cache = tmp_path / ".cache"
+    _project(root)
+    _age(root, 100)
+    _lint(root, cache)
+    (root / "tests" / "test_other.py").write_text(OTHER + "\n\nasync def test_d():\n    pass\n",
+                                                  encoding="utf-8")
+    after, reused = _lint(root, cache)
+    assert reused == {"tests/test_a.py"}
+    assert after == _lint(root, None)[0]
+
+
+# -- every read is logged ------------------------------------------------------------------
+
+PROJECTS = ("cross_module", "mock_fixtures", "conftest_hooks", "runner_plugin_module",
+            "plugin_module_values", "star_package_reexport", "value_flows",
+            "class_named_like_module", "coroutines_src_layout", "locked_new_pytest_asyncio")
+
+
+def test_every_read_of_the_project_is_logged(tmp_path, monkeypatch):
+    """While the plugin runs, every file it opens, every folder it lists and every path it
+    asks about is in the log its findings are kept with."""
+    seen: list[tuple[str, str]] = []
+    watching = [False]
+
+    def watched(op, real):
+        def call(path, *args, **kwargs):
+            if watching[0] and isinstance(path, (str, os.PathLike)):
+                mode = args[0] if args else kwargs.get("mode", "r")
+                if op != "open" or not set(str(mode)) & set("wax+"):
+                    seen.append((op, os.path.abspath(os.fspath(path))))
+            return real(path, *args, **kwargs)
+        return call
+
+    for op, owner, name in (("open", builtins, "open"), ("stat", os, "stat"),
+                            ("list", os, "scandir"), ("list", os, "listdir")):
+        monkeypatch.setattr(owner, name, watched(op, getattr(owner, name)))
+
+    def run(self, real=plugin.AsyncTestsChecker.run):
+        watching[0] = True
+        try:
+            yield from real(self)
+        finally:
+            watching[0] = False
+
+    monkeypatch.setattr(plugin.AsyncTestsChecker, "run", run)
+    for name in PROJECTS:
+        shutil.copytree(FIXTURES / "projects" / name, tmp_path / name)
+    cache = tmp_path / ".cache"
+    # The standard library is left out: the interpreter's version is in every key.
+    left_out = (str(cache), os.path.dirname(os.path.abspath(plugin.__file__)),
+                os.path.dirname(os.path.abspath(astroid.__file__)),
+                *(os.path.join(p, "") for p in finder.scheme_dirs(("stdlib", "platstdlib"))))
+    for name in PROJECTS:
+        seen.clear()
+        app = Application()
+        app.run(["--select=AT", "-j", "1", f"--async-tests-cache-dir={cache}",
+                 str(tmp_path / name)])
+        logged = {(kind, path) for kind, path, _ in reads.log()}
+        missing = sorted({(op, path) for op, path in seen
+                          if not path.startswith(left_out) and not _covered(op, path, logged)})
+        assert seen and missing == [], name
+
+
+def _covered(op, path, logged):
+    """Would a change to what this call saw change the log? A file read: its own entry. A
+    folder listed: its entry. A path asked about: the path, or its folder when it exists;
+    when it does not, the path or any missing folder above it, or the nearest one that
+    exists (making the path makes something in that folder)."""
+    if op == "open" and os.path.exists(path):  # (opening a missing path only asks)
+        return ("f", path) in logged
+    if op == "list":
+        return ("d", path) in logged
+    if ("f", path) in logged or ("d", path) in logged:
+        return True
+    if os.path.exists(path):
+        return ("d", os.path.dirname(path)) in logged
+    while not os.path.exists(path):
+        path = os.path.dirname(path)
+        if ("d", path) in logged:
+            return True
+    return False
