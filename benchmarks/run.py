@@ -123,13 +123,20 @@ class Bench:
         self.codes: dict[str, Counter[str]] = {}
         self.profiles: dict[str, list[tuple[str, float, int]]] = {}
         self.profile_rss: dict[str, float] = {}
-        self.cache_sizes: dict[str, tuple[float, int]] = {}  # MB per 1,000 modules, modules
+        # "index" / "results" -> corpus -> (MB per 1,000 entries, entries, what they are)
+        self.cache_sizes: dict[str, dict[str, tuple[float, int, str]]] = {}
 
     def record_cache_size(self, name: str) -> None:
-        entries = list(self.index_cache(name).rglob("*.json"))
-        if entries:
-            size = sum(p.stat().st_size for p in entries) / 1024 ** 2
-            self.cache_sizes[name] = (size * 1000 / len(entries), len(entries))
+        """The index's size per 1,000 modules, and the kept findings' per 1,000 test files
+        (their entries and the logs of reads they rest on)."""
+        for kind, found in (("index", "modules"), ("results", "test files")):
+            folders = list(self.index_cache(name).glob(f"{kind}-*"))
+            entries = [p for f in folders for p in f.rglob("*.json")]
+            if entries:
+                size = sum(p.stat().st_size for f in folders for p in f.rglob("*")
+                           if p.is_file()) / 1024 ** 2
+                self.cache_sizes.setdefault(kind, {})[name] = (size * 1000 / len(entries),
+                                                               len(entries), found)
 
     def commands(self, target: str, listing: str, cache: Path) -> dict[str, list[str]]:
         jobs = ["-j", str(self.args.jobs)]
@@ -339,10 +346,12 @@ def targets(bench: Bench) -> str:
     worst = max(alone, default=None)
     check(f"flake8-async-tests, cold cache / flake8 without plugin <= {TARGETS['standalone']} "
           "(worst corpus)", worst, None if worst is None else worst <= TARGETS["standalone"])
-    sizes = bench.cache_sizes
-    if sizes:
-        lines.append("- cache size per 1,000 modules indexed: " + ", ".join(
-            f"{name} {mb:.1f} MB ({count} modules)" for name, (mb, count) in sizes.items()))
+    for kind, what in (("index", "modules indexed"), ("results", "test files kept")):
+        sizes = bench.cache_sizes.get(kind)
+        if sizes:
+            lines.append(f"- cache size per 1,000 {what}: " + ", ".join(
+                f"{name} {mb:.1f} MB ({count} {found})"
+                for name, (mb, count, found) in sizes.items()))
     return "\n".join(lines) + "\n"
 
 

@@ -19,12 +19,11 @@ import json
 import logging
 import os
 import sys
-import tempfile
 import uuid
 from typing import Any
 
 from . import reads
-from .index.store import prepare, version_key
+from .index.store import prepare, version_key, write_entry
 
 LOG = logging.getLogger("flake8.async_tests")
 MAX_LOGS = 32  # past this many logs in a cache, the older half goes (their entries miss)
@@ -127,17 +126,9 @@ class Results:
         try:
             prepare(self.root, os.path.dirname(self._entry(path)))
             name, upto = self._write_log()
-            entry = {"path": path, "key": wanted, "log": name, "upto": upto,
-                     "found": [list(f) for f in found]}
-            target = self._entry(path)
-            handle, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(entry, out, separators=(",", ":"))
-                os.replace(temp, target)
-            except BaseException:
-                os.unlink(temp)
-                raise
+            write_entry(self.root, self._entry(path), {
+                "path": path, "key": wanted, "log": name, "upto": upto,
+                "found": [list(f) for f in found]})
         except (OSError, ValueError, TypeError) as exc:
             self.writable = False
             LOG.info("flake8-async-tests: not writing findings to %s: %s", self.folder, exc)

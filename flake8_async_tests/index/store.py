@@ -80,21 +80,24 @@ class Store:
         entry = {"path": path, "name": facts.name, "size": stat.st_size, "mtime": stat.st_mtime_ns,
                  "sha1": hashlib.sha1(source).hexdigest(), "facts": facts.to_json()}
         try:
-            self._prepare(os.path.dirname(target))
-            handle, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
-            try:
-                with os.fdopen(handle, "w", encoding="utf-8") as out:
-                    json.dump(entry, out, separators=(",", ":"))
-                os.replace(temp, target)
-            except BaseException:
-                _remove(temp)
-                raise
+            write_entry(self.root, target, entry)
         except (OSError, ValueError, TypeError) as exc:
             self.writable = False  # one log line, then the run goes on without writing
             LOG.info("flake8-async-tests: not writing the cache in %s: %s", self.root, exc)
 
-    def _prepare(self, folder: str) -> None:
-        prepare(self.root, folder)
+
+def write_entry(root: str, target: str, entry: object) -> None:
+    """Write one JSON entry of the cache directory `root`: to a temporary file renamed into
+    place, so that no reader ever sees half of it."""
+    prepare(root, os.path.dirname(target))
+    handle, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump(entry, out, separators=(",", ":"))
+        os.replace(temp, target)
+    except BaseException:
+        _remove(temp)
+        raise
 
 
 def prepare(root: str, folder: str) -> None:
