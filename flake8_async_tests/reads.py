@@ -65,10 +65,11 @@ def holds(entry: Entry) -> bool:
     return now == was
 
 
-def _names(path: str) -> str | None:
+def _names(path: str, listed: list[str] | None = None) -> str | None:
+    """A folder's names (`listed`, when the caller has just read them), as one hash."""
     try:
-        names = sorted(n for n in os.listdir(path) if n not in IGNORED_NAMES
-                       and os.path.join(path, n) not in IGNORED)
+        names = sorted(n for n in (os.listdir(path) if listed is None else listed)
+                       if n not in IGNORED_NAMES and os.path.join(path, n) not in IGNORED)
     except OSError:
         return None
     return "names:" + hashlib.sha1("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
@@ -82,11 +83,12 @@ def _content(path: str) -> str | None:
         return None
 
 
-def _add(kind: str, path: str) -> None:
+def _add(kind: str, path: str, listed: list[str] | None = None) -> None:
     path = os.path.abspath(path)
     if (kind, path) not in _logged:
         _logged.add((kind, path))
-        _log.append((kind, path, fingerprint(kind, path)))
+        found = _names(path, listed) if listed is not None else fingerprint(kind, path)
+        _log.append((kind, path, found))
 
 
 def file(path: str) -> None:
@@ -131,16 +133,26 @@ def read_bytes(path: str) -> bytes:
 
 def listdir(path: str) -> list[str]:
     near(path)
-    folder(path)
-    return os.listdir(path)
+    try:
+        names = os.listdir(path)
+    except OSError:
+        folder(path)
+        raise
+    _add("d", path, names)  # the names just read, not read again
+    return names
 
 
 def scandir(path: str) -> Iterator[os.DirEntry]:
     """The entries of a folder (read whole, so no handle stays open)."""
     near(path)
-    folder(path)
-    with os.scandir(path) as entries:
-        return iter(list(entries))
+    try:
+        with os.scandir(path) as found:
+            entries = list(found)
+    except OSError:
+        folder(path)
+        raise
+    _add("d", path, [entry.name for entry in entries])
+    return iter(entries)
 
 
 def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:

@@ -90,10 +90,11 @@ def write_entry(root: str, target: str, entry: object) -> None:
     """Write one JSON entry of the cache directory `root`: to a temporary file renamed into
     place, so that no reader ever sees half of it."""
     prepare(root, os.path.dirname(target))
+    text = json.dumps(entry, separators=(",", ":"))  # whole, by the C encoder (dump is not)
     handle, temp = tempfile.mkstemp(dir=os.path.dirname(target), suffix=".tmp")
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(entry, out, separators=(",", ":"))
+            out.write(text)
         os.replace(temp, target)
     except BaseException:
         _remove(temp)
