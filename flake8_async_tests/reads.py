@@ -84,7 +84,8 @@ def _content(path: str) -> str | None:
 
 
 def _add(kind: str, path: str, listed: list[str] | None = None) -> None:
-    path = os.path.abspath(path)
+    if not os.path.isabs(path):  # (absolute paths come normalised from the callers)
+        path = os.path.abspath(path)
     if (kind, path) not in _logged:
         _logged.add((kind, path))
         found = _names(path, listed) if listed is not None else fingerprint(kind, path)
@@ -103,7 +104,7 @@ def folder(path: str) -> None:
 
 def near(path: str) -> None:
     """Whether `path` exists (or what kind it is) was asked: its folder was read."""
-    _add("d", os.path.dirname(os.path.abspath(path)))
+    _add("d", os.path.dirname(path if os.path.isabs(path) else os.path.abspath(path)))
 
 
 # -- the reads themselves --------------------------------------------------------------

@@ -21,6 +21,7 @@ from .. import reads
 _EXTENSIONS = tuple(importlib.machinery.EXTENSION_SUFFIXES)
 _entries: dict[str, dict[str, str]] = {}  # directory -> name -> "dir" / "py" / "ext"
 _found: dict[tuple[tuple[str, ...], str], str | None] = {}
+_files: dict[str, bool] = {}  # path -> is a file (asked once per run)
 
 
 def scheme_dirs(keys: Sequence[str]) -> set[str]:
@@ -47,6 +48,14 @@ def installed_dirs() -> tuple[str, ...]:
 def new_run() -> None:
     _entries.clear()
     _found.clear()
+    _files.clear()
+
+
+def _isfile(path: str) -> bool:
+    found = _files.get(path)
+    if found is None:
+        found = _files[path] = reads.isfile(path)
+    return found
 
 
 def listing(directory: str) -> dict[str, str]:
@@ -82,9 +91,9 @@ def _step(places: Sequence[str], part: str) -> tuple[str | None, list[str], str 
         if kind == "dir":
             directory = os.path.join(place, part)
             init = os.path.join(directory, "__init__.py")
-            if reads.isfile(init):
+            if _isfile(init):
                 return init, [], None
-            if reads.isfile(os.path.join(place, part + ".py")):
+            if _isfile(os.path.join(place, part + ".py")):
                 return os.path.join(place, part + ".py"), [], None
             portions.append(directory)
         elif kind == "py":
