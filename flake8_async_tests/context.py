@@ -15,6 +15,7 @@ from collections.abc import Container
 
 from . import inference, project
 from .imports import ImportTable
+from .index import reach as in_reach
 from .index import resolver
 from .index.facts import ASYNC_DEF, DEF, ModuleFacts
 from .options import Options
@@ -283,11 +284,11 @@ class FileContext:
                               for path, tree in self.conftests)]
 
     @functools.cached_property
-    def reach(self) -> resolver.Reach | None:
+    def reach(self) -> in_reach.Reach | None:
         """Every module this file and its conftest.py files import, transitively (from the
         index); None when there is too much in reach."""
         modules = [*STDLIB_ASYNC, *(m for facts in self._own_facts for m in facts.modules)]
-        return resolver.reach(modules)
+        return in_reach.reach(modules)
 
     def may_define(self, name: str, is_async: bool, package: str | None = None) -> bool:
         """Could `name` be a def (an async def) anywhere in reach, `package` included?
@@ -295,11 +296,11 @@ class FileContext:
         if name in self._own_defs[is_async]:
             return True
         found = self.reach
-        if found is None or resolver.defines(name, is_async, found):
+        if found is None or in_reach.defines(name, is_async, found):
             return True
         if package is not None:
-            extra = resolver.reach([package])
-            return extra is None or resolver.defines(name, is_async, extra)
+            extra = in_reach.reach([package])
+            return extra is None or in_reach.defines(name, is_async, extra)
         return False
 
     # -- names and marks -----------------------------------------------------------

@@ -15,7 +15,7 @@ import warnings
 
 import pytest
 
-from flake8_async_tests.index import finder, resolver, stdlib, store
+from flake8_async_tests.index import finder, reach, resolver, stdlib, store
 from flake8_async_tests.index.facts import ASYNC_DEF, DECORATED, DEF, build
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]  # the supported versions (pyproject classifiers)
@@ -318,39 +318,39 @@ def test_a_seeded_tree_that_rewrites_itself_is_unknown(project, tmp_path):
 
 def test_reach_follows_imports_transitively(project, tmp_path):
     (tmp_path / "app.py").write_text("import shop.client\n", encoding="utf-8")
-    found = resolver.reach(["app"])
+    found = reach.reach(["app"])
     names = {name for _, name in found}
     # shop/__init__ (a parent), shop.client, shop.base through its relative import, and
     # what those import (typing, pytest, ...)
     assert {"app", "shop", "shop.client", "shop.base", "shop.models", "pytest"} <= names
     for name, is_async in (("fetch", True), ("get", True), ("helper", False),
                            ("close", False), ("__getattr__", False)):
-        assert resolver.defines(name, is_async, found)
-    assert not resolver.defines("helper", True, found)
-    assert not resolver.defines("no_such_function_anywhere", False, found)
+        assert reach.defines(name, is_async, found)
+    assert not reach.defines("helper", True, found)
+    assert not reach.defines("no_such_function_anywhere", False, found)
     (tmp_path / "alone.py").write_text("def solo():\n    pass\n", encoding="utf-8")
     resolver.new_run()  # directories are listed once per run
-    alone = resolver.reach(["alone"])
+    alone = reach.reach(["alone"])
     assert {name for _, name in alone} == {"alone"}
-    assert resolver.defines("solo", False, alone)
-    assert not resolver.defines("fetch", True, alone)  # defined, but not in reach
+    assert reach.defines("solo", False, alone)
+    assert not reach.defines("fetch", True, alone)  # defined, but not in reach
 
 
 def test_the_standard_library_is_one_key_from_the_shipped_table(project, tmp_path):
     (tmp_path / "uses_json.py").write_text("import json\n", encoding="utf-8")
-    found = resolver.reach(["uses_json"])
-    assert resolver.STDLIB in found
-    assert resolver.defines("loads", False, found)  # json.loads, from the table
-    assert resolver.defines("sleep", True, found)  # asyncio.sleep: asyncio is in reach
-    assert not resolver.defines("loads", True, found)
+    found = reach.reach(["uses_json"])
+    assert reach.STDLIB in found
+    assert reach.defines("loads", False, found)  # json.loads, from the table
+    assert reach.defines("sleep", True, found)  # asyncio.sleep: asyncio is in reach
+    assert not reach.defines("loads", True, found)
     # json's modules were not read: the table answered for them
     assert not any(name.split(".")[0] == "json" for _, name in resolver._facts)
 
 
 def test_a_package_left_out_of_the_table_is_read_from_source(project):
-    found = resolver.reach(["turtledemo"])
+    found = reach.reach(["turtledemo"])
     assert {name for _, name in found} == {"turtledemo"}
-    assert resolver.STDLIB not in found
+    assert reach.STDLIB not in found
 
 
 @pytest.mark.parametrize("written_from,async_in_table", [(True, True), (False, False)])
