@@ -264,7 +264,7 @@ def _log_packages(folder: str) -> None:
     namespace packages while it looks for modules below them."""
     while True:
         init = os.path.join(folder, "__init__.py")
-        if (("f", init)) in reads.logged() or not os.path.isfile(init):
+        if ("f", init) in reads.logged() or not os.path.isfile(init):
             return
         reads.file(init)
         folder = os.path.dirname(folder)
