@@ -15,6 +15,7 @@ from ..index import resolver
 from ..index.facts import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
 from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
+from ..model.call_sites import CallSites
 from ..model.fixtures import Unknown
 from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
@@ -39,9 +40,6 @@ BUILTINS = resolver.BUILTIN_NAMES
 
 
 MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
-# The node types _visit acts on (the others, most of a tree, are skipped before the call).
-_VISITED = frozenset({ast.Assign, ast.Expr, ast.Assert, ast.If, ast.While, ast.IfExp,
-                      ast.comprehension, ast.UnaryOp, ast.BoolOp, ast.Call})
 
 
 class AwaitRules(ScopeFamily):
@@ -49,126 +47,19 @@ class AwaitRules(ScopeFamily):
 
     def check(self) -> Iterator[Finding]:
         self.start()
-        self.candidates: dict[int, tuple[ast.Call, str, Scope]] = {}
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
-        self._stored: dict[int, str] = {}  # id of a call -> the local its value is stored in
-        self._uses: dict[int, dict[str, list[tuple[ast.AST, ast.AST]] | None]] = {}
-        self._parents: dict[int, dict[int, ast.AST]] = {}
-        syntax = self.ctx.syntax
-        for scope in self.scopes.all():
-            for node in syntax.scope_nodes(scope.node):
-                if type(node) in _VISITED:
-                    self._visit(node, scope)
+        sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
-        order = sorted(self.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
+        order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
         for call, how, scope in order:
-            if how == "stored" and not self._only_truth_tested(call, scope):
+            if how == "stored" and not sites.only_truth_tested(call, scope):
                 continue
             if self._is_coroutine_call(call, scope):
                 fields = {"name": label(call.func)}
                 if how == "stored":
-                    fields["target"] = self._stored[id(call)]
+                    fields["target"] = sites.stored[id(call)]
                 self.findings.append(Finding(call.lineno, call.col_offset, "AT200", how, fields))
         yield from self.findings
-
-    def _visit(self, node: ast.AST, scope: Scope) -> None:
-        """One node of a scope (the index hands out each node once, with its scope)."""
-        if isinstance(node, ast.Assign):
-            self._stored_call(node, scope)
-        elif isinstance(node, ast.Expr):
-            self._mark(node.value, "dropped", scope)
-        elif isinstance(node, (ast.Assert, ast.If, ast.While, ast.IfExp)):
-            self._mark(node.test, "truth-value", scope)
-        elif isinstance(node, ast.comprehension):
-            for cond in node.ifs:
-                self._mark(cond, "truth-value", scope)
-        elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
-            self._mark(node.operand, "truth-value", scope)
-        elif isinstance(node, ast.BoolOp) and isinstance(node.op, ast.And):
-            # A coroutine is always true, so `and` never yields it unless it is last.
-            for value in node.values[:-1]:
-                self._mark(value, "truth-value", scope)
-        elif isinstance(node, ast.Call) and self._is_bool_call(node, scope):
-            self._mark(node.args[0], "truth-value", scope)
-
-    def _mark(self, expr: ast.AST, how: str, scope: Scope) -> None:
-        """Record calls whose value is dropped or only truth-tested."""
-        stack = [(expr, how)]
-        while stack:
-            expr, how = stack.pop()
-            found: list[tuple[ast.AST, str]] = []
-            if isinstance(expr, ast.Call):
-                if self._is_bool_call(expr, scope):
-                    found.append((expr.args[0], "truth-value"))
-                elif id(expr) not in self.candidates:
-                    self.candidates[id(expr)] = (expr, how, scope)
-            elif isinstance(expr, ast.BoolOp):
-                # `a() or b`: the value of a() is the result, so it is only truth-tested here.
-                values = expr.values if isinstance(expr.op, ast.Or) else expr.values[-1:]
-                found.extend((value, how) for value in values)
-            elif isinstance(expr, ast.UnaryOp) and isinstance(expr.op, ast.Not):
-                found.append((expr.operand, "truth-value"))
-            elif isinstance(expr, ast.IfExp) and how == "dropped":
-                found.extend([(expr.body, how), (expr.orelse, how)])
-            stack.extend(reversed(found))
-
-    def _stored_call(self, node: ast.Assign, scope: Scope) -> None:
-        """`result = coro()` in a function, `result` bound only there: a candidate, judged
-        once every use of `result` is known to be a truth test (or there is none)."""
-        target = node.targets[0]
-        if (len(node.targets) != 1 or not isinstance(target, ast.Name)
-                or not isinstance(node.value, ast.Call) or not scope.is_function
-                or len(scope.bindings.get(target.id, ())) != 1):
-            return
-        self._stored[id(node.value)] = target.id
-        self.candidates.setdefault(id(node.value), (node.value, "stored", scope))
-
-    def _only_truth_tested(self, call: ast.Call, scope: Scope) -> bool:
-        """Is the name a call is stored in only truth-tested or compared afterwards, in its
-        own scope (a nested function that reads it may await it)?"""
-        name = self._stored[id(call)]
-        uses = self._name_uses(scope).get(name)
-        if uses is None:
-            return True  # never read again
-        return all(_truth_position(use, parent, self._parents[id(scope.node)])
-                   for use, parent in uses)
-
-    def _name_uses(self, scope: Scope) -> dict[str, list[tuple[ast.AST, ast.AST]] | None]:
-        """Name -> its loads in this function with their parents; None when a nested
-        scope (or a `del`, `global`...) touches it too."""
-        key = id(scope.node)
-        if key not in self._uses:
-            uses: dict[str, list[tuple[ast.AST, ast.AST]] | None] = {}
-            parents: dict[int, ast.AST] = {}
-            nested: set[str] = set()
-            stack: list[tuple[ast.AST, bool]] = [(scope.node, False)]
-            while stack:
-                node, inner = stack.pop()
-                for child in ast.iter_child_nodes(node):
-                    parents[id(child)] = node
-                    deeper = inner or isinstance(child, (
-                        ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-                        ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
-                    if isinstance(child, ast.Name):
-                        if deeper:
-                            nested.add(child.id)
-                        elif isinstance(child.ctx, ast.Load):
-                            found = uses.setdefault(child.id, [])
-                            if found is not None:
-                                found.append((child, node))
-                        elif isinstance(child.ctx, ast.Del):
-                            nested.add(child.id)
-                    stack.append((child, deeper))
-            for name in nested:
-                uses[name] = None
-            self._uses[key] = uses
-            self._parents[key] = parents
-        return self._uses[key]
-
-    def _is_bool_call(self, call: ast.Call, scope: Scope) -> bool:
-        return (isinstance(call.func, ast.Name) and call.func.id == "bool"
-                and len(call.args) == 1 and not call.keywords
-                and self.scopes.lookup(call.func.id, scope) is None)
 
     def _is_coroutine_call(self, call: ast.Call, scope: Scope) -> bool:
         func = call.func
@@ -563,24 +454,3 @@ class AwaitRules(ScopeFamily):
         if found is None or found[0] is not self.scopes.module or len(found[1]) != 1:
             return None
         return label(func)
-
-
-def _truth_position(use: ast.AST, parent: ast.AST, parents: dict[int, ast.AST]) -> bool:
-    """Is a name read only for its truth value (or compared) here, so a coroutine in it
-    is never run? `assert x`, `if x`, `not x`, `x is not None`, `x == y`, `bool(x)`."""
-    while True:
-        if isinstance(parent, (ast.Assert, ast.If, ast.While, ast.IfExp)):
-            return parent.test is use
-        if isinstance(parent, ast.UnaryOp) and isinstance(parent.op, ast.Not):
-            use, parent = parent, parents.get(id(parent))  # type: ignore[assignment]
-            continue
-        if isinstance(parent, ast.BoolOp):
-            use, parent = parent, parents.get(id(parent))  # type: ignore[assignment]
-            continue
-        if isinstance(parent, ast.Compare):
-            return all(isinstance(op, (ast.Is, ast.IsNot, ast.Eq, ast.NotEq))
-                       for op in parent.ops)
-        if isinstance(parent, ast.Call):
-            return (isinstance(parent.func, ast.Name) and parent.func.id == "bool"
-                    and parent.args == [use])
-        return False
