@@ -13,7 +13,7 @@ import weakref
 from collections.abc import Iterator
 from typing import Any
 
-from . import __version__, caches, inference, options, project, reads, results
+from . import __version__, caches, inference, options, project, results
 from .checks import Family, families
 from .context import FileContext, is_test_file
 from .index import resolver
@@ -112,8 +112,6 @@ class AsyncTestsChecker:
                      MAX_NODES)
             return []
         with resolver.scope(ctx.search_path, ctx.rootdir):
-            for root in resolver.roots_for(ctx.search_path):
-                reads.folder(root)  # a module added there could change what a name finds
             found = self._check(ctx)
         if kept is not None and not self.failed and not inference.spent():
             kept[0].save(ctx.path, kept[1], [r[:3] for r in found])

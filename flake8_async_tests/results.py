@@ -29,7 +29,7 @@ LOG = logging.getLogger("flake8.async_tests")
 MAX_LOGS = 32  # past this many logs in a cache, the older half goes (their entries miss)
 Found = list[tuple[int, int, str]]
 
-_good: dict[str, int] = {}  # log name -> how many of its first reads still hold (this run)
+_holding: dict[str, int] = {}  # log name -> how many of its first reads hold (this run)
 _now: dict[tuple[str, str, str], bool] = {}  # (kind, path, was) -> still holds (this run)
 _own: dict[str, tuple[int, str, int]] = {}  # folder -> (pid, this process's log, lines in it)
 _code: list[str] = []
@@ -37,7 +37,7 @@ _stores: dict[str, Results] = {}
 
 
 def new_run() -> None:
-    _good.clear()
+    _holding.clear()
     _now.clear()
     _own.clear()
     _stores.clear()
@@ -95,15 +95,15 @@ class Results:
             if entry["key"] != wanted or entry["path"] != path:
                 return None
             name, upto = entry["log"], entry["upto"]
-            if not isinstance(name, str) or not name.isalnum() or self._good(name) < upto:
+            if not isinstance(name, str) or not name.isalnum() or self._holding(name) < upto:
                 return None
             return [(int(line), int(col), str(text)) for line, col, text in entry["found"]]
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
-    def _good(self, name: str) -> int:
+    def _holding(self, name: str) -> int:
         """How many of the first reads of a log still hold."""
-        if name not in _good:
+        if name not in _holding:
             count = 0
             try:
                 with open(os.path.join(self.folder, f"log-{name}.jsonl"),
@@ -117,14 +117,13 @@ class Results:
                         count += 1
             except (OSError, ValueError, TypeError):
                 pass
-            _good[name] = count
-        return _good[name]
+            _holding[name] = count
+        return _holding[name]
 
     def save(self, path: str, wanted: str, found: Found) -> None:
         if not self.writable:
             return
         try:
-            prepare(self.root, os.path.dirname(self._entry(path)))
             name, upto = self._write_log()
             write_entry(self.root, self._entry(path), {
                 "path": path, "key": wanted, "log": name, "upto": upto,
@@ -138,6 +137,7 @@ class Results:
         length). A forked worker starts a log of its own."""
         pid, name, written = _own.get(self.folder, (-1, "", 0))
         if pid != os.getpid():
+            prepare(self.root, self.folder)
             self._forget_old_logs()
             name, written = uuid.uuid4().hex, 0
         entries = reads.log()

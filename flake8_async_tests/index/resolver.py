@@ -120,6 +120,8 @@ def scope(search_path: Iterable[str], rootdir: str | None = None) -> Iterator[No
     saved = _roots, _store
     _roots = roots_for(search_path)
     _store = _store_for(rootdir)
+    for root in _roots:
+        reads.folder(root)  # a module added there could change what a name finds
     try:
         yield
     finally:
