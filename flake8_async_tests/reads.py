@@ -51,9 +51,15 @@ def fingerprint(kind: str, path: str) -> object:
         st = os.stat(path)
     except OSError:
         return None
-    if st.st_mtime_ns < (time.time() - RACY_SECONDS) * 1e9:
+    if not racy(st):
         return [st.st_mtime_ns, st.st_size]
     return _content(path)
+
+
+def racy(st: os.stat_result) -> bool:
+    """Was the file changed so lately that a change in the same tick would not show in
+    its mtime?"""
+    return st.st_mtime_ns >= (time.time() - RACY_SECONDS) * 1e9
 
 
 def holds(entry: Entry) -> bool:

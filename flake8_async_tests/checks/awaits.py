@@ -80,7 +80,7 @@ class AwaitRules(ScopeFamily):
             return False  # the index is sure: no coroutine function of that name there
         if written is None and self._method_of_returned(func, scope):
             return False
-        if written is None and not self._maybe_async_name(func, scope):
+        if written is None and not self._maybe_async_name(func, scope, static[0]):
             return False  # (when the index names an async def, no search is needed)
         key = self._cache_key(func, scope)
         callee = self.verdicts.get(key) if key is not None else None
@@ -401,8 +401,10 @@ class AwaitRules(ScopeFamily):
             return None if found is None or found[0] is self.scopes.module else found[1]
         return from_parameter(expr, bound_of)
 
-    def _maybe_async_name(self, func: ast.AST, scope: Scope) -> bool:
-        """Can the callee's name be an `async def` anywhere astroid could find it?"""
+    def _maybe_async_name(self, func: ast.AST, scope: Scope, static: str | None) -> bool:
+        """Can the callee's name be an `async def` anywhere astroid could find it? A local
+        alias (`check = jar.match`) is known by the name of what source says it holds
+        (`static`, from _static_target)."""
         root, attrs = chain(func)
         if attrs and isinstance(root, ast.Name):
             found = self.scopes.lookup(root.id, scope)
@@ -421,6 +423,8 @@ class AwaitRules(ScopeFamily):
             return self.ctx.may_define((dotted or root.id).rsplit(".", 1)[-1], True)
         if all(kind == "def" for kind, _ in found[1]):
             return self.ctx.may_define(root.id, True)
+        if static is not None and all(kind == "assign" for kind, _ in found[1]):
+            return self.ctx.may_define(static.rsplit(".", 1)[-1], True)
         return True
 
     def _imported(self, func: ast.AST) -> bool:

@@ -391,6 +391,23 @@ def _imported_modules(node: ast.Import | ast.ImportFrom, name: str, package: boo
     return found
 
 
+def _run_on_import(body: list[ast.stmt]) -> list[ast.stmt]:
+    """The statements a module's own code runs as it is imported: in any block (loops
+    and `match` included), not in a def or a class."""
+    found: list[ast.stmt] = []
+    stack = list(body)
+    while stack:
+        node = stack.pop()
+        found.append(node)
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            continue
+        for block in ("body", "orelse", "finalbody"):
+            stack.extend(getattr(node, block, ()))
+        for inner in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
+            stack.extend(inner.body)
+    return found
+
+
 def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Every statement at any depth (in functions, classes and blocks), expressions aside."""
     stack = list(reversed(body))
@@ -588,7 +605,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         if len(targets) > 1 or local in others:
             facts.imports.pop(local, None)
             facts.classes.pop(local, None)
-    eager = {id(node) for node in statements(tree.body)}
+    eager = {id(node) for node in _run_on_import(tree.body)}
     modules: dict[str, None] = {}
     lazy: dict[str, None] = {}
     defs: set[str] = set()

@@ -108,7 +108,8 @@ def _walk(modules: Iterable[str], shortcut: str,
                 shared.update(dict.fromkeys(known[1]))
                 tops.update(known[2])
                 continue
-            facts = resolver.module(dotted)
+            # (an installed module's names may come from its bytecode: see compiled.py)
+            facts = resolver.names(dotted) if installed else resolver.module(dotted)
             if facts is None:
                 continue
             key = (path, dotted)
@@ -116,7 +117,8 @@ def _walk(modules: Iterable[str], shortcut: str,
             found.add(key)
             stack.extend(m for m in facts.modules if m not in seen)
             if not installed:  # the project's imports inside functions count too
-                stack.extend(m for m in facts.lazy_modules if m not in seen)
+                stack.extend(m for m in facts.lazy_modules  # type: ignore[union-attr]
+                             if m not in seen)
         if len(seen) > MAX_REACH or len(found) > MAX_REACH:
             raise _TooFar
     return found, shared, tops

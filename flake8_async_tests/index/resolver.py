@@ -24,7 +24,7 @@ from dataclasses import replace
 from collections.abc import Iterable, Iterator
 
 from .. import reads
-from . import finder, stdlib
+from . import compiled, finder, stdlib
 from ..signatures import Signature
 from .facts import (
     ASYNC_DEF, DEF, GENERATOR, OTHER, OWN_CLASS, ClassFacts, ModuleFacts, build,
@@ -70,6 +70,7 @@ _cache_dir: str | None = None  # --async-tests-cache-dir
 _use_cache = True
 _facts: dict[tuple[str, str], ModuleFacts | None] = {}  # (path, name) -> facts
 _seeded: dict[tuple[str, str], ModuleFacts] = {}
+_names: dict[tuple[str, str], compiled.Names | None] = {}  # installed, from bytecode
 # the tree each was built from
 _seeded_trees: dict[tuple[str, str], weakref.ReferenceType[ast.Module]] = {}
 _exported: dict[tuple[int, tuple[str, ...]], tuple[ModuleFacts, frozenset[str] | None]] = {}
@@ -93,6 +94,7 @@ def configure(cache_dir: str | None, use_cache: bool) -> None:
 
 def new_run() -> None:
     _facts.clear()
+    _names.clear()
     _seeded.clear()
     _seeded_trees.clear()
     _exported.clear()
@@ -187,6 +189,27 @@ def module(name: str) -> ModuleFacts | None:
     if key not in _facts:
         _facts[key] = _read(path, name)
     return _facts[key]
+
+
+def names(name: str) -> compiled.Names | None:
+    """What the search of the modules in reach reads of a module (its defs, async defs and
+    module-level imports): from its facts when at hand, else, for an installed module,
+    from the interpreter's bytecode cache where that can tell, else from its facts."""
+    path = locate(name)
+    if path is None:
+        return None
+    key = (path, name)
+    facts = _seeded.get(key) or _facts.get(key)
+    if facts is None and is_installed(path):
+        if key not in _names:
+            _names[key] = compiled.names(path, name)
+        if _names[key] is not None:
+            return _names[key]
+    facts = facts or module(name)
+    if facts is None:
+        return None
+    return compiled.Names(frozenset(facts.defs), frozenset(facts.async_defs),
+                          tuple(facts.modules))
 
 
 def seed(path: str, name: str, tree: ast.Module, source: bytes | None = None) -> ModuleFacts:

@@ -1,0 +1,157 @@
+"""The names an installed module defines and imports, read from the interpreter's own
+bytecode cache (`__pycache__/*.pyc`) instead of its source: what the search of the modules
+in reach (`reach.py`) needs of the many installed modules a test file reaches (pytest
+alone brings about a hundred), for a small part of the cost of parsing them.
+
+Nothing is run: the code objects are unmarshalled and their flags, names and import
+instructions read. A cache file is used only where the interpreter itself would use it (this
+version's magic number, and the source's mtime and size, or its hash) and only where the
+answer is sure to be the one the source gives (`facts.build`); anywhere else, None, and the
+source is parsed as before. What the compiler leaves out or adds is the reason for each
+guard: blocks under a constant false test (`if False:`), type aliases and type parameters
+(their lazy values are code objects named like defs). Python 3.10 to 3.13, checked against the
+parser on their whole standard library and installed packages (tests/test_compiled.py).
+"""
+
+from __future__ import annotations
+
+import dis
+import importlib.util
+import marshal
+import os
+import sys
+import types
+from typing import NamedTuple
+
+from .. import reads
+from .facts import absolute
+
+_IMPORT_NAME = dis.opmap["IMPORT_NAME"]
+_EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
+_LOAD_CONST = dis.opmap["LOAD_CONST"]
+_LOAD_SMALL_INT = dis.opmap.get("LOAD_SMALL_INT", -1)  # 3.14: small ints have their own load
+_TYPE_ALIAS = bytes([dis.opmap.get("CALL_INTRINSIC_1", 0), 11])  # INTRINSIC_TYPEALIAS, 3.12+
+# Text that may compile to nothing (a test the compiler folds to false): any of these in
+# the source (spaces left out), and it is parsed.
+_FOLDED = (b"ifFalse", b"if0", b"if(False", b"if(0", b"ifnotTrue", b"ifnot1", b"whileFalse",
+           b"while0", b"__debug__")
+SUPPORTED = (3, 10) <= sys.version_info[:2] <= (3, 13)
+_FUNCTION = 0x02  # CO_NEWLOCALS: a function's code, not a class body's
+_ASYNC = 0x80 | 0x200  # CO_COROUTINE, CO_ASYNC_GENERATOR: an async def
+
+
+class Names(NamedTuple):
+    """What the search of the modules in reach reads of one module."""
+    defs: frozenset[str]
+    async_defs: frozenset[str]
+    modules: tuple[str, ...]  # imported at module level
+
+
+def names(path: str, name: str) -> Names | None:
+    """The names module `name` at `path` defines (def, async def, at any depth) and the
+    modules it imports at module level, from its bytecode cache; None when there is no
+    usable one, or its code holds anything the source would read otherwise."""
+    if not SUPPORTED:
+        return None
+    try:
+        code = _code(path)
+        if code is None:
+            return None
+        modules = _imports(code, name, os.path.basename(path) == "__init__.py")
+    except (OSError, ValueError, EOFError, TypeError, IndexError, KeyError):
+        return None
+    if modules is None:
+        return None
+    defs: set[str] = set()
+    async_defs: set[str] = set()
+    stack = [code]
+    while stack:
+        outer = stack.pop()
+        if _found(outer.co_code, _TYPE_ALIAS):
+            return None
+        for const in outer.co_consts:
+            if isinstance(const, types.CodeType):
+                if const.co_name.startswith("<generic parameters of "):
+                    return None
+                if const.co_flags & _FUNCTION and not const.co_name.startswith("<"):
+                    (async_defs if const.co_flags & _ASYNC else defs).add(const.co_name)
+                stack.append(const)  # (lambdas, comprehensions, class bodies: entered)
+    return Names(frozenset(defs), frozenset(async_defs), tuple(modules))
+
+
+def _found(raw: bytes, instruction: bytes) -> bool:
+    """Does bytecode hold this instruction (opcode and argument) at an instruction's
+    offset?"""
+    at = raw.find(instruction)
+    while at != -1:
+        if at % 2 == 0:
+            return True
+        at = raw.find(instruction, at + 1)
+    return False
+
+
+def _code(path: str) -> types.CodeType | None:
+    """The module's code from the cache file the interpreter would use for `path`, if it
+    holds for the source as it is now."""
+    cached = importlib.util.cache_from_source(path)
+    stat = reads.stat(path)  # the answer rests on the source, as a parse's would
+    if reads.racy(stat):
+        return None  # changed within the mtime's resolution: the cache file may predate it
+    with open(cached, "rb") as handle:
+        data = handle.read()
+    if data[:4] != importlib.util.MAGIC_NUMBER or len(data) < 16:
+        return None
+    flags = int.from_bytes(data[4:8], "little")
+    if flags == 0:  # stamped with the source's mtime and size
+        if (int.from_bytes(data[8:12], "little") != int(stat.st_mtime) & 0xFFFFFFFF
+                or int.from_bytes(data[12:16], "little") != stat.st_size & 0xFFFFFFFF):
+            return None
+    elif flags != 0b11:  # a hash never checked: it may not match the source
+        return None
+    with open(path, "rb") as handle:
+        source = handle.read()
+    if flags == 0b11 and importlib.util.source_hash(source) != data[8:16]:
+        return None
+    squeezed = b"".join(source.split())
+    if any(folded in squeezed for folded in _FOLDED):
+        return None
+    code = marshal.loads(data[16:])
+    return code if isinstance(code, types.CodeType) else None
+
+
+def _imports(code: types.CodeType, name: str, package: bool) -> list[str] | None:
+    """The modules module-level code imports (as `facts._imported_modules` names them);
+    None when an import is not spelled as the compiler spells a statement."""
+    found: dict[str, None] = {}
+    raw = code.co_code
+    consts: list[object] = []  # the last constants loaded: an import's level and names
+    extended = 0
+    for at in range(0, len(raw), 2):
+        op, arg = raw[at], raw[at + 1] | extended
+        if op == _EXTENDED_ARG:
+            extended = arg << 8
+            continue
+        extended = 0
+        if op == _LOAD_CONST:
+            consts = [*consts[-1:], code.co_consts[arg]]
+        elif op == _LOAD_SMALL_INT:
+            consts = [*consts[-1:], arg]
+        elif op == _IMPORT_NAME:
+            if len(consts) != 2 or not isinstance(consts[0], int):
+                return None
+            level, fromlist = consts
+            module = code.co_names[arg]
+            if fromlist is None:
+                found[module] = None  # `import a.b`
+            elif isinstance(fromlist, tuple):
+                base = absolute(module or None, level, name, package)
+                if base:
+                    found[base] = None
+                found.update(dict.fromkeys(f"{base}.{alias}" if base else alias
+                                           for alias in fromlist if alias != "*"))
+            else:
+                return None
+            consts = []
+        elif op != 0:  # (0: an inline cache entry, 3.11+)
+            consts = []
+    return list(found)

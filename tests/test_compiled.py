@@ -1,0 +1,172 @@
+"""index/compiled.py: names read from the interpreter's bytecode cache are those the parser
+reads (facts.build), or None; never a different answer."""
+
+from __future__ import annotations
+
+import ast
+import importlib.util
+import os
+import py_compile
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+import pytest
+
+from flake8_async_tests.index import compiled, reach, resolver
+from flake8_async_tests.index.facts import build
+
+pytestmark = pytest.mark.skipif(not compiled.SUPPORTED, reason="bytecode read on 3.10-3.13")
+
+# Packages every environment of this suite has, with their bytecode caches.
+PACKAGES = ("asyncio", "unittest", "email", "json", "concurrent", "_pytest", "pluggy",
+            "astroid", "flake8", "pyflakes", "pycodestyle")
+
+
+def _modules() -> list[tuple[str, str]]:
+    found = []
+    for root in (sysconfig.get_paths()["stdlib"], sysconfig.get_paths()["purelib"]):
+        for top in PACKAGES:
+            base = os.path.join(root, top)
+            for folder, _, files in os.walk(base):
+                for file in files:
+                    path = os.path.join(folder, file)
+                    if file.endswith(".py") and os.path.exists(
+                            importlib.util.cache_from_source(path)):
+                        dotted = os.path.relpath(path, root)[:-3].replace(os.sep, ".")
+                        found.append((path, dotted.removesuffix(".__init__")))
+    return found
+
+
+def test_installed_modules_read_alike_from_bytecode_and_source() -> None:
+    modules = _modules()
+    assert len(modules) > 300
+    read = 0
+    for path, name in modules:
+        names = compiled.names(path, name)
+        if names is None:
+            continue
+        read += 1
+        source = Path(path).read_bytes()
+        facts = build(ast.parse(source), name, path.endswith("__init__.py"), source)
+        # (the order of imports may differ: a try's handlers compile before its else)
+        assert (set(facts.defs), set(facts.async_defs), set(facts.modules)) == (
+            names.defs, names.async_defs, set(names.modules)), name
+    assert read > len(modules) * 0.6  # most are read from bytecode
+
+
+def _module(tmp_path: Path, text: str, invalidation=py_compile.PycInvalidationMode.TIMESTAMP,
+            name: str = "mod") -> str:
+    path = tmp_path / f"{name}.py"
+    path.write_text(text)
+    old = time.time() - 60
+    os.utime(path, (old, old))  # not changed within the mtime's resolution
+    py_compile.compile(str(path), doraise=True, invalidation_mode=invalidation)
+    return str(path)
+
+
+GOOD = """\
+from __future__ import annotations
+import os.path
+from . import sibling
+from .pkg import a as b, c
+try:
+    import json
+except ImportError:
+    json = None
+if os.name == "nt":
+    from ntpath import join
+for _ in ():
+    import looped
+while True:
+    import once
+    break
+class Box:
+    import re
+    def get(self): pass
+    async def aget(self): pass
+async def agen():
+    yield 1
+def outer():
+    import inner_only
+    def nested(): pass
+    return lambda: [x for x in ()]
+"""
+
+
+def test_names_of_a_module_as_the_source_gives_them(tmp_path: Path) -> None:
+    path = _module(tmp_path, GOOD)
+    names = compiled.names(path, "pkg.mod")
+    assert names == compiled.Names(
+        frozenset({"get", "outer", "nested"}), frozenset({"aget", "agen"}),
+        ("__future__", "__future__.annotations", "os.path", "pkg", "pkg.sibling", "pkg.pkg",
+         "pkg.pkg.a", "pkg.pkg.c", "json", "ntpath", "ntpath.join", "looped", "once"))
+    facts = build(ast.parse(GOOD), "pkg.mod", False)
+    assert set(facts.modules) == set(names.modules)
+    assert (set(facts.defs), set(facts.async_defs)) == (names.defs, names.async_defs)
+
+
+@pytest.mark.parametrize("text", [
+    "if False:\n    import hidden\n",  # compiled to nothing
+    "if 0:\n    def hidden(): pass\n",
+    "if not __debug__:\n    import hidden\n",
+], ids=["if-false", "if-0", "debug"])
+def test_what_the_compiler_changes_is_left_to_the_parser(tmp_path: Path, text: str) -> None:
+    assert compiled.names(_module(tmp_path, text), "mod") is None
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="type statements: 3.12+")
+@pytest.mark.parametrize("text", ["type Alias = int\n", "def f[T: int](x: T): pass\n",
+                                  "class C:\n    type Inner = str\n"])
+def test_type_aliases_and_parameters_are_left_to_the_parser(tmp_path: Path, text: str) -> None:
+    assert compiled.names(_module(tmp_path, text), "mod") is None
+
+
+def test_a_cache_file_the_interpreter_would_not_use_is_not_used(tmp_path: Path) -> None:
+    path = _module(tmp_path, "def f(): pass\n")
+    assert compiled.names(path, "mod") is not None
+    Path(path).write_text("async def f(): pass\n")  # changed after the cache file was made
+    old = time.time() - 30
+    os.utime(path, (old, old))
+    assert compiled.names(path, "mod") is None
+    os.utime(path)  # changed just now: not trusted even if the stamp matched
+    assert compiled.names(_module(tmp_path, "def g(): pass\n", name="fresh"), "fresh")
+    fresh = tmp_path / "fresh.py"
+    os.utime(fresh)
+    assert compiled.names(str(fresh), "fresh") is None
+
+
+def test_hash_stamped_cache_files(tmp_path: Path) -> None:
+    checked = _module(tmp_path, "async def f(): pass\n",
+                      py_compile.PycInvalidationMode.CHECKED_HASH, name="checked")
+    assert compiled.names(checked, "checked") == compiled.Names(
+        frozenset(), frozenset({"f"}), ())
+    Path(checked).write_text("def f(): pass\n")
+    assert compiled.names(checked, "checked") is None
+    unchecked = _module(tmp_path, "def f(): pass\n",
+                        py_compile.PycInvalidationMode.UNCHECKED_HASH, name="unchecked")
+    assert compiled.names(unchecked, "unchecked") is None
+
+
+def test_the_search_in_reach_finds_the_same_names_either_way(monkeypatch) -> None:
+    def search() -> tuple[int, dict[str, bool]]:
+        resolver.new_run()
+        resolver.configure(None, False)
+        with resolver.scope(sys.path):
+            found = reach.reach(["pytest", "asyncio", "unittest.mock"])
+            assert found is not None
+            answers = {f"{name} {is_async}": reach.defines(name, is_async, found)
+                       for name in ("fixture", "sleep", "wait_for", "main", "run",
+                                    "call_soon", "_run_once", "__aenter__", "aclose")
+                       for is_async in (False, True)}
+            return len(resolver._names), answers
+
+    read, by_bytecode = search()
+    assert read > 50
+    monkeypatch.setattr(compiled, "SUPPORTED", False)
+    _, by_source = search()
+    assert by_bytecode == by_source
+    assert by_source["sleep True"] and by_source["fixture False"]
+    assert not by_source["fixture True"]
+    resolver.new_run()
