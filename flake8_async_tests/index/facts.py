@@ -38,6 +38,7 @@ METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
 # A cheap test of the source before walking its expressions for one of those names.
 _MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
 _SETATTR = re.compile(rb"\bsetattr\b")
+_YIELD = re.compile(rb"\byield\b")
 
 
 @dataclass
@@ -114,11 +115,14 @@ def def_kind(node: ast.stmt) -> str:
     return OTHER
 
 
-def makes_coroutine(node: ast.stmt) -> bool:
+def makes_coroutine(node: ast.stmt, text: _Text | None = None) -> bool:
     """An async def with plain decorators that is not an async generator: calling it makes
-    a coroutine."""
+    a coroutine. (With `text`, the source of the module, a def whose lines never say
+    `yield` is not walked.)"""
     if not isinstance(node, ast.AsyncFunctionDef) or def_kind(node) != ASYNC_DEF:
         return False
+    if text is not None and not text.mentions(node, _YIELD):
+        return True
     return not any(isinstance(sub, (ast.Yield, ast.YieldFrom)) for sub in _own_nodes(node))
 
 
@@ -139,12 +143,12 @@ def _signature(node: ast.AsyncFunctionDef, in_class: bool) -> list:
     return [kind, Signature.of(node.args).to_json()]
 
 
-def _record_signature(found: dict[str, list | None], node: ast.stmt,
+def _record_signature(found: dict[str, list | None], node: ast.stmt, text: _Text,
                       in_class: bool = True) -> None:
     """A coroutine function's signature; None where two definitions of the name (in the
     branches of an `if`, say) disagree or one is no coroutine function."""
     name = node.name  # type: ignore[attr-defined]
-    if not makes_coroutine(node):
+    if not makes_coroutine(node, text):
         if name in found:
             found[name] = None
         return
@@ -363,7 +367,7 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: _Text) -> ClassFacts:
             continue
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             _bind(cls.kinds, stmt.name, def_kind(stmt))
-            _record_signature(cls.signatures, stmt)
+            _record_signature(cls.signatures, stmt, text)
             _record_return(cls.returns, stmt)
         for bound in _bound_names(stmt):
             _bind(cls.kinds, bound, OTHER)
@@ -561,7 +565,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         at_top = id(node) in top
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             bind(node.name, def_kind(node))
-            _record_signature(facts.signatures, node, in_class=False)
+            _record_signature(facts.signatures, node, text, in_class=False)
             _record_return(facts.returns, node)
             kept = _keeps_class(node)
             if kept is not None:

@@ -102,21 +102,21 @@ class CallSites:
             stack: list[tuple[ast.AST, bool]] = [(scope.node, False)]
             while stack:
                 node, inner = stack.pop()
-                for child in ast.iter_child_nodes(node):
+                for child in _children(node):
                     parents[id(child)] = node
-                    deeper = inner or isinstance(child, (
-                        ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-                        ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp))
-                    if isinstance(child, ast.Name):
+                    kind = type(child)
+                    deeper = inner or kind in _NESTED
+                    if kind is ast.Name:
                         if deeper:
-                            nested.add(child.id)
-                        elif isinstance(child.ctx, ast.Load):
-                            found = uses.setdefault(child.id, [])
+                            nested.add(child.id)  # type: ignore[attr-defined]
+                        elif type(child.ctx) is ast.Load:  # type: ignore[attr-defined]
+                            found = uses.setdefault(child.id, [])  # type: ignore[attr-defined]
                             if found is not None:
                                 found.append((child, node))
-                        elif isinstance(child.ctx, ast.Del):
-                            nested.add(child.id)
-                    stack.append((child, deeper))
+                        elif type(child.ctx) is ast.Del:  # type: ignore[attr-defined]
+                            nested.add(child.id)  # type: ignore[attr-defined]
+                    elif kind not in _LEAVES:
+                        stack.append((child, deeper))
             for name in nested:
                 uses[name] = None
             self._uses[key] = uses
@@ -127,6 +127,31 @@ class CallSites:
         return (isinstance(call.func, ast.Name) and call.func.id == "bool"
                 and len(call.args) == 1 and not call.keywords
                 and self.scopes.lookup(call.func.id, scope) is None)
+
+
+_NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
+                     ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
+# Nodes with no child nodes that matter here (contexts, operators, constants).
+_LEAVES = frozenset({ast.Load, ast.Store, ast.Del, ast.Constant, *(
+    kind for base in (ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
+    for kind in base.__subclasses__())})
+_fields: dict[type, tuple[str, ...]] = {}
+
+
+def _children(node: ast.AST) -> list[ast.AST]:
+    """ast.iter_child_nodes, as a list, without its generators."""
+    kind = type(node)
+    fields = _fields.get(kind)
+    if fields is None:
+        fields = _fields[kind] = kind._fields
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            found.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
 
 
 def _truth_position(use: ast.AST, parent: ast.AST, parents: dict[int, ast.AST]) -> bool:
