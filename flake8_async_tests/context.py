@@ -27,8 +27,9 @@ from .model.loops import Loops
 from .model.marks import ASYNC_MARKS, Marks
 from .model.scopes import Scopes
 from .model.values import Home, Values
-from .syntax import FunctionNode, Syntax, of_tree, source_words
+from .syntax import FunctionNode, Syntax, of_tree, parameters, source_words
 
+FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Standard-library packages whose classes have coroutine methods.
 STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 
@@ -119,8 +120,7 @@ class FileContext:
         # Why rules stayed silent where they looked: (line, col, code, reason), printed
         # with --async-tests-explain.
         self.silences: list[tuple[int, int, str, str]] = []
-        self._module: object = None  # astroid Module, False once building failed
-        self._made: dict[int, object] = {}  # id of an `ast` node -> its astroid node
+        self._built: object = None  # inference.Built, False once building failed
         self._homes: dict[str, Home] = {}
         # (id of a class, attribute) -> (the mock a setup method sets it to, or None; why
         # it is not followed, if so): for the mock rules, found once per class
@@ -385,21 +385,52 @@ class FileContext:
 
     # -- astroid -----------------------------------------------------------------
 
-    @property
-    def module(self):  # -> astroid.nodes.Module | None
-        """The astroid tree of this file, built on first use (None if it cannot be)."""
-        if self._module is None:
-            built = inference.build_module(self.tree, self.path, self.modname)
-            self._module, self._made = built if built is not None else (False, {})
-        return self._module or None
-
     def astroid_node(self, node: ast.AST):
-        """The astroid node a plain `ast` node of this file became."""
-        if self.module is None:
+        """The astroid node a plain `ast` node of this file became (None if the file
+        cannot be built). The file is built on first use, the bodies of `build_later`
+        when a node in them is first asked for."""
+        if self._built is None:
+            built = inference.build_module(self.tree, self.path, self.modname,
+                                           self.build_later)
+            self._built = built if built is not None else False
+        if not self._built:
             return None
-        return self._made.get(id(node))
+        made = self._built.made  # type: ignore[attr-defined]
+        if id(node) not in made and hasattr(node, "lineno"):
+            for func, _ in list(self._built.pending.values()):  # type: ignore[attr-defined]
+                if func.lineno <= node.lineno <= (func.end_lineno or func.lineno):
+                    inference.build_body(self._built, func)
+                    break
+        return made.get(id(node))
+
+    @functools.cached_property
+    def build_later(self) -> list[FunctionNode]:
+        """Test functions (and test methods of top-level classes) whose bodies astroid
+        need not build before a question is about them: inference cannot reach their
+        bodies from anywhere else. Nothing in the file names them (not even in a
+        string), they set no attribute on their first parameter (astroid would record it
+        on the class), and they do not yield or declare a global."""
+        of_type = self.syntax.of_type
+        named: set[object] = {node.id for node in of_type(ast.Name)}  # type: ignore[attr-defined]
+        named.update(node.attr for node in of_type(ast.Attribute))  # type: ignore[attr-defined]
+        named.update(node.value for node in of_type(ast.Constant))  # type: ignore[attr-defined]
+        funcs = [node for node in self.tree.body if isinstance(node, FUNCTION_NODES)]
+        funcs.extend(node for cls in self.tree.body if isinstance(cls, ast.ClassDef)
+                     for node in cls.body if isinstance(node, FUNCTION_NODES))
+        return [func for func in funcs if self.is_test_name(func.name)
+                and func.name not in named and self._self_contained(func)]
+
+    def _self_contained(self, func: FunctionNode) -> bool:
+        first = parameters(func)[:1]
+        for node in self.syntax.scope_nodes(func, headers=False):
+            if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
+                return False
+            if (isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load)
+                    and isinstance(node.value, ast.Name) and [node.value.id] == first):
+                return False
+        return True
 
     def close(self) -> None:
-        if self._module:
-            inference.forget_module(self._module)  # type: ignore[arg-type]
-        self._made = {}
+        if self._built:
+            inference.forget_module(self._built.module)  # type: ignore[attr-defined]
+        self._built = False

@@ -1,7 +1,7 @@
 """Every name of the astroid bridge, imported together (see the package's docstring)."""
 
 from .base import ERRORS, MANAGER, own
-from .building import build_module, forget_module, node_in_file, warm_up
+from .building import build_body, build_module, forget_module, node_in_file, warm_up
 from .classes import (
     annotated_names, class_attribute_names, class_is_closed, class_mro, instance_attribute,
     member, owner_of, resolve_dotted, rewrites_subclasses, sets_attributes_dynamically,
@@ -16,7 +16,7 @@ from .session import SETTINGS
 from .session import analysis as session_analysis
 
 __all__ = [
-    "ERRORS", "MANAGER", "SETTINGS", "annotated_names", "build_module",
+    "ERRORS", "MANAGER", "SETTINGS", "annotated_names", "build_body", "build_module",
     "class_attribute_names", "class_is_closed", "class_mro",
     "coroutine_function", "dotted_name", "forget_module", "implicit_first",
     "instance_attribute", "is_async_def", "is_class", "is_coroutine_function", "is_module",

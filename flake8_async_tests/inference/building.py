@@ -15,6 +15,7 @@ from astroid.context import InferenceContext
 from astroid.rebuilder import TreeRebuilder
 
 from . import session
+from ..syntax import FunctionNode
 from .base import ERRORS, LOG, MANAGER, own
 from .functions import decorator_names
 
@@ -128,32 +129,85 @@ class _Rebuilder(TreeRebuilder):
         return result
 
 
-Built = tuple[nodes.Module, dict[int, nodes.NodeNG]]
+class Built:
+    """The astroid tree of the linted file, which astroid node each `ast` node (by id)
+    became, and the functions whose bodies are not built yet (id -> the `ast` def and the
+    astroid stub standing for it: its header, and `pass` for a body)."""
+
+    def __init__(self, module: nodes.Module, made: dict[int, nodes.NodeNG],
+                 pending: dict[int, tuple[FunctionNode, nodes.FunctionDef]]) -> None:
+        self.module = module
+        self.made = made
+        self.pending = pending
 
 
-def build_module(tree: ast.Module, path: str, modname: str) -> Built | None:
-    """The astroid tree of the linted file, rebuilt from the `ast` tree flake8 parsed, and
-    which astroid node each `ast` node (by id) became.
+def build_module(tree: ast.Module, path: str, modname: str,
+                 later: list[FunctionNode] = ()) -> Built | None:  # type: ignore[assignment]
+    """The astroid tree of the linted file, rebuilt from the `ast` tree flake8 parsed.
 
     As astroid's own builder does, with attributes registered as _register_attribute does.
+    The bodies of the functions `later` names (which nothing else in the file can reach:
+    see FileContext.build_later) are built when a node in them is first asked for
+    (`build_body`); most questions are about a few functions of a test module.
     """
     warm_up(session.current())
     rebuilder = _Rebuilder()
+    bodies = [(func, func.body) for func in later if func.body]
     try:
         try:
+            for func, body in bodies:
+                func.body = [ast.copy_location(ast.Pass(), body[0])]
             package = os.path.basename(path) == "__init__.py"
             module = rebuilder.visit_module(tree, modname, path, package)
         finally:
             for node, body in rebuilder.shortened:
                 node.body = body  # type: ignore[attr-defined]
+            for func, body in bodies:
+                func.body = body
         # Caches the module, adds from-imported names, registers attributes (through
         # lean_builds, active during analysis) and applies the transforms.
         module = AstroidBuilder(MANAGER)._post_build(module, rebuilder, "utf-8")
-        return module, rebuilder.made
+        pending = {id(func): (func, rebuilder.made[id(func)]) for func, _ in bodies}
+        return Built(module, rebuilder.made, pending)  # type: ignore[arg-type]
     except ERRORS as exc:
         own(exc)
         LOG.info("flake8-async-tests: astroid cannot build %s: %s", path, exc)
         return None
+
+
+def build_body(built: Built, func: FunctionNode) -> None:
+    """Build a function whose body was left for later, in place of its stub, as it would
+    have been built with the module."""
+    func, stub = built.pending.pop(id(func))
+    parent = stub.parent
+    rebuilder = _Rebuilder()
+    try:
+        try:
+            made = rebuilder.visit(func, parent)
+        finally:
+            for node, body in rebuilder.shortened:
+                node.body = body  # type: ignore[attr-defined]
+        parent.locals[func.name].pop()  # (visiting added it; it takes the stub's place)
+        _replace(parent, stub, made)
+        builder = AstroidBuilder(MANAGER)
+        for from_node, global_names in rebuilder._import_from_nodes:
+            builder.add_from_names_to_locals(from_node, global_names)
+        for delayed in rebuilder._delayed_assattr:
+            builder.delayed_assattr(delayed)
+        transformed = MANAGER.visit_transforms(made)
+        if transformed is not made and isinstance(transformed, nodes.NodeNG):
+            _replace(parent, made, transformed)
+            rebuilder.made[id(func)] = transformed
+        built.made.update(rebuilder.made)
+    except ERRORS as exc:
+        own(exc)
+        LOG.info("flake8-async-tests: astroid cannot build %s: %s", func.name, exc)
+
+
+def _replace(parent: nodes.NodeNG, old: nodes.NodeNG, new: nodes.NodeNG) -> None:
+    defined = parent.locals[new.name]  # type: ignore[attr-defined]
+    defined[next(at for at, node in enumerate(defined) if node is old)] = new
+    parent.body[next(at for at, node in enumerate(parent.body) if node is old)] = new
 
 
 def _register_attribute(assattr: nodes.AssignAttr) -> None:

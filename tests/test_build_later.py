@@ -1,0 +1,121 @@
+"""The bodies of test functions that nothing else can reach are built for astroid only when
+a question is about them (FileContext.build_later, inference.build_body): which functions
+qualify, and that the answers are those of a whole build."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+import pytest
+
+from flake8_async_tests.context import FileContext
+from flake8_async_tests.options import Options
+from harness import lint
+
+SELECTION = '''\
+    def helper():
+        pass
+
+
+    def test_plain():
+        x = 1
+
+
+    def test_named():
+        pass
+
+
+    def test_yields():
+        yield 1
+
+
+    def test_global():
+        global G
+
+
+    def test_in_string():
+        pass
+
+
+    class TestC:
+        def setup_method(self):
+            self.a = 1
+
+        def test_sets(self):
+            self.b = 2
+
+        def test_reads(self):
+            return self.a
+
+        def test_called(self):
+            pass
+
+        def test_other(self):
+            self.test_called()
+
+
+    alias = test_named
+    NAME = "test_in_string"
+    '''
+
+
+def test_which_bodies_wait(tmp_path) -> None:
+    source = textwrap.dedent(SELECTION)
+    path = tmp_path / "test_mod.py"
+    path.write_text(source, encoding="utf-8")
+    ctx = FileContext(ast.parse(source), source.splitlines(True), str(path), Options())
+    assert [func.name for func in ctx.build_later] == ["test_plain", "test_reads",
+                                                       "test_other"]
+
+
+ASKED = '''\
+    import asyncio
+
+
+    class Client:
+        async def fetch(self):
+            await asyncio.sleep(0)
+
+
+    def make():
+        return Client()
+
+
+    def test_first():
+        client = make()
+        client.fetch()
+
+
+    def test_untouched():
+        assert True
+
+
+    class TestClient:
+        def test_method(self):
+            other = make()
+            assert other.fetch()
+    '''
+
+
+@pytest.mark.parametrize("later", [True, False], ids=["bodies-later", "whole"])
+def test_answers_are_those_of_a_whole_build(tmp_path, monkeypatch, later) -> None:
+    """Questions inside two bodies built on demand (a function and a method) find the
+    coroutine method astroid infers; the body nobody asks about is never built."""
+    built: list[str] = []
+    original = FileContext.astroid_node
+
+    def recorded(self, node):
+        found = original(self, node)
+        built[:] = sorted(self._built.made[id(f)].name for f in self.build_later
+                          if id(f) not in self._built.pending)
+        return found
+
+    monkeypatch.setattr(FileContext, "astroid_node", recorded)
+    if not later:
+        monkeypatch.setattr(FileContext, "build_later", [])
+    (tmp_path / "test_client.py").write_text(textwrap.dedent(ASKED), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code, f.variant) for f in run.found] == [
+        (15, 5, "AT200", "dropped"), (25, 16, "AT200", "truth-value")], run.stderr
+    assert built == (["test_first", "test_method"] if later else [])
