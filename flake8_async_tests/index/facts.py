@@ -412,12 +412,21 @@ def _run_on_import(body: list[ast.stmt]) -> list[ast.stmt]:
     return found
 
 
+# Statements that hold statements.
+_COMPOUND = frozenset({
+    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
+    ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
+    *((ast.TryStar,) if hasattr(ast, "TryStar") else ())})
+
+
 def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     """Every statement at any depth (in functions, classes and blocks), expressions aside."""
     stack = list(reversed(body))
     while stack:
         node = stack.pop()
         yield node
+        if type(node) not in _COMPOUND:
+            continue
         inner: list[ast.stmt] = []
         for name in ("body", "orelse", "finalbody"):
             value = getattr(node, name, None)

@@ -165,7 +165,8 @@ class Values:
             homes += [(tree, self.ctx.home_of(path, tree).label)
                       for path, tree in self.ctx.conftests]
             for tree, label in homes:
-                for func in of_tree(tree).of_type(ast.FunctionDef, ast.AsyncFunctionDef):
+                index = self.ctx.syntax if tree is self.ctx.tree else of_tree(tree)
+                for func in index.of_type(ast.FunctionDef, ast.AsyncFunctionDef):
                     if func.name == "pytest_generate_tests":  # type: ignore[attr-defined]
                         self._generated = f"{label}:{func.lineno}"
         return self._generated or None
@@ -286,11 +287,11 @@ class Values:
     def _set_through_request(self) -> bool:
         """Does this file or a conftest set an attribute on `request.cls` (or any `.cls`)?"""
         if self._through_request is None:
-            trees = [self.ctx.tree, *(tree for _, tree in self.ctx.conftests)]
+            indexes = [self.ctx.syntax, *(of_tree(tree) for _, tree in self.ctx.conftests)]
             self._through_request = any(
                 isinstance(node.ctx, ast.Store) and isinstance(node.value, ast.Attribute)
                 and node.value.attr == "cls"
-                for tree in trees for node in of_tree(tree).of_type(ast.Attribute))
+                for index in indexes for node in index.of_type(ast.Attribute))
         return self._through_request
 
     # -- expressions -------------------------------------------------------------------
