@@ -17,7 +17,8 @@ from . import inference, project
 from .imports import ImportTable
 from .index import reach as in_reach
 from .index import resolver
-from .index.facts import ASYNC_DEF, DEF, ModuleFacts
+from .index.defs import ASYNC_DEF, DEF
+from .index.facts import ModuleFacts
 from .options import Options
 from .model import known, plugins
 from .model.hooks import HOOKS, effect as hook_effect

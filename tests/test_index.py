@@ -16,7 +16,8 @@ import warnings
 import pytest
 
 from flake8_async_tests.index import finder, reach, resolver, stdlib, store
-from flake8_async_tests.index.facts import ASYNC_DEF, DECORATED, DEF, build
+from flake8_async_tests.index.defs import ASYNC_DEF, DECORATED, DEF
+from flake8_async_tests.index.facts import build
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]  # the supported versions (pyproject classifiers)
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from .. import inference
 from ..imports import imported
 from ..index import resolver
-from ..index.facts import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
+from ..index.defs import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
 from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
 from ..model.call_sites import CallSites

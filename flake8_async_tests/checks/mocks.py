@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .. import inference
 from ..index import resolver
-from ..index.facts import ASYNC_DEF, DEF
+from ..index.defs import ASYNC_DEF, DEF
 from ..mock_names import (
     ALL_KINDS, FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK_API, MOCK_MODULE_NAMES, MOCKER_NAMES,
     REAL_ASSERTS,

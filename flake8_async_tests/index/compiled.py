@@ -120,7 +120,7 @@ def _code(path: str) -> types.CodeType | None:
 
 
 def _imports(code: types.CodeType, name: str, package: bool) -> list[str] | None:
-    """The modules module-level code imports (as `facts._imported_modules` names them);
+    """The modules module-level code imports (as the index names them from source);
     None when an import is not spelled as the compiler spells a statement."""
     found: dict[str, None] = {}
     raw = code.co_code

@@ -9,24 +9,17 @@ imports anywhere, and whether the module or a class may be rewritten at run time
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from ..signatures import Signature
+from .defs import (
+    OTHER, chain, decorator_name, def_kind, keeps_class, overload, record_return,
+    record_signature, spelled,
+)
+from .text import Text
 
-# How a name is bound: a plain def or async def (decorators that keep it as written
-# aside), a function with another decorator (no rule reports those), or anything else.
-DEF, ASYNC_DEF, DECORATED, OTHER = "def", "async def", "decorated", "other"
-# Decorators that leave a function's sync or async nature as written (dotted, as inference
-# resolves them; the index, which does not resolve names, goes by their last name).
-PLAIN_DECORATOR_NAMES = frozenset({
-    "builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "functools.wraps",
-    "typing.override", "typing_extensions.override",
-})
-PLAIN_DECORATORS = frozenset(n.rsplit(".", 1)[-1] for n in PLAIN_DECORATOR_NAMES)
 # Class decorators and metaclasses that leave methods as written.
 PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "final", "total_ordering",
                                     "runtime_checkable", "unique"})
@@ -38,7 +31,6 @@ METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
 # A cheap test of the source before walking its expressions for one of those names.
 _MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
 _SETATTR = re.compile(rb"\bsetattr\b")
-_YIELD = re.compile(rb"\byield\b")
 
 
 @dataclass
@@ -52,7 +44,7 @@ class ClassFacts:
     # each coroutine method (an async def, not a generator, plain decorators): its kind
     # ("method", "staticmethod", "classmethod") and Signature.to_json()
     signatures: dict[str, list | None] = field(default_factory=dict)
-    # each plain def: what calling it returns, as source says (see `_record_return`)
+    # each plain def: what calling it returns, as source says (see `record_return`)
     returns: dict[str, str] = field(default_factory=dict)
     # class decorators (as spelled) that alone keep the class from being plain: the
     # resolver follows them (`keeps_class`)
@@ -99,132 +91,11 @@ class ModuleFacts:
         return cls(**data)
 
 
-def decorator_name(expr: ast.expr) -> str:
-    while isinstance(expr, ast.Call):
-        expr = expr.func
-    if isinstance(expr, ast.Attribute):
-        return expr.attr
-    return expr.id if isinstance(expr, ast.Name) else ""
-
-
-def def_kind(node: ast.stmt) -> str:
-    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        if all(decorator_name(d) in PLAIN_DECORATORS for d in node.decorator_list):
-            return ASYNC_DEF if isinstance(node, ast.AsyncFunctionDef) else DEF
-        return DECORATED
-    return OTHER
-
-
-def makes_coroutine(node: ast.stmt, text: _Text | None = None) -> bool:
-    """An async def with plain decorators that is not an async generator: calling it makes
-    a coroutine. (With `text`, the source of the module, a def whose lines never say
-    `yield` is not walked.)"""
-    if not isinstance(node, ast.AsyncFunctionDef) or def_kind(node) != ASYNC_DEF:
-        return False
-    if text is not None and not text.mentions(node, _YIELD):
-        return True
-    return not any(isinstance(sub, (ast.Yield, ast.YieldFrom)) for sub in _own_nodes(node))
-
-
-def _own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
-    """Every node of a function's body, those inside nested functions and classes aside."""
-    stack: list[ast.AST] = [*func.body]
-    while stack:
-        sub = stack.pop()
-        yield sub
-        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(sub))
-
-
-def _signature(node: ast.AsyncFunctionDef, in_class: bool) -> list:
-    names = {decorator_name(d) for d in node.decorator_list}
-    kind = ("function" if not in_class else "staticmethod" if "staticmethod" in names
-            else "classmethod" if "classmethod" in names else "method")
-    return [kind, Signature.of(node.args).to_json()]
-
-
-def _record_signature(found: dict[str, list | None], node: ast.stmt, text: _Text,
-                      in_class: bool = True) -> None:
-    """A coroutine function's signature; None where two definitions of the name (in the
-    branches of an `if`, say) disagree or one is no coroutine function."""
-    name = node.name  # type: ignore[attr-defined]
-    if not makes_coroutine(node, text):
-        if name in found:
-            found[name] = None
-        return
-    signature = _signature(node, in_class)  # type: ignore[arg-type]
-    found[name] = signature if name not in found or found[name] == signature else None
-
-
-GENERATOR = "<generator>"  # what a def annotated to return a Generator returns
-OWN_CLASS = "<cls>"  # what a classmethod that returns `cls(...)` returns: its class
-
-
-def _record_return(found: dict[str, str], node: ast.stmt) -> None:
-    """What calling a plain def returns, as its return annotation spells it (`Pipeline`,
-    `"Pipeline"`, `mod.Cls`, `Generator[...]`); "" for anything else or where two
-    definitions disagree. Only ever used to say a call makes no coroutine."""
-    if not isinstance(node, ast.FunctionDef) or def_kind(node) != DEF:
-        found.pop(getattr(node, "name", ""), None)
-        return
-    returns = node.returns
-    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
-        try:
-            returns = ast.parse(returns.value.strip(), mode="eval").body
-        except (SyntaxError, ValueError, RecursionError):
-            returns = None
-    made = (spelled(returns) or "") if isinstance(
-        returns, (ast.Name, ast.Attribute, ast.Subscript)) else ""  # "": unannotated too
-    if _makes_own_class(node):
-        made = OWN_CLASS  # whatever its annotation says (often a TypeVar)
-    if node.name in found and found[node.name] != made:
-        made = ""
-    found[node.name] = made
-
-
-def _makes_own_class(node: ast.FunctionDef) -> bool:
-    """A factory classmethod (`from_url`): every `return` of its own body gives
-    `cls(...)`, there is one, and it yields nothing."""
-    if not node.args.args or not any(decorator_name(d) == "classmethod"
-                                     for d in node.decorator_list):
-        return False
-    first = node.args.args[0].arg
-    found = False
-    for sub in _own_nodes(node):
-        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
-            return False
-        if isinstance(sub, ast.Return):
-            value = sub.value
-            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
-                    and value.func.id == first):
-                return False
-            found = True
-        elif isinstance(sub, ast.Name) and sub.id == first and isinstance(
-                sub.ctx, (ast.Store, ast.Del)):
-            return False  # `cls` rebound: not the class any more
-    return found
-
-
-def _overload(node: ast.stmt) -> bool:
-    """A typing.overload stub: the definition after it replaces it."""
-    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
-        decorator_name(d) == "overload" for d in node.decorator_list)
-
-
-def _chain(expr: ast.expr) -> tuple[ast.expr, list[str]]:
-    """(the innermost value, the attribute names after it, in order) of `a.b.c`."""
-    names: list[str] = []
-    while isinstance(expr, ast.Attribute):
-        names.insert(0, expr.attr)
-        expr = expr.value
-    return expr, names
-
-
 def _is_mark(expr: ast.expr) -> bool:
     """`pytest.mark.x`, `mark.x(...)`: marks leave a class's methods alone."""
     while isinstance(expr, ast.Call):
         expr = expr.func
-    root, names = _chain(expr)
+    root, names = chain(expr)
     if isinstance(root, ast.Name):
         names = [root.id, *names]
     return "mark" in names[:-1]
@@ -293,14 +164,6 @@ def _bound_names(node: ast.stmt) -> list[str]:
             if isinstance(sub, ast.Name)]
 
 
-def spelled(expr: ast.expr) -> str | None:
-    """`a.b.C` for a base class expression (Generic[T] is Generic); None for anything else."""
-    if isinstance(expr, ast.Subscript):
-        expr = expr.value
-    root, names = _chain(expr)
-    return ".".join([root.id, *names]) if isinstance(root, ast.Name) else None
-
-
 def absolute(module: str | None, level: int, name: str, package: bool) -> str:
     """The absolute module a `from ... import` names, from the importing module's name."""
     if not level:
@@ -308,44 +171,6 @@ def absolute(module: str | None, level: int, name: str, package: bool) -> str:
     parts = name.split(".") if package else name.split(".")[:-1]
     parts = parts[:len(parts) - level + 1] if level > 1 else parts
     return ".".join(p for p in (*parts, module or "") if p)
-
-
-def _keeps_class(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str] | None:
-    """The attributes a plain function sets on its first parameter when it only ever
-    returns that parameter, reads its attributes, calls it or sets attributes on it
-    (`cls.__init__ = new_init; return cls`, in nested functions too); None otherwise."""
-    params = [*func.args.posonlyargs, *func.args.args]
-    if not isinstance(func, ast.FunctionDef) or func.decorator_list or not params:
-        return None
-    me = params[0].arg
-    last = func.body[-1]
-    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name)
-            and last.value.id == me):
-        return None
-    if any(isinstance(sub, ast.Return) and not (
-            isinstance(sub.value, ast.Name) and sub.value.id == me) for sub in _own_nodes(func)):
-        return None  # returns something else
-    nodes = list(ast.walk(func))
-    allowed: set[int] = set()
-    set_attrs: set[str] = set()
-    for sub in nodes:
-        if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name):
-            allowed.add(id(sub.value))
-        elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
-                and sub.value.id == me:
-            allowed.add(id(sub.value))
-            if isinstance(sub.ctx, ast.Store):
-                set_attrs.add(sub.attr)
-            elif isinstance(sub.ctx, ast.Del):
-                return None
-        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
-            allowed.add(id(sub.func))
-        elif isinstance(sub, ast.arg) and sub.arg == me and sub is not params[0]:
-            return None  # a nested function's parameter of the same name
-    for sub in nodes:
-        if isinstance(sub, ast.Name) and sub.id == me and id(sub) not in allowed:
-            return None  # handed on, rebound, or anything else
-    return sorted(set_attrs)
 
 
 def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> set[str]:
@@ -356,19 +181,19 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> s
             and isinstance(sub.value, ast.Name) and sub.value.id == me}
 
 
-def _class_facts(node: ast.ClassDef, stdlib: bool, text: _Text) -> ClassFacts:
+def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
     plain, decorators, decorated = _plain_class(node, stdlib)
     cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=plain,
                      marked=any(_is_mark(d) for d in node.decorator_list),
                      decorators=decorators, decorated=decorated)
     own: set[str] = set()
     for stmt in statements(node.body):
-        if _overload(stmt):
+        if overload(stmt):
             continue
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             _bind(cls.kinds, stmt.name, def_kind(stmt))
-            _record_signature(cls.signatures, stmt, text)
-            _record_return(cls.returns, stmt)
+            record_signature(cls.signatures, stmt, text)
+            record_return(cls.returns, stmt)
         for bound in _bound_names(stmt):
             _bind(cls.kinds, bound, OTHER)
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
@@ -439,7 +264,7 @@ def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
         stack.extend(reversed(inner))
 
 
-def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: _Text) -> bool:
+def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
     """Does the module use a name that may rewrite its namespace? `setattr` on `self`
     (read per class, see `_dynamic_self`), on a class of the module (that class is no
     longer plain) or of metadata such as `__module__` (httpx and generated SDKs set it on
@@ -465,30 +290,6 @@ def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: _Text) -> bool:
             elif isinstance(sub, ast.Name) and sub.id in REWRITERS and id(sub) not in harmless:
                 return True
     return False
-
-
-class _Text:
-    """The source a tree was parsed from, to ask whether a statement's lines mention a
-    word before walking its expressions (walking them costs most of a build). Each word
-    is looked for once per module; a statement then asks for a line in its range."""
-
-    def __init__(self, source: bytes | None) -> None:
-        self.source = source
-        self._lines: dict[re.Pattern[bytes], list[int]] = {}
-
-    def mentions(self, node: ast.stmt, pattern: re.Pattern[bytes]) -> bool:
-        if self.source is None:
-            return True
-        lines = self._lines.get(pattern)
-        if lines is None:
-            lines, line, before = [], 1, 0
-            for match in pattern.finditer(self.source):
-                line += self.source.count(b"\n", before, match.start())
-                before = match.start()
-                lines.append(line)
-            self._lines[pattern] = lines
-        at = bisect.bisect_left(lines, node.lineno)
-        return at < len(lines) and lines[at] <= (node.end_lineno or node.lineno)
 
 
 def _dynamic_self(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str,
@@ -556,7 +357,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     (the text `tree` was parsed from), expressions are walked only where it can matter."""
     facts = ModuleFacts(name=name, package=package)
     stdlib = name.split(".")[0] in sys.stdlib_module_names
-    text = _Text(source)
+    text = Text(source)
     imported: dict[str, set[str]] = {}  # every dotted name each local name is imported as
     late: set[str] = set()  # names bound unconditionally after the last star import
     top = {id(node) for node in tree.body}
@@ -569,14 +370,14 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
 
     others: set[str] = set()  # names also bound some other way than an import
     for node in statements(tree.body):
-        if _overload(node):
+        if overload(node):
             continue
         at_top = id(node) in top
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
             bind(node.name, def_kind(node))
-            _record_signature(facts.signatures, node, text, in_class=False)
-            _record_return(facts.returns, node)
-            kept = _keeps_class(node)
+            record_signature(facts.signatures, node, text, in_class=False)
+            record_return(facts.returns, node)
+            kept = keeps_class(node)
             if kept is not None:
                 facts.keeps_class[node.name] = kept
             if node.name == "__getattr__":

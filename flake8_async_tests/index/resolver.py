@@ -26,9 +26,8 @@ from collections.abc import Iterable, Iterator
 from .. import reads
 from . import compiled, finder, stdlib
 from ..signatures import Signature
-from .facts import (
-    ASYNC_DEF, DEF, GENERATOR, OTHER, OWN_CLASS, ClassFacts, ModuleFacts, build,
-)
+from .defs import ASYNC_DEF, DEF, GENERATOR, OTHER, OWN_CLASS
+from .facts import ClassFacts, ModuleFacts, build
 from .store import DEFAULT_DIR, Store
 
 LOG = logging.getLogger("flake8.async_tests")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import astroid
 from astroid import nodes
 
-from ..index.facts import PLAIN_DECORATOR_NAMES
+from ..index.defs import PLAIN_DECORATOR_NAMES
 from ..signatures import Signature
 from .base import ERRORS, own
 from .classes import class_mro

@@ -1,0 +1,192 @@
+"""How a def is written, as its source says: its kind (a def, an async def, one with a
+decorator of unknown effect), whether calling it makes a coroutine, its signature, what
+its return annotation says it returns, and what a class-keeping function sets on a class.
+Read by the index (facts.py) and by rules that look at a def of the linted file."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+
+from ..signatures import Signature
+from .text import Text
+
+# How a name is bound: a plain def or async def (decorators that keep it as written
+# aside), a function with another decorator (no rule reports those), or anything else.
+DEF, ASYNC_DEF, DECORATED, OTHER = "def", "async def", "decorated", "other"
+# Decorators that leave a function's sync or async nature as written (dotted, as inference
+# resolves them; the index, which does not resolve names, goes by their last name).
+PLAIN_DECORATOR_NAMES = frozenset({
+    "builtins.staticmethod", "builtins.classmethod", "abc.abstractmethod", "functools.wraps",
+    "typing.override", "typing_extensions.override",
+})
+PLAIN_DECORATORS = frozenset(n.rsplit(".", 1)[-1] for n in PLAIN_DECORATOR_NAMES)
+_YIELD = re.compile(rb"\byield\b")
+
+
+def decorator_name(expr: ast.expr) -> str:
+    while isinstance(expr, ast.Call):
+        expr = expr.func
+    if isinstance(expr, ast.Attribute):
+        return expr.attr
+    return expr.id if isinstance(expr, ast.Name) else ""
+
+
+def def_kind(node: ast.stmt) -> str:
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        if all(decorator_name(d) in PLAIN_DECORATORS for d in node.decorator_list):
+            return ASYNC_DEF if isinstance(node, ast.AsyncFunctionDef) else DEF
+        return DECORATED
+    return OTHER
+
+
+def makes_coroutine(node: ast.stmt, text: Text | None = None) -> bool:
+    """An async def with plain decorators that is not an async generator: calling it makes
+    a coroutine. (With `text`, the source of the module, a def whose lines never say
+    `yield` is not walked.)"""
+    if not isinstance(node, ast.AsyncFunctionDef) or def_kind(node) != ASYNC_DEF:
+        return False
+    if text is not None and not text.mentions(node, _YIELD):
+        return True
+    return not any(isinstance(sub, (ast.Yield, ast.YieldFrom)) for sub in own_nodes(node))
+
+
+def own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]:
+    """Every node of a function's body, those inside nested functions and classes aside."""
+    stack: list[ast.AST] = [*func.body]
+    while stack:
+        sub = stack.pop()
+        yield sub
+        if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(sub))
+
+
+def _signature(node: ast.AsyncFunctionDef, in_class: bool) -> list:
+    names = {decorator_name(d) for d in node.decorator_list}
+    kind = ("function" if not in_class else "staticmethod" if "staticmethod" in names
+            else "classmethod" if "classmethod" in names else "method")
+    return [kind, Signature.of(node.args).to_json()]
+
+
+def record_signature(found: dict[str, list | None], node: ast.stmt, text: Text,
+                     in_class: bool = True) -> None:
+    """Record a coroutine function's signature; None where two definitions of the name (in the
+    branches of an `if`, say) disagree or one is no coroutine function."""
+    name = node.name  # type: ignore[attr-defined]
+    if not makes_coroutine(node, text):
+        if name in found:
+            found[name] = None
+        return
+    signature = _signature(node, in_class)  # type: ignore[arg-type]
+    found[name] = signature if name not in found or found[name] == signature else None
+
+
+GENERATOR = "<generator>"  # what a def annotated to return a Generator returns
+OWN_CLASS = "<cls>"  # what a classmethod that returns `cls(...)` returns: its class
+
+
+def record_return(found: dict[str, str], node: ast.stmt) -> None:
+    """What calling a plain def returns, as its return annotation spells it (`Pipeline`,
+    `"Pipeline"`, `mod.Cls`, `Generator[...]`); "" for anything else or where two
+    definitions disagree. Only ever used to say a call makes no coroutine."""
+    if not isinstance(node, ast.FunctionDef) or def_kind(node) != DEF:
+        found.pop(getattr(node, "name", ""), None)
+        return
+    returns = node.returns
+    if isinstance(returns, ast.Constant) and isinstance(returns.value, str):
+        try:
+            returns = ast.parse(returns.value.strip(), mode="eval").body
+        except (SyntaxError, ValueError, RecursionError):
+            returns = None
+    made = (spelled(returns) or "") if isinstance(
+        returns, (ast.Name, ast.Attribute, ast.Subscript)) else ""  # "": unannotated too
+    if _makes_own_class(node):
+        made = OWN_CLASS  # whatever its annotation says (often a TypeVar)
+    if node.name in found and found[node.name] != made:
+        made = ""
+    found[node.name] = made
+
+
+def _makes_own_class(node: ast.FunctionDef) -> bool:
+    """A factory classmethod (`from_url`): every `return` of its own body gives
+    `cls(...)`, there is one, and it yields nothing."""
+    if not node.args.args or not any(decorator_name(d) == "classmethod"
+                                     for d in node.decorator_list):
+        return False
+    first = node.args.args[0].arg
+    found = False
+    for sub in own_nodes(node):
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            return False
+        if isinstance(sub, ast.Return):
+            value = sub.value
+            if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Name)
+                    and value.func.id == first):
+                return False
+            found = True
+        elif isinstance(sub, ast.Name) and sub.id == first and isinstance(
+                sub.ctx, (ast.Store, ast.Del)):
+            return False  # `cls` rebound: not the class any more
+    return found
+
+
+def overload(node: ast.stmt) -> bool:
+    """A typing.overload stub: the definition after it replaces it."""
+    return isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+        decorator_name(d) == "overload" for d in node.decorator_list)
+
+
+def chain(expr: ast.expr) -> tuple[ast.expr, list[str]]:
+    """(the innermost value, the attribute names after it, in order) of `a.b.c`."""
+    names: list[str] = []
+    while isinstance(expr, ast.Attribute):
+        names.insert(0, expr.attr)
+        expr = expr.value
+    return expr, names
+
+
+def spelled(expr: ast.expr) -> str | None:
+    """`a.b.C` for a base class expression (Generic[T] is Generic); None for anything else."""
+    if isinstance(expr, ast.Subscript):
+        expr = expr.value
+    root, names = chain(expr)
+    return ".".join([root.id, *names]) if isinstance(root, ast.Name) else None
+
+
+def keeps_class(func: ast.FunctionDef | ast.AsyncFunctionDef) -> list[str] | None:
+    """The attributes a plain function sets on its first parameter when it only ever
+    returns that parameter, reads its attributes, calls it or sets attributes on it
+    (`cls.__init__ = new_init; return cls`, in nested functions too); None otherwise."""
+    params = [*func.args.posonlyargs, *func.args.args]
+    if not isinstance(func, ast.FunctionDef) or func.decorator_list or not params:
+        return None
+    me = params[0].arg
+    last = func.body[-1]
+    if not (isinstance(last, ast.Return) and isinstance(last.value, ast.Name)
+            and last.value.id == me):
+        return None
+    if any(isinstance(sub, ast.Return) and not (
+            isinstance(sub.value, ast.Name) and sub.value.id == me) for sub in own_nodes(func)):
+        return None  # returns something else
+    nodes = list(ast.walk(func))
+    allowed: set[int] = set()
+    set_attrs: set[str] = set()
+    for sub in nodes:
+        if isinstance(sub, ast.Return) and isinstance(sub.value, ast.Name):
+            allowed.add(id(sub.value))
+        elif isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
+                and sub.value.id == me:
+            allowed.add(id(sub.value))
+            if isinstance(sub.ctx, ast.Store):
+                set_attrs.add(sub.attr)
+            elif isinstance(sub.ctx, ast.Del):
+                return None
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name):
+            allowed.add(id(sub.func))
+        elif isinstance(sub, ast.arg) and sub.arg == me and sub is not params[0]:
+            return None  # a nested function's parameter of the same name
+    for sub in nodes:
+        if isinstance(sub, ast.Name) and sub.id == me and id(sub) not in allowed:
+            return None  # handed on, rebound, or anything else
+    return sorted(set_attrs)
