@@ -16,7 +16,7 @@ from collections.abc import Container
 from . import inference, project
 from .imports import ImportTable
 from .index import reach as in_reach
-from .index import resolver
+from .index import modules
 from .index.defs import ASYNC_DEF, DEF
 from .index.facts import ModuleFacts
 from .options import Options
@@ -176,7 +176,7 @@ class FileContext:
         """The project's own plugin modules that pytest_plugins or -p load (value model)."""
         own = (self.path, self.tree) if self.is_conftest else None
         return plugins.project_modules(self.conftests, own, tuple(self.settings.plugins),
-                                       self.search_path, resolver.is_installed,
+                                       self.search_path, modules.is_installed,
                                        project.parse_file)
 
     @functools.cached_property
@@ -281,15 +281,15 @@ class FileContext:
 
     @functools.cached_property
     def _own_facts(self) -> list[ModuleFacts]:
-        return [self.facts, *(resolver.seed(path, project.import_base(path)[1], tree)
+        return [self.facts, *(modules.seed(path, project.import_base(path)[1], tree)
                               for path, tree in self.conftests)]
 
     @functools.cached_property
     def reach(self) -> in_reach.Reach | None:
         """Every module this file and its conftest.py files import, transitively (from the
         index); None when there is too much in reach."""
-        modules = [*STDLIB_ASYNC, *(m for facts in self._own_facts for m in facts.modules)]
-        return in_reach.reach(modules)
+        imported = [*STDLIB_ASYNC, *(m for facts in self._own_facts for m in facts.modules)]
+        return in_reach.reach(imported)
 
     def may_define(self, name: str, is_async: bool, package: str | None = None) -> bool:
         """Could `name` be a def (an async def) anywhere in reach, `package` included?
@@ -314,7 +314,7 @@ class FileContext:
     def facts(self) -> ModuleFacts:
         """This file's facts, as the index reads modules (from flake8's tree)."""
         source = self.source.encode("utf-8", "surrogatepass")
-        return resolver.seed(self.path, self.modname, self.tree, source)
+        return modules.seed(self.path, self.modname, self.tree, source)
 
     def static_dotted(self, expr: ast.AST, shadowed: Container[str] = ()) -> str | None:
         """The dotted name an expression spells through this file's imports or top-level
@@ -338,7 +338,7 @@ class FileContext:
         if found is None:
             imports = ImportTable(tree)
             modname = project.import_base(path)[1]
-            facts = resolver.seed(path, modname, tree)
+            facts = modules.seed(path, modname, tree)
 
             def static(expr: ast.AST, shadowed: Container[str] = ()) -> str | None:
                 return _static_dotted(expr, shadowed, imports, facts, modname)

@@ -16,7 +16,7 @@ from typing import Any
 from . import __version__, caches, inference, options, project, results
 from .checks import Family, families
 from .context import FileContext, is_test_file
-from .index import resolver
+from .index import modules
 from .rules import message
 
 # Under flake8's logger: silent unless flake8 runs with -v.
@@ -81,7 +81,7 @@ class AsyncTestsChecker:
         caches.new_run()  # flake8 starts a run here
         cls.options = options.parse(parsed)
         collect_less_while(parsed)
-        resolver.configure(cls.options.cache_dir, cls.options.use_cache)
+        modules.configure(cls.options.cache_dir, cls.options.use_cache)
 
     def run(self) -> Iterator[Result]:
         start = time.process_time()
@@ -111,7 +111,7 @@ class AsyncTestsChecker:
             LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
                      MAX_NODES)
             return []
-        with resolver.scope(ctx.search_path, ctx.rootdir):
+        with modules.scope(ctx.search_path, ctx.rootdir):
             found = self._check(ctx)
         if kept is not None and not self.failed and not inference.spent():
             kept[0].save(ctx.path, kept[1], [r[:3] for r in found])
@@ -123,7 +123,7 @@ class AsyncTestsChecker:
         if self.options.explain or not os.path.isfile(self.filename):
             return None
         rootdir = project.settings_for_file(self.filename).rootdir
-        directory = resolver.cache_directory(rootdir)
+        directory = modules.cache_directory(rootdir)
         if directory is None:
             return None
         return (results.for_directory(directory),

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_async_tests.index import compiled, reach, resolver
+from flake8_async_tests.index import compiled, modules, reach, resolver
 from flake8_async_tests.index.facts import build
 
 pytestmark = pytest.mark.skipif(not compiled.SUPPORTED, reason="bytecode read on 3.10-3.13")
@@ -152,15 +152,15 @@ def test_hash_stamped_cache_files(tmp_path: Path) -> None:
 def test_the_search_in_reach_finds_the_same_names_either_way(monkeypatch) -> None:
     def search() -> tuple[int, dict[str, bool]]:
         resolver.new_run()
-        resolver.configure(None, False)
-        with resolver.scope(sys.path):
+        modules.configure(None, False)
+        with modules.scope(sys.path):
             found = reach.reach(["pytest", "asyncio", "unittest.mock"])
             assert found is not None
             answers = {f"{name} {is_async}": reach.defines(name, is_async, found)
                        for name in ("fixture", "sleep", "wait_for", "main", "run",
                                     "call_soon", "_run_once", "__aenter__", "aclose")
                        for is_async in (False, True)}
-            return len(resolver._names), answers
+            return len(modules._names), answers
 
     read, by_bytecode = search()
     assert read > 50

@@ -15,7 +15,7 @@ import warnings
 
 import pytest
 
-from flake8_async_tests.index import finder, reach, resolver, stdlib, store
+from flake8_async_tests.index import finder, modules, reach, resolver, stdlib, store
 from flake8_async_tests.index.defs import ASYNC_DEF, DECORATED, DEF
 from flake8_async_tests.index.facts import build
 
@@ -213,10 +213,10 @@ def _indexed(tmp_path, files: dict[str, str]):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(textwrap.dedent(text), encoding="utf-8")
     resolver.new_run()
-    resolver.configure(None, use_cache=False)
-    with resolver.scope([str(tmp_path)]):
+    modules.configure(None, use_cache=False)
+    with modules.scope([str(tmp_path)]):
         yield tmp_path
-    resolver.configure(None, use_cache=True)
+    modules.configure(None, use_cache=True)
     resolver.new_run()
 
 
@@ -307,13 +307,13 @@ def test_both_ways_in_the_ancestry_are_both_reported(project, tmp_path):
 
 def test_seeded_tree_wins_over_the_file_on_disk(project, tmp_path):
     tree = ast.parse("async def helper():\n    pass\n")
-    resolver.seed(str(tmp_path / "shop" / "client.py"), "shop.client", tree)
+    modules.seed(str(tmp_path / "shop" / "client.py"), "shop.client", tree)
     assert resolver.kinds_of("shop.client.helper") == {ASYNC_DEF}
 
 
 def test_a_seeded_tree_that_rewrites_itself_is_unknown(project, tmp_path):
     tree = ast.parse("def helper():\n    pass\n\n\nglobals()['helper'] = None\n")
-    resolver.seed(str(tmp_path / "shop" / "client.py"), "shop.client", tree)
+    modules.seed(str(tmp_path / "shop" / "client.py"), "shop.client", tree)
     assert resolver.kinds_of("shop.client.helper") is None
 
 
@@ -345,7 +345,7 @@ def test_the_standard_library_is_one_key_from_the_shipped_table(project, tmp_pat
     assert reach.defines("sleep", True, found)  # asyncio.sleep: asyncio is in reach
     assert not reach.defines("loads", True, found)
     # json's modules were not read: the table answered for them
-    assert not any(name.split(".")[0] == "json" for _, name in resolver._facts)
+    assert not any(name.split(".")[0] == "json" for _, name in modules._facts)
 
 
 def test_a_package_left_out_of_the_table_is_read_from_source(project):
@@ -761,7 +761,7 @@ SETATTRS = {
 
 def test_setattr_on_self_or_a_class_is_not_a_rewrite_of_the_module(tmp_path):
     for _ in _indexed(tmp_path, SETATTRS):
-        facts = resolver.module("dyn")
+        facts = modules.module("dyn")
         assert not facts.rewritten
         model = facts.classes["Model"]
         assert (model.dynamic_self, model.self_names) == (True, ["label"])

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator
 
 from .. import inference
 from ..imports import imported
-from ..index import resolver
+from ..index import modules, resolver
 from ..index.defs import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
 from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
@@ -178,7 +178,7 @@ class AwaitRules(ScopeFamily):
     def _indexed_here(self) -> bool:
         """Does the index read this file's names from the tree being linted (not from
         another file found under the same module name)?"""
-        return resolver.module(self.ctx.modname) is self.ctx.facts
+        return modules.module(self.ctx.modname) is self.ctx.facts
 
     def _static_target(self, func: ast.AST, scope: Scope,
                        depth: int = 0) -> tuple[str | None, bool]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Iterator
 
-from . import finder, resolver, stdlib
+from . import finder, modules, stdlib
 
 # More modules than this in reach of one file, and `reach` gives up (None).
 MAX_REACH = 20_000
@@ -68,7 +68,7 @@ class Reach:
         return iter(seen)
 
 
-def _walk(modules: Iterable[str], shortcut: str,
+def _walk(first: Iterable[str], shortcut: str,
           ) -> tuple[set[Key], dict[str, None], dict[str, str | None]]:
     """(keys of the modules expanded; the modules met whose own reach is taken instead of
     expanding them: every one with `shortcut` "all", installed ones with "installed", none
@@ -78,7 +78,7 @@ def _walk(modules: Iterable[str], shortcut: str,
     found: set[Key] = set()
     shared: dict[str, None] = {}
     tops: dict[str, str | None] = {}
-    stack = list(dict.fromkeys(modules))
+    stack = list(dict.fromkeys(first))
     starts = set(stack)
     while stack:
         parts = stack.pop().split(".")
@@ -87,14 +87,14 @@ def _walk(modules: Iterable[str], shortcut: str,
             if dotted in seen:
                 continue
             seen.add(dotted)
-            path = resolver.locate(dotted)
+            path = modules.locate(dotted)
             if cut == 1 or tops.get(parts[0], "") is None:
                 # where a top-level name was found decides where all below it are; below
                 # a namespace package (or no file), each name is recorded
                 tops[dotted] = path
             if path is None:
                 continue
-            installed = resolver.is_installed(path)
+            installed = modules.is_installed(path)
             if shortcut == "all" or (shortcut == "installed" and installed):
                 shared[dotted] = None
                 continue
@@ -109,7 +109,7 @@ def _walk(modules: Iterable[str], shortcut: str,
                 tops.update(known[2])
                 continue
             # (an installed module's names may come from its bytecode: see compiled.py)
-            facts = resolver.names(dotted) if installed else resolver.module(dotted)
+            facts = modules.names(dotted) if installed else modules.module(dotted)
             if facts is None:
                 continue
             key = (path, dotted)
@@ -135,7 +135,7 @@ def _shadowing(roots: tuple[str, ...]) -> frozenset[str]:
     if found is None:
         names: set[str] = set()
         for root in roots:
-            if not resolver.is_installed(os.path.join(root, "")):
+            if not modules.is_installed(os.path.join(root, "")):
                 names.update(finder.listing(root))
         found = _shadows[roots] = frozenset(names)
     return found
@@ -152,15 +152,15 @@ def _module_reach(dotted: str) -> tuple[frozenset[Key], tuple[str, ...]]:
         raise _TooFar
     if known is not None and _holds(dotted, known):
         return known[0], known[1]
-    path = resolver.locate(dotted)
+    path = modules.locate(dotted)
     try:
-        shortcut = "none" if path and resolver.is_installed(path) else "installed"
+        shortcut = "none" if path and modules.is_installed(path) else "installed"
         found, met, tops = _walk([dotted], shortcut)
     except _TooFar:
         _memo[dotted] = None
         raise
     keys = _STDLIB_REACH if found == _STDLIB_REACH else frozenset(found)
-    roots = resolver.roots()
+    roots = modules.roots()
     _memo[dotted] = (keys, tuple(met), tops, tops.keys().isdisjoint(_shadowing(roots)))
     _still_valid.add((roots, dotted))
     return keys, tuple(met)
@@ -171,16 +171,16 @@ def _holds(dotted: str, known: tuple) -> bool:
     name it reached can be found in the project's roots, or each is still found where it
     was (checked once for each set of roots)."""
     _, _, tops, clean = known
-    roots = resolver.roots()
+    roots = modules.roots()
     if (clean and tops.keys().isdisjoint(_shadowing(roots))) or (roots, dotted) in _still_valid:
         return True
-    if all(resolver.locate(top) == path for top, path in tops.items()):
+    if all(modules.locate(top) == path for top, path in tops.items()):
         _still_valid.add((roots, dotted))
         return True
     return False
 
 
-def reach(modules: Iterable[str]) -> Reach | None:
+def reach(imported: Iterable[str]) -> Reach | None:
     """Every module these modules import, transitively (with the packages each import
     runs), as (path, name) keys; None when that is more than MAX_REACH modules from one
     of them. Imports inside functions are followed in the project's modules, not in
@@ -190,7 +190,7 @@ def reach(modules: Iterable[str]) -> Reach | None:
     their names."""
     shared: dict[int, frozenset[Key]] = {}
     try:
-        _, met, _ = _walk(modules, "all")
+        _, met, _ = _walk(imported, "all")
         installed: dict[str, None] = {}
         for name in met:
             keys, more = _module_reach(name)
@@ -204,7 +204,7 @@ def reach(modules: Iterable[str]) -> Reach | None:
     return Reach(shared)
 
 
-def defines(name: str, is_async: bool, modules: Reach) -> bool:
+def defines(name: str, is_async: bool, found: Reach) -> bool:
     """Does any of these modules (from `reach`) define `name` as a def (an async def),
     at any depth?"""
-    return any(key in modules for key in _defining[is_async].get(name, ()))
+    return any(key in found for key in _defining[is_async].get(name, ()))

@@ -1,36 +1,26 @@
 """The questions rules ask about names, answered from the index (source facts only).
 
 `kinds_of` says how a function or method is written, `attribute` whether a module or class
-has an attribute, `class_ancestors` what a class inherits from, `reach` and `defines`
-whether a file's imports can reach a def or an async def of some name. Each answers None
+has an attribute, `class_ancestors` what a class inherits from (whether a file's imports
+can reach a def of some name is reach.py's question). Each answers None
 (or UNKNOWN) when the source cannot tell: a star import of names it cannot list, a
 metaclass, a module that rewrites itself, a base class that cannot be read, a name bound
 two ways.
 
-Modules are found from the import roots of the file being analysed (`scope`), and their
-facts come from the disk cache when the file is unchanged, else from its source.
+The modules and their facts come from modules.py.
 """
 
 from __future__ import annotations
 
-import ast
 import builtins
-import contextlib
-import logging
-import os
 import sys
-import weakref
 from dataclasses import replace
-from collections.abc import Iterable, Iterator
 
-from .. import reads
-from . import compiled, finder, stdlib
+from . import finder, modules, stdlib
 from ..signatures import Signature
 from .defs import ASYNC_DEF, DEF, GENERATOR, OTHER, OWN_CLASS
-from .facts import ClassFacts, ModuleFacts, build
-from .store import DEFAULT_DIR, Store
+from .facts import ClassFacts, ModuleFacts
 
-LOG = logging.getLogger("flake8.async_tests")
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Bases that add no methods of their own beyond dunders (their metaclasses aside).
 TYPING_BASES = frozenset({"typing.Protocol", "typing.Generic", "typing_extensions.Protocol",
@@ -62,167 +52,20 @@ NOT_STARRED = object()  # no star import binds the name
 GENERATOR_CLASSES = frozenset({"typing.Generator", "collections.abc.Generator",
                                "typing_extensions.Generator"})
 
-_roots: tuple[str, ...] = ()
-_store: Store | None = None
-_stores: dict[str, Store] = {}
-_cache_dir: str | None = None  # --async-tests-cache-dir
-_use_cache = True
-_facts: dict[tuple[str, str], ModuleFacts | None] = {}  # (path, name) -> facts
-_seeded: dict[tuple[str, str], ModuleFacts] = {}
-_names: dict[tuple[str, str], compiled.Names | None] = {}  # installed, from bytecode
-# the tree each was built from
-_seeded_trees: dict[tuple[str, str], weakref.ReferenceType[ast.Module]] = {}
 _exported: dict[tuple[int, tuple[str, ...]], tuple[ModuleFacts, frozenset[str] | None]] = {}
 # (id(module facts), class name, roots) -> the class as its decorators leave it
 _decorated: dict[tuple[int, str, tuple[str, ...]], tuple[ModuleFacts, ClassFacts | None]] = {}
-# The interpreter's standard library and installed packages, as real and as absolute
-# paths (with a trailing separator): what is found there is "installed".
-_system_roots = tuple({os.path.join(p, "") for d in finder.installed_dirs()
-                       for p in (d, os.path.abspath(d))})
-
-
-def configure(cache_dir: str | None, use_cache: bool) -> None:
-    """The run's cache options; called where flake8 starts a run."""
-    global _cache_dir, _use_cache
-    _cache_dir = os.path.abspath(cache_dir) if cache_dir else None
-    _use_cache = use_cache
-    reads.IGNORED_NAMES.add(DEFAULT_DIR)  # no listing of a folder changes as a cache is made
-    if _cache_dir:
-        reads.IGNORED.add(_cache_dir)
 
 
 def new_run() -> None:
-    _facts.clear()
-    _names.clear()
-    _seeded.clear()
-    _seeded_trees.clear()
+    """A new flake8 run: the modules, the finder, the search in reach and the answers
+    kept here start over."""
+    modules.new_run()
     _exported.clear()
     _decorated.clear()
-    _stores.clear()
-    finder.new_run()
     from . import reach  # (it imports this module)
 
     reach.new_run()
-
-
-def roots_for(search_path: Iterable[str]) -> tuple[str, ...]:
-    """Where imports resolve from: the interpreter's standard library, then the project's
-    directories, then installed packages (as the analysis puts them on sys.path)."""
-    path = [os.path.abspath(p or ".") for p in sys.path]
-    at = next((i for i, p in enumerate(path) if "-packages" in p), len(path))
-    added = [p for p in search_path if p not in path]
-    return tuple(dict.fromkeys((*path[:at], *added, *path[at:])))
-
-
-@contextlib.contextmanager
-def scope(search_path: Iterable[str], rootdir: str | None = None) -> Iterator[None]:
-    """Answer questions for one linted file: its import roots, its project's cache."""
-    global _roots, _store
-    saved = _roots, _store
-    _roots = roots_for(search_path)
-    _store = _store_for(rootdir)
-    for root in _roots:
-        reads.folder(root)  # a module added there could change what a name finds
-    try:
-        yield
-    finally:
-        _roots, _store = saved
-
-
-def cache_directory(rootdir: str | None) -> str | None:
-    """Where the run keeps its caches for a project (None: --async-tests-no-cache)."""
-    if not _use_cache:
-        return None
-    return _cache_dir or os.path.join(rootdir or os.getcwd(), DEFAULT_DIR)
-
-
-def _store_for(rootdir: str | None) -> Store | None:
-    directory = cache_directory(rootdir)
-    if directory is None:
-        return None
-    if directory not in _stores:
-        _stores[directory] = Store(directory)
-    return _stores[directory]
-
-
-def roots() -> tuple[str, ...]:
-    """The import roots of the file being linted."""
-    return _roots
-
-
-def locate(name: str) -> str | None:
-    return finder.locate(name, _roots)
-
-
-def _read(path: str, name: str) -> ModuleFacts | None:
-    package = os.path.basename(path) == "__init__.py"
-    try:
-        stat = reads.stat(path)
-        if _store is not None:
-            found = _store.load(path, name, stat)
-            if found is not None:
-                return found
-        with open(path, "rb") as handle:
-            source = handle.read()
-        if _store is not None:
-            found = _store.load(path, name, stat, source)
-            if found is not None:
-                return found
-        facts = build(ast.parse(source, filename=path), name, package, source)
-    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-        LOG.debug("flake8-async-tests: no facts of %s: %s", name, exc)
-        return None
-    if _store is not None:
-        _store.save(path, stat, source, facts)
-    return facts
-
-
-def module(name: str) -> ModuleFacts | None:
-    """The facts of an importable pure-Python module, by dotted name."""
-    path = locate(name)
-    if path is None:
-        return None
-    key = (path, name)
-    if key in _seeded:
-        return _seeded[key]
-    if key not in _facts:
-        _facts[key] = _read(path, name)
-    return _facts[key]
-
-
-def names(name: str) -> compiled.Names | None:
-    """What the search of the modules in reach reads of a module (its defs, async defs and
-    module-level imports): from its facts when at hand, else, for an installed module,
-    from the interpreter's bytecode cache where that can tell, else from its facts."""
-    path = locate(name)
-    if path is None:
-        return None
-    key = (path, name)
-    facts = _seeded.get(key) or _facts.get(key)
-    if facts is None and is_installed(path):
-        if key not in _names:
-            _names[key] = compiled.names(path, name)
-        if _names[key] is not None:
-            return _names[key]
-    facts = facts or module(name)
-    if facts is None:
-        return None
-    return compiled.Names(frozenset(facts.defs), frozenset(facts.async_defs),
-                          tuple(facts.modules))
-
-
-def seed(path: str, name: str, tree: ast.Module, source: bytes | None = None) -> ModuleFacts:
-    """The facts of the linted file, from the tree flake8 parsed (it may not be saved), and
-    its text when known."""
-    key = (os.path.abspath(path), name)
-    reads.file(key[0])  # other files' findings may rest on it
-    known = _seeded_trees.get(key)
-    if key in _seeded and known is not None and known() is tree:
-        return _seeded[key]  # a conftest.py, seeded again for each test file below it
-    facts = build(tree, name, os.path.basename(path) == "__init__.py", source)
-    _seeded[key] = facts
-    _seeded_trees[key] = weakref.ref(tree)  # not kept alive: flake8's trees are freed
-    return facts
 
 
 # -- following names -------------------------------------------------------------------
@@ -235,7 +78,7 @@ def _split(dotted: str) -> tuple[ModuleFacts, list[str]] | None:
             dotted = real + dotted[len(lazy):]
     parts = dotted.split(".")
     for cut in range(len(parts), 0, -1):
-        found = module(".".join(parts[:cut]))
+        found = modules.module(".".join(parts[:cut]))
         if found is not None:
             return found, parts[cut:]
     return None
@@ -267,7 +110,7 @@ def _starred(facts: ModuleFacts, name: str) -> ModuleFacts | object | None:
         return NOT_STARRED  # (a binding after every star import wins over them)
     found: list[ModuleFacts] = []
     for star in facts.stars:
-        source = module(star)
+        source = modules.module(star)
         if source is None and name.startswith("_") and native(star):
             continue  # a C module of the standard library exports no private name
         exported = _exports(source) if source is not None else None
@@ -283,7 +126,7 @@ def _starred(facts: ModuleFacts, name: str) -> ModuleFacts | object | None:
 def _exports(facts: ModuleFacts, depth: int = 0) -> frozenset[str] | None:
     """The names `from <module> import *` binds: its literal `__all__`, else its public
     names and those of its own star imports; None when unknown."""
-    key = (id(facts), _roots)  # star modules are found from the file's import roots
+    key = (id(facts), modules.roots())  # star modules are found from the file's import roots
     if key in _exported:
         return _exported[key][1]
     result: frozenset[str] | None = None
@@ -293,7 +136,7 @@ def _exports(facts: ModuleFacts, depth: int = 0) -> frozenset[str] | None:
         else:
             names = {n for n in facts.kinds if not n.startswith("_")}
             for star in facts.stars:
-                source = module(star)
+                source = modules.module(star)
                 inner = _exports(source, depth + 1) if source is not None else None
                 if inner is None:
                     break
@@ -382,7 +225,7 @@ def _class_facts(facts: ModuleFacts, name: str) -> ClassFacts | None:
     cls = facts.classes.get(name)
     if cls is None or cls.plain or not cls.decorators:
         return cls if cls is not None and cls.plain else None
-    key = (id(facts), name, _roots)  # decorators are found from the file's import roots
+    key = (id(facts), name, modules.roots())  # decorators are found from the file's import roots
     if key not in _decorated:
         _decorated[key] = (facts, _undecorated(facts, cls))  # facts kept: the id stays theirs
     return _decorated[key][1]
@@ -478,7 +321,7 @@ def native(dotted: str) -> bool:
     top = dotted.split(".")[0]
     if top in sys.builtin_module_names:
         return True
-    place = finder.extension_place(top, _roots)
+    place = finder.extension_place(top, modules.roots())
     return place is not None and stdlib.holds_extensions(place)
 
 
@@ -503,7 +346,7 @@ def _defined(dotted: str) -> tuple[list[tuple[ModuleFacts, ModuleFacts | ClassFa
     owners: list[tuple[ModuleFacts, ModuleFacts | ClassFacts, str]] = []
     for qualified, cls in classes:
         if name in cls.kinds:
-            home = module(qualified.rsplit(".", 1)[0])
+            home = modules.module(qualified.rsplit(".", 1)[0])
             if home is None:
                 return None
             owners.append((home, cls, name))
@@ -594,7 +437,8 @@ def attribute(dotted: str, attr: str) -> str:
         return UNKNOWN
     facts, rest = found
     if not rest:
-        if attr in facts.kinds or (facts.package and module(f"{dotted}.{attr}") is not None):
+        if attr in facts.kinds or (facts.package
+                                   and modules.module(f"{dotted}.{attr}") is not None):
             return PRESENT
         return UNKNOWN
     at = _class_at(facts, rest)
@@ -619,8 +463,8 @@ def missing_submodule(dotted: str) -> tuple[str, str] | None:
     facts, rest = found
     name = rest[0]
     package = dotted[:len(dotted) - len(".".join(rest)) - 1]
-    path = locate(package)
-    if path is None or is_installed(path) or not facts.package or facts.rewritten:
+    path = modules.locate(package)
+    if path is None or modules.is_installed(path) or not facts.package or facts.rewritten:
         return None
     if name in facts.kinds or _star_binds(facts, name, 0):
         return None
@@ -630,14 +474,9 @@ def missing_submodule(dotted: str) -> tuple[str, str] | None:
 def _star_binds(facts: ModuleFacts, name: str, depth: int) -> bool:
     """May a star import of the module bind `name` (True when unsure)?"""
     for star in facts.stars:
-        source = module(star)
+        source = modules.module(star)
         if source is None or source.rewritten or depth > MAX_HOPS:
             return True
         if name in source.kinds or _star_binds(source, name, depth + 1):
             return True
     return False
-
-
-def is_installed(path: str) -> bool:
-    """Found in the interpreter's directories (standard library, installed packages)."""
-    return path.startswith(_system_roots)

@@ -1,0 +1,181 @@
+"""The modules of the index: where each is found (the import roots of the file being
+linted), and its facts, read from the disk cache while the file is unchanged, else from its
+source (an installed module's names for the search in reach from its bytecode cache, see
+compiled.py). The resolver asks its questions of what this module hands out.
+"""
+
+from __future__ import annotations
+
+import ast
+import contextlib
+import logging
+import os
+import sys
+import weakref
+from collections.abc import Iterable, Iterator
+
+from .. import reads
+from . import compiled, finder
+from .facts import ModuleFacts, build
+from .store import DEFAULT_DIR, Store
+
+LOG = logging.getLogger("flake8.async_tests")
+
+_roots: tuple[str, ...] = ()
+_store: Store | None = None
+_stores: dict[str, Store] = {}
+_cache_dir: str | None = None  # --async-tests-cache-dir
+_use_cache = True
+_facts: dict[tuple[str, str], ModuleFacts | None] = {}  # (path, name) -> facts
+_seeded: dict[tuple[str, str], ModuleFacts] = {}
+_names: dict[tuple[str, str], compiled.Names | None] = {}  # installed, from bytecode
+# the tree each was built from
+_seeded_trees: dict[tuple[str, str], weakref.ReferenceType[ast.Module]] = {}
+# The interpreter's standard library and installed packages, as real and as absolute
+# paths (with a trailing separator): what is found there is "installed".
+_system_roots = tuple({os.path.join(p, "") for d in finder.installed_dirs()
+                       for p in (d, os.path.abspath(d))})
+
+
+def configure(cache_dir: str | None, use_cache: bool) -> None:
+    """The run's cache options; called where flake8 starts a run."""
+    global _cache_dir, _use_cache
+    _cache_dir = os.path.abspath(cache_dir) if cache_dir else None
+    _use_cache = use_cache
+    reads.IGNORED_NAMES.add(DEFAULT_DIR)  # no listing of a folder changes as a cache is made
+    if _cache_dir:
+        reads.IGNORED.add(_cache_dir)
+
+
+def new_run() -> None:
+    _facts.clear()
+    _names.clear()
+    _seeded.clear()
+    _seeded_trees.clear()
+    _stores.clear()
+    finder.new_run()
+
+
+def roots_for(search_path: Iterable[str]) -> tuple[str, ...]:
+    """Where imports resolve from: the interpreter's standard library, then the project's
+    directories, then installed packages (as the analysis puts them on sys.path)."""
+    path = [os.path.abspath(p or ".") for p in sys.path]
+    at = next((i for i, p in enumerate(path) if "-packages" in p), len(path))
+    added = [p for p in search_path if p not in path]
+    return tuple(dict.fromkeys((*path[:at], *added, *path[at:])))
+
+
+@contextlib.contextmanager
+def scope(search_path: Iterable[str], rootdir: str | None = None) -> Iterator[None]:
+    """Answer questions for one linted file: its import roots, its project's cache."""
+    global _roots, _store
+    saved = _roots, _store
+    _roots = roots_for(search_path)
+    _store = _store_for(rootdir)
+    for root in _roots:
+        reads.folder(root)  # a module added there could change what a name finds
+    try:
+        yield
+    finally:
+        _roots, _store = saved
+
+
+def cache_directory(rootdir: str | None) -> str | None:
+    """Where the run keeps its caches for a project (None: --async-tests-no-cache)."""
+    if not _use_cache:
+        return None
+    return _cache_dir or os.path.join(rootdir or os.getcwd(), DEFAULT_DIR)
+
+
+def _store_for(rootdir: str | None) -> Store | None:
+    directory = cache_directory(rootdir)
+    if directory is None:
+        return None
+    if directory not in _stores:
+        _stores[directory] = Store(directory)
+    return _stores[directory]
+
+
+def roots() -> tuple[str, ...]:
+    """The import roots of the file being linted."""
+    return _roots
+
+
+def locate(name: str) -> str | None:
+    return finder.locate(name, _roots)
+
+
+def _read(path: str, name: str) -> ModuleFacts | None:
+    package = os.path.basename(path) == "__init__.py"
+    try:
+        stat = reads.stat(path)
+        if _store is not None:
+            found = _store.load(path, name, stat)
+            if found is not None:
+                return found
+        with open(path, "rb") as handle:
+            source = handle.read()
+        if _store is not None:
+            found = _store.load(path, name, stat, source)
+            if found is not None:
+                return found
+        facts = build(ast.parse(source, filename=path), name, package, source)
+    except (OSError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+        LOG.debug("flake8-async-tests: no facts of %s: %s", name, exc)
+        return None
+    if _store is not None:
+        _store.save(path, stat, source, facts)
+    return facts
+
+
+def module(name: str) -> ModuleFacts | None:
+    """The facts of an importable pure-Python module, by dotted name."""
+    path = locate(name)
+    if path is None:
+        return None
+    key = (path, name)
+    if key in _seeded:
+        return _seeded[key]
+    if key not in _facts:
+        _facts[key] = _read(path, name)
+    return _facts[key]
+
+
+def names(name: str) -> compiled.Names | None:
+    """What the search of the modules in reach reads of a module (its defs, async defs and
+    module-level imports): from its facts when at hand, else, for an installed module,
+    from the interpreter's bytecode cache where that can tell, else from its facts."""
+    path = locate(name)
+    if path is None:
+        return None
+    key = (path, name)
+    facts = _seeded.get(key) or _facts.get(key)
+    if facts is None and is_installed(path):
+        if key not in _names:
+            _names[key] = compiled.names(path, name)
+        if _names[key] is not None:
+            return _names[key]
+    facts = facts or module(name)
+    if facts is None:
+        return None
+    return compiled.Names(frozenset(facts.defs), frozenset(facts.async_defs),
+                          tuple(facts.modules))
+
+
+def seed(path: str, name: str, tree: ast.Module, source: bytes | None = None) -> ModuleFacts:
+    """The facts of the linted file, from the tree flake8 parsed (it may not be saved), and
+    its text when known."""
+    key = (os.path.abspath(path), name)
+    reads.file(key[0])  # other files' findings may rest on it
+    known = _seeded_trees.get(key)
+    if key in _seeded and known is not None and known() is tree:
+        return _seeded[key]  # a conftest.py, seeded again for each test file below it
+    facts = build(tree, name, os.path.basename(path) == "__init__.py", source)
+    _seeded[key] = facts
+    _seeded_trees[key] = weakref.ref(tree)  # not kept alive: flake8's trees are freed
+    return facts
+
+
+def is_installed(path: str) -> bool:
+    """Found in the interpreter's directories (standard library, installed packages)."""
+    return path.startswith(_system_roots)
