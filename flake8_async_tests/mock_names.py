@@ -5,6 +5,11 @@ tests/test_mock_names.py checks these tables against the installed unittest.mock
 
 from __future__ import annotations
 
+import ast
+import re
+
+from .syntax import Syntax
+
 MOCK = "unittest.mock."
 SYNC_KINDS = frozenset({"Mock", "MagicMock", "NonCallableMock", "NonCallableMagicMock"})
 ALL_KINDS = SYNC_KINDS | {"AsyncMock"}
@@ -34,3 +39,16 @@ MOCK_API = frozenset({
     "mock_calls", "method_calls", "await_count", "await_args", "await_args_list", "reset_mock",
     "configure_mock", "attach_mock", "mock_add_spec",
 }) | REAL_ASSERTS
+# Words whose presence lets the mock rules look at a file, a class or a function at all.
+MOCK_WORDS = (MOCK_MODULE_NAMES | REAL_ASSERTS | FAKE_ASSERTS | FAKE_AWAIT_ASSERTS | MOCKER_NAMES
+              | {"mock", "create_autospec", "spec", "spec_set", "autospec"})
+MOCK_WORD = re.compile(r"\b(?:%s)\b" % "|".join(sorted(MOCK_WORDS)))
+
+
+def mentions_mocks(syntax: Syntax) -> bool:
+    """Does a file name anything of unittest.mock or pytest-mock?"""
+    return (any(n.id in MOCK_WORDS for n in syntax.of_type(ast.Name))  # type: ignore
+            or any(n.attr in MOCK_WORDS for n in syntax.of_type(ast.Attribute))  # type: ignore
+            or any(n.name.split(".")[-1] in MOCK_WORDS  # type: ignore
+                   for n in syntax.of_type(ast.alias))
+            or any(n.arg in MOCKER_NAMES for n in syntax.of_type(ast.arg)))  # type: ignore

@@ -7,40 +7,25 @@ spec or patch target is from model/mock_targets.py.
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Iterator
 
 from .. import inference
 from ..index import resolver
 from ..index.defs import ASYNC_DEF, DEF
 from ..mock_names import (
-    ALL_KINDS, FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK_API, MOCK_MODULE_NAMES, MOCKER_NAMES,
-    REAL_ASSERTS,
+    FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK_API, MOCK_MODULE_NAMES, MOCK_WORD, MOCKER_NAMES,
+    REAL_ASSERTS, mentions_mocks,
 )
 from ..context import FileContext, FunctionNode
+from ..model.loops import runs_coroutines
 from ..model.mock_targets import MockTargets
-from ..model.mocks import (
-    Names, ScopeMocks, Tracked, all_params, attr_chain, conftest_mocks, fixture_mocks,
-    from_constructor, keyword, norm_parts, patch_result, truthy_const,
+from ..model.mocks import ScopeMocks, conftest_mocks, fixture_mocks, without_parametrized
+from ..model.tracked import (
+    Names, Tracked, all_params, attr_chain, keyword, norm_parts, patch_result,
+    replacement_kind, truthy_const,
 )
 from ..rules import ONLY
-from ..syntax import Syntax
 from . import Family, Finding
-
-
-_MOCK_WORDS = (MOCK_MODULE_NAMES | REAL_ASSERTS | FAKE_ASSERTS | FAKE_AWAIT_ASSERTS | MOCKER_NAMES
-               | {"mock", "create_autospec", "spec", "spec_set", "autospec"})
-
-
-_MOCK_WORD = re.compile(r"\b(?:%s)\b" % "|".join(sorted(_MOCK_WORDS)))
-
-
-def _mentions_mocks(syntax: Syntax) -> bool:
-    return (any(n.id in _MOCK_WORDS for n in syntax.of_type(ast.Name))  # type: ignore
-            or any(n.attr in _MOCK_WORDS for n in syntax.of_type(ast.Attribute))  # type: ignore
-            or any(n.name.split(".")[-1] in _MOCK_WORDS  # type: ignore
-                   for n in syntax.of_type(ast.alias))
-            or any(n.arg in MOCKER_NAMES for n in syntax.of_type(ast.arg)))  # type: ignore
 
 
 class MockRules(Family):
@@ -51,7 +36,7 @@ class MockRules(Family):
         self._mentions: dict[int, bool] = {}
 
     def wants(self) -> bool:
-        if _mentions_mocks(self.ctx.syntax):
+        if mentions_mocks(self.ctx.syntax):
             return True
         return any(v is not None for _, v in conftest_mocks(self.ctx.conftests, self._plugins()))
 
@@ -69,7 +54,8 @@ class MockRules(Family):
                 inherited.pop(name, None)
             else:
                 inherited[name] = value
-        inherited = _without_parametrized(inherited, ctx.marks.pytestmarks(ctx.tree.body), ctx)
+        inherited = without_parametrized(inherited, ctx.marks.pytestmarks(ctx.tree.body),
+                                         ctx.resolve)
         defined = set(module_fixtures) | {k for k, _ in shared}
         mocker_fixtures = {n for n in defined if n in MOCKER_NAMES}  # a project's own 'mocker'
 
@@ -82,9 +68,9 @@ class MockRules(Family):
             if isinstance(stmt, ast.ClassDef):
                 fixtures = fixture_mocks(stmt.body, self.ctx.imports, True, inherited,
                                          self.ctx.syntax)
-                scoped = _without_parametrized(
+                scoped = without_parametrized(
                     dict(inherited), stmt.decorator_list + self.ctx.marks.pytestmarks(stmt.body),
-                    self.ctx)
+                    self.ctx.resolve)
                 for name, value in fixtures.items():
                     if value is None:
                         scoped.pop(name, None)
@@ -98,7 +84,7 @@ class MockRules(Family):
                   in_class: bool) -> Iterator[Finding]:
         ctx = self.ctx
         params = all_params(func)
-        given = _without_parametrized(dict(inherited), func.decorator_list, ctx)
+        given = without_parametrized(dict(inherited), func.decorator_list, ctx.resolve)
         if ctx.is_fixture(func) and func.name in given:
             given.pop(func.name)  # a fixture asking for the one it overrides
         mockers = {p for p in params if p in MOCKER_NAMES and p not in overridden}
@@ -126,7 +112,7 @@ class MockRules(Family):
         if key not in self._mentions:
             first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
             text = "".join(self.ctx.lines[first - 1:node.end_lineno or node.lineno])
-            self._mentions[key] = _MOCK_WORD.search(text) is not None
+            self._mentions[key] = MOCK_WORD.search(text) is not None
         return self._mentions[key]
 
     # -- AT303 -----------------------------------------------------------------------
@@ -155,17 +141,6 @@ class MockRules(Family):
             if isinstance(expr, ast.Attribute) and expr.attr in REAL_ASSERTS:
                 yield Finding(expr.lineno, expr.col_offset, "AT305", "not-called",
                               {"attr": expr.attr})
-
-
-def _without_parametrized(given: dict[str, Tracked], decorators: list[ast.expr],
-                          ctx: FileContext) -> dict[str, Tracked]:
-    """parametrize (or a mark we cannot read) overrides fixtures of the same name."""
-    for deco in decorators:
-        if isinstance(deco, ast.Call) and (ctx.resolve(deco) or "").endswith(".parametrize"):
-            for name in list(given):
-                if not deco.args or name in ast.dump(deco.args[0]):
-                    given.pop(name)
-    return given
 
 
 class ScopeChecker:
@@ -419,7 +394,7 @@ class ScopeChecker:
         new = keyword(call, "new", new_pos)
         kind: str | None = None
         if new is not None:
-            kind = self._replacement_kind(new)
+            kind = replacement_kind(new, self.names, self.mocks)
         else:
             kind = self.names.class_kind(keyword(call, "new_callable", None))
             if kind is not None and any(k.arg in ("return_value", "side_effect", "spec",
@@ -461,24 +436,6 @@ class ScopeChecker:
                  else f"{self.targets.dotted(t.target[0])}.{t.target[1]}")  # type: ignore[index]
         yield from self._judge(value, kind, call, label)
 
-    def _replacement_kind(self, new: ast.expr) -> str | None:
-        """The kind of an unconfigured mock given as a replacement."""
-        if isinstance(new, ast.Call):
-            kind = self.names.mock_kind(new)
-            if kind is None:
-                return None
-            t = from_constructor(kind, new, "new")
-        elif isinstance(new, ast.Name) and new.id in self.mocks:
-            t = self.mocks[new.id]
-            kind = t.kind
-        else:
-            return None
-        configured = t.configured & {"return_value"} and not (
-            t.literal_return and kind in ("Mock", "MagicMock"))  # `await True` fails too
-        if t.bulk or t.escaped or configured or t.specced or kind not in ALL_KINDS:
-            return None
-        return kind
-
     def _may_judge(self, kind: str, attr: str, package: str | None = None,
                    dotted: str | None = None) -> bool:
         """Can replacing `attr` (of `dotted`, when known) by this kind of mock be AT301 or
@@ -496,31 +453,17 @@ class ScopeChecker:
         if func is None:
             return
         if (kind in ("Mock", "MagicMock") and inference.is_coroutine_function(func)
-                and self._runs_coroutines()):
+                and runs_coroutines(self.scope.func, self.scope.nodes, self.ctx.resolve)):
             yield Finding(at.lineno, at.col_offset, "AT301", ONLY, {"target": label, "kind": kind})
         elif kind == "AsyncMock" and not inference.is_async_def(func) \
                 and inference.surely_not_awaitable(func):
             yield Finding(at.lineno, at.col_offset, "AT302", ONLY, {"target": label})
 
-    def _runs_coroutines(self) -> bool:
-        """Can code run from this function await the replacement? A sync test that never
-        starts a loop may use a sync mock on purpose, to record calls without a coroutine."""
-        func = self.scope.func
-        if isinstance(func, ast.AsyncFunctionDef):
-            return True
-        for node in self.scope.nodes:
-            if isinstance(node, ast.Call):
-                dotted = self.ctx.resolve(node.func) or ""
-                if dotted.endswith(("run_until_complete", "asyncio.run", "anyio.run",
-                                    "trio.run", "async_to_sync")):
-                    return True
-        return False
-
     def _assigned(self, node: ast.Assign) -> Iterator[Finding]:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Attribute):
             return
         target = node.targets[0]
-        kind = self._replacement_kind(node.value)
+        kind = replacement_kind(node.value, self.names, self.mocks)
         cls = self.targets.static_class(target.value)
         if kind is None or not self._may_judge(
                 kind, target.attr, dotted=f"{cls}.{target.attr}" if cls else None):

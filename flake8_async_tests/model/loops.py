@@ -20,7 +20,7 @@ reports.
 from __future__ import annotations
 
 import ast
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..rules import SCOPES, explain
@@ -29,6 +29,21 @@ from .fixtures import ASYNC_FIXTURE_DECORATORS, fixture_decorator
 
 MATCH_FIXTURE_SCOPE = "fixture-scope"  # asyncio_default_fixture_loop_scope's "own scope"
 UNKNOWN = "unknown"  # a scope not written out as a literal
+
+
+def runs_coroutines(func: FunctionNode, nodes: Iterable[ast.AST], resolve) -> bool:
+    """Can code run from this function (`nodes`, its own) await a coroutine? An async
+    def can; a sync one only where it starts a loop itself (`asyncio.run`, ...). A sync
+    test that never does may use a sync mock on purpose, to record calls without one."""
+    if isinstance(func, ast.AsyncFunctionDef):
+        return True
+    for node in nodes:
+        if isinstance(node, ast.Call):
+            dotted = resolve(node.func) or ""
+            if dotted.endswith(("run_until_complete", "asyncio.run", "anyio.run",
+                                "trio.run", "async_to_sync")):
+                return True
+    return False
 
 
 def literal_keyword(call: ast.expr | None, name: str, default: str | None) -> str | None:

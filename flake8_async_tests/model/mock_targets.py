@@ -11,7 +11,8 @@ from ..syntax import assigned, parameters
 from ..context import FileContext
 from .bindings import from_parameter
 from .fixtures import Unknown
-from .mocks import Names, ScopeMocks, Tracked, from_constructor, record_uses
+from .mocks import ScopeMocks, record_uses
+from .tracked import Names, Tracked, from_constructor
 from .values import Instance
 
 
