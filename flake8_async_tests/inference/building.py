@@ -180,6 +180,9 @@ def build_body(built: Built, func: FunctionNode) -> None:
     have been built with the module."""
     func, stub = built.pending.pop(id(func))
     parent = stub.parent
+    if _at(parent.body, stub) is None or _at(parent.locals.get(func.name, []), stub) is None:
+        LOG.info("flake8-async-tests: %s was replaced while built, left unbuilt", func.name)
+        return  # (a transform replaced the stub: its nodes stay unknown)
     rebuilder = _Rebuilder()
     try:
         try:
@@ -204,10 +207,16 @@ def build_body(built: Built, func: FunctionNode) -> None:
         LOG.info("flake8-async-tests: astroid cannot build %s: %s", func.name, exc)
 
 
+def _at(found: list[nodes.NodeNG], node: nodes.NodeNG) -> int | None:
+    return next((at for at, other in enumerate(found) if other is node), None)
+
+
 def _replace(parent: nodes.NodeNG, old: nodes.NodeNG, new: nodes.NodeNG) -> None:
-    defined = parent.locals[new.name]  # type: ignore[attr-defined]
-    defined[next(at for at, node in enumerate(defined) if node is old)] = new
-    parent.body[next(at for at, node in enumerate(parent.body) if node is old)] = new
+    """Put `new` where `old` is in its parent's body and locals (where it is)."""
+    for found in (parent.body, parent.locals.get(new.name, [])):  # type: ignore[attr-defined]
+        at = _at(found, old)
+        if at is not None:
+            found[at] = new
 
 
 def _register_attribute(assattr: nodes.AssignAttr) -> None:
