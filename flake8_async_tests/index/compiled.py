@@ -29,8 +29,9 @@ from .facts import absolute
 _IMPORT_NAME = dis.opmap["IMPORT_NAME"]
 _EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
 _LOAD_CONST = dis.opmap["LOAD_CONST"]
-_LOAD_SMALL_INT = dis.opmap.get("LOAD_SMALL_INT", -1)  # 3.14: small ints have their own load
-_TYPE_ALIAS = bytes([dis.opmap.get("CALL_INTRINSIC_1", 0), 11])  # INTRINSIC_TYPEALIAS, 3.12+
+# `type X = ...` (3.12+): CALL_INTRINSIC_1 with INTRINSIC_TYPEALIAS
+_TYPE_ALIAS = (bytes([dis.opmap["CALL_INTRINSIC_1"], 11]) if "CALL_INTRINSIC_1" in dis.opmap
+               else None)
 # Text that may compile to nothing (a test the compiler folds to false): any of these in
 # the source (spaces left out), and it is parsed.
 _FOLDED = (b"ifFalse", b"if0", b"if(False", b"if(0", b"ifnotTrue", b"ifnot1", b"whileFalse",
@@ -67,7 +68,7 @@ def names(path: str, name: str) -> Names | None:
     stack = [code]
     while stack:
         outer = stack.pop()
-        if _found(outer.co_code, _TYPE_ALIAS):
+        if _TYPE_ALIAS is not None and _found(outer.co_code, _TYPE_ALIAS):
             return None
         for const in outer.co_consts:
             if isinstance(const, types.CodeType):
@@ -134,8 +135,6 @@ def _imports(code: types.CodeType, name: str, package: bool) -> list[str] | None
         extended = 0
         if op == _LOAD_CONST:
             consts = [*consts[-1:], code.co_consts[arg]]
-        elif op == _LOAD_SMALL_INT:
-            consts = [*consts[-1:], arg]
         elif op == _IMPORT_NAME:
             if len(consts) != 2 or not isinstance(consts[0], int):
                 return None
