@@ -220,12 +220,12 @@ RULES: tuple[Rule, ...] = (
         "time.sleep() blocks the event loop in async test code.",
         variants={
             "async-code": "time.sleep() blocks the event loop in {role} {function!r}; "
-                          "use await asyncio.sleep()",
+                          "use await {sleep}()",
             "side-effect": "time.sleep() blocks the event loop in a function used as an "
                            "AsyncMock side_effect, which runs on the loop; "
-                           "use await asyncio.sleep()",
+                           "use await {sleep}()",
         },
-        choices={"role": _ROLES},
+        choices={"role": _ROLES, "sleep": ("asyncio.sleep", "trio.sleep", "anyio.sleep")},
     ),
     # -- AT3xx: mocks that lie about being async (checks/mocks.py) --
     _rule(

@@ -4,6 +4,7 @@ or created with no loop running, and blocking sleeps inside the loop."""
 from __future__ import annotations
 
 import ast
+import functools
 from collections.abc import Iterator
 
 from ..model.async_mocks import ASYNC_MOCK
@@ -257,10 +258,22 @@ class LoopRules(ScopeFamily):
     def _blocking_sleep(self, call: ast.Call, scope: Scope) -> None:
         if scope.is_async:
             self.findings.append(Finding(call.lineno, call.col_offset, "AT204", "async-code",
-                                         self.scopes.describe(scope)))
+                                         {**self.scopes.describe(scope), "sleep": self._sleep}))
         elif id(scope.node) in self.side_effects:
             self.findings.append(Finding(call.lineno, call.col_offset, "AT204", "side-effect",
-                                         {}))
+                                         {"sleep": self._sleep}))
+
+    @functools.cached_property
+    def _sleep(self) -> str:
+        """The sleep to await instead, from the async library the file imports (or is part
+        of, as trio's own tests are): asyncio's where it imports asyncio (or pytest-asyncio,
+        or none of them), else trio's or anyio's."""
+        tops = {dotted.split(".")[0] for dotted in self.ctx.imports.names.values()}
+        tops.add(self.ctx.modname.split(".")[0])
+        if tops & {"asyncio", "pytest_asyncio"}:
+            return "asyncio.sleep"
+        return next((f"{top}.sleep" for top in ("trio", "anyio") if top in tops),
+                    "asyncio.sleep")
 
     def _dropped_task(self, call: ast.Call, scope: Scope) -> None:
         dotted = self.scopes.resolve(call.func, scope, among=TASK_CALLS)
