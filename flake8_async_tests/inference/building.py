@@ -7,7 +7,7 @@ import ast
 import contextlib
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from astroid import nodes
 from astroid.builder import AstroidBuilder
@@ -142,7 +142,7 @@ class Built:
 
 
 def build_module(tree: ast.Module, path: str, modname: str,
-                 later: list[FunctionNode] = ()) -> Built | None:  # type: ignore[assignment]
+                 later: Sequence[FunctionNode] = ()) -> Built | None:
     """The astroid tree of the linted file, rebuilt from the `ast` tree flake8 parsed.
 
     As astroid's own builder does, with attributes registered as _register_attribute does.
