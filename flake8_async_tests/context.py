@@ -8,6 +8,7 @@ is built lazily, only when a rule family asks.
 from __future__ import annotations
 
 import ast
+import bisect
 import fnmatch
 import functools
 import os
@@ -31,6 +32,11 @@ from .model.values import Home, Values
 from .syntax import FunctionNode, Syntax, of_tree, parameters, source_words
 
 FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+# Names that astroid checks of a whole module or class look for (inference/names.py
+# module_is_closed, inference/classes.py sets_attributes_dynamically): a body that uses one
+# is built with the module.
+WHOLE_TREE_NAMES = frozenset({"setattr", "vars", "globals", "locals", "exec", "eval",
+                              "__dict__"})
 # Standard-library packages whose classes have coroutine methods.
 STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 
@@ -410,7 +416,9 @@ class FileContext:
         need not build before a question is about them: inference cannot reach their
         bodies from anywhere else. Nothing in the file names them (not even in a
         string), they set no attribute on their first parameter (astroid would record it
-        on the class), and they do not yield or declare a global."""
+        on the class), they do not yield, and nothing in them (nested functions too)
+        declares a global or touches names astroid's whole-tree checks look for
+        (`setattr`, `vars`, `globals`, `__dict__`...)."""
         of_type = self.syntax.of_type
         named: set[object] = {node.id for node in of_type(ast.Name)}  # type: ignore[attr-defined]
         named.update(node.attr for node in of_type(ast.Attribute))  # type: ignore[attr-defined]
@@ -424,12 +432,25 @@ class FileContext:
     def _self_contained(self, func: FunctionNode) -> bool:
         first = parameters(func)[:1]
         for node in self.syntax.scope_nodes(func, headers=False):
-            if isinstance(node, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
+            if isinstance(node, (ast.Yield, ast.YieldFrom)):
                 return False
             if (isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load)
                     and isinstance(node.value, ast.Name) and [node.value.id] == first):
                 return False
-        return True
+        at = bisect.bisect_left(self._whole_tree_lines, func.lineno)
+        return not (at < len(self._whole_tree_lines)
+                    and self._whole_tree_lines[at] <= (func.end_lineno or func.lineno))
+
+    @functools.cached_property
+    def _whole_tree_lines(self) -> list[int]:
+        """Lines with a `global`, `nonlocal` or a name of WHOLE_TREE_NAMES, in order."""
+        of_type = self.syntax.of_type
+        lines = [node.lineno for node in of_type(ast.Global, ast.Nonlocal)]  # type: ignore
+        lines.extend(node.lineno for node in of_type(ast.Name)  # type: ignore[attr-defined]
+                     if node.id in WHOLE_TREE_NAMES)  # type: ignore[attr-defined]
+        lines.extend(node.lineno for node in of_type(ast.Attribute)  # type: ignore
+                     if node.attr in WHOLE_TREE_NAMES)  # type: ignore[attr-defined]
+        return sorted(lines)
 
     def close(self) -> None:
         if self._built:

@@ -34,6 +34,13 @@ SELECTION = '''\
         global G
 
 
+    def test_nested_global():
+        def inner():
+            global H
+            H = 1
+        inner()
+
+
     def test_in_string():
         pass
 
@@ -53,6 +60,12 @@ SELECTION = '''\
 
         def test_other(self):
             self.test_called()
+
+        def test_dict(self):
+            self.__dict__.update(color="red")
+
+        def test_setattr(self, other):
+            setattr(other, "x", 1)
 
 
     alias = test_named
@@ -119,3 +132,46 @@ def test_answers_are_those_of_a_whole_build(tmp_path, monkeypatch, later) -> Non
     assert [(f.line, f.col, f.code, f.variant) for f in run.found] == [
         (15, 5, "AT200", "dropped"), (25, 16, "AT200", "truth-value")], run.stderr
     assert built == (["test_first", "test_method"] if later else [])
+
+
+DYNAMIC = '''\
+    import asyncio
+    from unittest import mock
+
+
+    class Client:
+        async def fetch(self):
+            await asyncio.sleep(0)
+
+
+    def make():
+        return Client()
+
+
+    def test_first():
+        client = make()
+        client.fetch()
+
+
+    class Widget:
+        def test_mode(self):
+            self.__dict__.update(color="red")
+
+
+    def test_patch():
+        widget = Widget()
+        with mock.patch.object(widget, "color"):
+            pass
+    '''
+
+
+@pytest.mark.parametrize("later", [True, False], ids=["bodies-later", "whole"])
+def test_whole_tree_checks_see_every_body(tmp_path, monkeypatch, later) -> None:
+    """A question builds the file first; astroid then asks whether Widget sets attributes
+    the source does not name, over the whole class: the test method that does is built
+    with the module, so AT304 stays silent on `color` either way."""
+    if not later:
+        monkeypatch.setattr(FileContext, "build_later", [])
+    (tmp_path / "test_widget.py").write_text(textwrap.dedent(DYNAMIC), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(16, 5, "AT200")], run.stderr

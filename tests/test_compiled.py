@@ -111,7 +111,9 @@ def test_names_of_a_module_as_the_source_gives_them(tmp_path: Path) -> None:
     "if False:\n    import hidden\n",  # compiled to nothing
     "if 0:\n    def hidden(): pass\n",
     "if not __debug__:\n    import hidden\n",
-], ids=["if-false", "if-0", "debug"])
+    "if True:\n    pass\nelse:\n    import hidden\n",
+    "if (\n    False  # a comment\n):\n    import hidden\n",
+], ids=["if-false", "if-0", "debug", "else-of-true", "spread"])
 def test_what_the_compiler_changes_is_left_to_the_parser(tmp_path: Path, text: str) -> None:
     assert compiled.names(_module(tmp_path, text), "mod") is None
 
@@ -126,7 +128,7 @@ def test_type_aliases_and_parameters_are_left_to_the_parser(tmp_path: Path, text
 def test_a_cache_file_the_interpreter_would_not_use_is_not_used(tmp_path: Path) -> None:
     path = _module(tmp_path, "def f(): pass\n")
     assert compiled.names(path, "mod") is not None
-    Path(path).write_text("async def f(): pass\n")  # changed after the cache file was made
+    Path(path).write_text("def g(): pass\n")  # the same size, changed after the cache file
     old = time.time() - 30
     os.utime(path, (old, old))
     assert compiled.names(path, "mod") is None
@@ -170,3 +172,12 @@ def test_the_search_in_reach_finds_the_same_names_either_way(monkeypatch) -> Non
     assert by_source["sleep True"] and by_source["fixture False"]
     assert not by_source["fixture True"]
     resolver.new_run()
+
+
+def test_code_that_can_never_run_is_not_read(tmp_path: Path) -> None:
+    """The one way the readers differ (see compiled.py): a def after a `raise` compiles to
+    nothing, as it never exists when the module runs; the parser still counts it."""
+    text = "def f():\n    raise NotImplementedError\n    async def hidden(): pass\n"
+    names = compiled.names(_module(tmp_path, text), "mod")
+    assert names == compiled.Names(frozenset({"f"}), frozenset(), ())
+    assert build(ast.parse(text), "mod", False).async_defs == ["hidden"]

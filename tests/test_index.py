@@ -882,3 +882,11 @@ def test_typing_aliases_name_the_classes_typing_binds():
         home, _, attr = origin.rpartition(".")
         real = getattr(builtins if home == "builtins" else importlib.import_module(home), attr)
         assert getattr(found, "__origin__", found) is real, alias
+
+
+def test_lines_ending_in_a_bare_cr_are_counted_as_the_parser_counts_them():
+    """An async generator is no coroutine function, whatever the file's line ends."""
+    for newline in (b"\n", b"\r\n", b"\r"):
+        source = newline.join([b"import os", b"", b"async def g():", b"    yield 1", b""])
+        facts = build(ast.parse(source), "mod", False, source)
+        assert facts.async_defs == ["g"] and facts.signatures == {}, newline

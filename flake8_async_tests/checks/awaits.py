@@ -80,7 +80,8 @@ class AwaitRules(ScopeFamily):
             return False  # the index is sure: no coroutine function of that name there
         if written is None and self._method_of_returned(func, scope):
             return False
-        if written is None and not self._maybe_async_name(func, scope, static[0]):
+        if written is None and not self._maybe_async_name(
+                func, scope, static[0] if static[1] else None):
             return False  # (when the index names an async def, no search is needed)
         key = self._cache_key(func, scope)
         callee = self.verdicts.get(key) if key is not None else None
@@ -403,8 +404,9 @@ class AwaitRules(ScopeFamily):
 
     def _maybe_async_name(self, func: ast.AST, scope: Scope, static: str | None) -> bool:
         """Can the callee's name be an `async def` anywhere astroid could find it? A local
-        alias (`check = jar.match`) is known by the name of what source says it holds
-        (`static`, from _static_target)."""
+        alias of an instance's method (`check = jar.match`) is known by the name of the
+        method source says it holds (`static`, from _static_target), as `jar.match()` is;
+        an alias of a function is not (`fetch2 = fetch` may stand between)."""
         root, attrs = chain(func)
         if attrs and isinstance(root, ast.Name):
             found = self.scopes.lookup(root.id, scope)

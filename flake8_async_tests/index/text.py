@@ -13,6 +13,8 @@ class Text:
     range. Without the source (None), everything may be mentioned."""
 
     def __init__(self, source: bytes | None) -> None:
+        if source is not None and b"\r" in source:  # line ends as the parser reads them
+            source = source.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
         self.source = source
         self._lines: dict[re.Pattern[bytes], list[int]] = {}
 

@@ -153,10 +153,11 @@ def build_module(tree: ast.Module, path: str, modname: str,
     warm_up(session.current())
     rebuilder = _Rebuilder()
     bodies = [(func, func.body) for func in later if func.body]
+    stubs = [ast.copy_location(ast.Pass(), body[0]) for _, body in bodies]
     try:
         try:
-            for func, body in bodies:
-                func.body = [ast.copy_location(ast.Pass(), body[0])]
+            for (func, _), stub in zip(bodies, stubs):
+                func.body = [stub]
             package = os.path.basename(path) == "__init__.py"
             module = rebuilder.visit_module(tree, modname, path, package)
         finally:
@@ -167,6 +168,8 @@ def build_module(tree: ast.Module, path: str, modname: str,
         # Caches the module, adds from-imported names, registers attributes (through
         # lean_builds, active during analysis) and applies the transforms.
         module = AstroidBuilder(MANAGER)._post_build(module, rebuilder, "utf-8")
+        for stub in stubs:  # (not nodes of the linted tree: their ids may be reused)
+            rebuilder.made.pop(id(stub), None)
         pending = {id(func): (func, rebuilder.made[id(func)]) for func, _ in bodies}
         return Built(module, rebuilder.made, pending)  # type: ignore[arg-type]
     except ERRORS as exc:
