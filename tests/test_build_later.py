@@ -134,23 +134,10 @@ def test_answers_are_those_of_a_whole_build(tmp_path, monkeypatch, later) -> Non
     assert built == (["test_first", "test_method"] if later else [])
 
 
-DYNAMIC = '''\
-    import asyncio
+DYNAMIC = ASKED + '''\
+
+
     from unittest import mock
-
-
-    class Client:
-        async def fetch(self):
-            await asyncio.sleep(0)
-
-
-    def make():
-        return Client()
-
-
-    def test_first():
-        client = make()
-        client.fetch()
 
 
     class Widget:
@@ -174,4 +161,5 @@ def test_whole_tree_checks_see_every_body(tmp_path, monkeypatch, later) -> None:
         monkeypatch.setattr(FileContext, "build_later", [])
     (tmp_path / "test_widget.py").write_text(textwrap.dedent(DYNAMIC), encoding="utf-8")
     run = lint(tmp_path, ["--async-tests-no-cache"])
-    assert [(f.line, f.col, f.code) for f in run.found] == [(16, 5, "AT200")], run.stderr
+    assert [(f.line, f.col, f.code) for f in run.found] == [
+        (15, 5, "AT200"), (25, 16, "AT200")], run.stderr
