@@ -19,7 +19,7 @@ from .imports import ImportTable
 from .index import reach as in_reach
 from .index import modules
 from .index.defs import ASYNC_DEF, DEF
-from .index.facts import ModuleFacts
+from .index.facts import REWRITERS, ModuleFacts
 from .options import Options
 from .model import known, plugins
 from .model.hooks import HOOKS, effect as hook_effect
@@ -31,12 +31,10 @@ from .model.scopes import Scopes
 from .model.values import Home, Values
 from .syntax import FunctionNode, Syntax, of_tree, parameters, source_words
 
-FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
 # Names that astroid checks of a whole module or class look for (inference/names.py
 # module_is_closed, inference/classes.py sets_attributes_dynamically): a body that uses one
 # is built with the module.
-WHOLE_TREE_NAMES = frozenset({"setattr", "vars", "globals", "locals", "exec", "eval",
-                              "__dict__"})
+WHOLE_TREE_NAMES = REWRITERS | {"locals", "eval", "__dict__"}
 # Standard-library packages whose classes have coroutine methods.
 STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 
@@ -232,10 +230,15 @@ class FileContext:
         return self._hook_reason
 
     @functools.cached_property
+    def imported_tops(self) -> frozenset[str]:
+        """The top-level packages this file's imports name."""
+        return frozenset(dotted.split(".")[0] for dotted in self.imports.names.values())
+
+    @functools.cached_property
     def trio_module(self) -> bool:
         """The module imports trio and not asyncio: its async tests are trio's (pytest-trio
         runs them), whatever pytest-asyncio's mode."""
-        tops = {dotted.split(".")[0] for dotted in self.imports.names.values()}
+        tops = self.imported_tops
         return "trio" in tops and not tops & {"asyncio", "pytest_asyncio"}
 
     @functools.cached_property
@@ -419,17 +422,28 @@ class FileContext:
         on the class), they do not yield, and nothing in them (nested functions too)
         declares a global or touches names astroid's whole-tree checks look for
         (`setattr`, `vars`, `globals`, `__dict__`...)."""
-        of_type = self.syntax.of_type
-        named: set[object] = {node.id for node in of_type(ast.Name)}  # type: ignore[attr-defined]
-        named.update(node.attr for node in of_type(ast.Attribute))  # type: ignore[attr-defined]
-        named.update(node.value for node in of_type(ast.Constant))  # type: ignore[attr-defined]
-        funcs = [node for node in self.tree.body if isinstance(node, FUNCTION_NODES)]
+        named: set[object] = set()  # every name, attribute and string of the file
+        marked: list[int] = []  # lines with a `global`, `nonlocal` or WHOLE_TREE_NAMES
+        for node in self.syntax.of_type(ast.Name, ast.Attribute, ast.Constant,
+                                        ast.Global, ast.Nonlocal):
+            if isinstance(node, (ast.Global, ast.Nonlocal)):
+                marked.append(node.lineno)
+                continue
+            if isinstance(node, ast.Constant):
+                named.add(node.value)
+                continue
+            word = node.id if isinstance(node, ast.Name) else node.attr  # type: ignore
+            named.add(word)
+            if word in WHOLE_TREE_NAMES:
+                marked.append(node.lineno)  # type: ignore[attr-defined]
+        marked.sort()
+        funcs = [node for node in self.tree.body if isinstance(node, FunctionNode)]
         funcs.extend(node for cls in self.tree.body if isinstance(cls, ast.ClassDef)
-                     for node in cls.body if isinstance(node, FUNCTION_NODES))
+                     for node in cls.body if isinstance(node, FunctionNode))
         return [func for func in funcs if self.is_test_name(func.name)
-                and func.name not in named and self._self_contained(func)]
+                and func.name not in named and self._self_contained(func, marked)]
 
-    def _self_contained(self, func: FunctionNode) -> bool:
+    def _self_contained(self, func: FunctionNode, marked: list[int]) -> bool:
         first = parameters(func)[:1]
         for node in self.syntax.scope_nodes(func, headers=False):
             if isinstance(node, (ast.Yield, ast.YieldFrom)):
@@ -437,20 +451,8 @@ class FileContext:
             if (isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load)
                     and isinstance(node.value, ast.Name) and [node.value.id] == first):
                 return False
-        at = bisect.bisect_left(self._whole_tree_lines, func.lineno)
-        return not (at < len(self._whole_tree_lines)
-                    and self._whole_tree_lines[at] <= (func.end_lineno or func.lineno))
-
-    @functools.cached_property
-    def _whole_tree_lines(self) -> list[int]:
-        """Lines with a `global`, `nonlocal` or a name of WHOLE_TREE_NAMES, in order."""
-        of_type = self.syntax.of_type
-        lines = [node.lineno for node in of_type(ast.Global, ast.Nonlocal)]  # type: ignore
-        lines.extend(node.lineno for node in of_type(ast.Name)  # type: ignore[attr-defined]
-                     if node.id in WHOLE_TREE_NAMES)  # type: ignore[attr-defined]
-        lines.extend(node.lineno for node in of_type(ast.Attribute)  # type: ignore
-                     if node.attr in WHOLE_TREE_NAMES)  # type: ignore[attr-defined]
-        return sorted(lines)
+        at = bisect.bisect_left(marked, func.lineno)
+        return not (at < len(marked) and marked[at] <= (func.end_lineno or func.lineno))
 
     def close(self) -> None:
         if self._built:

@@ -268,8 +268,7 @@ class LoopRules(ScopeFamily):
         """The sleep to await instead, from the async library the file imports (or is part
         of, as trio's own tests are): asyncio's where it imports asyncio (or pytest-asyncio,
         or none of them), else trio's or anyio's."""
-        tops = {dotted.split(".")[0] for dotted in self.ctx.imports.names.values()}
-        tops.add(self.ctx.modname.split(".")[0])
+        tops = self.ctx.imported_tops | {self.ctx.modname.split(".")[0]}
         if tops & {"asyncio", "pytest_asyncio"}:
             return "asyncio.sleep"
         return next((f"{top}.sleep" for top in ("trio", "anyio") if top in tops),

@@ -141,25 +141,20 @@ def module(name: str) -> ModuleFacts | None:
     return _facts[key]
 
 
-def names(name: str) -> compiled.Names | None:
-    """What the search of the modules in reach reads of a module (its defs, async defs and
-    module-level imports): from its facts when at hand, else, for an installed module,
-    from the interpreter's bytecode cache where that can tell, else from its facts."""
+def names(name: str) -> ModuleFacts | compiled.Names | None:
+    """What the search of the modules in reach reads of an installed module (`defs`,
+    `async_defs`, `modules`): its facts when at hand, else what the interpreter's bytecode
+    cache tells where it can, else its facts."""
     path = locate(name)
     if path is None:
         return None
     key = (path, name)
-    facts = _seeded.get(key) or _facts.get(key)
-    if facts is None and is_installed(path):
+    if key not in _seeded and key not in _facts:
         if key not in _names:
             _names[key] = compiled.names(path, name)
         if _names[key] is not None:
             return _names[key]
-    facts = facts or module(name)
-    if facts is None:
-        return None
-    return compiled.Names(frozenset(facts.defs), frozenset(facts.async_defs),
-                          tuple(facts.modules))
+    return module(name)
 
 
 def seed(path: str, name: str, tree: ast.Module, source: bytes | None = None) -> ModuleFacts:
