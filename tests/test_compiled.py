@@ -113,9 +113,34 @@ def test_names_of_a_module_as_the_source_gives_them(tmp_path: Path) -> None:
     "if not __debug__:\n    import hidden\n",
     "if True:\n    pass\nelse:\n    import hidden\n",
     "if (\n    False  # a comment\n):\n    import hidden\n",
-], ids=["if-false", "if-0", "debug", "else-of-true", "spread"])
+    "if 2:\n    pass\nelse:\n    import hidden\n",
+    "if not (True):\n    import hidden\n",
+    "if -0.0:\n    import hidden\n",
+    "if '':\n    import hidden\n",
+    "x = 1\nelif_ = 0\nwhile not 1:\n    import hidden\n",
+    "while '' '':\n    def hidden(): pass\n",
+    "if \\\n        0:\n    import hidden\n",
+    "while (  # why\n    # not yet\n    0\n):\n    import hidden\n",
+], ids=["if-false", "if-0", "debug", "else-of-true", "spread", "if-2", "not-bracketed",
+        "signed-float", "empty-string", "while-not-1", "while-empty-strings",
+        "continued", "commented"])
 def test_what_the_compiler_changes_is_left_to_the_parser(tmp_path: Path, text: str) -> None:
     assert compiled.names(_module(tmp_path, text), "mod") is None
+
+
+@pytest.mark.parametrize("text", [
+    "def f(o):\n    if 0x20 <= o < 0x7F:\n        import wide\n",  # a comparison
+    '"""bf if True will search breadth first"""\nimport os\n',  # prose, no colon after
+    "PYC = '.py' + ((__debug__ and 'c') or 'o')\n",  # a value, no branch
+    "while True:\n    break\nimport os\n",  # a true `while` drops no body
+    "if x0:\n    import os\n",
+], ids=["comparison", "prose", "debug-value", "while-true", "name"])
+def test_a_test_that_is_no_constant_keeps_the_cache_file(tmp_path: Path, text: str) -> None:
+    names = compiled.names(_module(tmp_path, text), "mod")
+    assert names is not None
+    facts = build(ast.parse(text), "mod", False)
+    assert (names.defs, names.async_defs, set(names.modules)) == (
+        set(facts.defs), set(facts.async_defs), set(facts.modules))
 
 
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="type statements: 3.12+")

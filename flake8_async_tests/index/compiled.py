@@ -8,16 +8,17 @@ instructions read. A cache file is used only where the interpreter itself would 
 version's magic number, and the source's mtime and size, or its hash) and only where the
 answer is sure to be the one the source gives (`facts.build`); anywhere else, None, and the
 source is parsed as before. What the compiler leaves out or adds is the reason for each
-guard: branches of a test spelled as a constant (`if False:`, `if True: ... else:`,
-`__debug__`), type aliases and type parameters (their lazy values are code objects named
-like defs).
+guard: branches of a test spelled as one literal (`if False:`, `if 2: ... else:`, `while
+not __debug__:`), type aliases and type parameters (their lazy values are code objects
+named like defs).
 
 What no guard sees: statements that can never run (after a `return`, `raise`, `break` or an
-endless loop in the same block, or under a test the compiler folds, such as `if 1 - 1:`)
-compile to nothing, so their defs and imports are not read here, as they do not exist when
-the module runs; the parser counts them. The two readers can differ only by what such dead
-code defines or imports: none of the 6,000 module versions compared on CPython 3.10 to 3.13
-(their standard libraries and installed packages) did (tests/test_compiled.py).
+endless loop in the same block, or under a test the compiler folds from more than one
+literal, such as `if 1 - 1:`) compile to nothing, so their defs and imports are not read
+here, as they do not exist when the module runs; the parser counts them. The two readers
+can differ only by what such dead code defines or imports: none of the 16,000 module
+versions compared on CPython 3.10 to 3.13 (their standard libraries and installed packages)
+did (tests/test_compiled.py).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ import dis
 import importlib.util
 import marshal
 import os
+import re
 import sys
 import types
 from typing import NamedTuple
@@ -39,11 +41,16 @@ _LOAD_CONST = dis.opmap["LOAD_CONST"]
 # `type X = ...` (3.12+): CALL_INTRINSIC_1 with INTRINSIC_TYPEALIAS
 _TYPE_ALIAS = (bytes([dis.opmap["CALL_INTRINSIC_1"], 11]) if "CALL_INTRINSIC_1" in dis.opmap
                else None)
-# Text that may compile to nothing (a test the compiler folds to false): any of these in
-# the source (spaces left out), and it is parsed.
-_FOLDED = (b"ifFalse", b"if0", b"if(False", b"if(0", b"ifnotTrue", b"ifnot1", b"whileFalse",
-           b"while0", b"__debug__", b"ifTrue", b"if1:", b"if(True", b"ifNone", b"ifnotFalse",
-           b"ifnot0")
+# A test the compiler folds to a constant, so that a branch compiles to nothing: `if`,
+# `elif` or `while`, then only `not`, signs and brackets before one literal, then the colon,
+# searched in the source with spaces and tabs left out; line breaks, comments and
+# backslashes may come between (a bracketed test spread over lines). Any such text, in code
+# or not (a string), and the module is parsed instead.
+_GAP = rb"(?:(?:#[^\r\n]*)?[\r\n]|\\)*"
+_CONSTANT_TEST = re.compile(
+    rb"(if|while)" + _GAP + rb"((?:(?:not|[-+~(])" + _GAP + rb")*)"
+    rb"(False|True|None|__debug__|\.\.\.|[0-9][0-9a-zA-Z_.]*"
+    rb"|(?:[rRbBuU]{0,2}(?:\"[^\"]*\"|'[^']*'))+)" + _GAP + rb"(?:\)" + _GAP + rb")*:")
 SUPPORTED = (sys.implementation.name == "cpython"
              and (3, 10) <= sys.version_info[:2] <= (3, 13))
 _FUNCTION = 0x02  # CO_NEWLOCALS: a function's code, not a class body's
@@ -123,11 +130,43 @@ def _code(path: str) -> types.CodeType | None:
         source = handle.read()
     if flags == 0b11 and importlib.util.source_hash(source) != data[8:16]:
         return None
-    squeezed = b"".join(source.split())
-    if any(folded in squeezed for folded in _FOLDED):
+    if _folds_a_test(source.translate(None, b" \t\f\v")):
         return None
     code = marshal.loads(data[16:])
     return code if isinstance(code, types.CodeType) else None
+
+
+def _folds_a_test(squeezed: bytes) -> bool:
+    """May the compiler drop a branch of this source (spaces and tabs left out)? Any
+    constant `if` test (one branch or the other goes), and a `while` test that is false (its
+    body goes); a true `while` drops only what follows an endless loop, which no guard sees
+    (see the module's docstring)."""
+    for found in _CONSTANT_TEST.finditer(squeezed):
+        if found[1] == b"if" or b"~" in found[2]:
+            return True
+        value = _truth(found[3])
+        negated = re.sub(rb"#[^\r\n]*", b"", found[2]).count(b"not") % 2 == 1
+        if value is None or value == negated:
+            return True  # false (or not known): the body compiles to nothing
+    return False
+
+
+def _truth(literal: bytes) -> bool | None:
+    """The truth of one literal as `_CONSTANT_TEST` finds it (spaces left out); None when
+    it cannot tell."""
+    if literal in (b"False", b"None"):
+        return False
+    if literal in (b"True", b"__debug__", b"..."):
+        return True
+    if literal[:1].isdigit():
+        for kind in (int, float, complex):
+            try:
+                return bool(kind(literal.decode().replace("_", ""), 0) if kind is int
+                            else kind(literal.decode().replace("_", "")))
+            except ValueError:
+                continue
+        return None
+    return any(len(part) > 2 for part in re.findall(rb"\"[^\"]*\"|'[^']*'", literal))
 
 
 def _imports(code: types.CodeType, name: str, package: bool) -> list[str] | None:

@@ -24,9 +24,11 @@ _warmed = False
 
 
 def warm_up(budget: session.Budget | None = None) -> None:
-    """Build the modules nearly every question needs, once per process and only once a file
-    needs astroid at all, outside that file's budget: their first build alone can take a
-    good part of a budget, which would make the first file's answers differ from others'."""
+    """Build astroid's `builtins`, which every question needs, once per process and only
+    once a file needs astroid at all, outside that file's budget, so that the first file's
+    budget is no smaller than the others'. Other modules (`unittest.case` takes longer
+    still) are built by the question that needs them, within its file's budget as for any
+    later file."""
     global _warmed
     if _warmed:
         return
@@ -41,12 +43,11 @@ def warm_up(budget: session.Budget | None = None) -> None:
 
 def _build_common() -> None:
     with lean_builds():
-        for name in ("builtins", "unittest", "unittest.case"):
-            try:
-                MANAGER.ast_from_module_name(name)
-            except ERRORS as exc:
-                own(exc)
-                LOG.info("flake8-async-tests: astroid cannot build %s: %s", name, exc)
+        try:
+            MANAGER.ast_from_module_name("builtins")
+        except ERRORS as exc:
+            own(exc)
+            LOG.info("flake8-async-tests: astroid cannot build builtins: %s", exc)
 
 
 @contextlib.contextmanager
