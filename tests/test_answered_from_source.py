@@ -166,3 +166,58 @@ def test_what_a_helper_makes_of_a_fixture_is_not_inferred(tmp_path, asked):
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert run.found == [], run.stderr
     assert asked == ["lock.acquire()"]
+
+
+def test_a_generic_alias_and_a_cast_are_read_through(tmp_path, built):
+    """`Box[int]()` makes a Box, and `cast(Any, produce)` is `produce`: both told by the
+    index, in either direction, without building the test file for astroid. A class that
+    defines `__class_getitem__` may make anything of `Odd[int]`: that one is astroid's (here
+    it makes a Box)."""
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        from typing import Generic, TypeVar
+
+        T = TypeVar("T")
+
+
+        class Box(Generic[T]):
+            def reset(self, token):
+                pass
+
+            async def fetch(self):
+                pass
+
+
+        class Odd:
+            def __class_getitem__(cls, item):
+                return Box
+
+            def fetch(self):
+                pass
+
+
+        async def produce():
+            pass
+        '''), encoding="utf-8")
+    (tmp_path / "test_box.py").write_text(textwrap.dedent('''\
+        from typing import Any, cast
+
+        from app import Box, Odd, produce
+
+
+        def test_sync():
+            box = Box[int]()
+            box.reset(None)
+            box.fetch()
+            make = cast(Any, produce)
+            make()
+            Box[str]().fetch()
+
+
+        def test_odd():
+            odd = Odd[int]()
+            odd.fetch()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [
+        (9, 5, "AT200"), (11, 5, "AT200"), (12, 5, "AT200"), (17, 5, "AT200")], run.stderr
+    assert built == [17]

@@ -40,6 +40,7 @@ BUILTINS = resolver.BUILTIN_NAMES
 
 
 MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
+CASTS = ("typing.cast", "typing_extensions.cast")  # return their second argument
 
 
 class AwaitRules(ScopeFamily):
@@ -189,7 +190,7 @@ class AwaitRules(ScopeFamily):
         (`check = Cls.meth`, `check = jar.meth`). (None, False) when that is not enough."""
         root, attrs = chain(func)
         if isinstance(root, ast.Call):
-            cls = self._made(self._static_name(root.func, scope))
+            cls = self._made(self._callee_name(root.func, scope))
             return (f"{cls}.{attrs[0]}", True) if cls and len(attrs) == 1 else (None, False)
         if not isinstance(root, ast.Name):
             return None, False
@@ -201,9 +202,10 @@ class AwaitRules(ScopeFamily):
         if isinstance(held, Instance):
             return f"{held.cls}.{attrs[-1]}", True
         if not attrs:  # a local alias: `check = Jar.match` or `jar.match`, then `check()`
-            aliased = {self._static_target(value, scope, depth + 1)
-                       if kind == "assign" and isinstance(value, (ast.Name, ast.Attribute))
-                       and depth < MAX_ALIASES else (None, False) for kind, value in found[1]}
+            aliased = {self._static_target(held, scope, depth + 1)
+                       if kind == "assign" and depth < MAX_ALIASES
+                       and (held := self._aliased(value, scope)) is not None
+                       else (None, False) for kind, value in found[1]}
             return aliased.pop() if len(aliased) == 1 else (None, False)
         if len(attrs) != 1:
             return None, False
@@ -214,8 +216,25 @@ class AwaitRules(ScopeFamily):
                 cls = f"{self.ctx.modname}.{owner.node.name}"  # type: ignore[union-attr]
         else:
             cls = self._made(self._one_maker(found[1],
-                                             lambda func: self._static_name(func, scope)))
+                                             lambda func: self._callee_name(func, scope)))
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
+
+    def _callee_name(self, func: ast.AST, scope: Scope) -> str | None:
+        """The dotted name a call's callee has, as `_static_name` reads it; `Cls[T](...)`
+        calls `Cls` (the generic alias makes a `Cls`) when the index reads `Cls` as a class
+        and nothing in it defines `__class_getitem__`."""
+        if isinstance(func, ast.Subscript):
+            name = self._static_name(func.value, scope)
+            return name if name is not None and resolver.generic_class(name) else None
+        return self._static_name(func, scope)
+
+    def _aliased(self, value: ast.AST, scope: Scope) -> ast.AST | None:
+        """What a local alias holds: `check = jar.match`, or `check = cast(T, jar.match)`
+        (typing.cast returns its second argument)."""
+        if isinstance(value, ast.Call) and len(value.args) == 2 and not value.keywords \
+                and self._static_name(value.func, scope) in CASTS:
+            value = value.args[1]
+        return value if isinstance(value, (ast.Name, ast.Attribute)) else None
 
     @staticmethod
     def _made(maker: str | None) -> str | None:

@@ -273,6 +273,15 @@ def class_ancestors(dotted: str) -> dict[str, ClassFacts] | None:
     return dict(classes) if classes is not None else None
 
 
+def generic_class(dotted: str) -> bool:
+    """Does `dotted[T](...)` make a `dotted` instance? Yes for a class the index reads
+    (no metaclass) that defines no `__class_getitem__`: subscripting it gives a generic
+    alias (typing's or the builtins'), and calling that calls the class."""
+    classes = class_ancestors(dotted)
+    return classes is not None and not any(
+        "__class_getitem__" in cls.kinds for cls in classes.values())
+
+
 def kinds_of(dotted: str) -> frozenset[str] | None:
     """How a module function (`pkg.mod.func`) or a method (`pkg.mod.Cls.meth`) is written:
     for a method, every way the class and its ancestors define it (the one that wins is

@@ -333,12 +333,17 @@ class Values:
             value = assigned
         if not isinstance(value, ast.Call):
             return Unknown(f"{origin} is not made by calling a class")
-        dotted = home.static(value.func, bound)
+        callee = value.func
+        generic = isinstance(callee, ast.Subscript)  # `Cls[T](...)` makes a Cls
+        dotted = home.static(callee.value if isinstance(callee, ast.Subscript) else callee,
+                             bound)
         if dotted is None:
             return Unknown(f"{origin}: what {_text(value.func)} is cannot be read")
         ancestors = resolver.class_ancestors(dotted)
         if ancestors is None:
             return Unknown(f"{origin}: {dotted} is not a class the index can read")
+        if generic and not resolver.generic_class(dotted):
+            return Unknown(f"{origin}: {dotted} defines __class_getitem__")
         if any("__new__" in facts.kinds for facts in ancestors.values()):
             return Unknown(f"{origin}: {dotted} defines __new__")
         return Instance(dotted, origin)
