@@ -221,3 +221,46 @@ def test_a_generic_alias_and_a_cast_are_read_through(tmp_path, built):
     assert [(f.line, f.col, f.code) for f in run.found] == [
         (9, 5, "AT200"), (11, 5, "AT200"), (12, 5, "AT200"), (17, 5, "AT200")], run.stderr
     assert built == [17]
+
+
+def test_what_a_helper_returns_is_read_from_its_body(tmp_path, built):
+    """`pool = self.get_pool()`, where the helper ends with `return pool` after `pool =
+    app.Pool()`, makes a Pool; `self.get_async()` returns what `app.make_async()` makes,
+    an AsyncPool: both told by the index, without building the test file for astroid."""
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Pool:
+            def get(self):
+                pass
+
+
+        class AsyncPool:
+            async def get(self):
+                pass
+
+
+        def make_async():
+            pool = AsyncPool()
+            return pool
+        '''), encoding="utf-8")
+    (tmp_path / "test_pool.py").write_text(textwrap.dedent('''\
+        import app
+
+
+        class TestPools:
+            def get_pool(self, size=None):
+                size = size or 1
+                pool = app.Pool()
+                return pool
+
+            def get_async(self):
+                return app.make_async()
+
+            def test_sync(self):
+                pool = self.get_pool()
+                pool.get()
+                other = self.get_async()
+                other.get()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(17, 9, "AT200")], run.stderr
+    assert built == []

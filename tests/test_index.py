@@ -844,6 +844,53 @@ RETURNS = {
 
         class SubPool(Pool):
             pass
+
+
+        def helper(flag=None):
+            flag = flag or 1
+            made = Pipeline()
+            return made
+
+
+        def via_helper():
+            return helper()
+
+
+        def shadowed(Pipeline):
+            return Pipeline()
+
+
+        def two_ways(flag):
+            if flag:
+                return Pipeline()
+            return Other()
+
+
+        def maybe_none(flag):
+            if flag:
+                return
+            return Pipeline()
+
+
+        def bound_in_branch(flag):
+            if flag:
+                made = Pipeline()
+            return made
+
+
+        def falls_off(flag):
+            if flag:
+                return Pipeline()
+
+
+        def rebound():
+            made = Pipeline()
+            made = Other()
+            return made
+
+
+        def makes_a_value():
+            return len([])
         """,
 }
 
@@ -864,6 +911,16 @@ RETURNS = {
     ("made.api.Pool.rebinds", None),  # `cls` is no longer the class
     ("made.api.Pool.nothing", None),
     ("made.api.Pool.static", None),  # not a classmethod: `cls` is any argument
+    # unannotated: what the body returns, made by calling one name, on every way out
+    ("made.api.helper", "made.api.Pipeline"),
+    ("made.api.via_helper", "made.api.Pipeline"),  # what helper() makes
+    ("made.api.shadowed", None),  # a parameter, not the class
+    ("made.api.two_ways", None),
+    ("made.api.maybe_none", None),
+    ("made.api.bound_in_branch", None),  # may be unbound
+    ("made.api.falls_off", None),  # may return None
+    ("made.api.rebound", None),
+    ("made.api.makes_a_value", None),  # a builtin function's value: no class read
 ])
 def test_returned_class(tmp_path, dotted, made):
     for _ in _indexed(tmp_path, RETURNS):

@@ -180,7 +180,8 @@ class AwaitRules(ScopeFamily):
     def _indexed_here(self) -> bool:
         """Does the index read this file's names from the tree being linted (not from
         another file found under the same module name)?"""
-        return modules.module(self.ctx.modname) is self.ctx.facts
+        facts = self.ctx.facts  # seeded first: else the index reads the file from disk
+        return modules.module(self.ctx.modname) is facts
 
     def _static_target(self, func: ast.AST, scope: Scope,
                        depth: int = 0) -> tuple[str | None, bool]:
@@ -226,7 +227,24 @@ class AwaitRules(ScopeFamily):
         if isinstance(func, ast.Subscript):
             name = self._static_name(func.value, scope)
             return name if name is not None and resolver.generic_class(name) else None
+        root, attrs = chain(func)
+        if isinstance(root, ast.Name) and root.id == "self" and len(attrs) == 1:
+            return self._own_method(scope, attrs[0])
         return self._static_name(func, scope)
+
+    def _own_method(self, scope: Scope, name: str) -> str | None:
+        """`pkg.mod.Cls.name` for `self.name` in a method of a top-level class of this file
+        (as the index reads it), unless a class of the file that names Cls as a base
+        binds `name` too (then `self` may be one of those)."""
+        owner = self.scopes.class_scope(scope)
+        if owner is None or owner.parent is not self.scopes.module or not self._indexed_here:
+            return None
+        cls = owner.node.name  # type: ignore[union-attr]
+        if any(name in facts.kinds and any(base and base.rsplit(".", 1)[-1] == cls
+                                           for base in facts.bases)
+               for facts in self.ctx.facts.classes.values()):
+            return None
+        return f"{self.ctx.modname}.{cls}.{name}"
 
     def _aliased(self, value: ast.AST, scope: Scope) -> ast.AST | None:
         """What a local alias holds: `check = jar.match`, or `check = cast(T, jar.match)`

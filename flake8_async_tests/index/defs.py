@@ -88,8 +88,9 @@ OWN_CLASS = "<cls>"  # what a classmethod that returns `cls(...)` returns: its c
 
 def record_return(found: dict[str, str], node: ast.stmt) -> None:
     """What calling a plain def returns, as its return annotation spells it (`Pipeline`,
-    `"Pipeline"`, `mod.Cls`, `Generator[...]`); "" for anything else or where two
-    definitions disagree. Only ever used to say a call makes no coroutine."""
+    `"Pipeline"`, `mod.Cls`, `Generator[...]`), OWN_CLASS for a factory classmethod, or,
+    unannotated, what its body returns when that is made by calling one name (MADE_BY);
+    "" for anything else or where two definitions disagree."""
     if not isinstance(node, ast.FunctionDef) or def_kind(node) != DEF:
         found.pop(getattr(node, "name", ""), None)
         return
@@ -103,9 +104,59 @@ def record_return(found: dict[str, str], node: ast.stmt) -> None:
         returns, (ast.Name, ast.Attribute, ast.Subscript)) else ""  # "": unannotated too
     if _makes_own_class(node):
         made = OWN_CLASS  # whatever its annotation says (often a TypeVar)
+    elif not made:
+        made = _made_by_call(node) or ""
     if node.name in found and found[node.name] != made:
         made = ""
     found[node.name] = made
+
+
+MADE_BY = "<made by> "  # what a def returns when it returns what calling a name makes
+
+
+def _made_by_call(node: ast.FunctionDef) -> str | None:
+    """MADE_BY and the callee, as spelled, when the def ends with a `return` and every
+    `return` of its own body gives `name(...)` (`pkg.Cls(...)`), or a local bound once, by
+    a statement of the body itself, to that (`pool = Pool(...)`, then `return pool`), the
+    same name each time; a name the def binds itself (a parameter, say) is no such name.
+    None otherwise."""
+    if not node.body or not isinstance(node.body[-1], ast.Return):
+        return None
+    args = node.args
+    local = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+    local.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
+    stores: dict[str, list[ast.AST]] = {}
+    returned: list[ast.expr | None] = []
+    for sub in own_nodes(node):
+        if isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
+            return None
+        if isinstance(sub, ast.Return):
+            returned.append(sub.value)
+        elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
+            stores.setdefault(sub.id, []).append(sub)
+        elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            local.add(sub.name)
+        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
+            local.update((a.asname or a.name).split(".")[0] for a in sub.names)
+        elif isinstance(sub, ast.ExceptHandler) and sub.name:
+            local.add(sub.name)
+    local.update(stores)
+    single = {target.id: stmt.value for stmt in node.body  # run on every way through
+              if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+              and isinstance(target := stmt.targets[0], ast.Name)
+              and len(stores.get(target.id, ())) == 1}
+    callees = set()
+    for value in returned:
+        if isinstance(value, ast.Name):
+            value = single.get(value.id)
+        if not isinstance(value, ast.Call) or not isinstance(value.func, (ast.Name,
+                                                                          ast.Attribute)):
+            return None
+        root, names = chain(value.func)
+        if not isinstance(root, ast.Name) or root.id in local:
+            return None
+        callees.add(".".join([root.id, *names]))
+    return MADE_BY + callees.pop() if len(callees) == 1 else None
 
 
 def _makes_own_class(node: ast.FunctionDef) -> bool:

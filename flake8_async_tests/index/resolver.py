@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from . import finder, modules, stdlib
 from ..signatures import Signature
-from .defs import ASYNC_DEF, DEF, GENERATOR, OTHER, OWN_CLASS
+from .defs import ASYNC_DEF, DEF, GENERATOR, MADE_BY, OTHER, OWN_CLASS
 from .facts import ClassFacts, ModuleFacts
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -49,6 +49,7 @@ LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedA
 MAX_HOPS = 5
 NATIVE = frozenset({DEF})  # how kinds_of sees what a C module of the standard library defines
 NOT_STARRED = object()  # no star import binds the name
+MAX_MADE_BY = 3  # defs that return what another def makes: followed this far
 GENERATOR_CLASSES = frozenset({"typing.Generator", "collections.abc.Generator",
                                "typing_extensions.Generator"})
 
@@ -401,12 +402,39 @@ def _spelled_return(dotted: str) -> tuple[list, str] | None:
     return found[0], made.pop()
 
 
-def factory_class(dotted: str) -> str | None:
-    """The class a factory classmethod (`pkg.mod.Cls.from_url`, whose every return is
-    `cls(...)`) makes when called on `pkg.mod.Cls`, read from its body; None for
-    anything else."""
+def factory_class(dotted: str, depth: int = 0) -> str | None:
+    """The class calling a def makes an instance of, read from its body: for a factory
+    classmethod (`pkg.mod.Cls.from_url`, whose every return is `cls(...)`), the class it is
+    called on; for a def that returns what calling one name makes (`pool = Pool(...)`,
+    `return pool`), that class, or what that def makes in turn. None for anything else."""
     found = _spelled_return(dotted)
-    return _called_on(dotted) if found is not None and found[1] == OWN_CLASS else None
+    if found is None:
+        return None
+    if found[1] == OWN_CLASS:
+        return _called_on(dotted)
+    return _made_by(found[0], found[1], depth) if found[1].startswith(MADE_BY) else None
+
+
+def _made_by(owners: list, spelled: str, depth: int) -> str | None:
+    """The class a def's body makes (`MADE_BY` and the callee as its module spells it):
+    a class the index reads, with no `__new__`, or what a def called there makes."""
+    called = {_name_in(home, spelled[len(MADE_BY):]) for home, _, _ in owners}
+    callee = called.pop() if len(called) == 1 else None
+    if callee is None:
+        return None
+    classes = class_ancestors(callee)
+    if classes is not None:
+        return None if any("__new__" in c.kinds for c in classes.values()) else callee
+    return factory_class(callee, depth + 1) if depth < MAX_MADE_BY else None
+
+
+def _name_in(facts: ModuleFacts, spelled: str) -> str | None:
+    """The dotted name a name spelled in a module's code stands for: an import, a class,
+    a plain def of the module (or a builtin)."""
+    head = spelled.partition(".")[0]
+    if head in facts.kinds and facts.kinds[head] == DEF and head not in facts.imports:
+        return f"{facts.name}.{spelled}"
+    return _base_name(facts, spelled)
 
 
 def _called_on(dotted: str) -> str | None:
@@ -418,15 +446,17 @@ def _called_on(dotted: str) -> str | None:
 def returned_class(dotted: str) -> str | None:
     """What calling a plain function (`pkg.mod.func`) or method (`pkg.mod.Cls.meth`)
     returns, as its return annotation says: GENERATOR for `Generator[...]`, else the class
-    it names when the index can read that class; for a classmethod that returns
-    `cls(...)`, the class it is called on. None when unknown. An annotation may be wrong:
-    this answers only "the call makes no coroutine", never the opposite."""
+    it names when the index can read that class; for a def whose body makes its value,
+    what `factory_class` says. None when unknown. An annotation may be wrong: this answers
+    only "the call makes no coroutine", never the opposite."""
     found = _spelled_return(dotted)
     if found is None:
         return None
     owners, spelled = found
     if spelled == OWN_CLASS:
         return _called_on(dotted)
+    if spelled.startswith(MADE_BY):
+        return _made_by(owners, spelled, 0)
     dotted_class = _base_name(owners[0][0], spelled)
     if dotted_class is None or any(_base_name(home, spelled) != dotted_class
                                    for home, _, _ in owners):
