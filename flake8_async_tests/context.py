@@ -25,6 +25,7 @@ from .model import known, plugins
 from .model.hooks import HOOKS, effect as hook_effect
 from .model.fixtures import fixture_decorator
 from .model.async_mocks import AsyncMocks
+from .model.branches import Dead, dead_lines
 from .model.loops import Loops
 from .model.marks import ASYNC_MARKS, Marks
 from .model.scopes import Scopes
@@ -205,6 +206,16 @@ class FileContext:
     def silent(self, node: ast.AST, code: str, reason: str) -> None:
         """Record that `code` looked at `node` and said nothing, and why."""
         self.silences.append((node.lineno, node.col_offset, code, reason))  # type: ignore
+
+    @functools.cached_property
+    def dead_lines(self) -> list[Dead]:
+        """The branches of this file that never run (model/branches.py)."""
+        return dead_lines(self.tree, self.resolve)
+
+    def never_runs(self, line: int) -> Dead | None:
+        """The branch that never runs around this line, if any."""
+        return next((dead for dead in self.dead_lines if dead.first <= line <= dead.last),
+                    None)
 
     def unmarked_reason(self) -> str | None:
         """Why unmarked async tests run here (AT100/AT104 silences), or None."""

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import __version__, caches, inference, options, project, results
-from .checks import Family, families
+from .checks import Family, Finding, families
 from .context import FileContext, is_test_file
 from .index import modules
-from .rules import message
+from .rules import explain, message
 
 # Under flake8's logger: silent unless flake8 runs with -v.
 LOG = logging.getLogger("flake8.async_tests")
@@ -143,7 +143,7 @@ class AsyncTestsChecker:
                         # A family that fails halfway reports nothing for the file.
                         findings.extend(
                             (f.line, f.col, message(f.code, f.variant, **f.fields))
-                            for f in list(family.check()))
+                            for f in _running(ctx, list(family.check())))
                     except (Exception, RecursionError) as exc:
                         self.failed = True
                         LOG.warning("flake8-async-tests: %s rules failed on %s: %r",
@@ -174,3 +174,17 @@ class AsyncTestsChecker:
             return []
         text = message("AT000", family=family, error=f"{type(exc).__name__}: {exc}"[:200])
         return [(1, 0, text, type(self))]
+
+
+def _running(ctx: FileContext, found: list[Finding]) -> list[Finding]:
+    """The findings outside branches that never run (model/branches.py); the others are
+    recorded as silences, with the reason."""
+    kept = []
+    for finding in found:
+        dead = ctx.never_runs(finding.line)
+        if dead is None:
+            kept.append(finding)
+        else:
+            ctx.silences.append((finding.line, finding.col, finding.code, explain(
+                "never-runs", test=dead.test, value=dead.value, where=dead.where)))
+    return kept

@@ -364,6 +364,9 @@ SILENCES: tuple[Silence, ...] = (
     Silence("unknown-decorator", ("AT100", "AT101", "AT104", "AT105"),
             "a decorator of unknown effect may run it"),
     Silence("bases-unknown", ("AT100", "AT105"), "the bases of class {cls!r} are unknown"),
+    # any code: a finding in a branch that never runs (model/branches.py), dropped
+    Silence("never-runs", tuple(rule.code for rule in RULES if rule.code != "AT000"),
+            "in a branch that never runs: {test} is always {value} ({where})"),
     # AT100: an async test with no mark
     Silence("skipped", ("AT100",),
             "skipped unconditionally (pytest.mark.skip): it never runs by design"),

@@ -1,0 +1,115 @@
+"""Branches of a test file that never run, as its source says: the body of `if NAME:` where
+NAME is a false constant of the module (`_IS_SYNC = False`, bound once at its top level and
+nowhere else), of `if TYPE_CHECKING:`, of `if False:`; the `else:` of a true one; the body
+of `while` with a false test. A finding there is about code that never runs: the rules'
+findings in those lines are dropped, with the reason (plugin.py). Any test it cannot read
+as a constant (a call, a comparison, a name bound twice) is taken to run either way.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+from typing import NamedTuple
+
+# What the typing modules bind to False when code runs (True only for type checkers).
+TYPE_CHECKING = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
+
+
+class Dead(NamedTuple):
+    """Lines `first` to `last` never run, because `test` is always `value`."""
+    first: int
+    last: int
+    test: str
+    value: bool
+    where: str  # why: what binds the name, "a literal"...
+
+
+def constants(tree: ast.Module) -> dict[str, tuple[bool, int]]:
+    """Names the module binds once, by an assignment of a literal (True, False, None, a
+    number or a string) at its top level, and nowhere else in the file: name -> (its
+    truth, the line)."""
+    found: dict[str, tuple[bool, int]] = {}
+    for stmt in tree.body:
+        target, value = None, None
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        elif isinstance(stmt, ast.AnnAssign) and stmt.simple:
+            target, value = stmt.target, stmt.value
+        if (isinstance(target, ast.Name) and isinstance(value, ast.Constant)
+                and not isinstance(value.value, bytes)):
+            found[target.id] = (bool(value.value), stmt.lineno)
+    if not found:
+        return found
+    bound: dict[str, int] = {}
+    for node in ast.walk(tree):
+        for name in _binds(node):
+            bound[name] = bound.get(name, 0) + 1
+    return {name: known for name, known in found.items() if bound.get(name) == 1}
+
+
+def _binds(node: ast.AST) -> list[str]:
+    """The names a node binds (or may rebind: `global`, `del`)."""
+    if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+        return [node.id]
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [node.name]
+    if isinstance(node, (ast.Import, ast.ImportFrom)):
+        return [(alias.asname or alias.name).split(".")[0] for alias in node.names]
+    if isinstance(node, (ast.Global, ast.Nonlocal)):
+        return [*node.names, *node.names]  # may rebind it: never bound once
+    if isinstance(node, ast.ExceptHandler) and node.name:
+        return [node.name]
+    if isinstance(node, (ast.MatchAs, ast.MatchStar)) and node.name:
+        return [node.name]
+    if isinstance(node, ast.MatchMapping) and node.rest:
+        return [node.rest]
+    return []
+
+
+def dead_lines(tree: ast.Module, resolve: Callable[[ast.expr], str | None]) -> list[Dead]:
+    """Every branch of the file that never runs (see the module's docstring); `resolve`
+    names what an expression stands for through the file's imports."""
+    known = constants(tree)
+    found: list[Dead] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, (ast.If, ast.While)):
+            continue
+        truth = _truth(node.test, known, resolve)
+        if truth is None:
+            continue
+        value, where = truth
+        branch = node.body if not value else node.orelse if isinstance(node, ast.If) else []
+        if branch:
+            first = min(_first_line(stmt) for stmt in branch)
+            last = max(stmt.end_lineno or stmt.lineno for stmt in branch)
+            found.append(Dead(first, last, ast.unparse(node.test), value, where))
+    return found
+
+
+def _first_line(stmt: ast.stmt) -> int:
+    decorators = getattr(stmt, "decorator_list", None) or []
+    return min([stmt.lineno, *(d.lineno for d in decorators)])
+
+
+def _truth(test: ast.expr, known: dict[str, tuple[bool, int]],
+           resolve: Callable[[ast.expr], str | None]) -> tuple[bool, str] | None:
+    """(the truth of a test that is constant, what binds it) or None."""
+    if isinstance(test, ast.Constant):
+        return bool(test.value), "a literal"
+    if isinstance(test, ast.Name) and test.id in known:
+        value, line = known[test.id]
+        return value, f"bound once, at line {line}"
+    if isinstance(test, (ast.Name, ast.Attribute)) and resolve(test) in TYPE_CHECKING:
+        return False, "when the code runs"
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = _truth(test.operand, known, resolve)
+        return (not inner[0], inner[1]) if inner is not None else None
+    if isinstance(test, ast.BoolOp):
+        # `a and b` is false if any part is; `a or b` true if any part is
+        deciding = isinstance(test.op, ast.Or)
+        for value in test.values:
+            inner = _truth(value, known, resolve)
+            if inner is not None and inner[0] is deciding:
+                return inner
+    return None
