@@ -425,6 +425,8 @@ SILENCES: tuple[Silence, ...] = (
             "class {cls!r} has decorators or marks that may set the loop"),
     Silence("base-sets-loop", ("AT202",), "a base class of {cls!r} may set the loop"),
     Silence("class-sets-loop", ("AT202",), "class {cls!r} calls asyncio.set_event_loop()"),
+    Silence("runs-in-thread", ("AT204",),
+            "{function} runs on a loop of its own in a worker thread: {how}"),
     Silence("loop-checked", ("AT203",),
             "the code checks for a running loop or expects RuntimeError"),
     # AT300, AT304: mocks

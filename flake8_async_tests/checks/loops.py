@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from ..model.async_mocks import ASYNC_MOCK
 from ..model.fixtures import FIXTURE_DECORATORS, autouse
 from ..model.scopes import Scope, label, sync_code
-from ..rules import ONLY
+from ..rules import ONLY, explain
 from ..syntax import parameters
 from . import Finding, ScopeFamily
 
@@ -257,11 +257,41 @@ class LoopRules(ScopeFamily):
 
     def _blocking_sleep(self, call: ast.Call, scope: Scope) -> None:
         if scope.is_async:
+            threaded = self._run_in_thread(scope.node)  # type: ignore[arg-type]
+            if threaded is not None:
+                self.ctx.silent(call, "AT204", explain(
+                    "runs-in-thread", function=scope.node.name, how=threaded))  # type: ignore
+                return
             self.findings.append(Finding(call.lineno, call.col_offset, "AT204", "async-code",
                                          {**self.scopes.describe(scope), "sleep": self._sleep}))
         elif id(scope.node) in self.side_effects:
             self.findings.append(Finding(call.lineno, call.col_offset, "AT204", "side-effect",
                                          {"sleep": self._sleep}))
+
+    def _run_in_thread(self, func: ast.AsyncFunctionDef) -> str | None:
+        """How a coroutine function is run on a loop of its own in a worker thread, where a
+        blocking sleep blocks no other code: decorated with `...(thread=True)` (textual's
+        `@work(thread=True)`), or handed to a call with `thread=True` (`run_worker(fn,
+        thread=True)`). None when neither is written."""
+        for decorator in func.decorator_list:
+            if isinstance(decorator, ast.Call) and _thread_true(decorator):
+                return f"decorated with {label(decorator.func)}(thread=True)"
+        return self._handed_to_threads.get(func.name)
+
+    @functools.cached_property
+    def _handed_to_threads(self) -> dict[str, str]:
+        """Names (`fn`, `self.fn`) handed to a call with `thread=True` in this file."""
+        found: dict[str, str] = {}
+        if "thread" not in self.ctx.source:
+            return found
+        for node in ast.walk(self.ctx.tree):
+            if isinstance(node, ast.Call) and _thread_true(node):
+                for value in (*node.args, *(k.value for k in node.keywords)):
+                    name = (value.id if isinstance(value, ast.Name) else value.attr
+                            if isinstance(value, ast.Attribute) else None)
+                    if name is not None:
+                        found.setdefault(name, f"handed to {label(node.func)}(thread=True)")
+        return found
 
     @functools.cached_property
     def _sleep(self) -> str:
@@ -401,3 +431,8 @@ def _autouse_loop_fixture(stmt: ast.stmt) -> bool:
         if autouse(deco) is not False:  # autouse=True, or a value that may be true
             return stmt.name in LOOP_FIXTURES or _calls_set_event_loop(stmt)
     return False
+
+
+def _thread_true(call: ast.Call) -> bool:
+    return any(k.arg == "thread" and isinstance(k.value, ast.Constant) and k.value.value is True
+               for k in call.keywords)

@@ -202,6 +202,9 @@ class Values:
         ctx = self.ctx
         if cls is not None and cls not in ctx.tree.body:
             return Unknown(f"{name} is an argument of a nested class's method")
+        if func.name.startswith("pytest_") and cls is None:
+            return Unknown(f"{name} is an argument of the hook {func.name}: what pytest "
+                           "passes to hooks is not followed")
         if not (ctx.is_fixture(func) or (ctx.is_test_name(func.name) and (
                 cls is None or ctx.is_test_class_name(cls.name)))):
             return Unknown(f"{name} is an argument of {func.name}, which pytest does not call")
