@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .defs import (
-    OTHER, chain, decorator_name, def_kind, keeps_class, overload, record_return,
+    OTHER, chain, decorator_name, def_kind, keeps_class, overload, own_nodes, record_return,
     record_signature, spelled,
 )
 from .text import Text
@@ -267,13 +267,14 @@ def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
 def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
     """Does the module use a name that may rewrite its namespace? `setattr` on `self`
     (read per class, see `_dynamic_self`), on a class of the module (that class is no
-    longer plain) or of metadata such as `__module__` (httpx and generated SDKs set it on
-    every name they export) leaves the namespace alone. Only statements whose text
-    mentions such a name are walked."""
+    longer plain), on an instance a function makes (`_setattr_on_instances`) or of
+    metadata such as `__module__` (httpx and generated SDKs set it on every name they
+    export) leaves the namespace alone. Only statements whose text mentions such a name
+    are walked."""
     for stmt in tree.body:
         if not text.mentions(stmt, _MENTIONS_REWRITER):
             continue
-        harmless: set[int] = set()
+        harmless = _setattr_on_instances(stmt)
         for sub in ast.walk(stmt):  # breadth first: a call before the name it calls
             if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
                     and sub.func.id == "setattr" and sub.args):
@@ -290,6 +291,62 @@ def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
             elif isinstance(sub, ast.Name) and sub.id in REWRITERS and id(sub) not in harmless:
                 return True
     return False
+
+
+# Calls that may give a module or a class, not an instance of one.
+_GIVES_MODULES_OR_CLASSES = frozenset({"import_module", "__import__", "getmodule", "reload",
+                                       "type", "getattr", "vars", "globals", "get"})
+# Attributes that may hold a module or a class (pytest's `request.module`, `item.cls`).
+_HOLDS_MODULES_OR_CLASSES = frozenset({"module", "cls", "obj", "function"})
+
+
+def _setattr_on_instances(stmt: ast.stmt) -> set[int]:
+    """The `setattr` names (node ids) of calls, in the functions of a statement, whose first
+    argument is an instance, not the module or a class: a local the function binds only by
+    calling something (`ch = Handler(...)`, then `setattr(ch, attr, True)`), or an
+    attribute of one of its names (`setattr(worker.client, ...)`). A call that may give a
+    module or a class (`import_module`, `type`, `getattr`...), an attribute that may hold
+    one (`request.module`, `item.cls`, a dunder) and a parameter do not count."""
+    found: set[int] = set()
+    for func in ast.walk(stmt):
+        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        args = func.args
+        instances = {}  # local -> bound only by calls that make instances
+        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+            if arg is not None:
+                instances[arg.arg] = False
+        assigned: set[int] = set()
+        calls: list[ast.Call] = []
+        for sub in own_nodes(func):
+            if isinstance(sub, ast.Assign) and len(sub.targets) == 1 \
+                    and isinstance(sub.targets[0], ast.Name):
+                value = sub.value
+                assigned.add(id(sub.targets[0]))
+                instances[sub.targets[0].id] = instances.get(sub.targets[0].id, True) and (
+                    isinstance(value, ast.Call)
+                    and isinstance(value.func, (ast.Name, ast.Attribute))
+                    and decorator_name(value.func) not in _GIVES_MODULES_OR_CLASSES)
+            elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load) \
+                    and id(sub) not in assigned:
+                instances[sub.id] = False
+            elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+                instances.update(dict.fromkeys(sub.names, False))
+            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
+                    and sub.func.id == "setattr" and sub.args:
+                calls.append(sub)
+        for call in calls:
+            if _an_instance(call.args[0], instances):
+                found.add(id(call.func))
+    return found
+
+
+def _an_instance(target: ast.expr, instances: dict[str, bool]) -> bool:
+    if isinstance(target, ast.Name):
+        return instances.get(target.id, False)
+    root, names = chain(target)
+    return (isinstance(target, ast.Attribute) and isinstance(root, ast.Name)
+            and not any(n in _HOLDS_MODULES_OR_CLASSES or n.startswith("__") for n in names))
 
 
 def _dynamic_self(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str,
