@@ -350,7 +350,7 @@ class FileContext:
     @functools.cached_property
     def home(self) -> Home:
         return Home(self.path, self.tree, self.syntax, self.static_dotted, self.resolve,
-                    project.relative(self.path, self.rootdir))
+                    project.relative(self.path, self.rootdir), self.modname)
 
     def home_of(self, path: str, tree: ast.Module) -> Home:
         """A conftest.py as a home of the fixtures it defines."""
@@ -365,7 +365,7 @@ class FileContext:
 
             found = self._homes[path] = Home(path, tree, of_tree(tree), static,
                                              imports.resolve,
-                                             project.relative(path, self.rootdir))
+                                             project.relative(path, self.rootdir), modname)
         return found
 
     @functools.cached_property

@@ -133,7 +133,8 @@ def test_a_changed_file_is_analysed_again_and_the_others_reused(tmp_path):
 
 PROJECTS = ("cross_module", "mock_fixtures", "conftest_hooks", "runner_plugin_module",
             "plugin_module_values", "star_package_reexport", "value_flows",
-            "class_named_like_module", "coroutines_src_layout", "locked_new_pytest_asyncio")
+            "class_named_like_module", "coroutines_src_layout", "locked_new_pytest_asyncio",
+            "star_import_exports")
 
 
 def test_every_read_of_the_project_is_logged(tmp_path, monkeypatch):

@@ -124,6 +124,12 @@ def _starred(facts: ModuleFacts, name: str) -> ModuleFacts | object | None:
     return found[0] if len(found) == 1 and name not in facts.kinds else None
 
 
+def star_exports(dotted: str) -> frozenset[str] | None:
+    """The names `from <dotted> import *` binds, when the index reads them; else None."""
+    facts = modules.module(dotted) if dotted else None
+    return _exports(facts) if facts is not None else None
+
+
 def _exports(facts: ModuleFacts, depth: int = 0) -> frozenset[str] | None:
     """The names `from <module> import *` binds: its literal `__all__`, else its public
     names and those of its own star imports; None when unknown."""

@@ -7,8 +7,11 @@ a star import, a definition inside an `if`), which makes the name unknown.
 from __future__ import annotations
 
 import ast
+import os
 from dataclasses import dataclass
 
+from ..index import resolver
+from ..index.facts import absolute
 from ..syntax import FunctionNode
 
 # pytest-asyncio's own: it runs these in strict mode too.
@@ -112,7 +115,12 @@ def scope_fixtures(body: list[ast.stmt], home: object, level: int, resolve,
                 name, stmt, home, level, parametrized=_keyword(deco, "params") is not None,
                 autouse=autouse(deco) is True)
         elif isinstance(stmt, ast.ImportFrom) and any(a.name == "*" for a in stmt.names):
-            star = f"star import at {where}:{stmt.lineno}"
+            exported = _star_exports(stmt, home)
+            if exported is None:
+                star = star or f"star import at {where}:{stmt.lineno}"
+            for name in exported or ():  # exactly these names: a fixture among them?
+                found[name] = Unknown(f"fixture {name} may be defined by the star import "
+                                      f"at {where}:{stmt.lineno}")
         elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign,
                                ast.AugAssign, ast.ClassDef, ast.If, ast.Try, ast.With,
                                ast.For, ast.While, ast.Match, *_TRY_STAR)):
@@ -120,6 +128,16 @@ def scope_fixtures(body: list[ast.stmt], home: object, level: int, resolve,
                 found[name] = Unknown(f"{name} is bound at {where}:{stmt.lineno} "
                                       "in a way fixtures are not read")
     return found, star
+
+
+def _star_exports(stmt: ast.ImportFrom, home: object) -> frozenset[str] | None:
+    """The names a star import binds, when the index reads them (the module's literal
+    `__all__`, or its public names); None when unknown."""
+    modname = getattr(home, "modname", "")
+    if not modname and stmt.level:
+        return None
+    package = os.path.basename(getattr(home, "path", "")) == "__init__.py"
+    return resolver.star_exports(absolute(stmt.module, stmt.level, modname, package))
 
 
 _TRY_STAR = (ast.TryStar,) if hasattr(ast, "TryStar") else ()

@@ -45,6 +45,7 @@ class Home:
     static: Callable[[ast.AST, object], str | None]
     resolve: Callable[[ast.AST], str | None]
     label: str  # the path as users read it
+    modname: str = ""  # the module's dotted name ("": unknown)
 
 
 class Values:
