@@ -74,7 +74,7 @@ _NO_ATTRIBUTE = ("so {access} {mock}.{attr} on the spec'd mock raises AttributeE
                  "use an attribute the spec has, or update the spec")
 _ACCESS = ("reading", "setting")
 SCOPES = ("function", "class", "module", "package", "session")  # pytest's, narrowest first
-_ROLES = ("async test", "async fixture", "async hook", "coroutine")
+_ROLES = ("async test", "async fixture", "async hook", "coroutine", "async generator")
 _ASSERTS_NOTHING = ", so it asserts nothing; "
 
 RULES: tuple[Rule, ...] = (
