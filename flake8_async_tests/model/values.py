@@ -27,6 +27,15 @@ TESTCASE = "unittest.case.TestCase"
 MAX_DEPTH = 5
 
 
+# The fixtures pytest itself provides (its documentation's fixture reference).
+PYTEST_FIXTURES = frozenset({
+    "cache", "capsys", "capsysbinary", "capfd", "capfdbinary", "caplog", "capteesys",
+    "doctest_namespace", "monkeypatch", "pytestconfig", "record_property",
+    "record_testsuite_property", "record_xml_attribute", "recwarn", "request", "subtests",
+    "testdir", "pytester", "tmp_path", "tmp_path_factory", "tmpdir", "tmpdir_factory",
+})
+
+
 @dataclass(frozen=True)
 class Instance:
     cls: str  # dotted name of the class, as the index reads it
@@ -155,6 +164,8 @@ class Values:
                 return value  # type: ignore[return-value]
             if star is not None:
                 return Unknown(f"fixture {name} may be defined by a {star}")
+        if name in PYTEST_FIXTURES:
+            return Unknown(f"fixture {name} is one of pytest's own")
         if self.ctx.loaded_plugins or self.ctx.settings.plugins:
             return Unknown(f"fixture {name} may come from a plugin")
         return Unknown(f"fixture {name} is not defined in the file or its conftest files")
