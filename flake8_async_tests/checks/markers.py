@@ -208,7 +208,7 @@ class MarkerRules(Family):
                 ctx.silent(func, "AT100", f"the bases of class {cls.name!r} are unknown")
             return
         own_marks = ctx.marks.of_function(func)
-        unknown = class_unknown or ctx.marks.unknown_decorators(func.decorator_list)
+        unknown = class_unknown or ctx.marks.unknown_decorators(func.decorator_list, cls)
         if info is not None and info.unittest:
             if not is_async or not func.name.startswith("test"):
                 return
@@ -367,7 +367,7 @@ class MarkerRules(Family):
                 class_unknown or (info is not None and not info.known)):
             ctx.silent(func, "AT105", f"the bases of class {cls.name!r} are unknown")
             return
-        if class_unknown or ctx.marks.unknown_decorators(func.decorator_list):
+        if class_unknown or ctx.marks.unknown_decorators(func.decorator_list, cls):
             if func.name in hooks:
                 ctx.silent(func, "AT105", "a decorator of unknown effect may run it")
             return

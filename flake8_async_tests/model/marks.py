@@ -66,6 +66,7 @@ class Marks:
     def __init__(self, ctx) -> None:
         self.ctx = ctx
         self._project: dict[tuple[str, bool], str | None] = {}
+        self._aliases: dict[int, dict[str, tuple[int, str]]] = {}
 
     def name(self, expr: ast.AST) -> str | None:
         """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
@@ -130,9 +131,22 @@ class Marks:
             marks.extend(self._marks_in(deco, "function"))
         return tuple(marks)
 
-    def unknown_decorators(self, decorators: list[ast.expr]) -> bool:
-        """Any decorator that may change how (or whether) the function runs."""
+    def unknown_decorators(self, decorators: list[ast.expr],
+                           cls: ast.ClassDef | None = None) -> bool:
+        """Any decorator that may change how (or whether) the function runs (a method of
+        `cls`: its decorators may name a mark the class body binds first)."""
+        aliases = {}
+        if cls is not None:
+            aliases = self._aliases.get(id(cls)) or self._aliases.setdefault(
+                id(cls), self._class_aliases(cls))
         for deco in decorators:
+            base = deco.func if isinstance(deco, ast.Call) else deco
+            if isinstance(base, ast.Name) and base.id in aliases:
+                line, mark = aliases[base.id]
+                if line < deco.lineno and mark not in SKIP_MARKS and mark not in ASYNC_MARKS \
+                        and mark not in self.ctx.options.runner_markers:
+                    continue  # `parametrize = pytest.mark.parametrize(...)`, then @parametrize
+                return True
             dotted = self.ctx.resolve(deco)
             if dotted is None:
                 return True
@@ -149,6 +163,16 @@ class Marks:
                     or mark in self.ctx.options.runner_markers:
                 return True  # unknown, a skip, or a runner mark under another name
         return False
+
+    def _class_aliases(self, cls: ast.ClassDef) -> dict[str, tuple[int, str]]:
+        """Names a class body binds once, to a pytest mark: name -> (line, mark)."""
+        found: dict[str, tuple[int, str] | None] = {}
+        for stmt in cls.body:
+            for name in _bound_names(stmt):
+                mark = (mark_of(stmt.value, self.ctx.imports)  # type: ignore[attr-defined]
+                        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None)
+                found[name] = (stmt.lineno, mark) if mark and name not in found else None
+        return {name: entry for name, entry in found.items() if entry is not None}
 
     def project_mark(self, deco: ast.expr, dotted: str) -> str | None:
         """The pytest mark a project decorator is, read from its source: a module-level
@@ -178,3 +202,17 @@ class Marks:
                     and called and not stmt.decorator_list):
                 return returned_mark(stmt, table)
         return None
+
+
+def _bound_names(stmt: ast.stmt) -> list[str]:
+    """The names a statement of a class body binds at that level."""
+    if isinstance(stmt, ast.Assign):
+        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
+    if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and isinstance(stmt.target, ast.Name):
+        return [stmt.target.id]
+    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        return [stmt.name]
+    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
+        return [(a.asname or a.name).split(".")[0] for a in stmt.names]
+    return [sub.id for sub in ast.walk(stmt)
+            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)]
