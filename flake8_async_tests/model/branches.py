@@ -52,6 +52,8 @@ def _binds(node: ast.AST) -> list[str]:
     """The names a node binds (or may rebind: `global`, `del`)."""
     if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
         return [node.id]
+    if isinstance(node, ast.arg):  # a parameter shadows it in its function
+        return [node.arg]
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
         return [node.name]
     if isinstance(node, (ast.Import, ast.ImportFrom)):
