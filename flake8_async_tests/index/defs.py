@@ -120,8 +120,9 @@ def _made_by_call(node: ast.FunctionDef) -> str | None:
     a statement of the body itself, to that (`pool = Pool(...)`, then `return pool`), the
     same name each time; a name the def binds itself (a parameter, say) is no such name.
     None otherwise."""
-    if not node.body or not isinstance(node.body[-1], ast.Return):
-        return None
+    last = node.body[-1] if node.body else None
+    if not isinstance(last, ast.Return) or not _may_be_made(last.value, node):
+        return None  # (most defs end otherwise: no need to walk their bodies)
     args = node.args
     local = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
     local.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
@@ -157,6 +158,21 @@ def _made_by_call(node: ast.FunctionDef) -> str | None:
             return None
         callees.add(".".join([root.id, *names]))
     return MADE_BY + callees.pop() if len(callees) == 1 else None
+
+
+def _may_be_made(value: ast.expr | None, node: ast.FunctionDef) -> bool:
+    """A quick look at a def's last `return`: `name(...)`, or a local its body assigns
+    from a call of a name, where the name is no parameter."""
+    if isinstance(value, ast.Name):
+        value = next((stmt.value for stmt in node.body if isinstance(stmt, ast.Assign)
+                      and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)
+                      and stmt.targets[0].id == value.id), None)
+    if not isinstance(value, ast.Call) or not isinstance(value.func, (ast.Name, ast.Attribute)):
+        return False
+    root, _ = chain(value.func)
+    args = node.args
+    return isinstance(root, ast.Name) and not any(  # not `self.make(...)`, `factory(...)`
+        a.arg == root.id for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
 
 
 def _makes_own_class(node: ast.FunctionDef) -> bool:

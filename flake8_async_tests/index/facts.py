@@ -29,6 +29,7 @@ REWRITERS = frozenset({"globals", "vars", "setattr", "exec"})
 # (httpx and generated SDKs set `__module__` on every name they export).
 METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
 # A cheap test of the source before walking its expressions for one of those names.
+_MENTIONS_SETATTR = re.compile(rb"\bsetattr\b")
 _MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
 _SETATTR = re.compile(rb"\bsetattr\b")
 
@@ -274,9 +275,12 @@ def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
     for stmt in tree.body:
         if not text.mentions(stmt, _MENTIONS_REWRITER):
             continue
-        harmless = _setattr_on_instances(stmt)
-        for sub in ast.walk(stmt):  # breadth first: a call before the name it calls
-            if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+        harmless: set[int] = set()
+        for sub in ast.walk(stmt):  # breadth first: a def before its calls, a call before
+            if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):  # the name it calls
+                if text.mentions(sub, _MENTIONS_SETATTR):
+                    harmless |= _setattr_on_instances(sub)
+            elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
                     and sub.func.id == "setattr" and sub.args):
                 target = sub.args[0]
                 if len(sub.args) == 3 and isinstance(sub.args[1], ast.Constant) \
@@ -300,45 +304,38 @@ _GIVES_MODULES_OR_CLASSES = frozenset({"import_module", "__import__", "getmodule
 _HOLDS_MODULES_OR_CLASSES = frozenset({"module", "cls", "obj", "function"})
 
 
-def _setattr_on_instances(stmt: ast.stmt) -> set[int]:
-    """The `setattr` names (node ids) of calls, in the functions of a statement, whose first
+def _setattr_on_instances(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+    """The `setattr` names (node ids) of calls in a function's own body whose first
     argument is an instance, not the module or a class: a local the function binds only by
     calling something (`ch = Handler(...)`, then `setattr(ch, attr, True)`), or an
     attribute of one of its names (`setattr(worker.client, ...)`). A call that may give a
     module or a class (`import_module`, `type`, `getattr`...), an attribute that may hold
     one (`request.module`, `item.cls`, a dunder) and a parameter do not count."""
-    found: set[int] = set()
-    for func in ast.walk(stmt):
-        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            continue
-        args = func.args
-        instances = {}  # local -> bound only by calls that make instances
-        for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
-            if arg is not None:
-                instances[arg.arg] = False
-        assigned: set[int] = set()
-        calls: list[ast.Call] = []
-        for sub in own_nodes(func):
-            if isinstance(sub, ast.Assign) and len(sub.targets) == 1 \
-                    and isinstance(sub.targets[0], ast.Name):
-                value = sub.value
-                assigned.add(id(sub.targets[0]))
-                instances[sub.targets[0].id] = instances.get(sub.targets[0].id, True) and (
-                    isinstance(value, ast.Call)
-                    and isinstance(value.func, (ast.Name, ast.Attribute))
-                    and decorator_name(value.func) not in _GIVES_MODULES_OR_CLASSES)
-            elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load) \
-                    and id(sub) not in assigned:
-                instances[sub.id] = False
-            elif isinstance(sub, (ast.Global, ast.Nonlocal)):
-                instances.update(dict.fromkeys(sub.names, False))
-            elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
-                    and sub.func.id == "setattr" and sub.args:
-                calls.append(sub)
-        for call in calls:
-            if _an_instance(call.args[0], instances):
-                found.add(id(call.func))
-    return found
+    args = func.args
+    instances = {}  # local -> bound only by calls that make instances
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if arg is not None:
+            instances[arg.arg] = False
+    assigned: set[int] = set()
+    calls: list[ast.Call] = []
+    for sub in own_nodes(func):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 \
+                and isinstance(sub.targets[0], ast.Name):
+            value = sub.value
+            assigned.add(id(sub.targets[0]))
+            instances[sub.targets[0].id] = instances.get(sub.targets[0].id, True) and (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, (ast.Name, ast.Attribute))
+                and decorator_name(value.func) not in _GIVES_MODULES_OR_CLASSES)
+        elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load) \
+                and id(sub) not in assigned:
+            instances[sub.id] = False
+        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+            instances.update(dict.fromkeys(sub.names, False))
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
+                and sub.func.id == "setattr" and sub.args:
+            calls.append(sub)
+    return {id(call.func) for call in calls if _an_instance(call.args[0], instances)}
 
 
 def _an_instance(target: ast.expr, instances: dict[str, bool]) -> bool:
