@@ -44,7 +44,12 @@ def warm_up(budget: session.Budget | None = None) -> None:
 def _build_common() -> None:
     with lean_builds():
         try:
-            MANAGER.ast_from_module_name("builtins")
+            if "builtins" not in MANAGER.astroid_cache:
+                # astroid's own start builds and caches `builtins`; asking for the module
+                # by name first would build it a second time, only to return that copy once
+                MANAGER.bootstrap()
+            if "builtins" not in MANAGER.astroid_cache:
+                MANAGER.ast_from_module_name("builtins")
         except ERRORS as exc:
             own(exc)
             LOG.info("flake8-async-tests: astroid cannot build builtins: %s", exc)
