@@ -23,7 +23,7 @@ from .index.facts import REWRITERS, ModuleFacts
 from .options import Options
 from .model import known, plugins
 from .model.hooks import HOOKS, effect as hook_effect
-from .model.fixtures import fixture_decorator
+from .model.fixtures import autouse, fixture_decorator
 from .model.async_mocks import AsyncMocks
 from .model.branches import Dead, dead_lines
 from .model.loops import Loops
@@ -91,7 +91,9 @@ def tree_facts(tree: ast.Module, marks: frozenset[str], label: str,
             dynamic = dynamic or hook_effect(stmt, tree, table.resolve, marks,
                                              f"{label}:{stmt.lineno}")
     words = source_words(tree, index or of_tree(tree))
-    other = "anyio" in words or "trio" in words
+    other = "anyio" in words or "trio" in words or any(  # or it defines anyio's fixture
+        isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+        and stmt.name == "anyio_backend" for stmt in tree.body)
     return dynamic, other
 
 
@@ -274,6 +276,20 @@ class FileContext:
         if self.settings.trio_mode:
             return True
         return self._chain_facts[1] or self._facts[1]
+
+    @functools.cached_property
+    def anyio_autouse(self) -> str | None:
+        """Where an autouse fixture of this file or a conftest.py requests anyio_backend
+        (anyio's plugin then runs every async test and fixture below it); None if none."""
+        for path, tree in [(self.path, self.tree), *self.conftests]:
+            resolve = self.resolve if tree is self.tree else ImportTable(tree).resolve
+            for stmt in tree.body:
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                        and "anyio_backend" in parameters(stmt):
+                    deco = fixture_decorator(stmt, resolve)
+                    if deco is not None and autouse(deco) is True:
+                        return f"{project.relative(path, self.rootdir)}:{stmt.lineno}"
+        return None
 
     @functools.cached_property
     def _async_marks(self) -> frozenset[str]:

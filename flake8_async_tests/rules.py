@@ -373,7 +373,11 @@ SILENCES: tuple[Silence, ...] = (
     Silence("trio-module", ("AT100",),
             "a trio test module (it imports trio, not asyncio): pytest-trio's to run"),
     Silence("async-generator", ("AT100",), "an async generator, not a coroutine test"),
-    Silence("anyio-backend", ("AT100",), "it takes anyio_backend: anyio's plugin runs it"),
+    Silence("anyio-backend", ("AT100", "AT104"),
+            "it takes anyio_backend: anyio's plugin runs it"),
+    Silence("anyio-autouse", ("AT100", "AT104"),
+            "an autouse fixture requests anyio_backend ({where}): anyio's plugin runs async "
+            "tests and fixtures here"),
     # AT101, AT105: unittest classes
     Silence("async-base", ("AT101",), "{cls} derives from {base}, which runs async tests"),
     Silence("async-generator-method", ("AT101",),
@@ -384,6 +388,8 @@ SILENCES: tuple[Silence, ...] = (
     Silence("anyio-or-trio", ("AT104",),
             "anyio or trio is used here: their plugins run async fixtures"),
     Silence("pytest-asyncio-before-1", ("AT106",), "the project pins pytest-asyncio below 1.0"),
+    Silence("autouse-event-loop", ("AT106",),
+            "an autouse fixture: it runs for every test, as a plain fixture"),
     Silence("nested-class", ("AT108",), "class {cls!r} is nested in another"),
     Silence("class-used-here", ("AT108",),
             "class {cls!r} is used in this module, perhaps as a base of test classes"),

@@ -11,9 +11,9 @@ from .. import inference, project
 from ..index import resolver
 from ..context import FileContext, FunctionNode
 from ..model.marks import ASYNC_MARKS, SKIP_MARKS, Mark
-from ..rules import ONLY, SCOPES
+from ..rules import ONLY, SCOPES, explain
 from ..syntax import Syntax, of_tree, parameters
-from ..model.fixtures import ASYNC_FIXTURE_DECORATORS, fixture_decorator
+from ..model.fixtures import ASYNC_FIXTURE_DECORATORS, autouse, fixture_decorator
 from ..model.loops import fixture_scopes
 from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
 from . import Family, Finding
@@ -285,6 +285,8 @@ class MarkerRules(Family):
             return "an async generator, not a coroutine test"
         if "anyio_backend" in parameters(func):
             return "it takes anyio_backend: anyio's plugin runs it"
+        if ctx.anyio_autouse is not None:
+            return explain("anyio-autouse", where=ctx.anyio_autouse)
         return None
 
     def _collected(self, func: FunctionNode, cls: ast.ClassDef | None,
@@ -308,6 +310,9 @@ class MarkerRules(Family):
         if name in ("event_loop", "event_loop_policy") and ctx.pytest_asyncio_before_1:
             # a pinned pytest-asyncio that still has them (lock files read only here)
             ctx.silent(func, "AT106", "the project pins pytest-asyncio below 1.0")
+        elif name == "event_loop" and autouse(fixture_decorator(func, ctx.resolve)) is True:
+            ctx.silent(func, "AT106", "an autouse fixture: it runs for every test, as a plain "
+                                      "fixture")
         elif name == "event_loop" and not self._event_loop_driven_by_sync_code(func):
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-fixture", {})
         elif name == "event_loop_policy":
@@ -318,6 +323,10 @@ class MarkerRules(Family):
             reason = ctx.unmarked_reason() or ctx.dynamic_reason()
             if reason is None and ctx.other_async_plugin:
                 reason = "anyio or trio is used here: their plugins run async fixtures"
+            if reason is None and "anyio_backend" in parameters(func):
+                reason = "it takes anyio_backend: anyio's plugin runs it"
+            if reason is None and ctx.anyio_autouse is not None:
+                reason = explain("anyio-autouse", where=ctx.anyio_autouse)
             if reason is None and ctx.marks.unknown_decorators(
                     [d for d in func.decorator_list if ctx.resolve(d) != decorator]):
                 reason = "a decorator of unknown effect may run it"
