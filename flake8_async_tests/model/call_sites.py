@@ -85,9 +85,12 @@ class CallSites:
         """Is the name a call is stored in only truth-tested or compared afterwards, in its
         own scope (a nested function that reads it may await it)?"""
         name = self.stored[id(call)]
-        uses = self._name_uses(scope).get(name)
-        if uses is None:
+        found = self._name_uses(scope)
+        if name not in found:
             return True  # never read again
+        uses = found[name]
+        if uses is None:
+            return False  # a nested scope (a comprehension, a function) reads it too
         return all(_truth_position(use, parent, self._parents[id(scope.node)])
                    for use, parent in uses)
 
