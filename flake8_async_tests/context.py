@@ -282,7 +282,7 @@ class FileContext:
         """Where an autouse fixture of this file or a conftest.py requests anyio_backend
         (anyio's plugin then runs every async test and fixture below it); None if none."""
         for path, tree in [(self.path, self.tree), *self.conftests]:
-            resolve = self.resolve if tree is self.tree else ImportTable(tree).resolve
+            resolve = self.resolve if tree is self.tree else self.home_of(path, tree).resolve
             for stmt in tree.body:
                 if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) \
                         and "anyio_backend" in parameters(stmt):

@@ -136,6 +136,7 @@ class AsyncTestsChecker:
         wanted = [family for family in wanted if family.wants()]
         if not wanted:
             return []
+        ctx.facts  # the file joins the index before any rule asks it about the file's names
         try:
             with inference.analysis(ctx.search_path):
                 for family in wanted:

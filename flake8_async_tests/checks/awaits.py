@@ -180,8 +180,7 @@ class AwaitRules(ScopeFamily):
     def _indexed_here(self) -> bool:
         """Does the index read this file's names from the tree being linted (not from
         another file found under the same module name)?"""
-        facts = self.ctx.facts  # seeded first: else the index reads the file from disk
-        return modules.module(self.ctx.modname) is facts
+        return modules.module(self.ctx.modname) is self.ctx.facts
 
     def _static_target(self, func: ast.AST, scope: Scope,
                        depth: int = 0) -> tuple[str | None, bool]:
@@ -210,11 +209,8 @@ class AwaitRules(ScopeFamily):
             return aliased.pop() if len(aliased) == 1 else (None, False)
         if len(attrs) != 1:
             return None, False
-        cls = None
         if root.id == "self":
-            owner = self.scopes.class_scope(scope)
-            if owner is not None and owner.parent is self.scopes.module:
-                cls = f"{self.ctx.modname}.{owner.node.name}"  # type: ignore[union-attr]
+            cls = self._own_class(scope)
         else:
             cls = self._made(self._one_maker(found[1],
                                              lambda func: self._callee_name(func, scope)))
@@ -236,15 +232,22 @@ class AwaitRules(ScopeFamily):
         """`pkg.mod.Cls.name` for `self.name` in a method of a top-level class of this file
         (as the index reads it), unless a class of the file that names Cls as a base
         binds `name` too (then `self` may be one of those)."""
-        owner = self.scopes.class_scope(scope)
-        if owner is None or owner.parent is not self.scopes.module or not self._indexed_here:
+        owner = self._own_class(scope)
+        if owner is None or not self._indexed_here:
             return None
-        cls = owner.node.name  # type: ignore[union-attr]
+        cls = owner.rpartition(".")[2]
         if any(name in facts.kinds and any(base and base.rsplit(".", 1)[-1] == cls
                                            for base in facts.bases)
                for facts in self.ctx.facts.classes.values()):
             return None
-        return f"{self.ctx.modname}.{cls}.{name}"
+        return f"{owner}.{name}"
+
+    def _own_class(self, scope: Scope) -> str | None:
+        """`pkg.mod.Cls` for a method of a top-level class `Cls` of this file."""
+        owner = self.scopes.class_scope(scope)
+        if owner is None or owner.parent is not self.scopes.module:
+            return None
+        return f"{self.ctx.modname}.{owner.node.name}"  # type: ignore[union-attr]
 
     def _aliased(self, value: ast.AST, scope: Scope) -> ast.AST | None:
         """What a local alias holds: `check = jar.match`, or `check = cast(T, jar.match)`

@@ -284,9 +284,9 @@ class LoopRules(ScopeFamily):
         found: dict[str, str] = {}
         if "thread" not in self.ctx.source:
             return found
-        for node in ast.walk(self.ctx.tree):
-            if isinstance(node, ast.Call) and _thread_true(node):
-                for value in (*node.args, *(k.value for k in node.keywords)):
+        for node in self.ctx.syntax.of_type(ast.Call):
+            if _thread_true(node):  # type: ignore[arg-type]
+                for value in (*node.args, *(k.value for k in node.keywords)):  # type: ignore
                     name = (value.id if isinstance(value, ast.Name) else value.attr
                             if isinstance(value, ast.Attribute) else None)
                     if name is not None:

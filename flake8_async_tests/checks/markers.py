@@ -283,10 +283,15 @@ class MarkerRules(Family):
             return "a trio test module (it imports trio, not asyncio): pytest-trio's to run"
         if _is_async_generator(func, ctx.syntax):
             return "an async generator, not a coroutine test"
+        return self._anyio_runs(func)
+
+    def _anyio_runs(self, func: FunctionNode) -> str | None:
+        """Why anyio's plugin runs this async test or fixture (AT100, AT104), or None: it
+        takes anyio_backend, or an autouse fixture above it does."""
         if "anyio_backend" in parameters(func):
             return "it takes anyio_backend: anyio's plugin runs it"
-        if ctx.anyio_autouse is not None:
-            return explain("anyio-autouse", where=ctx.anyio_autouse)
+        if self.ctx.anyio_autouse is not None:
+            return explain("anyio-autouse", where=self.ctx.anyio_autouse)
         return None
 
     def _collected(self, func: FunctionNode, cls: ast.ClassDef | None,
@@ -323,10 +328,8 @@ class MarkerRules(Family):
             reason = ctx.unmarked_reason() or ctx.dynamic_reason()
             if reason is None and ctx.other_async_plugin:
                 reason = "anyio or trio is used here: their plugins run async fixtures"
-            if reason is None and "anyio_backend" in parameters(func):
-                reason = "it takes anyio_backend: anyio's plugin runs it"
-            if reason is None and ctx.anyio_autouse is not None:
-                reason = explain("anyio-autouse", where=ctx.anyio_autouse)
+            if reason is None:
+                reason = self._anyio_runs(func)
             if reason is None and ctx.marks.unknown_decorators(
                     [d for d in func.decorator_list if ctx.resolve(d) != decorator]):
                 reason = "a decorator of unknown effect may run it"

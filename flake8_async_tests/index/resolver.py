@@ -238,15 +238,12 @@ def _class_facts(facts: ModuleFacts, name: str) -> ClassFacts | None:
     return _decorated[key][1]
 
 
-UNREADABLE = "the index cannot read it or one of its bases"
-
-
-def unreadable(dotted: str) -> str:
-    """Why `class_ancestors(dotted)` is None, as far as the class's own module tells."""
+def unreadable(dotted: str) -> str | None:
+    """Why `class_ancestors(dotted)` is None, when the class's own module tells."""
     found = _split(dotted)
     if found is not None and found[0].rewritten:
         return "its module may rewrite its names (setattr, globals(), vars() or exec)"
-    return UNREADABLE
+    return None
 
 
 def decorated_class(dotted: str) -> bool:

@@ -76,7 +76,7 @@ class Unknown:
 NOT_A_FIXTURE = object()  # a plain def rebinds the name: pytest sees no fixture here
 
 
-def _bound_in(stmt: ast.stmt) -> set[str]:
+def bound_in(stmt: ast.stmt) -> set[str]:
     """Names a compound statement (if, try, with, for...) binds anywhere inside."""
     found: set[str] = set()
     stack: list[ast.AST] = [stmt]
@@ -124,7 +124,7 @@ def scope_fixtures(body: list[ast.stmt], home: object, level: int, resolve,
         elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign,
                                ast.AugAssign, ast.ClassDef, ast.If, ast.Try, ast.With,
                                ast.For, ast.While, ast.Match, *_TRY_STAR)):
-            for name in _bound_in(stmt):
+            for name in bound_in(stmt):
                 found[name] = Unknown(f"{name} is bound at {where}:{stmt.lineno} "
                                       "in a way fixtures are not read")
     return found, star

@@ -14,6 +14,7 @@ from .. import project
 from ..imports import ImportTable
 from ..syntax import FunctionNode
 from . import plugins
+from .fixtures import bound_in
 
 ASYNC_MARKS = ("asyncio", "anyio", "trio")
 # Decorators known not to change whether a coroutine function gets run.
@@ -135,10 +136,11 @@ class Marks:
                            cls: ast.ClassDef | None = None) -> bool:
         """Any decorator that may change how (or whether) the function runs (a method of
         `cls`: its decorators may name a mark the class body binds first)."""
-        aliases = {}
+        aliases: dict[str, tuple[int, str]] = {}
         if cls is not None:
-            aliases = self._aliases.get(id(cls)) or self._aliases.setdefault(
-                id(cls), self._class_aliases(cls))
+            if id(cls) not in self._aliases:
+                self._aliases[id(cls)] = self._class_aliases(cls)
+            aliases = self._aliases[id(cls)]
         for deco in decorators:
             base = deco.func if isinstance(deco, ast.Call) else deco
             if isinstance(base, ast.Name) and base.id in aliases:
@@ -168,7 +170,7 @@ class Marks:
         """Names a class body binds once, to a pytest mark: name -> (line, mark)."""
         found: dict[str, tuple[int, str] | None] = {}
         for stmt in cls.body:
-            for name in _bound_names(stmt):
+            for name in bound_in(stmt):
                 mark = (mark_of(stmt.value, self.ctx.imports)  # type: ignore[attr-defined]
                         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None)
                 found[name] = (stmt.lineno, mark) if mark and name not in found else None
@@ -202,17 +204,3 @@ class Marks:
                     and called and not stmt.decorator_list):
                 return returned_mark(stmt, table)
         return None
-
-
-def _bound_names(stmt: ast.stmt) -> list[str]:
-    """The names a statement of a class body binds at that level."""
-    if isinstance(stmt, ast.Assign):
-        return [t.id for t in stmt.targets if isinstance(t, ast.Name)]
-    if isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and isinstance(stmt.target, ast.Name):
-        return [stmt.target.id]
-    if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-        return [stmt.name]
-    if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-        return [(a.asname or a.name).split(".")[0] for a in stmt.names]
-    return [sub.id for sub in ast.walk(stmt)
-            if isinstance(sub, ast.Name) and isinstance(sub.ctx, ast.Store)]

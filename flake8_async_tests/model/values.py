@@ -13,7 +13,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..index import resolver
-from ..index.resolver import UNREADABLE
 from ..syntax import FunctionNode, Syntax, assigned, of_tree
 from .bindings import bindings
 from .fixtures import (
@@ -224,10 +223,10 @@ class Values:
         if cls is not None:
             ancestors = self._ancestors(cls)
             if ancestors is None or TESTCASE in ancestors:
-                why = (resolver.unreadable(f"{ctx.modname}.{cls.name}") if ancestors is None
-                       else UNREADABLE)
+                why = resolver.unreadable(f"{ctx.modname}.{cls.name}") if ancestors is None \
+                    else None
                 return Unknown(f"{cls.name} may be a unittest.TestCase"
-                               + (f": {why}" if why != UNREADABLE else ""))
+                               + (f": {why}" if why else ""))
         where = self._generates_tests()
         if where is not None:
             return Unknown(f"pytest_generate_tests at {where} may parametrize {name}")
@@ -362,7 +361,7 @@ class Values:
         if ancestors is None:
             why = resolver.unreadable(dotted)
             return Unknown(f"{origin}: {dotted} is not a class the index can read"
-                           + (f": {why}" if why != UNREADABLE else ""))
+                           + (f": {why}" if why else ""))
         if generic and not resolver.generic_class(dotted):
             return Unknown(f"{origin}: {dotted} defines __class_getitem__")
         if any("__new__" in facts.kinds for facts in ancestors.values()):
