@@ -3,7 +3,8 @@
     python scripts/stdlib_names.py
 
 Run it with each supported Python (3.10 to 3.13) after a new patch release; the table only
-ever grows, so one table serves every patch release of its version.
+ever grows (its classes that make no coroutine only shrink), so one table serves every
+patch release of its version.
 """
 
 from __future__ import annotations
@@ -16,13 +17,18 @@ from flake8_async_tests.index import stdlib
 
 def main() -> None:
     defs, async_defs, _ = stdlib.scan()
+    sync_classes, _ = stdlib.scan_sync_classes()
     try:
         with open(stdlib.TABLE, encoding="utf-8") as handle:
             old = json.load(handle)
     except FileNotFoundError:
         old = {"pythons": [], "defs": [], "async_defs": []}
+    others = set(old["pythons"]) - {platform.python_version()}
+    if others and "sync_classes" in old:
+        sync_classes &= set(old["sync_classes"])  # a class must make no coroutine in each
     data = {
         "pythons": sorted({*old["pythons"], platform.python_version()}),
+        "sync_classes": sorted(sync_classes),
         "defs": sorted(defs | set(old["defs"])),
         "async_defs": sorted(async_defs | set(old["async_defs"])),
     }
@@ -30,7 +36,8 @@ def main() -> None:
         json.dump(data, handle, indent=0, sort_keys=True)
         handle.write("\n")
     print(f"{stdlib.TABLE}: {len(data['defs'])} def and {len(data['async_defs'])} async def "
-          f"names, from Python {', '.join(data['pythons'])}")
+          f"names, {len(data['sync_classes'])} classes that make no coroutine, from Python "
+          f"{', '.join(data['pythons'])}")
 
 
 if __name__ == "__main__":

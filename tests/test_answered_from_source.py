@@ -11,6 +11,7 @@ import pytest
 
 from flake8_async_tests.checks.awaits import AwaitRules
 from flake8_async_tests.context import FileContext
+from flake8_async_tests.index import modules
 from harness import lint
 
 SOURCE = '''\
@@ -264,3 +265,50 @@ def test_what_a_helper_returns_is_read_from_its_body(tmp_path, built):
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(17, 9, "AT200")], run.stderr
     assert built == []
+
+
+@pytest.fixture
+def read(monkeypatch):
+    """The modules the index reads (from source or its cache), by name."""
+    names: list[str] = []
+    original = modules._read
+
+    def recorded(path, name):
+        names.append(name)
+        return original(path, name)
+
+    monkeypatch.setattr(modules, "_read", recorded)
+    return names
+
+
+def test_classes_of_the_standard_library_are_told_from_the_shipped_table(
+        tmp_path, asked, read):
+    """`thread.join()` on a `threading.Thread(...)`: threading's classes define no async
+    def, the shipped table says so, and threading is not read (`join` is an async def
+    name elsewhere: asyncio.Queue.join). asyncio's classes do define some: `event.wait()`
+    is still found, read from asyncio's source; a `cast` makes nothing, and typing is not
+    read for it."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    (tmp_path / "test_threads.py").write_text(textwrap.dedent('''\
+        import asyncio
+        import queue
+        import threading
+        from typing import cast
+
+
+        async def test_threads():
+            thread = threading.Thread(target=print)
+            thread.start()
+            thread.join()
+            jobs = queue.Queue()
+            jobs.get()
+            event = asyncio.Event()
+            event.wait()
+            task = cast(asyncio.Task, asyncio.current_task())
+            task.cancel()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(14, 5, "AT200")], run.stderr
+    assert asked == ["event.wait()"]  # (the index answers it there)
+    assert not {"threading", "queue", "typing"} & {name.split(".")[0] for name in read}
+    assert "asyncio" in read

@@ -947,3 +947,27 @@ def test_lines_ending_in_a_bare_cr_are_counted_as_the_parser_counts_them():
         source = newline.join([b"import os", b"", b"async def g():", b"    yield 1", b""])
         facts = build(ast.parse(source), "mod", False, source)
         assert facts.async_defs == ["g"] and facts.signatures == {}, newline
+
+
+@pytest.mark.skipif(stdlib.VERSION not in PYTHONS, reason="no table for this Python")
+def test_the_tables_classes_make_no_coroutine_on_this_interpreter():
+    """A class the table says makes no coroutine does so here too (the table is written
+    with each patch release it holds, keeping only what holds in all of them)."""
+    sync, every = stdlib.scan_sync_classes()
+    shipped = stdlib._load()[3]
+    assert not (shipped & every) - sync, "run scripts/stdlib_names.py with this Python"
+    assert {"threading.Thread", "socket.socket", "pathlib.Path"} <= shipped
+    # setattr on instances; a package with async defs; its own module imports asyncio
+    assert not {"argparse.Namespace", "unittest.mock.Mock", "contextlib.ExitStack"} & sync
+
+
+def test_a_standard_library_class_is_one_found_there(project, tmp_path):
+    """The table answers for a name only where the file's imports find the standard
+    library's module."""
+    (tmp_path / "shadow").mkdir()
+    (tmp_path / "shadow" / "__init__.py").write_text("", encoding="utf-8")
+    with modules.scope([str(tmp_path)]):
+        assert resolver.sync_stdlib_class("threading.Thread")
+        assert not resolver.sync_stdlib_class("threading.Nothing")
+        assert not resolver.sync_stdlib_class("shadow.Thread")
+        assert not resolver.sync_stdlib_class("asyncio.Event")

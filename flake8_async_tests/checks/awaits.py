@@ -76,6 +76,8 @@ class AwaitRules(ScopeFamily):
         if local is not None and local[0] is None:
             return False
         static = self._static_target(func, scope) if local is None else (None, False)
+        if static[1] and resolver.sync_stdlib_class(static[0].rpartition(".")[0]):
+            return False  # a method of a standard-library class that makes no coroutine
         written = resolver.kinds_of(static[0]) if static[0] else None
         if written is not None and ASYNC_DEF not in written:
             return False  # the index is sure: no coroutine function of that name there
@@ -261,7 +263,11 @@ class AwaitRules(ScopeFamily):
     def _made(maker: str | None) -> str | None:
         """The class a call of `maker` makes an instance of, as source spells it: the
         class called, or the class a factory classmethod called on it makes (`cls(...)`)."""
-        return (resolver.factory_class(maker) or maker) if maker else None
+        if not maker or maker in CASTS:
+            return None  # `cast(T, x)` makes nothing: it is x
+        if resolver.sync_stdlib_class(maker):
+            return maker  # (a class of the standard library is known without reading it)
+        return resolver.factory_class(maker) or maker
 
     @staticmethod
     def _one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:
@@ -270,7 +276,8 @@ class AwaitRules(ScopeFamily):
         binding is anything else."""
         makers = {name_of(value.func) if kind == "assign" and isinstance(value, ast.Call)
                   else None for kind, value in bound}
-        return makers.pop() if len(makers) == 1 else None
+        maker = makers.pop() if len(makers) == 1 else None
+        return None if maker in CASTS else maker  # `cast(T, x)` makes nothing: it is x
 
     def _held(self, name: str, found: tuple[Scope, list],
               attrs: list[str]) -> Instance | Unknown | None:

@@ -66,12 +66,14 @@ def roots_for(search_path: Iterable[str]) -> tuple[str, ...]:
 
 
 @contextlib.contextmanager
-def scope(search_path: Iterable[str], rootdir: str | None = None) -> Iterator[None]:
-    """Answer questions for one linted file: its import roots, its project's cache."""
+def scope(search_path: Iterable[str], rootdir: str | None = None,
+          cached: bool = True) -> Iterator[None]:
+    """Answer questions for one linted file: its import roots, its project's cache (none
+    when not `cached`)."""
     global _roots, _store
     saved = _roots, _store
     _roots = roots_for(search_path)
-    _store = _store_for(rootdir)
+    _store = _store_for(rootdir) if cached else None
     for root in _roots:
         reads.folder(root)  # a module added there could change what a name finds
     try:

@@ -288,6 +288,21 @@ def class_ancestors(dotted: str) -> dict[str, ClassFacts] | None:
     return dict(classes) if classes is not None else None
 
 
+def readable_ancestors(dotted: str) -> list[tuple[str, ClassFacts]] | None:
+    """As `class_ancestors`, but a base an extension module of the standard library
+    defines is left out instead of making the answer None."""
+    found = _split(dotted)
+    at = _class_at(*found) if found is not None else None
+    return _ancestors(at[0], at[1], set(), natives=[]) if at is not None else None
+
+
+def sync_stdlib_class(dotted: str) -> bool:
+    """Is `dotted` a class of the standard library, as found from the file's import roots,
+    whose methods make no coroutine (stdlib.sync_class)? Told without reading it."""
+    module = dotted.rpartition(".")[0]
+    return bool(module) and stdlib.sync_class(dotted, modules.locate(module))
+
+
 def generic_class(dotted: str) -> bool:
     """Does `dotted[T](...)` make a `dotted` instance? Yes for a class the index reads
     (no metaclass) that defines no `__class_getitem__`: subscripting it gives a generic

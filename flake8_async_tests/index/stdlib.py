@@ -24,7 +24,8 @@ import platform
 import sys
 import sysconfig
 
-from .facts import build
+from .facts import ClassFacts, build
+from .defs import ASYNC_DEF
 from .finder import scheme_dirs
 
 # Top-level standard-library names read from source instead (large, and rarely imported by
@@ -77,6 +78,15 @@ def in_table(path: str) -> bool:
             and (found[2] or top not in ASYNC_PACKAGES))
 
 
+def sync_class(dotted: str, path: str | None) -> bool:
+    """Is `dotted` (`module.Class`, its module found at `path`) a class of this version's
+    standard library that the table lists as making no coroutine (`scan_sync_classes`)?
+    Its methods can then be told apart from coroutine functions without reading it."""
+    found = _load()
+    return (found is not None and dotted in found[3] and path is not None
+            and _top(path) == dotted.partition(".")[0])
+
+
 def table() -> tuple[frozenset[str], frozenset[str]] | None:
     """(def names, async def names) of this version's standard library; None when no
     table ships for it (or it cannot be read)."""
@@ -85,13 +95,15 @@ def table() -> tuple[frozenset[str], frozenset[str]] | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _load() -> tuple[frozenset[str], frozenset[str], bool] | None:
-    """The table, and whether it was written from this very patch release."""
+def _load() -> tuple[frozenset[str], frozenset[str], bool, frozenset[str]] | None:
+    """The table (def names, async def names, whether it was written from this very patch
+    release, classes that make no coroutine)."""
     try:
         with open(TABLE, encoding="utf-8") as handle:
             data = json.load(handle)
         return (frozenset(data["defs"]), frozenset(data["async_defs"]),
-                platform.python_version() in data["pythons"])
+                platform.python_version() in data["pythons"],
+                frozenset(data.get("sync_classes", ())))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -120,6 +132,67 @@ def scan() -> tuple[set[str], set[str], set[str]]:
                 if facts.async_defs:
                     async_tops.add(top)
     return defs, async_defs, async_tops
+
+
+def scan_sync_classes() -> tuple[set[str], set[str]]:
+    """(classes that make no coroutine, every top-level class) of the running interpreter's
+    standard library, as `module.Class`. A class makes no coroutine when the index reads it
+    and its ancestors, all in the standard library (extension-module bases aside); none of
+    them is in a package that defines an async def (ASYNC_PACKAGES), or in a module that
+    imports from asyncio or star-imports such a package; and none defines an async def,
+    `__getattr__`, a metaclass or a class decorator, or sets attributes on its instances
+    with `setattr`. Calling one of its methods then makes no coroutine. An attribute that
+    holds what a caller handed in (`Thread._target`) is not followed: neither the index
+    nor astroid follows it."""
+    from . import modules, resolver  # (they import this module)
+
+    sync: set[str] = set()
+    every: set[str] = set()
+    with modules.scope([], cached=False):
+        for name in _module_names():
+            facts = modules.module(name)
+            if facts is None or modules.locate(name) is None \
+                    or _top(modules.locate(name) or "") != name.partition(".")[0]:
+                continue
+            for cls in facts.classes:
+                every.add(f"{name}.{cls}")
+                found = resolver.readable_ancestors(f"{name}.{cls}")
+                if found is not None and all(_makes_no_coroutine(qualified, ancestor)
+                                             for qualified, ancestor in found):
+                    sync.add(f"{name}.{cls}")
+    return sync, every
+
+
+def _makes_no_coroutine(qualified: str, cls: ClassFacts) -> bool:
+    from . import modules  # (it imports this module)
+
+    module = qualified.rpartition(".")[0]
+    facts = modules.module(module)
+    top = module.partition(".")[0]
+    return (top not in ASYNC_PACKAGES and _top(modules.locate(module) or "") == top
+            and facts is not None
+            and not any(target.partition(".")[0] == "asyncio" for target in facts.imports.values())
+            and not any(star.partition(".")[0] in ASYNC_PACKAGES for star in facts.stars)
+            and cls.plain and not cls.decorators and not cls.dynamic_self
+            and not cls.signatures and ASYNC_DEF not in cls.kinds.values()
+            and "__getattr__" not in cls.kinds and "__getattribute__" not in cls.kinds)
+
+
+def _module_names() -> list[str]:
+    """Dotted names of the pure-Python modules of the table (LEFT_OUT aside)."""
+    names = set()
+    for root in {os.path.realpath(d) for d in _DIRECTORIES}:
+        for entry in sorted(os.listdir(root)):
+            top = entry[:-3] if entry.endswith(".py") else entry
+            if not top.isidentifier() or top in LEFT_OUT:
+                continue
+            for path in _files(os.path.join(root, entry)):
+                parts = os.path.relpath(path, root)[:-3].split(os.sep)
+                if parts[-1] == "__init__":
+                    parts.pop()
+                if all(part.isidentifier() for part in parts):
+                    names.add(".".join(parts))
+    return sorted(names)
 
 
 def _files(path: str) -> list[str]:
