@@ -312,3 +312,59 @@ def test_classes_of_the_standard_library_are_told_from_the_shipped_table(
     assert asked == ["event.wait()"]  # (the index answers it there)
     assert not {"threading", "queue", "typing"} & {name.split(".")[0] for name in read}
     assert "asyncio" in read
+
+
+def test_an_event_loop_has_the_methods_asyncio_declares(tmp_path, asked, built):
+    """`asyncio.new_event_loop()` returns an event loop (as typeshed says; its source
+    does not): `loop.close()` is a plain method of AbstractEventLoop and
+    `loop.shutdown_asyncgens()` a coroutine function, both told without building asyncio
+    for astroid."""
+    (tmp_path / "test_loop.py").write_text(textwrap.dedent('''\
+        import asyncio
+
+
+        class Client:
+            async def close(self):
+                pass
+
+
+        def test_sync():
+            loop = asyncio.new_event_loop()
+            loop.shutdown_asyncgens()
+            loop.close()
+            other = asyncio.events.new_event_loop()
+            other.stop()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(11, 5, "AT200")], run.stderr
+    assert asked == ["loop.shutdown_asyncgens()"]  # (the index answers it there)
+    assert built == []
+
+
+def test_a_class_a_package_star_imports_is_built_from_its_own_module(tmp_path, monkeypatch):
+    """`Mock(spec=asyncio.AbstractEventLoop)`: the index follows asyncio's star imports to
+    asyncio.events, and astroid builds that module alone, not every module asyncio's
+    `__init__` star-imports."""
+    from flake8_async_tests.inference import names
+
+    asked: list[str] = []
+    original = names.module_by_name
+
+    def recorded(name):
+        asked.append(name)
+        return original(name)
+
+    monkeypatch.setattr(names, "module_by_name", recorded)
+    monkeypatch.setattr("flake8_async_tests.inference.classes.module_by_name", recorded)
+    (tmp_path / "test_spec.py").write_text(textwrap.dedent('''\
+        import asyncio
+        from unittest import mock
+
+
+        def test_spec():
+            loop = mock.Mock(spec=asyncio.AbstractEventLoop)
+            loop.no_such_method()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(7, 5, "AT304")], run.stderr
+    assert asked == ["asyncio.events"]

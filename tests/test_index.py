@@ -971,3 +971,25 @@ def test_a_standard_library_class_is_one_found_there(project, tmp_path):
         assert not resolver.sync_stdlib_class("threading.Nothing")
         assert not resolver.sync_stdlib_class("shadow.Thread")
         assert not resolver.sync_stdlib_class("asyncio.Event")
+
+
+@pytest.mark.parametrize("dotted,defined", [
+    ("shop.Client", "shop.client.Client"),  # re-exported by the package
+    ("shop.Client.fetch", "shop.client.Client.fetch"),
+    ("shop.client.Client", "shop.client.Client"),  # defined there
+    ("shop.models", "shop.models"),  # a module
+    ("shop.patched.Service", "shop.patched.Service"),
+    ("shop.nothing", "shop.nothing"),
+    ("asyncio.AbstractEventLoop", "asyncio.events.AbstractEventLoop"),  # a star import
+])
+def test_where_a_name_is_defined(project, dotted, defined):
+    assert resolver.defined_at(dotted) == defined
+
+
+@pytest.mark.parametrize("owner,attr,present", [
+    ("asyncio", "sleep", True),  # bound by a star import of asyncio/__init__.py
+    ("asyncio", "AbstractEventLoop", True),
+    ("asyncio", "no_such_name", False),
+])
+def test_a_module_has_what_its_star_imports_bind(project, owner, attr, present):
+    assert (resolver.attribute(owner, attr) == resolver.PRESENT) is present

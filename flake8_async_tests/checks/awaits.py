@@ -262,12 +262,14 @@ class AwaitRules(ScopeFamily):
     @staticmethod
     def _made(maker: str | None) -> str | None:
         """The class a call of `maker` makes an instance of, as source spells it: the
-        class called, or the class a factory classmethod called on it makes (`cls(...)`)."""
+        class called, the class a factory classmethod called on it (`cls(...)`) or a def
+        whose returns call one makes, or the class whose API the value of a function of
+        the standard library has (an event loop: resolver.API_RETURNS)."""
         if not maker or maker in CASTS:
             return None  # `cast(T, x)` makes nothing: it is x
         if resolver.sync_stdlib_class(maker):
             return maker  # (a class of the standard library is known without reading it)
-        return resolver.factory_class(maker) or maker
+        return resolver.api_return(maker) or resolver.factory_class(maker) or maker
 
     @staticmethod
     def _one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:

@@ -46,6 +46,13 @@ TYPING_ALIASES = {
 # Names the standard library provides through a module __getattr__ (a lazy import), which
 # the index otherwise leaves unknown: what each really is.
 LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedAsyncioTestCase"}
+# Functions of the standard library whose value is documented (as typeshed annotates it)
+# but not written in their source: the class that declares the methods of what they return.
+# Only for telling a method from a coroutine function: the value is a subclass of it, so
+# which attributes it has is not told.
+API_RETURNS = {f"asyncio.{module}{name}": "asyncio.events.AbstractEventLoop"
+               for module in ("", "events.")
+               for name in ("new_event_loop", "get_event_loop", "get_running_loop")}
 MAX_HOPS = 5
 NATIVE = frozenset({DEF})  # how kinds_of sees what a C module of the standard library defines
 NOT_STARRED = object()  # no star import binds the name
@@ -101,6 +108,22 @@ def _follow(facts: ModuleFacts, name: str, hops: int = 0) -> tuple[ModuleFacts, 
     if found is None or len(found[1]) != 1:
         return None
     return _follow(found[0], found[1][0], hops + 1)
+
+
+def defined_at(dotted: str) -> str:
+    """`dotted` as spelled where its first name after the module is defined, when the index
+    can follow the imports and star imports to it (`asyncio.AbstractEventLoop` is
+    `asyncio.events.AbstractEventLoop`); else `dotted` itself. astroid then builds the
+    module that defines it, not every module a package star-imports."""
+    found = _split(dotted)
+    if found is None or not found[1]:
+        return dotted
+    facts, rest = found
+    followed = _follow(facts, rest[0])
+    if followed is None or followed[0] is facts or followed[0].rewritten \
+            or followed[1] not in followed[0].kinds or followed[1] in followed[0].imports:
+        return dotted
+    return ".".join((followed[0].name, followed[1], *rest[1:]))
 
 
 def _starred(facts: ModuleFacts, name: str) -> ModuleFacts | object | None:
@@ -303,6 +326,14 @@ def sync_stdlib_class(dotted: str) -> bool:
     return bool(module) and stdlib.sync_class(dotted, modules.locate(module))
 
 
+def api_return(dotted: str) -> str | None:
+    """The class whose API what a call of `dotted` returns has (API_RETURNS), where the
+    file's imports find the standard library's module."""
+    found = API_RETURNS.get(dotted)
+    module = dotted.partition(".")[0]
+    return found if found and stdlib.holds(modules.locate(module), module) else None
+
+
 def generic_class(dotted: str) -> bool:
     """Does `dotted[T](...)` make a `dotted` instance? Yes for a class the index reads
     (no metaclass) that defines no `__class_getitem__`: subscripting it gives a generic
@@ -496,8 +527,9 @@ def returned_class(dotted: str) -> str | None:
 
 
 def attribute(dotted: str, attr: str) -> str:
-    """PRESENT when the module or class `dotted` certainly has `attr` (bound in its source,
-    a submodule of a package, or bound by a class or any ancestor); UNKNOWN otherwise.
+    """PRESENT when the module or class `dotted` certainly has `attr` (bound in its source or
+    by one of its star imports, a submodule of a package, or bound by a class or any
+    ancestor); UNKNOWN otherwise.
     ("missing" needs more than source facts: a run-time hook, a builtin base, a metaclass;
     astroid answers that.)"""
     found = _split(dotted)
@@ -508,7 +540,8 @@ def attribute(dotted: str, attr: str) -> str:
         if attr in facts.kinds or (facts.package
                                    and modules.module(f"{dotted}.{attr}") is not None):
             return PRESENT
-        return UNKNOWN
+        starred = _starred(facts, attr) if facts.stars else None
+        return PRESENT if isinstance(starred, ModuleFacts) else UNKNOWN  # (a star import)
     at = _class_at(facts, rest)
     if at is None:
         return UNKNOWN

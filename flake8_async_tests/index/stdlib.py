@@ -83,8 +83,12 @@ def sync_class(dotted: str, path: str | None) -> bool:
     standard library that the table lists as making no coroutine (`scan_sync_classes`)?
     Its methods can then be told apart from coroutine functions without reading it."""
     found = _load()
-    return (found is not None and dotted in found[3] and path is not None
-            and _top(path) == dotted.partition(".")[0])
+    return found is not None and dotted in found[3] and holds(path, dotted.partition(".")[0])
+
+
+def holds(path: str | None, top: str) -> bool:
+    """Is `path` a file of the standard library's top-level module `top`?"""
+    return path is not None and _top(path) == top
 
 
 def table() -> tuple[frozenset[str], frozenset[str]] | None:

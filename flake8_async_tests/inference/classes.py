@@ -6,6 +6,7 @@ from __future__ import annotations
 import astroid
 from astroid import nodes, util
 
+from ..index import resolver
 from . import session
 from .base import ERRORS, LimitedContext, own
 from .infer import same, safe_infer
@@ -254,8 +255,9 @@ def sets_attributes_dynamically(cls: nodes.ClassDef) -> bool:
 
 def resolve_dotted(dotted: str, any_value: bool = False) -> nodes.NodeNG | None:
     """The module or class a dotted path names ('pkg.mod', 'pkg.mod.Class'), or None.
-    With any_value, the last part may name any one certain value ('pkg.mod.func')."""
-    parts = dotted.split(".")
+    With any_value, the last part may name any one certain value ('pkg.mod.func').
+    A name the index follows to the module that defines it is built from there."""
+    parts = resolver.defined_at(dotted).split(".")
     for cut in range(len(parts), 0, -1):
         if module_file(".".join(parts[:cut])) is None:
             continue  # not a pure-Python module: nothing to build
