@@ -50,6 +50,11 @@ def _split(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:
     return header, [*every, *node.body]  # type: ignore[union-attr]
 
 
+def header(node: ast.AST) -> list[ast.AST]:
+    """The nodes of a scope node's header (decorators, defaults, annotations, bases)."""
+    return _split(node)[0]
+
+
 class Syntax:
     """The nodes of one tree, by type and by scope."""
 
@@ -60,6 +65,8 @@ class Syntax:
         self._enclosing: dict[int, ScopeNode] = {}  # scope node -> the scope it is in
         self._header: set[int] = set()  # nodes in the header of a nested scope
         self._bodies: dict[int, list[ast.AST]] = {}  # scope_nodes(headers=False) results
+        self._enclosing_nodes: list[tuple[ScopeNode, ScopeNode]] = []  # (scope, where)
+        self._inner: dict[int, list[ScopeNode]] | None = None  # scope -> scopes defined in it
         self.scopes: list[ScopeNode] = []  # the module first, then each nested scope
         pending: list[tuple[ScopeNode, list[ast.AST]]] = [(tree, list(tree.body))]
         while pending:
@@ -85,6 +92,7 @@ class Syntax:
                 head, body = _split(node)
                 pending.append((node, body))  # type: ignore[arg-type]
                 self._enclosing[id(node)] = scope
+                self._enclosing_nodes.append((node, scope))  # type: ignore[arg-type]
                 self._walk(head, own, pending, scope, header=True)
                 continue
             for name in _child_fields(kind):
@@ -116,6 +124,26 @@ class Syntax:
         found = self._bodies.get(id(scope))
         if found is None:  # kept: several rules ask for the same scope
             found = self._bodies[id(scope)] = [n for n in own if id(n) not in self._header]
+        return found
+
+    def in_header(self, node: ast.AST) -> bool:
+        """Is the node in the header of a nested scope (decorators, defaults, annotations,
+        bases), evaluated in the scope that holds it?"""
+        return id(node) in self._header
+
+    def nested(self, scope: ScopeNode) -> list[ScopeNode]:
+        """The scopes defined in `scope`, at any depth."""
+        inner = self._inner
+        if inner is None:
+            inner = self._inner = defaultdict(list)
+            for nested, enclosing in self._enclosing_nodes:
+                inner[id(enclosing)].append(nested)
+        found: list[ScopeNode] = []
+        stack = list(inner.get(id(scope), ()))
+        while stack:
+            node = stack.pop()
+            found.append(node)
+            stack.extend(inner.get(id(node), ()))
         return found
 
     def within(self, node: ast.AST, *types: type) -> list[ast.AST]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from .scopes import Scope, Scopes
-from ..syntax import Syntax
+from ..syntax import Syntax, header
 
 # The node types `visit` acts on (the others, most of a tree, are skipped before the call).
 _VISITED = frozenset({ast.Assign, ast.Expr, ast.Assert, ast.If, ast.While, ast.IfExp,
@@ -20,6 +20,7 @@ class CallSites:
 
     def __init__(self, scopes: Scopes, syntax: Syntax) -> None:
         self.scopes = scopes
+        self.syntax = syntax
         self.candidates: dict[int, tuple[ast.Call, str, Scope]] = {}
         self.stored: dict[int, str] = {}  # id of a call -> the local its value is stored in
         self._uses: dict[int, dict[str, list[tuple[ast.AST, ast.AST]] | None]] = {}
@@ -96,30 +97,43 @@ class CallSites:
 
     def _name_uses(self, scope: Scope) -> dict[str, list[tuple[ast.AST, ast.AST]] | None]:
         """Name -> its loads in this function with their parents; None when a nested
-        scope (or a `del`, `global`...) touches it too."""
+        scope (a def, lambda, class or comprehension, or a `del`) touches it too. Read from
+        the file's one walk (Syntax): the function's nodes come parent first."""
         key = id(scope.node)
         if key not in self._uses:
             uses: dict[str, list[tuple[ast.AST, ast.AST]] | None] = {}
             parents: dict[int, ast.AST] = {}
             nested: set[str] = set()
-            stack: list[tuple[ast.AST, bool]] = [(scope.node, False)]
-            while stack:
-                node, inner = stack.pop()
-                for child in _children(node):
-                    parents[id(child)] = node
-                    kind = type(child)
-                    deeper = inner or kind in _NESTED
+            # the function's own header (decorators, defaults, annotations) is read too
+            _walk_uses(header(scope.node), scope.node, uses, parents, nested)
+            syntax = self.syntax
+            inside: set[int] = set()  # nodes of comprehensions and of nested headers
+            for node in syntax.scope_nodes(scope.node):
+                kind = type(node)
+                if id(node) in inside:
                     if kind is ast.Name:
-                        if deeper:
-                            nested.add(child.id)  # type: ignore[attr-defined]
-                        elif type(child.ctx) is ast.Load:  # type: ignore[attr-defined]
-                            found = uses.setdefault(child.id, [])  # type: ignore[attr-defined]
-                            if found is not None:
-                                found.append((child, node))
-                        elif type(child.ctx) is ast.Del:  # type: ignore[attr-defined]
-                            nested.add(child.id)  # type: ignore[attr-defined]
-                    elif kind not in _LEAVES:
-                        stack.append((child, deeper))
+                        nested.add(node.id)  # type: ignore[attr-defined]
+                    continue
+                if kind in _COMPREHENSIONS or syntax.in_header(node):
+                    for sub in ast.walk(node):
+                        inside.add(id(sub))
+                        if type(sub) is ast.Name:
+                            nested.add(sub.id)  # type: ignore[attr-defined]
+                    continue
+                if kind is ast.Name:
+                    ctx = type(node.ctx)  # type: ignore[attr-defined]
+                    if ctx is ast.Load:
+                        found = uses.setdefault(node.id, [])  # type: ignore[attr-defined]
+                        if found is not None:
+                            found.append((node, parents.get(id(node), _OTHER)))
+                    elif ctx is ast.Del:
+                        nested.add(node.id)  # type: ignore[attr-defined]
+                elif kind in _PARENTS:
+                    for child in _children(node):
+                        parents[id(child)] = node
+            for inner in syntax.nested(scope.node):
+                nested.update(node.id for node in syntax.scope_nodes(inner)  # type: ignore
+                              if type(node) is ast.Name)
             for name in nested:
                 uses[name] = None
             self._uses[key] = uses
@@ -132,8 +146,13 @@ class CallSites:
                 and self.scopes.lookup(call.func.id, scope) is None)
 
 
+_COMPREHENSIONS = frozenset({ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
 _NESTED = frozenset({ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef,
-                     ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp})
+                     *_COMPREHENSIONS})
+# The parents `_truth_position` looks at (any other parent reads a name some other way).
+_PARENTS = frozenset({ast.Assert, ast.If, ast.While, ast.IfExp, ast.UnaryOp, ast.BoolOp,
+                      ast.Compare, ast.Call})
+_OTHER = ast.AST()  # the parent of a name read in any other way
 # Nodes with no child nodes that matter here (contexts, operators, constants).
 _LEAVES = frozenset({ast.Load, ast.Store, ast.Del, ast.Constant, *(
     kind for base in (ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
@@ -155,6 +174,30 @@ def _children(node: ast.AST) -> list[ast.AST]:
         elif isinstance(value, ast.AST):
             found.append(value)
     return found
+
+
+def _walk_uses(roots: list[ast.AST], parent: ast.AST,
+               uses: dict[str, list[tuple[ast.AST, ast.AST]] | None],
+               parents: dict[int, ast.AST], nested: set[str]) -> None:
+    """Loads of names under `roots` (children of `parent`), as `_name_uses` keeps them."""
+    stack: list[tuple[ast.AST, ast.AST, bool]] = [(root, parent, False) for root in roots]
+    while stack:
+        node, above, inner = stack.pop()
+        kind = type(node)
+        if type(above) in _PARENTS:
+            parents[id(node)] = above
+        deeper = inner or kind in _NESTED
+        if kind is ast.Name:
+            if deeper:
+                nested.add(node.id)  # type: ignore[attr-defined]
+            elif type(node.ctx) is ast.Load:  # type: ignore[attr-defined]
+                found = uses.setdefault(node.id, [])  # type: ignore[attr-defined]
+                if found is not None:
+                    found.append((node, above if type(above) in _PARENTS else _OTHER))
+            elif type(node.ctx) is ast.Del:  # type: ignore[attr-defined]
+                nested.add(node.id)  # type: ignore[attr-defined]
+        elif kind not in _LEAVES:
+            stack.extend((child, node, deeper) for child in _children(node))
 
 
 def _truth_position(use: ast.AST, parent: ast.AST, parents: dict[int, ast.AST]) -> bool:
