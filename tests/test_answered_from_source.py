@@ -368,3 +368,24 @@ def test_a_class_a_package_star_imports_is_built_from_its_own_module(tmp_path, m
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(7, 5, "AT304")], run.stderr
     assert asked == ["asyncio.events"]
+
+
+def test_what_an_operator_makes_of_a_fixture_is_not_inferred(tmp_path, asked):
+    """`subdir = tmp_path / "sub"`: what pytest passes is beyond astroid, and so is what
+    `/` makes of it; `subdir.joinpath("f").touch()` is not handed to astroid (anyio's
+    suite built its largest test file and pathlib for it, to learn nothing)."""
+    (tmp_path / "app.py").write_text(
+        "class Path:\n    async def touch(self):\n        pass\n", encoding="utf-8")
+    (tmp_path / "test_paths.py").write_text(textwrap.dedent('''\
+        import app
+
+
+        def test_sync(tmp_path):
+            subdir = tmp_path / "sub"
+            subdir.joinpath("f").touch()
+            made = app.Path()
+            made.touch()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(8, 5, "AT200")], run.stderr
+    assert asked == ["made.touch()"]

@@ -85,12 +85,18 @@ def bindings(node: ScopeNode,
 
 def from_parameter(expr: ast.AST, bound_of: Callable[[str], Bound | None],
                    with_defaults: bool = False, depth: int = 0) -> bool:
-    """Is `expr` `arg.x`, `arg().y`, or a local assigned (or unpacked) once from one, for
-    a parameter `arg` of the function (`bound_of` gives a name's bindings there, None when
-    it is not the function's own)? What pytest or a caller passes is beyond inference. A parameter
-    with a default counts only `with_defaults` (a caller may pass another value)."""
-    while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await)):
-        expr = expr.func if isinstance(expr, ast.Call) else expr.value
+    """Is `expr` `arg.x`, `arg().y`, `arg / "name"`, or a local assigned (or unpacked) once
+    from one, for a parameter `arg` of the function (`bound_of` gives a name's bindings
+    there, None when it is not the function's own)? What pytest or a caller passes is
+    beyond inference, and so is what an operator makes of it. A parameter with a default
+    counts only `with_defaults` (a caller may pass another value)."""
+    while isinstance(expr, (ast.Attribute, ast.Call, ast.Subscript, ast.Await, ast.BinOp)):
+        if isinstance(expr, ast.BinOp):
+            if from_parameter(expr.right, bound_of, with_defaults, depth + 1):
+                return True
+            expr = expr.left
+        else:
+            expr = expr.func if isinstance(expr, ast.Call) else expr.value
     if not isinstance(expr, ast.Name) or expr.id in ("self", "cls") or depth > 5:
         return False
     found = bound_of(expr.id)
