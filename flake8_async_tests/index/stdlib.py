@@ -155,8 +155,7 @@ def scan_sync_classes() -> tuple[set[str], set[str]]:
     with modules.scope([], cached=False):
         for name in _module_names():
             facts = modules.module(name)
-            if facts is None or modules.locate(name) is None \
-                    or _top(modules.locate(name) or "") != name.partition(".")[0]:
+            if facts is None or not holds(modules.locate(name), name.partition(".")[0]):
                 continue
             for cls in facts.classes:
                 every.add(f"{name}.{cls}")
@@ -173,7 +172,7 @@ def _makes_no_coroutine(qualified: str, cls: ClassFacts) -> bool:
     module = qualified.rpartition(".")[0]
     facts = modules.module(module)
     top = module.partition(".")[0]
-    return (top not in ASYNC_PACKAGES and _top(modules.locate(module) or "") == top
+    return (top not in ASYNC_PACKAGES and holds(modules.locate(module), top)
             and facts is not None
             and not any(target.partition(".")[0] == "asyncio" for target in facts.imports.values())
             and not any(star.partition(".")[0] in ASYNC_PACKAGES for star in facts.stars)
