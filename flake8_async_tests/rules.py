@@ -375,6 +375,12 @@ SILENCES: tuple[Silence, ...] = (
     Silence("async-generator", ("AT100",), "an async generator, not a coroutine test"),
     Silence("anyio-backend", ("AT100", "AT104"),
             "it takes anyio_backend: anyio's plugin runs it"),
+    Silence("fixture-param-marks", ("AT100",),
+            "fixture {fixture} ({where}) marks the tests it parametrizes through its "
+            "params: {marks}"),
+    Silence("fixture-params-unread", ("AT100",),
+            "the params of fixture {fixture} ({where}) cannot be read: they may give the "
+            "test an async mark"),
     Silence("anyio-autouse", ("AT100", "AT104"),
             "an autouse fixture requests anyio_backend ({where}): anyio's plugin runs async "
             "tests and fixtures here"),

@@ -262,3 +262,57 @@ def test_fixture_loop_scopes_as_pytest_asyncio_reads_them(decorator, default, sc
 ])
 def test_mark_loop_scope(mark, scope):
     assert loops.mark_loop_scope(ast.parse(mark, mode="eval").body) == scope
+
+
+def test_marks_of_a_conftest_fixtures_params_reach_tests_that_import_a_module_of_its_name(
+        tmp_path):
+    """Distilled from asgi-lifespan: `from . import concurrency` (a submodule) does not hide
+    the conftest fixture `concurrency`, whose params carry the asyncio and trio marks:
+    pytest marks each test it parametrizes, and the runners run them. A module imported
+    under a fixture's name is no fixture; a name imported from a module may be one, or may
+    not (then the conftest's applies): either way the marks may reach the test."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    tests = tmp_path / "tests"
+    tests.mkdir()
+    (tests / "__init__.py").write_text("", encoding="utf-8")
+    (tests / "concurrency.py").write_text("def sleep():\n    pass\n", encoding="utf-8")
+    (tests / "helpers.py").write_text("def concurrency():\n    pass\n", encoding="utf-8")
+    (tests / "conftest.py").write_text(textwrap.dedent("""\
+        import pytest
+
+
+        @pytest.fixture(params=[
+            pytest.param("asyncio", marks=pytest.mark.asyncio),
+            pytest.param("trio", marks=pytest.mark.trio),
+        ])
+        def concurrency(request):
+            return request.param
+        """), encoding="utf-8")
+    (tests / "test_module.py").write_text(textwrap.dedent("""\
+        import pytest
+
+        from . import concurrency
+
+
+        @pytest.mark.usefixtures("concurrency")
+        async def test_uses_it():
+            pass
+        """), encoding="utf-8")
+    (tests / "test_name.py").write_text(textwrap.dedent("""\
+        import pytest
+
+        from .helpers import concurrency
+
+
+        @pytest.mark.usefixtures("concurrency")
+        async def test_uses_it():
+            pass
+        """), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-explain", "--async-tests-no-cache"])
+    assert places(run.found) == set()
+    assert sorted((s.path, s.line, s.reason) for s in run.silences if s.code == "AT100") == [
+        ("tests/test_module.py", 7, "fixture concurrency (tests/conftest.py:8) marks the "
+                                    "tests it parametrizes through its params: asyncio, trio"),
+        ("tests/test_name.py", 7, "fixture concurrency (tests/conftest.py:8) marks the "
+                                  "tests it parametrizes through its params: asyncio, trio"),
+    ]

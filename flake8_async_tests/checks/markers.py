@@ -13,13 +13,15 @@ from ..context import FileContext, FunctionNode
 from ..model.marks import ASYNC_MARKS, SKIP_MARKS, Mark
 from ..rules import ONLY, SCOPES, explain
 from ..syntax import Syntax, of_tree, parameters
-from ..model.fixtures import ASYNC_FIXTURE_DECORATORS, autouse, fixture_decorator
+from ..model.fixtures import (ASYNC_FIXTURE_DECORATORS, autouse, fixture_decorator,
+                              param_marks)
 from ..model.loops import fixture_scopes
 from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
 from . import Family, Finding
 
 
 TESTCASE = "unittest.case.TestCase"
+MAX_FIXTURE_DEPTH = 4  # fixtures requesting fixtures: followed this far for their params
 ISOLATED = "unittest.async_case.IsolatedAsyncioTestCase"
 # What the syntactic shortcut may conclude without astroid.
 KNOWN_BASES = {
@@ -231,7 +233,7 @@ class MarkerRules(Family):
         if is_async:
             if all_marks or (info and info.inherited_marks):
                 return
-            reason = self._unmarked_silence(func, unknown)
+            reason = self._unmarked_silence(func, cls, unknown)
             if reason is None:
                 yield Finding(func.lineno, func.col_offset, "AT100", ONLY, {"name": func.name})
             else:
@@ -269,7 +271,8 @@ class MarkerRules(Family):
         yield Finding(func.lineno, func.col_offset, "AT108", "class-name",
                       {"name": func.name, "cls": cls.name})
 
-    def _unmarked_silence(self, func: FunctionNode, unknown: bool) -> str | None:
+    def _unmarked_silence(self, func: FunctionNode, cls: ast.ClassDef | None,
+                          unknown: bool) -> str | None:
         """Why an unmarked async test may run after all (AT100 stays silent), or None."""
         ctx = self.ctx
         if any(ctx.marks.name(d) in SKIP_MARKS for d in func.decorator_list):
@@ -283,7 +286,51 @@ class MarkerRules(Family):
             return "a trio test module (it imports trio, not asyncio): pytest-trio's to run"
         if _is_async_generator(func, ctx.syntax):
             return "an async generator, not a coroutine test"
-        return self._anyio_runs(func)
+        return self._anyio_runs(func) or self._marked_by_fixture(func, cls)
+
+    def _marked_by_fixture(self, func: FunctionNode, cls: ast.ClassDef | None) -> str | None:
+        """Why a fixture the test may use gives it an async mark: its `params=` carry one
+        (`pytest.param("asyncio", marks=pytest.mark.asyncio)`), or cannot be read. Followed
+        through the fixtures it requests, as pytest parametrizes the whole closure; a name
+        the test module binds by an import may hide a conftest's fixture or not, so the
+        fixture below it counts."""
+        ctx = self.ctx
+        pending = [(name, 0) for name in self._requested(func, cls)]
+        seen: set[str] = set()
+        while pending:
+            name, depth = pending.pop()
+            if name in seen or depth > MAX_FIXTURE_DEPTH:
+                continue
+            seen.add(name)
+            found = ctx.values.defined(name, cls)
+            if found is None:
+                continue  # (a fixture of a plugin, pytest's own...)
+            deco = fixture_decorator(found.func, found.home.resolve)  # type: ignore
+            marks = param_marks(deco, found.home.resolve) if deco is not None else None
+            where = f"{found.home.label}:{found.func.lineno}"  # type: ignore[attr-defined]
+            if marks is None:
+                return explain("fixture-params-unread", fixture=name, where=where)
+            runners = sorted(m for m in marks if m in ASYNC_MARKS
+                             or m in ctx.options.runner_markers)
+            if runners:
+                return explain("fixture-param-marks", fixture=name, where=where,
+                               marks=", ".join(runners))
+            pending += [(n, depth + 1) for n in parameters(found.func) if n != "request"]
+        return None
+
+    def _requested(self, func: FunctionNode, cls: ast.ClassDef | None) -> list[str]:
+        """The fixtures a test requests: its parameters, and usefixtures marks on it, its
+        class and its module."""
+        ctx = self.ctx
+        names = [n for n in parameters(func) if n not in ("self", "cls", "request")]
+        marks = [*func.decorator_list, *ctx.marks.pytestmarks(ctx.tree.body)]
+        if cls is not None:
+            marks += [*cls.decorator_list, *ctx.marks.pytestmarks(cls.body)]
+        for mark in marks:
+            if isinstance(mark, ast.Call) and ctx.marks.name(mark) == "usefixtures":
+                names += [arg.value for arg in mark.args
+                          if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+        return names
 
     def _anyio_runs(self, func: FunctionNode) -> str | None:
         """Why anyio's plugin runs this async test or fixture (AT100, AT104), or None: it

@@ -554,6 +554,14 @@ def attribute(dotted: str, attr: str) -> str:
     return UNKNOWN
 
 
+def submodule_only(package: str, name: str) -> bool:
+    """Is `from package import name` surely the submodule `package.name`: a package the
+    index reads, that binds `name` no other way (nor may by a star import or a rewrite)?"""
+    facts = modules.module(package)
+    return (facts is not None and facts.package and not facts.rewritten and not facts.stars
+            and name not in facts.kinds and modules.module(f"{package}.{name}") is not None)
+
+
 def missing_submodule(dotted: str) -> tuple[str, str] | None:
     """(package, name) when `dotted` runs through a package of the project (not an
     installed one) that has no submodule and binds no attribute `name` where `dotted`

@@ -21,6 +21,9 @@ FIXTURE_DECORATORS = frozenset({
 }) | ASYNC_FIXTURE_DECORATORS
 
 
+PARAM_CALLS = frozenset({"pytest.param", "_pytest.mark.param"})
+
+
 def fixture_decorator(func: FunctionNode, resolve) -> ast.expr | None:
     """The decorator that makes `func` a fixture (`resolve` gives a dotted name), or None."""
     for deco in func.decorator_list:
@@ -46,6 +49,30 @@ def autouse(deco: ast.expr) -> bool | None:
     if isinstance(given, ast.Constant):
         return bool(given.value)
     return None
+
+
+def param_marks(deco: ast.expr, resolve) -> frozenset[str] | None:
+    """The marks a fixture's `params=` give the tests that use it (`pytest.param(value,
+    marks=pytest.mark.asyncio)`: pytest marks each test it parametrizes with them), by mark
+    name; None when the params are no literal list or tuple (any mark may come)."""
+    params = _keyword(deco, "params")
+    if params is None:
+        return frozenset()
+    if not isinstance(params, (ast.List, ast.Tuple)):
+        return None
+    found: set[str] = set()
+    for param in params.elts:
+        if not (isinstance(param, ast.Call) and resolve(param) in PARAM_CALLS):
+            continue
+        marks = _keyword(param, "marks")
+        if marks is None:
+            continue
+        for mark in marks.elts if isinstance(marks, (ast.List, ast.Tuple)) else [marks]:
+            dotted = resolve(mark)
+            if not (dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2):
+                return None  # a mark spelled some other way: which one is not told
+            found.add(dotted.rpartition(".")[2])
+    return frozenset(found)
 
 
 def fixture_name(func: FunctionNode, deco: ast.expr) -> str | None:
@@ -121,6 +148,9 @@ def scope_fixtures(body: list[ast.stmt], home: object, level: int, resolve,
             for name in exported or ():  # exactly these names: a fixture among them?
                 found[name] = Unknown(f"fixture {name} may be defined by the star import "
                                       f"at {where}:{stmt.lineno}")
+        elif isinstance(stmt, (ast.Import, ast.ImportFrom)) and _imports_modules(stmt, home):
+            for name in bound_in(stmt):
+                found[name] = NOT_A_FIXTURE  # a module is no fixture: pytest looks past it
         elif isinstance(stmt, (ast.Import, ast.ImportFrom, ast.Assign, ast.AnnAssign,
                                ast.AugAssign, ast.ClassDef, ast.If, ast.Try, ast.With,
                                ast.For, ast.While, ast.Match, *_TRY_STAR)):
@@ -128,6 +158,22 @@ def scope_fixtures(body: list[ast.stmt], home: object, level: int, resolve,
                 found[name] = Unknown(f"{name} is bound at {where}:{stmt.lineno} "
                                       "in a way fixtures are not read")
     return found, star
+
+
+def _imports_modules(stmt: ast.Import | ast.ImportFrom, home: object) -> bool:
+    """Does the import bind modules only (`import x.y`, or `from . import sub` where `sub`
+    is a submodule its package binds no other way)?"""
+    if isinstance(stmt, ast.Import):
+        return True
+    if any(alias.name == "*" for alias in stmt.names):
+        return False
+    modname = getattr(home, "modname", "")
+    if not modname and stmt.level:
+        return False
+    package = os.path.basename(getattr(home, "path", "")) == "__init__.py"
+    owner = absolute(stmt.module, stmt.level, modname, package)
+    return bool(owner) and all(resolver.submodule_only(owner, alias.name)
+                               for alias in stmt.names)
 
 
 def _star_exports(stmt: ast.ImportFrom, home: object) -> frozenset[str] | None:

@@ -169,6 +169,15 @@ class Values:
             return Unknown(f"fixture {name} may come from a plugin")
         return Unknown(f"fixture {name} is not defined in the file or its conftest files")
 
+    def defined(self, name: str, cls: ast.ClassDef | None) -> Fixture | None:
+        """The first fixture named `name` down the chain, past bindings that may or may
+        not be one (an import, an assignment): a request may get it."""
+        for scope, _ in self._chain(cls):
+            value = scope.get(name)
+            if isinstance(value, Fixture):
+                return value
+        return None
+
     def _generates_tests(self) -> str | None:
         """Where a pytest_generate_tests hook may parametrize any argument, if anywhere."""
         if self._generated is None:
