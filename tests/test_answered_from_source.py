@@ -389,3 +389,32 @@ def test_what_an_operator_makes_of_a_fixture_is_not_inferred(tmp_path, asked):
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(8, 5, "AT200")], run.stderr
     assert asked == ["made.touch()"]
+
+
+def test_a_class_bound_after_a_star_import_is_the_modules(tmp_path, built):
+    """`class JSONDecoder` after `from json import *` is what the module binds last: the
+    class is found in its module (as `socket.socket` after `from _socket import *`), not
+    by building the test file, and its missing attribute is found. A star import after
+    the class may bind the name again: nothing is said then."""
+    (tmp_path / "first.py").write_text(
+        "from json import *\n\n\nclass JSONDecoder:\n    def decode(self):\n        pass\n",
+        encoding="utf-8")
+    (tmp_path / "last.py").write_text(
+        "class JSONDecoder:\n    def decode(self):\n        pass\n\n\nfrom json import *\n",
+        encoding="utf-8")
+    (tmp_path / "test_patch.py").write_text(textwrap.dedent('''\
+        from unittest import mock
+
+        import first
+        import last
+
+
+        def test_patch():
+            with mock.patch.object(first.JSONDecoder, "nothing"):
+                pass
+            with mock.patch.object(last.JSONDecoder, "nothing"):
+                pass
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(8, 10, "AT304")], run.stderr
+    assert built == [10]  # (the second is asked of the test file, and stays unknown)

@@ -165,9 +165,12 @@ def member(owner: nodes.NodeNG, name: str,
 
 
 def _single(owner: nodes.NodeNG, name: str, definitions: list[nodes.NodeNG]) -> nodes.NodeNG | None:
-    """The value behind a name's only definition (functions, classes, imports), or None."""
+    """The value behind a name's only definition (functions, classes, imports), or None.
+    Of several in a module, the def or class that binds it last, unconditionally, at the
+    top level, when nothing may bind it again (`class socket(_socket.socket)` after `from
+    _socket import *`)."""
     if len(definitions) != 1:
-        return None
+        return _last_top_level(owner, definitions) if isinstance(owner, nodes.Module) else None
     node = definitions[0]
     if isinstance(node, (nodes.FunctionDef, nodes.ClassDef)):
         return node
@@ -183,6 +186,23 @@ def _single(owner: nodes.NodeNG, name: str, definitions: list[nodes.NodeNG]) -> 
         return None
     first = values[0]
     return first if all(same(first, v) for v in values[1:]) else None
+
+
+def _last_top_level(module: nodes.Module,
+                    definitions: list[nodes.NodeNG]) -> nodes.NodeNG | None:
+    last = max(definitions, key=lambda node: node.fromlineno or 0)
+    if not isinstance(last, (nodes.FunctionDef, nodes.ClassDef)) or last.parent is not module:
+        return None
+    at = last.fromlineno or 0
+    if any(node is not last and (node.fromlineno or 0) >= at for node in definitions):
+        return None
+    for node in module.nodes_of_class((nodes.ImportFrom, nodes.Name)):
+        if isinstance(node, nodes.ImportFrom):
+            if (node.fromlineno or 0) > at and any(n == "*" for n, _ in node.names):
+                return None  # a star import after it may bind the name again
+        elif node.name in ("globals", "vars", "setattr"):
+            return None
+    return last
 
 
 def class_attribute_names(cls: nodes.ClassDef) -> set[str] | None:
