@@ -23,7 +23,7 @@ from .index.facts import REWRITERS, ModuleFacts
 from .options import Options
 from .model import known, plugins
 from .model.hooks import HOOKS, effect as hook_effect
-from .model.fixtures import autouse, fixture_decorator
+from .model.fixtures import autouse, fixture_decorator, fixture_name
 from .model.async_mocks import AsyncMocks
 from .model.branches import Dead, dead_lines
 from .model.loops import Loops
@@ -279,16 +279,19 @@ class FileContext:
 
     @functools.cached_property
     def anyio_autouse(self) -> str | None:
-        """Where an autouse fixture of this file or a conftest.py requests anyio_backend
-        (anyio's plugin then runs every async test and fixture below it); None if none."""
+        """Where an autouse fixture of this file or a conftest.py is or requests
+        anyio_backend (anyio's plugin then runs every async test and fixture below it);
+        None if none."""
         for path, tree in [(self.path, self.tree), *self.conftests]:
             resolve = self.resolve if tree is self.tree else self.home_of(path, tree).resolve
             for stmt in tree.body:
-                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) \
-                        and "anyio_backend" in parameters(stmt):
-                    deco = fixture_decorator(stmt, resolve)
-                    if deco is not None and autouse(deco) is True:
-                        return f"{project.relative(path, self.rootdir)}:{stmt.lineno}"
+                if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    continue
+                deco = fixture_decorator(stmt, resolve)
+                if deco is not None and autouse(deco) is True and (
+                        "anyio_backend" in parameters(stmt)
+                        or fixture_name(stmt, deco) == "anyio_backend"):
+                    return f"{project.relative(path, self.rootdir)}:{stmt.lineno}"
         return None
 
     @functools.cached_property

@@ -382,8 +382,8 @@ SILENCES: tuple[Silence, ...] = (
             "the params of fixture {fixture} ({where}) cannot be read: they may give the "
             "test an async mark"),
     Silence("anyio-autouse", ("AT100", "AT104"),
-            "an autouse fixture requests anyio_backend ({where}): anyio's plugin runs async "
-            "tests and fixtures here"),
+            "an autouse fixture is or requests anyio_backend ({where}): anyio's plugin runs "
+            "async tests and fixtures here"),
     # AT101, AT105: unittest classes
     Silence("async-base", ("AT101",), "{cls} derives from {base}, which runs async tests"),
     Silence("async-generator-method", ("AT101",),

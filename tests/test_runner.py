@@ -316,3 +316,23 @@ def test_marks_of_a_conftest_fixtures_params_reach_tests_that_import_a_module_of
         ("tests/test_name.py", 7, "fixture concurrency (tests/conftest.py:8) marks the "
                                   "tests it parametrizes through its params: asyncio, trio"),
     ]
+
+
+def test_an_autouse_anyio_backend_fixture_really_runs_unmarked_async_tests(tmp_path):
+    """Runtime truth for the anyio_backend_autouse project: anyio's plugin runs its
+    unmarked async test and async fixture (pytest-asyncio in strict mode leaves them), so
+    AT100 and AT104 would have been false (found on watchfiles' suite)."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from harness import FIXTURES
+
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "projects" / "anyio_backend_autouse", root)
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "-W", "error", "tests"], cwd=root, capture_output=True, text=True,
+                          timeout=300, env={k: v for k, v in os.environ.items()
+                                            if not k.startswith("PYTEST")})
+    assert proc.returncode == 0 and "1 passed" in proc.stdout, proc.stdout + proc.stderr
