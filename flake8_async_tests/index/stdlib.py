@@ -23,6 +23,7 @@ import os
 import platform
 import sys
 import sysconfig
+from collections.abc import Iterator
 
 from .facts import ClassFacts, build
 from .defs import ASYNC_DEF
@@ -118,23 +119,18 @@ def scan() -> tuple[set[str], set[str], set[str]]:
     defs: set[str] = set()
     async_defs: set[str] = set()
     async_tops: set[str] = set()
-    for root in {os.path.realpath(d) for d in _DIRECTORIES}:
-        for entry in sorted(os.listdir(root)):
-            top = entry[:-3] if entry.endswith(".py") else entry
-            if not top.isidentifier() or top in LEFT_OUT:
-                continue
-            for path in _files(os.path.join(root, entry)):
-                try:
-                    with open(path, "rb") as handle:
-                        source = handle.read()
-                    facts = build(ast.parse(source, filename=path), top,
-                                  path.endswith("__init__.py"), source)
-                except (OSError, SyntaxError, ValueError, RecursionError):
-                    continue  # the index cannot read it either
-                defs.update(facts.defs)
-                async_defs.update(facts.async_defs)
-                if facts.async_defs:
-                    async_tops.add(top)
+    for _, top, path in _table_files():
+        try:
+            with open(path, "rb") as handle:
+                source = handle.read()
+            facts = build(ast.parse(source, filename=path), top,
+                          path.endswith("__init__.py"), source)
+        except (OSError, SyntaxError, ValueError, RecursionError):
+            continue  # the index cannot read it either
+        defs.update(facts.defs)
+        async_defs.update(facts.async_defs)
+        if facts.async_defs:
+            async_tops.add(top)
     return defs, async_defs, async_tops
 
 
@@ -184,18 +180,23 @@ def _makes_no_coroutine(qualified: str, cls: ClassFacts) -> bool:
 def _module_names() -> list[str]:
     """Dotted names of the pure-Python modules of the table (LEFT_OUT aside)."""
     names = set()
+    for root, _, path in _table_files():
+        parts = os.path.relpath(path, root)[:-3].split(os.sep)
+        if parts[-1] == "__init__":
+            parts.pop()
+        if all(part.isidentifier() for part in parts):
+            names.add(".".join(parts))
+    return sorted(names)
+
+
+def _table_files() -> Iterator[tuple[str, str, str]]:
+    """(directory, top-level module, path) of each .py file the table is written from."""
     for root in {os.path.realpath(d) for d in _DIRECTORIES}:
         for entry in sorted(os.listdir(root)):
             top = entry[:-3] if entry.endswith(".py") else entry
-            if not top.isidentifier() or top in LEFT_OUT:
-                continue
-            for path in _files(os.path.join(root, entry)):
-                parts = os.path.relpath(path, root)[:-3].split(os.sep)
-                if parts[-1] == "__init__":
-                    parts.pop()
-                if all(part.isidentifier() for part in parts):
-                    names.add(".".join(parts))
-    return sorted(names)
+            if top.isidentifier() and top not in LEFT_OUT:
+                for path in _files(os.path.join(root, entry)):
+                    yield root, top, path
 
 
 def _files(path: str) -> list[str]:
