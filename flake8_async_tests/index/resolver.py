@@ -557,9 +557,11 @@ def attribute(dotted: str, attr: str) -> str:
 def submodule_only(package: str, name: str) -> bool:
     """Is `from package import name` surely the submodule `package.name`: a package the
     index reads, that binds `name` no other way (nor may by a star import or a rewrite)?"""
+    if modules.locate(f"{package}.{name}") is None:
+        return False  # (most imported names are no submodule: nothing is read for them)
     facts = modules.module(package)
     return (facts is not None and facts.package and not facts.rewritten and not facts.stars
-            and name not in facts.kinds and modules.module(f"{package}.{name}") is not None)
+            and name not in facts.kinds)
 
 
 def missing_submodule(dotted: str) -> tuple[str, str] | None:
