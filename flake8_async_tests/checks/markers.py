@@ -21,8 +21,8 @@ from . import Family, Finding
 
 
 TESTCASE = "unittest.case.TestCase"
-MAX_FIXTURE_DEPTH = 4  # fixtures requesting fixtures: followed this far for their params
 ISOLATED = "unittest.async_case.IsolatedAsyncioTestCase"
+MAX_FIXTURE_DEPTH = 4  # fixtures requesting fixtures: followed this far for their params
 # What the syntactic shortcut may conclude without astroid.
 KNOWN_BASES = {
     "object": (),
@@ -306,7 +306,8 @@ class MarkerRules(Family):
             if found is None:
                 continue  # (a fixture of a plugin, pytest's own...)
             deco = fixture_decorator(found.func, found.home.resolve)  # type: ignore
-            marks = param_marks(deco, found.home.resolve) if deco is not None else None
+            marks = (param_marks(deco, found.home.resolve, found.home.tree)  # type: ignore
+                     if deco is not None else None)
             where = f"{found.home.label}:{found.func.lineno}"  # type: ignore[attr-defined]
             if marks is None:
                 return explain("fixture-params-unread", fixture=name, where=where)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import os
+from collections import Counter
 from dataclasses import dataclass
 
 from ..index import resolver
@@ -51,10 +52,14 @@ def autouse(deco: ast.expr) -> bool | None:
     return None
 
 
-def param_marks(deco: ast.expr, resolve) -> frozenset[str] | None:
+def param_marks(deco: ast.expr, resolve,
+                tree: ast.Module | None = None) -> frozenset[str] | None:
     """The marks a fixture's `params=` give the tests that use it (`pytest.param(value,
     marks=pytest.mark.asyncio)`: pytest marks each test it parametrizes with them), by mark
-    name; None when the params are no literal list or tuple (any mark may come)."""
+    name; a mark may be a name the module's `tree` binds once to one (`slow =
+    pytest.mark.slow`). None when the params are no literal list or tuple, or a mark cannot
+    be read (any mark may come)."""
+    aliases = _aliases(tree) if tree is not None else {}
     params = _keyword(deco, "params")
     if params is None:
         return frozenset()
@@ -68,11 +73,25 @@ def param_marks(deco: ast.expr, resolve) -> frozenset[str] | None:
         if marks is None:
             continue
         for mark in marks.elts if isinstance(marks, (ast.List, ast.Tuple)) else [marks]:
+            if isinstance(mark, ast.Name) and mark.id in aliases:
+                mark = aliases[mark.id]
             dotted = resolve(mark)
             if not (dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2):
                 return None  # a mark spelled some other way: which one is not told
             found.add(dotted.rpartition(".")[2])
     return frozenset(found)
+
+
+def _aliases(tree: ast.Module) -> dict[str, ast.expr]:
+    """Names a module binds once, at its top level, by a plain assignment: their values."""
+    found: dict[str, ast.expr] = {}
+    counts: Counter[str] = Counter()
+    for stmt in tree.body:
+        counts.update(bound_in(stmt))
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
+                and isinstance(stmt.targets[0], ast.Name):
+            found[stmt.targets[0].id] = stmt.value
+    return {name: value for name, value in found.items() if counts[name] == 1}
 
 
 def fixture_name(func: FunctionNode, deco: ast.expr) -> str | None:
