@@ -401,6 +401,9 @@ SILENCES: tuple[Silence, ...] = (
             "class {cls!r} is used in this module, perhaps as a base of test classes"),
     Silence("class-used-elsewhere", ("AT108",),
             "class {cls!r} may be a base of test classes in other modules"),
+    Silence("decorated-non-test", ("AT108",),
+            "{test!r} or class {cls!r} has a decorator of unknown effect: it may be no "
+            "pytest test (a workflow or a handler definition)"),
     # AT200: calls of coroutine functions
     Silence("self-or-cls", ("AT200",), "cannot tell whether {callee} gets self or cls"),
     Silence("unpacked-arguments", ("AT200",),

@@ -227,7 +227,7 @@ class MarkerRules(Family):
             return
         if not self._collected(func, cls, info):
             if is_async and cls is not None and ctx.is_test_name(func.name):
-                yield from self._uncollected_class(func, cls, info)
+                yield from self._uncollected_class(func, cls, info, unknown)
             return
         all_marks = own_marks + scope_marks
         if is_async:
@@ -244,7 +244,7 @@ class MarkerRules(Family):
                 yield Finding(func.lineno, func.col_offset, "AT102", via, {"name": func.name})
 
     def _uncollected_class(self, func: FunctionNode, cls: ast.ClassDef,
-                           info: ClassInfo | None) -> Iterator[Finding]:
+                           info: ClassInfo | None, unknown: bool) -> Iterator[Finding]:
         """AT108: pytest skips a class with __init__ (with only a warning) and never looks at
         one whose name python_classes does not match; the async tests in it never run. A
         class named otherwise may be a base that test classes elsewhere inherit from."""
@@ -260,6 +260,10 @@ class MarkerRules(Family):
         if used:
             ctx.silent(func, "AT108", f"class {cls.name!r} is used in this module, perhaps as "
                                       "a base of test classes")
+            return
+        if unknown or any(ctx.marks.name(d) is None for d in cls.decorator_list):
+            ctx.silent(func, "AT108", explain("decorated-non-test", test=func.name,
+                                              cls=cls.name))
             return
         root = ctx.rootdir or os.path.dirname(ctx.path)
         others = project.files_mentioning(root, cls.name)
