@@ -146,6 +146,12 @@ class Syntax:
             stack.extend(inner.get(id(node), ()))
         return found
 
+    def is_async_generator(self, func: ast.AST) -> bool:
+        """An async def whose own body yields (calling it makes no coroutine)."""
+        return isinstance(func, ast.AsyncFunctionDef) and any(
+            isinstance(node, (ast.Yield, ast.YieldFrom))
+            for node in self.scope_nodes(func, headers=False))
+
     def within(self, node: ast.AST, *types: type) -> list[ast.AST]:
         """Nodes of the given types inside `node`'s source lines."""
         start = node.lineno  # type: ignore[attr-defined]

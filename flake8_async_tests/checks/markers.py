@@ -12,7 +12,7 @@ from ..index import resolver
 from ..context import FileContext, FunctionNode
 from ..model.marks import ASYNC_MARKS, SKIP_MARKS, Mark
 from ..rules import ONLY, SCOPES, explain
-from ..syntax import Syntax, of_tree, parameters
+from ..syntax import of_tree, parameters
 from ..model.fixtures import (ASYNC_FIXTURE_DECORATORS, autouse, fixture_decorator,
                               param_marks)
 from ..model.loops import fixture_scopes
@@ -219,7 +219,7 @@ class MarkerRules(Family):
                                           f"{info.async_bases[0]}, which runs async tests")
             elif unknown:
                 ctx.silent(func, "AT101", "a decorator of unknown effect may run it")
-            elif _is_async_generator(func, ctx.syntax):
+            elif ctx.syntax.is_async_generator(func):
                 ctx.silent(func, "AT101", "an async generator: unittest never calls it as "
                                           "a test, with or without a loop")
             else:
@@ -288,7 +288,7 @@ class MarkerRules(Family):
             return reason
         if ctx.trio_module:
             return "a trio test module (it imports trio, not asyncio): pytest-trio's to run"
-        if _is_async_generator(func, ctx.syntax):
+        if ctx.syntax.is_async_generator(func):
             return "an async generator, not a coroutine test"
         return self._anyio_runs(func) or self._marked_by_fixture(func, cls)
 
@@ -474,13 +474,6 @@ def _fixture_name(func: FunctionNode) -> str:
                 if kw.arg == "name" and isinstance(kw.value, ast.Constant):
                     return str(kw.value.value)
     return func.name
-
-
-def _is_async_generator(func: FunctionNode, syntax: Syntax) -> bool:
-    if not isinstance(func, ast.AsyncFunctionDef):
-        return False
-    return any(isinstance(node, (ast.Yield, ast.YieldFrom))
-               for node in syntax.scope_nodes(func, headers=False))
 
 
 def _asyncio_via(marks: tuple[Mark, ...], info: ClassInfo | None) -> str | None:

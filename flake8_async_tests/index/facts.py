@@ -29,7 +29,6 @@ REWRITERS = frozenset({"globals", "vars", "setattr", "exec"})
 # (httpx and generated SDKs set `__module__` on every name they export).
 METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
 # A cheap test of the source before walking its expressions for one of those names.
-_MENTIONS_SETATTR = re.compile(rb"\bsetattr\b")
 _MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
 _SETATTR = re.compile(rb"\bsetattr\b")
 
@@ -278,7 +277,7 @@ def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
         harmless: set[int] = set()
         for sub in ast.walk(stmt):  # breadth first: a def before its calls, a call before
             if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):  # the name it calls
-                if text.mentions(sub, _MENTIONS_SETATTR):
+                if text.mentions(sub, _SETATTR):
                     harmless |= _setattr_on_instances(sub)
             elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
                     and sub.func.id == "setattr" and sub.args):

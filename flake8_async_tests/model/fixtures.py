@@ -59,7 +59,7 @@ def param_marks(deco: ast.expr, resolve,
     name; a mark may be a name the module's `tree` binds once to one (`slow =
     pytest.mark.slow`). None when the params are no literal list or tuple, or a mark cannot
     be read (any mark may come)."""
-    aliases = _aliases(tree) if tree is not None else {}
+    aliases = bound_once(tree.body) if tree is not None else {}
     params = _keyword(deco, "params")
     if params is None:
         return frozenset()
@@ -74,7 +74,7 @@ def param_marks(deco: ast.expr, resolve,
             continue
         for mark in marks.elts if isinstance(marks, (ast.List, ast.Tuple)) else [marks]:
             if isinstance(mark, ast.Name) and mark.id in aliases:
-                mark = aliases[mark.id]
+                mark = aliases[mark.id].value
             dotted = resolve(mark)
             if not (dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2):
                 return None  # a mark spelled some other way: which one is not told
@@ -82,16 +82,18 @@ def param_marks(deco: ast.expr, resolve,
     return frozenset(found)
 
 
-def _aliases(tree: ast.Module) -> dict[str, ast.expr]:
-    """Names a module binds once, at its top level, by a plain assignment: their values."""
-    found: dict[str, ast.expr] = {}
+def bound_once(body: list[ast.stmt]) -> dict[str, ast.Assign]:
+    """Names a body (a module's, a class's) binds once, by a plain `name = value`: that
+    statement. A name bound any other way too (a def, an import, a second assignment) is
+    left out."""
+    found: dict[str, ast.Assign] = {}
     counts: Counter[str] = Counter()
-    for stmt in tree.body:
+    for stmt in body:
         counts.update(bound_in(stmt))
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
                 and isinstance(stmt.targets[0], ast.Name):
-            found[stmt.targets[0].id] = stmt.value
-    return {name: value for name, value in found.items() if counts[name] == 1}
+            found[stmt.targets[0].id] = stmt
+    return {name: stmt for name, stmt in found.items() if counts[name] == 1}
 
 
 def fixture_name(func: FunctionNode, deco: ast.expr) -> str | None:

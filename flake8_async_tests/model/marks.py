@@ -14,7 +14,7 @@ from .. import project
 from ..imports import ImportTable
 from ..syntax import FunctionNode
 from . import plugins
-from .fixtures import bound_in
+from .fixtures import bound_once
 
 ASYNC_MARKS = ("asyncio", "anyio", "trio")
 # Decorators known not to change whether a coroutine function gets run.
@@ -168,13 +168,9 @@ class Marks:
 
     def _class_aliases(self, cls: ast.ClassDef) -> dict[str, tuple[int, str]]:
         """Names a class body binds once, to a pytest mark: name -> (line, mark)."""
-        found: dict[str, tuple[int, str] | None] = {}
-        for stmt in cls.body:
-            for name in bound_in(stmt):
-                mark = (mark_of(stmt.value, self.ctx.imports)  # type: ignore[attr-defined]
-                        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 else None)
-                found[name] = (stmt.lineno, mark) if mark and name not in found else None
-        return {name: entry for name, entry in found.items() if entry is not None}
+        found = {name: (stmt.lineno, mark_of(stmt.value, self.ctx.imports))
+                 for name, stmt in bound_once(cls.body).items()}
+        return {name: (line, mark) for name, (line, mark) in found.items() if mark}
 
     def project_mark(self, deco: ast.expr, dotted: str) -> str | None:
         """The pytest mark a project decorator is, read from its source: a module-level

@@ -8,7 +8,6 @@ import functools
 from collections.abc import Container
 from dataclasses import dataclass
 
-from ..index.defs import own_nodes
 from ..syntax import ScopeNode, Syntax
 from .bindings import bindings
 
@@ -144,7 +143,7 @@ class Scopes:
         role = self.role(scope)
         if role in ("test", "fixture", "hook"):
             return {"role": f"async {role}", "function": func.name}
-        if any(isinstance(sub, (ast.Yield, ast.YieldFrom)) for sub in own_nodes(func)):
+        if self.ctx.syntax.is_async_generator(func):
             return {"role": "async generator", "function": func.name}
         return {"role": "coroutine", "function": func.name}
 
