@@ -961,6 +961,11 @@ def test_the_tables_classes_make_no_coroutine_on_this_interpreter():
                for name in shipped)  # (pathlib.Path, or pathlib._local.Path on 3.13)
     # setattr on instances; a package with async defs; its own module imports asyncio
     assert not {"argparse.Namespace", "unittest.mock.Mock", "contextlib.ExitStack"} & sync
+    # the names that re-export them hold here too, and none is missing
+    aliases, shipped_aliases = stdlib.scan_sync_aliases(sync), stdlib._load()[4]
+    assert {k: aliases.get(k) for k in shipped_aliases} == shipped_aliases
+    assert {k: v for k, v in aliases.items() if v in shipped} == shipped_aliases
+    assert shipped_aliases["concurrent.futures.Future"] == "concurrent.futures._base.Future"
 
 
 def test_a_standard_library_class_is_one_found_there(project, tmp_path):
@@ -974,6 +979,10 @@ def test_a_standard_library_class_is_one_found_there(project, tmp_path):
         assert not resolver.sync_stdlib_class("threading.Nothing")
         assert not resolver.sync_stdlib_class("shadow.Thread")
         assert not resolver.sync_stdlib_class("asyncio.Event")
+        assert resolver.sync_stdlib_class("concurrent.futures.Future")  # re-exported
+        assert not resolver.sync_stdlib_class("concurrent.futures.wait")
+    # answered from the table: no module of the standard library was read
+    assert not [name for path, name in modules._facts if stdlib.holds(path, name.split(".")[0])]
 
 
 @pytest.mark.parametrize("dotted,defined", [

@@ -321,19 +321,18 @@ def readable_ancestors(dotted: str) -> list[tuple[str, ClassFacts]] | None:
 
 def sync_stdlib_class(dotted: str) -> bool:
     """Is `dotted` a class of the standard library, as found from the file's import roots,
-    whose methods make no coroutine (stdlib.sync_class)? Told without reading it where
-    the table names it so; a name a package re-exports (`pathlib.Path`, defined in
-    `pathlib._local` on 3.13) is followed to where it is defined first."""
+    whose methods make no coroutine (stdlib.sync_class)? Told from the table alone, with no
+    module read: where the table names it so, or where it names the class a module of the
+    table re-exports under that name (`pathlib.Path`, defined in `pathlib._local` on
+    3.13), both found in the standard library."""
     module = dotted.rpartition(".")[0]
     if not module:
         return False
     if stdlib.sync_class(dotted, modules.locate(module)):
         return True
-    if dotted.partition(".")[0] not in sys.stdlib_module_names:
-        return False
-    defined = defined_at(dotted)
-    return defined != dotted and stdlib.sync_class(
-        defined, modules.locate(defined.rpartition(".")[0]))
+    defined = stdlib.sync_alias(dotted)
+    return (defined is not None and stdlib.holds(modules.locate(module), module.partition(".")[0])
+            and stdlib.sync_class(defined, modules.locate(defined.rpartition(".")[0])))
 
 
 def api_return(dotted: str) -> str | None:

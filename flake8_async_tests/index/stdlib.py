@@ -87,6 +87,14 @@ def sync_class(dotted: str, path: str | None) -> bool:
     return found is not None and dotted in found[3] and holds(path, dotted.partition(".")[0])
 
 
+def sync_alias(dotted: str) -> str | None:
+    """The class of the table that makes no coroutine which `module.Name` names where a
+    module of the table re-exports it (`pathlib.Path` is `pathlib._local.Path` on 3.13),
+    as `scan_sync_aliases` found it; None when it names no such class."""
+    found = _load()
+    return None if found is None else found[4].get(dotted)
+
+
 def holds(path: str | None, top: str) -> bool:
     """Is `path` a file of the standard library's top-level module `top`?"""
     return path is not None and _top(path) == top
@@ -100,15 +108,16 @@ def table() -> tuple[frozenset[str], frozenset[str]] | None:
 
 
 @functools.lru_cache(maxsize=1)
-def _load() -> tuple[frozenset[str], frozenset[str], bool, frozenset[str]] | None:
+def _load() -> tuple[frozenset[str], frozenset[str], bool, frozenset[str], dict[str, str],
+                     ] | None:
     """The table (def names, async def names, whether it was written from this very patch
-    release, classes that make no coroutine)."""
+    release, classes that make no coroutine, the names that re-export them)."""
     try:
         with open(TABLE, encoding="utf-8") as handle:
             data = json.load(handle)
         return (frozenset(data["defs"]), frozenset(data["async_defs"]),
                 platform.python_version() in data["pythons"],
-                frozenset(data.get("sync_classes", ())))
+                frozenset(data.get("sync_classes", ())), dict(data.get("sync_aliases", {})))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -160,6 +169,29 @@ def scan_sync_classes() -> tuple[set[str], set[str]]:
                                              for qualified, ancestor in found):
                     sync.add(f"{name}.{cls}")
     return sync, every
+
+
+def scan_sync_aliases(sync: set[str]) -> dict[str, str]:
+    """`module.Name` -> the class of `sync` it names, for each name a module of the table
+    binds (its own or through a star import) that the index follows to a class of `sync`
+    defined elsewhere (`resolver.defined_at`). A name of a module of the table that is
+    neither in `sync` nor here names no class that makes no coroutine, with no module read."""
+    from . import modules, resolver  # (they import this module)
+
+    aliases: dict[str, str] = {}
+    with modules.scope([], cached=False):
+        for name in _module_names():
+            facts = modules.module(name)
+            if facts is None or not holds(modules.locate(name), name.partition(".")[0]):
+                continue
+            bound = set(facts.kinds)
+            for star in facts.stars:
+                bound |= resolver.star_exports(star) or set()
+            for attr in sorted(bound):
+                defined = resolver.defined_at(f"{name}.{attr}")
+                if defined != f"{name}.{attr}" and defined in sync:
+                    aliases[f"{name}.{attr}"] = defined
+    return aliases
 
 
 def _makes_no_coroutine(qualified: str, cls: ClassFacts) -> bool:
