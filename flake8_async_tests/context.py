@@ -212,7 +212,7 @@ class FileContext:
     @functools.cached_property
     def dead_lines(self) -> list[Dead]:
         """The branches of this file that never run (model/branches.py)."""
-        return dead_lines(self.tree, self.resolve)
+        return dead_lines(self.syntax, self.resolve)
 
     def never_runs(self, line: int) -> Dead | None:
         """The branch that never runs around this line, if any."""

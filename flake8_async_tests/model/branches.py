@@ -12,6 +12,8 @@ import ast
 from collections.abc import Callable
 from typing import NamedTuple
 
+from ..syntax import Syntax
+
 # What the typing modules bind to False when code runs (True only for type checkers).
 TYPE_CHECKING = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECKING"})
 
@@ -25,12 +27,18 @@ class Dead(NamedTuple):
     where: str  # why: what binds the name, "a literal"...
 
 
-def constants(tree: ast.Module) -> dict[str, tuple[bool, int]]:
+# Nodes that may bind a name (see _binds).
+_BINDERS = (ast.Name, ast.arg, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
+            ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler, ast.MatchAs,
+            ast.MatchStar, ast.MatchMapping)
+
+
+def constants(syntax: Syntax) -> dict[str, tuple[bool, int]]:
     """Names the module binds once, by an assignment of a literal (True, False, None, a
     number or a string) at its top level, and nowhere else in the file: name -> (its
     truth, the line)."""
     found: dict[str, tuple[bool, int]] = {}
-    for stmt in tree.body:
+    for stmt in syntax.tree.body:
         target, value = None, None
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             target, value = stmt.targets[0], stmt.value
@@ -42,7 +50,7 @@ def constants(tree: ast.Module) -> dict[str, tuple[bool, int]]:
     if not found:
         return found
     bound: dict[str, int] = {}
-    for node in ast.walk(tree):
+    for node in syntax.of_type(*_BINDERS):
         for name in _binds(node):
             bound[name] = bound.get(name, 0) + 1
     return {name: known for name, known in found.items() if bound.get(name) == 1}
@@ -69,14 +77,13 @@ def _binds(node: ast.AST) -> list[str]:
     return []
 
 
-def dead_lines(tree: ast.Module, resolve: Callable[[ast.expr], str | None]) -> list[Dead]:
+def dead_lines(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> list[Dead]:
     """Every branch of the file that never runs (see the module's docstring); `resolve`
     names what an expression stands for through the file's imports."""
-    known = constants(tree)
+    known = constants(syntax)
     found: list[Dead] = []
-    for node in ast.walk(tree):
-        if not isinstance(node, (ast.If, ast.While)):
-            continue
+    for node in syntax.of_type(ast.If, ast.While):
+        assert isinstance(node, (ast.If, ast.While))
         truth = _truth(node.test, known, resolve)
         if truth is None:
             continue
@@ -86,7 +93,7 @@ def dead_lines(tree: ast.Module, resolve: Callable[[ast.expr], str | None]) -> l
             first = min(_first_line(stmt) for stmt in branch)
             last = max(stmt.end_lineno or stmt.lineno for stmt in branch)
             found.append(Dead(first, last, ast.unparse(node.test), value, where))
-    return found
+    return sorted(found, key=lambda dead: (dead.first, -dead.last))  # the outermost first
 
 
 def _first_line(stmt: ast.stmt) -> int:
