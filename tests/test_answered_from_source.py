@@ -418,3 +418,82 @@ def test_a_class_bound_after_a_star_import_is_the_modules(tmp_path, built):
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(8, 10, "AT304")], run.stderr
     assert built == [10]  # (the second is asked of the test file, and stays unknown)
+
+
+def test_what_an_await_gives_is_not_inferred(tmp_path, asked):
+    """astroid infers no `await`: a local every binding of which is awaited (or an
+    attribute of what is awaited) has no value it can follow, so a call through it is not
+    handed to it (anyio's `original_put_nowait = worker.queue.put_nowait`, `worker` awaited).
+    A local also bound to what a call makes is still astroid's."""
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Queue:
+            async def put_nowait(self, item):
+                pass
+
+
+        class Worker:
+            queue = Queue()
+
+
+        async def start():
+            return Worker()
+        '''), encoding="utf-8")
+    (tmp_path / "test_worker.py").write_text(textwrap.dedent('''\
+        import app
+
+
+        async def test_awaited():
+            worker = await app.start()
+            put = worker.queue.put_nowait
+            put(1)
+            queue = (await app.start()).queue
+            queue.put_nowait(2)
+
+
+        async def test_rebound(flag):
+            worker = await app.start()
+            if flag:
+                worker = app.Worker()
+            put = worker.queue.put_nowait
+            put(3)
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert run.returncode == 0, run.stderr
+    assert asked == ["put(3)"]
+
+
+def test_what_a_path_gives_makes_no_coroutine(tmp_path, asked):
+    """pathlib's paths make no coroutine anywhere in their API: a call on what a path
+    gives (`root.joinpath("src").is_dir()`, `(HERE / "x").read_text()`) is no coroutine
+    call, though the project defines async defs of those names (anyio's own `Path`). The
+    project's `Path` is another class: its coroutine functions are still found."""
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Path:
+            def __init__(self, *parts):
+                pass
+
+            async def is_dir(self):
+                pass
+
+            async def read_text(self):
+                pass
+        '''), encoding="utf-8")
+    (tmp_path / "test_paths.py").write_text(textwrap.dedent('''\
+        from pathlib import Path
+
+        import app
+
+        HERE = Path(__file__).parent
+
+
+        def test_sync():
+            root = Path(__file__).parent.parent
+            assert root.joinpath("src").is_dir()
+            assert (HERE / "data").read_text()
+            assert Path.cwd().joinpath("x").is_dir()
+            assert app.Path("x").is_dir()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(13, 12, "AT200")], run.stderr
+    assert asked == ["assert app.Path(\"x\").is_dir()"]

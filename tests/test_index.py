@@ -236,6 +236,11 @@ def project(tmp_path):
     ("shop.Client", "close", True),  # inherited from Base
     ("shop.client.Child", "anything", False),  # an ancestor with __getattr__: unknown
     ("shop.starry", "join", False),  # a star import: unknown, never "present"
+    ("shop.client.typing", "overload", True),  # a module the client imports
+    ("shop.client.typing", "nothing", False),
+    ("shop.client.overload", "anything", False),  # imported, but no module
+    ("socket.socket", "bind", True),  # from its base in C (_socket.socket)
+    ("socket.socket", "nothing", False),
 ])
 def test_attribute(project, owner, attr, present):
     expected = resolver.PRESENT if present else resolver.UNKNOWN

@@ -40,6 +40,7 @@ BUILTINS = resolver.BUILTIN_NAMES
 
 
 MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
+MAX_CLOSED_HOPS = 3  # `root = Path(...)`, `data = root / "x"`...: followed this far
 CASTS = ("typing.cast", "typing_extensions.cast")  # return their second argument
 
 
@@ -69,7 +70,7 @@ class AwaitRules(ScopeFamily):
         dotted = self.scopes.resolve(func, scope, prefix="asyncio.")
         if dotted and dotted.startswith("asyncio.") and self._imported(func):
             return dotted.rsplit(".", 1)[1] in ASYNCIO_COROUTINES and dotted.count(".") <= 2
-        if not self._worth_inferring(func, scope):
+        if not self._worth_inferring(func, scope) or self._closed_value(func, scope):
             return False
         # What source alone tells comes before the search of the modules in reach.
         local = self._local_def(func, scope)
@@ -371,6 +372,30 @@ class AwaitRules(ScopeFamily):
             and not self._helper_of_parameter(value, scope))
             for kind, value in bound)
 
+    def _closed_value(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
+        """Is `expr` reached from an instance of a class whose whole API makes no coroutine
+        (resolver.CLOSED_APIS: pathlib's paths)? A call of one (`Path(__file__)`), an
+        attribute, item, call or `/` of such a value, or a local every binding of which is
+        one (`root = Path(__file__).parent`, then `root.joinpath("x").is_dir()`)."""
+        while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp)):
+            if isinstance(expr, ast.Call):
+                static = self._static_name(expr.func, scope)
+                if static is not None and resolver.closed_api(static):
+                    return True
+                expr = expr.func
+            elif isinstance(expr, ast.BinOp):
+                if not isinstance(expr.op, ast.Div):
+                    return False
+                expr = expr.left
+            else:
+                expr = expr.value
+        if not isinstance(expr, ast.Name) or depth >= MAX_CLOSED_HOPS:
+            return False
+        found = self.scopes.lookup(expr.id, scope)
+        return found is not None and all(
+            kind == "assign" and value is not None
+            and self._closed_value(value, found[0], depth + 1) for kind, value in found[1])
+
     def _helper_of_parameter(self, value: ast.AST, scope: Scope) -> bool:
         """`lock = self.get_lock(r, "k")` or `make(r)`: a helper of this file (a method of
         the class, or a module-level def) whose every `return` gives a chain of calls and
@@ -436,11 +461,15 @@ class AwaitRules(ScopeFamily):
         base = expr
         while isinstance(base, (ast.Call, ast.Attribute)):
             base = base.func if isinstance(base, ast.Call) else chain(base)[0]
+        if isinstance(base, ast.Await):
+            return False  # astroid infers no `await`
         if not isinstance(base, ast.Name) or base.id in ("self", "cls"):
             return True
         found = self.scopes.lookup(base.id, scope)
         if found is None or found[0] is self.scopes.module:
             return True
+        if all(kind == "assign" and _awaited(value) for kind, value in found[1]):
+            return False  # astroid infers no `await` (every value of the local unknown)
         return all(kind in ("def", "import", "param", "param-default", "assign")
                    for kind, _ in found[1])
 
@@ -509,3 +538,10 @@ class AwaitRules(ScopeFamily):
         if found is None or found[0] is not self.scopes.module or len(found[1]) != 1:
             return None
         return label(func)
+
+
+def _awaited(value: ast.AST | None) -> bool:
+    """Is a value `await x`, or an attribute, item or call of one (`(await x).y`)?"""
+    while isinstance(value, (ast.Call, ast.Attribute, ast.Subscript)):
+        value = value.func if isinstance(value, ast.Call) else value.value
+    return isinstance(value, ast.Await)

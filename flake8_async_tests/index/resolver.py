@@ -53,6 +53,11 @@ LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedA
 API_RETURNS = {f"asyncio.{module}{name}": "asyncio.events.AbstractEventLoop"
                for module in ("", "events.")
                for name in ("new_event_loop", "get_event_loop", "get_running_loop")}
+# Standard-library classes whose whole API, at any depth, makes no coroutine: every method
+# and property of their instances returns builtins, paths, files or generators of those,
+# never something a caller handed in (as typeshed annotates pathlib).
+CLOSED_APIS = frozenset(f"pathlib.{name}" for name in (
+    "PurePath", "PurePosixPath", "PureWindowsPath", "Path", "PosixPath", "WindowsPath"))
 MAX_HOPS = 5
 NATIVE = frozenset({DEF})  # how kinds_of sees what a C module of the standard library defines
 NOT_STARRED = object()  # no star import binds the name
@@ -343,6 +348,14 @@ def api_return(dotted: str) -> str | None:
     return found if found and stdlib.holds(modules.locate(module), module) else None
 
 
+def closed_api(dotted: str) -> bool:
+    """Is `dotted` one of CLOSED_APIS, or an attribute of one (`pathlib.Path.cwd`), where
+    the file's imports find the standard library's module?"""
+    module, _, rest = dotted.partition(".")
+    name = ".".join([module, *rest.split(".")[:1]])
+    return name in CLOSED_APIS and stdlib.holds(modules.locate(module), module)
+
+
 def generic_class(dotted: str) -> bool:
     """Does `dotted[T](...)` make a `dotted` instance? Yes for a class the index reads
     (no metaclass) that defines no `__class_getitem__`: subscripting it gives a generic
@@ -535,7 +548,7 @@ def returned_class(dotted: str) -> str | None:
     return dotted_class if class_ancestors(dotted_class) is not None else None
 
 
-def attribute(dotted: str, attr: str) -> str:
+def attribute(dotted: str, attr: str, depth: int = 0) -> str:
     """PRESENT when the module or class `dotted` certainly has `attr` (bound in its source or
     by one of its star imports, a submodule of a package, or bound by a class or any
     ancestor); UNKNOWN otherwise.
@@ -553,14 +566,38 @@ def attribute(dotted: str, attr: str) -> str:
         return PRESENT if isinstance(starred, ModuleFacts) else UNKNOWN  # (a star import)
     at = _class_at(facts, rest)
     if at is None:
-        return UNKNOWN
+        module = _module_bound(facts, rest[0])
+        return attribute(".".join((module, *rest[1:])), attr, depth + 1) \
+            if module and depth < MAX_HOPS else UNKNOWN
     cls = at[0].classes[at[1]]
     if attr in cls.kinds:
         return PRESENT
-    classes = _ancestors(at[0], at[1], set())
-    if classes is not None and any(attr in c.kinds for _, c in classes):
+    natives: list[str] = []
+    classes = _ancestors(at[0], at[1], set(), natives=natives)
+    if classes is not None and (any(attr in c.kinds for _, c in classes)
+                                or any(_native_has(base, attr) for base in natives)):
         return PRESENT
     return UNKNOWN
+
+
+def _native_has(dotted: str, attr: str) -> bool:
+    """Has a class of a standard-library extension module (`_socket.socket`) `attr`, as
+    the interpreter's own copy of that module says? Only a module the process has imported
+    already is asked (nothing is imported for it); astroid builds such a module from the
+    same copy, so it would find the same."""
+    module, _, name = dotted.rpartition(".")
+    found = getattr(sys.modules.get(module), name, None)
+    return isinstance(found, type) and attr in dir(found)
+
+
+def _module_bound(facts: ModuleFacts, name: str) -> str | None:
+    """The module a module's `name` surely is, bound by an import: `import tempfile` (`as
+    tmp`), or `from pkg import sub` where `sub` is only the submodule (`submodule_only`)."""
+    target = facts.imports.get(name)
+    if target is None or facts.rewritten or modules.locate(target) is None:
+        return None
+    package, _, last = target.rpartition(".")
+    return target if not package or submodule_only(package, last) else None
 
 
 def submodule_only(package: str, name: str) -> bool:
