@@ -131,12 +131,51 @@ class AwaitRules(ScopeFamily):
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None
         if value is None:
+            line = self._set_from_parameter(call.func, scope)
+            if line is not None:
+                held = label(call.func.value)  # type: ignore[attr-defined]
+                self.ctx.silent(call, "AT200", f"value of {held} is unknown: set to a "
+                                               f"parameter at line {line}")  # (unknown-value)
+                return None, None
             node = self.ctx.astroid_node(call)
             value = inference.safe_infer(node.func) if node is not None else None
         function = inference.coroutine_function(value)
         if function is None:
             return None, None
         return function, inference.implicit_first(value, on_instance)
+
+    def _set_from_parameter(self, func: ast.AST, scope: Scope) -> int | None:
+        """`self.attr.meth()` in a method: the line where a method of the same class sets
+        `self.attr` to one of its parameters (`self.transp = transport`), if one does.
+        astroid infers every value set on `self.attr` in the class and cannot know what a
+        caller passes, so its answer would be unknown: it is not asked."""
+        root, attrs = chain(func)
+        if not isinstance(root, ast.Name) or root.id != "self" or len(attrs) < 2:
+            return None
+        found = self.scopes.lookup("self", scope)
+        if found is None or _self_of(found[0]) is None:
+            return None
+        owner = found[0].parent
+        assert owner is not None
+        for node in owner.node.body:  # type: ignore[union-attr]
+            method = self.scopes.by_node.get(id(node))
+            me = _self_of(method) if method is not None else None
+            if method is None or me is None:
+                continue
+            for stmt in self.ctx.syntax.scope_nodes(method.node, headers=False):
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                        and isinstance(stmt.value, ast.Name) and stmt.value.id != me):
+                    continue
+                target = stmt.targets[0]
+                if not (isinstance(target, ast.Attribute) and target.attr == attrs[0]
+                        and isinstance(target.value, ast.Name) and target.value.id == me):
+                    continue
+                bound = method.bindings.get(stmt.value.id, [])
+                args = method.node.args  # type: ignore[union-attr]
+                if len(bound) == 1 and bound[0][0] in ("param", "param-default") \
+                        and bound[0][1] not in (args.vararg, args.kwarg):
+                    return stmt.lineno
+        return None
 
     def _method_of_returned(self, func: ast.AST, scope: Scope) -> bool:
         """`x = obj.make(...)` then `x.meth()`: is `meth` surely no coroutine function,
@@ -545,3 +584,16 @@ def _awaited(value: ast.AST | None) -> bool:
     while isinstance(value, (ast.Call, ast.Attribute, ast.Subscript)):
         value = value.func if isinstance(value, ast.Call) else value.value
     return isinstance(value, ast.Await)
+
+
+def _self_of(scope: Scope) -> str | None:
+    """The name of an undecorated method's first parameter, bound nowhere else in it (what
+    astroid takes for the instance when it registers `self.x = ...`)."""
+    node = scope.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list \
+            or scope.parent is None or not isinstance(scope.parent.node, ast.ClassDef):
+        return None
+    positional = [*node.args.posonlyargs, *node.args.args]
+    if not positional or positional[0].arg != "self" or len(scope.bindings.get("self", [])) != 1:
+        return None
+    return "self"
