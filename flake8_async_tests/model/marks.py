@@ -68,6 +68,7 @@ class Marks:
         self.ctx = ctx
         self._project: dict[tuple[str, bool], str | None] = {}
         self._aliases: dict[int, dict[str, tuple[int, str]]] = {}
+        self._pytestmarks: dict[int, tuple[list[ast.stmt], list[ast.expr]]] = {}
 
     def name(self, expr: ast.AST) -> str | None:
         """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
@@ -105,10 +106,15 @@ class Marks:
                 yield stmt.value
 
     def pytestmarks(self, body: list[ast.stmt]) -> list[ast.expr]:
-        """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened)."""
+        """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened);
+        read once per body (asked for the module's for each test). Not to be changed."""
+        known = self._pytestmarks.get(id(body))
+        if known is not None and known[0] is body:
+            return known[1]
         marks: list[ast.expr] = []
         for value in self.pytestmark_values(body):
             marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+        self._pytestmarks[id(body)] = (body, marks)  # (the body kept: its id stays its own)
         return marks
 
     @functools.cached_property
