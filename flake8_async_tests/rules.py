@@ -88,8 +88,14 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "AT100", "async-test-without-marker", "markers",
         "Async test with no async marker in strict mode: it never runs.",
-        "async test {name!r} has no async marker, so pytest-asyncio in strict mode never runs "
-        "it; add @pytest.mark.asyncio (or set asyncio_mode = auto)",
+        variants={
+            "asyncio": "async test {name!r} has no async marker, so pytest-asyncio in strict "
+                       "mode never runs it; add @pytest.mark.asyncio (or set asyncio_mode = auto)",
+            # the module's other async tests all carry another runner's mark
+            "module-marker": "async test {name!r} has no async marker, so it never runs; add "
+                             "@pytest.mark.{mark}, as the module's other async tests have",
+        },
+        choices={"mark": ("anyio", "trio")},
     ),
     _rule(
         "AT101", "async-test-on-sync-testcase", "markers",

@@ -1,7 +1,7 @@
 """Run flake8 on fixture files and compare its findings with the ones written beside the lines.
 
 A fixture marks each expected finding with a comment on the reported line:
-    async def test_x():  # expect: AT100:1 name="test_x"
+    async def test_x():  # expect: AT100.asyncio:1 name="test_x"
     mock.patch.object(Api, "fecth")  # expect: AT304.patch-target:5 attr="fecth"
 Each expectation is CODE[.VARIANT]:COLUMN, then optional FIELD=VALUE pairs; several may share
 a comment. The variant is required when the code has several messages (rules.py) and absent

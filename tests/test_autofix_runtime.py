@@ -27,7 +27,7 @@ CLEAN = "clean"
 # What pytest shows once the bad example is fixed, when it is not a clean pass.
 OUTCOMES = {
     # The tests run now, and meet the wrong assertion they were hiding.
-    "AT100": [r"\b2 failed\b", r"assert 1 == 2"],
+    "AT100": [r"\b3 failed\b", r"assert 1 == 2"],
     # The fake assertion is real now, and fails: the code under test is wrong.
     "AT305": [r"\b3 failed\b", r"AssertionError: expected call not found",
               r"Expected: set_rate\(20\)"],

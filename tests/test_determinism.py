@@ -25,7 +25,7 @@ TWIN_TEST = textwrap.dedent("""\
     import app
 
 
-    async def test_x():  # expect: AT100:1
+    async def test_x():  # expect: AT100.asyncio:1
         app.fetch(){fetch}
         app.Client().get(){get}
         mock.patch("app.nothing")  # expect: AT304.patch-target:5 owner=app attr=nothing
@@ -40,7 +40,7 @@ INICONFIG = {
     "iniconfig_own": ("async def parse():\n    pass\n", "",
                       "  # expect: AT200.dropped:5 name=iniconfig.parse"),
 }
-INICONFIG_TEST = "import iniconfig\n\n\n{helper}async def test_x():  # expect: AT100:1\n" \
+INICONFIG_TEST = "import iniconfig\n\n\n{helper}async def test_x():  # expect: AT100.asyncio:1\n" \
                  "    iniconfig.parse(){expect}\n"
 # Projects of the fixture corpus with an `app` module of their own, and one without.
 PROJECTS = ("coroutines_packages", "mock_fixtures", "cross_module")

@@ -73,11 +73,11 @@ def test_every_silence_has_a_fixture_line():
 
 @pytest.mark.parametrize("text, error", [
     ("AT100", "cannot read"),
-    ("AT100.default:1", "has one message"),
+    ("AT101.default:1", "has one message"),
     ("AT304:5", "needs one of the variants"),
     ("AT304.nope:5", "needs one of the variants"),
     ("AT999:1", "unknown code"),
-    ("AT100:1 colour=red", "has no field"),
+    ("AT100.asyncio:1 colour=red", "has no field"),
     ("name=x AT100:1", "cannot read"),
 ])
 def test_a_malformed_expectation_is_an_error(text, error):

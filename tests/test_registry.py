@@ -94,7 +94,7 @@ def test_each_message_reads_back_as_itself(rule: Rule):
 
 def test_a_wrong_field_or_choice_is_refused():
     with pytest.raises(ValueError, match="takes fields"):
-        BY_CODE["AT100"].format(ONLY, {"name": "x", "extra": 1})
+        BY_CODE["AT101"].format(ONLY, {"name": "x", "extra": 1})
     with pytest.raises(ValueError, match="must be one of"):
         BY_CODE["AT304"].format("spec-list", {"attr": "a", "mock": "m", "access": "poking"})
     with pytest.raises(KeyError):

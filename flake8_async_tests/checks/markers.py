@@ -22,6 +22,8 @@ from . import Family, Finding
 
 TESTCASE = "unittest.case.TestCase"
 ISOLATED = "unittest.async_case.IsolatedAsyncioTestCase"
+# Runners whose mark AT100 proposes where the module's other async tests all carry it.
+MODULE_MARKERS = frozenset({"anyio", "trio"})
 MAX_FIXTURE_DEPTH = 4  # fixtures requesting fixtures: followed this far for their params
 # What the syntactic shortcut may conclude without astroid.
 KNOWN_BASES = {
@@ -235,7 +237,14 @@ class MarkerRules(Family):
                 return
             reason = self._unmarked_silence(func, cls, unknown)
             if reason is None:
-                yield Finding(func.lineno, func.col_offset, "AT100", ONLY, {"name": func.name})
+                used = ctx.marks.used
+                other = used - {"asyncio"}
+                if len(other) == 1 and "asyncio" not in used and other <= MODULE_MARKERS:
+                    yield Finding(func.lineno, func.col_offset, "AT100", "module-marker",
+                                  {"name": func.name, "mark": next(iter(other))})
+                else:
+                    yield Finding(func.lineno, func.col_offset, "AT100", "asyncio",
+                                  {"name": func.name})
             else:
                 ctx.silent(func, "AT100", reason)
         elif not unknown and not ctx.asyncio_mark_inert:

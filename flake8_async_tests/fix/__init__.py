@@ -28,8 +28,9 @@ class Fix:
 
 
 FIXES: dict[str, Fix] = {
-    "AT100": Fix(SAFE, None, "adds `@pytest.mark.asyncio` to the test (and `import pytest` "
-                 "when the module has no way to name it)."),
+    "AT100": Fix(SAFE, None, "adds the mark the message names to the test "
+                 "(`@pytest.mark.asyncio`, or the module's `anyio` or `trio` mark), and "
+                 "`import pytest` when the module has no way to name it."),
     "AT102": Fix(SAFE, None, "removes the asyncio mark from the sync test; a class's or the "
                  "module's mark only when no other test there loses it."),
     "AT103": Fix(SAFE, None, "removes the mark from the fixture."),

@@ -74,6 +74,18 @@ class Marks:
         """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
         return mark_of(expr, self.ctx.imports)
 
+    @functools.cached_property
+    def used(self) -> frozenset[str]:
+        """Every async runner the file's marks name: its module's `pytestmark`, and the
+        decorators and `pytestmark` of each class and function."""
+        found = {mark.name for mark in self.module}
+        for node in self.ctx.syntax.of_type(ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef):
+            for value in node.decorator_list:  # type: ignore[attr-defined]
+                found.update(mark.name for mark in self._marks_in(value, "function"))
+            if isinstance(node, ast.ClassDef):
+                found.update(mark.name for mark in self.of_class(node))
+        return frozenset(found)
+
     def runner(self, expr: ast.AST) -> str | None:
         """The async runner a mark or decorator expression stands for, if it is one."""
         mark = self.name(expr)
