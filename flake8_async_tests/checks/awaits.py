@@ -131,10 +131,10 @@ class AwaitRules(ScopeFamily):
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None
         if value is None:
-            line = self._set_from_parameter(call.func, scope)
-            if line is not None:
-                held = label(call.func.value)  # type: ignore[attr-defined]
-                self.ctx.silent(call, "AT200", f"value of {held} is unknown: set to a "
+            found = self._set_from_parameter(call.func, scope)
+            if found is not None:
+                attr, line = found
+                self.ctx.silent(call, "AT200", f"value of self.{attr} is unknown: set to a "
                                                f"parameter at line {line}")  # (unknown-value)
                 return None, None
             node = self.ctx.astroid_node(call)
@@ -144,9 +144,9 @@ class AwaitRules(ScopeFamily):
             return None, None
         return function, inference.implicit_first(value, on_instance)
 
-    def _set_from_parameter(self, func: ast.AST, scope: Scope) -> int | None:
-        """`self.attr.meth()` in a method: the line where a method of the same class sets
-        `self.attr` to one of its parameters (`self.transp = transport`), if one does.
+    def _set_from_parameter(self, func: ast.AST, scope: Scope) -> tuple[str, int] | None:
+        """`self.attr.meth()` in a method: (attr, the line where a method of the same class
+        sets `self.attr` to one of its parameters: `self.transp = transport`), if one does.
         astroid infers every value set on `self.attr` in the class and cannot know what a
         caller passes, so its answer would be unknown: it is not asked."""
         root, attrs = chain(func)
@@ -174,7 +174,7 @@ class AwaitRules(ScopeFamily):
                 args = method.node.args  # type: ignore[union-attr]
                 if len(bound) == 1 and bound[0][0] in ("param", "param-default") \
                         and bound[0][1] not in (args.vararg, args.kwarg):
-                    return stmt.lineno
+                    return attrs[0], stmt.lineno
         return None
 
     def _method_of_returned(self, func: ast.AST, scope: Scope) -> bool:
