@@ -91,9 +91,10 @@ RULES: tuple[Rule, ...] = (
         variants={
             "asyncio": "async test {name!r} has no async marker, so pytest-asyncio in strict "
                        "mode never runs it; add @pytest.mark.asyncio (or set asyncio_mode = auto)",
-            # the module's other async tests all carry another runner's mark
+            # the module's marked async tests all carry one other runner's mark
             "module-marker": "async test {name!r} has no async marker, so it never runs; add "
-                             "@pytest.mark.{mark}, as the module's other async tests have",
+                             "@pytest.mark.{mark}, the only runner mark of the module's async "
+                             "tests",
         },
         choices={"mark": ("anyio", "trio")},
     ),

@@ -438,6 +438,10 @@ def test_what_an_await_gives_is_not_inferred(tmp_path, asked):
 
         async def start():
             return Worker()
+
+
+        async def starts():
+            return [Worker()]
         '''), encoding="utf-8")
     (tmp_path / "test_worker.py").write_text(textwrap.dedent('''\
         import app
@@ -449,6 +453,8 @@ def test_what_an_await_gives_is_not_inferred(tmp_path, asked):
             put(1)
             queue = (await app.start()).queue
             queue.put_nowait(2)
+            first = (await app.starts())[0].queue
+            first.put_nowait(4)
 
 
         async def test_rebound(flag):
@@ -490,10 +496,68 @@ def test_what_a_path_gives_makes_no_coroutine(tmp_path, asked):
         def test_sync():
             root = Path(__file__).parent.parent
             assert root.joinpath("src").is_dir()
-            assert (HERE / "data").read_text()
+            assert (HERE / "data").joinpath("x").is_dir()
+            assert (HERE / f"{root}").joinpath("x").is_dir()
             assert Path.cwd().joinpath("x").is_dir()
+            assert Path(__file__).parents[0].joinpath("x").is_dir()
+            assert (HERE / app.Path("x")).joinpath("x").is_dir()
             assert app.Path("x").is_dir()
         '''), encoding="utf-8")
     run = lint(tmp_path, ["--async-tests-no-cache"])
-    assert [(f.line, f.col, f.code) for f in run.found] == [(13, 12, "AT200")], run.stderr
-    assert asked == ["assert app.Path(\"x\").is_dir()"]
+    assert [(f.line, f.col, f.code) for f in run.found] == [(16, 12, "AT200")], run.stderr
+    # (a path `/` another object: that object's __rtruediv__ may make anything)
+    assert sorted(asked) == ["assert (HERE / app.Path(\"x\")).joinpath(\"x\").is_dir()",
+                             "assert app.Path(\"x\").is_dir()"]
+
+
+def test_an_attribute_the_spec_class_binds_needs_no_build(tmp_path, monkeypatch):
+    """`api = Mock(spec=app.Api)`, then `api.fetch`: the index reads that Api binds fetch,
+    so astroid does not build Api for AT304; an attribute Api lacks is still judged (by
+    astroid: the spec class may get names the index cannot see)."""
+    from flake8_async_tests.inference import api  # (what the package hands out)
+
+    resolved: list[str] = []
+    original = api.resolve_dotted
+
+    def recorded(dotted, *args, **kwargs):
+        resolved.append(dotted)
+        return original(dotted, *args, **kwargs)
+
+    monkeypatch.setattr(api, "resolve_dotted", recorded)
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Base:
+            def close(self):
+                pass
+
+
+        class Api(Base):
+            def fetch(self):
+                pass
+        '''), encoding="utf-8")
+    (tmp_path / "test_api.py").write_text(textwrap.dedent('''\
+        from unittest.mock import Mock
+
+        import app
+
+
+        def test_fetch():
+            api = Mock(spec=app.Api)
+            api.fetch()
+            api.close()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert run.found == [] and run.returncode == 0, run.stderr
+    assert resolved == []
+    (tmp_path / "test_api.py").write_text(textwrap.dedent('''\
+        from unittest.mock import Mock
+
+        import app
+
+
+        def test_fetch():
+            api = Mock(spec=app.Api)
+            api.fecth()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(8, 5, "AT304")], run.stderr
+    assert resolved == ["app.Api"]

@@ -239,12 +239,22 @@ def project(tmp_path):
     ("shop.client.typing", "overload", True),  # a module the client imports
     ("shop.client.typing", "nothing", False),
     ("shop.client.overload", "anything", False),  # imported, but no module
-    ("socket.socket", "bind", True),  # from its base in C (_socket.socket)
+    ("socket.socket", "bind", True),  # from its base in C (_socket.socket), imported
     ("socket.socket", "nothing", False),
 ])
 def test_attribute(project, owner, attr, present):
+    import socket  # noqa: F401 (the live module a C base is read from)
+
     expected = resolver.PRESENT if present else resolver.UNKNOWN
     assert resolver.attribute(owner, attr) == expected
+
+
+def test_a_c_base_is_read_only_from_a_module_already_imported(project, monkeypatch):
+    """Nothing is imported to read a C base class: where the process has not imported its
+    module, the answer is astroid's to give (unknown here)."""
+    monkeypatch.delitem(sys.modules, "_socket", raising=False)
+    assert resolver.attribute("socket.socket", "bind") == resolver.UNKNOWN
+    assert "_socket" not in sys.modules
 
 
 @pytest.mark.parametrize("dotted,kinds", [

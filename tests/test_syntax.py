@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import sys
 import textwrap
 from pathlib import Path
 
@@ -128,3 +129,12 @@ def test_lambda_in_an_annotation_is_linted(tmp_path):
     assert "Traceback" not in proc.stderr, proc.stderr
     assert ("test_annotated.py", TRICKY.count("\n") + 6, "AT200") in found
     assert not [f for f in found if f[2] == "AT000"], found
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="type aliases: Python 3.12 and later")
+def test_a_type_alias_binds_its_name_again():
+    """`X = False` then `type X = int`: X is no constant of the module (branches.py)."""
+    from flake8_async_tests.model.branches import constants
+
+    tree = ast.parse("X = False\ntype X = int\nY = False\n")
+    assert constants(Syntax(tree)) == {"Y": (False, 3)}

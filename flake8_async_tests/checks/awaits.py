@@ -50,6 +50,8 @@ class AwaitRules(ScopeFamily):
     def check(self) -> Iterator[Finding]:
         self.start()
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
+        # (class node id, attr) -> where a method sets self.attr to a parameter, if it does
+        self._set_to_parameter: dict[tuple[int, str], int | None] = {}
         sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -153,28 +155,36 @@ class AwaitRules(ScopeFamily):
         if not isinstance(root, ast.Name) or root.id != "self" or len(attrs) < 2:
             return None
         found = self.scopes.lookup("self", scope)
-        if found is None or _self_of(found[0]) is None:
+        if found is None or not _plain_method(found[0]):
             return None
         owner = found[0].parent
         assert owner is not None
+        key = (id(owner.node), attrs[0])
+        if key not in self._set_to_parameter:
+            self._set_to_parameter[key] = self._parameter_set_line(owner, attrs[0])
+        line = self._set_to_parameter[key]
+        return None if line is None else (attrs[0], line)
+
+    def _parameter_set_line(self, owner: Scope, attr: str) -> int | None:
+        """The first line where a plain method of the class `owner` sets `self.attr` to
+        one of its own parameters (not `*args`, `**kwargs` or `self`), bound nowhere else."""
         for node in owner.node.body:  # type: ignore[union-attr]
             method = self.scopes.by_node.get(id(node))
-            me = _self_of(method) if method is not None else None
-            if method is None or me is None:
+            if method is None or not _plain_method(method):
                 continue
             for stmt in self.ctx.syntax.scope_nodes(method.node, headers=False):
                 if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-                        and isinstance(stmt.value, ast.Name) and stmt.value.id != me):
+                        and isinstance(stmt.value, ast.Name) and stmt.value.id != "self"):
                     continue
                 target = stmt.targets[0]
-                if not (isinstance(target, ast.Attribute) and target.attr == attrs[0]
-                        and isinstance(target.value, ast.Name) and target.value.id == me):
+                if not (isinstance(target, ast.Attribute) and target.attr == attr
+                        and isinstance(target.value, ast.Name) and target.value.id == "self"):
                     continue
                 bound = method.bindings.get(stmt.value.id, [])
                 args = method.node.args  # type: ignore[union-attr]
                 if len(bound) == 1 and bound[0][0] in ("param", "param-default") \
                         and bound[0][1] not in (args.vararg, args.kwarg):
-                    return attrs[0], stmt.lineno
+                    return stmt.lineno
         return None
 
     def _method_of_returned(self, func: ast.AST, scope: Scope) -> bool:
@@ -414,8 +424,9 @@ class AwaitRules(ScopeFamily):
     def _closed_value(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
         """Is `expr` reached from an instance of a class whose whole API makes no coroutine
         (resolver.CLOSED_APIS: pathlib's paths)? A call of one (`Path(__file__)`), an
-        attribute, item, call or `/` of such a value, or a local every binding of which is
-        one (`root = Path(__file__).parent`, then `root.joinpath("x").is_dir()`)."""
+        attribute, item or call of such a value, or such a value `/` a string or a path, or
+        a local every binding of which is one (`root = Path(__file__).parent`, then
+        `root.joinpath("x").is_dir()`)."""
         while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp)):
             if isinstance(expr, ast.Call):
                 static = self._static_name(expr.func, scope)
@@ -423,7 +434,12 @@ class AwaitRules(ScopeFamily):
                     return True
                 expr = expr.func
             elif isinstance(expr, ast.BinOp):
-                if not isinstance(expr.op, ast.Div):
+                # path / "x" is a path; another right operand may define __rtruediv__
+                if not isinstance(expr.op, ast.Div) or not (
+                        isinstance(expr.right, ast.JoinedStr)
+                        or (isinstance(expr.right, ast.Constant)
+                            and isinstance(expr.right.value, str))
+                        or self._closed_value(expr.right, scope, depth + 1)):
                     return False
                 expr = expr.left
             else:
@@ -497,11 +513,11 @@ class AwaitRules(ScopeFamily):
         """`x.get(k).execute()`, `x.meth`: is the local a chain of calls and attributes
         starts from one astroid can follow (not bound by `with ... as x`, a loop or an
         unpacking)?"""
+        if _awaited(expr):
+            return False  # astroid infers no `await`
         base = expr
         while isinstance(base, (ast.Call, ast.Attribute)):
             base = base.func if isinstance(base, ast.Call) else chain(base)[0]
-        if isinstance(base, ast.Await):
-            return False  # astroid infers no `await`
         if not isinstance(base, ast.Name) or base.id in ("self", "cls"):
             return True
         found = self.scopes.lookup(base.id, scope)
@@ -586,14 +602,13 @@ def _awaited(value: ast.AST | None) -> bool:
     return isinstance(value, ast.Await)
 
 
-def _self_of(scope: Scope) -> str | None:
-    """The name of an undecorated method's first parameter, bound nowhere else in it (what
-    astroid takes for the instance when it registers `self.x = ...`)."""
+def _plain_method(scope: Scope) -> bool:
+    """An undecorated method whose first parameter is `self`, bound nowhere else in it:
+    where astroid takes `self` for the instance (and registers `self.x = ...` on it)."""
     node = scope.node
     if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list \
             or scope.parent is None or not isinstance(scope.parent.node, ast.ClassDef):
-        return None
+        return False
     positional = [*node.args.posonlyargs, *node.args.args]
-    if not positional or positional[0].arg != "self" or len(scope.bindings.get("self", [])) != 1:
-        return None
-    return "self"
+    return bool(positional) and positional[0].arg == "self" \
+        and len(scope.bindings.get("self", [])) == 1

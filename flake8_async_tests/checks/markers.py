@@ -22,7 +22,7 @@ from . import Family, Finding
 
 TESTCASE = "unittest.case.TestCase"
 ISOLATED = "unittest.async_case.IsolatedAsyncioTestCase"
-# Runners whose mark AT100 proposes where the module's other async tests all carry it.
+# Runners whose mark AT100 proposes where it is the only one the module's async tests carry.
 MODULE_MARKERS = frozenset({"anyio", "trio"})
 MAX_FIXTURE_DEPTH = 4  # fixtures requesting fixtures: followed this far for their params
 # What the syntactic shortcut may conclude without astroid.
@@ -237,11 +237,10 @@ class MarkerRules(Family):
                 return
             reason = self._unmarked_silence(func, cls, unknown)
             if reason is None:
-                used = ctx.marks.used
-                other = used - {"asyncio"}
-                if len(other) == 1 and "asyncio" not in used and other <= MODULE_MARKERS:
+                runners = ctx.marks.on_async_tests
+                if len(runners) == 1 and runners <= MODULE_MARKERS:
                     yield Finding(func.lineno, func.col_offset, "AT100", "module-marker",
-                                  {"name": func.name, "mark": next(iter(other))})
+                                  {"name": func.name, "mark": next(iter(runners))})
                 else:
                     yield Finding(func.lineno, func.col_offset, "AT100", "asyncio",
                                   {"name": func.name})

@@ -273,7 +273,7 @@ class ScopeChecker:
             if attr not in t.spec_names:
                 yield Finding(node.lineno, node.col_offset, "AT304", "spec-list", fields)
             return
-        spec = self.targets.imported(t.spec) if t.local and t.spec is not None else None
+        spec = self.targets.spec_dotted(t)
         if spec is not None and resolver.attribute(spec, attr) == resolver.PRESENT:
             return  # the class binds it, as the index reads it: no need to build it
         cls = self.targets.spec_class(t)

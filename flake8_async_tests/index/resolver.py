@@ -548,12 +548,18 @@ def returned_class(dotted: str) -> str | None:
     return dotted_class if class_ancestors(dotted_class) is not None else None
 
 
-def attribute(dotted: str, attr: str, depth: int = 0) -> str:
+def attribute(dotted: str, attr: str) -> str:
     """PRESENT when the module or class `dotted` certainly has `attr` (bound in its source or
     by one of its star imports, a submodule of a package, or bound by a class or any
-    ancestor); UNKNOWN otherwise.
+    ancestor, one written in C read from the interpreter's own copy of its module), read
+    through modules imported under a name (`pkg.mod.tempfile.X`); UNKNOWN otherwise.
     ("missing" needs more than source facts: a run-time hook, a builtin base, a metaclass;
     astroid answers that.)"""
+    return _attribute(dotted, attr, 0)
+
+
+def _attribute(dotted: str, attr: str, depth: int) -> str:
+    """`attribute`, `depth` modules imported under a name followed so far."""
     found = _split(dotted)
     if found is None:
         return UNKNOWN
@@ -567,7 +573,7 @@ def attribute(dotted: str, attr: str, depth: int = 0) -> str:
     at = _class_at(facts, rest)
     if at is None:
         module = _module_bound(facts, rest[0])
-        return attribute(".".join((module, *rest[1:])), attr, depth + 1) \
+        return _attribute(".".join((module, *rest[1:])), attr, depth + 1) \
             if module and depth < MAX_HOPS else UNKNOWN
     cls = at[0].classes[at[1]]
     if attr in cls.kinds:
@@ -586,7 +592,10 @@ def _native_has(dotted: str, attr: str) -> bool:
     already is asked (nothing is imported for it); astroid builds such a module from the
     same copy, so it would find the same."""
     module, _, name = dotted.rpartition(".")
-    found = getattr(sys.modules.get(module), name, None)
+    loaded = sys.modules.get(module)
+    if loaded is None:
+        return False
+    found = getattr(loaded, name, None)
     return isinstance(found, type) and attr in dir(found)
 
 
@@ -594,8 +603,9 @@ def _module_bound(facts: ModuleFacts, name: str) -> str | None:
     """The module a module's `name` surely is, bound by an import: `import tempfile` (`as
     tmp`), or `from pkg import sub` where `sub` is only the submodule (`submodule_only`)."""
     target = facts.imports.get(name)
-    if target is None or facts.rewritten or modules.locate(target) is None:
-        return None
+    if target is None or facts.rewritten or _starred(facts, name) is not NOT_STARRED \
+            or modules.locate(target) is None:
+        return None  # (a star import after the import may bind the name again)
     package, _, last = target.rpartition(".")
     return target if not package or submodule_only(package, last) else None
 

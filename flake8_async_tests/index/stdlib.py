@@ -175,7 +175,8 @@ def scan_sync_aliases(sync: set[str]) -> dict[str, str]:
     """`module.Name` -> the class of `sync` it names, for each name a module of the table
     binds (its own or through a star import) that the index follows to a class of `sync`
     defined elsewhere (`resolver.defined_at`). A name of a module of the table that is
-    neither in `sync` nor here names no class that makes no coroutine, with no module read."""
+    neither in `sync` nor here is not known from the table to name such a class (a name a
+    module hands out by its `__getattr__` is not here)."""
     from . import modules, resolver  # (they import this module)
 
     aliases: dict[str, str] = {}

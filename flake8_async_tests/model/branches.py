@@ -27,10 +27,11 @@ class Dead(NamedTuple):
     where: str  # why: what binds the name, "a literal"...
 
 
-# Nodes that may bind a name (see _binds).
-_BINDERS = (ast.Name, ast.arg, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Import,
-            ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler, ast.MatchAs,
-            ast.MatchStar, ast.MatchMapping)
+# Nodes that may bind a name (see _binds); `type X = ...` on Python 3.12 and later.
+_TYPE_ALIAS = (ast.TypeAlias,) if hasattr(ast, "TypeAlias") else ()
+_NAME_BINDERS = (ast.Name, ast.arg, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                 ast.Import, ast.ImportFrom, ast.Global, ast.Nonlocal, ast.ExceptHandler,
+                 ast.MatchAs, ast.MatchStar, ast.MatchMapping, *_TYPE_ALIAS)
 
 
 def constants(syntax: Syntax) -> dict[str, tuple[bool, int]]:
@@ -50,7 +51,7 @@ def constants(syntax: Syntax) -> dict[str, tuple[bool, int]]:
     if not found:
         return found
     bound: dict[str, int] = {}
-    for node in syntax.of_type(*_BINDERS):
+    for node in syntax.of_type(*_NAME_BINDERS):
         for name in _binds(node):
             bound[name] = bound.get(name, 0) + 1
     return {name: known for name, known in found.items() if bound.get(name) == 1}
@@ -74,6 +75,8 @@ def _binds(node: ast.AST) -> list[str]:
         return [node.name]
     if isinstance(node, ast.MatchMapping) and node.rest:
         return [node.rest]
+    if isinstance(node, _TYPE_ALIAS):  # its name is not walked as a Name node
+        return [node.name.id]  # type: ignore[attr-defined]
     return []
 
 

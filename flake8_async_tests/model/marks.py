@@ -75,15 +75,18 @@ class Marks:
         return mark_of(expr, self.ctx.imports)
 
     @functools.cached_property
-    def used(self) -> frozenset[str]:
-        """Every async runner the file's marks name: its module's `pytestmark`, and the
-        decorators and `pytestmark` of each class and function."""
-        found = {mark.name for mark in self.module}
-        for node in self.ctx.syntax.of_type(ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef):
-            for value in node.decorator_list:  # type: ignore[attr-defined]
-                found.update(mark.name for mark in self._marks_in(value, "function"))
-            if isinstance(node, ast.ClassDef):
-                found.update(mark.name for mark in self.of_class(node))
+    def on_async_tests(self) -> frozenset[str]:
+        """Every async runner the marks of the file's async tests name: their own, their
+        class's and the module's (fixtures and helpers aside)."""
+        found: set[str] = set()
+        for node in self.ctx.syntax.of_type(ast.AsyncFunctionDef):
+            if not self.ctx.is_test_name(node.name) or self.ctx.is_fixture(node):  # type: ignore
+                continue
+            marks = [*self.of_function(node), *self.module]  # type: ignore[arg-type]
+            enclosing = self.ctx.syntax.enclosing(node)  # type: ignore[arg-type]
+            if isinstance(enclosing, ast.ClassDef):
+                marks += self.of_class(enclosing)
+            found.update(mark.name for mark in marks)
         return frozenset(found)
 
     def runner(self, expr: ast.AST) -> str | None:
@@ -119,9 +122,10 @@ class Marks:
 
     def pytestmarks(self, body: list[ast.stmt]) -> list[ast.expr]:
         """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened);
-        read once per body (asked for the module's for each test). Not to be changed."""
+        read once per body (asked for the module's for each test). The list is shared:
+        callers copy it before changing it."""
         known = self._pytestmarks.get(id(body))
-        if known is not None and known[0] is body:
+        if known is not None:
             return known[1]
         marks: list[ast.expr] = []
         for value in self.pytestmark_values(body):

@@ -166,7 +166,7 @@ class MockTargets:
         result = None
         if t.local or t.origin:
             if t.spec is not None:
-                dotted = self.imported(t.spec) if t.local else None
+                dotted = self.spec_dotted(t)
                 if dotted is not None:
                     value = inference.resolve_dotted(dotted)
                 else:
@@ -180,6 +180,10 @@ class MockTargets:
                     result = value
         self._spec_cache[key] = result
         return result
+
+    def spec_dotted(self, t: Tracked) -> str | None:
+        """The dotted name a local mock's spec spells through an import, or None."""
+        return self.imported(t.spec) if t.local and t.spec is not None else None
 
     def imported(self, expr: ast.expr) -> str | None:
         """The dotted name of an expression of this function spelled through an import
