@@ -205,6 +205,19 @@ class FileContext:
         declared = plugins.declared_distributions(self.rootdir)
         return bool(declared & known.RUNNER_DISTRIBUTIONS) and known.ASYNCIO not in declared
 
+    @functools.cached_property
+    def declared_mark(self) -> tuple[str, str] | None:
+        """(distribution, mark) of the one plugin running only the async tests marked for
+        it (known.MARKS) that the project declares, where it does not declare
+        pytest-asyncio; None otherwise."""
+        if not self.rootdir:
+            return None
+        declared = plugins.declared_distributions(self.rootdir)
+        if known.ASYNCIO in declared:
+            return None
+        found = [(name, mark) for name, mark in known.MARKS.items() if name in declared]
+        return found[0] if len(found) == 1 else None
+
     def silent(self, node: ast.AST, code: str, reason: str) -> None:
         """Record that `code` looked at `node` and said nothing, and why."""
         self.silences.append((node.lineno, node.col_offset, code, reason))  # type: ignore

@@ -95,8 +95,12 @@ RULES: tuple[Rule, ...] = (
             "module-marker": "async test {name!r} has no async marker, so it never runs; add "
                              "@pytest.mark.{mark}, the only runner mark of the module's async "
                              "tests",
+            # no async test of the module is marked; the project declares that plugin only
+            "declared-plugin": "async test {name!r} has no async marker, so it never runs; "
+                               "add @pytest.mark.{mark}, the mark of {plugin}, which the "
+                               "project declares (and not pytest-asyncio)",
         },
-        choices={"mark": ("anyio", "trio")},
+        choices={"mark": ("anyio", "trio"), "plugin": ("anyio", "pytest-trio")},
     ),
     _rule(
         "AT101", "async-test-on-sync-testcase", "markers",

@@ -241,6 +241,10 @@ class MarkerRules(Family):
                 if len(runners) == 1 and runners <= MODULE_MARKERS:
                     yield Finding(func.lineno, func.col_offset, "AT100", "module-marker",
                                   {"name": func.name, "mark": next(iter(runners))})
+                elif not runners and ctx.declared_mark is not None:
+                    plugin, mark = ctx.declared_mark
+                    yield Finding(func.lineno, func.col_offset, "AT100", "declared-plugin",
+                                  {"name": func.name, "mark": mark, "plugin": plugin})
                 else:
                     yield Finding(func.lineno, func.col_offset, "AT100", "asyncio",
                                   {"name": func.name})

@@ -29,7 +29,7 @@ class Fix:
 
 FIXES: dict[str, Fix] = {
     "AT100": Fix(SAFE, None, "adds the mark the message names to the test "
-                 "(`@pytest.mark.asyncio`, or the module's `anyio` or `trio` mark), and "
+                 "(`@pytest.mark.asyncio`, or the `anyio` or `trio` mark it names), and "
                  "`import pytest` when the module has no way to name it."),
     "AT102": Fix(SAFE, None, "removes the asyncio mark from the sync test; a class's or the "
                  "module's mark only when no other test there loses it."),

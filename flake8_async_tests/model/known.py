@@ -32,6 +32,8 @@ KNOWN: tuple[KnownPlugin, ...] = (
     KnownPlugin("anyio", "anyio", "anyio.pytest_plugin", False),
 )
 BY_DISTRIBUTION = {p.distribution: p for p in KNOWN}
+# The mark of each plugin that runs only the async tests marked for it (AT100's advice).
+MARKS = {"anyio": "anyio", "pytest-trio": "trio"}
 RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_tests)
 
 
