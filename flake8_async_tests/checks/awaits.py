@@ -17,6 +17,7 @@ from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
 from ..model.call_sites import CallSites
 from ..model.fixtures import Unknown
+from ..model.opaque import Opaque, awaited
 from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
 from ..signatures import Signature, call_binds
@@ -40,7 +41,6 @@ BUILTINS = resolver.BUILTIN_NAMES
 
 
 MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
-MAX_CLOSED_HOPS = 3  # `root = Path(...)`, `data = root / "x"`...: followed this far
 CASTS = ("typing.cast", "typing_extensions.cast")  # return their second argument
 
 
@@ -50,8 +50,7 @@ class AwaitRules(ScopeFamily):
     def check(self) -> Iterator[Finding]:
         self.start()
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
-        # (class node id, attr) -> where a method sets self.attr to a parameter, if it does
-        self._set_to_parameter: dict[tuple[int, str], int | None] = {}
+        self.opaque = Opaque(self.scopes, self.ctx.syntax, self._static_name)
         sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -72,7 +71,7 @@ class AwaitRules(ScopeFamily):
         dotted = self.scopes.resolve(func, scope, prefix="asyncio.")
         if dotted and dotted.startswith("asyncio.") and self._imported(func):
             return dotted.rsplit(".", 1)[1] in ASYNCIO_COROUTINES and dotted.count(".") <= 2
-        if not self._worth_inferring(func, scope) or self._closed_value(func, scope):
+        if not self._worth_inferring(func, scope) or self.opaque.closed_value(func, scope):
             return False
         # What source alone tells comes before the search of the modules in reach.
         local = self._local_def(func, scope)
@@ -133,7 +132,7 @@ class AwaitRules(ScopeFamily):
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None
         if value is None:
-            found = self._set_from_parameter(call.func, scope)
+            found = self.opaque.set_from_parameter(call.func, scope)
             if found is not None:
                 attr, line = found
                 self.ctx.silent(call, "AT200", f"value of self.{attr} is unknown: set to a "
@@ -145,47 +144,6 @@ class AwaitRules(ScopeFamily):
         if function is None:
             return None, None
         return function, inference.implicit_first(value, on_instance)
-
-    def _set_from_parameter(self, func: ast.AST, scope: Scope) -> tuple[str, int] | None:
-        """`self.attr.meth()` in a method: (attr, the line where a method of the same class
-        sets `self.attr` to one of its parameters: `self.transp = transport`), if one does.
-        astroid infers every value set on `self.attr` in the class and cannot know what a
-        caller passes, so its answer would be unknown: it is not asked."""
-        root, attrs = chain(func)
-        if not isinstance(root, ast.Name) or root.id != "self" or len(attrs) < 2:
-            return None
-        found = self.scopes.lookup("self", scope)
-        if found is None or not _plain_method(found[0]):
-            return None
-        owner = found[0].parent
-        assert owner is not None
-        key = (id(owner.node), attrs[0])
-        if key not in self._set_to_parameter:
-            self._set_to_parameter[key] = self._parameter_set_line(owner, attrs[0])
-        line = self._set_to_parameter[key]
-        return None if line is None else (attrs[0], line)
-
-    def _parameter_set_line(self, owner: Scope, attr: str) -> int | None:
-        """The first line where a plain method of the class `owner` sets `self.attr` to
-        one of its own parameters (not `*args`, `**kwargs` or `self`), bound nowhere else."""
-        for node in owner.node.body:  # type: ignore[union-attr]
-            method = self.scopes.by_node.get(id(node))
-            if method is None or not _plain_method(method):
-                continue
-            for stmt in self.ctx.syntax.scope_nodes(method.node, headers=False):
-                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
-                        and isinstance(stmt.value, ast.Name) and stmt.value.id != "self"):
-                    continue
-                target = stmt.targets[0]
-                if not (isinstance(target, ast.Attribute) and target.attr == attr
-                        and isinstance(target.value, ast.Name) and target.value.id == "self"):
-                    continue
-                bound = method.bindings.get(stmt.value.id, [])
-                args = method.node.args  # type: ignore[union-attr]
-                if len(bound) == 1 and bound[0][0] in ("param", "param-default") \
-                        and bound[0][1] not in (args.vararg, args.kwarg):
-                    return stmt.lineno
-        return None
 
     def _method_of_returned(self, func: ast.AST, scope: Scope) -> bool:
         """`x = obj.make(...)` then `x.meth()`: is `meth` surely no coroutine function,
@@ -421,36 +379,6 @@ class AwaitRules(ScopeFamily):
             and not self._helper_of_parameter(value, scope))
             for kind, value in bound)
 
-    def _closed_value(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
-        """Is `expr` reached from an instance of a class whose whole API makes no coroutine
-        (resolver.CLOSED_APIS: pathlib's paths)? A call of one (`Path(__file__)`), an
-        attribute, item or call of such a value, or such a value `/` a string or a path, or
-        a local every binding of which is one (`root = Path(__file__).parent`, then
-        `root.joinpath("x").is_dir()`)."""
-        while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp)):
-            if isinstance(expr, ast.Call):
-                static = self._static_name(expr.func, scope)
-                if static is not None and resolver.closed_api(static):
-                    return True
-                expr = expr.func
-            elif isinstance(expr, ast.BinOp):
-                # path / "x" is a path; another right operand may define __rtruediv__
-                if not isinstance(expr.op, ast.Div) or not (
-                        isinstance(expr.right, ast.JoinedStr)
-                        or (isinstance(expr.right, ast.Constant)
-                            and isinstance(expr.right.value, str))
-                        or self._closed_value(expr.right, scope, depth + 1)):
-                    return False
-                expr = expr.left
-            else:
-                expr = expr.value
-        if not isinstance(expr, ast.Name) or depth >= MAX_CLOSED_HOPS:
-            return False
-        found = self.scopes.lookup(expr.id, scope)
-        return found is not None and all(
-            kind == "assign" and value is not None
-            and self._closed_value(value, found[0], depth + 1) for kind, value in found[1])
-
     def _helper_of_parameter(self, value: ast.AST, scope: Scope) -> bool:
         """`lock = self.get_lock(r, "k")` or `make(r)`: a helper of this file (a method of
         the class, or a module-level def) whose every `return` gives a chain of calls and
@@ -513,7 +441,7 @@ class AwaitRules(ScopeFamily):
         """`x.get(k).execute()`, `x.meth`: is the local a chain of calls and attributes
         starts from one astroid can follow (not bound by `with ... as x`, a loop or an
         unpacking)?"""
-        if _awaited(expr):
+        if awaited(expr):
             return False  # astroid infers no `await`
         base = expr
         while isinstance(base, (ast.Call, ast.Attribute)):
@@ -523,7 +451,7 @@ class AwaitRules(ScopeFamily):
         found = self.scopes.lookup(base.id, scope)
         if found is None or found[0] is self.scopes.module:
             return True
-        if all(kind == "assign" and _awaited(value) for kind, value in found[1]):
+        if all(kind == "assign" and awaited(value) for kind, value in found[1]):
             return False  # astroid infers no `await` (every value of the local unknown)
         return all(kind in ("def", "import", "param", "param-default", "assign")
                    for kind, _ in found[1])
@@ -593,22 +521,3 @@ class AwaitRules(ScopeFamily):
         if found is None or found[0] is not self.scopes.module or len(found[1]) != 1:
             return None
         return label(func)
-
-
-def _awaited(value: ast.AST | None) -> bool:
-    """Is a value `await x`, or an attribute, item or call of one (`(await x).y`)?"""
-    while isinstance(value, (ast.Call, ast.Attribute, ast.Subscript)):
-        value = value.func if isinstance(value, ast.Call) else value.value
-    return isinstance(value, ast.Await)
-
-
-def _plain_method(scope: Scope) -> bool:
-    """An undecorated method whose first parameter is `self`, bound nowhere else in it:
-    where astroid takes `self` for the instance (and registers `self.x = ...` on it)."""
-    node = scope.node
-    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list \
-            or scope.parent is None or not isinstance(scope.parent.node, ast.ClassDef):
-        return False
-    positional = [*node.args.posonlyargs, *node.args.args]
-    return bool(positional) and positional[0].arg == "self" \
-        and len(scope.bindings.get("self", [])) == 1

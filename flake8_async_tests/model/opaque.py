@@ -1,0 +1,118 @@
+"""Values whose calls AT200 does not hand to astroid: ones source shows astroid cannot know
+(what an `await` gives, `self.attr` where a method sets it to a parameter: astroid would
+answer "unknown"), and ones whose whole API makes no coroutine whatever astroid would say
+(what a `pathlib` path gives, resolver.CLOSED_APIS)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from ..index import resolver
+from ..syntax import Syntax
+from .scopes import Scope, Scopes, chain
+
+MAX_CLOSED_HOPS = 3  # `root = Path(...)`, `data = root / "x"`...: followed this far
+
+
+class Opaque:
+    """Those questions for one file (its scopes, its walk, and how a name is spelled
+    through its imports)."""
+
+    def __init__(self, scopes: Scopes, syntax: Syntax,
+                 static_name: Callable[[ast.AST, Scope], str | None]) -> None:
+        self.scopes = scopes
+        self.syntax = syntax
+        self.static_name = static_name
+        # (class node id, attr) -> where a method sets self.attr to a parameter, if it does
+        self._set_to_parameter: dict[tuple[int, str], int | None] = {}
+
+    def closed_value(self, expr: ast.AST, scope: Scope, depth: int = 0) -> bool:
+        """Is `expr` reached from an instance of a class whose whole API makes no coroutine
+        (resolver.CLOSED_APIS: pathlib's paths)? A call of one (`Path(__file__)`), an
+        attribute, item or call of such a value, or such a value `/` a string or a path, or
+        a local every binding of which is one (`root = Path(__file__).parent`, then
+        `root.joinpath("x").is_dir()`)."""
+        while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript, ast.BinOp)):
+            if isinstance(expr, ast.Call):
+                static = self.static_name(expr.func, scope)
+                if static is not None and resolver.closed_api(static):
+                    return True
+                expr = expr.func
+            elif isinstance(expr, ast.BinOp):
+                # path / "x" is a path; another right operand may define __rtruediv__
+                if not isinstance(expr.op, ast.Div) or not (
+                        isinstance(expr.right, ast.JoinedStr)
+                        or (isinstance(expr.right, ast.Constant)
+                            and isinstance(expr.right.value, str))
+                        or self.closed_value(expr.right, scope, depth + 1)):
+                    return False
+                expr = expr.left
+            else:
+                expr = expr.value
+        if not isinstance(expr, ast.Name) or depth >= MAX_CLOSED_HOPS:
+            return False
+        found = self.scopes.lookup(expr.id, scope)
+        return found is not None and all(
+            kind == "assign" and value is not None
+            and self.closed_value(value, found[0], depth + 1) for kind, value in found[1])
+
+    def set_from_parameter(self, func: ast.AST, scope: Scope) -> tuple[str, int] | None:
+        """`self.attr.meth()` in a method: (attr, the line where a method of the same class
+        sets `self.attr` to one of its parameters: `self.transp = transport`), if one does.
+        astroid infers every value set on `self.attr` in the class and cannot know what a
+        caller passes, so its answer would be unknown: it is not asked."""
+        root, attrs = chain(func)
+        if not isinstance(root, ast.Name) or root.id != "self" or len(attrs) < 2:
+            return None
+        found = self.scopes.lookup("self", scope)
+        if found is None or not plain_method(found[0]):
+            return None
+        owner = found[0].parent
+        assert owner is not None
+        key = (id(owner.node), attrs[0])
+        if key not in self._set_to_parameter:
+            self._set_to_parameter[key] = self._parameter_set_line(owner, attrs[0])
+        line = self._set_to_parameter[key]
+        return None if line is None else (attrs[0], line)
+
+    def _parameter_set_line(self, owner: Scope, attr: str) -> int | None:
+        """The first line where a plain method of the class `owner` sets `self.attr` to
+        one of its own parameters (not `*args`, `**kwargs` or `self`), bound nowhere else."""
+        for node in owner.node.body:  # type: ignore[union-attr]
+            method = self.scopes.by_node.get(id(node))
+            if method is None or not plain_method(method):
+                continue
+            for stmt in self.syntax.scope_nodes(method.node, headers=False):
+                if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                        and isinstance(stmt.value, ast.Name) and stmt.value.id != "self"):
+                    continue
+                target = stmt.targets[0]
+                if not (isinstance(target, ast.Attribute) and target.attr == attr
+                        and isinstance(target.value, ast.Name) and target.value.id == "self"):
+                    continue
+                bound = method.bindings.get(stmt.value.id, [])
+                args = method.node.args  # type: ignore[union-attr]
+                if len(bound) == 1 and bound[0][0] in ("param", "param-default") \
+                        and bound[0][1] not in (args.vararg, args.kwarg):
+                    return stmt.lineno
+        return None
+
+
+def awaited(value: ast.AST | None) -> bool:
+    """Is a value `await x`, or an attribute, item or call of one (`(await x).y`)?"""
+    while isinstance(value, (ast.Call, ast.Attribute, ast.Subscript)):
+        value = value.func if isinstance(value, ast.Call) else value.value
+    return isinstance(value, ast.Await)
+
+
+def plain_method(scope: Scope) -> bool:
+    """An undecorated method whose first parameter is `self`, bound nowhere else in it:
+    where astroid takes `self` for the instance (and registers `self.x = ...` on it)."""
+    node = scope.node
+    if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) or node.decorator_list \
+            or scope.parent is None or not isinstance(scope.parent.node, ast.ClassDef):
+        return False
+    positional = [*node.args.posonlyargs, *node.args.args]
+    return bool(positional) and positional[0].arg == "self" \
+        and len(scope.bindings.get("self", [])) == 1
