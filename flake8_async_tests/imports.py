@@ -99,3 +99,11 @@ class ImportTable:
 
     def imports_module(self, prefix: str) -> bool:
         return any(v == prefix or v.startswith(prefix + ".") for v in self.names.values())
+
+
+def mark_name(dotted: str | None) -> str | None:
+    """'skipif' for `pytest.mark.skipif`, a dotted name as an import table resolves it;
+    None for anything else."""
+    if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
+        return dotted.rsplit(".", 1)[1]
+    return None

@@ -65,7 +65,6 @@ class Syntax:
         self._enclosing: dict[int, ScopeNode] = {}  # scope node -> the scope it is in
         self._header: set[int] = set()  # nodes in the header of a nested scope
         self._bodies: dict[int, list[ast.AST]] = {}  # scope_nodes(headers=False) results
-        self._enclosing_nodes: list[tuple[ScopeNode, ScopeNode]] = []  # (scope, where)
         self._inner: dict[int, list[ScopeNode]] | None = None  # scope -> scopes defined in it
         self.scopes: list[ScopeNode] = []  # the module first, then each nested scope
         pending: list[tuple[ScopeNode, list[ast.AST]]] = [(tree, list(tree.body))]
@@ -92,7 +91,6 @@ class Syntax:
                 head, body = _split(node)
                 pending.append((node, body))  # type: ignore[arg-type]
                 self._enclosing[id(node)] = scope
-                self._enclosing_nodes.append((node, scope))  # type: ignore[arg-type]
                 self._walk(head, own, pending, scope, header=True)
                 continue
             for name in _child_fields(kind):
@@ -136,8 +134,8 @@ class Syntax:
         inner = self._inner
         if inner is None:
             inner = self._inner = defaultdict(list)
-            for nested, enclosing in self._enclosing_nodes:
-                inner[id(enclosing)].append(nested)
+            for nested in self.scopes[1:]:  # (the module first)
+                inner[id(self._enclosing[id(nested)])].append(nested)
         found: list[ScopeNode] = []
         stack = list(inner.get(id(scope), ()))
         while stack:

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .. import inference, project
+from ..imports import mark_name
 from ..index import resolver
 from ..context import FileContext, FunctionNode
 from ..model.marks import ASYNC_MARKS, SKIP_MARKS, Mark
@@ -514,8 +515,7 @@ def _astroid_class_marks(cls, ctx: FileContext) -> list[str] | None:
             continue
         if dotted.startswith("_pytest.mark."):
             dotted = "pytest.mark." + dotted[len("_pytest.mark."):]
-        if dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
-            name = dotted.rsplit(".", 1)[1]
-            if name in ASYNC_MARKS or name in ctx.options.runner_markers:
-                marks.append(name)
+        name = mark_name(dotted)
+        if name is not None and (name in ASYNC_MARKS or name in ctx.options.runner_markers):
+            marks.append(name)
     return marks

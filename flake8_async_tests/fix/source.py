@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import libcst as cst
 from libcst.metadata import MetadataWrapper, ParentNodeProvider, PositionProvider
 
+from ..imports import mark_name
 from .edits import CannotFix, Import, Plan
 
 N = TypeVar("N", bound=cst.CSTNode)
@@ -125,10 +126,7 @@ class Source:
         """'asyncio' for `pytest.mark.asyncio` or `mark.asyncio(...)`, else the mark's name."""
         if isinstance(expr, cst.Call):
             expr = expr.func
-        dotted = self.dotted(expr)
-        if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
-            return dotted.rsplit(".", 1)[1]
-        return None
+        return mark_name(self.dotted(expr))
 
     def reference(self, plan: Plan, module: str, name: str) -> str:
         """Code that names `module.name` here, planning an `import module` if need be."""

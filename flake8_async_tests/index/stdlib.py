@@ -25,7 +25,7 @@ import sys
 import sysconfig
 from collections.abc import Iterator
 
-from .facts import ClassFacts, build
+from .facts import ClassFacts, ModuleFacts, build
 from .defs import ASYNC_DEF
 from .finder import scheme_dirs
 
@@ -158,10 +158,7 @@ def scan_sync_classes() -> tuple[set[str], set[str]]:
     sync: set[str] = set()
     every: set[str] = set()
     with modules.scope([], cached=False):
-        for name in _module_names():
-            facts = modules.module(name)
-            if facts is None or not holds(modules.locate(name), name.partition(".")[0]):
-                continue
+        for name, facts in _table_modules():
             for cls in facts.classes:
                 every.add(f"{name}.{cls}")
                 found = resolver.readable_ancestors(f"{name}.{cls}")
@@ -181,10 +178,7 @@ def scan_sync_aliases(sync: set[str]) -> dict[str, str]:
 
     aliases: dict[str, str] = {}
     with modules.scope([], cached=False):
-        for name in _module_names():
-            facts = modules.module(name)
-            if facts is None or not holds(modules.locate(name), name.partition(".")[0]):
-                continue
+        for name, facts in _table_modules():
             bound = set(facts.kinds)
             for star in facts.stars:
                 bound |= resolver.star_exports(star) or set()
@@ -208,6 +202,17 @@ def _makes_no_coroutine(qualified: str, cls: ClassFacts) -> bool:
             and cls.plain and not cls.decorators and not cls.dynamic_self
             and not cls.signatures and ASYNC_DEF not in cls.kinds.values()
             and "__getattr__" not in cls.kinds and "__getattribute__" not in cls.kinds)
+
+
+def _table_modules() -> Iterator[tuple[str, ModuleFacts]]:
+    """(dotted name, facts) of each module of the table the index reads where the running
+    interpreter finds it (within `modules.scope`)."""
+    from . import modules  # (it imports this module)
+
+    for name in _module_names():
+        facts = modules.module(name)
+        if facts is not None and holds(modules.locate(name), name.partition(".")[0]):
+            yield name, facts
 
 
 def _module_names() -> list[str]:

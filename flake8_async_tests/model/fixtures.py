@@ -11,6 +11,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 
+from ..imports import mark_name
 from ..index import resolver
 from ..index.facts import absolute
 from ..syntax import FunctionNode
@@ -75,10 +76,10 @@ def param_marks(deco: ast.expr, resolve,
         for mark in marks.elts if isinstance(marks, (ast.List, ast.Tuple)) else [marks]:
             if isinstance(mark, ast.Name) and mark.id in aliases:
                 mark = aliases[mark.id].value
-            dotted = resolve(mark)
-            if not (dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2):
+            name = mark_name(resolve(mark))
+            if name is None:
                 return None  # a mark spelled some other way: which one is not told
-            found.add(dotted.rpartition(".")[2])
+            found.add(name)
     return frozenset(found)
 
 

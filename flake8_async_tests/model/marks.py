@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from .. import project
-from ..imports import ImportTable
+from ..imports import ImportTable, mark_name
 from ..syntax import FunctionNode
 from . import plugins
 from .fixtures import bound_once
@@ -39,10 +39,7 @@ class Mark:
 
 def mark_of(expr: ast.AST, table: ImportTable) -> str | None:
     """'skipif' for `pytest.mark.skipif(...)` spelled through a module's imports."""
-    dotted = table.resolve(expr)
-    if dotted and dotted.startswith("pytest.mark.") and dotted.count(".") == 2:
-        return dotted.rsplit(".", 1)[1]
-    return None
+    return mark_name(table.resolve(expr))
 
 
 def returned_mark(func: ast.FunctionDef, table: ImportTable) -> str | None:
