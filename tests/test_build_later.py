@@ -163,3 +163,54 @@ def test_whole_tree_checks_see_every_body(tmp_path, monkeypatch, later) -> None:
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [
         (15, 5, "AT200"), (25, 16, "AT200")], run.stderr
+
+
+LEAN = '''\
+import sys
+
+from astroid import nodes
+from astroid.builder import AstroidBuilder
+
+from flake8_async_tests.inference import building
+from flake8_async_tests.inference.base import MANAGER
+
+SOURCE = """
+import dataclasses
+import pytest
+from pytest import mark
+
+
+@pytest.mark.slow
+@mark.skipif(True, reason="x")
+class TestMarked:
+    pass
+
+
+@dataclasses.dataclass
+class Point:
+    x: int = 0
+"""
+before = list(MANAGER._transform.transforms[nodes.ClassDef])
+with building.lean_builds():
+    module = AstroidBuilder(MANAGER).string_build(SOURCE, "test_lean")
+    marked_alone = "pytest" not in MANAGER.astroid_cache
+assert MANAGER._transform.transforms[nodes.ClassDef] == before  # (put back)
+assert marked_alone, "pytest was built for a class whose decorators are pytest marks"
+assert not getattr(module["TestMarked"], "is_dataclass", False)
+assert module["Point"].is_dataclass  # (a class with another decorator: astroid's own way)
+print("ok")
+'''
+
+
+def test_a_class_with_only_pytest_marks_is_neither_attrs_nor_a_dataclass(tmp_path):
+    """astroid infers every class decorator while it builds, to see whether it is attrs'
+    or dataclasses': for `@pytest.mark.x` that builds pytest and most of _pytest. A class
+    whose every decorator is a pytest mark is known to be neither (in a fresh process, so
+    that nothing built pytest before)."""
+    import subprocess
+    import sys
+
+    (tmp_path / "lean.py").write_text(LEAN, encoding="utf-8")
+    done = subprocess.run([sys.executable, str(tmp_path / "lean.py")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.strip() == "ok", done.stderr

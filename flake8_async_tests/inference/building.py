@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import importlib
 import os
 import time
 from collections.abc import Iterator, Sequence
@@ -57,27 +58,36 @@ def _build_common() -> None:
 
 @contextlib.contextmanager
 def lean_builds() -> Iterator[None]:
-    """While the plugin analyses, astroid builds modules without two eager inferences.
+    """While the plugin analyses, astroid builds modules without eager inferences whose
+    answer is known.
 
     Building a module, astroid infers the object of every `x.attr = value` (to register
-    the attribute), and the ancestors of every class with bases (to see whether it is an
-    Enum). Each builds every module it reaches, which does the same in turn: most of the
-    cost of a module, for facts no rule uses. Here attributes are registered as
-    _register_attribute does, and only classes with a base spelled like an enum are
-    checked. Both are restored afterwards, for any other user of astroid.
+    the attribute), the ancestors of every class with bases (to see whether it is an
+    Enum), and every class decorator (to see whether it is attrs' or dataclasses'). Each
+    builds every module it reaches, which does the same in turn: most of the cost of a
+    module, for facts no rule uses. Here attributes are registered as _register_attribute
+    does, only classes with a base spelled like an enum are checked, and a class whose
+    every decorator is a pytest mark is neither attrs' nor dataclasses' (inferring
+    `pytest.mark.x` builds pytest and most of _pytest). All are restored afterwards, for
+    any other user of astroid.
     """
     original = AstroidBuilder.delayed_assattr
     AstroidBuilder.delayed_assattr = _delayed_assattr  # type: ignore[method-assign]
-    enum_slot = _enum_transform_slot()
-    if enum_slot is not None:
-        entries, at, (transform, predicate) = enum_slot
-        entries[at] = (transform, _enum_spelled(predicate))
+    slots = [(slot, wrap) for slot, wrap in (
+        (_transform_slot("brain_namedtuple_enum", "infer_enum_class", "_is_enum_subclass"),
+         _enum_spelled),
+        (_transform_slot("brain_attrs", "attr_attributes_transform", "is_decorated_with_attrs"),
+         _unless_marked),
+        (_transform_slot("brain_dataclasses", "dataclass_transform",
+                         "is_decorated_with_dataclass"), _unless_marked),
+    ) if slot is not None]
+    for (entries, at, (transform, predicate)), wrap in slots:
+        entries[at] = (transform, wrap(predicate))
     try:
         yield
     finally:
         AstroidBuilder.delayed_assattr = original  # type: ignore[method-assign]
-        if enum_slot is not None:
-            entries, at, entry = enum_slot
+        for (entries, at, entry), _ in slots:
             entries[at] = entry
 
 
@@ -85,14 +95,16 @@ def _delayed_assattr(builder: AstroidBuilder, node: nodes.AssignAttr) -> None:
     _register_attribute(node)
 
 
-def _enum_transform_slot() -> tuple[list, int, tuple] | None:
-    """Where astroid keeps its Enum class transform, if it is where astroid 3 and 4 keep it."""
+def _transform_slot(brain: str, transform: str,
+                    predicate: str) -> tuple[list, int, tuple] | None:
+    """Where astroid keeps one of its ClassDef transforms, if it is where astroid 3 and 4
+    keep it."""
     try:
-        from astroid.brain import brain_namedtuple_enum as brain
-
+        module = importlib.import_module(f"astroid.brain.{brain}")
+        wanted = (getattr(module, transform), getattr(module, predicate))
         entries = MANAGER._transform.transforms[nodes.ClassDef]
         for at, entry in enumerate(entries):
-            if tuple(entry) == (brain.infer_enum_class, brain._is_enum_subclass):
+            if tuple(entry) == wanted:
                 return entries, at, entry
     except (ImportError, AttributeError, KeyError, TypeError, ValueError):
         pass
@@ -108,6 +120,43 @@ def _enum_spelled(predicate):  # type: ignore[no-untyped-def]
         return False
 
     return maybe_enum
+
+
+def _unless_marked(predicate):  # type: ignore[no-untyped-def]
+    def maybe_decorated(cls: nodes.ClassDef) -> bool:
+        if cls.decorators is not None and all(_pytest_mark(d) for d in cls.decorators.nodes):
+            return False
+        return bool(predicate(cls))
+
+    return maybe_decorated
+
+
+def _pytest_mark(decorator: nodes.NodeNG) -> bool:
+    """`@pytest.mark.x`, `@pytest.mark.x(...)`, `@mark.x` where the name is bound only by
+    `import pytest` or `from pytest import mark` (astroid's lookup, no inference)."""
+    if isinstance(decorator, nodes.Call):
+        decorator = decorator.func
+    names: list[str] = []
+    while isinstance(decorator, nodes.Attribute):
+        names.append(decorator.attrname)
+        decorator = decorator.expr
+    if not isinstance(decorator, nodes.Name) or len(names) not in (1, 2):
+        return False
+    spelled = [decorator.name, *reversed(names)]
+    try:
+        _, assigned = decorator.lookup(decorator.name)
+    except ERRORS as exc:
+        own(exc)
+        return False
+    return bool(assigned) and all(
+        (isinstance(node, nodes.Import) and len(spelled) == 3 and spelled[1] == "mark"
+         and any(name == "pytest" and (alias or name) == spelled[0]
+                 for name, alias in node.names))
+        or (isinstance(node, nodes.ImportFrom) and node.modname == "pytest" and not node.level
+            and len(spelled) == 2
+            and any(name == "mark" and (alias or name) == spelled[0]
+                    for name, alias in node.names))
+        for node in assigned)
 
 
 class _Rebuilder(TreeRebuilder):
