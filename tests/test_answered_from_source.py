@@ -5,6 +5,7 @@ these used to build the test file (and what it imports) for astroid, for a "no".
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from flake8_async_tests.checks.awaits import AwaitRules
 from flake8_async_tests.context import FileContext
 from flake8_async_tests.index import modules
+from flake8_async_tests.model.opaque import DATA_RETURNS
 from harness import lint
 
 SOURCE = '''\
@@ -44,7 +46,8 @@ SOURCE = '''\
 
 @pytest.fixture
 def asked(monkeypatch):
-    """The calls AT200 hands to astroid, by source text."""
+    """The calls AT200 searches a callee for (source and the index had no surer answer),
+    by source text."""
     calls: list[str] = []
     original = AwaitRules._coroutine_callee
 
@@ -53,6 +56,40 @@ def asked(monkeypatch):
         return original(self, call, scope, static)
 
     monkeypatch.setattr(AwaitRules, "_coroutine_callee", recorded)
+    return calls
+
+
+@pytest.fixture
+def inferred(monkeypatch):
+    """Of those, the calls handed to astroid (to build the test file, or to resolve a
+    name it imports), by source text."""
+    calls: list[str] = []
+    asking: list[tuple[FileContext, ast.Call]] = []
+    original = AwaitRules._coroutine_callee
+
+    def recorded(self, call, scope, static):
+        asking.append((self.ctx, call))
+        try:
+            return original(self, call, scope, static)
+        finally:
+            asking.pop()
+
+    def note() -> None:
+        if asking:
+            ctx, call = asking[-1]
+            line = ctx.lines[call.lineno - 1].strip()
+            if line not in calls:
+                calls.append(line)
+
+    def noted(original):
+        def ask(*args):
+            note()
+            return original(*args)
+        return ask
+
+    monkeypatch.setattr(AwaitRules, "_coroutine_callee", recorded)
+    monkeypatch.setattr(AwaitRules, "_imported_callee", noted(AwaitRules._imported_callee))
+    monkeypatch.setattr(FileContext, "astroid_node", noted(FileContext.astroid_node))
     return calls
 
 
@@ -70,12 +107,15 @@ def built(monkeypatch):
     return lines
 
 
-def test_only_what_source_cannot_tell_goes_to_astroid(tmp_path, asked):
+def test_only_what_source_cannot_tell_goes_to_astroid(tmp_path, asked, inferred):
     (tmp_path / "test_calls.py").write_text(textwrap.dedent(SOURCE), encoding="utf-8")
-    run = lint(tmp_path, ["--async-tests-no-cache"])
+    run = lint(tmp_path, ["--async-tests-no-cache", "--async-tests-explain"])
     assert run.found == [] and run.returncode == 0, run.stderr
-    # what pickle.loads returns is beyond the index: the one call astroid is asked about
-    assert asked == ["value.read()"]
+    # what pickle.loads returns is beyond the index, and beyond astroid: unknown, and said so
+    assert asked == ["value.read()"] and inferred == []
+    assert [str(s) for s in run.silences] == [
+        "test_calls.py:24: AT200 silent: value of value is unknown: what pickle.loads returns "
+        "depends on the data it reads"]
 
 
 def test_a_patched_class_the_imports_name_is_built_alone(tmp_path, built):
@@ -561,3 +601,199 @@ def test_an_attribute_the_spec_class_binds_needs_no_build(tmp_path, monkeypatch)
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(8, 5, "AT304")], run.stderr
     assert resolved == ["app.Api"]
+
+
+def test_what_a_deserializer_returns_is_unknown(tmp_path, inferred):
+    """What json.load or pickle.loads returns is whatever the data holds (astroid infers
+    none of it): a call on it, on a local bound only to it, or on an element of it (a
+    comprehension over it, or over a comprehension that only filters it) is not handed to
+    astroid, and the silence says why. A local also bound to something else is still
+    astroid's."""
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Client:
+            async def get(self, key):
+                pass
+
+            async def read(self):
+                pass
+        '''), encoding="utf-8")
+    (tmp_path / "test_data.py").write_text(textwrap.dedent('''\
+        import json
+        import pickle
+
+        import app
+
+        with open("cases.json") as handle:
+            cases = json.load(handle)
+            cases = [case for case in cases if not case.get("skip")]
+
+
+        def test_cases():
+            copied = pickle.loads(pickle.dumps(app.Client()))
+            copied.read()
+            pickle.loads(b"").read()
+
+
+        def test_rebound(flag):
+            copied = pickle.loads(b"")
+            if flag:
+                copied = app.Client()
+            copied.read()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache", "--async-tests-explain"])
+    assert run.found == [] and run.returncode == 0, run.stderr
+    assert inferred == ["copied.read()"]  # (the one in test_rebound)
+    why = "is unknown: what {} returns depends on the data it reads"
+    assert [str(s) for s in run.silences if "depends on the data" in s.reason] == [
+        f"test_data.py:8: AT200 silent: value of case {why.format('json.load')}",
+        f"test_data.py:13: AT200 silent: value of copied {why.format('pickle.loads')}",
+        f"test_data.py:14: AT200 silent: value of pickle.loads(b'') "
+        f"{why.format('pickle.loads')}",
+    ]
+
+
+@pytest.mark.parametrize("deserializer", sorted(DATA_RETURNS))
+def test_astroid_infers_no_value_of_a_deserializer(deserializer):
+    """The table's claim, checked: astroid cannot tell what any of them returns."""
+    import astroid
+
+    module, name = deserializer.rsplit(".", 1)
+    data = 'open("data", "rb")' if name == "load" else 'b""'
+    call = astroid.extract_node(f"import {module}\n{module}.{name}({data})")
+    try:
+        values = call.inferred()
+    except astroid.InferenceError:
+        values = [astroid.Uninferable]  # (no answer at all)
+    assert values == [astroid.Uninferable]
+
+
+RECEIVERS_APP = '''\
+    import asyncio
+
+
+    class Pool:
+        def release(self):
+            pass
+
+
+    class AsyncPool:
+        async def release(self):
+            pass
+
+        async def close(self):
+            pass
+
+
+    class Writer:
+        def __init__(self, transport):
+            self.transport = transport
+
+        async def write(self, data):
+            pass
+
+
+    class Client:
+        def __init__(self, transport):
+            self.pool = Pool()
+            self.writer = Writer(transport)
+            self.loop = asyncio.new_event_loop()
+
+
+    def connect():
+        client = Client(None)
+        return client
+    '''
+
+
+def test_a_method_found_through_what_attributes_hold(tmp_path, inferred):
+    """`client.pool.release()`, `pool = client.pool` then `pool.release()`: the index
+    reads that Client's methods set `self.pool = Pool()`, and Pool.release is a plain def:
+    no coroutine, and no astroid; the same for the event loop asyncio.new_event_loop()
+    gives (`client.loop.close()`). `client.writer.transport.write()`: Writer sets
+    `self.transport` to a parameter, so what it holds is unknown (and said so)."""
+    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP), encoding="utf-8")
+    (tmp_path / "test_client.py").write_text(textwrap.dedent('''\
+        import app
+
+
+        def test_chain():
+            client = app.connect()
+            client.pool.release()
+            pool = client.pool
+            pool.release()
+            client.writer.transport.write(b"")
+            client.loop.close()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache", "--async-tests-explain"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [], run.stderr
+    assert inferred == []
+    assert [str(s) for s in run.silences if "set to a parameter" in s.reason] == [
+        "test_client.py:9: AT200 silent: value of client.writer.transport is unknown: "
+        "app.Writer.transport is set to a parameter in app, line 19"]
+
+
+def test_an_attribute_the_file_replaces_is_not_followed(tmp_path, inferred):
+    """An attribute the test file sets on anything but `self`, or names in a string
+    (`patch.object(client, "loop")`), may hold something else there: astroid's."""
+    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP), encoding="utf-8")
+    (tmp_path / "test_replaced.py").write_text(textwrap.dedent('''\
+        from unittest import mock
+
+        import app
+
+
+        def test_replaced():
+            client = app.connect()
+            client.pool = app.AsyncPool()
+            client.pool.release()
+            with mock.patch.object(client, "loop"):
+                client.loop.close()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert run.returncode == 0, run.stderr
+    assert inferred == ["client.pool.release()", "client.loop.close()"]
+
+
+def test_self_may_be_a_subclass_of_the_file(tmp_path, inferred):
+    """`self.client.pool.release()` in a method of a class: the index reads what the
+    class sets, and what each subclass of this file sets; all of them must tell the
+    same, else astroid is asked."""
+    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP + '''
+
+        class Other:
+            def __init__(self):
+                self.pool = AsyncPool()
+        '''), encoding="utf-8")
+    (tmp_path / "test_harness.py").write_text(textwrap.dedent('''\
+        import app
+
+
+        class Harness:
+            def __init__(self):
+                self.client = app.Client(None)
+
+            def close(self):
+                self.client.pool.release()
+
+
+        class Replaced(Harness):
+            def __init__(self):
+                super().__init__()
+                self.client = app.Other()
+
+
+        class Alone:
+            def __init__(self):
+                self.client = app.Client(None)
+
+            def close(self):
+                self.client.pool.release()
+
+
+        def test_harness():
+            Replaced().close()
+            Alone().close()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert run.returncode == 0, run.stderr
+    assert inferred == ["self.client.pool.release()"]

@@ -1020,3 +1020,123 @@ def test_where_a_name_is_defined(project, dotted, defined):
 ])
 def test_a_module_has_what_its_star_imports_bind(project, owner, attr, present):
     assert (resolver.attribute(owner, attr) == resolver.PRESENT) is present
+
+
+def test_what_each_method_sets_on_self():
+    """Each attribute a method sets on `self`, with what every assignment sets it to: a
+    class made there (directly or through a local bound once), a parameter (and where),
+    or nothing the index reads (and then the attribute is left out)."""
+    tree = ast.parse(textwrap.dedent('''\
+        from app import Conn, Pool
+
+
+        class Client:
+            kind = None
+
+            def __init__(self, transport, make, *args):
+                self.transport = transport
+                pool = Pool(1)
+                self.pool = pool
+                self.conn = Conn()
+                self.made = make()
+                self.args = args
+                self.count = 0
+                import helpers
+                self.helper = helpers.Helper()
+
+                def later():
+                    self.late = Pool()
+
+            def reset(self, conn):
+                self.conn = Conn()
+                self.pool = None
+                self.other = Conn()
+                self.other = conn
+                setattr(self, "named", Conn())
+                for self.item in []:
+                    pass
+        '''))
+    client = build(tree, "app.client", False).classes["Client"]
+    assert client.self_names == ["args", "conn", "count", "helper", "item", "late", "made",
+                                 "named", "other", "pool", "transport"]
+    assert client.self_values == {
+        "conn": "<made by> Conn",  # twice, the same way
+        "other": "<parameter> 25",  # a parameter wins: the value is unknown
+        "transport": "<parameter> 8",
+    }
+
+
+INSTANCES = {
+    "shop/__init__.py": "from .client import Client\n",
+    "shop/pools.py": '''
+        import asyncio
+
+
+        class Pool:
+            def release(self):
+                pass
+
+
+        class Writer:
+            def __init__(self, transport):
+                self.transport = transport
+
+
+        def make_pool():
+            pool = Pool()
+            return pool
+        ''',
+    "shop/client.py": '''
+        import asyncio
+
+        from .pools import Pool, Writer, make_pool
+
+
+        class Base:
+            def __init__(self):
+                self.pool = Pool()
+
+
+        class Client(Base):
+            shared = None
+
+            def __init__(self, writer):
+                super().__init__()
+                self.made = make_pool()
+                self.writer = Writer(writer)
+                self.raw = writer
+                self.loop = asyncio.new_event_loop()
+                self.shared = Pool()
+
+            def swap(self):
+                self.made = Writer(None)
+
+
+        class Dynamic(Client):
+            def __init__(self, name):
+                setattr(self, name, None)
+        ''',
+}
+
+
+@pytest.mark.parametrize("cls,attr,value", [
+    ("shop.Client", "pool", ("class", "shop.pools.Pool")),  # set by a base's method
+    ("shop.client.Client", "writer", ("class", "shop.pools.Writer")),
+    ("shop.client.Client", "raw", ("parameter",
+                                   "shop.client.Client.raw is set to a parameter in "
+                                   "shop.client, line 19")),
+    ("shop.client.Client", "loop", ("api", "asyncio.events.AbstractEventLoop")),
+    ("shop.client.Client", "made", None),  # two classes
+    ("shop.client.Client", "shared", None),  # a class attribute too
+    ("shop.client.Client", "nothing", None),
+    ("shop.client.Dynamic", "pool", None),  # setattr(self, name, ...) may set it
+    ("shop.client.Dynamic", "raw", ("parameter",  # unknown all the same
+                                    "shop.client.Client.raw is set to a parameter in "
+                                    "shop.client, line 19")),
+    ("shop.pools.Writer", "transport", ("parameter",
+                                        "shop.pools.Writer.transport is set to a parameter "
+                                        "in shop.pools, line 12")),
+])
+def test_instance_value(tmp_path, cls, attr, value):
+    for _ in _indexed(tmp_path, INSTANCES):
+        assert resolver.instance_value(cls, attr) == value

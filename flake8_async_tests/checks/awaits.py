@@ -18,6 +18,7 @@ from ..model.bindings import Bound, from_parameter
 from ..model.call_sites import CallSites
 from ..model.fixtures import Unknown
 from ..model.opaque import Opaque, awaited
+from ..model.receivers import Receivers
 from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
 from ..signatures import Signature, call_binds
@@ -51,6 +52,9 @@ class AwaitRules(ScopeFamily):
         self.start()
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
         self.opaque = Opaque(self.scopes, self.ctx.syntax, self._static_name)
+        self.receivers = Receivers(
+            self.ctx, self.scopes, self._callee_name, self._made, self._held,
+            lambda scope: self._own_class(scope) if self._indexed_here else None)
         sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -129,6 +133,12 @@ class AwaitRules(ScopeFamily):
             self.ctx.silent(call, "AT200", f"class {target.rsplit('.', 1)[0]} has a class "
                                            "decorator of unknown effect")
             return None, None
+        read_by = self.opaque.data(call.func, scope)
+        if read_by is not None:
+            held = label(call.func).rpartition(".")[0] or label(call.func)
+            self.ctx.silent(call, "AT200", f"value of {held} is unknown: what {read_by} "
+                                           "returns depends on the data it reads")  # unknown-value
+            return None, None
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None
         if value is None:
@@ -138,12 +148,34 @@ class AwaitRules(ScopeFamily):
                 self.ctx.silent(call, "AT200", f"value of self.{attr} is unknown: set to a "
                                                f"parameter at line {line}")  # (unknown-value)
                 return None, None
+            if self._no_coroutine_on_receiver(call, scope):
+                return None, None
             node = self.ctx.astroid_node(call)
             value = inference.safe_infer(node.func) if node is not None else None
         function = inference.coroutine_function(value)
         if function is None:
             return None, None
         return function, inference.implicit_first(value, on_instance)
+
+    def _no_coroutine_on_receiver(self, call: ast.Call, scope: Scope) -> bool:
+        """Does what the method is called on tell, through attributes the index follows
+        (model/receivers.py), that the call makes no coroutine: a plain def of its class,
+        or a value set to a parameter (unknown, and said so)? Never "a coroutine"."""
+        func = call.func
+        if not isinstance(func, ast.Attribute):
+            return False
+        owner = self.receivers.of(func.value, scope)
+        if isinstance(owner, Unknown):
+            self.ctx.silent(call, "AT200", f"value of {label(func.value)} is unknown: "
+                                           f"{owner.reason}")  # (unknown-value)
+            return True
+        if owner is None:
+            return False
+        for cls in owner.classes:
+            written = resolver.kinds_of(f"{cls}.{func.attr}")
+            if written is None or ASYNC_DEF in written:
+                return False
+        return True
 
     def _method_of_returned(self, func: ast.AST, scope: Scope) -> bool:
         """`x = obj.make(...)` then `x.meth()`: is `meth` surely no coroutine function,

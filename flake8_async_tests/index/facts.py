@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .defs import (
-    OTHER, chain, decorator_name, def_kind, keeps_class, overload, own_nodes, record_return,
-    record_signature, spelled,
+    MADE_BY, OTHER, chain, decorator_name, def_kind, keeps_class, overload, own_nodes,
+    record_return, record_signature, spelled,
 )
 from .text import Text
 
@@ -31,6 +31,9 @@ METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
 # A cheap test of the source before walking its expressions for one of those names.
 _MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
 _SETATTR = re.compile(rb"\bsetattr\b")
+# What a method sets `self.x` to when that is one of its parameters: PARAMETER and the line
+# (what a caller passes: its value is unknown).
+PARAMETER = "<parameter> "
 
 
 @dataclass
@@ -39,6 +42,9 @@ class ClassFacts:
     bases: list[str | None] = field(default_factory=list)  # as spelled; None: not a name
     plain: bool = True  # no metaclass, class decorator or __getattr__ of unknown effect
     self_names: list[str] = field(default_factory=list)  # `self.x = ...` in any method
+    # what every method that sets `self.x` sets it to, where they agree and the source
+    # tells: MADE_BY and the callee as spelled, or PARAMETER and a line (`_set_values`)
+    self_values: dict[str, str] = field(default_factory=dict)
     dynamic_self: bool = False  # `setattr(self, name, ...)`: an instance may have any name
     marked: bool = False  # a mark decorator or a pytestmark in its body
     # each coroutine method (an async def, not a generator, plain decorators): its kind
@@ -173,12 +179,78 @@ def absolute(module: str | None, level: int, name: str, package: bool) -> str:
     return ".".join(p for p in (*parts, module or "") if p)
 
 
-def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str) -> set[str]:
+def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef,
+                     me: str) -> dict[str, list[str]]:
     """Attributes a method assigns on its first parameter (`self.x = ...`, `self.x += 1`,
-    `with ... as self.x`, `for self.x in ...`)."""
-    return {sub.attr for stmt in _all_statements(func.body) for target in _targets(stmt)
-            for sub in ast.walk(target) if isinstance(sub, ast.Attribute)
-            and isinstance(sub.value, ast.Name) and sub.value.id == me}
+    `with ... as self.x`, `for self.x in ...`), each with what each assignment sets it to:
+    MADE_BY and the callee as spelled (`self.pool = Pool(...)`, or a local the method binds
+    once, to that), PARAMETER and the line (`self.transport = transport`), or "" (anything
+    else; anything set in a nested def or class)."""
+    args = func.args
+    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} - {me}
+    local = set(params) | {a.arg for a in (args.vararg, args.kwarg) if a is not None}
+    found: dict[str, list[tuple[ast.expr | None, int]]] = {}
+    stores: dict[str, list[ast.expr | None]] = {}  # the method's own locals: their values
+    stack: list[tuple[ast.stmt, bool]] = [(stmt, True) for stmt in reversed(func.body)]
+    while stack:
+        node, own = stack.pop()
+        single = isinstance(node, ast.Assign) or (isinstance(node, ast.AnnAssign)
+                                                  and node.value is not None)
+        for target in _targets(node):
+            for sub in ast.walk(target):
+                value = node.value if own and single and sub is target else None  # type: ignore
+                if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
+                        and sub.value.id == me:
+                    found.setdefault(sub.attr, []).append((value, node.lineno))
+                elif own and isinstance(sub, ast.Name):
+                    stores.setdefault(sub.id, []).append(value)
+        if own and isinstance(node, (ast.Import, ast.ImportFrom)):
+            local.update((a.asname or a.name).split(".")[0] for a in node.names)
+        if type(node) not in _COMPOUND:
+            continue
+        nested = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        if own and nested:
+            local.add(node.name)
+        inner: list[ast.stmt] = []
+        for name in ("body", "orelse", "finalbody"):
+            value = getattr(node, name, None)
+            if isinstance(value, list):
+                inner.extend(value)
+        for handler in getattr(node, "handlers", ()):
+            inner.extend(handler.body)
+            if own and handler.name:
+                local.add(handler.name)
+        for case in getattr(node, "cases", ()):
+            inner.extend(case.body)
+        stack.extend((stmt, own and not nested) for stmt in reversed(inner))
+    local.update(stores)
+    return {attr: [_set_value(value, line, params, local, stores) for value, line in values]
+            for attr, values in found.items()}
+
+
+def _set_value(value: ast.expr | None, line: int, params: set[str], local: set[str],
+               stores: dict[str, list[ast.expr | None]]) -> str:
+    """What one `self.x = value` of a method sets, as `_self_attributes` spells it."""
+    if isinstance(value, ast.Name):
+        if value.id in params:
+            return f"{PARAMETER}{line}"
+        bound = stores.get(value.id, [])
+        value = bound[0] if len(bound) == 1 else None
+    if not isinstance(value, ast.Call) or not isinstance(value.func, (ast.Name, ast.Attribute)):
+        return ""
+    root, names = chain(value.func)
+    if not isinstance(root, ast.Name) or root.id in local:
+        return ""
+    return MADE_BY + ".".join([root.id, *names])
+
+
+def _agreed(values: list[str]) -> str:
+    """One attribute's value over every assignment of the class: the first PARAMETER (an
+    unknown value), the one MADE_BY they all give, or ""."""
+    for value in values:
+        if value.startswith(PARAMETER):
+            return value
+    return values[0] if len(set(values)) == 1 else ""
 
 
 def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
@@ -187,6 +259,7 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
                      marked=any(_is_mark(d) for d in node.decorator_list),
                      decorators=decorators, decorated=decorated)
     own: set[str] = set()
+    values: dict[str, list[str]] = {}
     for stmt in statements(node.body):
         if overload(stmt):
             continue
@@ -200,10 +273,17 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
             own.add(stmt.target.id)  # annotated only: an instance attribute
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
             me = stmt.args.args[0].arg
-            own.update(_self_attributes(stmt, me))
-            if text.mentions(stmt, _SETATTR) and _dynamic_self(stmt, me, own):
-                cls.dynamic_self = True
+            for attr, set_to in _self_attributes(stmt, me).items():
+                values.setdefault(attr, []).extend(set_to)
+            if text.mentions(stmt, _SETATTR):
+                named: set[str] = set()
+                cls.dynamic_self = _dynamic_self(stmt, me, named) or cls.dynamic_self
+                for attr in named:  # setattr(self, "x", ...): set to what is not read
+                    values.setdefault(attr, []).append("")
+    own.update(values)
     cls.self_names = sorted(own)
+    cls.self_values = {attr: agreed for attr, set_to in sorted(values.items())
+                       if (agreed := _agreed(set_to))}
     cls.marked = cls.marked or "pytestmark" in cls.kinds
     return cls
 

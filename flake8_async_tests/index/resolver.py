@@ -19,7 +19,7 @@ from dataclasses import replace
 from . import finder, modules, stdlib
 from ..signatures import Signature
 from .defs import ASYNC_DEF, DEF, GENERATOR, MADE_BY, OTHER, OWN_CLASS
-from .facts import ClassFacts, ModuleFacts
+from .facts import PARAMETER, ClassFacts, ModuleFacts
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Bases that add no methods of their own beyond dunders (their metaclasses aside).
@@ -59,6 +59,7 @@ API_RETURNS = {f"asyncio.{module}{name}": "asyncio.events.AbstractEventLoop"
 CLOSED_APIS = frozenset(f"pathlib.{name}" for name in (
     "PurePath", "PurePosixPath", "PureWindowsPath", "Path", "PosixPath", "WindowsPath"))
 MAX_HOPS = 5
+API = "<api> "  # (instance_value: a class of API_RETURNS, not the value's own class)
 NATIVE = frozenset({DEF})  # how kinds_of sees what a C module of the standard library defines
 NOT_STARRED = object()  # no star import binds the name
 MAX_MADE_BY = 3  # defs that return what another def makes: followed this far
@@ -68,6 +69,8 @@ GENERATOR_CLASSES = frozenset({"typing.Generator", "collections.abc.Generator",
 _exported: dict[tuple[int, tuple[str, ...]], tuple[ModuleFacts, frozenset[str] | None]] = {}
 # (id(module facts), class name, roots) -> the class as its decorators leave it
 _decorated: dict[tuple[int, str, tuple[str, ...]], tuple[ModuleFacts, ClassFacts | None]] = {}
+# (class, attribute, roots) -> instance_value's answer
+_instance_values: dict[tuple[str, str, tuple[str, ...]], tuple[str, str] | None] = {}
 
 
 def new_run() -> None:
@@ -76,6 +79,7 @@ def new_run() -> None:
     modules.new_run()
     _exported.clear()
     _decorated.clear()
+    _instance_values.clear()
     from . import reach  # (it imports this module)
 
     reach.new_run()
@@ -546,6 +550,48 @@ def returned_class(dotted: str) -> str | None:
     if dotted_class in GENERATOR_CLASSES:
         return GENERATOR
     return dotted_class if class_ancestors(dotted_class) is not None else None
+
+
+def instance_value(dotted: str, attr: str) -> tuple[str, str] | None:
+    """What `attr` of an instance of the class `dotted` holds, as the methods of the class
+    and its ancestors that set `self.attr` say: ("class", the class) when they all set it
+    to an instance of one class the index reads (`self.pool = Pool(...)`), ("api", the
+    class declaring its methods) when they all set it to what one function of API_RETURNS
+    returns (`self.loop = asyncio.new_event_loop()`), ("parameter",
+    where) when one sets it to one of its parameters (what a caller passes: unknown).
+    None otherwise: set some other way, or also bound in a class body (a property, a class
+    attribute), or never set, or a class that may be rewritten or may set any name (that
+    leaves a value set to a parameter unknown all the same)."""
+    key = (dotted, attr, modules.roots())
+    if key not in _instance_values:
+        _instance_values[key] = _instance_value(dotted, attr)
+    return _instance_values[key]
+
+
+def _instance_value(dotted: str, attr: str) -> tuple[str, str] | None:
+    classes = class_ancestors(dotted)
+    if classes is None:
+        return None
+    made: set[str | None] = {None} if any(c.dynamic_self for c in classes.values()) else set()
+    for qualified, cls in classes.items():
+        value = cls.self_values.get(attr, "") if attr in cls.self_names else None
+        if value is not None and value.startswith(PARAMETER):
+            home = qualified.rsplit(".", 1)[0]
+            return "parameter", f"{qualified}.{attr} is set to a parameter in {home}, " \
+                                f"line {value[len(PARAMETER):]}"
+        if attr in cls.kinds:
+            made.add(None)
+        elif value is not None:
+            home_facts = modules.module(qualified.rsplit(".", 1)[0])
+            callee = (_name_in(home_facts, value[len(MADE_BY):])
+                      if home_facts is not None and value.startswith(MADE_BY) else None)
+            api = api_return(callee) if callee is not None else None
+            made.add(f"{API}{api}" if api is not None else
+                     _made_by([(home_facts, cls, attr)], value, 0) if callee is not None else None)
+    one = made.pop() if len(made) == 1 else None
+    if one is not None and one.startswith(API):
+        return "api", one[len(API):]
+    return ("class", one) if one is not None and class_ancestors(one) is not None else None
 
 
 def attribute(dotted: str, attr: str) -> str:

@@ -24,7 +24,7 @@ from .. import __version__
 from .facts import ModuleFacts
 
 LOG = logging.getLogger("flake8.async_tests")
-FORMAT = 16  # bump when ModuleFacts or the entry layout changes
+FORMAT = 17  # bump when ModuleFacts or the entry layout changes
 DEFAULT_DIR = ".async_tests_cache"
 TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
        "# This file is a cache directory tag created by flake8-async-tests.\n"

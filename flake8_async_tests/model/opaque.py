@@ -1,7 +1,8 @@
 """Values whose calls AT200 does not hand to astroid: ones source shows astroid cannot know
-(what an `await` gives, `self.attr` where a method sets it to a parameter: astroid would
-answer "unknown"), and ones whose whole API makes no coroutine whatever astroid would say
-(what a `pathlib` path gives, resolver.CLOSED_APIS)."""
+(what an `await` gives, `self.attr` where a method sets it to a parameter, what a
+deserializer returns and its elements: astroid would answer "unknown"), and ones whose
+whole API makes no coroutine whatever astroid would say (what a `pathlib` path gives,
+resolver.CLOSED_APIS)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,11 @@ from ..syntax import Syntax
 from .scopes import Scope, Scopes, chain
 
 MAX_CLOSED_HOPS = 3  # `root = Path(...)`, `data = root / "x"`...: followed this far
+# Standard-library functions whose value is whatever the data they read holds (typeshed
+# annotates each `-> Any`); astroid infers none of them (a test checks it).
+DATA_RETURNS = frozenset({"json.load", "json.loads", "pickle.load", "pickle.loads",
+                          "marshal.load", "marshal.loads"})
+COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
 class Opaque:
@@ -57,6 +63,85 @@ class Opaque:
             kind == "assign" and value is not None
             and self.closed_value(value, found[0], depth + 1) for kind, value in found[1])
 
+    def data(self, func: ast.AST, scope: Scope) -> str | None:
+        """What a deserializer (DATA_RETURNS) returned, or an element of it, that `func` is
+        called on: `pickle.loads(b).read`, `copied.read` with `copied = pickle.loads(b)`,
+        `item.get` in `[... for item in json.load(f) if item.get(...)]`. The deserializer,
+        or None when it is no such value."""
+        root = func
+        while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
+            root = root.func if isinstance(root, ast.Call) else root.value
+        if not isinstance(root, ast.Name):
+            return self._read_by(func, scope)
+        element = self._comprehension_target(root, scope)
+        if element is not None:
+            return self._elements_read_by(element, scope, set())
+        return self._read_by(func, scope)
+
+    def _read_by(self, expr: ast.AST, scope: Scope, depth: int = 0) -> str | None:
+        """The deserializer whose value `expr` is, or an attribute, item or call of."""
+        while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript)):
+            if isinstance(expr, ast.Call):
+                static = self.static_name(expr.func, scope)
+                if static in DATA_RETURNS:
+                    return static
+                expr = expr.func
+            else:
+                expr = expr.value
+        if not isinstance(expr, ast.Name) or depth >= MAX_CLOSED_HOPS:
+            return None
+        found = self.scopes.lookup(expr.id, scope)
+        if found is None:
+            return None
+        each = {self._read_by(value, found[0], depth + 1) if kind == "assign" and value
+                is not None else None for kind, value in found[1]}
+        one = each.pop() if len(each) == 1 else None
+        return one
+
+    def _elements_read_by(self, iterable: ast.AST, scope: Scope, seen: set[str],
+                          ) -> str | None:
+        """The deserializer whose value's elements `iterable` yields: its value (or an
+        attribute, item or call of it), a local every binding of which is one, or a
+        comprehension that only filters one (`[x for x in data if ...]`)."""
+        found_by = self._read_by(iterable, scope)
+        if found_by is not None or not isinstance(iterable, ast.Name) or iterable.id in seen \
+                or len(seen) >= MAX_CLOSED_HOPS:
+            return found_by
+        seen = {*seen, iterable.id}
+        found = self.scopes.lookup(iterable.id, scope)
+        if found is None:
+            return None
+        each: set[str | None] = set()
+        for kind, value in found[1]:
+            if kind == "assign" and isinstance(value, COMPREHENSIONS[:3]) \
+                    and len(value.generators) == 1 and isinstance(value.elt, ast.Name) \
+                    and isinstance(value.generators[0].target, ast.Name) \
+                    and value.generators[0].target.id == value.elt.id:
+                inner = value.generators[0].iter
+                if isinstance(inner, ast.Name) and inner.id in seen:
+                    continue  # `data = [x for x in data if ...]`: the same elements
+                each.add(self._elements_read_by(inner, found[0], seen))
+            else:
+                each.add(self._read_by(value, found[0]) if kind == "assign" and value
+                         is not None else None)
+        one = each.pop() if len(each) == 1 else None
+        return one
+
+    def _comprehension_target(self, name: ast.Name, scope: Scope) -> ast.AST | None:
+        """The iterable of the innermost comprehension around `name` whose target it is
+        (`item` in `[... for item in items ...]`), None when it is no such target."""
+        best: tuple[int, ast.AST] | None = None
+        for node in self.syntax.scope_nodes(scope.node):
+            if not isinstance(node, COMPREHENSIONS) or not _contains(node, name) \
+                    or _contains(node.generators[0].iter, name):  # (evaluated outside)
+                continue
+            for generator in node.generators:
+                if isinstance(generator.target, ast.Name) and generator.target.id == name.id:
+                    size = _span(node)
+                    if best is None or size < best[0]:
+                        best = (size, generator.iter)
+        return None if best is None else best[1]
+
     def set_from_parameter(self, func: ast.AST, scope: Scope) -> tuple[str, int] | None:
         """`self.attr.meth()` in a method: (attr, the line where a method of the same class
         sets `self.attr` to one of its parameters: `self.transp = transport`), if one does.
@@ -97,6 +182,18 @@ class Opaque:
                         and bound[0][1] not in (args.vararg, args.kwarg):
                     return stmt.lineno
         return None
+
+
+def _contains(outer: ast.AST, inner: ast.AST) -> bool:
+    start = (outer.lineno, outer.col_offset)  # type: ignore[attr-defined]
+    end = (outer.end_lineno, outer.end_col_offset)  # type: ignore[attr-defined]
+    return start <= (inner.lineno, inner.col_offset) and (  # type: ignore[attr-defined]
+        inner.end_lineno, inner.end_col_offset) <= end  # type: ignore[attr-defined]
+
+
+def _span(node: ast.AST) -> int:
+    return ((node.end_lineno - node.lineno) * 10_000  # type: ignore[attr-defined, operator]
+            + node.end_col_offset - node.col_offset)  # type: ignore[attr-defined, operator]
 
 
 def awaited(value: ast.AST | None) -> bool:

@@ -1,0 +1,134 @@
+"""The class a method is called on, read from source and the index through attributes:
+`r.nodes_manager.move_slot()`, `nm = r.nodes_manager` then `nm.move_slot()`, where `r` is
+made by calling a class (or a factory the index reads) and the class's methods set
+`self.nodes_manager = NodesManager(...)` (resolver.instance_value).
+
+AT200 asks this only after source and the index said nothing surer, and only to hear "no
+coroutine" (the method is a plain def) or "unknown" (an attribute set to a parameter:
+what a caller passes), never "a coroutine": an attribute may be replaced from outside its
+class. An attribute this file sets on anything but `self`, or names in a string
+(`patch.object(r, "pool")`, `setattr`), is not followed.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from ..index import resolver
+from .fixtures import Unknown
+from .opaque import plain_method
+from .scopes import Scope, Scopes
+from .values import Instance
+
+MAX_HOPS = 4  # `a = b.c`, `b = make()`...: followed this far
+
+
+@dataclass(frozen=True)
+class Made:
+    cls: str  # the dotted class, as the index reads it
+    exact: bool  # an instance of that very class (not of a subclass the source cannot see)
+    also: tuple[str, ...] = ()  # or of one of these (`self`: the file's subclasses)
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        return (self.cls, *self.also)
+
+
+class Receivers:
+    """Those questions for one file."""
+
+    def __init__(self, ctx, scopes: Scopes, callee_name: Callable[[ast.AST, Scope], str | None],
+                 made: Callable[[str | None], str | None],
+                 held: Callable[[str, tuple, list[str]], object],
+                 own_class: Callable[[Scope], str | None]) -> None:
+        self.ctx = ctx
+        self.scopes = scopes
+        self.callee_name = callee_name
+        self.made = made
+        self.held = held
+        self.own_class = own_class
+
+    def of(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Made | Unknown | None:
+        """The class of the value `expr` holds in `scope`: Made, Unknown (with why) or None
+        (source and the index do not tell)."""
+        if depth > MAX_HOPS:
+            return None
+        if isinstance(expr, ast.Call):
+            maker = self.callee_name(expr.func, scope)
+            made = self.made(maker)
+            if made is None or resolver.class_ancestors(made) is None:
+                return None
+            return Made(made, made != resolver.api_return(maker or ""))
+        if isinstance(expr, ast.Attribute):
+            return self._attribute(expr, scope, depth)
+        if isinstance(expr, ast.Name):
+            return self._name(expr.id, scope, depth)
+        return None
+
+    def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Made | Unknown | None:
+        owner = self.of(expr.value, scope, depth + 1)
+        if not isinstance(owner, Made):
+            return owner
+        if not owner.exact or expr.attr in self._set_here:
+            return None
+        each = [resolver.instance_value(cls, expr.attr) for cls in owner.classes]
+        unknown = next((found[1] for found in each if found and found[0] == "parameter"), None)
+        if unknown is not None:
+            return Unknown(unknown)
+        if each[0] is None or len(set(each)) != 1:
+            return None
+        kind, what = each[0]
+        return Made(what, kind == "class")
+
+    def _name(self, name: str, scope: Scope, depth: int) -> Made | Unknown | None:
+        found = self.scopes.lookup(name, scope)
+        if found is None or found[0] is self.scopes.module:
+            return None
+        where, bound = found
+        if name == "self" and len(bound) == 1 and plain_method(where):
+            own = self.own_class(where)
+            if own is None or resolver.class_ancestors(own) is None:
+                return None
+            return Made(own, True, self._subclasses_here(own))
+        if len(bound) == 1 and bound[0][0] == "param":
+            held = self.held(name, found, ["_"])
+            return Made(held.cls, True) if isinstance(held, Instance) else None
+        if not bound or any(kind != "assign" or value is None for kind, value in bound):
+            return None
+        each = [self.of(value, where, depth + 1) for _, value in bound]
+        unknown = next((value for value in each if isinstance(value, Unknown)), None)
+        if unknown is not None:
+            return unknown  # (whatever the other bindings hold)
+        return each[0] if isinstance(each[0], Made) and len(set(each)) == 1 else None
+
+    def _subclasses_here(self, owner: str) -> tuple[str, ...]:
+        """The classes of this file that derive from `owner` (a class of this file), at
+        any depth, by the names their bases spell: `self` may be one of those."""
+        module, _, name = owner.rpartition(".")
+        found: list[str] = []
+        names = [name]
+        while names:
+            base = names.pop()
+            for cls, facts in self.ctx.facts.classes.items():
+                if cls not in found and any(spelled and spelled.rsplit(".", 1)[-1] == base
+                                            for spelled in facts.bases):
+                    found.append(cls)
+                    names.append(cls)
+        return tuple(f"{module}.{cls}" for cls in found)
+
+    @functools.cached_property
+    def _set_here(self) -> frozenset[str]:
+        """Attributes this file sets on something other than `self`, and every string of
+        it that could name one (`patch.object(r, "pool")`, `setattr(r, "pool", x)`)."""
+        found: set[str] = set()
+        for node in self.ctx.syntax.of_type(ast.Attribute, ast.Constant):
+            if isinstance(node, ast.Constant):
+                if isinstance(node.value, str) and node.value.isidentifier():
+                    found.add(node.value)
+            elif not isinstance(node.ctx, ast.Load) and not (  # type: ignore[attr-defined]
+                    isinstance(node.value, ast.Name) and node.value.id == "self"):  # type: ignore
+                found.add(node.attr)  # type: ignore[attr-defined]
+        return frozenset(found)
