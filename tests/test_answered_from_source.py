@@ -87,8 +87,10 @@ def inferred(monkeypatch):
             return original(*args)
         return ask
 
+    from flake8_async_tests.inference import api  # (what the package hands out)
+
     monkeypatch.setattr(AwaitRules, "_coroutine_callee", recorded)
-    monkeypatch.setattr(AwaitRules, "_imported_callee", noted(AwaitRules._imported_callee))
+    monkeypatch.setattr(api, "resolve_dotted", noted(api.resolve_dotted))
     monkeypatch.setattr(FileContext, "astroid_node", noted(FileContext.astroid_node))
     return calls
 
@@ -755,10 +757,10 @@ def test_an_attribute_the_file_replaces_is_not_followed(tmp_path, inferred):
 
 
 def test_self_may_be_a_subclass_of_the_file(tmp_path, inferred):
-    """`self.client.pool.release()` in a method of a class: the index reads what the
-    class sets, and what each subclass of this file sets; all of them must tell the
-    same, else astroid is asked."""
-    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP + '''
+    """`self.client.pool.release()` in a method of a class: `self` may be an instance of
+    any subclass of this file, so what each sets counts too (here one sets a client whose
+    pool is async: astroid is asked)."""
+    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP) + textwrap.dedent('''
 
         class Other:
             def __init__(self):
@@ -797,3 +799,38 @@ def test_self_may_be_a_subclass_of_the_file(tmp_path, inferred):
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert run.returncode == 0, run.stderr
     assert inferred == ["self.client.pool.release()"]
+
+
+def test_an_attribute_set_to_several_classes(tmp_path, inferred):
+    """`self._client` is None, or an instance of one of two classes, as the class's
+    methods (a fixture among them) set it: `self._client.pool.release()` makes no
+    coroutine if no class it may hold makes one, and astroid is not asked."""
+    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP) + textwrap.dedent('''
+
+        class Cluster:
+            def __init__(self):
+                self.pool = Pool()
+        '''), encoding="utf-8")
+    (tmp_path / "test_scenario.py").write_text(textwrap.dedent('''\
+        import pytest
+
+        import app
+
+
+        class TestScenario:
+            @pytest.fixture(autouse=True)
+            def cleanup(self):
+                self._client = None
+                yield
+                if self._client is not None:
+                    self._client.pool.release()
+
+            def test_one(self):
+                self._client = app.connect()
+
+            def test_two(self):
+                self._client = app.Cluster()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert run.found == [] and run.returncode == 0, run.stderr
+    assert inferred == []

@@ -139,17 +139,17 @@ class AwaitRules(ScopeFamily):
             self.ctx.silent(call, "AT200", f"value of {held} is unknown: what {read_by} "
                                            "returns depends on the data it reads")  # unknown-value
             return None, None
+        found = self.opaque.set_from_parameter(call.func, scope)
+        if found is not None:
+            attr, line = found
+            self.ctx.silent(call, "AT200", f"value of self.{attr} is unknown: set to a "
+                                           f"parameter at line {line}")  # (unknown-value)
+            return None, None
+        if self._no_coroutine_on_receiver(call, scope):
+            return None, None
         value = self._imported_callee(target, instance) if target else None
         on_instance: bool | None = instance if value is not None else None
         if value is None:
-            found = self.opaque.set_from_parameter(call.func, scope)
-            if found is not None:
-                attr, line = found
-                self.ctx.silent(call, "AT200", f"value of self.{attr} is unknown: set to a "
-                                               f"parameter at line {line}")  # (unknown-value)
-                return None, None
-            if self._no_coroutine_on_receiver(call, scope):
-                return None, None
             node = self.ctx.astroid_node(call)
             value = inference.safe_infer(node.func) if node is not None else None
         function = inference.coroutine_function(value)

@@ -112,6 +112,9 @@ def record_return(found: dict[str, str], node: ast.stmt) -> None:
 
 
 MADE_BY = "<made by> "  # what a def returns when it returns what calling a name makes
+# The name the index gives a class defined in a module-level def that the def returns an
+# instance of (`func:Cls`; no dot: one name of its module, like a top-level class).
+LOCAL_CLASS = "{func}:{cls}"
 
 
 def _made_by_call(node: ast.FunctionDef) -> str | None:
@@ -120,13 +123,14 @@ def _made_by_call(node: ast.FunctionDef) -> str | None:
     a statement of the body itself, to that (`pool = Pool(...)`, then `return pool`), the
     same name each time; a name the def binds itself (a parameter, say) is no such name.
     None otherwise."""
-    last = node.body[-1] if node.body else None
+    last = _last_statement(node.body)
     if not isinstance(last, ast.Return) or not _may_be_made(last.value, node):
         return None  # (most defs end otherwise: no need to walk their bodies)
     args = node.args
     local = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
     local.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
     stores: dict[str, list[ast.AST]] = {}
+    classes: dict[str, ast.ClassDef] = {}  # classes the def's own body defines, once
     returned: list[ast.expr | None] = []
     for sub in own_nodes(node):
         if isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
@@ -135,8 +139,10 @@ def _made_by_call(node: ast.FunctionDef) -> str | None:
             returned.append(sub.value)
         elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load):
             stores.setdefault(sub.id, []).append(sub)
+        elif isinstance(sub, ast.ClassDef) and sub.name not in classes:
+            classes[sub.name] = sub
         elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            local.add(sub.name)
+            local.add(sub.name)  # (a class defined twice among them)
         elif isinstance(sub, (ast.Import, ast.ImportFrom)):
             local.update((a.asname or a.name).split(".")[0] for a in sub.names)
         elif isinstance(sub, ast.ExceptHandler) and sub.name:
@@ -154,10 +160,43 @@ def _made_by_call(node: ast.FunctionDef) -> str | None:
                                                                           ast.Attribute)):
             return None
         root, names = chain(value.func)
-        if not isinstance(root, ast.Name) or root.id in local:
+        if isinstance(root, ast.Name) and not names and root.id in classes \
+                and root.id not in local and not stores.get(root.id) \
+                and not _bases_bound_in(classes[root.id], local | set(stores) | set(classes)):
+            callees.add(LOCAL_CLASS.format(func=node.name, cls=root.id))
+            continue
+        if not isinstance(root, ast.Name) or root.id in local or root.id in classes:
             return None
         callees.add(".".join([root.id, *names]))
     return MADE_BY + callees.pop() if len(callees) == 1 else None
+
+
+def _bases_bound_in(cls: ast.ClassDef, local: set[str]) -> bool:
+    """Does a base of `cls` (or a keyword of its header) name something its def binds?
+    Then the module's names do not tell what it is."""
+    for base in (*cls.bases, *(k.value for k in cls.keywords)):
+        root, _ = chain(base)
+        if not isinstance(root, ast.Name) or root.id in local:
+            return True
+    return False
+
+
+def _last_statement(body: list[ast.stmt]) -> ast.stmt | None:
+    """The last statement of a body, inside the `with` blocks it ends with."""
+    last = body[-1] if body else None
+    while isinstance(last, (ast.With, ast.AsyncWith)) and last.body:
+        last = last.body[-1]
+    return last
+
+
+def local_class(node: ast.FunctionDef, made: str) -> ast.ClassDef | None:
+    """The class a module-level def defines and returns an instance of, when `made` (what
+    record_return found) names one."""
+    if not made.startswith(MADE_BY) or ":" not in made:
+        return None
+    name = made.rpartition(":")[2]
+    return next((sub for sub in own_nodes(node)
+                 if isinstance(sub, ast.ClassDef) and sub.name == name), None)
 
 
 def _may_be_made(value: ast.expr | None, node: ast.FunctionDef) -> bool:

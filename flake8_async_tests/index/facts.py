@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .defs import (
-    MADE_BY, OTHER, chain, decorator_name, def_kind, keeps_class, overload, own_nodes,
-    record_return, record_signature, spelled,
+    MADE_BY, OTHER, chain, decorator_name, def_kind, keeps_class, local_class, overload,
+    own_nodes, record_return, record_signature, spelled,
 )
 from .text import Text
 
@@ -34,6 +34,7 @@ _SETATTR = re.compile(rb"\bsetattr\b")
 # What a method sets `self.x` to when that is one of its parameters: PARAMETER and the line
 # (what a caller passes: its value is unknown).
 PARAMETER = "<parameter> "
+NONE = "<none>"  # `self.x = None`: no method of it makes a coroutine (it has none)
 
 
 @dataclass
@@ -42,9 +43,10 @@ class ClassFacts:
     bases: list[str | None] = field(default_factory=list)  # as spelled; None: not a name
     plain: bool = True  # no metaclass, class decorator or __getattr__ of unknown effect
     self_names: list[str] = field(default_factory=list)  # `self.x = ...` in any method
-    # what every method that sets `self.x` sets it to, where they agree and the source
-    # tells: MADE_BY and the callee as spelled, or PARAMETER and a line (`_set_values`)
-    self_values: dict[str, str] = field(default_factory=dict)
+    # what the methods that set `self.x` set it to, where the source tells for each:
+    # MADE_BY and a callee as spelled, or NONE (each way, once; [] where they only set
+    # `self.x.y`), or PARAMETER and a line
+    self_values: dict[str, list[str]] = field(default_factory=dict)
     dynamic_self: bool = False  # `setattr(self, name, ...)`: an instance may have any name
     marked: bool = False  # a mark decorator or a pytestmark in its body
     # each coroutine method (an async def, not a generator, plain decorators): its kind
@@ -200,8 +202,9 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef,
             for sub in ast.walk(target):
                 value = node.value if own and single and sub is target else None  # type: ignore
                 if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
-                        and sub.value.id == me:
-                    found.setdefault(sub.attr, []).append((value, node.lineno))
+                        and sub.value.id == me:  # (`self.x.y = v` sets nothing on self)
+                    stored = not isinstance(sub.ctx, ast.Load)
+                    found.setdefault(sub.attr, []).extend([(value, node.lineno)] * stored)
                 elif own and isinstance(sub, ast.Name):
                     stores.setdefault(sub.id, []).append(value)
         if own and isinstance(node, (ast.Import, ast.ImportFrom)):
@@ -231,6 +234,8 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef,
 def _set_value(value: ast.expr | None, line: int, params: set[str], local: set[str],
                stores: dict[str, list[ast.expr | None]]) -> str:
     """What one `self.x = value` of a method sets, as `_self_attributes` spells it."""
+    if isinstance(value, ast.Constant) and value.value is None:
+        return NONE
     if isinstance(value, ast.Name):
         if value.id in params:
             return f"{PARAMETER}{line}"
@@ -244,13 +249,14 @@ def _set_value(value: ast.expr | None, line: int, params: set[str], local: set[s
     return MADE_BY + ".".join([root.id, *names])
 
 
-def _agreed(values: list[str]) -> str:
-    """One attribute's value over every assignment of the class: the first PARAMETER (an
-    unknown value), the one MADE_BY they all give, or ""."""
+def _agreed(values: list[str]) -> list[str] | None:
+    """One attribute's values over every assignment of the class: the first PARAMETER (an
+    unknown value), else each value once when the source tells every one (none: the
+    class only sets attributes of it, `self.x.y = v`), else None."""
     for value in values:
         if value.startswith(PARAMETER):
-            return value
-    return values[0] if len(set(values)) == 1 else ""
+            return [value]
+    return None if "" in values else sorted(set(values))
 
 
 def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
@@ -283,7 +289,7 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
     own.update(values)
     cls.self_names = sorted(own)
     cls.self_values = {attr: agreed for attr, set_to in sorted(values.items())
-                       if (agreed := _agreed(set_to))}
+                       if (agreed := _agreed(set_to)) is not None}
     cls.marked = cls.marked or "pytestmark" in cls.kinds
     return cls
 
@@ -510,6 +516,10 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             bind(node.name, def_kind(node))
             record_signature(facts.signatures, node, text, in_class=False)
             record_return(facts.returns, node)
+            made = local_class(node, facts.returns.get(node.name, ""))  # type: ignore[arg-type]
+            if made is not None:  # (named `func:Cls`)
+                facts.classes[facts.returns[node.name][len(MADE_BY):]] = _class_facts(
+                    made, stdlib, text)
             kept = keeps_class(node)
             if kept is not None:
                 facts.keeps_class[node.name] = kept

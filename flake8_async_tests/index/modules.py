@@ -117,16 +117,25 @@ def _read(path: str, name: str) -> ModuleFacts | None:
                 return found
         with open(path, "rb") as handle:
             source = handle.read()
+        claimed = False
         if _store is not None:
             found = _store.load(path, name, stat, source)
+            if found is None:
+                claimed = _store.claim(path, name)
+                if not claimed:  # another worker builds it: its entry, once written
+                    found = _store.wait(path, name, stat, source)
             if found is not None:
                 return found
-        facts = build(ast.parse(source, filename=path), name, package, source)
+        try:
+            facts = build(ast.parse(source, filename=path), name, package, source)
+            if _store is not None:
+                _store.save(path, stat, source, facts)
+        finally:
+            if claimed:
+                _store.release(path, name)  # (after the entry is written)
     except (OSError, SyntaxError, ValueError, RecursionError, MemoryError) as exc:
         LOG.debug("flake8-async-tests: no facts of %s: %s", name, exc)
         return None
-    if _store is not None:
-        _store.save(path, stat, source, facts)
     return facts
 
 

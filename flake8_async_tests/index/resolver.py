@@ -19,7 +19,7 @@ from dataclasses import replace
 from . import finder, modules, stdlib
 from ..signatures import Signature
 from .defs import ASYNC_DEF, DEF, GENERATOR, MADE_BY, OTHER, OWN_CLASS
-from .facts import PARAMETER, ClassFacts, ModuleFacts
+from .facts import NONE, PARAMETER, ClassFacts, ModuleFacts
 
 BUILTIN_NAMES = frozenset(dir(builtins))
 # Bases that add no methods of their own beyond dunders (their metaclasses aside).
@@ -552,46 +552,61 @@ def returned_class(dotted: str) -> str | None:
     return dotted_class if class_ancestors(dotted_class) is not None else None
 
 
-def instance_value(dotted: str, attr: str) -> tuple[str, str] | None:
-    """What `attr` of an instance of the class `dotted` holds, as the methods of the class
-    and its ancestors that set `self.attr` say: ("class", the class) when they all set it
-    to an instance of one class the index reads (`self.pool = Pool(...)`), ("api", the
-    class declaring its methods) when they all set it to what one function of API_RETURNS
-    returns (`self.loop = asyncio.new_event_loop()`), ("parameter",
-    where) when one sets it to one of its parameters (what a caller passes: unknown).
-    None otherwise: set some other way, or also bound in a class body (a property, a class
-    attribute), or never set, or a class that may be rewritten or may set any name (that
-    leaves a value set to a parameter unknown all the same)."""
+def instance_value(dotted: str, attr: str) -> tuple[str, object] | None:
+    """What `attr` of an instance of the class `dotted` may hold, as the methods of the
+    class and its ancestors that set `self.attr` say: ("classes", the classes it may be an
+    instance of) when each sets it to an instance of a class the index reads
+    (`self.pool = Pool(...)`), to what a function of API_RETURNS returns (API and the
+    class declaring its methods: `self.loop = asyncio.new_event_loop()`) or to None (no
+    class: it has no method); ("parameter", where) when one sets it to one of its
+    parameters (what a caller passes: unknown). None otherwise: set some other way, or
+    also bound in a class body (a property, a class attribute), or never set, or a class
+    that may be rewritten. A `setattr(self, name, value)` whose name is computed is not
+    counted (astroid does not count it either): a caller would have to pass that name."""
     key = (dotted, attr, modules.roots())
     if key not in _instance_values:
         _instance_values[key] = _instance_value(dotted, attr)
     return _instance_values[key]
 
 
-def _instance_value(dotted: str, attr: str) -> tuple[str, str] | None:
+def _instance_value(dotted: str, attr: str) -> tuple[str, object] | None:
     classes = class_ancestors(dotted)
     if classes is None:
         return None
-    made: set[str | None] = {None} if any(c.dynamic_self for c in classes.values()) else set()
+    made: set[str | None] = set()
+    setters = 0
     for qualified, cls in classes.items():
-        value = cls.self_values.get(attr, "") if attr in cls.self_names else None
-        if value is not None and value.startswith(PARAMETER):
+        values = cls.self_values.get(attr, [""]) if attr in cls.self_names else None
+        if values and values[0].startswith(PARAMETER):
             home = qualified.rsplit(".", 1)[0]
             return "parameter", f"{qualified}.{attr} is set to a parameter in {home}, " \
-                                f"line {value[len(PARAMETER):]}"
+                                f"line {values[0][len(PARAMETER):]}"
         if attr in cls.kinds:
             made.add(None)
-        elif value is not None:
+        elif values:
+            setters += 1
             home_facts = modules.module(qualified.rsplit(".", 1)[0])
-            callee = (_name_in(home_facts, value[len(MADE_BY):])
-                      if home_facts is not None and value.startswith(MADE_BY) else None)
-            api = api_return(callee) if callee is not None else None
-            made.add(f"{API}{api}" if api is not None else
-                     _made_by([(home_facts, cls, attr)], value, 0) if callee is not None else None)
-    one = made.pop() if len(made) == 1 else None
-    if one is not None and one.startswith(API):
-        return "api", one[len(API):]
-    return ("class", one) if one is not None and class_ancestors(one) is not None else None
+            made.update(_made_there(home_facts, cls, attr, value) for value in values)
+    if not setters or None in made:
+        return None
+    made.discard(NONE)
+    return "classes", tuple(sorted(made))  # type: ignore[arg-type]
+
+
+def _made_there(home: ModuleFacts | None, cls: ClassFacts, attr: str,
+                value: str) -> str | None:
+    """A class (or API and a class, or NONE) that one `self.attr = ...` of a method of
+    `cls` sets, as the index reads the class's module `home`; None when unknown."""
+    if value == NONE:
+        return NONE
+    if home is None or not value.startswith(MADE_BY):
+        return None
+    callee = _name_in(home, value[len(MADE_BY):])
+    api = api_return(callee) if callee is not None else None
+    if api is not None:
+        return f"{API}{api}"
+    made = _made_by([(home, cls, attr)], value, 0) if callee is not None else None
+    return made if made is not None and class_ancestors(made) is not None else None
 
 
 def attribute(dotted: str, attr: str) -> str:

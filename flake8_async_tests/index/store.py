@@ -6,8 +6,11 @@ has that size and mtime, or that content (a checkout that touched it but left it
 was); anything else is rebuilt. Entries live in a folder per format (the plugin's, the
 Python's and astroid's versions), so another version never reads them. Writes go to a
 temporary file renamed into place, so `-j` workers and two runs at once never see half an
-entry. A missing, corrupt or unwritable cache is never an error: the facts are built
-again from source, and the answers are the same.
+entry. A worker about to build an entry claims it first (a file made only if absent); one
+that finds it claimed waits a little for the entry instead of building the same facts
+(with `-j`, workers start together and need the same modules first). A missing, corrupt or
+unwritable cache is never an error: the facts are built again from source, and the
+answers are the same.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ import logging
 import os
 import sys
 import tempfile
+import time
 from importlib import metadata
 
 from .. import __version__
@@ -26,6 +30,8 @@ from .facts import ModuleFacts
 LOG = logging.getLogger("flake8.async_tests")
 FORMAT = 17  # bump when ModuleFacts or the entry layout changes
 DEFAULT_DIR = ".async_tests_cache"
+CLAIM_SECONDS = 5.0  # a claim older than this is a worker's that died: not waited for
+WAIT_SECONDS = 2.0  # longest wait for an entry another worker claimed, then built here
 TAG = ("Signature: 8a477f597d28d172789f06886806bc55\n"
        "# This file is a cache directory tag created by flake8-async-tests.\n"
        "# For information about cache directory tags, see https://bford.info/cachedir/\n")
@@ -72,6 +78,42 @@ class Store:
             return ModuleFacts.from_json(entry["facts"])
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return None  # none yet, unreadable or not ours: built again
+
+    def claim(self, path: str, name: str) -> bool:
+        """Claim the entry of `path` read as `name` before building it: True when this
+        process is to build it, False when another one claimed it first (and recently)."""
+        if not self.writable:
+            return True
+        claim = self._entry(path, name) + ".claim"
+        try:
+            prepare(self.root, os.path.dirname(claim))
+            os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return True
+        except FileExistsError:
+            try:
+                return time.time() - os.stat(claim).st_mtime > CLAIM_SECONDS
+            except OSError:
+                return True  # released meanwhile: the entry is there, or build it
+        except OSError:
+            return True
+
+    def wait(self, path: str, name: str, stat: os.stat_result,
+             source: bytes) -> ModuleFacts | None:
+        """The entry another process claimed, once it is written; None when the claim goes
+        away without it, or after WAIT_SECONDS (then it is built here)."""
+        claim = self._entry(path, name) + ".claim"
+        deadline = time.monotonic() + WAIT_SECONDS
+        pause = 0.0005
+        while time.monotonic() < deadline:
+            time.sleep(pause)
+            pause = min(pause * 2, 0.01)
+            found = self.load(path, name, stat, source)
+            if found is not None or not os.path.exists(claim):
+                return found if found is not None else self.load(path, name, stat, source)
+        return None
+
+    def release(self, path: str, name: str) -> None:
+        _remove(self._entry(path, name) + ".claim")
 
     def save(self, path: str, stat: os.stat_result, source: bytes, facts: ModuleFacts) -> None:
         if not self.writable:

@@ -18,8 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..index import resolver
-from .fixtures import Unknown
-from .opaque import plain_method
+from .fixtures import FIXTURE_DECORATORS, Unknown
 from .scopes import Scope, Scopes
 from .values import Instance
 
@@ -28,13 +27,11 @@ MAX_HOPS = 4  # `a = b.c`, `b = make()`...: followed this far
 
 @dataclass(frozen=True)
 class Made:
-    cls: str  # the dotted class, as the index reads it
-    exact: bool  # an instance of that very class (not of a subclass the source cannot see)
-    also: tuple[str, ...] = ()  # or of one of these (`self`: the file's subclasses)
+    """The value is an instance of one of `classes` (dotted, as the index reads them), or
+    None (which has no method: none of `classes` then)."""
 
-    @property
-    def classes(self) -> tuple[str, ...]:
-        return (self.cls, *self.also)
+    classes: tuple[str, ...]
+    exact: bool  # of that very class, not of a subclass the source cannot see
 
 
 class Receivers:
@@ -52,16 +49,18 @@ class Receivers:
         self.own_class = own_class
 
     def of(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Made | Unknown | None:
-        """The class of the value `expr` holds in `scope`: Made, Unknown (with why) or None
-        (source and the index do not tell)."""
+        """The classes of the value `expr` holds in `scope`: Made, Unknown (with why) or
+        None (source and the index do not tell)."""
         if depth > MAX_HOPS:
             return None
+        if isinstance(expr, ast.Constant) and expr.value is None:
+            return Made((), True)
         if isinstance(expr, ast.Call):
             maker = self.callee_name(expr.func, scope)
             made = self.made(maker)
             if made is None or resolver.class_ancestors(made) is None:
                 return None
-            return Made(made, made != resolver.api_return(maker or ""))
+            return Made((made,), made != resolver.api_return(maker or ""))
         if isinstance(expr, ast.Attribute):
             return self._attribute(expr, scope, depth)
         if isinstance(expr, ast.Name):
@@ -74,35 +73,57 @@ class Receivers:
             return owner
         if not owner.exact or expr.attr in self._set_here:
             return None
-        each = [resolver.instance_value(cls, expr.attr) for cls in owner.classes]
-        unknown = next((found[1] for found in each if found and found[0] == "parameter"), None)
-        if unknown is not None:
-            return Unknown(unknown)
-        if each[0] is None or len(set(each)) != 1:
-            return None
-        kind, what = each[0]
-        return Made(what, kind == "class")
+        classes: set[str] = set()
+        exact = True
+        for cls in owner.classes:
+            found = resolver.instance_value(cls, expr.attr)
+            if found is None:
+                return None
+            kind, what = found
+            if kind == "parameter":
+                return Unknown(what)  # type: ignore[arg-type]
+            for made in what:  # type: ignore[attr-defined]
+                api = made.startswith(resolver.API)
+                exact = exact and not api
+                classes.add(made[len(resolver.API):] if api else made)
+        return Made(tuple(sorted(classes)), exact)
 
     def _name(self, name: str, scope: Scope, depth: int) -> Made | Unknown | None:
         found = self.scopes.lookup(name, scope)
         if found is None or found[0] is self.scopes.module:
             return None
         where, bound = found
-        if name == "self" and len(bound) == 1 and plain_method(where):
+        if name == "self" and len(bound) == 1 and self._method(where):
             own = self.own_class(where)
             if own is None or resolver.class_ancestors(own) is None:
                 return None
-            return Made(own, True, self._subclasses_here(own))
+            return Made((own, *self._subclasses_here(own)), True)
         if len(bound) == 1 and bound[0][0] == "param":
             held = self.held(name, found, ["_"])
-            return Made(held.cls, True) if isinstance(held, Instance) else None
+            return Made((held.cls,), True) if isinstance(held, Instance) else None
         if not bound or any(kind != "assign" or value is None for kind, value in bound):
             return None
         each = [self.of(value, where, depth + 1) for _, value in bound]
         unknown = next((value for value in each if isinstance(value, Unknown)), None)
         if unknown is not None:
             return unknown  # (whatever the other bindings hold)
-        return each[0] if isinstance(each[0], Made) and len(set(each)) == 1 else None
+        if any(value is None for value in each):
+            return None
+        return Made(tuple(sorted({cls for value in each for cls in value.classes})),  # type: ignore
+                    all(value.exact for value in each))  # type: ignore[union-attr]
+
+    def _method(self, scope: Scope) -> bool:
+        """A method whose `self` is the instance: undecorated, or a fixture of the class
+        (pytest binds it to the test's instance), `self` bound nowhere else in it."""
+        node = scope.node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) \
+                or scope.parent is None or not isinstance(scope.parent.node, ast.ClassDef):
+            return False
+        if any(self.ctx.resolve(d) not in FIXTURE_DECORATORS for d in node.decorator_list):
+            return False
+        positional = [*node.args.posonlyargs, *node.args.args]
+        return bool(positional) and positional[0].arg == "self" \
+            and len(scope.bindings.get("self", [])) == 1
 
     def _subclasses_here(self, owner: str) -> tuple[str, ...]:
         """The classes of this file that derive from `owner` (a class of this file), at
