@@ -597,6 +597,47 @@ def test_a_def_that_returns_an_instance_of_its_own_class(tmp_path):
             "shop.stubs.make:Stub", "shop.base.Base"}
 
 
+def test_a_def_that_imports_the_class_it_makes(tmp_path):
+    """`from pkg.mod import Cls` in the def itself, then `return Cls()` or a local bound to
+    `Cls.__new__(Cls)`: the def makes a Cls (read by its absolute name). A relative import
+    in the def is left unknown (the index reads defs without their module's name)."""
+    files = {
+        "shop/__init__.py": "",
+        "shop/base.py": "class Base:\n    pass\n",
+        "shop/makers.py": '''
+            def make():
+                from shop.base import Base
+                return Base()
+
+
+            def make_bare():
+                from shop.base import Base
+                made = Base.__new__(Base)
+                made.pool = None
+                return made
+
+
+            def make_relative():
+                from .base import Base
+                return Base()
+
+
+            def make_either(flag):
+                from shop.base import Base
+                if flag:
+                    from shop.other import Base
+                return Base()
+            ''',
+    }
+    for _ in _indexed(tmp_path, files):
+        facts = modules.module("shop.makers")
+        assert facts.returns == {"make": "<made by> =shop.base.Base",
+                                 "make_bare": "<made by> =shop.base.Base",
+                                 "make_relative": "", "make_either": ""}
+        assert resolver.factory_class("shop.makers.make") == "shop.base.Base"
+        assert resolver.factory_class("shop.makers.make_bare") == "shop.base.Base"
+
+
 SIGNATURES = {
     "calls/__init__.py": "from .api import Api, fetch\n",
     "calls/api.py": """

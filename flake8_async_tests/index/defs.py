@@ -115,14 +115,16 @@ MADE_BY = "<made by> "  # what a def returns when it returns what calling a name
 # The name the index gives a class defined in a module-level def that the def returns an
 # instance of (`func:Cls`; no dot: one name of its module, like a top-level class).
 LOCAL_CLASS = "{func}:{cls}"
+ABSOLUTE = "="  # a callee spelled by its absolute dotted name (imported in the def itself)
 
 
 def _made_by_call(node: ast.FunctionDef) -> str | None:
     """MADE_BY and the callee, as spelled, when the def ends with a `return` and every
-    `return` of its own body gives `name(...)` (`pkg.Cls(...)`), or a local bound once, by
-    a statement of the body itself, to that (`pool = Pool(...)`, then `return pool`), the
-    same name each time; a name the def binds itself (a parameter, say) is no such name.
-    None otherwise."""
+    `return` of its own body gives `name(...)` (`pkg.Cls(...)`, `Cls.__new__(Cls)`), or a
+    local bound once, by a statement of the body itself, to that (`pool = Pool(...)`, then
+    `return pool`), the same name each time; a name the def binds itself (a parameter,
+    say) is no such name, except a class it defines (LOCAL_CLASS) or a name only its own
+    absolute import binds (ABSOLUTE and the dotted name). None otherwise."""
     last = _last_statement(node.body)
     if not isinstance(last, ast.Return) or not _may_be_made(last.value, node):
         return None  # (most defs end otherwise: no need to walk their bodies)
@@ -131,6 +133,7 @@ def _made_by_call(node: ast.FunctionDef) -> str | None:
     local.update(a.arg for a in (args.vararg, args.kwarg) if a is not None)
     stores: dict[str, list[ast.AST]] = {}
     classes: dict[str, ast.ClassDef] = {}  # classes the def's own body defines, once
+    imported: dict[str, list[str | None]] = {}  # what its own imports bind (None: relative)
     returned: list[ast.expr | None] = []
     for sub in own_nodes(node):
         if isinstance(sub, (ast.Yield, ast.YieldFrom, ast.Global, ast.Nonlocal)):
@@ -143,8 +146,14 @@ def _made_by_call(node: ast.FunctionDef) -> str | None:
             classes[sub.name] = sub
         elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             local.add(sub.name)  # (a class defined twice among them)
-        elif isinstance(sub, (ast.Import, ast.ImportFrom)):
-            local.update((a.asname or a.name).split(".")[0] for a in sub.names)
+        elif isinstance(sub, ast.Import):
+            for alias in sub.names:
+                imported.setdefault((alias.asname or alias.name).split(".")[0], []).append(
+                    alias.name if alias.asname else alias.name.split(".")[0])
+        elif isinstance(sub, ast.ImportFrom):
+            for alias in sub.names:
+                imported.setdefault(alias.asname or alias.name, []).append(
+                    f"{sub.module}.{alias.name}" if sub.module and not sub.level else None)
         elif isinstance(sub, ast.ExceptHandler) and sub.name:
             local.add(sub.name)
     local.update(stores)
@@ -160,6 +169,15 @@ def _made_by_call(node: ast.FunctionDef) -> str | None:
                                                                           ast.Attribute)):
             return None
         root, names = chain(value.func)
+        if names == ["__new__"] and isinstance(root, ast.Name) and len(value.args) == 1 \
+                and isinstance(value.args[0], ast.Name) and value.args[0].id == root.id:
+            names = []  # `Cls.__new__(Cls)`: a Cls, its __init__ not run
+        if isinstance(root, ast.Name) and root.id in imported:
+            found = imported[root.id]
+            if len(found) != 1 or found[0] is None or root.id in local or root.id in classes:
+                return None
+            callees.add(ABSOLUTE + ".".join([found[0], *names]))  # imported in the def
+            continue
         if isinstance(root, ast.Name) and not names and root.id in classes \
                 and root.id not in local and not stores.get(root.id) \
                 and not _bases_bound_in(classes[root.id], local | set(stores) | set(classes)):

@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from . import finder, modules, stdlib
 from ..signatures import Signature
-from .defs import ASYNC_DEF, DEF, GENERATOR, MADE_BY, OTHER, OWN_CLASS
+from .defs import ABSOLUTE, ASYNC_DEF, DEF, GENERATOR, MADE_BY, OTHER, OWN_CLASS
 from .facts import NONE, PARAMETER, ClassFacts, ModuleFacts
 
 BUILTIN_NAMES = frozenset(dir(builtins))
@@ -516,7 +516,9 @@ def _made_by(owners: list, spelled: str, depth: int) -> str | None:
 
 def _name_in(facts: ModuleFacts, spelled: str) -> str | None:
     """The dotted name a name spelled in a module's code stands for: an import, a class,
-    a plain def of the module (or a builtin)."""
+    a plain def of the module (or a builtin); a name spelled whole (ABSOLUTE) is itself."""
+    if spelled.startswith(ABSOLUTE):
+        return spelled[len(ABSOLUTE):]
     head = spelled.partition(".")[0]
     if head in facts.kinds and facts.kinds[head] == DEF and head not in facts.imports:
         return f"{facts.name}.{spelled}"
