@@ -136,8 +136,8 @@ class AwaitRules(ScopeFamily):
         read_by = self.opaque.data(call.func, scope)
         if read_by is not None:
             held = label(call.func).rpartition(".")[0] or label(call.func)
-            self.ctx.silent(call, "AT200", f"value of {held} is unknown: what {read_by} "
-                                           "returns depends on the data it reads")  # unknown-value
+            why = f"what {read_by} returns depends on the data it reads"
+            self.ctx.silent(call, "AT200", f"value of {held} is unknown: {why}")  # (unknown-value)
             return None, None
         found = self.opaque.set_from_parameter(call.func, scope)
         if found is not None:

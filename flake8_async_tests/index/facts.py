@@ -214,18 +214,9 @@ def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef,
         nested = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
         if own and nested:
             local.add(node.name)
-        inner: list[ast.stmt] = []
-        for name in ("body", "orelse", "finalbody"):
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                inner.extend(value)
-        for handler in getattr(node, "handlers", ()):
-            inner.extend(handler.body)
-            if own and handler.name:
-                local.add(handler.name)
-        for case in getattr(node, "cases", ()):
-            inner.extend(case.body)
-        stack.extend((stmt, own and not nested) for stmt in reversed(inner))
+        if own:
+            local.update(h.name for h in getattr(node, "handlers", ()) if h.name)
+        stack.extend((stmt, own and not nested) for stmt in reversed(_inner(node)))
     local.update(stores)
     return {attr: [_set_value(value, line, params, local, stores) for value, line in values]
             for attr, values in found.items()}
@@ -336,18 +327,22 @@ def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
     while stack:
         node = stack.pop()
         yield node
-        if type(node) not in _COMPOUND:
-            continue
-        inner: list[ast.stmt] = []
-        for name in ("body", "orelse", "finalbody"):
-            value = getattr(node, name, None)
-            if isinstance(value, list):
-                inner.extend(value)
-        for handler in getattr(node, "handlers", ()):
-            inner.extend(handler.body)
-        for case in getattr(node, "cases", ()):
-            inner.extend(case.body)
-        stack.extend(reversed(inner))
+        if type(node) in _COMPOUND:
+            stack.extend(reversed(_inner(node)))
+
+
+def _inner(node: ast.stmt) -> list[ast.stmt]:
+    """The statements a compound statement holds directly: its blocks, handlers, cases."""
+    inner: list[ast.stmt] = []
+    for name in ("body", "orelse", "finalbody"):
+        value = getattr(node, name, None)
+        if isinstance(value, list):
+            inner.extend(value)
+    for handler in getattr(node, "handlers", ()):
+        inner.extend(handler.body)
+    for case in getattr(node, "cases", ()):
+        inner.extend(case.body)
+    return inner
 
 
 def _may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:

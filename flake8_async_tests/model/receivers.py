@@ -1,13 +1,14 @@
-"""The class a method is called on, read from source and the index through attributes:
-`r.nodes_manager.move_slot()`, `nm = r.nodes_manager` then `nm.move_slot()`, where `r` is
-made by calling a class (or a factory the index reads) and the class's methods set
-`self.nodes_manager = NodesManager(...)` (resolver.instance_value).
+"""The classes a method may be called on, read from source and the index through
+attributes: `r.nodes_manager.move_slot()`, `nm = r.nodes_manager` then `nm.move_slot()`,
+where `r` is made by calling a class (or a factory the index reads) and the class's
+methods set `self.nodes_manager = NodesManager(...)` (resolver.instance_value). A local
+bound several ways, or an attribute set several ways, may hold any of their classes.
 
 AT200 asks this only after source and the index said nothing surer, and only to hear "no
-coroutine" (the method is a plain def) or "unknown" (an attribute set to a parameter:
-what a caller passes), never "a coroutine": an attribute may be replaced from outside its
-class. An attribute this file sets on anything but `self`, or names in a string
-(`patch.object(r, "pool")`, `setattr`), is not followed.
+coroutine" (a plain def on every class the value may be an instance of) or "unknown" (an
+attribute set to a parameter: what a caller passes), never "a coroutine": an attribute
+may be replaced from outside its class. An attribute this file sets on anything but
+`self`, or names in a string (`patch.object(r, "pool")`, `setattr`), is not followed.
 """
 
 from __future__ import annotations
