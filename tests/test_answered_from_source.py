@@ -834,3 +834,51 @@ def test_an_attribute_set_to_several_classes(tmp_path, inferred):
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert run.found == [] and run.returncode == 0, run.stderr
     assert inferred == []
+
+
+def test_a_patched_method_of_an_instance_the_value_model_holds(tmp_path, monkeypatch):
+    """`patch.object(client, "release", Mock())` where `client` comes from a fixture
+    returning `app.Pool()`: the index reads that Pool.release is a plain def, so replacing
+    it by a Mock is no AT301, and astroid is not asked; an async def is still found."""
+    from flake8_async_tests.inference import api  # (what the package hands out)
+
+    resolved: list[str] = []
+    original = api.resolve_dotted
+
+    def recorded(dotted, *args, **kwargs):
+        resolved.append(dotted)
+        return original(dotted, *args, **kwargs)
+
+    monkeypatch.setattr(api, "resolve_dotted", recorded)
+    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP), encoding="utf-8")
+    (tmp_path / "test_pool.py").write_text(textwrap.dedent('''\
+        from unittest import mock
+
+        import pytest
+
+        import app
+
+
+        @pytest.fixture
+        def pool():
+            return app.Pool()
+
+
+        @pytest.fixture
+        def async_pool():
+            return app.AsyncPool()
+
+
+        async def test_plain(pool):
+            with mock.patch.object(pool, "release", mock.Mock()):
+                pass
+
+
+        async def test_async(async_pool):
+            with mock.patch.object(async_pool, "release", mock.Mock()):
+                await async_pool.release()
+        '''), encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(24, 10, "AT301")], run.stderr
+    assert resolved == ["app.AsyncPool"]

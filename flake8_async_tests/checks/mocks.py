@@ -428,6 +428,9 @@ class ScopeChecker:
         package = t.target_dotted.split(".")[0] if t.target_dotted else None
         owner = t.target_dotted or (self.ctx.static_dotted(t.target[0], self.scope.bindings)
                                     if t.target[0] is not None else None)
+        if owner is None and t.target[0] is not None:
+            held = self.targets.held(t.target[0], None)  # (its class: what is judged below)
+            owner = held.cls if held is not None else None
         if not self._may_judge(kind, t.target[1], package,
                                dotted=f"{owner}.{t.target[1]}" if owner else None):
             return

@@ -214,9 +214,9 @@ class MockTargets:
         status, value = inference.member(cls, attr)
         return value if status == "present" else None
 
-    def held(self, expr: ast.expr, code: str) -> Instance | None:
+    def held(self, expr: ast.expr, code: str | None) -> Instance | None:
         """The instance an argument, a local or `self.attr` of this function holds, when
-        the value model can tell (the reason is recorded when it cannot)."""
+        the value model can tell (the reason is recorded for `code` when it cannot)."""
         func = self.scope.func
         enclosing = self.ctx.syntax.enclosing(func)
         cls = enclosing if isinstance(enclosing, ast.ClassDef) else None
@@ -226,7 +226,7 @@ class MockTargets:
         elif (isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name)
               and expr.value.id == "self" and cls is not None):
             value = self.ctx.values.attribute(cls, expr.attr)
-        if isinstance(value, Unknown):
+        if isinstance(value, Unknown) and code is not None:
             self.ctx.silent(expr, code, f"value of {self.dotted(expr)} is unknown: "
                                         f"{value.reason}")
         return value if isinstance(value, Instance) else None
