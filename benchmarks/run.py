@@ -196,8 +196,12 @@ class Bench:
             self.codes[name] = report.count_codes(outputs["at"])
 
     def profile(self, name: str, root: Path, target: str) -> None:
-        """The plugin alone, file by file, in one process."""
-        cmd = [bin_path(self.plugin_venv, "python"), str(HERE / "plugin_profile.py"), target]
+        """The plugin alone, file by file, in one process, from an empty cache (else it
+        would reuse the findings an earlier run kept)."""
+        cache = self.index_cache(f"{name}-profile")
+        shutil.rmtree(cache, ignore_errors=True)
+        cmd = [bin_path(self.plugin_venv, "python"), str(HERE / "plugin_profile.py"),
+               f"--async-tests-cache-dir={cache}", target]
         elapsed, peak, out, _ = run_timed(cmd, root)
         files = [tuple(f) for f in json.loads(out)["files"]]
         self.profiles[name] = files
