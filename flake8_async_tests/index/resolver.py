@@ -70,7 +70,7 @@ _exported: dict[tuple[int, tuple[str, ...]], tuple[ModuleFacts, frozenset[str] |
 # (id(module facts), class name, roots) -> the class as its decorators leave it
 _decorated: dict[tuple[int, str, tuple[str, ...]], tuple[ModuleFacts, ClassFacts | None]] = {}
 # (class, attribute, roots) -> instance_value's answer
-_instance_values: dict[tuple[str, str, tuple[str, ...]], tuple[str, str] | None] = {}
+_instance_values: dict[tuple[str, str, tuple[str, ...]], tuple[str, object] | None] = {}
 
 
 def new_run() -> None:
