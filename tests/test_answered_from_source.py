@@ -707,13 +707,19 @@ RECEIVERS_APP = '''\
     '''
 
 
+def _write_app(tmp_path, extra: str = "") -> None:
+    """app.py: RECEIVERS_APP and `extra` (indented like it), each dedented on its own."""
+    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP) + textwrap.dedent(extra),
+                                     encoding="utf-8")
+
+
 def test_a_method_found_through_what_attributes_hold(tmp_path, inferred):
     """`client.pool.release()`, `pool = client.pool` then `pool.release()`: the index
     reads that Client's methods set `self.pool = Pool()`, and Pool.release is a plain def:
     no coroutine, and no astroid; the same for the event loop asyncio.new_event_loop()
     gives (`client.loop.close()`). `client.writer.transport.write()`: Writer sets
     `self.transport` to a parameter, so what it holds is unknown (and said so)."""
-    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP), encoding="utf-8")
+    _write_app(tmp_path)
     (tmp_path / "test_client.py").write_text(textwrap.dedent('''\
         import app
 
@@ -737,7 +743,7 @@ def test_a_method_found_through_what_attributes_hold(tmp_path, inferred):
 def test_an_attribute_the_file_replaces_is_not_followed(tmp_path, inferred):
     """An attribute the test file sets on anything but `self`, or names in a string
     (`patch.object(client, "loop")`), may hold something else there: astroid's."""
-    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP), encoding="utf-8")
+    _write_app(tmp_path)
     (tmp_path / "test_replaced.py").write_text(textwrap.dedent('''\
         from unittest import mock
 
@@ -760,12 +766,12 @@ def test_self_may_be_a_subclass_of_the_file(tmp_path, inferred):
     """`self.client.pool.release()` in a method of a class: `self` may be an instance of
     any subclass of this file, so what each sets counts too (here one sets a client whose
     pool is async: astroid is asked)."""
-    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP) + textwrap.dedent('''
+    _write_app(tmp_path, '''
 
         class Other:
             def __init__(self):
                 self.pool = AsyncPool()
-        '''), encoding="utf-8")
+        ''')
     (tmp_path / "test_harness.py").write_text(textwrap.dedent('''\
         import app
 
@@ -805,12 +811,12 @@ def test_an_attribute_set_to_several_classes(tmp_path, inferred):
     """`self._client` is None, or an instance of one of two classes, as the class's
     methods (a fixture among them) set it: `self._client.pool.release()` makes no
     coroutine if no class it may hold makes one, and astroid is not asked."""
-    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP) + textwrap.dedent('''
+    _write_app(tmp_path, '''
 
         class Cluster:
             def __init__(self):
                 self.pool = Pool()
-        '''), encoding="utf-8")
+        ''')
     (tmp_path / "test_scenario.py").write_text(textwrap.dedent('''\
         import pytest
 
@@ -850,7 +856,7 @@ def test_a_patched_method_of_an_instance_the_value_model_holds(tmp_path, monkeyp
         return original(dotted, *args, **kwargs)
 
     monkeypatch.setattr(api, "resolve_dotted", recorded)
-    (tmp_path / "app.py").write_text(textwrap.dedent(RECEIVERS_APP), encoding="utf-8")
+    _write_app(tmp_path)
     (tmp_path / "test_pool.py").write_text(textwrap.dedent('''\
         from unittest import mock
 

@@ -68,9 +68,7 @@ class Opaque:
         called on: `pickle.loads(b).read`, `copied.read` with `copied = pickle.loads(b)`,
         `item.get` in `[... for item in json.load(f) if item.get(...)]`. The deserializer,
         or None when it is no such value."""
-        root = func
-        while isinstance(root, (ast.Call, ast.Attribute, ast.Subscript)):
-            root = root.func if isinstance(root, ast.Call) else root.value
+        root = _links(func)[1]
         if not isinstance(root, ast.Name):
             return self._read_by(func, scope)
         element = self._comprehension_target(root, scope)
@@ -80,14 +78,11 @@ class Opaque:
 
     def _read_by(self, expr: ast.AST, scope: Scope, depth: int = 0) -> str | None:
         """The deserializer whose value `expr` is, or an attribute, item or call of."""
-        while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript)):
-            if isinstance(expr, ast.Call):
-                static = self.static_name(expr.func, scope)
-                if static in DATA_RETURNS:
-                    return static
-                expr = expr.func
-            else:
-                expr = expr.value
+        calls, expr = _links(expr)
+        for call in calls:
+            static = self.static_name(call.func, scope)
+            if static in DATA_RETURNS:
+                return static
         if not isinstance(expr, ast.Name) or depth >= MAX_CLOSED_HOPS:
             return None
         found = self.scopes.lookup(expr.id, scope)
@@ -196,11 +191,22 @@ def _span(node: ast.AST) -> int:
             + node.end_col_offset - node.col_offset)  # type: ignore[attr-defined, operator]
 
 
+def _links(expr: ast.AST | None) -> tuple[list[ast.Call], ast.AST | None]:
+    """The calls of a chain of calls, attributes and items (`a.b(x)[0].c()`), outermost
+    first, and what it starts from (`a`)."""
+    calls: list[ast.Call] = []
+    while isinstance(expr, (ast.Call, ast.Attribute, ast.Subscript)):
+        if isinstance(expr, ast.Call):
+            calls.append(expr)
+            expr = expr.func
+        else:
+            expr = expr.value
+    return calls, expr
+
+
 def awaited(value: ast.AST | None) -> bool:
     """Is a value `await x`, or an attribute, item or call of one (`(await x).y`)?"""
-    while isinstance(value, (ast.Call, ast.Attribute, ast.Subscript)):
-        value = value.func if isinstance(value, ast.Call) else value.value
-    return isinstance(value, ast.Await)
+    return isinstance(_links(value)[1], ast.Await)
 
 
 def plain_method(scope: Scope) -> bool:

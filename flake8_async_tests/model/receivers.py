@@ -48,6 +48,7 @@ class Receivers:
         self.made = made
         self.held = held
         self.own_class = own_class
+        self._subclasses: dict[str, tuple[str, ...]] = {}  # class -> its subclasses here
 
     def of(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Made | Unknown | None:
         """The classes of the value `expr` holds in `scope`: Made, Unknown (with why) or
@@ -129,6 +130,8 @@ class Receivers:
     def _subclasses_here(self, owner: str) -> tuple[str, ...]:
         """The classes of this file that derive from `owner` (a class of this file), at
         any depth, by the names their bases spell: `self` may be one of those."""
+        if owner in self._subclasses:
+            return self._subclasses[owner]
         module, _, name = owner.rpartition(".")
         found: list[str] = []
         names = [name]
@@ -139,7 +142,8 @@ class Receivers:
                                             for spelled in facts.bases):
                     found.append(cls)
                     names.append(cls)
-        return tuple(f"{module}.{cls}" for cls in found)
+        self._subclasses[owner] = tuple(f"{module}.{cls}" for cls in found)
+        return self._subclasses[owner]
 
     @functools.cached_property
     def _set_here(self) -> frozenset[str]:
