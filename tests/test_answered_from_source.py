@@ -82,9 +82,9 @@ def inferred(monkeypatch):
                 calls.append(line)
 
     def noted(original):
-        def ask(*args):
+        def ask(*args, **kwargs):
             note()
-            return original(*args)
+            return original(*args, **kwargs)
         return ask
 
     from flake8_async_tests.inference import api  # (what the package hands out)
@@ -888,3 +888,61 @@ def test_a_patched_method_of_an_instance_the_value_model_holds(tmp_path, monkeyp
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(24, 10, "AT301")], run.stderr
     assert resolved == ["app.AsyncPool"]
+
+
+def test_a_method_of_what_a_module_level_name_holds(tmp_path, inferred, monkeypatch):
+    """`logger = logging.getLogger(__name__)` at the top of a module, then `logger.info()`;
+    `PATTERN = re.compile(...)` imported, then `PATTERN.match()`: the index reads what the
+    name holds (a Logger, a pattern written in C), and a plain def makes no coroutine,
+    with no astroid. A method that is an async def there is still found (by astroid). A
+    patch target through such a name that its class binds needs no astroid either."""
+    from flake8_async_tests.inference import api
+
+    resolved: list[str] = []
+    original = api.resolve_dotted
+
+    def recorded(name, *args, **kwargs):
+        resolved.append(name)
+        return original(name, *args, **kwargs)
+
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        import logging
+        import re
+
+
+        class Pool:
+            async def fetch(self):
+                pass
+
+            async def info(self):  # (names in reach that are async defs somewhere)
+                pass
+
+            async def match(self):
+                pass
+
+
+        logger = logging.getLogger(__name__)
+        PATTERN = re.compile("x")
+        pool = Pool()
+        '''), encoding="utf-8")
+    (tmp_path / "test_held.py").write_text(textwrap.dedent('''\
+        import logging
+        from unittest import mock
+
+        from app import PATTERN, pool
+
+        logger = logging.getLogger(__name__)
+
+
+        def test_sync():
+            logger.info("x")
+            PATTERN.match("x")
+            pool.fetch()
+            with mock.patch("app.logger.error"), mock.patch("app.logger.nothing"):
+                pass
+        '''), encoding="utf-8")
+    monkeypatch.setattr(api, "resolve_dotted", recorded)  # (after `inferred` wraps it)
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(12, 5, "AT200")], run.stderr
+    assert inferred == ["pool.fetch()"]
+    assert "app.logger" in resolved and resolved.count("app.logger") == 1  # (`nothing`)

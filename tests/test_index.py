@@ -1266,3 +1266,106 @@ INSTANCES = {
 def test_instance_value(tmp_path, cls, attr, value):
     for _ in _indexed(tmp_path, INSTANCES):
         assert resolver.instance_value(cls, attr) == value
+
+
+def test_what_module_level_names_hold():
+    """A name the module binds once, at the top level, to what one call makes, plain or
+    annotated: the callee as spelled. Not a name bound again (anywhere at the top level,
+    under `if` too), deleted, declared `global` in a function, or bound to anything else."""
+    tree = ast.parse(textwrap.dedent('''\
+        import logging
+        import re
+        from typing import Final, Pattern
+
+        from .pools import Pool
+
+        logger = logging.getLogger(__name__)
+        PATTERN: Final[Pattern[str]] = re.compile("x")
+        pool = Pool()
+        twice = Pool()
+        twice = Pool()
+        if logger:
+            branch = Pool()
+        else:
+            branch = None
+        dropped = Pool()
+        del dropped
+        reset = Pool()
+        a = b = Pool()
+        made = [Pool()][0]
+        factory = Pool.from_url("x")
+        Pool = Pool()  # (an import too)
+
+
+        def renew():
+            global reset
+            reset = Pool()
+        '''))
+    assert build(tree, "app.client", False).values == {
+        "PATTERN": "<made by> re.compile",
+        "factory": "<made by> Pool.from_url",
+        "logger": "<made by> logging.getLogger",
+        "pool": "<made by> Pool",
+    }
+
+
+HELD = {
+    "shop/__init__.py": "from .client import pool, shared_logger\n",
+    "shop/pools.py": '''
+        class Pool:
+            def release(self):
+                pass
+
+            async def fetch(self):
+                pass
+
+
+        class Stateful:
+            def __init__(self):
+                self.release = None
+
+            def release(self):
+                pass
+        ''',
+    "shop/client.py": '''
+        import logging
+        import re
+
+        from .pools import Pool, Stateful
+
+        shared_logger = logging.getLogger(__name__)
+        PATTERN = re.compile("x")
+        pool = Pool()
+        state = Stateful()
+        other = open(__file__)
+        ''',
+}
+
+
+@pytest.mark.parametrize("dotted,held,kinds", [
+    ("shop.client.pool", "shop.pools.Pool", {"release": {DEF}, "fetch": {ASYNC_DEF}}),
+    ("shop.pool", "shop.pools.Pool", {"release": {DEF}}),  # through a re-export
+    ("shop.shared_logger", "logging.Logger", {"info": {DEF}}),  # API_RETURNS
+    ("shop.client.PATTERN", resolver.NATIVE_VALUE, {"match": {DEF}, "anything": {DEF}}),
+    # an instance attribute may stand for the method: unknown
+    ("shop.client.state", "shop.pools.Stateful", {"release": None}),
+    ("shop.client.other", None, {"read": None}),  # a builtin: not read here
+    ("shop.client.nothing", None, {"read": None}),
+])
+def test_held_class(tmp_path, dotted, held, kinds):
+    for _ in _indexed(tmp_path, HELD):
+        assert resolver.held_class(dotted) == held
+        for name, written in kinds.items():
+            assert resolver.kinds_of(f"{dotted}.{name}") == written
+
+
+@pytest.mark.parametrize("dotted,attr,answer", [
+    ("shop.client.pool", "release", resolver.PRESENT),
+    ("shop.shared_logger", "error", resolver.PRESENT),
+    ("shop.client.state", "release", resolver.PRESENT),  # (set on self, and a def)
+    ("shop.client.pool", "nothing", resolver.UNKNOWN),  # missing is astroid's to say
+    ("shop.client.PATTERN", "match", resolver.UNKNOWN),
+])
+def test_attribute_of_what_a_module_level_name_holds(tmp_path, dotted, attr, answer):
+    for _ in _indexed(tmp_path, HELD):
+        assert resolver.attribute(dotted, attr) == answer

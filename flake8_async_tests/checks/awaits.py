@@ -89,6 +89,8 @@ class AwaitRules(ScopeFamily):
             return False  # the index is sure: no coroutine function of that name there
         if written is None and self._method_of_returned(func, scope):
             return False
+        if static[0] is None and self._method_of_module_value(func, scope):
+            return False
         if written is None and not self._maybe_async_name(
                 func, scope, static[0] if static[1] else None):
             return False  # (when the index names an async def, no search is needed)
@@ -197,6 +199,20 @@ class AwaitRules(ScopeFamily):
         if made == GENERATOR:
             return True  # send(), throw(), close() of a generator: plain methods
         written = resolver.kinds_of(f"{made}.{attrs[0]}")
+        return written is not None and ASYNC_DEF not in written
+
+    def _method_of_module_value(self, func: ast.AST, scope: Scope) -> bool:
+        """`logger.info(...)` where this file binds `logger` once, at the top level, to what
+        a call makes (`logging.getLogger(__name__)`, see ModuleFacts.values): is `info`
+        surely no coroutine function of that class? Only ever says no."""
+        root, attrs = chain(func)
+        if not isinstance(root, ast.Name) or len(attrs) != 1 \
+                or root.id not in self.ctx.facts.values or not self._indexed_here:
+            return False
+        found = self.scopes.lookup(root.id, scope)
+        if found is None or found[0] is not self.scopes.module:
+            return False
+        written = resolver.kinds_of(f"{self.ctx.modname}.{root.id}.{attrs[0]}")
         return written is not None and ASYNC_DEF not in written
 
     def _local_def(self, func: ast.AST, scope: Scope) -> tuple[object, int] | None:

@@ -86,6 +86,10 @@ class ModuleFacts:
     # functions that return their first argument, only setting these attributes on it
     # (`cls.__init__ = wrapped; return cls`): class decorators that keep the class
     keeps_class: dict[str, list[str]] = field(default_factory=dict)
+    # names the module binds once, at the top level, to what one call makes (`logger =
+    # logging.getLogger(__name__)`, `_PATTERN = re.compile(...)`): MADE_BY and the callee
+    # as spelled; not a name any function declares `global`, deletes or binds again
+    values: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -496,9 +500,12 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     late: set[str] = set()  # names bound unconditionally after the last star import
     top = {id(node) for node in tree.body}
     at_top = False
+    called: dict[str, str] = {}  # top-level `name = call(...)`: what the call is spelled as
+    times: dict[str, int] = {}  # how many statements bind each name
 
     def bind(name: str, kind: str) -> None:
         _bind(facts.kinds, name, kind)
+        times[name] = times.get(name, 0) + 1
         if at_top:
             late.add(name)
 
@@ -548,6 +555,11 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             for bound in _bound_names(node):
                 bind(bound, OTHER)
                 others.add(bound)
+            if at_top and isinstance(node, ast.Delete):
+                times.update((t.id, 2) for t in node.targets if isinstance(t, ast.Name))
+            value = _made_by_call(node) if at_top else None
+            if value is not None:
+                called[value[0]] = value[1]
             _read_all(facts, node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             others.add(node.name)
@@ -563,6 +575,8 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     defs: set[str] = set()
     async_defs: set[str] = set()
     for sub in _all_statements(tree.body):
+        if isinstance(sub, ast.Global):
+            called = {k: v for k, v in called.items() if k not in sub.names}
         if isinstance(sub, ast.FunctionDef):
             defs.add(sub.name)
         elif isinstance(sub, ast.AsyncFunctionDef):
@@ -577,4 +591,22 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     facts.late = sorted(late) if facts.stars else []
     facts.defs = sorted(defs)
     facts.async_defs = sorted(async_defs)
+    facts.values = {name: value for name, value in sorted(called.items())
+                    if times.get(name) == 1}
     return facts
+
+
+def _made_by_call(node: ast.stmt) -> tuple[str, str] | None:
+    """`name = callee(...)` or `name: T = callee(...)` (one plain name assigned): (the
+    name, MADE_BY and the callee as spelled)."""
+    if isinstance(node, ast.Assign) and len(node.targets) == 1:
+        target = node.targets[0]
+    elif isinstance(node, ast.AnnAssign):
+        target = node.target
+    else:
+        return None
+    if not (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)):
+        return None
+    root, names = chain(node.value.func)
+    return (target.id, MADE_BY + ".".join([root.id, *names])) if isinstance(root, ast.Name) \
+        else None

@@ -50,9 +50,14 @@ LAZY_NAMES = {"unittest.IsolatedAsyncioTestCase": "unittest.async_case.IsolatedA
 # but not written in their source: the class that declares the methods of what they return.
 # Only for telling a method from a coroutine function: the value is a subclass of it, so
 # which attributes it has is not told.
-API_RETURNS = {f"asyncio.{module}{name}": "asyncio.events.AbstractEventLoop"
-               for module in ("", "events.")
-               for name in ("new_event_loop", "get_event_loop", "get_running_loop")}
+API_RETURNS = {**{f"asyncio.{module}{name}": "asyncio.events.AbstractEventLoop"
+                  for module in ("", "events.")
+                  for name in ("new_event_loop", "get_event_loop", "get_running_loop")},
+               "logging.getLogger": "logging.Logger"}
+# Functions of the standard library that return an instance of a class written in C (as
+# typeshed annotates them): no method of what they return makes a coroutine.
+NATIVE_RETURNS = frozenset({"re.compile"})
+NATIVE_VALUE = "<native>"  # (held_class: an instance of a class written in C)
 # Standard-library classes whose whole API, at any depth, makes no coroutine: every method
 # and property of their instances returns builtins, paths, files or generators of those,
 # never something a caller handed in (as typeshed annotates pathlib).
@@ -392,6 +397,8 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
         at = _class_at(facts, rest)
         if at is None and len(rest) == 1 and _native_import(facts, rest[0]):
             return NATIVE  # a class an extension module defines
+        if at is None and len(rest) == 1:
+            return _held_kinds(held_class(f"{facts.name}.{rest[0]}"), parts[-1])
         natives: list[str] = []
         classes = _ancestors(at[0], at[1], set(), natives=natives) if at is not None else None
         kinds = None if classes is None else {
@@ -401,6 +408,43 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
     if not kinds or OTHER in kinds:
         return None
     return frozenset(kinds)
+
+
+def held_class(dotted: str) -> str | None:
+    """The class of the instance a module-level name holds (`logger =
+    logging.getLogger(__name__)` in `pkg.mod`, for `pkg.mod.logger`), read through
+    re-exports, as `ModuleFacts.values` records it: a class the index reads, the class of
+    API_RETURNS that declares its methods, or NATIVE_VALUE (a class written in C). None
+    when unknown: bound otherwise, or more than once, or in a module that may rewrite
+    itself."""
+    found = _split(dotted)
+    if found is None or len(found[1]) != 1:
+        return None
+    followed = _follow(found[0], found[1][0])
+    if followed is None or followed[0].rewritten:
+        return None
+    home, name = followed
+    value = home.values.get(name)
+    callee = _name_in(home, value[len(MADE_BY):]) if value else None
+    if callee is None:
+        return None
+    module = callee.partition(".")[0]
+    if callee in NATIVE_RETURNS and stdlib.holds(modules.locate(module), module):
+        return NATIVE_VALUE
+    made = _made_there(home, None, name, value)  # type: ignore[arg-type]
+    return made[len(API):] if made and made.startswith(API) else made
+
+
+def _held_kinds(held: str | None, name: str) -> frozenset[str] | None:
+    """kinds_of for a method called on an instance of `held` (see held_class): None when
+    an instance may also bind the name (`self.name = ...`, a computed setattr)."""
+    if held == NATIVE_VALUE:
+        return NATIVE
+    classes = class_ancestors(held) if held is not None else None
+    if classes is None or any(c.dynamic_self or name in c.self_names
+                              for c in classes.values()):
+        return None
+    return kinds_of(f"{held}.{name}")
 
 
 def _native_import(facts: ModuleFacts, name: str) -> bool:
@@ -595,10 +639,11 @@ def _instance_value(dotted: str, attr: str) -> tuple[str, object] | None:
     return "classes", tuple(sorted(made))  # type: ignore[arg-type]
 
 
-def _made_there(home: ModuleFacts | None, cls: ClassFacts, attr: str,
+def _made_there(home: ModuleFacts | None, cls: ClassFacts | None, attr: str,
                 value: str) -> str | None:
     """A class (or API and a class, or NONE) that one `self.attr = ...` of a method of
-    `cls` sets, as the index reads the class's module `home`; None when unknown."""
+    `cls` sets (with no class: a module-level `attr = ...`), as the index reads the
+    module `home`; None when unknown."""
     if value == NONE:
         return NONE
     if home is None or not value.startswith(MADE_BY):
@@ -634,6 +679,12 @@ def _attribute(dotted: str, attr: str, depth: int) -> str:
         starred = _starred(facts, attr) if facts.stars else None
         return PRESENT if isinstance(starred, ModuleFacts) else UNKNOWN  # (a star import)
     at = _class_at(facts, rest)
+    if at is None and len(rest) == 1:
+        held = held_class(f"{facts.name}.{rest[0]}")
+        classes = class_ancestors(held) if held not in (None, NATIVE_VALUE) else None
+        if classes is not None and any(attr in c.kinds or attr in c.self_names
+                                       for c in classes.values()):
+            return PRESENT  # (an instance has what its class and ancestors bind)
     if at is None:
         module = _module_bound(facts, rest[0])
         return _attribute(".".join((module, *rest[1:])), attr, depth + 1) \
