@@ -669,6 +669,65 @@ def test_astroid_infers_no_value_of_a_deserializer(deserializer):
     assert values == [astroid.Uninferable]
 
 
+def test_what_an_event_loop_runs_to_its_end_is_unknown(tmp_path, inferred):
+    """`conn = self.loop.run_until_complete(connector.connect())` (aiohttp's unittest-style
+    tests) and `asyncio.run(main())` return what the coroutine they run returns: astroid
+    infers none of it, so a call on it is not handed to astroid, and the silence says why."""
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Conn:
+            async def close(self):
+                pass
+
+
+        async def connect():
+            return Conn()
+        '''), encoding="utf-8")
+    (tmp_path / "test_loop.py").write_text(textwrap.dedent('''\
+        import asyncio
+        import unittest
+
+        import app
+
+
+        class TestConn(unittest.TestCase):
+            def setUp(self):
+                self.loop = asyncio.new_event_loop()
+
+            def test_close(self):
+                conn = self.loop.run_until_complete(app.connect())
+                conn.close()
+
+
+        def test_run():
+            asyncio.run(app.connect()).close()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache", "--async-tests-explain"])
+    assert run.found == [] and run.returncode == 0, run.stderr
+    assert inferred == []
+    why = "is unknown: {} returns what the coroutine it runs returns"
+    assert [str(s) for s in run.silences if "coroutine it runs" in s.reason] == [
+        f"test_loop.py:13: AT200 silent: value of conn {why.format('run_until_complete')}",
+        f"test_loop.py:17: AT200 silent: value of asyncio.run(app.connect()) "
+        f"{why.format('asyncio.run')}",
+    ]
+
+
+@pytest.mark.parametrize("runner", ["asyncio.run(main())", "asyncio.runners.run(main())",
+                                    "asyncio.new_event_loop().run_until_complete(main())"])
+def test_astroid_infers_no_value_of_a_runner(runner):
+    """RUNNERS' and RUN_METHODS' claim, checked: astroid cannot tell what they return."""
+    import astroid
+
+    call = astroid.extract_node(
+        "import asyncio\nclass Conn: pass\nasync def main():\n    return Conn()\n"
+        + runner)
+    try:
+        values = call.inferred()
+    except astroid.InferenceError:
+        values = [astroid.Uninferable]
+    assert values == [astroid.Uninferable]
+
+
 RECEIVERS_APP = '''\
     import asyncio
 

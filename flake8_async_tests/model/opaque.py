@@ -1,6 +1,7 @@
 """Values whose calls AT200 does not hand to astroid: ones source shows astroid cannot know
 (what an `await` gives, `self.attr` where a method sets it to a parameter, what a
-deserializer returns and its elements: astroid would answer "unknown"), and ones whose
+deserializer or an event loop's runner returns and its elements: astroid would answer
+"unknown"), and ones whose
 whole API makes no coroutine whatever astroid would say (what a `pathlib` path gives,
 resolver.CLOSED_APIS)."""
 
@@ -18,6 +19,11 @@ MAX_CLOSED_HOPS = 3  # `root = Path(...)`, `data = root / "x"`...: followed this
 # annotates each `-> Any`); astroid infers none of them (a test checks it).
 DATA_RETURNS = frozenset({"json.load", "json.loads", "pickle.load", "pickle.loads",
                           "marshal.load", "marshal.loads"})
+# What runs a coroutine to its end and returns what it returns (`asyncio.run(main())`,
+# `loop.run_until_complete(fetch())`, a method of any event loop): astroid infers no value
+# of them either (a test checks it).
+RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
+RUN_METHODS = frozenset({"run_until_complete"})
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
@@ -64,9 +70,11 @@ class Opaque:
             and self.closed_value(value, found[0], depth + 1) for kind, value in found[1])
 
     def data(self, func: ast.AST, scope: Scope) -> str | None:
-        """What a deserializer (DATA_RETURNS) returned, or an element of it, that `func` is
-        called on: `pickle.loads(b).read`, `copied.read` with `copied = pickle.loads(b)`,
-        `item.get` in `[... for item in json.load(f) if item.get(...)]`. The deserializer,
+        """What a deserializer (DATA_RETURNS) or a runner of coroutines (RUNNERS,
+        RUN_METHODS) returned, or an element of it, that `func` is called on:
+        `pickle.loads(b).read`, `copied.read` with `copied = pickle.loads(b)`, `item.get`
+        in `[... for item in json.load(f) if item.get(...)]`, `conn.close` with `conn =
+        loop.run_until_complete(connect())`. The function (a runner method by its name),
         or None when it is no such value."""
         root = _links(func)[1]
         if not isinstance(root, ast.Name):
@@ -80,8 +88,10 @@ class Opaque:
         """The deserializer whose value `expr` is, or an attribute, item or call of."""
         calls, expr = _links(expr)
         for call in calls:
+            if isinstance(call.func, ast.Attribute) and call.func.attr in RUN_METHODS:
+                return call.func.attr
             static = self.static_name(call.func, scope)
-            if static in DATA_RETURNS:
+            if static in DATA_RETURNS or static in RUNNERS:
                 return static
         if not isinstance(expr, ast.Name) or depth >= MAX_CLOSED_HOPS:
             return None
