@@ -1369,3 +1369,37 @@ def test_held_class(tmp_path, dotted, held, kinds):
 def test_attribute_of_what_a_module_level_name_holds(tmp_path, dotted, attr, answer):
     for _ in _indexed(tmp_path, HELD):
         assert resolver.attribute(dotted, attr) == answer
+
+
+HOOKED = {
+    "hooks.py": '''
+        class Session:
+            def __init_subclass__(cls, **kwargs):
+                super().__init_subclass__(**kwargs)
+
+            def close(self):
+                pass
+
+
+        class Custom(Session):
+            async def close(self):
+                pass
+
+
+        class Deeper(Custom):
+            pass
+        ''',
+}
+
+
+def test_an_init_subclass_hook_rewrites_subclasses_not_its_class(tmp_path):
+    """aiohttp's ClientSession defines `__init_subclass__`: it runs for every subclass,
+    so the class itself is read as written, and its subclasses (at any depth) are not
+    read at all."""
+    for _ in _indexed(tmp_path, HOOKED):
+        found = resolver.class_ancestors("hooks.Session")
+        assert list(found) == ["hooks.Session"] and found["hooks.Session"].init_subclass
+        assert resolver.kinds_of("hooks.Session.close") == {DEF}
+        assert resolver.class_ancestors("hooks.Custom") is None
+        assert resolver.class_ancestors("hooks.Deeper") is None
+        assert resolver.kinds_of("hooks.Custom.close") is None

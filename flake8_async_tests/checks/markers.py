@@ -142,7 +142,7 @@ class MarkerRules(Family):
         for base in cls.bases:
             dotted = self.ctx.static_dotted(base)
             found = resolver.class_ancestors(dotted) if dotted is not None else None
-            if found is None or any(c.marked for c in found.values()):
+            if found is None or any(c.marked or c.init_subclass for c in found.values()):
                 return None
             ancestors.update(found)
         if any(getattr(s, "name", None) == "__init_subclass__" for s in cls.body):

@@ -58,6 +58,9 @@ class ClassFacts:
     # resolver follows them (`keeps_class`)
     decorators: list[str] = field(default_factory=list)
     decorated: bool = False  # has a class decorator of unknown effect
+    # defines __init_subclass__ (outside the standard library): a hook that may rewrite
+    # every subclass, not the class itself
+    init_subclass: bool = False
 
 
 @dataclass
@@ -113,27 +116,26 @@ def _is_mark(expr: ast.expr) -> bool:
     return "mark" in names[:-1]
 
 
-def _plain_class(node: ast.ClassDef, stdlib: bool) -> tuple[bool, list[str], bool]:
-    """(no class decorator, metaclass or hook that may rewrite methods (the standard
-    library's own __init_subclass__ hooks do not); the decorators, as spelled, that are
-    the only reason it is not, when each is a name the resolver may follow; whether it
-    has class decorators of unknown effect)."""
+def _plain_class(node: ast.ClassDef) -> tuple[bool, list[str], bool]:
+    """(no class decorator, metaclass or attribute hook that may rewrite its methods (an
+    __init_subclass__ rewrites subclasses: `ClassFacts.init_subclass`); the decorators, as
+    spelled, that are the only reason it is not, when each is a name the resolver may
+    follow; whether it has class decorators of unknown effect)."""
     unknown = [d for d in node.decorator_list
                if decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)]
     if not unknown:
-        return _plain_body(node, stdlib), [], False
+        return _plain_body(node), [], False
     names = [spelled(d) if isinstance(d, (ast.Name, ast.Attribute)) else None for d in unknown]
-    followable = _plain_body(node, stdlib) and None not in names
+    followable = _plain_body(node) and None not in names
     return False, [n for n in names if n] if followable else [], True
 
 
-def _plain_body(node: ast.ClassDef, stdlib: bool) -> bool:
+def _plain_body(node: ast.ClassDef) -> bool:
     for keyword in node.keywords:
         if keyword.arg != "metaclass" or decorator_name(keyword.value) != "ABCMeta":
             return False
     names = {getattr(stmt, "name", None) for stmt in node.body}
-    hooks = {"__getattr__", "__getattribute__"} | (set() if stdlib else {"__init_subclass__"})
-    return not names & hooks
+    return not names & {"__getattr__", "__getattribute__"}
 
 
 def _bind(kinds: dict[str, str], name: str, kind: str) -> None:
@@ -255,10 +257,13 @@ def _agreed(values: list[str]) -> list[str] | None:
 
 
 def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
-    plain, decorators, decorated = _plain_class(node, stdlib)
+    plain, decorators, decorated = _plain_class(node)
     cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=plain,
                      marked=any(_is_mark(d) for d in node.decorator_list),
-                     decorators=decorators, decorated=decorated)
+                     decorators=decorators, decorated=decorated,
+                     init_subclass=not stdlib and any(
+                         getattr(stmt, "name", None) == "__init_subclass__"
+                         for stmt in node.body))
     own: set[str] = set()
     values: dict[str, list[str]] = {}
     for stmt in statements(node.body):

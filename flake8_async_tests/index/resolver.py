@@ -229,7 +229,9 @@ def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
                ) -> list[tuple[str, ClassFacts]] | None:
     """(qualified name, facts) of the class and of every ancestor the index can read; None
     when one cannot be read (builtins and typing bases, which add no methods rules ask
-    about, are skipped), or when a class is its own ancestor (Python cannot build it).
+    about, are skipped), when an ancestor defines `__init_subclass__` (the class's own
+    runs for its subclasses only), or when a class is its own ancestor (Python cannot
+    build it).
     With `natives`, a base defined by a standard-library extension module is added to it
     instead of making the answer None."""
     key = (facts.name, name)
@@ -257,8 +259,8 @@ def _ancestors(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
         if at is None:
             return None
         inherited = _ancestors(at[0], at[1], seen, (*path, key), natives)
-        if inherited is None:
-            return None
+        if inherited is None or any(c.init_subclass for _, c in inherited):
+            return None  # (an ancestor's __init_subclass__ may rewrite this class)
         found.extend(inherited)
     return found
 
@@ -318,7 +320,8 @@ def _undecorated(facts: ModuleFacts, cls: ClassFacts) -> ClassFacts | None:
 def class_ancestors(dotted: str) -> dict[str, ClassFacts] | None:
     """The class a dotted name spells and all its ancestors (builtins and typing bases
     aside), by qualified name; None when the index cannot read one of them or the class
-    may be rewritten (a metaclass, a class decorator, a hook)."""
+    may be rewritten (a metaclass, a class decorator, a hook). A subclass of it is also
+    rewritten by the `__init_subclass__` of any of them (`ClassFacts.init_subclass`)."""
     found = _split(dotted)
     at = _class_at(*found) if found is not None else None
     classes = _ancestors(at[0], at[1], set()) if at is not None else None
