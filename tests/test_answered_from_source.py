@@ -1005,3 +1005,46 @@ def test_a_method_of_what_a_module_level_name_holds(tmp_path, inferred, monkeypa
     assert [(f.line, f.col, f.code) for f in run.found] == [(12, 5, "AT200")], run.stderr
     assert inferred == ["pool.fetch()"]
     assert "app.logger" in resolved and resolved.count("app.logger") == 1  # (`nothing`)
+
+
+def test_a_patch_target_the_index_reads_needs_no_search_of_reach(tmp_path, monkeypatch):
+    """`patch("app.Client.fetch", new=MagicMock())`: how the index reads the target itself
+    decides whether the replacement can be AT301 (an async def) or AT302 (a def); the
+    search of every module the test reaches (the cheap filter for a target the index
+    cannot read) is not made. On a generated project of 1,000 modules that search was a
+    tenth of the plugin's time."""
+    from flake8_async_tests.index import reach
+
+    searched: list[tuple[str, ...]] = []
+    original = reach.reach
+
+    def recorded(imported):
+        imported = tuple(imported)
+        searched.append(imported)
+        return original(imported)
+
+    monkeypatch.setattr(reach, "reach", recorded)
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Client:
+            async def fetch(self):
+                pass
+
+            def close(self):
+                pass
+        '''), encoding="utf-8")
+    (tmp_path / "test_patch.py").write_text(textwrap.dedent('''\
+        from unittest import mock
+
+        import pytest
+
+
+        @pytest.mark.asyncio
+        async def test_patch():
+            with mock.patch("app.Client.fetch", new=mock.MagicMock()):
+                pass
+            with mock.patch("app.Client.close", new=mock.MagicMock()):
+                pass
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(8, 10, "AT301")], run.stderr
+    assert searched == []

@@ -448,11 +448,11 @@ class ScopeChecker:
         AT302 at all? From source alone: AT301 needs an async def, AT302 a def."""
         if kind not in ("Mock", "MagicMock", "AsyncMock"):
             return False
-        if not self.ctx.may_define(attr, kind != "AsyncMock", package):
-            return False
-        written = resolver.kinds_of(dotted) if dotted else None
         needed = DEF if kind == "AsyncMock" else ASYNC_DEF
-        return written is None or needed in written
+        written = resolver.kinds_of(dotted) if dotted else None
+        if written is not None:  # how the index reads the target itself
+            return needed in written
+        return self.ctx.may_define(attr, kind != "AsyncMock", package)
 
     def _judge(self, value, kind: str, at: ast.AST, label: str) -> Iterator[Finding]:
         func = inference.plain_function(value)
