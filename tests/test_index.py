@@ -1290,6 +1290,9 @@ def test_what_module_level_names_hold():
             branch = None
         dropped = Pool()
         del dropped
+        later = Pool()
+        if dropped:
+            del later
         reset = Pool()
         a = b = Pool()
         made = [Pool()][0]

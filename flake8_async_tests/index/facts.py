@@ -560,7 +560,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             for bound in _bound_names(node):
                 bind(bound, OTHER)
                 others.add(bound)
-            if at_top and isinstance(node, ast.Delete):
+            if isinstance(node, ast.Delete):  # (under `if`, `try` or `with` too)
                 times.update((t.id, 2) for t in node.targets if isinstance(t, ast.Name))
             value = _made_by_call(node) if at_top else None
             if value is not None:

@@ -1,9 +1,8 @@
 """Values whose calls AT200 does not hand to astroid: ones source shows astroid cannot know
 (what an `await` gives, `self.attr` where a method sets it to a parameter, what a
 deserializer or an event loop's runner returns and its elements: astroid would answer
-"unknown"), and ones whose
-whole API makes no coroutine whatever astroid would say (what a `pathlib` path gives,
-resolver.CLOSED_APIS)."""
+"unknown"), and ones whose whole API makes no coroutine whatever astroid would say (what a
+`pathlib` path gives, resolver.CLOSED_APIS)."""
 
 from __future__ import annotations
 
