@@ -17,7 +17,7 @@ from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
 from ..model.call_sites import CallSites
 from ..model.fixtures import Unknown
-from ..model.opaque import DATA_RETURNS, Opaque, awaited
+from ..model.opaque import Opaque, awaited, why_unknown
 from ..model.receivers import Receivers
 from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
@@ -138,10 +138,8 @@ class AwaitRules(ScopeFamily):
         read_by = self.opaque.data(call.func, scope)
         if read_by is not None:
             held = label(call.func).rpartition(".")[0] or label(call.func)
-            why = (f"what {read_by} returns depends on the data it reads"
-                   if read_by in DATA_RETURNS else
-                   f"{read_by} returns what the coroutine it runs returns")
-            self.ctx.silent(call, "AT200", f"value of {held} is unknown: {why}")  # (unknown-value)
+            self.ctx.silent(call, "AT200", f"value of {held} is unknown: "
+                                           f"{why_unknown(read_by)}")  # (unknown-value)
             return None, None
         found = self.opaque.set_from_parameter(call.func, scope)
         if found is not None:

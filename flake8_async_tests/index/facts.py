@@ -238,12 +238,10 @@ def _set_value(value: ast.expr | None, line: int, params: set[str], local: set[s
             return f"{PARAMETER}{line}"
         bound = stores.get(value.id, [])
         value = bound[0] if len(bound) == 1 else None
-    if not isinstance(value, ast.Call) or not isinstance(value.func, (ast.Name, ast.Attribute)):
+    callee = _callee(value)
+    if callee is None or callee.partition(".")[0] in local:
         return ""
-    root, names = chain(value.func)
-    if not isinstance(root, ast.Name) or root.id in local:
-        return ""
-    return MADE_BY + ".".join([root.id, *names])
+    return MADE_BY + callee
 
 
 def _agreed(values: list[str]) -> list[str] | None:
@@ -562,7 +560,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
                 others.add(bound)
             if isinstance(node, ast.Delete):  # (under `if`, `try` or `with` too)
                 times.update((t.id, 2) for t in node.targets if isinstance(t, ast.Name))
-            value = _made_by_call(node) if at_top else None
+            value = _module_value(node) if at_top else None
             if value is not None:
                 called[value[0]] = value[1]
             _read_all(facts, node)
@@ -601,7 +599,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     return facts
 
 
-def _made_by_call(node: ast.stmt) -> tuple[str, str] | None:
+def _module_value(node: ast.stmt) -> tuple[str, str] | None:
     """`name = callee(...)` or `name: T = callee(...)` (one plain name assigned): (the
     name, MADE_BY and the callee as spelled)."""
     if isinstance(node, ast.Assign) and len(node.targets) == 1:
@@ -610,8 +608,14 @@ def _made_by_call(node: ast.stmt) -> tuple[str, str] | None:
         target = node.target
     else:
         return None
-    if not (isinstance(target, ast.Name) and isinstance(node.value, ast.Call)):
-        return None
-    root, names = chain(node.value.func)
-    return (target.id, MADE_BY + ".".join([root.id, *names])) if isinstance(root, ast.Name) \
+    callee = _callee(node.value)
+    return (target.id, MADE_BY + callee) if isinstance(target, ast.Name) and callee \
         else None
+
+
+def _callee(value: ast.expr | None) -> str | None:
+    """`pkg.Cls` for a call `pkg.Cls(...)` of a name or an attribute of one; None for
+    anything else."""
+    if not isinstance(value, ast.Call) or not isinstance(value.func, (ast.Name, ast.Attribute)):
+        return None
+    return spelled(value.func)

@@ -401,7 +401,7 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
         if at is None and len(rest) == 1 and _native_import(facts, rest[0]):
             return NATIVE  # a class an extension module defines
         if at is None and len(rest) == 1:
-            return _held_kinds(held_class(f"{facts.name}.{rest[0]}"), parts[-1])
+            return _held_kinds(_held_at(facts, rest), parts[-1])
         natives: list[str] = []
         classes = _ancestors(at[0], at[1], set(), natives=natives) if at is not None else None
         kinds = None if classes is None else {
@@ -421,9 +421,12 @@ def held_class(dotted: str) -> str | None:
     when unknown: bound otherwise, or more than once, or in a module that may rewrite
     itself."""
     found = _split(dotted)
-    if found is None or len(found[1]) != 1:
-        return None
-    followed = _follow(found[0], found[1][0])
+    return _held_at(*found) if found is not None else None
+
+
+def _held_at(facts: ModuleFacts, rest: list[str]) -> str | None:
+    """held_class for `rest` (one name) of the module `facts`."""
+    followed = _follow(facts, rest[0]) if len(rest) == 1 else None
     if followed is None or followed[0].rewritten:
         return None
     home, name = followed
@@ -683,7 +686,7 @@ def _attribute(dotted: str, attr: str, depth: int) -> str:
         return PRESENT if isinstance(starred, ModuleFacts) else UNKNOWN  # (a star import)
     at = _class_at(facts, rest)
     if at is None and len(rest) == 1:
-        held = held_class(f"{facts.name}.{rest[0]}")
+        held = _held_at(facts, rest)
         classes = class_ancestors(held) if held not in (None, NATIVE_VALUE) else None
         if classes is not None and any(attr in c.kinds or attr in c.self_names
                                        for c in classes.values()):

@@ -26,6 +26,13 @@ RUN_METHODS = frozenset({"run_until_complete"})
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 
+def why_unknown(read_by: str) -> str:
+    """Why what `read_by` (as `Opaque.data` names it) returned is unknown."""
+    if read_by in DATA_RETURNS:
+        return f"what {read_by} returns depends on the data it reads"
+    return f"{read_by} returns what the coroutine it runs returns"
+
+
 class Opaque:
     """Those questions for one file (its scopes, its walk, and how a name is spelled
     through its imports)."""
