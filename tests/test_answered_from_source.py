@@ -1048,3 +1048,63 @@ def test_a_patch_target_the_index_reads_needs_no_search_of_reach(tmp_path, monke
     run = lint(tmp_path, ["--async-tests-no-cache"])
     assert [(f.line, f.col, f.code) for f in run.found] == [(8, 10, "AT301")], run.stderr
     assert searched == []
+
+
+def test_a_sync_mock_of_a_coroutine_method_the_index_reads(tmp_path, monkeypatch):
+    """`patch.object(app.Client, "fetch", new=MagicMock())` where every class that defines
+    fetch makes it an `async def`: AT301 from the index, nothing resolved by astroid.
+    Where the definitions differ (a subclass's def wins over its base's async def),
+    astroid still decides, and finds no coroutine function."""
+    from flake8_async_tests.inference import api  # (what the package hands out)
+
+    resolved: list[str] = []
+    original = api.resolve_dotted
+
+    def recorded(dotted, *args, **kwargs):
+        resolved.append(dotted)
+        return original(dotted, *args, **kwargs)
+
+    monkeypatch.setattr(api, "resolve_dotted", recorded)
+    (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Base:
+            async def fetch(self, key):
+                pass
+
+
+        class Client(Base):
+            async def fetch(self, key):
+                pass
+
+
+        class Cached(Base):
+            def fetch(self, key):
+                pass
+        '''), encoding="utf-8")
+    (tmp_path / "test_fetch.py").write_text(textwrap.dedent('''\
+        from unittest import mock
+
+        import app
+        from app import Cached
+
+
+        async def test_fetch():
+            with mock.patch.object(app.Client, "fetch", new=mock.MagicMock()):
+                await app.Client().fetch("k")
+
+
+        async def test_cached():
+            with mock.patch.object(Cached, "fetch", new=mock.MagicMock()):
+                assert Cached().fetch("k")
+
+
+        async def test_by_name():
+            with mock.patch("app.Base.fetch", new=mock.Mock()):
+                await app.Base().fetch("k")
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code, f.variant, f.fields) for f in run.found] == [
+        (8, 10, "AT301", "", {"target": "app.Client.fetch", "kind": "MagicMock"}),
+        (18, 10, "AT301", "", {"target": "app.Base.fetch", "kind": "Mock"}),
+    ], run.stderr
+    assert set(resolved) == {"app.Cached"}

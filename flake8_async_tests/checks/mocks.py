@@ -426,8 +426,9 @@ class ScopeChecker:
         if t.target is None:
             return
         package = t.target_dotted.split(".")[0] if t.target_dotted else None
-        owner = t.target_dotted or (self.ctx.static_dotted(t.target[0], self.scope.bindings)
-                                    if t.target[0] is not None else None)
+        static = (self.ctx.static_dotted(t.target[0], self.scope.bindings)
+                  if t.target[0] is not None else None)  # a class or module, not a value
+        owner = t.target_dotted or static
         if owner is None and t.target[0] is not None:
             held = self.targets.held(t.target[0], None)  # (its class: what is judged below)
             owner = held.cls if held is not None else None
@@ -437,9 +438,15 @@ class ScopeChecker:
         bound = self.targets.bound_name(call)
         if bound is not None and (bound not in self.mocks or self.targets.reconfigured(bound)):
             return  # the mock it hands out is configured (or handed on) afterwards
-        value = self.targets.target_value(t)
         label = (f"{t.target_dotted}.{t.target[1]}" if t.target_dotted  # type: ignore[index]
                  else f"{self.targets.dotted(t.target[0])}.{t.target[1]}")  # type: ignore[index]
+        if (kind != "AsyncMock" and (t.target_dotted or t.target[0] is not None and static)
+                and resolver.coroutine_signature(f"{owner}.{t.target[1]}", False)):
+            # the index reads the class (or module) itself: an async def everywhere it is
+            # defined, so the coroutine function astroid would find
+            yield from self._sync_mock_of_coroutine(kind, call, label)
+            return
+        value = self.targets.target_value(t)
         yield from self._judge(value, kind, call, label)
 
     def _may_judge(self, kind: str, attr: str, package: str | None = None,
@@ -458,12 +465,16 @@ class ScopeChecker:
         func = inference.plain_function(value)
         if func is None:
             return
-        if (kind in ("Mock", "MagicMock") and inference.is_coroutine_function(func)
-                and runs_coroutines(self.scope.func, self.scope.nodes, self.ctx.resolve)):
-            yield Finding(at.lineno, at.col_offset, "AT301", ONLY, {"target": label, "kind": kind})
+        if kind in ("Mock", "MagicMock") and inference.is_coroutine_function(func):
+            yield from self._sync_mock_of_coroutine(kind, at, label)
         elif kind == "AsyncMock" and not inference.is_async_def(func) \
                 and inference.surely_not_awaitable(func):
             yield Finding(at.lineno, at.col_offset, "AT302", ONLY, {"target": label})
+
+    def _sync_mock_of_coroutine(self, kind: str, at: ast.AST, label: str) -> Iterator[Finding]:
+        """AT301 for a coroutine function replaced by a sync mock, where its test runs."""
+        if runs_coroutines(self.scope.func, self.scope.nodes, self.ctx.resolve):
+            yield Finding(at.lineno, at.col_offset, "AT301", ONLY, {"target": label, "kind": kind})
 
     def _assigned(self, node: ast.Assign) -> Iterator[Finding]:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Attribute):
