@@ -12,6 +12,7 @@ from pathlib import Path
 CSV_COLUMNS = (
     "corpus", "path", "files", "lines", "variant", "jobs", "runs", "median_s", "min_s",
     "max_s", "ratio_vs_plain", "ms_per_file", "peak_rss_mb", "findings", "cpu_s",
+    "plugin_cpu_s",
 )
 VARIANT_TITLES = {
     "ast": "ast.parse",
@@ -20,12 +21,14 @@ VARIANT_TITLES = {
     "plugin-warm": "flake8 + plugin (warm cache)",
     "at": "--select AT",
     "standalone": "flake8-async-tests (cold cache)",
+    "plugin-logged": "flake8 -v + plugin (cold cache; its per-file CPU logged)",
     "single-plain": "one file: flake8",
     "single-plugin": "one file: flake8 + plugin",
     "single-standalone": "one file: flake8-async-tests",
 }
 # The baseline each variant's ratio is taken against.
 BASELINE = {"ast": "plain", "plugin": "plain", "plugin-warm": "plain", "at": "plain",
+            "plugin-logged": "plain",
             "standalone": "plain", "single-plugin": "single-plain",
             "single-standalone": "single-plain"}
 FINDING = re.compile(r"^.+?:\d+:\d+: ([A-Z]+[0-9]+) ", re.M)
@@ -38,8 +41,9 @@ def count_codes(output: str) -> Counter[str]:
 
 def summarise(corpus: str, path: str, files: int, lines: int, variant: str, jobs: int,
               times: Sequence[float], rss_kb: Iterable[int], findings: int,
-              cpu: Sequence[float] = ()) -> dict:
-    """`cpu`: user + system seconds of each run (the process and its -j workers)."""
+              cpu: Sequence[float] = (), plugin_cpu: Sequence[float] = ()) -> dict:
+    """`cpu`: user + system seconds of each run (the process and its -j workers);
+    `plugin_cpu`: the plugin's own, as it logs it for each file, summed, each run."""
     median = statistics.median(times)
     return {
         "corpus": corpus, "path": path, "files": files, "lines": lines, "variant": variant,
@@ -48,6 +52,7 @@ def summarise(corpus: str, path: str, files: int, lines: int, variant: str, jobs
         "ms_per_file": round(1000 * median / files, 2) if files else "",
         "peak_rss_mb": round(max(rss_kb) / 1024, 1), "findings": findings,
         "cpu_s": round(statistics.median(cpu), 3) if cpu else "",
+        "plugin_cpu_s": round(statistics.median(plugin_cpu), 3) if plugin_cpu else "",
     }
 
 
@@ -102,6 +107,7 @@ def corpus_table(rows: list[dict]) -> str:
             _cell(by, corpus, "plugin", "ratio_vs_plain", "{:.2f}"),
             _cell(by, corpus, "plugin-warm", "ratio_vs_plain", "{:.2f}"),
             _cell(by, corpus, "standalone", "ratio_vs_plain", "{:.2f}"),
+            logged_share(by, corpus),
             cpu_share(by, corpus),
             _cell(by, corpus, "plain", "peak_rss_mb", "{:.0f}"),
             _cell(by, corpus, "plugin", "peak_rss_mb", "{:.0f}"),
@@ -109,8 +115,27 @@ def corpus_table(rows: list[dict]) -> str:
     headers = ("corpus", "files", "lines", "ast.parse s", "flake8 s", "+ plugin cold s",
                "+ plugin warm s", "--select AT s", "flake8-async-tests cold s", "cold ratio",
                "warm ratio", "flake8-async-tests / flake8",
-               "plugin CPU / default checks' CPU", "RSS without MB", "RSS with MB")
+               "plugin CPU / default checks' CPU", "whole-run CPU share",
+               "RSS without MB", "RSS with MB")
     return markdown_table(headers, body)
+
+
+def _checks_cpu(by: dict, corpus: str) -> float | None:
+    """The default checks' CPU time: the run without the plugin minus reading and parsing
+    the files."""
+    plain, floor = by.get((corpus, "plain")), by.get((corpus, "ast"))
+    if not (plain and floor) or "" in (plain["cpu_s"], floor["cpu_s"]):
+        return None
+    return plain["cpu_s"] - floor["cpu_s"]
+
+
+def logged_share(by: dict, corpus: str) -> str:
+    """The plugin's own CPU time, cold, as it logs it for each file under `flake8 -v` and
+    summed (the time it spends on the files), over the default checks' (see _checks_cpu)."""
+    logged, checks = by.get((corpus, "plugin-logged")), _checks_cpu(by, corpus)
+    if not logged or logged["plugin_cpu_s"] == "" or not checks or checks <= 0:
+        return "-"
+    return f"{logged['plugin_cpu_s'] / checks:.2f}"
 
 
 def cpu_share(by: dict, corpus: str) -> str:

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -36,13 +37,15 @@ CACHE = HERE / ".cache"
 CONTEXT_PACKAGES = ("pytest==9.2.0", "pytest-asyncio==1.5.0")
 FLAKE8_PARTS = ("flake8", "pyflakes", "pycodestyle", "mccabe")
 # "plugin" starts from an empty cache; "plugin-warm", "at" and the one-file runs reuse it.
-CORPUS_VARIANTS = ("ast", "plain", "plugin", "plugin-warm", "at", "standalone")
+CORPUS_VARIANTS = ("ast", "plain", "plugin", "plugin-warm", "at", "standalone", "plugin-logged")
 SYNTHETIC_VARIANTS = ("ast", "plain", "at")
-PROJECT_VARIANTS = ("ast", "plain", "plugin", "plugin-warm")
+PROJECT_VARIANTS = ("ast", "plain", "plugin", "plugin-warm", "plugin-logged")
 TARGETS = {"ratio": 1.5, "warm_ratio": 1.25, "cpu_share": 0.5, "rss_mb": 1024,
            "slowest_s": 2.0, "growth": 1.25, "single_s": 0.3, "standalone": 0.5}
 # Run with an empty index cache, each repetition.
-COLD = frozenset({"plugin", "standalone"})
+COLD = frozenset({"plugin", "standalone", "plugin-logged"})
+# What the plugin logs under `flake8 -v` for each file: the CPU time of its own work on it.
+CHECKED = re.compile(r"flake8-async-tests: checked .+? in ([0-9.]+) s$", re.M)
 
 
 def log(text: str) -> None:
@@ -101,10 +104,12 @@ def ensure_venvs(rebuild: bool) -> tuple[Path, Path]:
     return with_plugin, without
 
 
-def run_timed(cmd: list[str], cwd: Path) -> tuple[float, int, str, float]:
+def run_timed(cmd: list[str], cwd: Path, errors: list[str] | None = None,
+              ) -> tuple[float, int, str, float]:
     """Wall time, ru_maxrss in KiB (the largest process of the tree: wait4 reports the
     child's own peak or that of its largest reaped descendant), stdout, and user + system
-    CPU seconds (the child's and its reaped descendants', so -j workers count)."""
+    CPU seconds (the child's and its reaped descendants', so -j workers count). With
+    `errors`, stderr is appended to it."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
@@ -116,6 +121,8 @@ def run_timed(cmd: list[str], cwd: Path) -> tuple[float, int, str, float]:
         stdout, stderr = out.read().decode(errors="replace"), err.read().decode(errors="replace")
     if proc.returncode not in (0, 1) or "Traceback" in stderr:
         raise SystemExit(f"{' '.join(cmd)} (in {cwd}) exited {proc.returncode}:\n{stderr}")
+    if errors is not None:
+        errors.append(stderr)
     return elapsed, usage.ru_maxrss, stdout, usage.ru_utime + usage.ru_stime
 
 
@@ -156,6 +163,8 @@ class Bench:
             "plugin-warm": [*plugin, "--isolated", *jobs, target],
             "at": [*plugin, "--isolated", "--select", "AT", *jobs, target],
             "standalone": [*alone, "--isolated", *jobs, target],
+            # "plugin" again, for the per-file CPU times the plugin logs (not timed: logging)
+            "plugin-logged": [*plugin, "--isolated", "-v", *jobs, target],
         }
 
     @staticmethod
@@ -174,12 +183,17 @@ class Bench:
             times: dict[str, list[float]] = {v: [] for v in variants}
             rss: dict[str, list[int]] = {v: [] for v in variants}
             cpu: dict[str, list[float]] = {v: [] for v in variants}
+            logged: list[float] = []
             outputs: dict[str, str] = {}
             for rep in range(runs):
                 for variant in variants:
                     if variant in COLD:
                         shutil.rmtree(cache, ignore_errors=True)
-                    elapsed, peak, outputs[variant], used = run_timed(cmds[variant], root)
+                    errors: list[str] = []
+                    elapsed, peak, outputs[variant], used = run_timed(cmds[variant], root,
+                                                                      errors)
+                    if variant == "plugin-logged":
+                        logged.append(sum(float(t) for t in CHECKED.findall(errors[0])))
                     times[variant].append(elapsed)
                     rss[variant].append(peak)
                     cpu[variant].append(used)
@@ -189,9 +203,10 @@ class Bench:
             os.unlink(listing.name)
         for variant in variants:
             findings = sum(report.count_codes(outputs[variant]).values())
-            self.rows.append(report.summarise(name, target, len(files), lines, variant,
-                                              self.args.jobs, times[variant], rss[variant],
-                                              findings, cpu[variant]))
+            self.rows.append(report.summarise(
+                name, target, len(files), lines, variant, self.args.jobs, times[variant],
+                rss[variant], findings, cpu[variant],
+                logged if variant == "plugin-logged" else ()))
         if "at" in outputs:
             self.codes[name] = report.count_codes(outputs["at"])
 
@@ -320,11 +335,15 @@ def targets(bench: Bench) -> str:
         check(f"with / without plugin, {label} cache, <= {limit} (worst corpus)", worst,
               None if worst is None else worst <= limit)
     by = {(r["corpus"], r["variant"]): r for r in rows}
-    shares = [report.cpu_share(by, c) for c, v in by if v == "plugin" and _measured(by[(c, v)])]
-    shares = [float(x) for x in shares if x != "-"]
-    worst_share = max(shares, default=None)
-    check(f"plugin CPU / default checks' CPU, cold, <= {TARGETS['cpu_share']} (worst corpus)",
-          worst_share, None if worst_share is None else worst_share <= TARGETS["cpu_share"])
+    for share, text in ((report.logged_share, "plugin CPU (per file, as flake8 -v logs it, "
+                         "summed) / default checks' CPU"),
+                        (report.cpu_share, "whole-run CPU with plugin minus without / default "
+                         "checks' CPU")):
+        shares = [share(by, c) for c, v in by if v == "plugin" and _measured(by[(c, v)])]
+        shares = [float(x) for x in shares if x != "-"]
+        worst_share = max(shares, default=None)
+        check(f"{text}, cold, <= {TARGETS['cpu_share']} (worst corpus)", worst_share,
+              None if worst_share is None else worst_share <= TARGETS["cpu_share"])
     real = [r for r in rows if r["variant"] in ("plain", "plugin", "plugin-warm", "at")
             and _measured(r)]
     if real:

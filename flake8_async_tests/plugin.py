@@ -91,7 +91,7 @@ class AsyncTestsChecker:
             LOG.warning("flake8-async-tests: failed on %s: %r", self.filename, exc)
             results = self._internal_error("plugin", exc)
         if self.checked:
-            LOG.info("flake8-async-tests: checked %s in %.2f s", self.filename,
+            LOG.info("flake8-async-tests: checked %s in %.3f s", self.filename,
                      time.process_time() - start)
         yield from results
 

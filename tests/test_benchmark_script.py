@@ -84,6 +84,8 @@ def _rows():
         report.summarise("demo", "tests", 10, 500, "plugin-warm", 2, [2.4], [40000], 6),
         report.summarise("demo", "tests", 10, 500, "at", 2, [2.5, 2.0, 2.7], [40000], 2),
         report.summarise("demo", "tests", 10, 500, "standalone", 2, [0.9, 0.8], [30000], 2),
+        report.summarise("demo", "tests", 10, 500, "plugin-logged", 2, [3.5], [40960], 6,
+                         [6.6], [1.2, 1.4, 1.3]),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-plain", 1, [0.2], [1], 1),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-plugin", 1, [0.7], [1], 1),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-standalone", 1, [0.4], [1],
@@ -129,9 +131,12 @@ def test_markdown_tables():
     rows = _rows()
     table = report.corpus_table(rows)
     assert table.splitlines()[2] == (
-        "| demo | 10 | 500 | 0.20 | 2.00 | 3.00 | 2.40 | 2.50 | 0.85 | 1.50 | 1.20 | 0.42 | 0.50 "
-        "| 29 | 40 |")
-    # plugin CPU (6.5 - 4.5) over the default checks' (4.5 - 0.5)
+        "| demo | 10 | 500 | 0.20 | 2.00 | 3.00 | 2.40 | 2.50 | 0.85 | 1.50 | 1.20 | 0.42 | 0.33 "
+        "| 0.50 | 29 | 40 |")
+    # the plugin's logged CPU (median 1.3) and the whole run's difference (6.5 - 4.5), over
+    # the default checks' (4.5 - 0.5)
+    assert by_variant(rows, "plugin-logged")["plugin_cpu_s"] == 1.3
+    assert by_variant(rows, "plugin")["plugin_cpu_s"] == ""
     projects = report.project_table(rows).splitlines()
     assert projects[2] == "| 1000 | 100 | 10.0 | 15.0 | - | 1.50 | - | 68 | 5 |"
     assert projects[3].startswith("| 20000 | 100 | 10.0 | 16.0 |")
@@ -148,6 +153,19 @@ def test_markdown_tables():
     codes = report.codes_table({"demo": Counter({"AT200": 2, "AT100": 1}), "x": Counter()})
     assert codes.splitlines()[0] == "| corpus | AT100 | AT200 | total |"
     assert codes.splitlines()[3] == "| x | 0 | 0 | 0 |"
+
+
+def by_variant(rows: list[dict], variant: str) -> dict:
+    return next(r for r in rows if (r["corpus"], r["variant"]) == ("demo", variant))
+
+
+def test_plugin_logged_cpu_is_read_from_flake8_verbose_output():
+    err = ("flake8.async_tests   ForkPoolWorker-1   130 INFO     flake8-async-tests: checked "
+           "tests/test_a.py in 0.007 s\n"
+           "flake8.checker       MainProcess        150 INFO     Finished processing\n"
+           "flake8.async_tests   ForkPoolWorker-2   131 INFO     flake8-async-tests: checked "
+           "tests/test b.py in 1.250 s\n")
+    assert [float(t) for t in run.CHECKED.findall(err)] == [0.007, 1.25]
 
 
 def test_count_codes_reads_flake8_output():
