@@ -7,10 +7,7 @@ pytest config, conftest.py or project module is read again, never remembered.
 
 from __future__ import annotations
 
-from . import context, inference, project, reads, results, syntax
-from .model import mocks
-from .index import resolver
-from .model import plugins
+from . import project, reads, results
 
 _runs = 0
 
@@ -24,6 +21,10 @@ def new_run() -> None:
     results.new_run()
     if _runs == 1:
         return  # nothing cached yet
+    # (the analysis is loaded on first use: plugin._rules)
+    from . import context, inference, syntax
+    from .index import resolver
+    from .model import mocks, plugins
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
                    project.files_mentioning, context._conftest_facts, mocks.conftest_mocks,
                    plugins.installed_runners, plugins.declared_requirements,

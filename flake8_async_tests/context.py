@@ -51,20 +51,6 @@ def _matches_any(name: str, patterns: tuple[str, ...]) -> bool:
     return False
 
 
-def is_test_file(path: str, patterns: tuple[str, ...]) -> bool:
-    name = os.path.basename(path)
-    if name == "conftest.py":
-        return True
-    posix = path.replace(os.sep, "/")
-    for pattern in patterns:
-        if "/" in pattern:
-            if fnmatch.fnmatch(posix, pattern if pattern.startswith("/") else "*/" + pattern):
-                return True
-        elif fnmatch.fnmatch(name, pattern):
-            return True
-    return False
-
-
 @functools.lru_cache(maxsize=None)
 def _conftest_facts(chain: tuple[tuple[str, ast.Module], ...], marks: frozenset[str],
                     root: str | None) -> tuple[str | None, bool]:

@@ -11,13 +11,15 @@ import sys
 import time
 import weakref
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__, caches, inference, options, project, results
-from .checks import Family, Finding, families
-from .context import FileContext, is_test_file
 from .index import modules
 from .rules import explain, message
+
+if TYPE_CHECKING:
+    from .checks import Family, Finding
+    from .context import FileContext
 
 # Under flake8's logger: silent unless flake8 runs with -v.
 LOG = logging.getLogger("flake8.async_tests")
@@ -82,6 +84,8 @@ class AsyncTestsChecker:
         cls.options = options.parse(parsed)
         collect_less_while(parsed)
         modules.configure(cls.options.cache_dir, cls.options.use_cache)
+        if not _findings_kept(parsed):
+            _rules()  # loaded before flake8 forks its -j workers, which share them
 
     def run(self) -> Iterator[Result]:
         start = time.process_time()
@@ -106,7 +110,7 @@ class AsyncTestsChecker:
             if found is not None:
                 LOG.info("flake8-async-tests: reused the findings of %s", self.filename)
                 return [(line, col, text, type(self)) for line, col, text in found]
-        ctx = FileContext(self.tree, self.lines, self.filename, self.options)
+        ctx = _rules().FileContext(self.tree, self.lines, self.filename, self.options)
         if ctx.syntax.size > MAX_NODES:
             LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
                      MAX_NODES)
@@ -132,7 +136,7 @@ class AsyncTestsChecker:
     def _check(self, ctx: FileContext) -> list[Result]:
         findings: list[tuple[int, int, str]] = []
         errors: list[Result] = []
-        wanted: list[Family] = [f(ctx) for f in families()]
+        wanted: list[Family] = [f(ctx) for f in _rules().families()]
         wanted = [family for family in wanted if family.wants()]
         if not wanted:
             return []
@@ -168,13 +172,45 @@ class AsyncTestsChecker:
         patterns = self.options.files
         if not patterns:
             patterns = project.settings_for_file(self.filename).python_files
-        return is_test_file(self.filename, patterns)
+        return project.is_test_file(self.filename, patterns)
 
     def _internal_error(self, family: str, exc: BaseException) -> list[Result]:
         if not self.options.report_errors:
             return []
         text = message("AT000", family=family, error=f"{type(exc).__name__}: {exc}"[:200])
         return [(1, 0, text, type(self))]
+
+
+class _Rules:
+    """The analysis: file contexts and the rule families (with the model, the index and
+    the astroid bridge under them)."""
+
+    def __init__(self) -> None:
+        from .checks import families
+        from .context import FileContext
+        self.FileContext = FileContext
+        self.families = families
+
+
+_loaded: list[_Rules] = []
+
+
+def _rules() -> _Rules:
+    """The analysis, imported on first use: a run that reuses every file's kept findings
+    (the pre-commit case) never loads it."""
+    if not _loaded:
+        _loaded.append(_Rules())
+    return _loaded[0]
+
+
+def _findings_kept(parsed: Any) -> bool:
+    """Does the cache hold kept findings for the project of the first path flake8 lints?
+    Else the run analyses files, and the analysis is loaded at once (see _rules)."""
+    paths = getattr(parsed, "filenames", None) or ["."]
+    first = os.path.abspath(paths[0])
+    folder = first if os.path.isdir(first) else os.path.dirname(first)
+    directory = modules.cache_directory(project.settings_for_dir(folder).rootdir)
+    return directory is not None and os.path.isdir(results.for_directory(directory).folder)
 
 
 def _running(ctx: FileContext, found: list[Finding]) -> list[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import ast
 import atexit
+import fnmatch
 import functools
 import hashlib
 import logging
@@ -316,6 +317,22 @@ def settings_for_file(path: str) -> PytestSettings:
 
 
 # -- conftest.py files ---------------------------------------------------------
+
+
+def is_test_file(path: str, patterns: tuple[str, ...]) -> bool:
+    """Is `path` a file pytest collects tests from (`python_files` patterns), or a
+    conftest.py?"""
+    name = os.path.basename(path)
+    if name == "conftest.py":
+        return True
+    posix = path.replace(os.sep, "/")
+    for pattern in patterns:
+        if "/" in pattern:
+            if fnmatch.fnmatch(posix, pattern if pattern.startswith("/") else "*/" + pattern):
+                return True
+        elif fnmatch.fnmatch(name, pattern):
+            return True
+    return False
 
 
 @functools.lru_cache(maxsize=None)

@@ -33,10 +33,12 @@ _holding: dict[str, int] = {}  # log name -> how many of its first reads hold (t
 _now: dict[tuple[str, str, str], bool] = {}  # (kind, path, was) -> still holds (this run)
 _own: dict[str, tuple[int, str, int]] = {}  # folder -> (pid, this process's log, lines in it)
 _code: list[str] = []
+_setups: list[tuple[Any, tuple[str, ...], str]] = []  # (options, sys.path, their text)
 _stores: dict[str, Results] = {}
 
 
 def new_run() -> None:
+    _setups.clear()
     _holding.clear()
     _now.clear()
     _own.clear()
@@ -67,13 +69,22 @@ def code_key() -> str:
 
 def key(path: str, lines: list[str], options: Any) -> str:
     """What an entry must match besides its reads: the file, options, code, interpreter."""
-    settings = {k: v for k, v in dataclasses.asdict(options).items()
-                if k not in ("cache_dir", "use_cache", "explain")}
     text = json.dumps([path, hashlib.sha1("".join(lines).encode("utf-8", "surrogatepass")
-                                          ).hexdigest(),
-                       repr(sorted(settings.items())), code_key(), sys.executable, sys.path],
-                      default=repr)
+                                          ).hexdigest(), _setup(options)])
     return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _setup(options: Any) -> str:
+    """The options, the plugin's code, the interpreter and the import path, as text (made
+    again only when the options object or the import path is another)."""
+    path = tuple(sys.path)
+    if not (_setups and _setups[0][0] is options and _setups[0][1] == path):
+        settings = {k: v for k, v in dataclasses.asdict(options).items()
+                    if k not in ("cache_dir", "use_cache", "explain")}
+        _setups[:] = [(options, path, json.dumps(
+            [repr(sorted(settings.items())), code_key(), sys.executable, sys.path],
+            default=repr))]
+    return _setups[0][2]
 
 
 class Results:
