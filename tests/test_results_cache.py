@@ -129,6 +129,31 @@ def test_a_changed_file_is_analysed_again_and_the_others_reused(tmp_path):
     assert after == _lint(root, None)[0]
 
 
+LOADED = ("import sys\nfrom flake8.main.cli import main\ntry:\n    main()\nfinally:\n"
+          "    sys.stderr.write('analysis loaded: %s\\n' % ('flake8_async_tests.context' in "
+          "sys.modules))\n")
+
+
+def test_a_run_that_reuses_every_finding_loads_no_analysis(tmp_path):
+    """The pre-commit case with nothing changed: the findings come from the cache and the
+    rules, the model and the index resolver are never imported; the run before, with no
+    kept findings, loads them (before any -j worker starts)."""
+    root = tmp_path / "project"
+    cache = tmp_path / ".cache"
+    _project(root)
+    _age(root, 100)
+    command = [sys.executable, "-c", LOADED]
+    args = ["-j", "1", f"--async-tests-cache-dir={cache}"]
+    first, cold = run_flake8(root, args, ["tests"], command=command)
+    again, warm = run_flake8(root, [*args, "-v"], ["tests"], command=command)
+    assert "analysis loaded: True" in cold.stderr
+    assert "analysis loaded: False" in warm.stderr
+    assert warm.stderr.count("reused the findings of") == 2
+    expected = [("tests/test_a.py", 4, "AT100"), ("tests/test_a.py", 9, "AT200")]
+    assert [(f.path, f.line, f.code) for f in first] == expected
+    assert [(f.path, f.line, f.code) for f in again] == expected
+
+
 # -- every read is logged ------------------------------------------------------------------
 
 PROJECTS = ("cross_module", "mock_fixtures", "conftest_hooks", "runner_plugin_module",
