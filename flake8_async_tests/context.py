@@ -354,6 +354,17 @@ class FileContext:
         source = self.source.encode("utf-8", "surrogatepass")
         return modules.seed(self.path, self.modname, self.tree, source)
 
+    @functools.cached_property
+    def indexed_here(self) -> bool:
+        """Does the index read this file's names from the tree being linted (not from
+        another file found under the same module name)?"""
+        return modules.module(self.modname) is self.facts
+
+    def readable(self, dotted: str) -> bool:
+        """May the index be asked about `dotted`? Not a name of this file's module that
+        the index reads from another file."""
+        return not dotted.startswith(self.modname + ".") or self.indexed_here
+
     def static_dotted(self, expr: ast.AST, shadowed: Container[str] = ()) -> str | None:
         """The dotted name an expression spells through this file's imports or top-level
         definitions (`pkg.mod.Cls.meth`), read without inference; None when its root name

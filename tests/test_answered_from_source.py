@@ -1108,3 +1108,30 @@ def test_a_sync_mock_of_a_coroutine_method_the_index_reads(tmp_path, monkeypatch
         (18, 10, "AT301", "", {"target": "app.Base.fetch", "kind": "Mock"}),
     ], run.stderr
     assert set(resolved) == {"app.Cached"}
+
+
+def test_a_test_module_named_like_a_standard_library_module(tmp_path):
+    """`tests/calendar.py` (collected with `python_files = *.py`) is found as the standard
+    library's `calendar` when the index looks its name up: what its own `Calendar` defines
+    is not read from there (where `iterweekdays` is a def), and AT301 still finds the sync
+    mock that replaces the file's own coroutine method."""
+    (tmp_path / "pytest.ini").write_text(
+        "[pytest]\npython_files = *.py\nasyncio_mode = auto\n", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "calendar.py").write_text(textwrap.dedent('''\
+        from unittest.mock import MagicMock, patch
+
+
+        class Calendar:
+            async def iterweekdays(self):
+                return []
+
+
+        async def test_weekdays():
+            with patch.object(Calendar, "iterweekdays", new=MagicMock()):
+                await Calendar().iterweekdays()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.path, f.line, f.col, f.code, f.fields) for f in run.found] == [
+        ("tests/calendar.py", 10, 10, "AT301",
+         {"target": "Calendar.iterweekdays", "kind": "MagicMock"})], run.stderr

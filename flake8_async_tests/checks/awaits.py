@@ -5,13 +5,12 @@ AsyncMocks."""
 from __future__ import annotations
 
 import ast
-import functools
 import sys
 from collections.abc import Callable, Iterator
 
 from .. import inference
 from ..imports import imported
-from ..index import modules, resolver
+from ..index import resolver
 from ..index.defs import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
 from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
@@ -54,7 +53,7 @@ class AwaitRules(ScopeFamily):
         self.opaque = Opaque(self.scopes, self.ctx.syntax, self._static_name)
         self.receivers = Receivers(
             self.ctx, self.scopes, self._callee_name, self._made, self._held,
-            lambda scope: self._own_class(scope) if self._indexed_here else None)
+            lambda scope: self._own_class(scope) if self.ctx.indexed_here else None)
         sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -127,7 +126,7 @@ class AwaitRules(ScopeFamily):
         or (None, None) when it is no coroutine function, as far as can be told. `static`
         is the callee as source names it (`_static_target`)."""
         target, instance = static
-        if target and (not target.startswith(self.ctx.modname + ".") or self._indexed_here):
+        if target and self.ctx.readable(target):
             known = resolver.coroutine_signature(target, instance)
             if known is not None:
                 return known  # the index is sure: no need to build anything for astroid
@@ -191,7 +190,7 @@ class AwaitRules(ScopeFamily):
             return False
         maker = self._one_maker(found[1], lambda func: self._static_target(func, scope)[0])
         if maker is None or (maker.startswith(self.ctx.modname + ".")
-                             and not self._indexed_here):
+                             and not self.ctx.indexed_here):
             return False
         made = resolver.returned_class(maker)
         if made is None:
@@ -207,7 +206,7 @@ class AwaitRules(ScopeFamily):
         surely no coroutine function of that class? Only ever says no."""
         root, attrs = chain(func)
         if not isinstance(root, ast.Name) or len(attrs) != 1 \
-                or root.id not in self.ctx.facts.values or not self._indexed_here:
+                or root.id not in self.ctx.facts.values or not self.ctx.indexed_here:
             return False
         found = self.scopes.lookup(root.id, scope)
         if found is None or found[0] is not self.scopes.module:
@@ -233,12 +232,6 @@ class AwaitRules(ScopeFamily):
         if written != ASYNC_DEF:
             return None  # decorated: what it makes is not read here
         return (Signature.of(node.args), 0) if makes_coroutine(node) else (None, 0)
-
-    @functools.cached_property
-    def _indexed_here(self) -> bool:
-        """Does the index read this file's names from the tree being linted (not from
-        another file found under the same module name)?"""
-        return modules.module(self.ctx.modname) is self.ctx.facts
 
     def _static_target(self, func: ast.AST, scope: Scope,
                        depth: int = 0) -> tuple[str | None, bool]:
@@ -291,7 +284,7 @@ class AwaitRules(ScopeFamily):
         (as the index reads it), unless a class of the file that names Cls as a base
         binds `name` too (then `self` may be one of those)."""
         owner = self._own_class(scope)
-        if owner is None or not self._indexed_here:
+        if owner is None or not self.ctx.indexed_here:
             return None
         cls = owner.rpartition(".")[2]
         if any(name in facts.kinds and any(base and base.rsplit(".", 1)[-1] == cls

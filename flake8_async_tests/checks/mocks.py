@@ -441,6 +441,7 @@ class ScopeChecker:
         label = (f"{t.target_dotted}.{t.target[1]}" if t.target_dotted  # type: ignore[index]
                  else f"{self.targets.dotted(t.target[0])}.{t.target[1]}")  # type: ignore[index]
         if (kind != "AsyncMock" and (t.target_dotted or t.target[0] is not None and static)
+                and self.ctx.readable(owner)
                 and resolver.coroutine_signature(f"{owner}.{t.target[1]}", False)):
             # the index reads the class (or module) itself: an async def everywhere it is
             # defined, so the coroutine function astroid would find
@@ -456,7 +457,7 @@ class ScopeChecker:
         if kind not in ("Mock", "MagicMock", "AsyncMock"):
             return False
         needed = DEF if kind == "AsyncMock" else ASYNC_DEF
-        written = resolver.kinds_of(dotted) if dotted else None
+        written = resolver.kinds_of(dotted) if dotted and self.ctx.readable(dotted) else None
         if written is not None:  # how the index reads the target itself
             return needed in written
         return self.ctx.may_define(attr, kind != "AsyncMock", package)
