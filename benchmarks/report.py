@@ -21,14 +21,12 @@ VARIANT_TITLES = {
     "plugin-warm": "flake8 + plugin (warm cache)",
     "at": "--select AT",
     "standalone": "flake8-async-tests (cold cache)",
-    "plugin-logged": "flake8 -v + plugin (cold cache; its per-file CPU logged)",
     "single-plain": "one file: flake8",
     "single-plugin": "one file: flake8 + plugin",
     "single-standalone": "one file: flake8-async-tests",
 }
 # The baseline each variant's ratio is taken against.
 BASELINE = {"ast": "plain", "plugin": "plain", "plugin-warm": "plain", "at": "plain",
-            "plugin-logged": "plain",
             "standalone": "plain", "single-plugin": "single-plain",
             "single-standalone": "single-plain"}
 FINDING = re.compile(r"^.+?:\d+:\d+: ([A-Z]+[0-9]+) ", re.M)
@@ -130,9 +128,9 @@ def _checks_cpu(by: dict, corpus: str) -> float | None:
 
 
 def logged_share(by: dict, corpus: str) -> str:
-    """The plugin's own CPU time, cold, as it logs it for each file under `flake8 -v` and
+    """The plugin's own CPU time, cold, as it logs it for each file under `flake8 -v`,
     summed (the time it spends on the files), over the default checks' (see _checks_cpu)."""
-    logged, checks = by.get((corpus, "plugin-logged")), _checks_cpu(by, corpus)
+    logged, checks = by.get((corpus, "plugin")), _checks_cpu(by, corpus)
     if not logged or logged["plugin_cpu_s"] == "" or not checks or checks <= 0:
         return "-"
     return f"{logged['plugin_cpu_s'] / checks:.2f}"
