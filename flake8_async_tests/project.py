@@ -316,9 +316,6 @@ def settings_for_file(path: str) -> PytestSettings:
     return settings_for_dir(os.path.dirname(os.path.abspath(path)))
 
 
-# -- conftest.py files ---------------------------------------------------------
-
-
 def is_test_file(path: str, patterns: tuple[str, ...]) -> bool:
     """Is `path` a file pytest collects tests from (`python_files` patterns), or a
     conftest.py?"""
@@ -333,6 +330,9 @@ def is_test_file(path: str, patterns: tuple[str, ...]) -> bool:
         elif fnmatch.fnmatch(name, pattern):
             return True
     return False
+
+
+# -- conftest.py files ---------------------------------------------------------
 
 
 @functools.lru_cache(maxsize=None)
