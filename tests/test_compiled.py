@@ -206,3 +206,93 @@ def test_code_that_can_never_run_is_not_read(tmp_path: Path) -> None:
     names = compiled.names(_module(tmp_path, text), "mod")
     assert names == compiled.Names(frozenset({"f"}), frozenset(), ())
     assert build(ast.parse(text), "mod", False).async_defs == ["hidden"]
+
+
+BINDS = """\
+import os.path
+from json import loads as parse
+from . import sibling
+NAME = 1
+first, *rest = (1, 2)
+for item in ():
+    pass
+try:
+    pass
+except OSError as error:
+    pass
+with open(os.devnull) as handle:
+    pass
+if (found := 2):
+    pass
+class Registry:
+    global late
+    late = 1
+class Box:
+    def get(self, loop):
+        return loop.create_task(self.get)
+def setup():
+    global configured
+    configured = True
+async def fetch():
+    return Box().get(None)
+"""
+
+
+def test_what_a_module_may_bind_from_bytecode(tmp_path: Path) -> None:
+    """Every name a statement of the module binds is among what its bytecode says it may
+    bind; an attribute only a def's body uses (`loop.create_task`) is not."""
+    path = _module(tmp_path, BINDS)
+    found = compiled.bindings(path)
+    assert found is not None
+    bound = {"os", "parse", "sibling", "NAME", "first", "rest", "item", "error", "handle",
+             "found", "Registry", "Box", "late", "setup", "configured", "fetch"}
+    assert bound <= found
+    assert set(build(ast.parse(BINDS), "pkg.mod", False).kinds) <= found
+    assert not {"create_task", "get", "loop", "self"} & found
+
+
+@pytest.mark.parametrize("text", [
+    "from os.path import *\n",
+    "globals()['name'] = 1\n",
+    "import sys\nsetattr(sys.modules[__name__], 'name', 1)\n",
+    "exec('name = 1')\n",
+    "def __getattr__(name):\n    return name\n",
+    "import sys\ndef late():\n    sys.modules[__name__].__dict__['name'] = 1\n",
+    "def late():\n    vars()['name'] = 1\n",
+], ids=["star-import", "globals", "setattr", "exec", "module-getattr", "dict", "vars"])
+def test_a_module_that_may_bind_any_name_gives_none(tmp_path: Path, text: str) -> None:
+    assert compiled.bindings(_module(tmp_path, text)) is None
+
+
+def test_installed_modules_bind_no_name_their_bytecode_leaves_out() -> None:
+    """What the parser reads a module to bind (`facts.kinds`) is among what its bytecode
+    says it may bind, for every installed module of the corpus read from bytecode."""
+    read = 0
+    for path, name in _modules():
+        found = compiled.bindings(path)
+        if found is None:
+            continue
+        read += 1
+        source = Path(path).read_bytes()
+        facts = build(ast.parse(source), name, path.endswith("__init__.py"), source)
+        assert set(facts.kinds) <= found, (name, set(facts.kinds) - found)
+    assert read > 200
+
+
+def test_a_name_star_imported_is_followed_only_where_it_may_be_bound(monkeypatch) -> None:
+    """`asyncio.create_task`: asyncio's `__init__` star-imports twenty modules; the one
+    whose bytecode may bind the name (asyncio.tasks) is read, not the others."""
+    read: list[str] = []
+    original = modules._read
+
+    def recorded(path, name):
+        read.append(name)
+        return original(path, name)
+
+    monkeypatch.setattr(modules, "_read", recorded)
+    modules.new_run()
+    with modules.scope(["."], cached=False):
+        assert resolver.kinds_of("asyncio.create_task") == frozenset({"def"})
+        assert resolver.kinds_of("asyncio.Event.wait") == frozenset({"async def"})
+    modules.new_run()
+    assert read == ["asyncio", "asyncio.tasks", "asyncio.locks", "asyncio.mixins"]

@@ -57,6 +57,13 @@ _FUNCTION = 0x02  # CO_NEWLOCALS: a function's code, not a class body's
 _ASYNC = 0x80 | 0x200  # CO_COROUTINE, CO_ASYNC_GENERATOR: an async def
 
 
+# Opcodes that bind a module's name from inside a def or class (`global x; x = ...`).
+_GLOBAL_STORES = (dis.opmap["STORE_GLOBAL"], dis.opmap["DELETE_GLOBAL"])
+# Names through which code may bind any name of a module: `globals()`, `vars()`,
+# `setattr(module, ...)`, `exec`, a module `__getattr__`, a module's `__dict__`.
+_BINDS_ANY = frozenset({"globals", "vars", "setattr", "exec", "__getattr__", "__dict__"})
+
+
 class Names(NamedTuple):
     """What the search of the modules in reach reads of one module."""
     defs: frozenset[str]
@@ -97,9 +104,40 @@ def names(path: str, name: str) -> Names | None:
     return Names(frozenset(defs), frozenset(async_defs), tuple(modules))
 
 
+def bindings(path: str) -> frozenset[str] | None:
+    """Every name the module at `path` may bind in its namespace, from its bytecode cache:
+    the names its module-level code uses (a def, class, import or assignment binds through
+    them), and every name of a def or class that stores or deletes a global. A name not
+    among them is bound by no statement of the module. None when there is no usable cache
+    file, or the module star-imports, or any of its code uses a name that may bind any
+    (`globals`, `setattr`, `exec`, `__getattr__`...). The cache file joins the reads the
+    answer rests on."""
+    if not SUPPORTED:
+        return None
+    try:
+        code = _code(path)
+        if code is not None:
+            reads.file(importlib.util.cache_from_source(path))
+    except (OSError, ValueError, EOFError, TypeError, NotImplementedError):
+        return None
+    if code is None or ("*",) in code.co_consts:  # (`from m import *` loads that fromlist)
+        return None
+    found = set(code.co_names)
+    stack = [code]
+    while stack:
+        outer = stack.pop()
+        if not _BINDS_ANY.isdisjoint(outer.co_names):
+            return None
+        if outer is not code and any(_found(outer.co_code, bytes([op]))
+                                     for op in _GLOBAL_STORES):
+            found.update(outer.co_names)
+        stack.extend(c for c in outer.co_consts if isinstance(c, types.CodeType))
+    return frozenset(found)
+
+
 def _found(raw: bytes, instruction: bytes) -> bool:
-    """Does bytecode hold this instruction (opcode and argument) at an instruction's
-    offset?"""
+    """Does bytecode hold this instruction (an opcode, with its argument or not) at an
+    instruction's offset?"""
     at = raw.find(instruction)
     while at != -1:
         if at % 2 == 0:

@@ -29,6 +29,7 @@ _use_cache = True
 _facts: dict[tuple[str, str], ModuleFacts | None] = {}  # (path, name) -> facts
 _seeded: dict[tuple[str, str], ModuleFacts] = {}
 _names: dict[tuple[str, str], compiled.Names | None] = {}  # installed, from bytecode
+_bindings: dict[str, frozenset[str] | None] = {}  # installed module path -> what it may bind
 # the tree each was built from
 _seeded_trees: dict[tuple[str, str], weakref.ReferenceType[ast.Module]] = {}
 # The interpreter's standard library and installed packages, as real and as absolute
@@ -50,6 +51,7 @@ def configure(cache_dir: str | None, use_cache: bool) -> None:
 def new_run() -> None:
     _facts.clear()
     _names.clear()
+    _bindings.clear()
     _seeded.clear()
     _seeded_trees.clear()
     _stores.clear()
@@ -150,6 +152,19 @@ def module(name: str) -> ModuleFacts | None:
     if key not in _facts:
         _facts[key] = _read(path, name)
     return _facts[key]
+
+
+def may_bind(name: str, bound: str) -> bool:
+    """May module `name` bind `bound` in its namespace? False only for an installed module
+    whose bytecode cache shows that no statement of it does (compiled.bindings); True
+    when unsure, and for the project's own modules."""
+    path = locate(name)
+    if path is None or not is_installed(path):
+        return True
+    if path not in _bindings:
+        _bindings[path] = compiled.bindings(path)
+    found = _bindings[path]
+    return found is None or bound in found
 
 
 def names(name: str) -> ModuleFacts | compiled.Names | None:

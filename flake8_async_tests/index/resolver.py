@@ -148,6 +148,8 @@ def _starred(facts: ModuleFacts, name: str) -> ModuleFacts | object | None:
         return NOT_STARRED  # (a binding after every star import wins over them)
     found: list[ModuleFacts] = []
     for star in facts.stars:
+        if not modules.may_bind(star, name):
+            continue  # (asyncio star-imports 20 modules: one binds `create_task`)
         source = modules.module(star)
         if source is None and name.startswith("_") and native(star):
             continue  # a C module of the standard library exports no private name
