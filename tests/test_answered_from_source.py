@@ -12,7 +12,6 @@ import pytest
 
 from flake8_async_tests.checks.awaits import AwaitRules
 from flake8_async_tests.context import FileContext
-from flake8_async_tests.index import modules
 from flake8_async_tests.model.opaque import DATA_RETURNS
 from harness import lint
 
@@ -310,16 +309,18 @@ def test_what_a_helper_returns_is_read_from_its_body(tmp_path, built):
 
 
 @pytest.fixture
-def read(monkeypatch):
-    """The modules the index reads (from source or its cache), by name."""
+def resolved(monkeypatch):
+    """The dotted names a rule asked astroid to resolve (building their modules)."""
+    from flake8_async_tests.inference import api  # (what the package hands out)
+
     names: list[str] = []
-    original = modules._read
+    original = api.resolve_dotted
 
-    def recorded(path, name):
-        names.append(name)
-        return original(path, name)
+    def recorded(dotted, *args, **kwargs):
+        names.append(dotted)
+        return original(dotted, *args, **kwargs)
 
-    monkeypatch.setattr(modules, "_read", recorded)
+    monkeypatch.setattr(api, "resolve_dotted", recorded)
     return names
 
 
@@ -552,20 +553,10 @@ def test_what_a_path_gives_makes_no_coroutine(tmp_path, asked):
                              "assert app.Path(\"x\").is_dir()"]
 
 
-def test_an_attribute_the_spec_class_binds_needs_no_build(tmp_path, monkeypatch):
+def test_an_attribute_the_spec_class_binds_needs_no_build(tmp_path, resolved):
     """`api = Mock(spec=app.Api)`, then `api.fetch`: the index reads that Api binds fetch,
     so astroid does not build Api for AT304; an attribute Api lacks is still judged (by
     astroid: the spec class may get names the index cannot see)."""
-    from flake8_async_tests.inference import api  # (what the package hands out)
-
-    resolved: list[str] = []
-    original = api.resolve_dotted
-
-    def recorded(dotted, *args, **kwargs):
-        resolved.append(dotted)
-        return original(dotted, *args, **kwargs)
-
-    monkeypatch.setattr(api, "resolve_dotted", recorded)
     (tmp_path / "app.py").write_text(textwrap.dedent('''\
         class Base:
             def close(self):
@@ -901,20 +892,10 @@ def test_an_attribute_set_to_several_classes(tmp_path, inferred):
     assert inferred == []
 
 
-def test_a_patched_method_of_an_instance_the_value_model_holds(tmp_path, monkeypatch):
+def test_a_patched_method_of_an_instance_the_value_model_holds(tmp_path, resolved):
     """`patch.object(client, "release", Mock())` where `client` comes from a fixture
     returning `app.Pool()`: the index reads that Pool.release is a plain def, so replacing
     it by a Mock is no AT301, and astroid is not asked; an async def is still found."""
-    from flake8_async_tests.inference import api  # (what the package hands out)
-
-    resolved: list[str] = []
-    original = api.resolve_dotted
-
-    def recorded(dotted, *args, **kwargs):
-        resolved.append(dotted)
-        return original(dotted, *args, **kwargs)
-
-    monkeypatch.setattr(api, "resolve_dotted", recorded)
     _write_app(tmp_path)
     (tmp_path / "test_pool.py").write_text(textwrap.dedent('''\
         from unittest import mock
@@ -1050,21 +1031,11 @@ def test_a_patch_target_the_index_reads_needs_no_search_of_reach(tmp_path, monke
     assert searched == []
 
 
-def test_a_sync_mock_of_a_coroutine_method_the_index_reads(tmp_path, monkeypatch):
+def test_a_sync_mock_of_a_coroutine_method_the_index_reads(tmp_path, resolved):
     """`patch.object(app.Client, "fetch", new=MagicMock())` where every class that defines
     fetch makes it an `async def`: AT301 from the index, nothing resolved by astroid.
     Where the definitions differ (a subclass's def wins over its base's async def),
     astroid still decides, and finds no coroutine function."""
-    from flake8_async_tests.inference import api  # (what the package hands out)
-
-    resolved: list[str] = []
-    original = api.resolve_dotted
-
-    def recorded(dotted, *args, **kwargs):
-        resolved.append(dotted)
-        return original(dotted, *args, **kwargs)
-
-    monkeypatch.setattr(api, "resolve_dotted", recorded)
     (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
     (tmp_path / "app.py").write_text(textwrap.dedent('''\
         class Base:

@@ -279,20 +279,12 @@ def test_installed_modules_bind_no_name_their_bytecode_leaves_out() -> None:
     assert read > 200
 
 
-def test_a_name_star_imported_is_followed_only_where_it_may_be_bound(monkeypatch) -> None:
+def test_a_name_star_imported_is_followed_only_where_it_may_be_bound(read) -> None:
     """`asyncio.create_task`: asyncio's `__init__` star-imports twenty modules; the one
     whose bytecode may bind the name (asyncio.tasks) is read, not the others."""
     import asyncio.base_events
     if not os.path.exists(importlib.util.cache_from_source(asyncio.base_events.__file__)):
         pytest.skip("the standard library has no bytecode cache here")
-    read: list[str] = []
-    original = modules._read
-
-    def recorded(path, name):
-        read.append(name)
-        return original(path, name)
-
-    monkeypatch.setattr(modules, "_read", recorded)
     modules.new_run()
     with modules.scope(["."], cached=False):
         assert resolver.kinds_of("asyncio.create_task") == frozenset({"def"})
