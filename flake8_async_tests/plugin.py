@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import functools
 import gc
 import logging
 import os
@@ -10,7 +11,7 @@ import platform
 import sys
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from . import __version__, caches, inference, options, project, results
@@ -110,7 +111,8 @@ class AsyncTestsChecker:
             if found is not None:
                 LOG.info("flake8-async-tests: reused the findings of %s", self.filename)
                 return [(line, col, text, type(self)) for line, col, text in found]
-        ctx = _rules().FileContext(self.tree, self.lines, self.filename, self.options)
+        file_context, _ = _rules()
+        ctx = file_context(self.tree, self.lines, self.filename, self.options)
         if ctx.syntax.size > MAX_NODES:
             LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
                      MAX_NODES)
@@ -136,7 +138,8 @@ class AsyncTestsChecker:
     def _check(self, ctx: FileContext) -> list[Result]:
         findings: list[tuple[int, int, str]] = []
         errors: list[Result] = []
-        wanted: list[Family] = [f(ctx) for f in _rules().families()]
+        _, families = _rules()
+        wanted: list[Family] = [f(ctx) for f in families()]
         wanted = [family for family in wanted if family.wants()]
         if not wanted:
             return []
@@ -181,26 +184,14 @@ class AsyncTestsChecker:
         return [(1, 0, text, type(self))]
 
 
-class _Rules:
-    """The analysis: file contexts and the rule families (with the model, the index and
-    the astroid bridge under them)."""
-
-    def __init__(self) -> None:
-        from .checks import families
-        from .context import FileContext
-        self.FileContext = FileContext
-        self.families = families
-
-
-_loaded: list[_Rules] = []
-
-
-def _rules() -> _Rules:
-    """The analysis, imported on first use: a run that reuses every file's kept findings
-    (the pre-commit case) never loads it."""
-    if not _loaded:
-        _loaded.append(_Rules())
-    return _loaded[0]
+@functools.cache
+def _rules() -> tuple[type[FileContext], Callable[[], tuple[type[Family], ...]]]:
+    """The analysis (file contexts, and the rule families with the model, the index and
+    the astroid bridge under them), imported on first use: a run that reuses every file's
+    kept findings (the pre-commit case) never loads it."""
+    from .checks import families
+    from .context import FileContext
+    return FileContext, families
 
 
 def _findings_kept(parsed: Any) -> bool:

@@ -189,8 +189,7 @@ class AwaitRules(ScopeFamily):
         if found is None or found[0] is self.scopes.module:
             return False
         maker = self._one_maker(found[1], lambda func: self._static_target(func, scope)[0])
-        if maker is None or (maker.startswith(self.ctx.modname + ".")
-                             and not self.ctx.indexed_here):
+        if maker is None or not self.ctx.readable(maker):
             return False
         made = resolver.returned_class(maker)
         if made is None:

@@ -440,7 +440,7 @@ class ScopeChecker:
             return  # the mock it hands out is configured (or handed on) afterwards
         label = (f"{t.target_dotted}.{t.target[1]}" if t.target_dotted  # type: ignore[index]
                  else f"{self.targets.dotted(t.target[0])}.{t.target[1]}")  # type: ignore[index]
-        if (kind != "AsyncMock" and (t.target_dotted or t.target[0] is not None and static)
+        if (kind != "AsyncMock" and (t.target_dotted or static)  # (not a value's class)
                 and self.ctx.readable(owner)
                 and resolver.coroutine_signature(f"{owner}.{t.target[1]}", False)):
             # the index reads the class (or module) itself: an async def everywhere it is
