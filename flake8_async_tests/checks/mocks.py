@@ -18,7 +18,7 @@ from ..mock_names import (
 )
 from ..context import FileContext, FunctionNode
 from ..model.loops import runs_coroutines
-from ..model.mock_targets import MockTargets
+from ..model.mock_targets import MockTargets, self_mock
 from ..model.mocks import ScopeMocks, conftest_mocks, fixture_mocks, without_parametrized
 from ..model.tracked import (
     Names, Tracked, all_params, attr_chain, keyword, norm_parts, patch_result,
@@ -90,7 +90,7 @@ class MockRules(Family):
         mockers = {p for p in params if p in MOCKER_NAMES and p not in overridden}
         nodes = ctx.syntax.scope_nodes(func, headers=False)
         if mockers or params & given.keys() or self._mentions_mocks(func) or (
-                in_class and self._mentions_mocks(ctx.syntax.enclosing(func))):  # self.x
+                in_class and self._reads_self_mock(func, nodes)):
             names = Names(ctx.imports, mockers)
             static = any(ctx.resolve(d) == "staticmethod" for d in func.decorator_list)
             is_method = in_class and not static
@@ -102,6 +102,17 @@ class MockRules(Family):
                 yield from self._function(node, {}, overridden, in_class=False)
             elif isinstance(node, ast.ClassDef):
                 yield from self._walk(node.body, {}, overridden, in_class=True)
+
+    def _reads_self_mock(self, func: FunctionNode, nodes: list[ast.AST]) -> bool:
+        """Does a method that names nothing mock-like itself read `self.attr` where its
+        class (whose text does) sets `self.attr` to a mock for its tests, or leaves it
+        unfollowed for a reason to record? Its only mocks would be those."""
+        cls = self.ctx.syntax.enclosing(func)
+        if not isinstance(cls, ast.ClassDef) or not self._mentions_mocks(cls):
+            return False
+        read = {node.attr for node in nodes if isinstance(node, ast.Attribute)
+                and isinstance(node.value, ast.Name) and node.value.id == "self"}
+        return any(self_mock(self.ctx, cls, attr) != (None, None) for attr in sorted(read))
 
     def _mentions_mocks(self, node: FunctionNode | ast.ClassDef | None) -> bool:
         """Does the function's (or class's) text, decorators included, name anything

@@ -52,43 +52,7 @@ class MockTargets:
         cls = self.ctx.syntax.enclosing(self.scope.func)
         if not isinstance(cls, ast.ClassDef):
             return None, None
-        key = (id(cls), attr)  # found once per class and attribute, for any method
-        if key not in self.ctx.self_mocks:
-            self.ctx.self_mocks[key] = self._self_mock(cls, attr)
-        return self.ctx.self_mocks[key]  # type: ignore[return-value]
-
-    def _self_mock(self, cls: ast.ClassDef, attr: str) -> tuple[Tracked | None, str | None]:
-        found = self.ctx.values.self_assigned(cls, attr)
-        if not isinstance(found, tuple):
-            return None, None
-        value, method = found
-        params = set(parameters(method))
-        names = Names(self.ctx.imports, params & MOCKER_NAMES)
-        kind = names.mock_kind(value)
-        if kind is None:
-            return None, None
-        if any(node.attr in ("configure_mock", "attach_mock", "mock_add_spec")
-               for node in self.ctx.syntax.within(cls, ast.Attribute)):
-            return None, f"{cls.name} configures mocks in bulk (configure_mock)"
-        if any(isinstance(other, ast.ClassDef) and any(
-                isinstance(base, ast.Name) and base.id == cls.name for base in other.bases)
-               for other in self.ctx.syntax.of_type(ast.ClassDef)):
-            # a subclass may set it up its own way for the same tests
-            return None, f"a subclass of {cls.name} may set self.{attr} otherwise"
-        t = from_constructor(kind, value, f"self.{attr}")  # type: ignore[arg-type]
-        self._used_in_class(t, cls, attr, names)
-        return t, None
-
-    def _used_in_class(self, t: Tracked, cls: ast.ClassDef, attr: str, names: Names) -> None:
-        """What any method of the class does to `self.attr` besides setting it, read as a
-        function's own mocks are (mocks.record_uses)."""
-        parents: dict[int, ast.AST] = {}
-        for node in ast.walk(cls):
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
-        nodes = self.ctx.syntax.within(cls, ast.Assign, ast.AugAssign, ast.AnnAssign,
-                                       ast.Delete, ast.Call, ast.Attribute)
-        record_uses({("self", attr): t}, nodes, parents, names)
+        return self_mock(self.ctx, cls, attr)
 
     def kind(self, t: Tracked) -> str | None:
         if t.kind in ALL_KINDS:
@@ -302,3 +266,50 @@ class MockTargets:
     def reconfigured(self, name: str) -> bool:
         t = self.mocks[name]
         return bool(t.bulk or t.escaped or t.configured & {"return_value"})
+
+
+def self_mock(ctx: FileContext, cls: ast.ClassDef,
+              attr: str) -> tuple[Tracked | None, str | None]:
+    """The mock a setup method or autouse fixture of `cls` sets `self.attr` to, for any of
+    its tests, or why it is not followed (found once per class and attribute)."""
+    key = (id(cls), attr)
+    if key not in ctx.self_mocks:
+        ctx.self_mocks[key] = _self_mock(ctx, cls, attr)
+    return ctx.self_mocks[key]  # type: ignore[return-value]
+
+
+def _self_mock(ctx: FileContext, cls: ast.ClassDef,
+               attr: str) -> tuple[Tracked | None, str | None]:
+    found = ctx.values.self_assigned(cls, attr)
+    if not isinstance(found, tuple):
+        return None, None
+    value, method = found
+    params = set(parameters(method))
+    names = Names(ctx.imports, params & MOCKER_NAMES)
+    kind = names.mock_kind(value)
+    if kind is None:
+        return None, None
+    if any(node.attr in ("configure_mock", "attach_mock", "mock_add_spec")
+           for node in ctx.syntax.within(cls, ast.Attribute)):
+        return None, f"{cls.name} configures mocks in bulk (configure_mock)"
+    if any(isinstance(other, ast.ClassDef) and any(
+            isinstance(base, ast.Name) and base.id == cls.name for base in other.bases)
+           for other in ctx.syntax.of_type(ast.ClassDef)):
+        # a subclass may set it up its own way for the same tests
+        return None, f"a subclass of {cls.name} may set self.{attr} otherwise"
+    t = from_constructor(kind, value, f"self.{attr}")  # type: ignore[arg-type]
+    _used_in_class(ctx, t, cls, attr, names)
+    return t, None
+
+
+def _used_in_class(ctx: FileContext, t: Tracked, cls: ast.ClassDef, attr: str,
+                   names: Names) -> None:
+    """What any method of the class does to `self.attr` besides setting it, read as a
+    function's own mocks are (mocks.record_uses)."""
+    parents: dict[int, ast.AST] = {}
+    for node in ast.walk(cls):
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    nodes = ctx.syntax.within(cls, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete,
+                              ast.Call, ast.Attribute)
+    record_uses({("self", attr): t}, nodes, parents, names)
