@@ -1106,3 +1106,39 @@ def test_a_test_module_named_like_a_standard_library_module(tmp_path):
     assert [(f.path, f.line, f.col, f.code, f.fields) for f in run.found] == [
         ("tests/calendar.py", 10, 10, "AT301",
          {"target": "Calendar.iterweekdays", "kind": "MagicMock"})], run.stderr
+
+
+def test_a_class_kept_under_an_old_name_is_read_as_that_class(
+        tmp_path, asked, resolved, built):
+    """`StrictClient = Client` (an old name kept for callers, as redis keeps StrictRedis):
+    the index reads the alias as the class, so `StrictClient().fetch()` is a coroutine
+    function's call and `StrictClient().close()` a plain method's, and neither asks
+    astroid; nor does a patch target spelled through the alias."""
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Client:
+            async def fetch(self):
+                pass
+
+            def close(self):
+                pass
+
+
+        StrictClient = Client
+        '''), encoding="utf-8")
+    (tmp_path / "test_alias.py").write_text(textwrap.dedent('''\
+        from unittest import mock
+
+        from app import StrictClient
+
+
+        def test_sync():
+            client = StrictClient()
+            assert client.fetch()
+            client.close()
+            with mock.patch("app.StrictClient.close"):
+                pass
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(8, 12, "AT200")], run.stderr
+    assert asked == ["assert client.fetch()"]  # (the index answers it there)
+    assert resolved == [] and built == []

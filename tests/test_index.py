@@ -201,6 +201,39 @@ FILES = {
             def close(self):
                 pass
     ''',
+    "shop/aliases.py": '''
+        import shop.client
+        from .client import Client, fetch
+
+
+        class Legacy:
+            async def fetch(self):
+                pass
+
+            def close(self):
+                pass
+
+
+        StrictLegacy = Legacy  # an old name kept for callers
+        Older = StrictLegacy  # an alias of the alias
+        fetch_alias = fetch
+        ClientAlias = shop.client.Client
+        Twice = Legacy
+        Twice = Client  # bound twice: no single value
+        Moved = Legacy
+        Rebound = Client
+
+
+        def move():
+            global Moved
+            Moved = Client  # a function may rebind it
+
+
+        if shop:
+            Maybe = Legacy  # not at the top level
+        Client = Legacy  # the aliased name is bound twice
+        Rebound = Legacy  # bound after use: no single value either
+    ''',
     "shop/patched.py": ("class Service:\n    def get(self):\n        pass\n\n\n"
                         "setattr(Service, 'get', None)\n"),
 }
@@ -286,6 +319,42 @@ def test_a_c_base_is_read_only_from_a_module_already_imported(project, monkeypat
 def test_kinds_of(project, dotted, kinds):
     found = resolver.kinds_of(dotted)
     assert (set(found) if found is not None else None) == kinds
+
+
+@pytest.mark.parametrize("dotted,kinds", [
+    ("shop.aliases.StrictLegacy.fetch", {ASYNC_DEF}),
+    ("shop.aliases.StrictLegacy.close", {DEF}),
+    ("shop.aliases.Older.fetch", {ASYNC_DEF}),
+    ("shop.aliases.fetch_alias", {ASYNC_DEF}),
+    ("shop.aliases.ClientAlias.get", {ASYNC_DEF}),
+    ("shop.aliases.Twice.close", None),
+    ("shop.aliases.Moved.close", None),
+    ("shop.aliases.Maybe.close", None),
+    ("shop.aliases.Rebound.close", None),
+])
+def test_module_level_aliases_are_followed_when_bound_once(project, dotted, kinds):
+    """`StrictRedis = Redis`: an alias bound once at the top level of its module, to a
+    name bound once there, stands for what that name does; any other binding of either
+    (twice, under `if`, `global` in a function) leaves it unknown."""
+    found = resolver.kinds_of(dotted)
+    assert (set(found) if found is not None else None) == kinds
+
+
+@pytest.mark.parametrize("alias,defined", [
+    ("StrictLegacy", "shop.aliases.Legacy"),
+    ("Older", "shop.aliases.Legacy"),
+    ("ClientAlias", "shop.client.Client"),
+    ("Twice", None),
+    ("Moved", None),
+    ("Maybe", None),
+    ("Rebound", None),
+])
+def test_a_class_alias_is_read_as_its_class(project, alias, defined):
+    classes = resolver.class_ancestors(f"shop.aliases.{alias}")
+    assert (next(iter(classes)) if classes is not None else None) == defined
+    present = resolver.attribute(f"shop.aliases.{alias}", "fetch" if "Legacy" in (
+        defined or "") else "get")
+    assert present == (resolver.PRESENT if defined else resolver.UNKNOWN)
 
 
 def test_a_name_bound_two_ways_is_unknown(project):

@@ -93,6 +93,10 @@ class ModuleFacts:
     # logging.getLogger(__name__)`, `_PATTERN = re.compile(...)`): MADE_BY and the callee
     # as spelled; not a name any function declares `global`, deletes or binds again
     values: dict[str, str] = field(default_factory=dict)
+    # names the module binds once, at the top level, to another name or attribute, itself
+    # bound once (`StrictRedis = Redis`, `Client = httpx.AsyncClient`): that, as spelled;
+    # not a name any function declares `global`
+    aliases: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -504,6 +508,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     top = {id(node) for node in tree.body}
     at_top = False
     called: dict[str, str] = {}  # top-level `name = call(...)`: what the call is spelled as
+    aliased: dict[str, str] = {}  # top-level `name = other` (a name or attribute): other
     times: dict[str, int] = {}  # how many statements bind each name
 
     def bind(name: str, kind: str) -> None:
@@ -563,6 +568,9 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             value = _module_value(node) if at_top else None
             if value is not None:
                 called[value[0]] = value[1]
+            alias = _module_alias(node) if at_top else None
+            if alias is not None:
+                aliased[alias[0]] = alias[1]
             _read_all(facts, node)
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             others.add(node.name)
@@ -580,6 +588,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     for sub in _all_statements(tree.body):
         if isinstance(sub, ast.Global):
             called = {k: v for k, v in called.items() if k not in sub.names}
+            aliased = {k: v for k, v in aliased.items() if k not in sub.names}
         if isinstance(sub, ast.FunctionDef):
             defs.add(sub.name)
         elif isinstance(sub, ast.AsyncFunctionDef):
@@ -596,7 +605,20 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     facts.async_defs = sorted(async_defs)
     facts.values = {name: value for name, value in sorted(called.items())
                     if times.get(name) == 1}
+    facts.aliases = {name: other for name, other in sorted(aliased.items())
+                     if times.get(name) == 1 and times.get(other.partition(".")[0]) == 1}
     return facts
+
+
+def _module_alias(node: ast.stmt) -> tuple[str, str] | None:
+    """`name = other` or `name = pkg.Other` (one plain name assigned a name or attribute):
+    (the name, the other as spelled)."""
+    if not (isinstance(node, ast.Assign) and len(node.targets) == 1
+            and isinstance(node.targets[0], ast.Name)
+            and isinstance(node.value, (ast.Name, ast.Attribute))):
+        return None
+    other = spelled(node.value)
+    return (node.targets[0].id, other) if other else None
 
 
 def _module_value(node: ast.stmt) -> tuple[str, str] | None:

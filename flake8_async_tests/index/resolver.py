@@ -116,12 +116,24 @@ def _follow(facts: ModuleFacts, name: str, hops: int = 0) -> tuple[ModuleFacts, 
     if starred is not NOT_STARRED:
         return _follow(starred, name, hops + 1)  # type: ignore[arg-type]
     target = facts.imports.get(name)
+    if target is None and name in facts.aliases and not facts.rewritten:
+        target = _aliased(facts, facts.aliases[name])  # `StrictRedis = Redis`
     if target is None:
         return facts, name
     found = _split(target)
     if found is None or len(found[1]) != 1:
         return None
     return _follow(found[0], found[1][0], hops + 1)
+
+
+def _aliased(facts: ModuleFacts, other: str) -> str | None:
+    """The dotted name a module-level alias stands for (`ModuleFacts.aliases`): a def or
+    another alias of the module itself, or what `_base_name` reads."""
+    head = other.partition(".")[0]
+    if head not in facts.imports and (head in facts.aliases
+                                      or facts.kinds.get(head, OTHER) != OTHER):
+        return f"{facts.name}.{other}"
+    return _base_name(facts, other)
 
 
 def defined_at(dotted: str) -> str:
