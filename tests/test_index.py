@@ -1017,6 +1017,10 @@ RETURNS = {
                 return Other()
 
 
+        class GrandChild(Child):
+            pass
+
+
         def build() -> Pipeline:
             return Pipeline()
 
@@ -1107,7 +1111,8 @@ RETURNS = {
     ("made.api.Client.maybe", None),  # Optional[...]: not one class
     ("made.api.Client.plain", None),  # no annotation
     ("made.api.Client.coro", None),  # a coroutine function makes a coroutine
-    ("made.api.Child.pipeline", None),  # its definitions disagree
+    ("made.api.Child.pipeline", "made.api.Other"),  # its own wins over its base's
+    ("made.api.GrandChild.pipeline", None),  # its ancestors' definitions disagree
     # a classmethod whose every return is `cls(...)`: the class it is called on
     ("made.api.Pool.from_url", "made.api.Pool"),
     ("made.api.SubPool.from_url", "made.api.SubPool"),

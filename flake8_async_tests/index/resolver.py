@@ -542,14 +542,18 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
 
 def _spelled_return(dotted: str) -> tuple[list, str] | None:
     """(the definitions of a plain def, what each says calling it returns, as recorded by
-    the index) when they all agree; None when it is no plain def or they differ."""
+    the index) when they all agree, or the class's own definition of a method where it has
+    one (it wins over its ancestors'); None when it is no plain def or they differ."""
     found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
     if found is None or not found[0]:
         return None
-    made = {holder.returns.get(name, "") for _, holder, name in found[0]}
+    owners, classes = found
+    if classes is not None and owners[0][1] is classes[0]:
+        owners = owners[:1]  # the class's own definition wins over its ancestors'
+    made = {holder.returns.get(name, "") for _, holder, name in owners}
     if len(made) != 1 or "" in made:
         return None  # unannotated, or definitions that disagree
-    return found[0], made.pop()
+    return owners, made.pop()
 
 
 def factory_class(dotted: str, depth: int = 0) -> str | None:
