@@ -90,7 +90,7 @@ class MockRules(Family):
         mockers = {p for p in params if p in MOCKER_NAMES and p not in overridden}
         nodes = ctx.syntax.scope_nodes(func, headers=False)
         if mockers or params & given.keys() or self._mentions_mocks(func) or (
-                in_class and self._reads_self_mock(func, nodes)):
+                in_class and self._reads_self_mock(func, nodes)) or self._awaits_ambiguous(nodes):
             names = Names(ctx.imports, mockers)
             static = any(ctx.resolve(d) == "staticmethod" for d in func.decorator_list)
             is_method = in_class and not static
@@ -102,6 +102,15 @@ class MockRules(Family):
                 yield from self._function(node, {}, overridden, in_class=False)
             elif isinstance(node, ast.ClassDef):
                 yield from self._walk(node.body, {}, overridden, in_class=True)
+
+    def _awaits_ambiguous(self, nodes: list[ast.AST]) -> bool:
+        """Does a function await something and name a module-level name bound two ways
+        (`try: from app import Factory` / `except ImportError: Factory = MagicMock`)? Its
+        AT300 silence then says why (_unknown_value)."""
+        ambiguous = self.ctx.imports.ambiguous
+        return bool(ambiguous) and any(
+            isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)) for node in nodes) \
+            and any(isinstance(node, ast.Name) and node.id in ambiguous for node in nodes)
 
     def _reads_self_mock(self, func: FunctionNode, nodes: list[ast.AST]) -> bool:
         """Does a method that names nothing mock-like itself read `self.attr` where its
