@@ -42,6 +42,10 @@ SOURCE = '''\
         value.read()
     '''
 
+# A module with a class that has a coroutine method and a plain one.
+CLIENT = ("class Client:\n    async def fetch(self):\n        pass\n\n"
+          "    def close(self):\n        pass\n")
+
 
 @pytest.fixture
 def asked(monkeypatch):
@@ -1005,14 +1009,7 @@ def test_a_patch_target_the_index_reads_needs_no_search_of_reach(tmp_path, monke
         return original(imported)
 
     monkeypatch.setattr(reach, "reach", recorded)
-    (tmp_path / "app.py").write_text(textwrap.dedent('''\
-        class Client:
-            async def fetch(self):
-                pass
-
-            def close(self):
-                pass
-        '''), encoding="utf-8")
+    (tmp_path / "app.py").write_text(CLIENT, encoding="utf-8")
     (tmp_path / "test_patch.py").write_text(textwrap.dedent('''\
         from unittest import mock
 
@@ -1114,17 +1111,8 @@ def test_a_class_kept_under_an_old_name_is_read_as_that_class(
     the index reads the alias as the class, so `StrictClient().fetch()` is a coroutine
     function's call and `StrictClient().close()` a plain method's, and neither asks
     astroid; nor does a patch target spelled through the alias."""
-    (tmp_path / "app.py").write_text(textwrap.dedent('''\
-        class Client:
-            async def fetch(self):
-                pass
-
-            def close(self):
-                pass
-
-
-        StrictClient = Client
-        '''), encoding="utf-8")
+    (tmp_path / "app.py").write_text(CLIENT + "\n\nStrictClient = Client\n",
+                                     encoding="utf-8")
     (tmp_path / "test_alias.py").write_text(textwrap.dedent('''\
         from unittest import mock
 
