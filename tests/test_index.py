@@ -224,6 +224,14 @@ FILES = {
         Rebound = Client
 
 
+        class Combined(StrictLegacy):  # a base spelled through an alias
+            pass
+
+
+        class Shaky(Twice):  # through an alias bound twice
+            pass
+
+
         def move():
             global Moved
             Moved = Client  # a function may rebind it
@@ -331,6 +339,8 @@ def test_kinds_of(project, dotted, kinds):
     ("shop.aliases.Moved.close", None),
     ("shop.aliases.Maybe.close", None),
     ("shop.aliases.Rebound.close", None),
+    ("shop.aliases.Combined.fetch", {ASYNC_DEF}),
+    ("shop.aliases.Shaky.close", None),
 ])
 def test_module_level_aliases_are_followed_when_bound_once(project, dotted, kinds):
     """`StrictRedis = Redis`: an alias bound once at the top level of its module, to a
@@ -355,6 +365,15 @@ def test_a_class_alias_is_read_as_its_class(project, alias, defined):
     present = resolver.attribute(f"shop.aliases.{alias}", "fetch" if "Legacy" in (
         defined or "") else "get")
     assert present == (resolver.PRESENT if defined else resolver.UNKNOWN)
+
+
+def test_a_base_class_spelled_through_an_alias_is_read(project):
+    """`AsyncACLCommands = ACLCommands`, then `class Redis(AsyncACLCommands)`: the base is
+    the aliased class; through an alias bound twice, the class is unknown."""
+    classes = resolver.class_ancestors("shop.aliases.Combined")
+    assert classes is not None and list(classes) == ["shop.aliases.Combined",
+                                                     "shop.aliases.Legacy"]
+    assert resolver.class_ancestors("shop.aliases.Shaky") is None
 
 
 def test_a_name_bound_two_ways_is_unknown(project):

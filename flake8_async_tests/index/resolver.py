@@ -227,8 +227,8 @@ def _base_name(facts: ModuleFacts, base: str | None) -> str | None:
         found = f"{starred.name}.{head}"  # type: ignore[attr-defined]
     elif head in facts.imports:
         found = facts.imports[head]
-    elif head in facts.classes:
-        found = f"{facts.name}.{head}"
+    elif head in facts.classes or (head in facts.aliases and not facts.rewritten):
+        found = f"{facts.name}.{head}"  # (an alias, `AsyncACL = ACL`, is followed there)
     elif head in facts.kinds:
         return None  # bound some other way
     elif head in BUILTIN_NAMES:
