@@ -44,6 +44,7 @@ class ImportTable:
     def __init__(self, tree: ast.Module) -> None:
         self.names: dict[str, str] = {}
         self.ambiguous: dict[str, list[int]] = {}  # name -> lines that bind it differently
+        self.relative: set[str] = set()  # bound once, by a relative import (`from .x import y`)
         self._lines: dict[str, int] = {}
         self._collect(tree.body)
 
@@ -57,12 +58,17 @@ class ImportTable:
             self._lines[name] = line
             if dotted is not None:
                 self.names[name] = dotted
+            return
+        self.relative.discard(name)
 
     def _collect(self, body: list[ast.stmt]) -> None:
         for stmt in body:
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for name, dotted in imported(stmt):
+                    fresh = name not in self._lines
                     self._bind(name, dotted, stmt.lineno)
+                    if fresh and dotted is None and isinstance(stmt, ast.ImportFrom):
+                        self.relative.add(name)
             elif isinstance(stmt, ast.If):  # `if TYPE_CHECKING:`, version checks
                 self._collect(stmt.body)
                 self._collect(stmt.orelse)

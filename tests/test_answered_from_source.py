@@ -6,6 +6,7 @@ these used to build the test file (and what it imports) for astroid, for a "no".
 from __future__ import annotations
 
 import ast
+import shutil
 import textwrap
 
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from flake8_async_tests.checks.awaits import AwaitRules
 from flake8_async_tests.context import FileContext
 from flake8_async_tests.model.opaque import DATA_RETURNS
-from harness import lint
+from harness import FIXTURES, lint
 
 SOURCE = '''\
     import pickle
@@ -1130,3 +1131,16 @@ def test_a_class_kept_under_an_old_name_is_read_as_that_class(
     assert [(f.line, f.col, f.code) for f in run.found] == [(8, 12, "AT200")], run.stderr
     assert asked == ["assert client.fetch()"]  # (the index answers it there)
     assert resolved == [] and built == []
+
+
+def test_names_a_test_module_imports_relatively_are_told_from_source(tmp_path, built):
+    """`from .helpers import Client, start` and `from . import helpers` in a test package:
+    the index reads what each name stands for, so no call is handed to astroid, except
+    on a name bound two ways (`try: from .helpers ... except ImportError: from
+    .fallback ...`), which source cannot tell and astroid finds no single value of."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "projects" / "relative_imports", root)
+    run = lint(root, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [
+        (12, 5, "AT200"), (14, 5, "AT200"), (15, 5, "AT200"), (19, 5, "AT200")], run.stderr
+    assert built == [24]

@@ -44,3 +44,31 @@ def test_runtime_truth_of_the_import_fallback_fixture(tmp_path):
                           cwd=root, capture_output=True, text=True, timeout=300, env=env)
     assert "1 failed, 4 passed" in proc.stdout, proc.stdout
     assert "test_always_a_mock - TypeError" in proc.stdout, proc.stdout
+
+
+def test_relative_imports_are_marked_and_followed_once():
+    table = ImportTable(ast.parse(textwrap.dedent('''\
+        from . import helpers
+        from .helpers import Client
+        from .a import Twice
+        from .b import Twice
+        from app import Absolute
+        ''')))
+    assert table.relative == {"helpers", "Client", "Twice"}
+    assert table.names == {"Absolute": "app.Absolute"}
+
+
+def test_runtime_truth_of_the_relative_imports_fixture(tmp_path):
+    """Each call the fixture reports makes a coroutine that is never awaited: the tests
+    pass while their bodies never run. The name bound two ways (silent: which module it
+    comes from depends on the install) is the async class here too."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "projects" / "relative_imports", root)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           "-W", "always::RuntimeWarning", "."],
+                          cwd=root, capture_output=True, text=True, timeout=300, env=env)
+    assert "3 passed" in proc.stdout, proc.stdout
+    never = sorted(int(line.split(":")[1]) for line in proc.stdout.splitlines()
+                   if "was never awaited" in line and "test_relative.py:" in line)
+    assert never == [12, 14, 15, 19, 24], proc.stdout
