@@ -1144,3 +1144,31 @@ def test_names_a_test_module_imports_relatively_are_told_from_source(tmp_path, b
     assert [(f.line, f.col, f.code) for f in run.found] == [
         (12, 5, "AT200"), (14, 5, "AT200"), (15, 5, "AT200"), (19, 5, "AT200")], run.stderr
     assert built == [24]
+
+
+def test_what_a_function_makes_is_not_looked_up_as_a_class(tmp_path, resolved):
+    """`client = connect(...)`, where connect returns one of two classes: the index cannot
+    tell which, and `connect` is a function, not a class whose `fetch` astroid could
+    resolve by name; the call is inferred from the test file, where both values show
+    (no report: they disagree)."""
+    (tmp_path / "app.py").write_text(CLIENT + textwrap.dedent('''\
+
+
+        class Other:
+            def fetch(self):
+                pass
+
+
+        def connect(fast):
+            if fast:
+                client = Client()
+            else:
+                client = Other()
+            return client
+        '''), encoding="utf-8")
+    (tmp_path / "test_connect.py").write_text(
+        "from app import connect\n\n\ndef test_sync():\n    client = connect(True)\n"
+        "    client.fetch()\n", encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert run.found == [], run.stderr
+    assert "app.connect" not in resolved

@@ -40,6 +40,7 @@ SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_p
 BUILTINS = resolver.BUILTIN_NAMES
 
 
+FUNCTION_KINDS = (frozenset({DEF}), frozenset({ASYNC_DEF}))  # a maker that is no class
 MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
 CASTS = ("typing.cast", "typing_extensions.cast")  # return their second argument
 
@@ -317,7 +318,11 @@ class AwaitRules(ScopeFamily):
             return None  # `cast(T, x)` makes nothing: it is x
         if resolver.sync_stdlib_class(maker):
             return maker  # (a class of the standard library is known without reading it)
-        return resolver.api_return(maker) or resolver.factory_class(maker) or maker
+        made = resolver.api_return(maker) or resolver.factory_class(maker)
+        kinds = resolver.kinds_of(maker)
+        if made is None and kinds in FUNCTION_KINDS and kinds is not resolver.NATIVE:
+            return None  # a Python function making what the index cannot tell: no class
+        return made or maker
 
     @staticmethod
     def _one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:
