@@ -427,6 +427,13 @@ SILENCES: tuple[Silence, ...] = (
             "value of {name} is unknown: {why}",
             "the value model cannot tell what a fixture argument, a `self` attribute or a "
             "local holds: a parametrized or plugin fixture, an attribute set twice..."),
+    Silence("no-single-value", ("AT200",), "astroid finds no single value of {callee}",
+            "an async def of that name is in reach, but inferring what the call calls gives "
+            "no value, several that disagree (a name defined twice, a helper whose result "
+            "is made in several ways) or an error"),
+    Silence("budget-used-up", ("AT200",), "the file's inference budget is used up",
+            "the file asked astroid too many questions, or for too long: the rest of its "
+            "calls are left alone"),
     # AT201, AT202, AT203: where a loop runs
     Silence("forks", ("AT201",),
             "the function forks: a forked child runs no loop of its parent's"),

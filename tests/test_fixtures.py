@@ -54,6 +54,9 @@ def test_fixture_through_the_flake8_command(name, tmp_path):
 # Gates kept for safety that no known source reaches: astroid would have to hand back a
 # method with no binding (not a bound or unbound method) for a call it can read.
 DEFENSIVE = {"self-or-cls"}
+# Reasons a fixture file cannot give at the real limits, asserted with smaller ones instead
+# (test_pathological.py: a budget of a few questions).
+AT_LIMITS = {"budget-used-up"}
 
 
 def test_every_silence_has_a_fixture_line():
@@ -68,7 +71,7 @@ def test_every_silence_has_a_fixture_line():
         readers = [s.name for s in silences_of(line.code) if s.text.parse(line.reason) is not None]
         assert readers == [silence.name], f"{line}: read by more than one silence: {readers}"
         matched.add(silence.name)
-    assert {s.name for s in SILENCES} - matched == DEFENSIVE
+    assert {s.name for s in SILENCES} - matched == DEFENSIVE | AT_LIMITS
 
 
 @pytest.mark.parametrize("text, error", [

@@ -289,3 +289,29 @@ def test_deeper_than_flake8_itself_handles(tmp_path):
     assert "tracebacks: 0" in proc.stdout
     times = [float(t) for t in re.findall(r"^ +([0-9.]+) +/", proc.stdout, flags=re.M)]
     assert times and max(times) <= PLUGIN_SECONDS, proc.stdout
+
+
+def test_calls_past_the_inference_budget_are_left_alone_and_said_so(tmp_path, monkeypatch):
+    """A file that asks astroid more questions than its budget allows: the calls asked
+    after that are not reported, and each says why under --async-tests-explain."""
+    from flake8_async_tests.inference import session
+    from harness import lint
+
+    monkeypatch.setattr(session.Budget.__init__, "__defaults__", (3, session.FILE_SECONDS))
+    (tmp_path / "app.py").write_text(textwrap.dedent('''\
+        class Client:
+            async def fetch(self):
+                pass
+
+
+        def connect(fast):
+            return Client() if fast else None
+        '''), encoding="utf-8")
+    calls = "".join("    connect(True).fetch()\n" for _ in range(6))
+    (tmp_path / "test_budget.py").write_text(
+        f"from app import connect\n\n\ndef test_sync():\n{calls}", encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache", "--async-tests-explain"])
+    found = [f.line for f in run.found]
+    spent = [s.line for s in run.silences if s.reason == "the file's inference budget is used up"]
+    assert found and spent and sorted(found + spent) == list(range(5, 11)), run.stderr
+    assert max(found) < min(spent), (found, spent)

@@ -45,6 +45,14 @@ MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
 CASTS = ("typing.cast", "typing_extensions.cast")  # return their second argument
 
 
+def _function_made(target: str, instance: bool) -> bool:
+    """Is `target` (`_static_target`) a method looked up on what a Python function makes
+    (`_made` names the function when the index cannot tell the class)? astroid would
+    only resolve the function and find no such attribute on it."""
+    kinds = resolver.kinds_of(target.rpartition(".")[0]) if instance else None
+    return kinds in FUNCTION_KINDS and kinds is not resolver.NATIVE
+
+
 class AwaitRules(ScopeFamily):
     name = "awaits"
 
@@ -149,11 +157,16 @@ class AwaitRules(ScopeFamily):
             return None, None
         if self._no_coroutine_on_receiver(call, scope):
             return None, None
-        value = self._imported_callee(target, instance) if target else None
+        value = (self._imported_callee(target, instance)
+                 if target and not _function_made(target, instance) else None)
         on_instance: bool | None = instance if value is not None else None
         if value is None:
             node = self.ctx.astroid_node(call)
             value = inference.safe_infer(node.func) if node is not None else None
+            if value is None:  # an async def of its name is in reach: say why not followed
+                self.ctx.silent(call, "AT200", "the file's inference budget is used up"
+                                if inference.budget_used_up() else
+                                f"astroid finds no single value of {label(call.func)}")
         function = inference.coroutine_function(value)
         if function is None:
             return None, None
@@ -318,11 +331,7 @@ class AwaitRules(ScopeFamily):
             return None  # `cast(T, x)` makes nothing: it is x
         if resolver.sync_stdlib_class(maker):
             return maker  # (a class of the standard library is known without reading it)
-        made = resolver.api_return(maker) or resolver.factory_class(maker)
-        kinds = resolver.kinds_of(maker)
-        if made is None and kinds in FUNCTION_KINDS and kinds is not resolver.NATIVE:
-            return None  # a Python function making what the index cannot tell: no class
-        return made or maker
+        return resolver.api_return(maker) or resolver.factory_class(maker) or maker
 
     @staticmethod
     def _one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:

@@ -51,6 +51,12 @@ def spent() -> bool:
     return _spent
 
 
+def budget_used_up() -> bool:
+    """Has the file being analysed used up its inference budget by now?"""
+    session = sys.modules.get(f"{__name__}.session")
+    return session is not None and _pending is None and session.current().exhausted
+
+
 def new_run() -> None:
     """A new flake8 run: astroid's caches go, if astroid was ever asked anything."""
     session = sys.modules.get(f"{__name__}.session")
