@@ -122,17 +122,15 @@ def _read_pytest_toml(path: str) -> dict[str, object] | None:
     return dict(table) if isinstance(table, dict) else None
 
 
-def read_config_file(path: str) -> dict[str, object] | None:
-    """The pytest section of a config file, or None when the file has none.
-
-    Raises on unreadable or malformed files; the caller decides what that means. A file is
-    read once while it keeps its size and mtime (each folder below it asks again).
-    """
+def read_config_file(path: str) -> tuple[dict[str, object] | None, BaseException | None]:
+    """(the pytest section of a config file, or None when the file has none; None), or
+    (None, the error that makes it unreadable or malformed): the caller decides what that
+    means. A file is read once while it keeps its size and mtime (each folder below it
+    asks again). The error is never raised again: raised, it would hold the frames of the
+    run that raised it (and, chained, of what that run was handling) for later runs."""
     stat = reads.stat(path)
     values, error = _read_config(path, stat.st_mtime_ns, stat.st_size)
-    if error is not None:
-        raise error.with_traceback(None)
-    return dict(values) if values is not None else None
+    return (dict(values) if values is not None else None), error
 
 
 @functools.lru_cache(maxsize=256)
@@ -141,7 +139,8 @@ def _read_config(path: str, mtime_ns: int, size: int,
     try:
         return _parse_config(path), None
     except (OSError, UnicodeDecodeError, ValueError, iniconfig.ParseError) as exc:
-        return None, exc
+        exc.__context__ = exc.__cause__ = None  # (kept for later runs: not the frames of
+        return None, exc.with_traceback(None)   # the run that met it)
 
 
 def _parse_config(path: str) -> dict[str, object] | None:
@@ -283,11 +282,12 @@ def settings_for_dir(directory: str) -> PytestSettings:
             if not reads.isfile(path):
                 continue
             try:
-                values = read_config_file(path)
-            except (OSError, UnicodeDecodeError, ValueError, iniconfig.ParseError) as exc:
-                # tomllib.TOMLDecodeError is a ValueError.
-                warnings.append(f"{path}: ignored, cannot be parsed ({exc.__class__.__name__})")
-                broken.append((path, exc))
+                values, error = read_config_file(path)
+            except OSError as exc:  # (gone since it was listed)
+                values, error = None, exc
+            if error is not None:  # (tomllib.TOMLDecodeError is a ValueError)
+                warnings.append(f"{path}: ignored, cannot be parsed ({error.__class__.__name__})")
+                broken.append((path, error))
                 continue
             if values is None:
                 if name == "pyproject.toml" and fallback_root is None:

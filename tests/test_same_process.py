@@ -63,3 +63,25 @@ def test_collector_thresholds_are_raised_for_a_run_then_restored(tmp_path):
         assert gc.get_threshold() == (701, 11, 12)
     finally:
         gc.set_threshold(*saved)
+
+
+def test_a_broken_config_keeps_no_run_alive(tmp_path):
+    """The error a malformed pytest.ini gives is kept for later runs, but not the run that
+    met it (its traceback holds that run's frames): once freed, the run is over and the
+    collector's thresholds are back (as in an editor's long-lived process)."""
+    if platform.python_implementation() != "CPython":
+        pytest.skip("thresholds are CPython's")
+    gc.collect()
+    saved = gc.get_threshold()
+    gc.set_threshold(701, 11, 12)
+    try:
+        (tmp_path / "pytest.ini").write_text("[pytest\nasyncio_mode = auto\n", encoding="utf-8")
+        (tmp_path / "test_a.py").write_text("async def test_x():\n    pass\n", encoding="utf-8")
+        for _ in range(2):  # (the second run raises the kept error again)
+            run = lint(tmp_path, [])
+            assert places(run.found) == {("test_a.py", 1, "AT100")}, run.stderr
+            assert "cannot parse the pytest configuration" in run.stderr
+        gc.collect()
+        assert gc.get_threshold() == (701, 11, 12)
+    finally:
+        gc.set_threshold(*saved)
