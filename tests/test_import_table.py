@@ -36,12 +36,8 @@ def test_a_name_bound_to_two_things_has_no_value(source, name, dotted, lines):
 def test_runtime_truth_of_the_import_fallback_fixture(tmp_path):
     """Where app imports, Factory is the real class and awaiting its method works (the
     four silent tests pass); the always-mocked twin raises TypeError, as its AT300 says."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "projects" / "import_fallback", root)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                           "-o", "asyncio_default_fixture_loop_scope=function", "."],
-                          cwd=root, capture_output=True, text=True, timeout=300, env=env)
+    proc = _pytest_on_copy("import_fallback", tmp_path,
+                           "-o", "asyncio_default_fixture_loop_scope=function")
     assert "1 failed, 4 passed" in proc.stdout, proc.stdout
     assert "test_always_a_mock - TypeError" in proc.stdout, proc.stdout
 
@@ -62,13 +58,18 @@ def test_runtime_truth_of_the_relative_imports_fixture(tmp_path):
     """Each call the fixture reports makes a coroutine that is never awaited: the tests
     pass while their bodies never run. The name bound two ways (silent: which module it
     comes from depends on the install) is the async class here too."""
-    root = tmp_path / "project"
-    shutil.copytree(FIXTURES / "projects" / "relative_imports", root)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
-                           "-W", "always::RuntimeWarning", "."],
-                          cwd=root, capture_output=True, text=True, timeout=300, env=env)
+    proc = _pytest_on_copy("relative_imports", tmp_path, "-W", "always::RuntimeWarning")
     assert "3 passed" in proc.stdout, proc.stdout
     never = sorted(int(line.split(":")[1]) for line in proc.stdout.splitlines()
                    if "was never awaited" in line and "test_relative.py:" in line)
     assert never == [12, 14, 15, 19, 24], proc.stdout
+
+
+def _pytest_on_copy(project: str, tmp_path, *args: str) -> subprocess.CompletedProcess:
+    """Real pytest on a copy of a fixture project."""
+    root = tmp_path / "project"
+    shutil.copytree(FIXTURES / "projects" / project, root)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    return subprocess.run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q",
+                           *args, "."],
+                          cwd=root, capture_output=True, text=True, timeout=300, env=env)
