@@ -95,7 +95,8 @@ def _static_dotted(expr: ast.AST, shadowed: Container[str], imports: ImportTable
         return None
     if root.id in imports.names:
         return dotted
-    if root.id in imports.relative and root.id in facts.imports:  # `from .helpers import x`
+    # `from .helpers import x`: the file's facts resolve it, and drop a name bound twice
+    if root.id in imports.relative and root.id in facts.imports:
         return ".".join((facts.imports[root.id], *dotted.split(".")[1:]))
     if root.id in facts.classes or facts.kinds.get(root.id) in (DEF, ASYNC_DEF):
         return f"{modname}.{dotted}"

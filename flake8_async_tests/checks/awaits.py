@@ -50,6 +50,7 @@ def _function_made(target: str, instance: bool) -> bool:
     (`_made` names the function when the index cannot tell the class)? astroid would
     only resolve the function and find no such attribute on it."""
     kinds = resolver.kinds_of(target.rpartition(".")[0]) if instance else None
+    # (kinds_of hands out NATIVE itself for what a C module defines, classes included)
     return kinds in FUNCTION_KINDS and kinds is not resolver.NATIVE
 
 
