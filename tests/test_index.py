@@ -397,15 +397,38 @@ def test_class_ancestors(project):
     assert resolver.class_ancestors("shop.client.Child") is None  # __getattr__ in Dynamic
 
 
-def test_both_ways_in_the_ancestry_are_both_reported(project, tmp_path):
+def test_the_definition_that_wins_is_reported(project, tmp_path):
+    """A class's own def wins over its base's async def, and so does a def of a class
+    that derives from every other class defining the name, wherever the MRO puts the
+    rest (Diamond: Diamond, Left, Sync, Base). Where no definition is sure to win
+    (unrelated mixins: their order decides), every way is reported."""
     (tmp_path / "shop" / "mixed.py").write_text(textwrap.dedent('''
         from .base import Base
 
         class Sync(Base):
             def get(self):
                 return 1
+
+        class Left(Base):
+            pass
+
+        class Diamond(Left, Sync):
+            pass
+
+        class Other:
+            def get(self):
+                return 2
+
+        class Mixed(Base, Other):
+            pass
     '''), encoding="utf-8")
-    assert set(resolver.kinds_of("shop.mixed.Sync.get")) == {DEF, ASYNC_DEF}
+    assert resolver.kinds_of("shop.base.Base.get") == {ASYNC_DEF}
+    assert resolver.kinds_of("shop.mixed.Sync.get") == {DEF}
+    assert resolver.kinds_of("shop.mixed.Diamond.get") == {DEF}
+    assert resolver.kinds_of("shop.mixed.Left.get") == {ASYNC_DEF}
+    assert resolver.kinds_of("shop.mixed.Mixed.get") == {DEF, ASYNC_DEF}
+    assert resolver.coroutine_signature("shop.mixed.Left.get", True) is not None
+    assert resolver.coroutine_signature("shop.mixed.Diamond.get", True) is None
 
 
 def test_seeded_tree_wins_over_the_file_on_disk(project, tmp_path):
@@ -1131,7 +1154,7 @@ RETURNS = {
     ("made.api.Client.plain", None),  # no annotation
     ("made.api.Client.coro", None),  # a coroutine function makes a coroutine
     ("made.api.Child.pipeline", "made.api.Other"),  # its own wins over its base's
-    ("made.api.GrandChild.pipeline", None),  # its ancestors' definitions disagree
+    ("made.api.GrandChild.pipeline", "made.api.Other"),  # the nearest definition wins
     # a classmethod whose every return is `cls(...)`: the class it is called on
     ("made.api.Pool.from_url", "made.api.Pool"),
     ("made.api.SubPool.from_url", "made.api.SubPool"),

@@ -393,10 +393,10 @@ def generic_class(dotted: str) -> bool:
 
 def kinds_of(dotted: str) -> frozenset[str] | None:
     """How a module function (`pkg.mod.func`) or a method (`pkg.mod.Cls.meth`) is written:
-    for a method, every way the class and its ancestors define it (the one that wins is
-    among them). What a standard-library extension module defines counts as a def (it
-    makes no coroutine). None when unknown, not found, or bound as something else than a
-    def."""
+    for a method, how the definition that wins writes it, or every way the class and its
+    ancestors define it where the index cannot tell which wins (`_defining`). What a
+    standard-library extension module defines counts as a def (it makes no coroutine).
+    None when unknown, not found, or bound as something else than a def."""
     parts = dotted.split(".")
     if len(parts) < 2:
         return None
@@ -419,7 +419,8 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
         natives: list[str] = []
         classes = _ancestors(at[0], at[1], set(), natives=natives) if at is not None else None
         kinds = None if classes is None else {
-            c.kinds[parts[-1]] for _, c in classes if parts[-1] in c.kinds}
+            c.kinds[parts[-1]] for _, c in (_defining(classes, parts[-1]) if not natives
+                                            else classes) if parts[-1] in c.kinds}
         if natives and kinds is not None:
             kinds.add(DEF)  # a native base may define it, and defines no coroutine function
     if not kinds or OTHER in kinds:
@@ -504,21 +505,35 @@ def _defined(dotted: str) -> tuple[list[tuple[ModuleFacts, ModuleFacts | ClassFa
     if classes is None:
         return None
     owners: list[tuple[ModuleFacts, ModuleFacts | ClassFacts, str]] = []
-    for qualified, cls in classes:
-        if name in cls.kinds:
-            home = modules.module(qualified.rsplit(".", 1)[0])
-            if home is None:
-                return None
-            owners.append((home, cls, name))
+    for qualified, cls in _defining(classes, name):
+        home = modules.module(qualified.rsplit(".", 1)[0])
+        if home is None:
+            return None
+        owners.append((home, cls, name))
     return owners, [cls for _, cls in classes]
+
+
+def _defining(classes: list[tuple[str, ClassFacts]], name: str) -> list[tuple[str, ClassFacts]]:
+    """The classes of `classes` (a class and its ancestors, `_ancestors`) that define
+    `name`: only the one that wins where it derives from each of the others (Python's MRO
+    puts a class before its ancestors, whatever the rest of the order is); every one of
+    them where none does (mixins that each define it: their order decides)."""
+    defining = [(qualified, cls) for qualified, cls in classes if name in cls.kinds]
+    if len(defining) < 2:
+        return defining
+    for qualified, cls in defining:
+        ancestors = class_ancestors(qualified)
+        if ancestors is not None and all(other in ancestors for other, _ in defining):
+            return [(qualified, cls)]
+    return defining
 
 
 def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | None:
     """(signature, how many leading parameters the call fills by itself) of a coroutine
     function (`pkg.mod.func`) or method (`pkg.mod.Cls.meth`, called on an instance when
     `instance`), read from source; None when the index cannot be sure: not an async def
-    everywhere it is defined, a generator, definitions that disagree, an attribute the
-    instance may set, a class with `__new__`."""
+    (the one that wins, or every one where the index cannot tell which wins), a generator,
+    definitions that disagree, an attribute the instance may set, a class with `__new__`."""
     found = _defined(dotted) if kinds_of(dotted) == {ASYNC_DEF} else None
     if found is None:
         return None
@@ -542,14 +557,12 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
 
 def _spelled_return(dotted: str) -> tuple[list, str] | None:
     """(the definitions of a plain def, what each says calling it returns, as recorded by
-    the index) when they all agree, or the class's own definition of a method where it has
-    one (it wins over its ancestors'); None when it is no plain def or they differ."""
+    the index) when they all agree (for a method, the one that wins, where the index can
+    tell: `_defining`); None when it is no plain def or they differ."""
     found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
     if found is None or not found[0]:
         return None
-    owners, classes = found
-    if classes is not None and owners[0][1] is classes[0]:
-        owners = owners[:1]  # the class's own definition wins over its ancestors'
+    owners, _ = found
     made = {holder.returns.get(name, "") for _, holder, name in owners}
     if len(made) != 1 or "" in made:
         return None  # unannotated, or definitions that disagree
