@@ -161,14 +161,23 @@ def project_table(rows: list[dict]) -> str:
             _cell(by, corpus, "plain", "ms_per_file", "{:.1f}"),
             _cell(by, corpus, "plugin", "ms_per_file", "{:.1f}"),
             _cell(by, corpus, "plugin-warm", "ms_per_file", "{:.1f}"),
+            _logged_per_file(by.get((corpus, "plugin"))),
             _cell(by, corpus, "plugin", "ratio_vs_plain", "{:.2f}"),
             _cell(by, corpus, "plugin-warm", "ratio_vs_plain", "{:.2f}"),
             _cell(by, corpus, "plugin", "peak_rss_mb", "{:.0f}"),
             _cell(by, corpus, "plugin", "findings"),
         ))
     headers = ("production modules", "test files", "flake8 ms/file", "+ plugin cold ms/file",
-               "+ plugin warm ms/file", "cold ratio", "warm ratio", "RSS MB", "findings")
+               "+ plugin warm ms/file", "plugin CPU ms/file (logged)", "cold ratio",
+               "warm ratio", "RSS MB", "findings")
     return markdown_table(headers, body)
+
+
+def _logged_per_file(row: dict | None) -> str:
+    """The plugin's own CPU time per test file, as it logs it for each file, cold."""
+    if not row or row["plugin_cpu_s"] == "":
+        return "-"
+    return f"{row['plugin_cpu_s'] * 1000 / row['files']:.1f}"
 
 
 def single_file_table(rows: list[dict]) -> str:

@@ -91,9 +91,11 @@ def _rows():
         report.summarise("synthetic-10", "tests", 11, 700, "at", 2, [1.1], [50000], 3),
         report.summarise("synthetic-20", "tests", 21, 1400, "at", 2, [2.1], [51000], 6),
         report.summarise("project-1000", "tests", 100, 9000, "plain", 2, [1.0], [20000], 3),
-        report.summarise("project-1000", "tests", 100, 9000, "plugin", 2, [1.5], [70000], 5),
+        report.summarise("project-1000", "tests", 100, 9000, "plugin", 2, [1.5], [70000], 5,
+                         [3.0], [0.40]),
         report.summarise("project-20000", "tests", 100, 9000, "plain", 2, [1.0], [20000], 3),
-        report.summarise("project-20000", "tests", 100, 9000, "plugin", 2, [1.6], [71000], 5),
+        report.summarise("project-20000", "tests", 100, 9000, "plugin", 2, [1.6], [71000], 5,
+                         [3.1], [0.46]),
     ]
     return report.add_ratios(rows)
 
@@ -136,9 +138,10 @@ def test_markdown_tables():
     assert by_variant(rows, "plugin")["plugin_cpu_s"] == 1.3
     assert by_variant(rows, "plugin-warm")["plugin_cpu_s"] == ""
     projects = report.project_table(rows).splitlines()
-    assert projects[2] == "| 1000 | 100 | 10.0 | 15.0 | - | 1.50 | - | 68 | 5 |"
-    assert projects[3].startswith("| 20000 | 100 | 10.0 | 16.0 |")
+    assert projects[2] == "| 1000 | 100 | 10.0 | 15.0 | - | 4.0 | 1.50 | - | 68 | 5 |"
+    assert projects[3].startswith("| 20000 | 100 | 10.0 | 16.0 | - | 4.6 |")
     assert run.project_growth(rows) == 1.2  # (1.6 - 1.0) / (1.5 - 1.0)
+    assert run.project_growth(rows, logged=True) == 1.15  # 0.46 / 0.40, per file
     single = report.single_file_table(rows)
     assert "| demo | `tests/test_a.py` | 50 | 0.20 | 0.70 | +0.50 | 0.40 |" in single
     synth = report.synthetic_table(rows).splitlines()
