@@ -431,6 +431,11 @@ SILENCES: tuple[Silence, ...] = (
             "an async def of that name is in reach, but inferring what the call calls gives "
             "no value, several that disagree (a name defined twice, a helper whose result "
             "is made in several ways) or an error"),
+    Silence("unknown-ancestry", ("AT200",), "not every ancestor of {cls} can be followed: "
+            "one may override {callee}",
+            "the callee is an async def of a base class, and a base of the instance's class "
+            "cannot be inferred (or there are more than 60): a sync method of that name "
+            "there would win"),
     Silence("budget-used-up", ("AT200",), "the file's inference budget is used up",
             "the file asked astroid too many questions, or for too long: the rest of its "
             "calls are left alone"),

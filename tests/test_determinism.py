@@ -44,6 +44,19 @@ INICONFIG_TEST = "import iniconfig\n\n\n{helper}async def test_x():  # expect: A
                  "    iniconfig.parse(){expect}\n"
 # Projects of the fixture corpus with an `app` module of their own, and one without.
 PROJECTS = ("coroutines_packages", "mock_fixtures", "cross_module")
+# A method reached through a class with a long ancestry, which astroid follows (the index
+# does not read a class attribute that holds another class's method). astroid used to stop
+# a question after 100 values, counting only values it had not cached: whether this one
+# was answered depended on what earlier files had left in its cache.
+ANCESTRY = "class C0:\n    async def fetch(self, key):\n        return key\n" + "".join(
+    f"\n\nclass C{k}(C{k - 1}):\n    pass\n" for k in range(1, 50))
+ANCESTRY_TESTS = {
+    "test_alias.py": "import ancestry\n\n\nclass Stub:\n    fetch = ancestry.C49.fetch\n\n\n"
+                     "def test_fetch():\n    Stub().fetch('k')  # expect: AT200.dropped:5 "
+                     "name=Stub().fetch\n",
+    "test_other.py": "import ancestry\n\n\ndef test_other():\n    ancestry.C49().fetch"
+                     "  # (an attribute read, no call)\n",
+}
 
 
 def corpus(root):
@@ -66,6 +79,11 @@ def corpus(root):
             (root / name / "iniconfig.py").write_text(module, encoding="utf-8")
         (root / name / "tests" / f"test_{name}.py").write_text(
             INICONFIG_TEST.format(helper=helper, expect=expect), encoding="utf-8")
+    (root / "long_ancestry" / "tests").mkdir(parents=True)
+    (root / "long_ancestry" / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (root / "long_ancestry" / "ancestry.py").write_text(ANCESTRY, encoding="utf-8")
+    for name, text in ANCESTRY_TESTS.items():
+        (root / "long_ancestry" / "tests" / name).write_text(text, encoding="utf-8")
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*.py"))
     want = []
     for path in root.rglob("*.py"):

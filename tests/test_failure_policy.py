@@ -132,11 +132,15 @@ def test_only_astroid_failures_pass_for_unknown():
 
 
 def test_astroid_settings_are_restored_after_each_file(tmp_path):
+    from astroid.context import InferenceContext
+
     from flake8_async_tests import inference
 
     manager = inference.MANAGER
     saved = manager.max_inferable_values, manager.always_load_extensions
+    saved_cap = InferenceContext.max_inferred
     manager.max_inferable_values, manager.always_load_extensions = 77, True
+    InferenceContext.max_inferred = 55
     try:
         with inference.analysis([str(tmp_path)]):
             # astroid's session begins at the file's first use of the bridge, not before
@@ -144,6 +148,9 @@ def test_astroid_settings_are_restored_after_each_file(tmp_path):
             limit = inference.SETTINGS["max_inferable_values"]
             assert manager.max_inferable_values == limit
             assert manager.always_load_extensions is False
+            assert InferenceContext.max_inferred == sys.maxsize  # no cap while analysing
         assert (manager.max_inferable_values, manager.always_load_extensions) == (77, True)
+        assert InferenceContext.max_inferred == 55
     finally:
         manager.max_inferable_values, manager.always_load_extensions = saved
+        InferenceContext.max_inferred = saved_cap

@@ -170,6 +170,10 @@ class AwaitRules(ScopeFamily):
                                 f"astroid finds no single value of {label(call.func)}")
         function = inference.coroutine_function(value)
         if function is None:
+            owner = inference.unknown_ancestry(value)
+            if owner is not None:
+                self.ctx.silent(call, "AT200", f"not every ancestor of {owner} can be followed: "
+                                               f"one may override {label(call.func)}")
             return None, None
         return function, inference.implicit_first(value, on_instance)
 

@@ -1,5 +1,5 @@
-"""What every part of the astroid bridge shares: the manager, the errors that mean
-"unknown", and a context that caps how many values one question may produce."""
+"""What every part of the astroid bridge shares: the manager and the errors that mean
+"unknown"."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import logging
 import os
 
 import astroid
-from astroid.context import InferenceContext
 from astroid.exceptions import AstroidError
 from astroid.manager import AstroidManager
 
@@ -19,10 +18,6 @@ MANAGER = AstroidManager()
 
 
 ASTROID_DIR = os.path.join(os.path.dirname(os.path.abspath(astroid.__file__)), "")
-
-
-# Values one inference question may produce before it gives up.
-NODES_PER_QUESTION = 60
 
 
 # astroid raises its own errors, and sometimes plain ones from deep inside: those count
@@ -43,12 +38,3 @@ def own(exc: BaseException) -> None:
             return
         trace = trace.tb_next
     raise exc
-
-
-class LimitedContext(InferenceContext):
-    """An inference context that gives up after NODES_PER_QUESTION values.
-
-    max_inferred is a read-only slot on astroid's own class, so it is set here.
-    """
-
-    max_inferred = NODES_PER_QUESTION

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import astroid
 from astroid import nodes, util
+from astroid.context import InferenceContext
 
 from ..index import resolver
 from . import session
-from .base import ERRORS, LimitedContext, own
+from .base import ERRORS, own
 from .infer import same, safe_infer
 from .names import is_stdlib, module_by_name, module_file, module_is_closed, qname
 
@@ -176,7 +177,7 @@ def _single(owner: nodes.NodeNG, name: str, definitions: list[nodes.NodeNG]) -> 
         return node
     if not isinstance(node, (nodes.AssignName, nodes.Import, nodes.ImportFrom)):
         return None
-    context = LimitedContext()
+    context = InferenceContext()
     try:
         values = list(owner.igetattr(name, context=context))
     except ERRORS as exc:

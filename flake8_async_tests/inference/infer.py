@@ -14,7 +14,7 @@ def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
     """All values `node` may have, or None if any is unknown or inference fails."""
     if not session.allows():
         return None
-    context = InferenceContext()  # astroid caps each question at max_inferred (100) values
+    context = InferenceContext()  # (no cap on the values it infers: session.CONTEXT)
     try:
         values = []
         for value in node.infer(context=context):

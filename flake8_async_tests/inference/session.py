@@ -28,6 +28,15 @@ from .guard import ImportGuard
 SETTINGS = {"always_load_extensions": False, "max_inferable_values": 20}
 
 
+# ... and of its inference contexts: astroid gives up on a question once it has inferred
+# max_inferred (100) values for it, but it counts only values it had not cached, and its
+# cache holds whatever earlier questions left there (earlier files, in this -j worker), so
+# the same question in the same file got an answer or none depending on the file order.
+# No cap here: max_inferable_values, the file's budget and astroid's own recursion guards
+# bound the work.
+CONTEXT = {"max_inferred": sys.maxsize}
+
+
 # Per linted file: inference questions it may ask (a count, so the answer never depends
 # on machine load), and a CPU-time safety net for pathological inputs only.
 FILE_QUESTIONS = 3000
@@ -67,15 +76,21 @@ _path_keys: dict[tuple[str, ...], int] = {}
 
 @contextlib.contextmanager
 def _settings() -> Iterator[None]:
-    """astroid's manager settings (shared by the whole process) as SETTINGS says, then back."""
+    """astroid's manager and context settings (shared by the whole process) as SETTINGS
+    and CONTEXT say, then back."""
     saved = {name: getattr(MANAGER, name) for name in SETTINGS}
+    saved_context = {name: getattr(InferenceContext, name) for name in CONTEXT}
     for name, value in SETTINGS.items():
         setattr(MANAGER, name, value)
+    for name, value in CONTEXT.items():
+        setattr(InferenceContext, name, value)
     try:
         yield
     finally:
         for name, value in saved.items():
             setattr(MANAGER, name, value)
+        for name, value in saved_context.items():
+            setattr(InferenceContext, name, value)
 
 
 _guard: ImportGuard | None = None
