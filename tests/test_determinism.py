@@ -45,9 +45,10 @@ INICONFIG_TEST = "import iniconfig\n\n\n{helper}async def test_x():  # expect: A
 # Projects of the fixture corpus with an `app` module of their own, and one without.
 PROJECTS = ("coroutines_packages", "mock_fixtures", "cross_module")
 # A method reached through a class with a long ancestry, which astroid follows (the index
-# does not read a class attribute that holds another class's method). astroid used to stop
-# a question after 100 values, counting only values it had not cached: whether this one
-# was answered depended on what earlier files had left in its cache.
+# does not read a class attribute that holds another class's method). astroid stops a
+# question after 100 values, counting only values it has not cached, so whether a question
+# got an answer depended on what earlier files had left in its cache; the plugin lifts
+# that cap, and this question, which needs more, is answered in any order.
 ANCESTRY = "class C0:\n    async def fetch(self, key):\n        return key\n" + "".join(
     f"\n\nclass C{k}(C{k - 1}):\n    pass\n" for k in range(1, 50))
 ANCESTRY_TESTS = {
