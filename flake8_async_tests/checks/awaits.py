@@ -6,15 +6,15 @@ from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 from .. import inference
-from ..imports import imported
 from ..index import resolver
-from ..index.defs import ASYNC_DEF, DEF, GENERATOR, def_kind, makes_coroutine
+from ..index.defs import ASYNC_DEF, GENERATOR
 from ..mock_names import MOCK_API
 from ..model.bindings import Bound, from_parameter
 from ..model.call_sites import CallSites
+from ..model.callees import Callees, function_made
 from ..model.fixtures import Unknown
 from ..model.opaque import Opaque, awaited, why_unknown
 from ..model.receivers import Receivers
@@ -40,30 +40,17 @@ SYNC_MODULES = frozenset(sys.stdlib_module_names) - {"asyncio"} | {"pytest", "_p
 BUILTINS = resolver.BUILTIN_NAMES
 
 
-FUNCTION_KINDS = (frozenset({DEF}), frozenset({ASYNC_DEF}))  # a maker that is no class
-MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
-CASTS = ("typing.cast", "typing_extensions.cast")  # return their second argument
-
-
-def _function_made(target: str, instance: bool) -> bool:
-    """Is `target` (`_static_target`) a method looked up on what a Python function makes
-    (`_made` names the function when the index cannot tell the class)? astroid would
-    only resolve the function and find no such attribute on it."""
-    kinds = resolver.kinds_of(target.rpartition(".")[0]) if instance else None
-    # (kinds_of hands out NATIVE itself for what a C module defines, classes included)
-    return kinds in FUNCTION_KINDS and kinds is not resolver.NATIVE
-
-
 class AwaitRules(ScopeFamily):
     name = "awaits"
 
     def check(self) -> Iterator[Finding]:
         self.start()
+        self.names = Callees(self.ctx, self.scopes)
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
-        self.opaque = Opaque(self.scopes, self.ctx.syntax, self._static_name)
+        self.opaque = Opaque(self.scopes, self.ctx.syntax, self.names.static_name)
         self.receivers = Receivers(
-            self.ctx, self.scopes, self._callee_name, self._made, self._held,
-            lambda scope: self._own_class(scope) if self.ctx.indexed_here else None)
+            self.ctx, self.scopes, self.names.callee_name, self.names.made, self.names.held,
+            lambda scope: self.names.own_class(scope) if self.ctx.indexed_here else None)
         sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -87,10 +74,10 @@ class AwaitRules(ScopeFamily):
         if not self._worth_inferring(func, scope) or self.opaque.closed_value(func, scope):
             return False
         # What source alone tells comes before the search of the modules in reach.
-        local = self._local_def(func, scope)
+        local = self.names.local_def(func, scope)
         if local is not None and local[0] is None:
             return False
-        static = self._static_target(func, scope) if local is None else (None, False)
+        static = self.names.static_target(func, scope) if local is None else (None, False)
         if static[1] and resolver.sync_stdlib_class(static[0].rpartition(".")[0]):
             return False  # a method of a standard-library class that makes no coroutine
         written = resolver.kinds_of(static[0]) if static[0] else None
@@ -134,7 +121,7 @@ class AwaitRules(ScopeFamily):
                           static: tuple[str | None, bool]) -> tuple[object, int | None]:
         """(the async def a call calls, how many of its parameters the call fills by itself)
         or (None, None) when it is no coroutine function, as far as can be told. `static`
-        is the callee as source names it (`_static_target`)."""
+        is the callee as source names it (`Callees.static_target`)."""
         target, instance = static
         if target and self.ctx.readable(target):
             known = resolver.coroutine_signature(target, instance)
@@ -159,7 +146,7 @@ class AwaitRules(ScopeFamily):
         if self._no_coroutine_on_receiver(call, scope):
             return None, None
         value = (self._imported_callee(target, instance)
-                 if target and not _function_made(target, instance) else None)
+                 if target and not function_made(target, instance) else None)
         on_instance: bool | None = instance if value is not None else None
         if value is None:
             node = self.ctx.astroid_node(call)
@@ -207,7 +194,8 @@ class AwaitRules(ScopeFamily):
         found = self.scopes.lookup(root.id, scope)
         if found is None or found[0] is self.scopes.module:
             return False
-        maker = self._one_maker(found[1], lambda func: self._static_target(func, scope)[0])
+        maker = self.names.one_maker(found[1],
+                                     lambda func: self.names.static_target(func, scope)[0])
         if maker is None or not self.ctx.readable(maker):
             return False
         made = resolver.returned_class(maker)
@@ -232,138 +220,6 @@ class AwaitRules(ScopeFamily):
         written = resolver.kinds_of(f"{self.ctx.modname}.{root.id}.{attrs[0]}")
         return written is not None and ASYNC_DEF not in written
 
-    def _local_def(self, func: ast.AST, scope: Scope) -> tuple[object, int] | None:
-        """(signature, 0) for a def nested in a function that makes a coroutine, (None, 0)
-        for one that does not (a def, an async generator): read from the def itself.
-        None when the callee is no such def (or its decorators may change it)."""
-        if not isinstance(func, ast.Name):
-            return None
-        found = self.scopes.lookup(func.id, scope)
-        if found is None or found[0] is self.scopes.module or len(found[1]) != 1:
-            return None
-        kind, node = found[1][0]
-        if kind != "def" or not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return None
-        written = def_kind(node)
-        if written == DEF:
-            return None, 0
-        if written != ASYNC_DEF:
-            return None  # decorated: what it makes is not read here
-        return (Signature.of(node.args), 0) if makes_coroutine(node) else (None, 0)
-
-    def _static_target(self, func: ast.AST, scope: Scope,
-                       depth: int = 0) -> tuple[str | None, bool]:
-        """(dotted name, called on an instance) of a callee read from source alone: an
-        imported or top-level function (`pkg.mod.func`), or a method (`pkg.mod.Cls.meth`)
-        of `Cls(...)`, of a local assigned from it, or of `self`; a local alias of one
-        (`check = Cls.meth`, `check = jar.meth`). (None, False) when that is not enough."""
-        root, attrs = chain(func)
-        if isinstance(root, ast.Call):
-            cls = self._made(self._callee_name(root.func, scope))
-            return (f"{cls}.{attrs[0]}", True) if cls and len(attrs) == 1 else (None, False)
-        if not isinstance(root, ast.Name):
-            return None, False
-        found = self.scopes.lookup(root.id, scope)
-        if found is None or found[0] is self.scopes.module \
-                or all(kind == "import" for kind, _ in found[1]):
-            return self._static_name(func, scope), False
-        held = self._held(root.id, found, attrs)
-        if isinstance(held, Instance):
-            return f"{held.cls}.{attrs[-1]}", True
-        if not attrs:  # a local alias: `check = Jar.match` or `jar.match`, then `check()`
-            aliased = {self._static_target(held, scope, depth + 1)
-                       if kind == "assign" and depth < MAX_ALIASES
-                       and (held := self._aliased(value, scope)) is not None
-                       else (None, False) for kind, value in found[1]}
-            return aliased.pop() if len(aliased) == 1 else (None, False)
-        if len(attrs) != 1:
-            return None, False
-        if root.id == "self":
-            cls = self._own_class(scope)
-        else:
-            cls = self._made(self._one_maker(found[1],
-                                             lambda func: self._callee_name(func, scope)))
-        return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
-
-    def _callee_name(self, func: ast.AST, scope: Scope) -> str | None:
-        """The dotted name a call's callee has, as `_static_name` reads it; `Cls[T](...)`
-        calls `Cls` (the generic alias makes a `Cls`) when the index reads `Cls` as a class
-        and nothing in it defines `__class_getitem__`."""
-        if isinstance(func, ast.Subscript):
-            name = self._static_name(func.value, scope)
-            return name if name is not None and resolver.generic_class(name) else None
-        root, attrs = chain(func)
-        if isinstance(root, ast.Name) and root.id == "self" and len(attrs) == 1:
-            return self._own_method(scope, attrs[0])
-        return self._static_name(func, scope)
-
-    def _own_method(self, scope: Scope, name: str) -> str | None:
-        """`pkg.mod.Cls.name` for `self.name` in a method of a top-level class of this file
-        (as the index reads it), unless a class of the file that names Cls as a base
-        binds `name` too (then `self` may be one of those)."""
-        owner = self._own_class(scope)
-        if owner is None or not self.ctx.indexed_here:
-            return None
-        cls = owner.rpartition(".")[2]
-        if any(name in facts.kinds and any(base and base.rsplit(".", 1)[-1] == cls
-                                           for base in facts.bases)
-               for facts in self.ctx.facts.classes.values()):
-            return None
-        return f"{owner}.{name}"
-
-    def _own_class(self, scope: Scope) -> str | None:
-        """`pkg.mod.Cls` for a method of a top-level class `Cls` of this file."""
-        owner = self.scopes.class_scope(scope)
-        if owner is None or owner.parent is not self.scopes.module:
-            return None
-        return f"{self.ctx.modname}.{owner.node.name}"  # type: ignore[union-attr]
-
-    def _aliased(self, value: ast.AST, scope: Scope) -> ast.AST | None:
-        """What a local alias holds: `check = jar.match`, or `check = cast(T, jar.match)`
-        (typing.cast returns its second argument)."""
-        if isinstance(value, ast.Call) and len(value.args) == 2 and not value.keywords \
-                and self._static_name(value.func, scope) in CASTS:
-            value = value.args[1]
-        return value if isinstance(value, (ast.Name, ast.Attribute)) else None
-
-    @staticmethod
-    def _made(maker: str | None) -> str | None:
-        """The class a call of `maker` makes an instance of, as source spells it: the
-        class called, the class a factory classmethod called on it (`cls(...)`) or a def
-        whose returns call one makes, or the class whose API the value of a function of
-        the standard library has (an event loop: resolver.API_RETURNS)."""
-        if not maker or maker in CASTS:
-            return None  # `cast(T, x)` makes nothing: it is x
-        if resolver.sync_stdlib_class(maker):
-            return maker  # (a class of the standard library is known without reading it)
-        return resolver.api_return(maker) or resolver.factory_class(maker) or maker
-
-    @staticmethod
-    def _one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:
-        """The callee, as `name_of` names it, that every binding of a local calls:
-        `x = make(...)`, maybe again later (`x = make(...)`); None when they differ or a
-        binding is anything else."""
-        makers = {name_of(value.func) if kind == "assign" and isinstance(value, ast.Call)
-                  else None for kind, value in bound}
-        maker = makers.pop() if len(makers) == 1 else None
-        return None if maker in CASTS else maker  # `cast(T, x)` makes nothing: it is x
-
-    def _held(self, name: str, found: tuple[Scope, list],
-              attrs: list[str]) -> Instance | Unknown | None:
-        """What `name.meth` or `self.attr.meth` is called on, as the value model tells:
-        a fixture argument or a `self` attribute set up for the test. None when neither
-        applies."""
-        where, bound = found
-        func = where.node
-        if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return None
-        if name == "self" and len(attrs) == 2 and where.cls is not None:
-            return self.ctx.values.attribute(where.cls, attrs[0])
-        if len(attrs) == 1 and len(bound) == 1 and bound[0][0] == "param" \
-                and name not in ("self", "cls"):
-            return self.ctx.values.name(func, where.cls, name)
-        return None
-
     def _imported_callee(self, target: str, instance: bool):  # -> astroid node | None
         """What an imported callee is, found in its own module: no need to build this file
         for astroid. None when it is defined here, or set on instances (unknown then)."""
@@ -377,21 +233,6 @@ class AwaitRules(ScopeFamily):
             return None
         status, value = inference.member(owner, name)
         return value if status == "present" else None
-
-    def _static_name(self, expr: ast.AST, scope: Scope) -> str | None:
-        root, attrs = chain(expr)
-        if not isinstance(root, ast.Name):
-            return None
-        found = self.scopes.lookup(root.id, scope)
-        if found is None or found[0] is self.scopes.module:
-            return self.ctx.static_dotted(expr)
-        if not all(kind == "import" for kind, _ in found[1]):
-            return None
-        # imported in the function (`import httpx` in a test), every import agreeing
-        module = {dotted for _, stmt in found[1]
-                  for name, dotted in imported(stmt) if name == root.id}  # type: ignore
-        one = module.pop() if len(module) == 1 else None
-        return ".".join([one, *attrs]) if one else None
 
     def _worth_inferring(self, func: ast.AST, scope: Scope) -> bool:
         """Cheap syntactic reasons why a callee cannot be (known to be) a coroutine function."""
@@ -425,7 +266,7 @@ class AwaitRules(ScopeFamily):
         if len(bound) == 1 and bound[0][0] == "param" and len(attrs) == 1:
             # what the argument holds first: most are fixtures of plugins (unknown), and
             # asking the index what is in reach costs a parse of every module imported
-            held = self._held(root.id, found, attrs)
+            held = self.names.held(root.id, found, attrs)
             if isinstance(held, Unknown):
                 self.ctx.silent(func, "AT200", f"value of {root.id} is unknown: {held.reason}")
             return isinstance(held, Instance)
@@ -525,13 +366,13 @@ class AwaitRules(ScopeFamily):
     def _maybe_async_name(self, func: ast.AST, scope: Scope, static: str | None) -> bool:
         """Can the callee's name be an `async def` anywhere astroid could find it? A local
         alias of an instance's method (`check = jar.match`) is known by the name of the
-        method source says it holds (`static`, from _static_target), as `jar.match()` is;
+        method source says it holds (`static`, from Callees.static_target), as `jar.match()` is;
         an alias of a function is not (`fetch2 = fetch` may stand between)."""
         root, attrs = chain(func)
         if attrs and isinstance(root, ast.Name):
             found = self.scopes.lookup(root.id, scope)
             if found is not None and found[0] is not self.scopes.module and isinstance(
-                    self._held(root.id, found, attrs), Instance):
+                    self.names.held(root.id, found, attrs), Instance):
                 return True  # the class is known: the index answers for its method
         if attrs:
             return self.ctx.may_define(attrs[-1], True)
