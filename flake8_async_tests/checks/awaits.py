@@ -45,12 +45,12 @@ class AwaitRules(ScopeFamily):
 
     def check(self) -> Iterator[Finding]:
         self.start()
-        self.names = Callees(self.ctx, self.scopes)
+        self.callees = Callees(self.ctx, self.scopes)
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
-        self.opaque = Opaque(self.scopes, self.ctx.syntax, self.names.static_name)
+        self.opaque = Opaque(self.scopes, self.ctx.syntax, self.callees.static_name)
         self.receivers = Receivers(
-            self.ctx, self.scopes, self.names.callee_name, self.names.made, self.names.held,
-            lambda scope: self.names.own_class(scope) if self.ctx.indexed_here else None)
+            self.ctx, self.scopes, self.callees.callee_name, self.callees.made, self.callees.held,
+            lambda scope: self.callees.own_class(scope) if self.ctx.indexed_here else None)
         sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -74,10 +74,10 @@ class AwaitRules(ScopeFamily):
         if not self._worth_inferring(func, scope) or self.opaque.closed_value(func, scope):
             return False
         # What source alone tells comes before the search of the modules in reach.
-        local = self.names.local_def(func, scope)
+        local = self.callees.local_def(func, scope)
         if local is not None and local[0] is None:
             return False
-        static = self.names.static_target(func, scope) if local is None else (None, False)
+        static = self.callees.static_target(func, scope) if local is None else (None, False)
         if static[1] and resolver.sync_stdlib_class(static[0].rpartition(".")[0]):
             return False  # a method of a standard-library class that makes no coroutine
         written = resolver.kinds_of(static[0]) if static[0] else None
@@ -194,8 +194,8 @@ class AwaitRules(ScopeFamily):
         found = self.scopes.lookup(root.id, scope)
         if found is None or found[0] is self.scopes.module:
             return False
-        maker = self.names.one_maker(found[1],
-                                     lambda func: self.names.static_target(func, scope)[0])
+        maker = self.callees.one_maker(
+            found[1], lambda func: self.callees.static_target(func, scope)[0])
         if maker is None or not self.ctx.readable(maker):
             return False
         made = resolver.returned_class(maker)
@@ -266,7 +266,7 @@ class AwaitRules(ScopeFamily):
         if len(bound) == 1 and bound[0][0] == "param" and len(attrs) == 1:
             # what the argument holds first: most are fixtures of plugins (unknown), and
             # asking the index what is in reach costs a parse of every module imported
-            held = self.names.held(root.id, found, attrs)
+            held = self.callees.held(root.id, found, attrs)
             if isinstance(held, Unknown):
                 self.ctx.silent(func, "AT200", f"value of {root.id} is unknown: {held.reason}")
             return isinstance(held, Instance)
@@ -372,7 +372,7 @@ class AwaitRules(ScopeFamily):
         if attrs and isinstance(root, ast.Name):
             found = self.scopes.lookup(root.id, scope)
             if found is not None and found[0] is not self.scopes.module and isinstance(
-                    self.names.held(root.id, found, attrs), Instance):
+                    self.callees.held(root.id, found, attrs), Instance):
                 return True  # the class is known: the index answers for its method
         if attrs:
             return self.ctx.may_define(attrs[-1], True)
