@@ -48,9 +48,7 @@ class AwaitRules(ScopeFamily):
         self.callees = Callees(self.ctx, self.scopes)
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
         self.opaque = Opaque(self.scopes, self.ctx.syntax, self.callees.static_name)
-        self.receivers = Receivers(
-            self.ctx, self.scopes, self.callees.callee_name, self.callees.made, self.callees.held,
-            lambda scope: self.callees.own_class(scope) if self.ctx.indexed_here else None)
+        self.receivers = Receivers(self.ctx, self.scopes, self.callees)
         sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -155,12 +153,11 @@ class AwaitRules(ScopeFamily):
                 self.ctx.silent(call, "AT200", "the file's inference budget is used up"
                                 if inference.budget_used_up() else
                                 f"astroid finds no single value of {label(call.func)}")
-        function = inference.coroutine_function(value)
+        function, hidden_by = inference.coroutine_function(value)
         if function is None:
-            owner = inference.unknown_ancestry(value)
-            if owner is not None:
-                self.ctx.silent(call, "AT200", f"not every ancestor of {owner} can be followed: "
-                                               f"one may override {label(call.func)}")
+            if hidden_by is not None:
+                self.ctx.silent(call, "AT200", f"not every ancestor of {hidden_by} can be "
+                                               f"followed: one may override {label(call.func)}")
             return None, None
         return function, inference.implicit_first(value, on_instance)
 

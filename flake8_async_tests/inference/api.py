@@ -8,7 +8,7 @@ from .classes import (
 )
 from .functions import (
     coroutine_function, implicit_first, is_async_def, is_coroutine_function, plain_function,
-    signature_of, surely_not_awaitable, unknown_ancestry,
+    signature_of, surely_not_awaitable,
 )
 from .infer import safe_infer
 from .names import dotted_name, is_class, is_module, qname
@@ -22,5 +22,5 @@ __all__ = [
     "instance_attribute", "is_async_def", "is_class", "is_coroutine_function", "is_module",
     "member", "node_in_file", "own", "owner_of", "plain_function", "qname",
     "resolve_dotted", "rewrites_subclasses", "safe_infer", "sets_attributes_dynamically",
-    "session_analysis", "signature_of", "surely_not_awaitable", "unknown_ancestry", "warm_up",
+    "session_analysis", "signature_of", "surely_not_awaitable", "warm_up",
 ]

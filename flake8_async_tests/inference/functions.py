@@ -66,35 +66,24 @@ def _plain_coroutine(func: nodes.FunctionDef) -> bool:
     return verdict
 
 
-def coroutine_function(value: nodes.NodeNG | None) -> nodes.FunctionDef | None:
-    """The `async def` a callee value certainly is (calling it makes a coroutine), or None.
-
-    A method found on an ancestor counts only when the instance's whole ancestry is known,
-    since an unknown base could override it with a sync method.
+def coroutine_function(value: nodes.NodeNG | None,
+                       ) -> tuple[nodes.FunctionDef | None, str | None]:
+    """(the `async def` a callee value certainly is: calling it makes a coroutine, None),
+    or (None, the name of the instance's class) for an async def found on an ancestor of a
+    class not every ancestor of which can be followed (a base that cannot be inferred, or
+    more than class_mro follows: one may override it with a sync method), or (None, None).
     """
-    if value is None:
-        return None
-    func = function_of(value)
-    if func is None or not _plain_coroutine(func) or unknown_ancestry(value) is not None:
-        return None
-    return func
-
-
-def unknown_ancestry(value: nodes.NodeNG | None) -> str | None:
-    """The name of the class of the instance a method is bound to, where the method is
-    an async def found on an ancestor and not every ancestor of the class can be followed
-    (a base that cannot be inferred, or more than class_mro follows): coroutine_function
-    is then None. None otherwise."""
-    func = function_of(value) if isinstance(value, astroid.BoundMethod) else None
+    func = function_of(value) if value is not None else None
     if func is None or not _plain_coroutine(func):
-        return None
-    bound = value.bound  # type: ignore[union-attr]
-    owner = bound._proxied if isinstance(bound, astroid.Instance) else bound
-    defined_in = func.parent.frame() if func.parent is not None else None
-    if isinstance(owner, nodes.ClassDef) and owner is not defined_in \
-            and class_mro(owner) is None:
-        return owner.name
-    return None
+        return None, None
+    if isinstance(value, astroid.BoundMethod):
+        bound = value.bound
+        owner = bound._proxied if isinstance(bound, astroid.Instance) else bound
+        defined_in = func.parent.frame() if func.parent is not None else None
+        if isinstance(owner, nodes.ClassDef) and owner is not defined_in \
+                and class_mro(owner) is None:
+            return None, owner.name
+    return func, None
 
 
 def implicit_first(value: nodes.NodeNG, on_instance: bool | None = None) -> int | None:

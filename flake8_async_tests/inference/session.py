@@ -78,19 +78,17 @@ _path_keys: dict[tuple[str, ...], int] = {}
 def _settings() -> Iterator[None]:
     """astroid's manager and context settings (shared by the whole process) as SETTINGS
     and CONTEXT say, then back."""
-    saved = {name: getattr(MANAGER, name) for name in SETTINGS}
-    saved_context = {name: getattr(InferenceContext, name) for name in CONTEXT}
-    for name, value in SETTINGS.items():
-        setattr(MANAGER, name, value)
-    for name, value in CONTEXT.items():
-        setattr(InferenceContext, name, value)
+    owners = ((MANAGER, SETTINGS), (InferenceContext, CONTEXT))
+    saved = [(owner, {name: getattr(owner, name) for name in wanted}) for owner, wanted in owners]
+    for owner, wanted in owners:
+        for name, value in wanted.items():
+            setattr(owner, name, value)
     try:
         yield
     finally:
-        for name, value in saved.items():
-            setattr(MANAGER, name, value)
-        for name, value in saved_context.items():
-            setattr(InferenceContext, name, value)
+        for owner, values in saved:
+            for name, value in values.items():
+                setattr(owner, name, value)
 
 
 _guard: ImportGuard | None = None

@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..index import resolver
+from .callees import Callees
 from .fixtures import FIXTURE_DECORATORS, Unknown
 from .scopes import Scope, Scopes
 from .values import Instance
@@ -38,16 +38,10 @@ class Made:
 class Receivers:
     """Those questions for one file."""
 
-    def __init__(self, ctx, scopes: Scopes, callee_name: Callable[[ast.AST, Scope], str | None],
-                 made: Callable[[str | None], str | None],
-                 held: Callable[[str, tuple, list[str]], object],
-                 own_class: Callable[[Scope], str | None]) -> None:
+    def __init__(self, ctx, scopes: Scopes, callees: Callees) -> None:
         self.ctx = ctx
         self.scopes = scopes
-        self.callee_name = callee_name
-        self.made = made
-        self.held = held
-        self.own_class = own_class
+        self.callees = callees
         self._subclasses: dict[str, tuple[str, ...]] = {}  # class -> its subclasses here
 
     def of(self, expr: ast.AST, scope: Scope, depth: int = 0) -> Made | Unknown | None:
@@ -58,8 +52,8 @@ class Receivers:
         if isinstance(expr, ast.Constant) and expr.value is None:
             return Made((), True)
         if isinstance(expr, ast.Call):
-            maker = self.callee_name(expr.func, scope)
-            made = self.made(maker)
+            maker = self.callees.callee_name(expr.func, scope)
+            made = self.callees.made(maker)
             if made is None or resolver.class_ancestors(made) is None:
                 return None
             return Made((made,), made != resolver.api_return(maker or ""))
@@ -96,12 +90,12 @@ class Receivers:
             return None
         where, bound = found
         if name == "self" and len(bound) == 1 and self._method(where):
-            own = self.own_class(where)
+            own = self.callees.own_class(where) if self.ctx.indexed_here else None
             if own is None or resolver.class_ancestors(own) is None:
                 return None
             return Made((own, *self._subclasses_here(own)), True)
         if len(bound) == 1 and bound[0][0] == "param":
-            held = self.held(name, found, ["_"])
+            held = self.callees.held(name, found, ["_"])
             return Made((held.cls,), True) if isinstance(held, Instance) else None
         if not bound or any(kind != "assign" or value is None for kind, value in bound):
             return None
