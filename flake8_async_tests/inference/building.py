@@ -10,12 +10,12 @@ import os
 import time
 from collections.abc import Iterator, Sequence
 
-from astroid import nodes
+from astroid import nodes, rebuilder as astroid_rebuilder
 from astroid.builder import AstroidBuilder
 from astroid.context import InferenceContext
 from astroid.rebuilder import TreeRebuilder
 
-from . import session
+from . import lazy, session
 from ..syntax import FunctionNode
 from .base import ERRORS, LOG, MANAGER, own
 from .functions import decorator_names
@@ -71,8 +71,10 @@ def lean_builds() -> Iterator[None]:
     `pytest.mark.x` builds pytest and most of _pytest). All are restored afterwards, for
     any other user of astroid.
     """
-    original = AstroidBuilder.delayed_assattr
+    original = AstroidBuilder.delayed_assattr, AstroidBuilder._post_build
     AstroidBuilder.delayed_assattr = _delayed_assattr  # type: ignore[method-assign]
+    AstroidBuilder._post_build = _post_build  # type: ignore[method-assign]
+    astroid_rebuilder.TreeRebuilder = lazy.LazyRebuilder  # type: ignore[misc]
     slots = [(slot, wrap) for slot, wrap in (
         (_transform_slot("brain_namedtuple_enum", "infer_enum_class", "_is_enum_subclass"),
          _enum_spelled),
@@ -86,13 +88,25 @@ def lean_builds() -> Iterator[None]:
     try:
         yield
     finally:
-        AstroidBuilder.delayed_assattr = original  # type: ignore[method-assign]
+        AstroidBuilder.delayed_assattr, AstroidBuilder._post_build = original  # type: ignore
+        astroid_rebuilder.TreeRebuilder = TreeRebuilder  # type: ignore[misc]
         for (entries, at, entry), _ in slots:
             entries[at] = entry
 
 
 def _delayed_assattr(builder: AstroidBuilder, node: nodes.AssignAttr) -> None:
     _register_attribute(node)
+
+
+_astroid_post_build = AstroidBuilder._post_build
+
+
+def _post_build(builder: AstroidBuilder, module: nodes.Module, rebuilder, encoding):  # type: ignore
+    """astroid's, then the bodies a LazyRebuilder left are built on first use."""
+    module = _astroid_post_build(builder, module, rebuilder, encoding)
+    if isinstance(rebuilder, lazy.LazyRebuilder):
+        lazy.defer(rebuilder)
+    return module
 
 
 def _transform_slot(brain: str, transform: str,

@@ -1,0 +1,166 @@
+"""Function bodies of other modules, built when first used.
+
+Building a module, astroid builds every function body in it, though a question reads
+few: on a suite whose tests use one large client class, most of astroid's time went to
+bodies of methods nothing asked about. While the plugin analyses, a module astroid
+builds from a file gets each function's header (decorators, arguments, annotations,
+docstring) at once, and its body the first time anything reads `body` (inference of a
+call, a walk of the tree, a lookup inside it): the node's class is swapped for a
+subclass whose `body` builds the statements with astroid's rebuilder and transforms, as
+the module's build would have, then swaps the class back.
+
+A body is left for later only when building it has no effect outside it: no `global`
+or `nonlocal` (astroid then binds names in an outer scope), no attribute assigned (astroid
+records `self.x = ...` on the class while building). Walks and lookups that reach a body
+build it, so every answer is the one the whole module gives.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from typing import Any
+
+from astroid import nodes
+from astroid.builder import AstroidBuilder
+from astroid.rebuilder import TreeRebuilder
+
+from .base import MANAGER
+
+PENDING = "_async_tests_pending"  # attribute of a node whose body is left for later
+
+
+def deferrable(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """May this function's body be built later, with the same result? Not when it
+    declares a name global or nonlocal, or assigns an attribute (a statement's target,
+    or a comprehension's)."""
+    body = func.body
+    if len(body) < 2 and not isinstance(body[0], _COMPOUND):
+        return False  # one simple statement: cheaper to build than to defer
+    stack: list[ast.AST] = list(body)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (ast.Global, ast.Nonlocal)):
+            return False
+        if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            return False
+        for field in node._fields:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST) and not isinstance(value, _CONTEXTS):
+                stack.append(value)
+    return True
+
+
+_COMPOUND = (ast.Return, ast.If, ast.With, ast.Try, ast.For, ast.While)
+_CONTEXTS = (ast.expr_context, ast.Constant)
+
+
+class LazyRebuilder(TreeRebuilder):
+    """astroid's rebuilder, leaving deferrable function bodies of a module read from a
+    file for later (`pending`; modules astroid makes from text are built whole)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = False
+        self.pending: list[tuple[nodes.FunctionDef, list[ast.stmt]]] = []
+
+    def visit_module(self, node, modname, modpath, package):  # type: ignore[no-untyped-def]
+        self.lazy = isinstance(modpath, str) and os.path.isabs(modpath)
+        return super().visit_module(node, modname, modpath, package)
+
+    def _visit_functiondef(self, cls, node, parent):  # type: ignore[no-untyped-def, override]
+        if not (self.lazy and node.body and deferrable(node)):
+            return super()._visit_functiondef(cls, node, parent)
+        body = node.body
+        doc = 1 if _docstring(body[0]) else 0
+        if len(body) == doc:
+            return super()._visit_functiondef(cls, node, parent)
+        node.body = [*body[:doc], ast.copy_location(ast.Pass(), body[doc])]
+        try:
+            made = super()._visit_functiondef(cls, node, parent)
+        finally:
+            node.body = body
+        self.pending.append((made, body[doc:]))
+        return made
+
+
+def _docstring(stmt: ast.stmt) -> bool:
+    return (isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+            and isinstance(stmt.value.value, str))
+
+
+class _LazyBody:
+    """The `body` of a function whose statements are built on first use."""
+
+    @property
+    def body(self) -> list[nodes.NodeNG]:
+        materialize(self)  # type: ignore[arg-type]
+        return self.__dict__["body"]
+
+    @body.setter
+    def body(self, value: list[nodes.NodeNG]) -> None:
+        self.__dict__["body"] = value
+
+
+class LazyFunctionDef(_LazyBody, nodes.FunctionDef):
+    pass
+
+
+class LazyAsyncFunctionDef(_LazyBody, nodes.AsyncFunctionDef):
+    pass
+
+
+# Named as astroid's, for anything dispatching on a node's class name.
+for _lazy, _real in ((LazyFunctionDef, nodes.FunctionDef),
+                     (LazyAsyncFunctionDef, nodes.AsyncFunctionDef)):
+    _lazy.__name__ = _lazy.__qualname__ = _real.__name__
+_LAZY = {nodes.FunctionDef: LazyFunctionDef, nodes.AsyncFunctionDef: LazyAsyncFunctionDef}
+_REAL = {LazyFunctionDef: nodes.FunctionDef, LazyAsyncFunctionDef: nodes.AsyncFunctionDef}
+
+
+def defer(rebuilder: LazyRebuilder) -> None:
+    """After the module's transforms (astroid's for functions change a node in place):
+    the pending functions' bodies are built on first use."""
+    for func, stmts in rebuilder.pending:
+        lazy = _LAZY.get(type(func))
+        if lazy is None:
+            continue
+        func.__dict__[PENDING] = (rebuilder, stmts)
+        func.__class__ = lazy
+    rebuilder.pending = []
+
+
+def materialize(func: nodes.FunctionDef) -> None:
+    """Build the statements of a function's body, in place of its stub, as the module's
+    build would have: the rebuilder's visit with the function as parent, from-imports
+    added to its locals, then astroid's transforms on the new statements."""
+    pending = func.__dict__.pop(PENDING, None)
+    func.__class__ = _REAL.get(type(func), type(func))
+    if pending is None:
+        return
+    rebuilder, stmts = pending
+    saved = list(rebuilder._import_from_nodes), list(rebuilder._delayed_assattr)
+    rebuilder._import_from_nodes.clear()
+    rebuilder._delayed_assattr.clear()
+    rebuilder._global_names.append({})
+    try:
+        built = [rebuilder.visit(stmt, func) for stmt in stmts]
+    finally:
+        rebuilder._global_names.pop()
+    func.__dict__["body"] = built
+    builder = AstroidBuilder(MANAGER)
+    for item in rebuilder._import_from_nodes:  # (node, names) since astroid 4, else node
+        builder.add_from_names_to_locals(*(item if isinstance(item, tuple) else (item,)))
+    for delayed in rebuilder._delayed_assattr:  # (none: deferrable bodies set no attribute)
+        builder.delayed_assattr(delayed)
+    later = rebuilder.pending
+    rebuilder.pending = []
+    rebuilder._import_from_nodes[:], rebuilder._delayed_assattr[:] = saved
+    for at, stmt in enumerate(built):
+        transformed = MANAGER.visit_transforms(stmt)
+        if transformed is not stmt and isinstance(transformed, nodes.NodeNG):
+            built[at] = transformed
+    rebuilder.pending = later
+    defer(rebuilder)
