@@ -210,3 +210,20 @@ def test_astroid_is_left_as_found_after_analysis(module_file) -> None:
     assert (rebuilder.TreeRebuilder, AstroidBuilder._post_build) == before
     module = _lazy(*module_file)
     assert module["Client"]["get"].body  # still built on first use outside analysis
+
+
+def test_a_body_too_deep_to_build_stays_waiting_and_says_so(tmp_path) -> None:
+    deep = "+".join(["x"] * 500)  # ast parses it; astroid's rebuilder recurses too deep
+    path = tmp_path / "lazy_deep.py"
+    path.write_text(f"def deep():\n    x = 1\n    return {deep}\n\n\n"
+                    "def fine():\n    x = 1\n    return x\n", encoding="utf-8")
+    try:
+        module = _lazy(str(path), "lazy_deep")
+        func = module["deep"]
+        for _ in range(2):
+            with pytest.raises(RecursionError):
+                func.body
+            assert lazy.PENDING in vars(func) and func.locals == {}
+        assert next(module["fine"].infer_call_result(None)).value == 1
+    finally:
+        MANAGER.astroid_cache.pop("lazy_deep", None)

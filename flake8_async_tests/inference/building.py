@@ -105,7 +105,8 @@ def _post_build(builder: AstroidBuilder, module: nodes.Module, rebuilder, encodi
     """astroid's, then the bodies a LazyRebuilder left are built on first use."""
     module = _astroid_post_build(builder, module, rebuilder, encoding)
     if isinstance(rebuilder, lazy.LazyRebuilder):
-        lazy.defer(rebuilder)
+        pending, rebuilder.pending = rebuilder.pending, []
+        lazy.defer(pending, rebuilder)
     return module
 
 

@@ -120,47 +120,56 @@ _LAZY = {nodes.FunctionDef: LazyFunctionDef, nodes.AsyncFunctionDef: LazyAsyncFu
 _REAL = {LazyFunctionDef: nodes.FunctionDef, LazyAsyncFunctionDef: nodes.AsyncFunctionDef}
 
 
-def defer(rebuilder: LazyRebuilder) -> None:
-    """After the module's transforms (astroid's for functions change a node in place):
-    the pending functions' bodies are built on first use."""
-    for func, stmts in rebuilder.pending:
+def defer(pending: list[tuple[nodes.FunctionDef, list[ast.stmt]]],
+          rebuilder: LazyRebuilder) -> None:
+    """After the transforms of what holds them (astroid's for functions change a node in
+    place): these functions' bodies are built on first use."""
+    for func, stmts in pending:
         lazy = _LAZY.get(type(func))
-        if lazy is None:
-            continue
-        func.__dict__[PENDING] = (rebuilder, stmts)
-        func.__class__ = lazy
-    rebuilder.pending = []
+        if lazy is not None:
+            func.__dict__[PENDING] = (rebuilder, stmts)
+            func.__class__ = lazy
 
 
 def materialize(func: nodes.FunctionDef) -> None:
     """Build the statements of a function's body, in place of its stub, as the module's
     build would have: the rebuilder's visit with the function as parent, from-imports
-    added to its locals, then astroid's transforms on the new statements."""
+    added to its locals, then astroid's transforms on the new statements. A build that
+    fails (an expression nested too deep for the rebuilder) leaves the function waiting
+    as it was and reaches the question that needed the body, whose answer is unknown
+    (built whole, the module would not have built at all: every question about it
+    unknown)."""
     pending = func.__dict__.pop(PENDING, None)
-    func.__class__ = _REAL.get(type(func), type(func))
+    lazy = type(func)
+    func.__class__ = _REAL.get(lazy, lazy)
     if pending is None:
         return
     rebuilder, stmts = pending
-    saved = list(rebuilder._import_from_nodes), list(rebuilder._delayed_assattr)
-    rebuilder._import_from_nodes.clear()
-    rebuilder._delayed_assattr.clear()
+    outer = rebuilder._import_from_nodes, rebuilder._delayed_assattr, rebuilder.pending
+    rebuilder._import_from_nodes, rebuilder._delayed_assattr, rebuilder.pending = [], [], []
+    bound = {name: list(found) for name, found in func.locals.items()}
     rebuilder._global_names.append({})
     try:
         built = [rebuilder.visit(stmt, func) for stmt in stmts]
+    except BaseException:
+        func.locals.clear()
+        func.locals.update(bound)
+        func.__dict__[PENDING] = pending
+        func.__class__ = lazy
+        raise
     finally:
         rebuilder._global_names.pop()
+        imported, assigned, later = (rebuilder._import_from_nodes,
+                                     rebuilder._delayed_assattr, rebuilder.pending)
+        rebuilder._import_from_nodes, rebuilder._delayed_assattr, rebuilder.pending = outer
     func.__dict__["body"] = built
     builder = AstroidBuilder(MANAGER)
-    for item in rebuilder._import_from_nodes:  # (node, names) since astroid 4, else node
+    for item in imported:  # (node, names) since astroid 4, else the node
         builder.add_from_names_to_locals(*(item if isinstance(item, tuple) else (item,)))
-    for delayed in rebuilder._delayed_assattr:  # (none: deferrable bodies set no attribute)
-        builder.delayed_assattr(delayed)
-    later = rebuilder.pending
-    rebuilder.pending = []
-    rebuilder._import_from_nodes[:], rebuilder._delayed_assattr[:] = saved
+    for node in assigned:  # (none: a body that assigns an attribute is built at once)
+        builder.delayed_assattr(node)
     for at, stmt in enumerate(built):
         transformed = MANAGER.visit_transforms(stmt)
         if transformed is not stmt and isinstance(transformed, nodes.NodeNG):
             built[at] = transformed
-    rebuilder.pending = later
-    defer(rebuilder)
+    defer(later, rebuilder)
