@@ -7,6 +7,8 @@ spec or patch target is from model/mock_targets.py.
 from __future__ import annotations
 
 import ast
+import bisect
+import functools
 from collections.abc import Iterator
 
 from .. import inference
@@ -30,10 +32,6 @@ from . import Family, Finding
 
 class MockRules(Family):
     name = "mocks"
-
-    def __init__(self, ctx: FileContext) -> None:
-        super().__init__(ctx)
-        self._mentions: dict[int, bool] = {}
 
     def wants(self) -> bool:
         if mentions_mocks(self.ctx.syntax):
@@ -123,17 +121,21 @@ class MockRules(Family):
                 and isinstance(node.value, ast.Name) and node.value.id == "self"}
         return any(self_mock(self.ctx, cls, attr) != (None, None) for attr in sorted(read))
 
+    @functools.cached_property
+    def _mock_lines(self) -> list[int]:
+        """The lines of the file that name anything mock-like, in order (MOCK_WORD never
+        spans two lines)."""
+        return [at for at, line in enumerate(self.ctx.lines, 1) if MOCK_WORD.search(line)]
+
     def _mentions_mocks(self, node: FunctionNode | ast.ClassDef | None) -> bool:
         """Does the function's (or class's) text, decorators included, name anything
-        mock-like? Asked once per node."""
+        mock-like?"""
         if node is None:
             return False
-        key = id(node)
-        if key not in self._mentions:
-            first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-            text = "".join(self.ctx.lines[first - 1:node.end_lineno or node.lineno])
-            self._mentions[key] = MOCK_WORD.search(text) is not None
-        return self._mentions[key]
+        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
+        at = bisect.bisect_left(self._mock_lines, first)
+        return at < len(self._mock_lines) and self._mock_lines[at] <= (
+            node.end_lineno or node.lineno)
 
     # -- AT303 -----------------------------------------------------------------------
 

@@ -71,7 +71,8 @@ def lean_builds() -> Iterator[None]:
     `pytest.mark.x` builds pytest and most of _pytest). All are restored afterwards, for
     any other user of astroid.
     """
-    original = AstroidBuilder.delayed_assattr, AstroidBuilder._post_build
+    original = (AstroidBuilder.delayed_assattr, AstroidBuilder._post_build,
+                astroid_rebuilder.TreeRebuilder)  # (as found: lean_builds may be nested)
     AstroidBuilder.delayed_assattr = _delayed_assattr  # type: ignore[method-assign]
     AstroidBuilder._post_build = _post_build  # type: ignore[method-assign]
     astroid_rebuilder.TreeRebuilder = lazy.LazyRebuilder  # type: ignore[misc]
@@ -88,8 +89,8 @@ def lean_builds() -> Iterator[None]:
     try:
         yield
     finally:
-        AstroidBuilder.delayed_assattr, AstroidBuilder._post_build = original  # type: ignore
-        astroid_rebuilder.TreeRebuilder = TreeRebuilder  # type: ignore[misc]
+        (AstroidBuilder.delayed_assattr, AstroidBuilder._post_build,  # type: ignore
+         astroid_rebuilder.TreeRebuilder) = original
         for (entries, at, entry), _ in slots:
             entries[at] = entry
 
