@@ -11,9 +11,27 @@ from .base import ERRORS, MANAGER, own
 
 
 def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
-    """All values `node` may have, or None if any is unknown or inference fails."""
+    """All values `node` may have, or None if any is unknown or inference fails.
+
+    astroid may fail a question whose inference builds modules and answer it once they
+    are built (tests/test_determinism.py has such a project): a question's answer would
+    depend on which files a `-j` worker analysed first. So a question that finds no
+    answer and built a module is asked once more, without what astroid kept from the
+    first attempt, as a later file would ask it."""
     if not session.allows():
         return None
+    built = len(MANAGER.astroid_cache)
+    kept = InferenceContext().inferred
+    before = len(kept)
+    values = _values(node)
+    if values is None and len(MANAGER.astroid_cache) != built and session.allows():
+        for key in list(kept)[before:]:  # (insertion order: what the first attempt kept)
+            kept.pop(key, None)
+        values = _values(node)
+    return values
+
+
+def _values(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
     context = InferenceContext()  # (no cap on the values it infers: session.CONTEXT)
     try:
         values = []
