@@ -152,7 +152,11 @@ def test_which_bodies_wait(module_file) -> None:
 def test_a_body_is_built_on_first_use_in_place(module_file) -> None:
     module = _lazy(*module_file)
     func = module["two"]
+    before = lazy.built
     assert [type(stmt).__name__ for stmt in func.body] == ["Assign", "Return"]
+    assert lazy.built == before + 1  # (counted: a question that built a body is asked again)
+    func.body
+    assert lazy.built == before + 1
     assert type(func) is nodes.FunctionDef  # the class swapped back
     assert lazy.PENDING not in vars(func)
     assert sorted(func.locals) == ["x"]

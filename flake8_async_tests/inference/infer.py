@@ -6,7 +6,7 @@ import astroid
 from astroid import nodes, util
 from astroid.context import InferenceContext
 
-from . import session
+from . import lazy, session
 from .base import ERRORS, MANAGER, own
 
 
@@ -16,15 +16,16 @@ def infer_all(node: nodes.NodeNG) -> list[nodes.NodeNG] | None:
     astroid may fail a question whose inference builds modules and answer it once they
     are built (tests/test_determinism.py has such a project): a question's answer would
     depend on which files a `-j` worker analysed first. So a question that finds no
-    answer and built a module is asked once more, without what astroid kept from the
-    first attempt, as a later file would ask it."""
+    answer and built a module (or a function body: lazy.py) is asked once more, without
+    what astroid kept from the first attempt, as a later file would ask it."""
     if not session.allows():
         return None
-    built = len(MANAGER.astroid_cache)
+    built = len(MANAGER.astroid_cache), lazy.built
     kept = InferenceContext().inferred
     before = len(kept)
     values = _values(node)
-    if values is None and len(MANAGER.astroid_cache) != built and session.allows():
+    if values is None and (len(MANAGER.astroid_cache), lazy.built) != built \
+            and session.allows():
         for key in list(kept)[before:]:  # (insertion order: what the first attempt kept)
             kept.pop(key, None)
         values = _values(node)

@@ -28,6 +28,7 @@ from astroid.rebuilder import TreeRebuilder
 from .base import MANAGER
 
 PENDING = "_async_tests_pending"  # attribute of a node whose body is left for later
+built = 0  # bodies built so far in this process (infer.py tells a question that built one)
 
 
 def deferrable(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -139,9 +140,10 @@ def materialize(func: nodes.FunctionDef) -> None:
     as it was and reaches the question that needed the body, whose answer is unknown
     (built whole, the module would not have built at all: every question about it
     unknown)."""
+    global built
     pending = func.__dict__.pop(PENDING, None)
-    lazy = type(func)
-    func.__class__ = _REAL.get(lazy, lazy)
+    waiting = type(func)
+    func.__class__ = _REAL.get(waiting, waiting)
     if pending is None:
         return
     rebuilder, stmts = pending
@@ -150,26 +152,27 @@ def materialize(func: nodes.FunctionDef) -> None:
     bound = {name: list(found) for name, found in func.locals.items()}
     rebuilder._global_names.append({})
     try:
-        built = [rebuilder.visit(stmt, func) for stmt in stmts]
+        statements = [rebuilder.visit(stmt, func) for stmt in stmts]
     except BaseException:
         func.locals.clear()
         func.locals.update(bound)
         func.__dict__[PENDING] = pending
-        func.__class__ = lazy
+        func.__class__ = waiting
         raise
     finally:
         rebuilder._global_names.pop()
         imported, assigned, later = (rebuilder._import_from_nodes,
                                      rebuilder._delayed_assattr, rebuilder.pending)
         rebuilder._import_from_nodes, rebuilder._delayed_assattr, rebuilder.pending = outer
-    func.__dict__["body"] = built
+    func.__dict__["body"] = statements
+    built += 1
     builder = AstroidBuilder(MANAGER)
     for item in imported:  # (node, names) since astroid 4, else the node
         builder.add_from_names_to_locals(*(item if isinstance(item, tuple) else (item,)))
     for node in assigned:  # (none: a body that assigns an attribute is built at once)
         builder.delayed_assattr(node)
-    for at, stmt in enumerate(built):
+    for at, stmt in enumerate(statements):
         transformed = MANAGER.visit_transforms(stmt)
         if transformed is not stmt and isinstance(transformed, nodes.NodeNG):
-            built[at] = transformed
+            statements[at] = transformed
     defer(later, rebuilder)
