@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 from collections import defaultdict
+from collections.abc import Iterator
 
 SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
 # Expressions whose value is a literal: never awaitable, never a coroutine.
@@ -29,6 +30,22 @@ def _child_fields(kind: type) -> tuple[str, ...]:
     if found is None:
         found = _fields[kind] = tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
     return found
+
+
+def walk(roots: list[ast.AST]) -> Iterator[ast.AST]:
+    """The roots and every node under them, by the fields Syntax follows (no names, flags,
+    contexts or operators; not the annotations of parameters, which _split puts in a
+    scope's header)."""
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        yield node
+        for name in _child_fields(type(node)):
+            value = getattr(node, name, None)
+            if value.__class__ is list:
+                stack.extend(item for item in value if isinstance(item, ast.AST))
+            elif isinstance(value, ast.AST):
+                stack.append(value)
 
 
 def _split(node: ast.AST) -> tuple[list[ast.AST], list[ast.AST]]:

@@ -7,12 +7,12 @@ spec or patch target is from model/mock_targets.py.
 from __future__ import annotations
 
 import ast
-import bisect
 import functools
 from collections.abc import Iterator
 
 from .. import inference
 from ..index import resolver
+from ..index.text import Text
 from ..index.defs import ASYNC_DEF, DEF
 from ..mock_names import (
     FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK_API, MOCK_MODULE_NAMES, MOCK_WORD, MOCKER_NAMES,
@@ -122,10 +122,8 @@ class MockRules(Family):
         return any(self_mock(self.ctx, cls, attr) != (None, None) for attr in sorted(read))
 
     @functools.cached_property
-    def _mock_lines(self) -> list[int]:
-        """The lines of the file that name anything mock-like, in order (MOCK_WORD never
-        spans two lines)."""
-        return [at for at, line in enumerate(self.ctx.lines, 1) if MOCK_WORD.search(line)]
+    def _text(self) -> Text:
+        return Text(self.ctx.source)
 
     def _mentions_mocks(self, node: FunctionNode | ast.ClassDef | None) -> bool:
         """Does the function's (or class's) text, decorators included, name anything
@@ -133,9 +131,7 @@ class MockRules(Family):
         if node is None:
             return False
         first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-        at = bisect.bisect_left(self._mock_lines, first)
-        return at < len(self._mock_lines) and self._mock_lines[at] <= (
-            node.end_lineno or node.lineno)
+        return self._text.within(first, node.end_lineno or node.lineno, MOCK_WORD)
 
     # -- AT303 -----------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from astroid import nodes
 from astroid.builder import AstroidBuilder
 from astroid.rebuilder import TreeRebuilder
 
+from ..syntax import walk
 from .base import MANAGER
 
 PENDING = "_async_tests_pending"  # attribute of a node whose body is left for later
@@ -37,25 +38,13 @@ def deferrable(func: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     or a comprehension's)."""
     body = func.body
     if len(body) < 2 and not isinstance(body[0], _WORTH_DEFERRING):
-        return False  # one simple statement: cheaper to build than to defer
-    stack: list[ast.AST] = list(body)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (ast.Global, ast.Nonlocal)):
-            return False
-        if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
-            return False
-        for field in node._fields:
-            value = getattr(node, field, None)
-            if isinstance(value, list):
-                stack.extend(item for item in value if isinstance(item, ast.AST))
-            elif isinstance(value, ast.AST) and not isinstance(value, _CONTEXTS):
-                stack.append(value)
-    return True
+        return False  # one simple statement (a docstring alone too): cheaper to build now
+    return not any(isinstance(node, (ast.Global, ast.Nonlocal)) or (
+        isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load))
+        for node in walk(body))
 
 
 _WORTH_DEFERRING = (ast.Return, ast.If, ast.With, ast.Try, ast.For, ast.While)
-_CONTEXTS = (ast.expr_context, ast.Constant)
 
 
 class LazyRebuilder(TreeRebuilder):
@@ -75,9 +64,7 @@ class LazyRebuilder(TreeRebuilder):
         if not (self.lazy and node.body and deferrable(node)):
             return super()._visit_functiondef(cls, node, parent)
         body = node.body
-        doc = 1 if _docstring(body[0]) else 0
-        if len(body) == doc:
-            return super()._visit_functiondef(cls, node, parent)
+        doc = 1 if _docstring(body[0]) else 0  # (deferrable: a statement follows it)
         node.body = [*body[:doc], ast.copy_location(ast.Pass(), body[doc])]
         try:
             made = super()._visit_functiondef(cls, node, parent)
