@@ -9,6 +9,7 @@ import importlib
 import importlib.machinery
 import json
 import os
+import re
 import sys
 import textwrap
 import warnings
@@ -1198,6 +1199,22 @@ def test_lines_ending_in_a_bare_cr_are_counted_as_the_parser_counts_them():
         source = newline.join([b"import os", b"", b"async def g():", b"    yield 1", b""])
         facts = build(ast.parse(source), "mod", False, source)
         assert facts.async_defs == ["g"] and facts.signatures == {}, newline
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"])
+def test_text_finds_a_word_on_the_lines_the_parser_counts(newline):
+    """Text, of bytes (a module the index reads) or of text (the linted file), tells
+    whether a word starts on a line of a range."""
+    from flake8_async_tests.index.text import Text
+
+    lines = ["import os", "", "def f():", "    mock = 1", "    return mock", ""]
+    for source, word in ((newline.join(lines), re.compile(r"\bmock\b")),
+                         (newline.join(lines).encode(), re.compile(rb"\bmock\b"))):
+        text = Text(source)
+        assert text.within(4, 4, word) and text.within(1, 6, word)
+        assert not text.within(1, 3, word) and not text.within(6, 9, word)
+        func = ast.parse(newline.join(lines)).body[1]
+        assert text.mentions(func, word)
 
 
 @pytest.mark.skipif(stdlib.VERSION not in PYTHONS, reason="no table for this Python")
