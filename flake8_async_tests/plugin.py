@@ -4,17 +4,14 @@ from __future__ import annotations
 
 import ast
 import functools
-import gc
 import logging
 import os
-import platform
 import sys
 import time
-import weakref
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, caches, inference, options, project, results
+from . import __version__, caches, collector, inference, options, project, results
 from .index import modules
 from .rules import explain, message
 
@@ -28,37 +25,6 @@ Result = tuple[int, int, str, type]
 # Test modules bigger than this (about 20,000 lines of test code, or one huge literal) are
 # skipped, which keeps each file within the time bound the README gives.
 MAX_NODES = 100_000
-# The collector's thresholds during a run (mypy's): astroid's trees and the index are
-# millions of objects that live for the whole run, and with CPython's defaults every
-# collection of the oldest generation walks them all again (on redis's suite a quarter of
-# the whole run's CPU time went to collections, against 5% without this plugin).
-GC_THRESHOLDS = (200_000, 30, 30)
-
-
-_runs: set[int] = set()  # flake8 runs alive in this process (ids of their options)
-_before: list[tuple[int, ...]] = []  # the thresholds they replaced
-
-
-def collect_less_while(run: object) -> None:
-    """GC_THRESHOLDS from now until `run` (a flake8 run's options) and any other run alive
-    are freed, then the thresholds the first of them found (for a caller that runs flake8
-    in its own process)."""
-    if platform.python_implementation() != "CPython":
-        return
-    try:
-        weakref.finalize(run, _run_ended, id(run))
-    except TypeError:  # its end cannot be seen: the collector is left alone
-        return
-    if not _runs:
-        _before[:] = [gc.get_threshold()]
-        gc.set_threshold(*GC_THRESHOLDS)
-    _runs.add(id(run))
-
-
-def _run_ended(key: int) -> None:
-    _runs.discard(key)
-    if not _runs and _before:
-        gc.set_threshold(*_before.pop())
 
 
 class AsyncTestsChecker:
@@ -83,18 +49,20 @@ class AsyncTestsChecker:
     def parse_options(cls, parsed: Any) -> None:
         caches.new_run()  # flake8 starts a run here
         cls.options = options.parse(parsed)
-        collect_less_while(parsed)
+        collector.collect_less_while(parsed)
         modules.configure(cls.options.cache_dir, cls.options.use_cache)
         if not _findings_kept(parsed):
             _rules()  # loaded before flake8 forks its -j workers, which share them
 
     def run(self) -> Iterator[Result]:
+        collector.quiet_worker()
         start = time.process_time()
         try:
             results = self._results()
         except (Exception, RecursionError) as exc:  # contained: flake8 must never see it
             LOG.warning("flake8-async-tests: failed on %s: %r", self.filename, exc)
             results = self._internal_error("plugin", exc)
+        collector.memory_valve()
         if self.checked:
             LOG.info("flake8-async-tests: checked %s in %.3f s", self.filename,
                      time.process_time() - start)

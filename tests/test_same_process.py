@@ -10,7 +10,7 @@ import platform
 
 import pytest
 
-from flake8_async_tests import plugin
+from flake8_async_tests import collector
 from harness import lint, places, run_flake8
 
 UNMARKED = "import app\n\n\nasync def test_x():\n    pass\n\n\ndef test_y():\n    app.fetch()\n"
@@ -51,11 +51,11 @@ def test_collector_thresholds_are_raised_for_a_run_then_restored(tmp_path):
         (tmp_path / "test_a.py").write_text(
             "import app\n\n\ndef test_y():\n    app.fetch()\n", encoding="utf-8")
         run = argparse.Namespace()
-        plugin.collect_less_while(run)
-        assert gc.get_threshold() == plugin.GC_THRESHOLDS
+        collector.collect_less_while(run)
+        assert gc.get_threshold() == collector.GC_THRESHOLDS
         assert places(lint(tmp_path, []).found) == {("test_a.py", 5, "AT200")}
         del run
-        assert gc.get_threshold() == plugin.GC_THRESHOLDS  # flake8's run is alive
+        assert gc.get_threshold() == collector.GC_THRESHOLDS  # flake8's run is alive
         gc.collect()  # and is freed with the cycles it is part of
         assert gc.get_threshold() == (701, 11, 12)
         assert places(lint(tmp_path, []).found) == {("test_a.py", 5, "AT200")}

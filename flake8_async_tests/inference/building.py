@@ -247,6 +247,8 @@ def build_module(tree: ast.Module, path: str, modname: str,
         own(exc)
         LOG.info("flake8-async-tests: astroid cannot build %s: %s", path, exc)
         return None
+    finally:
+        _discard(rebuilder)
 
 
 def build_body(built: Built, func: FunctionNode) -> None:
@@ -279,6 +281,15 @@ def build_body(built: Built, func: FunctionNode) -> None:
     except ERRORS as exc:
         own(exc)
         LOG.info("flake8-async-tests: astroid cannot build %s: %s", func.name, exc)
+    finally:
+        _discard(rebuilder)
+
+
+def _discard(rebuilder: _Rebuilder) -> None:
+    """Let go of what a rebuilder of the linted file holds (its nodes, the `ast` nodes it
+    shortened): astroid's rebuilder keeps its own bound methods, a cycle that would keep
+    them all until the cyclic collector runs."""
+    vars(rebuilder).clear()
 
 
 def _at(found: list[nodes.NodeNG], node: nodes.NodeNG) -> int | None:

@@ -1,0 +1,85 @@
+"""Python's cyclic garbage collector while flake8 runs this plugin.
+
+astroid's trees and the index are millions of objects that live for the whole run, and
+every collection walks those made since the last one: with CPython's defaults that is
+most of them again and again (on redis's suite a quarter of the run's CPU time went to
+collections, against 5% without this plugin). So:
+
+- while a run is alive, the collector runs less often (GC_THRESHOLDS, mypy's), and the
+  thresholds it found come back when the run ends (a caller such as an editor may run
+  flake8 in its own long-lived process);
+- a worker process of a parallel run, which lives only as long as the run, collects no
+  cycles at all from its first file on (QUIET_THRESHOLDS): what a file's analysis makes
+  is freed by reference counting when the file is done (FileContext.close and
+  building._discard break the cycles that would hold it), so the collector would find
+  little and walk everything. Should such a worker's memory still pass MEMORY_VALVE, it
+  collects once and goes back to GC_THRESHOLDS.
+"""
+
+from __future__ import annotations
+
+import gc
+import multiprocessing
+import platform
+import sys
+import weakref
+
+GC_THRESHOLDS = (200_000, 30, 30)
+QUIET_THRESHOLDS = (0, 30, 30)  # a first threshold of 0: no automatic collection
+MEMORY_VALVE = 768 * 2**20  # peak resident memory (bytes) of a quiet worker
+
+_runs: set[int] = set()  # flake8 runs alive in this process (ids of their options)
+_before: list[tuple[int, ...]] = []  # the thresholds they replaced
+_quiet: list[bool] = []  # this process went quiet ([True]); the valve opened ([False])
+
+
+def collect_less_while(run: object) -> None:
+    """GC_THRESHOLDS from now until `run` (a flake8 run's options) and any other run alive
+    are freed, then the thresholds the first of them found (for a caller that runs flake8
+    in its own process)."""
+    if platform.python_implementation() != "CPython":
+        return
+    try:
+        weakref.finalize(run, _run_ended, id(run))
+    except TypeError:  # its end cannot be seen: the collector is left alone
+        return
+    if not _runs:
+        _before[:] = [gc.get_threshold()]
+        gc.set_threshold(*GC_THRESHOLDS)
+    _runs.add(id(run))
+
+
+def _run_ended(key: int) -> None:
+    _runs.discard(key)
+    if not _runs and _before:
+        gc.set_threshold(*_before.pop())
+
+
+def quiet_worker() -> None:
+    """Called before each file: in a worker process of a parallel run (one made by
+    multiprocessing while a run is alive), no automatic collection from now on, where
+    the process's peak memory can be read (for the valve)."""
+    if (_quiet or not _runs or multiprocessing.parent_process() is None
+            or peak_memory() is None):
+        return
+    _quiet.append(True)
+    gc.set_threshold(*QUIET_THRESHOLDS)
+
+
+def memory_valve() -> None:
+    """Called after each file: a quiet worker whose peak memory passed MEMORY_VALVE
+    collects once, then runs with GC_THRESHOLDS."""
+    if _quiet and _quiet[-1] and (peak_memory() or 0) > MEMORY_VALVE:
+        _quiet[-1] = False
+        gc.collect()
+        gc.set_threshold(*GC_THRESHOLDS)
+
+
+def peak_memory() -> int | None:
+    """The process's peak resident memory in bytes, where the platform tells it."""
+    try:
+        import resource
+    except ImportError:  # (Windows)
+        return None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak if sys.platform == "darwin" else peak * 1024  # (kilobytes elsewhere)
