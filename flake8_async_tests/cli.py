@@ -30,7 +30,7 @@ from pathlib import Path
 from flake8 import checker
 from flake8.main.application import Application
 
-from . import options
+from . import collector, options
 from flake8.plugins.finder import Checkers
 
 PACKAGE = "flake8-async-tests"
@@ -53,6 +53,7 @@ class OnlyThisPlugin(Application):
         checkers = self.plugins.checkers
         ours = [p for p in checkers.tree if p.plugin.package == PACKAGE]
         self.plugins = self.plugins._replace(checkers=Checkers(ours, [], []))
+        collector.only_checker()  # (its workers need not collect cycles: collector.py)
         super().make_file_checker_manager(argv)
         manager = self.file_checker_manager
         assert manager is not None

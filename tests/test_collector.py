@@ -64,7 +64,8 @@ def test_a_file_analysed_leaves_nothing_for_the_cyclic_collector(tmp_path):
     assert contexts == [] and rebuilders == []
 
 
-def _in_worker(queue, valve: int) -> None:
+def _in_worker(queue, valve: int, alone: bool = True) -> None:
+    collector._alone[:] = [True] if alone else []  # (the standalone command's, or flake8's)
     collector.quiet_worker()
     quiet = gc.get_threshold()
     collector.MEMORY_VALVE = valve
@@ -114,3 +115,26 @@ def test_a_worker_with_no_run_alive_keeps_the_collector():
     quiet, later = queue.get(timeout=60)
     worker.join(timeout=60)
     assert quiet == later == saved
+
+
+@needs_cpython
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                    reason="workers are forked where flake8 runs them in parallel")
+def test_a_worker_beside_other_checkers_keeps_the_run_thresholds():
+    """flake8 with its default checkers: pyflakes leaves each file's tree in cycles."""
+    gc.collect()
+    saved = gc.get_threshold()
+    run = argparse.Namespace()
+    try:
+        collector.collect_less_while(run)
+        context = multiprocessing.get_context("fork")
+        queue = context.Queue()
+        worker = context.Process(target=_in_worker, args=(queue, 2**62, False))
+        worker.start()
+        quiet, later = queue.get(timeout=60)
+        worker.join(timeout=60)
+        assert quiet == later == collector.GC_THRESHOLDS
+    finally:
+        del run
+        gc.collect()
+        gc.set_threshold(*saved)
