@@ -21,9 +21,9 @@ def read(monkeypatch):
     names: list[str] = []
     original = modules._read
 
-    def recorded(path, name):
+    def recorded(path, name, wait=True):
         names.append(name)
-        return original(path, name)
+        return original(path, name, wait)
 
     monkeypatch.setattr(modules, "_read", recorded)
     return names

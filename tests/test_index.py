@@ -464,6 +464,41 @@ def test_reach_follows_imports_transitively(project, tmp_path):
     assert not reach.defines("fetch", True, alone)  # defined, but not in reach
 
 
+def test_reach_reads_other_modules_first_where_another_worker_reads_one(
+        tmp_path, monkeypatch):
+    """With a disk cache, a module another worker claimed is read at the end of the walk
+    (by then its entry is there, or it is built here after WAIT_SECONDS): the two workers
+    read different modules meanwhile, and the reach is the same."""
+    for name, text in {"app.py": "import shop.client\n", "shop/__init__.py": "",
+                       "shop/client.py": "from . import base\nimport shop.models\n",
+                       "shop/base.py": "async def fetch():\n    pass\n",
+                       "shop/models.py": "def helper():\n    pass\n"}.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    monkeypatch.setattr(store, "WAIT_SECONDS", 0.05)
+    resolver.new_run()
+    modules.configure(str(tmp_path / "cache"), use_cache=True)
+    order: list[str] = []
+    read = modules._read
+    monkeypatch.setattr(modules, "_read", lambda path, name, wait=True: (
+        order.append(f"{name}{'' if wait else '?'}"), read(path, name, wait))[1])
+    try:
+        with modules.scope([str(tmp_path)], str(tmp_path)):
+            other = store.Store(str(tmp_path / "cache"))  # another worker's, claiming base
+            assert other.claim(str(tmp_path / "shop" / "base.py"), "shop.base")
+            assert modules.module_or_later("shop.base") is modules.LATER
+            order.clear()
+            found = reach.reach(["app"])
+            assert reach.defines("fetch", True, found) and reach.defines("helper", False, found)
+    finally:
+        modules.configure(None, use_cache=True)
+        resolver.new_run()
+    assert {name for _, name in found} >= {
+        "app", "shop", "shop.client", "shop.base", "shop.models"}
+    assert order.index("shop.models?") < order.index("shop.base?") < order.index("shop.base")
+    assert order[-1] == "shop.base"  # asked again last, waiting this time
+
+
 def test_the_standard_library_is_one_key_from_the_shipped_table(project, tmp_path):
     (tmp_path / "uses_json.py").write_text("import json\n", encoding="utf-8")
     found = reach.reach(["uses_json"])

@@ -109,7 +109,14 @@ def locate(name: str) -> str | None:
     return finder.locate(name, _roots)
 
 
-def _read(path: str, name: str) -> ModuleFacts | None:
+class _Later:
+    """What `module(name, wait=False)` gives for a module another process is reading."""
+
+
+LATER = _Later()
+
+
+def _read(path: str, name: str, wait: bool = True) -> ModuleFacts | _Later | None:
     package = os.path.basename(path) == "__init__.py"
     try:
         stat = reads.stat(path)
@@ -124,6 +131,8 @@ def _read(path: str, name: str) -> ModuleFacts | None:
             found = _store.load(path, name, stat, source)
             if found is None:
                 claimed = _store.claim(path, name)
+                if not claimed and not wait:
+                    return LATER  # (asked again later, when the other may be done)
                 if not claimed:  # another worker builds it: its entry, once written
                     found = _store.wait(path, name, stat, source)
             if found is not None:
@@ -143,6 +152,14 @@ def _read(path: str, name: str) -> ModuleFacts | None:
 
 def module(name: str) -> ModuleFacts | None:
     """The facts of an importable pure-Python module, by dotted name."""
+    found = module_or_later(name, wait=True)
+    return None if isinstance(found, _Later) else found  # (never LATER when waiting)
+
+
+def module_or_later(name: str, wait: bool = False) -> ModuleFacts | _Later | None:
+    """module(name); unless `wait`, LATER where another process is reading the module
+    for the disk cache (a caller with other modules to read asks again later, and the two
+    processes read different modules meanwhile)."""
     path = locate(name)
     if path is None:
         return None
@@ -150,7 +167,10 @@ def module(name: str) -> ModuleFacts | None:
     if key in _seeded:
         return _seeded[key]
     if key not in _facts:
-        _facts[key] = _read(path, name)
+        found = _read(path, name, wait)
+        if isinstance(found, _Later):
+            return found
+        _facts[key] = found
     return _facts[key]
 
 

@@ -80,11 +80,13 @@ def _walk(first: Iterable[str], shortcut: str,
     tops: dict[str, str | None] = {}
     stack = list(dict.fromkeys(first))
     starts = set(stack)
-    while stack:
-        parts = stack.pop().split(".")
+    later: list[str] = []  # project modules another process is reading: read at the end
+    while stack or later:
+        wait = not stack
+        parts = (stack or later).pop().split(".")
         for cut in range(1, len(parts) + 1):
             dotted = ".".join(parts[:cut])
-            if dotted in seen:
+            if dotted in seen and not (wait and cut == len(parts)):
                 continue
             seen.add(dotted)
             path = modules.locate(dotted)
@@ -109,7 +111,11 @@ def _walk(first: Iterable[str], shortcut: str,
                 tops.update(known[2])
                 continue
             # (an installed module's names may come from its bytecode: see compiled.py)
-            facts = modules.names(dotted) if installed else modules.module(dotted)
+            facts = (modules.names(dotted) if installed
+                     else modules.module_or_later(dotted, wait=wait))
+            if facts is modules.LATER:
+                later.append(dotted)  # (its prefixes are done: only it is asked again)
+                continue
             if facts is None:
                 continue
             key = (path, dotted)
