@@ -73,7 +73,8 @@ def _walk(first: Iterable[str], shortcut: str,
     """(keys of the modules expanded; the modules met whose own reach is taken instead of
     expanding them: every one with `shortcut` "all", installed ones with "installed", none
     with "none"; where each top-level name reached was found, and each name under a
-    top-level namespace package)."""
+    top-level namespace package). A project module another worker is reading for the disk
+    cache is asked for again after the others (modules.module_or_later)."""
     seen: set[str] = set()
     found: set[Key] = set()
     shared: dict[str, None] = {}
