@@ -8,11 +8,13 @@ collections, against 5% without this plugin). So:
 - while a run is alive, the collector runs less often (GC_THRESHOLDS, mypy's), and the
   thresholds it found come back when the run ends (a caller such as an editor may run
   flake8 in its own long-lived process);
-- what a file's analysis makes is freed by reference counting when the file is done
-  (FileContext.close and building._discard break the cycles that would hold it), so where
-  this plugin is the only checker (the `flake8-async-tests` command), a worker process of
-  a parallel run, which lives only as long as the run, collects no cycles at all from its
-  first file on (QUIET_THRESHOLDS): the collector would find little and walk everything.
+- most of what a file's analysis makes is freed by reference counting when the file is
+  done (FileContext.close and building._discard break the cycles that tied the file's
+  context, models and `ast` tree together; what stays in cycles is little), so where this
+  plugin is the only checker (the `flake8-async-tests` command), a worker process that
+  flake8 forked for the run, which lives only as long as the run, collects no cycles at
+  all from its first file on (QUIET_THRESHOLDS): the collector would find little and walk
+  everything.
   Should such a worker's memory still pass MEMORY_VALVE, it collects once and goes back to
   GC_THRESHOLDS. Beside other checkers it keeps them: pyflakes leaves each file's tree in
   cycles (on django's suite a quiet worker grew from 146 to 391 MB).
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 import platform
 import sys
 import weakref
@@ -33,13 +36,16 @@ MEMORY_VALVE = 768 * 2**20  # peak resident memory (bytes) of a quiet worker
 _runs: set[int] = set()  # flake8 runs alive in this process (ids of their options)
 _before: list[tuple[int, ...]] = []  # the thresholds they replaced
 _quiet: list[bool] = []  # this process went quiet ([True]); the valve opened ([False])
-_alone: list[bool] = []  # [True]: no other checker runs (set before workers are made)
+_alone: list[bool] = []  # [True]: this run has no other checker (set before its workers)
+_owner: list[int] = []  # the process that began the last run (its workers are others)
 
 
 def collect_less_while(run: object) -> None:
     """GC_THRESHOLDS from now until `run` (a flake8 run's options) and any other run alive
     are freed, then the thresholds the first of them found (for a caller that runs flake8
     in its own process)."""
+    _alone.clear()  # (a new run: only_checker says again whether it is alone)
+    _owner[:] = [os.getpid()]
     if platform.python_implementation() != "CPython":
         return
     try:
@@ -55,20 +61,23 @@ def collect_less_while(run: object) -> None:
 def _run_ended(key: int) -> None:
     _runs.discard(key)
     if not _runs and _before:
+        _quiet.clear()
         gc.set_threshold(*_before.pop())
 
 
 def only_checker() -> None:
-    """This process runs no checker but this plugin's (the standalone command)."""
+    """The run begun last has no checker but this plugin's (the standalone command)."""
     _alone[:] = [True]
 
 
 def quiet_worker() -> None:
-    """Called before each file: in a worker process of a parallel run (one made by
-    multiprocessing while a run is alive) where no other checker runs, no automatic
-    collection from now on, where the process's peak memory can be read (for the valve)."""
+    """Called before each file: in a worker process of a parallel run (made by
+    multiprocessing from the process that began the run, which is alive) where no other
+    checker runs, no automatic collection from now on, where the process's peak memory
+    can be read (for the valve). A process that began a run itself is no such worker,
+    even if multiprocessing made it (it may live on after the run)."""
     if (_quiet or not _alone or not _runs or multiprocessing.parent_process() is None
-            or peak_memory() is None):
+            or _owner == [os.getpid()] or peak_memory() is None):
         return
     _quiet.append(True)
     gc.set_threshold(*QUIET_THRESHOLDS)

@@ -64,7 +64,15 @@ def test_a_file_analysed_leaves_nothing_for_the_cyclic_collector(tmp_path):
     assert contexts == [] and rebuilders == []
 
 
-def _in_worker(queue, valve: int, alone: bool = True) -> None:
+def _in_worker(queue, valve: int, alone: bool = True, runs: str = "inherited") -> None:
+    """In a child process: the thresholds after quiet_worker, then after memory_valve.
+    `runs`: the parent's runs as forked ("inherited"), none ("none"), or a run this
+    process begins itself ("own", as a task of a process pool that calls flake8 may)."""
+    if runs == "none":
+        collector._runs.clear()
+    own = argparse.Namespace()
+    if runs == "own":
+        collector.collect_less_while(own)
     collector._alone[:] = [True] if alone else []  # (the standalone command's, or flake8's)
     collector.quiet_worker()
     quiet = gc.get_threshold()
@@ -73,9 +81,23 @@ def _in_worker(queue, valve: int, alone: bool = True) -> None:
     queue.put((quiet, gc.get_threshold()))
 
 
+def _child(*args) -> tuple:
+    context = multiprocessing.get_context(
+        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    queue = context.Queue()
+    worker = context.Process(target=_in_worker, args=(queue, *args))
+    worker.start()
+    found = queue.get(timeout=60)
+    worker.join(timeout=60)
+    return found
+
+
+forked = pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
+                            reason="workers are forked where flake8 runs them in parallel")
+
+
 @needs_cpython
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
-                    reason="workers are forked where flake8 runs them in parallel")
+@forked
 @pytest.mark.parametrize(("valve", "after"), [
     (2**62, collector.QUIET_THRESHOLDS),  # memory far below the valve: quiet to the end
     (0, collector.GC_THRESHOLDS),  # past the valve: one collection, then the run's
@@ -88,12 +110,7 @@ def test_a_worker_of_a_parallel_run_collects_no_cycles_until_the_valve(valve, af
         collector.collect_less_while(run)
         collector.quiet_worker()  # this process is no worker: the run's thresholds stay
         assert gc.get_threshold() == collector.GC_THRESHOLDS
-        context = multiprocessing.get_context("fork")
-        queue = context.Queue()
-        worker = context.Process(target=_in_worker, args=(queue, valve))
-        worker.start()
-        quiet, later = queue.get(timeout=60)
-        worker.join(timeout=60)
+        quiet, later = _child(valve)
         assert quiet == collector.QUIET_THRESHOLDS
         assert later == after
         assert gc.get_threshold() == collector.GC_THRESHOLDS
@@ -104,22 +121,26 @@ def test_a_worker_of_a_parallel_run_collects_no_cycles_until_the_valve(valve, af
 
 
 @needs_cpython
-def test_a_worker_with_no_run_alive_keeps_the_collector():
+@forked
+def test_a_child_with_no_run_alive_keeps_the_collector():
     gc.collect()
     saved = gc.get_threshold()
-    context = multiprocessing.get_context(
-        "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    queue = context.Queue()
-    worker = context.Process(target=_in_worker, args=(queue, 2**62))
-    worker.start()
-    quiet, later = queue.get(timeout=60)
-    worker.join(timeout=60)
+    quiet, later = _child(2**62, True, "none")
     assert quiet == later == saved
 
 
 @needs_cpython
-@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(),
-                    reason="workers are forked where flake8 runs them in parallel")
+@forked
+def test_a_child_that_begins_a_run_itself_is_no_worker():
+    """A task of a process pool that calls flake8 in its own process: that process may
+    live on after the run, so it keeps the run's thresholds (and gets its own back)."""
+    gc.collect()
+    quiet, later = _child(2**62, True, "own")
+    assert quiet == later == collector.GC_THRESHOLDS
+
+
+@needs_cpython
+@forked
 def test_a_worker_beside_other_checkers_keeps_the_run_thresholds():
     """flake8 with its default checkers: pyflakes leaves each file's tree in cycles."""
     gc.collect()
@@ -127,12 +148,7 @@ def test_a_worker_beside_other_checkers_keeps_the_run_thresholds():
     run = argparse.Namespace()
     try:
         collector.collect_less_while(run)
-        context = multiprocessing.get_context("fork")
-        queue = context.Queue()
-        worker = context.Process(target=_in_worker, args=(queue, 2**62, False))
-        worker.start()
-        quiet, later = queue.get(timeout=60)
-        worker.join(timeout=60)
+        quiet, later = _child(2**62, False)
         assert quiet == later == collector.GC_THRESHOLDS
     finally:
         del run

@@ -483,6 +483,9 @@ def test_reach_reads_other_modules_first_where_another_worker_reads_one(
     monkeypatch.setattr(modules, "_read", lambda path, name, wait=True: (
         order.append(f"{name}{'' if wait else '?'}"), read(path, name, wait))[1])
     try:
+        with modules.scope([str(tmp_path)], cached=False):  # nothing claimed
+            alone = set(reach.reach(["app"]))
+        resolver.new_run()
         with modules.scope([str(tmp_path)], str(tmp_path)):
             other = store.Store(str(tmp_path / "cache"))  # another worker's, claiming base
             assert other.claim(str(tmp_path / "shop" / "base.py"), "shop.base")
@@ -493,6 +496,7 @@ def test_reach_reads_other_modules_first_where_another_worker_reads_one(
     finally:
         modules.configure(None, use_cache=True)
         resolver.new_run()
+    assert set(found) == alone  # the same reach
     assert {name for _, name in found} >= {
         "app", "shop", "shop.client", "shop.base", "shop.models"}
     assert order.index("shop.models?") < order.index("shop.base?") < order.index("shop.base")
