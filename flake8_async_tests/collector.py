@@ -29,23 +29,29 @@ import platform
 import sys
 import weakref
 
+try:
+    import resource
+except ImportError:  # (Windows: no peak memory to read, so no worker goes quiet)
+    resource = None  # type: ignore[assignment]
+
 GC_THRESHOLDS = (200_000, 30, 30)
 QUIET_THRESHOLDS = (0, 30, 30)  # a first threshold of 0: no automatic collection
 MEMORY_VALVE = 768 * 2**20  # peak resident memory (bytes) of a quiet worker
 
 _runs: set[int] = set()  # flake8 runs alive in this process (ids of their options)
 _before: list[tuple[int, ...]] = []  # the thresholds they replaced
-_quiet: list[bool] = []  # this process went quiet ([True]); the valve opened ([False])
-_alone: list[bool] = []  # [True]: this run has no other checker (set before its workers)
-_owner: list[int] = []  # the process that began the last run (its workers are others)
+_quiet: bool | None = None  # this process went quiet (True), then the valve opened (False)
+_alone = False  # the run begun last has no other checker (set before its workers)
+_owner: int | None = None  # the process that began the last run (its workers are others)
 
 
 def collect_less_while(run: object) -> None:
     """GC_THRESHOLDS from now until `run` (a flake8 run's options) and any other run alive
     are freed, then the thresholds the first of them found (for a caller that runs flake8
     in its own process)."""
-    _alone.clear()  # (a new run: only_checker says again whether it is alone)
-    _owner[:] = [os.getpid()]
+    global _alone, _owner
+    _alone = False  # (a new run: only_checker says again whether it is alone)
+    _owner = os.getpid()
     if platform.python_implementation() != "CPython":
         return
     try:
@@ -59,15 +65,17 @@ def collect_less_while(run: object) -> None:
 
 
 def _run_ended(key: int) -> None:
+    global _quiet
     _runs.discard(key)
     if not _runs and _before:
-        _quiet.clear()
+        _quiet = None
         gc.set_threshold(*_before.pop())
 
 
 def only_checker() -> None:
     """The run begun last has no checker but this plugin's (the standalone command)."""
-    _alone[:] = [True]
+    global _alone
+    _alone = True
 
 
 def quiet_worker() -> None:
@@ -76,27 +84,25 @@ def quiet_worker() -> None:
     checker runs, no automatic collection from now on, where the process's peak memory
     can be read (for the valve). A process that began a run itself is no such worker,
     even if multiprocessing made it (it may live on after the run)."""
-    if (_quiet or not _alone or not _runs or multiprocessing.parent_process() is None
-            or _owner == [os.getpid()] or peak_memory() is None):
+    global _quiet
+    if (_quiet is not None or not _alone or not _runs or resource is None
+            or multiprocessing.parent_process() is None or _owner == os.getpid()):
         return
-    _quiet.append(True)
+    _quiet = True
     gc.set_threshold(*QUIET_THRESHOLDS)
 
 
 def memory_valve() -> None:
     """Called after each file: a quiet worker whose peak memory passed MEMORY_VALVE
     collects once, then runs with GC_THRESHOLDS."""
-    if _quiet and _quiet[-1] and (peak_memory() or 0) > MEMORY_VALVE:
-        _quiet[-1] = False
+    global _quiet
+    if _quiet and peak_memory() > MEMORY_VALVE:
+        _quiet = False
         gc.collect()
         gc.set_threshold(*GC_THRESHOLDS)
 
 
-def peak_memory() -> int | None:
-    """The process's peak resident memory in bytes, where the platform tells it."""
-    try:
-        import resource
-    except ImportError:  # (Windows)
-        return None
+def peak_memory() -> int:
+    """The process's peak resident memory in bytes (where `resource` exists)."""
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return peak if sys.platform == "darwin" else peak * 1024  # (kilobytes elsewhere)

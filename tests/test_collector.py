@@ -73,7 +73,7 @@ def _in_worker(queue, valve: int, alone: bool = True, runs: str = "inherited") -
     own = argparse.Namespace()
     if runs == "own":
         collector.collect_less_while(own)
-    collector._alone[:] = [True] if alone else []  # (the standalone command's, or flake8's)
+    collector._alone = alone  # (the standalone command's run, or flake8's)
     collector.quiet_worker()
     quiet = gc.get_threshold()
     collector.MEMORY_VALVE = valve
