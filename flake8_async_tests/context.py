@@ -207,6 +207,16 @@ class FileContext:
         found = [(name, mark) for name, mark in known.MARKS.items() if name in declared]
         return found[0] if len(found) == 1 else None
 
+    @functools.cached_property
+    def declares_no_async_plugin(self) -> bool:
+        """The project's dependencies name pytest and no plugin that runs async tests
+        (known.KNOWN, known.MARKS), and it loads none: an unmarked async test has nothing
+        to run it."""
+        if not self.rootdir or any(v.kind != "plain" for v in self.loaded_plugins):
+            return False
+        declared = plugins.declared_distributions(self.rootdir)
+        return "pytest" in declared and not declared & known.ASYNC_DISTRIBUTIONS
+
     def silent(self, node: ast.AST, code: str, reason: str) -> None:
         """Record that `code` looked at `node` and said nothing, and why."""
         self.silences.append((node.lineno, node.col_offset, code, reason))  # type: ignore

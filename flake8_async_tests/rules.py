@@ -99,6 +99,12 @@ RULES: tuple[Rule, ...] = (
             "declared-plugin": "async test {name!r} has no async marker, so it never runs; "
                                "add @pytest.mark.{mark}, the mark of {plugin}, which the "
                                "project declares (and not pytest-asyncio)",
+            # no async test of the module is marked; the project declares pytest and no
+            # plugin that runs async tests, and loads none
+            "no-plugin": "async test {name!r} has no async marker and the project declares "
+                         "no async test plugin, so nothing runs it (pytest 8.4 and later fail "
+                         "it); add pytest-asyncio to the test dependencies and mark the test "
+                         "@pytest.mark.asyncio",
         },
         choices={"mark": ("anyio", "trio"), "plugin": ("anyio", "pytest-trio")},
     ),

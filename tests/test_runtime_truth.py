@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import lint
+from harness import FIXTURES, lint
 
 ROOT = Path(__file__).parent / "runtime_truth"
 CODES = sorted(p.name for p in ROOT.iterdir() if p.is_dir() and p.name.startswith("AT"))
@@ -92,3 +92,28 @@ def test_good_passes_cleanly(code, tmp_path):
     run = lint(project, [])
     assert run.found == [], run.found
     assert run.returncode == 0, run.stderr
+
+
+def test_a_project_with_no_async_plugin_fails_its_async_tests(tmp_path):
+    """AT100.no-plugin: the project declares pytest and no async plugin. Under pytest with
+    none loaded (this environment's are switched off, as the project would not have them)
+    its async tests fail; the message says so, and `--fix` leaves them, since a mark alone
+    runs nothing. The good twin is AT100's: pytest-asyncio and the mark."""
+    project = tmp_path / "project"
+    shutil.copytree(FIXTURES / "projects" / "declared_no_plugin", project)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-p", "no:asyncio",
+         "-p", "no:anyio", "-rA", "--color=no", "."],
+        cwd=project, capture_output=True, text=True, env=env, timeout=300)
+    output = proc.stdout + proc.stderr
+    assert "async def functions are not natively supported" in output, output
+    assert re.search(r"\b2 failed\b", output), output
+    run = lint(project, [])
+    assert [(f.line, f.code, f.variant) for f in run.found] == [
+        (6, "AT100", "no-plugin"), (11, "AT100", "no-plugin")], run.found
+    before = (project / "test_no_plugin.py").read_bytes()
+    fixed = subprocess.run([sys.executable, "-m", "flake8_async_tests", "--fix", "."],
+                           cwd=project, capture_output=True, text=True, timeout=300)
+    assert (project / "test_no_plugin.py").read_bytes() == before
+    assert "(0 fixed, 2 remaining)" in fixed.stderr, fixed.stderr

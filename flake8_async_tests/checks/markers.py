@@ -246,6 +246,9 @@ class MarkerRules(Family):
                     plugin, mark = ctx.declared_mark
                     yield Finding(func.lineno, func.col_offset, "AT100", "declared-plugin",
                                   {"name": func.name, "mark": mark, "plugin": plugin})
+                elif not runners and ctx.declares_no_async_plugin:
+                    yield Finding(func.lineno, func.col_offset, "AT100", "no-plugin",
+                                  {"name": func.name})
                 else:
                     yield Finding(func.lineno, func.col_offset, "AT100", "asyncio",
                                   {"name": func.name})

@@ -28,7 +28,9 @@ class Fix:
 
 
 FIXES: dict[str, Fix] = {
-    "AT100": Fix(SAFE, None, "adds the mark the message names to the test "
+    # (not AT100.no-plugin: with no async plugin, a mark alone runs nothing)
+    "AT100": Fix(SAFE, ("asyncio", "module-marker", "declared-plugin"),
+                 "adds the mark the message names to the test "
                  "(`@pytest.mark.asyncio`, or the `anyio` or `trio` mark it names), and "
                  "`import pytest` when the module has no way to name it."),
     "AT102": Fix(SAFE, None, "removes the asyncio mark from the sync test; a class's or the "

@@ -35,6 +35,8 @@ BY_DISTRIBUTION = {p.distribution: p for p in KNOWN}
 # The mark of each plugin that runs only the async tests marked for it (AT100's advice).
 MARKS = {"anyio": "anyio", "pytest-trio": "trio"}
 RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_tests)
+# Every distribution known to run async tests, by itself or those marked for it.
+ASYNC_DISTRIBUTIONS = frozenset({*(p.distribution for p in KNOWN), *MARKS})
 
 
 def by_module(name: str) -> KnownPlugin | None:
