@@ -86,6 +86,10 @@ class Box:
     import re
     def get(self): pass
     async def aget(self): pass
+    fetch = aget
+    read: object = get
+    either = get or aget
+    picked = aget if re else get
 async def agen():
     yield 1
 def outer():
@@ -99,7 +103,7 @@ def test_names_of_a_module_as_the_source_gives_them(tmp_path: Path) -> None:
     path = _module(tmp_path, GOOD)
     names = compiled.names(path, "pkg.mod")
     assert names == compiled.Names(
-        frozenset({"get", "outer", "nested"}), frozenset({"aget", "agen"}),
+        frozenset({"get", "outer", "nested", "read"}), frozenset({"aget", "agen", "fetch"}),
         ("__future__", "__future__.annotations", "os.path", "pkg", "pkg.sibling", "pkg.pkg",
          "pkg.pkg.a", "pkg.pkg.c", "json", "ntpath", "ntpath.join", "looped", "once"))
     facts = build(ast.parse(GOOD), "pkg.mod", False)

@@ -30,6 +30,7 @@ import os
 import re
 import sys
 import types
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from .. import reads
@@ -38,6 +39,11 @@ from .facts import absolute
 _IMPORT_NAME = dis.opmap["IMPORT_NAME"]
 _EXTENDED_ARG = dis.opmap["EXTENDED_ARG"]
 _LOAD_CONST = dis.opmap["LOAD_CONST"]
+# `LOAD_NAME a` then `STORE_NAME b` (an EXTENDED_ARG may come between), found where they
+# overlap other matches too
+_ALIAS = re.compile(b"(?=%s(.)(?:%s(.))?%s(.))" % tuple(
+    re.escape(bytes([dis.opmap[op]])) for op in ("LOAD_NAME", "EXTENDED_ARG", "STORE_NAME")),
+    re.S)
 # `type X = ...` (3.12+): CALL_INTRINSIC_1 with INTRINSIC_TYPEALIAS
 _TYPE_ALIAS = (bytes([dis.opmap["CALL_INTRINSIC_1"], 11]) if "CALL_INTRINSIC_1" in dis.opmap
                else None)
@@ -94,14 +100,56 @@ def names(path: str, name: str) -> Names | None:
         outer = stack.pop()
         if _TYPE_ALIAS is not None and _found(outer.co_code, _TYPE_ALIAS):
             return None
+        own: tuple[set[str], set[str]] = (set(), set())  # this code's defs, async defs
         for const in outer.co_consts:
             if isinstance(const, types.CodeType):
                 if const.co_name.startswith("<generic parameters of "):
                     return None
                 if const.co_flags & _FUNCTION and not const.co_name.startswith("<"):
-                    (async_defs if const.co_flags & _ASYNC else defs).add(const.co_name)
+                    own[bool(const.co_flags & _ASYNC)].add(const.co_name)
                 stack.append(const)  # (lambdas, comprehensions, class bodies: entered)
+        defs.update(own[0])
+        async_defs.update(own[1])
+        if not outer.co_flags & _FUNCTION and (own[0] or own[1]):
+            for name, other in _aliases(outer, own[0] | own[1]):  # `name = other`
+                if other in own[0]:
+                    defs.add(name)
+                if other in own[1]:
+                    async_defs.add(name)
     return Names(frozenset(defs), frozenset(async_defs), tuple(modules))
+
+
+def _aliases(code: types.CodeType, wanted: set[str]) -> Iterator[tuple[str, str]]:
+    """(name, other) for `other` in `wanted` where `LOAD_NAME other` is followed at once by
+    `STORE_NAME name` in a module's or class's code and nothing jumps to the store (an `or`
+    or a conditional expression ends that way too): `name = other`, as facts.body_aliases
+    reads it from source. A class body's first pair, `__module__ = __name__`, is the
+    compiler's. (Neither opcode has inline cache entries in 3.10 to 3.13.)"""
+    raw = code.co_code
+    labels: set[int] | None = None
+    for found in _ALIAS.finditer(raw):
+        at = found.start()
+        if at % 2:
+            continue  # (an argument byte, not an opcode)
+        load, extended, store = found.group(1, 2, 3)
+        other = code.co_names[load[0] | _extended(raw, at)]
+        name = code.co_names[store[0] | (extended[0] << 8 if extended else 0)]
+        if other not in wanted or name == "__module__":
+            continue
+        if labels is None:
+            labels = set(dis.findlabels(raw))
+        if labels.isdisjoint(range(at + 2, at + (6 if extended else 4), 2)):
+            yield name, other
+
+
+def _extended(raw: bytes, at: int) -> int:
+    """The high bits the EXTENDED_ARG instructions before offset `at` give its argument."""
+    value, shift = 0, 8
+    while at >= 2 and raw[at - 2] == _EXTENDED_ARG:
+        at -= 2
+        value |= raw[at + 1] << shift
+        shift += 8
+    return value
 
 
 def bindings(path: str) -> frozenset[str] | None:

@@ -15,8 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from .defs import (
-    MADE_BY, OTHER, chain, decorator_name, def_kind, keeps_class, local_class, overload,
-    own_nodes, record_return, record_signature, spelled,
+    ASYNC_DEF, DEF, MADE_BY, OTHER, chain, decorator_name, def_kind, keeps_class, local_class,
+    overload, own_nodes, record_return, record_signature, spelled,
 )
 from .text import Text
 
@@ -275,8 +275,12 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
             _bind(cls.kinds, stmt.name, def_kind(stmt))
             record_signature(cls.signatures, stmt, text)
             record_return(cls.returns, stmt)
-        for bound in _bound_names(stmt):
-            _bind(cls.kinds, bound, OTHER)
+        alias = _alias(stmt)
+        if alias is not None and cls.kinds.get(alias[1]) in (ASYNC_DEF, DEF):
+            _bind_alias(cls, *alias)
+        else:
+            for bound in _bound_names(stmt):
+                _bind(cls.kinds, bound, OTHER)
         if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
             own.add(stmt.target.id)  # annotated only: an instance attribute
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
@@ -294,6 +298,60 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
                        if (agreed := _agreed(set_to)) is not None}
     cls.marked = cls.marked or "pytestmark" in cls.kinds
     return cls
+
+
+def _alias(stmt: ast.stmt) -> tuple[str, str] | None:
+    """(name, other) for `name = other` or `name: T = other`, both plain names."""
+    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0]
+    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+        target = stmt.target
+    else:
+        return None
+    if isinstance(target, ast.Name) and isinstance(stmt.value, ast.Name):
+        return target.id, stmt.value.id
+    return None
+
+
+def _bind_alias(cls: ClassFacts, name: str, other: str) -> None:
+    """`handler = ping` in a class body, `ping` a def of the class above it: `handler` is
+    that def under another name (its kind, signature and return), kept as a second
+    definition of `handler` would be (record_signature, record_return)."""
+    _bind(cls.kinds, name, cls.kinds[other])
+    signatures, returns = cls.signatures, cls.returns
+    if other in signatures:
+        same = signatures.get(name, signatures[other]) == signatures[other]
+        signatures[name] = signatures[other] if same else None
+    elif name in signatures:
+        signatures[name] = None
+    if other in returns:
+        returns[name] = returns[other] if returns.get(name, returns[other]) == returns[
+            other] else ""
+    else:
+        returns.pop(name, None)
+
+
+def body_aliases(body: list[ast.stmt]) -> tuple[set[str], set[str]]:
+    """(names, async names) bound in a module's or class's own code (any block, not in a
+    def or class) by `name = other` where `other` is a def (an async def) of that same
+    code: another name for it, which the search of the modules in reach counts as a def
+    (compiled.py reads the same from bytecode)."""
+    own = _run_on_import(body)
+    defs = {n.name for n in own if isinstance(n, ast.FunctionDef)}
+    async_defs = {n.name for n in own if isinstance(n, ast.AsyncFunctionDef)}
+    elsewhere = {name for n in own if isinstance(n, (ast.Global, ast.Nonlocal))
+                 for name in n.names}
+    names: set[str] = set()
+    async_names: set[str] = set()
+    for node in own:
+        alias = _alias(node)
+        if alias is None or alias[0] in elsewhere:
+            continue
+        if alias[1] in defs:
+            names.add(alias[0])
+        if alias[1] in async_defs:
+            async_names.add(alias[0])
+    return names, async_names
 
 
 def _imported_modules(node: ast.Import | ast.ImportFrom, name: str, package: bool) -> list[str]:
@@ -593,9 +651,16 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             defs.add(sub.name)
         elif isinstance(sub, ast.AsyncFunctionDef):
             async_defs.add(sub.name)
+        elif isinstance(sub, ast.ClassDef):
+            aliases = body_aliases(sub.body)
+            defs.update(aliases[0])
+            async_defs.update(aliases[1])
         elif isinstance(sub, (ast.Import, ast.ImportFrom)):
             (modules if id(sub) in eager else lazy).update(dict.fromkeys(
                 _imported_modules(sub, name, package)))
+    aliases = body_aliases(tree.body)
+    defs.update(aliases[0])
+    async_defs.update(aliases[1])
     if _may_rewrite(tree, facts, text):
         facts.rewritten = True
     facts.modules = list(modules)
