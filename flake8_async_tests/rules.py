@@ -483,6 +483,12 @@ SILENCES: tuple[Silence, ...] = (
             "self.{attr} is handed to other code, which may configure it"),
     Silence("instance-handed-on", ("AT304",), "{owner} is assigned to or handed to other code "
                                               "in this function, which may set {attr}"),
+    Silence("attributes-open", ("AT301", "AT302", "AT304"),
+            "whether {owner} has {attr} cannot be read from source: {why}",
+            "the module or class may have attributes its source does not show: a module "
+            "`__getattr__`, a star import, `setattr()` or `globals()`; a class "
+            "`__getattr__`, `__slots__`, a metaclass or class decorator, a base that cannot "
+            "be inferred, compiled code; or the name is only annotated"),
 )
 _SILENCE_NAMES = {silence.name: silence for silence in SILENCES}
 

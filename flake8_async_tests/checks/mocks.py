@@ -26,7 +26,7 @@ from ..model.tracked import (
     Names, Tracked, all_params, attr_chain, keyword, norm_parts, patch_result,
     replacement_kind, truthy_const,
 )
-from ..rules import ONLY
+from ..rules import ONLY, explain
 from . import Family, Finding
 
 
@@ -355,6 +355,13 @@ class ScopeChecker:
         if status == "missing":
             yield Finding(call.lineno, call.col_offset, "AT304", "patch-target",
                           {"owner": label, "attr": attr})
+        elif status == "unknown":
+            self._open(call, "AT304", owner, label, attr)
+
+    def _open(self, at: ast.AST, code: str, owner, label: str, attr: str) -> None:
+        """Say why `code` cannot tell whether `owner` (a module or class) has `attr`."""
+        self.ctx.silent(at, code, explain("attributes-open", owner=label, attr=attr,
+                                          why=inference.member_opening(owner, attr)))
 
     def _missing_on_instance(self, call: ast.Call, owner_expr: ast.expr,
                              attr: str) -> Iterator[Finding]:
@@ -376,11 +383,13 @@ class ScopeChecker:
             return
         cls = inference.resolve_dotted(held.cls)
         if not inference.is_class(cls) or inference.sets_attributes_dynamically(cls):
-            return
+            return  # (the index reads such a class as one whose names may be rewritten)
         status, _ = inference.member(cls, attr, want_value=False)
         if status == "missing" and not inference.instance_attribute(cls, attr):
             yield Finding(call.lineno, call.col_offset, "AT304", "instance-target",
                           {"owner": label, "cls": held.cls, "attr": attr})
+        elif status == "unknown":
+            self._open(call, "AT304", cls, label, attr)
 
     # -- AT305 -----------------------------------------------------------------------
 
@@ -465,7 +474,11 @@ class ScopeChecker:
             # defined, so the coroutine function astroid would find
             yield from self._sync_mock_of_coroutine(kind, call, label)
             return
-        value = self.targets.target_value(t)
+        owner, status, value = self.targets.target_member(t)
+        if status == "unknown":
+            self._open(call, "AT302" if kind == "AsyncMock" else "AT301", owner,
+                       label.rpartition(".")[0], t.target[1])
+            return
         yield from self._judge(value, kind, call, label)
 
     def _may_judge(self, kind: str, attr: str, package: str | None = None,

@@ -11,7 +11,9 @@ from ..index import resolver
 from . import session
 from .base import ERRORS, own
 from .infer import same, safe_infer
-from .names import is_stdlib, module_by_name, module_file, module_is_closed, qname
+from .names import (
+    is_stdlib, module_by_name, module_file, module_is_closed, module_opening, qname,
+)
 
 
 def _class_key(cls: nodes.ClassDef) -> str:
@@ -88,36 +90,43 @@ def rewrites_subclasses(cls: nodes.ClassDef) -> bool:
 
 def class_is_closed(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
     """The MRO of a class whose attributes are all visible in source, or None."""
+    return class_opening(cls)[0]
+
+
+def class_opening(cls: nodes.ClassDef) -> tuple[list[nodes.ClassDef] | None, str]:
+    """(the MRO, "") of a class whose attributes are all visible in source, else (None,
+    why not)."""
+    unknown_base = f"not every base of {cls.name} can be inferred"
     mro = class_mro(cls)
     if mro is None:
-        return None
+        return None, unknown_base
     try:
         ordered = cls.mro()
     except ERRORS as exc:
         own(exc)
-        return None
+        return None, f"astroid cannot order the bases of {cls.name}"
     for klass in ordered:
         if not isinstance(klass, nodes.ClassDef):
-            return None
-        top = (qname(klass) or "").split(".")[0]
-        if qname(klass) == "builtins.object":
+            return None, unknown_base
+        name = qname(klass) or klass.name
+        if name == "builtins.object":
             continue
-        if top == "builtins" or not str(klass.root().file or "").endswith(".py"):
-            return None  # built from a compiled module: its attributes are not all visible
+        if name.split(".")[0] == "builtins" or not str(klass.root().file or "").endswith(".py"):
+            # built from a compiled module: its attributes are not all visible
+            return None, f"{name} is compiled code"
         try:
             meta = klass.declared_metaclass()
         except ERRORS as exc:
             own(exc)
-            return None
+            return None, f"astroid cannot read the metaclass of {klass.name}"
         if meta is not None and qname(meta) not in PLAIN_METACLASSES:
-            return None
+            return None, f"{klass.name} has the metaclass {qname(meta) or meta.name}"
         if klass.decorators is not None and klass.decorators.nodes:
-            return None
-        if "__getattr__" in klass.locals or "__getattribute__" in klass.locals:
-            return None
-        if "__slots__" in klass.locals:
-            return None
-    return ordered
+            return None, f"{klass.name} has a class decorator"
+        for hook in ("__getattr__", "__getattribute__", "__slots__"):
+            if hook in klass.locals:
+                return None, f"{klass.name} defines {hook}"
+    return ordered, ""
 
 
 def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
@@ -163,6 +172,27 @@ def member(owner: nodes.NodeNG, name: str,
         own(exc)
         return "unknown", None
     return "unknown", None
+
+
+def member_opening(owner: nodes.NodeNG, name: str) -> str:
+    """Why member(owner, name) is 'unknown', for --async-tests-explain."""
+    if not session.allows():
+        return "the file's inference budget is used up"
+    try:
+        if isinstance(owner, nodes.Module):
+            if not str(owner.file or "").endswith(".py"):
+                return f"module {owner.name} is compiled code"
+            return module_opening(owner) or f"astroid cannot read module {owner.name}"
+        if isinstance(owner, nodes.ClassDef):
+            ordered, why = class_opening(owner)
+            if ordered is None:
+                return why
+            first = next((klass for klass in ordered if name in klass.locals), None)
+            if first is not None and name in _bare_annotations(first):
+                return f"{first.name}.{name} is only annotated in its class body"
+    except ERRORS as exc:
+        own(exc)
+    return f"astroid cannot read {getattr(owner, 'name', 'it')}"
 
 
 def _single(owner: nodes.NodeNG, name: str, definitions: list[nodes.NodeNG]) -> nodes.NodeNG | None:

@@ -90,14 +90,19 @@ def module_file(name: str) -> str | None:
 
 def module_is_closed(module: nodes.Module) -> bool:
     """A module whose names are all visible in its own source (no lazy or star tricks)."""
+    return module_opening(module) is None
+
+
+def module_opening(module: nodes.Module) -> str | None:
+    """Why a module may have names its source does not show, or None when it has none."""
     if "__getattr__" in module.locals:
-        return False
+        return f"module {module.name} defines __getattr__"
     for node in module.nodes_of_class((nodes.ImportFrom, nodes.Name)):
         if isinstance(node, nodes.ImportFrom) and any(n == "*" for n, _ in node.names):
-            return False
+            return f"module {module.name} star-imports {node.modname}"
         if isinstance(node, nodes.Name) and node.name in ("globals", "vars", "setattr"):
-            return False
-    return True
+            return f"module {module.name} calls {node.name}()"
+    return None
 
 
 def is_module(value: nodes.NodeNG | None) -> bool:

@@ -110,11 +110,17 @@ class MockTargets:
         return inference.owner_of(node) if node is not None else None
 
     def target_value(self, t: Tracked):
+        return self.target_member(t)[2]
+
+    def target_member(self, t: Tracked):
+        """(owner, status, value) of a patch's target: its module or class (None when it
+        cannot be told), inference.member's status of the attribute ("" without an owner),
+        and its value when present and certain."""
         owner = self.target_owner(t)
         if owner is None:
-            return None
+            return None, "", None
         status, value = inference.member(owner, t.target[1])  # type: ignore[index]
-        return value if status == "present" else None
+        return owner, status, value if status == "present" else None
 
     def dotted(self, expr: ast.expr) -> str:
         try:
