@@ -123,10 +123,21 @@ def class_opening(cls: nodes.ClassDef) -> tuple[list[nodes.ClassDef] | None, str
             return None, f"{klass.name} has the metaclass {qname(meta) or meta.name}"
         if klass.decorators is not None and klass.decorators.nodes:
             return None, f"{klass.name} has a class decorator"
-        for hook in ("__getattr__", "__getattribute__", "__slots__"):
+        for hook in ("__getattr__", "__getattribute__"):
             if hook in klass.locals:
                 return None, f"{klass.name} defines {hook}"
+        if "__slots__" in klass.locals and not _no_slots(klass):
+            return None, f"{klass.name} defines __slots__"  # (attributes astroid does not list)
     return ordered, ""
+
+
+def _no_slots(klass: nodes.ClassDef) -> bool:
+    """`__slots__ = ()` (or `[]`): no attribute comes from it."""
+    try:
+        return klass.slots() == []
+    except ERRORS as exc:
+        own(exc)
+        return False
 
 
 def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
