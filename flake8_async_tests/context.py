@@ -192,7 +192,7 @@ class FileContext:
         if not self.rootdir:
             return False
         declared = plugins.declared_distributions(self.rootdir)
-        return bool(declared & known.RUNNER_DISTRIBUTIONS) and known.ASYNCIO not in declared
+        return bool(plugins.declared_runners(self.rootdir)) and known.ASYNCIO not in declared
 
     @functools.cached_property
     def declared_mark(self) -> tuple[str, str] | None:

@@ -27,6 +27,8 @@ KNOWN: tuple[KnownPlugin, ...] = (
     KnownPlugin("pytest-tornasync", "tornado", "pytest_tornasync.plugin", True),
     KnownPlugin("pytest-twisted", "twisted", "pytest_twisted", True),
     # These run only tests marked for them (or in their own mode, read from the config).
+    # pytest-aiohttp before 1.0 loaded aiohttp's own plugin, whose pytest_pyfunc_call runs
+    # every coroutine test.
     KnownPlugin("pytest-aiohttp", "aiohttp", "pytest_aiohttp.plugin", False),
     KnownPlugin("pytest-trio", "trio", "pytest_trio.plugin", False),
     KnownPlugin("anyio", "anyio", "anyio.pytest_plugin", False),
@@ -35,6 +37,10 @@ BY_DISTRIBUTION = {p.distribution: p for p in KNOWN}
 # The mark of each plugin that runs only the async tests marked for it (AT100's advice).
 MARKS = {"anyio": "anyio", "pytest-trio": "trio"}
 RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_tests)
+# Plugins of the table whose early releases ran unmarked async tests by themselves: the
+# releases from the first that stopped on (to tell from a project's pins or lock, or from
+# what is installed, which it has).
+LATER_RELEASES = {"pytest-aiohttp": ("1.0.0", "1.0.5", "1.1.0", "2.0.0")}
 # Every distribution known to run async tests, by itself or those marked for it.
 ASYNC_DISTRIBUTIONS = frozenset({*(p.distribution for p in KNOWN), *MARKS})
 

@@ -259,12 +259,19 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
             verdicts.append(Verdict(name, where, *classify(name, search)))
     if root:
         for name in sorted(declared_runners(root)):
-            verdicts.append(Verdict(name, "declared in the project's dependencies", "runner",
+            verdicts.append(Verdict(name, "declared in the project's dependencies"
+                                    + _early(name), "runner",
                                     ("runner-plugin", (("plugin", name),))))
     for name in sorted(installed_runners()):
-        verdicts.append(Verdict(name, "installed where flake8 runs", "runner",
+        verdicts.append(Verdict(name, "installed where flake8 runs" + _early(name), "runner",
                                 ("runner-plugin", (("plugin", name),))))
     return verdicts
+
+
+def _early(name: str) -> str:
+    """Said of a plugin that runs async tests only in its early releases."""
+    later = known.LATER_RELEASES.get(name)
+    return f", a release before {later[0]}" if later else ""
 
 
 # pytest-asyncio releases from 1.0 on, to tell whether a project's pin admits any of them.
@@ -284,12 +291,18 @@ def declared_distributions(root: str) -> frozenset[str]:
 def pins_pytest_asyncio_before_1(root: str) -> bool:
     """The project declares pytest-asyncio only with versions before 1.0 (where the
     `event_loop` fixture still exists)."""
-    locked = locked_versions(root).get(known.ASYNCIO)
+    return _pins_before(root, known.ASYNCIO, _ASYNCIO_1X)
+
+
+def _pins_before(root: str, distribution: str, later: list[Version]) -> bool:
+    """The project declares `distribution` only with versions before the first of `later`
+    (releases from then on): none of them fits its pins, or its lock file says so."""
+    locked = locked_versions(root).get(distribution)
     if locked:  # a lock file says which version is installed: it decides
-        return all(version < _ASYNCIO_1X[0] for version in locked)
-    pins = declared_requirements(root).get(known.ASYNCIO, [])
+        return all(version < later[0] for version in locked)
+    pins = declared_requirements(root).get(distribution, [])
     return bool(pins) and not any(
-        r.specifier.contains(v, prereleases=True) for r in pins for v in _ASYNCIO_1X)
+        r.specifier.contains(v, prereleases=True) for r in pins for v in later)
 
 
 @functools.lru_cache(maxsize=None)
@@ -298,7 +311,12 @@ def locked_versions(root: str) -> dict[str, set[Version]]:
 
 
 def declared_runners(root: str) -> frozenset[str]:
-    return declared_distributions(root) & known.RUNNER_DISTRIBUTIONS
+    """Runner plugins the project declares, those pinned to releases that ran every async
+    test included (pytest-aiohttp before 1.0)."""
+    declared = declared_distributions(root)
+    old = {name for name, later in known.LATER_RELEASES.items() if name in declared
+           and _pins_before(root, name, [Version(v) for v in later])}
+    return (declared & known.RUNNER_DISTRIBUTIONS) | old
 
 
 @functools.lru_cache(maxsize=1)
@@ -312,8 +330,13 @@ def installed_runners() -> frozenset[str]:
         for entry in importlib.metadata.entry_points(group="pytest11"):
             dist = getattr(entry, "dist", None)
             name = getattr(dist, "name", None)
-            if name:
-                found.add(canonicalize_name(name))
+            if not name:
+                continue
+            name = canonicalize_name(name)
+            later = known.LATER_RELEASES.get(name)
+            if name in known.RUNNER_DISTRIBUTIONS or (later is not None and Version(
+                    dist.version) < Version(later[0])):  # type: ignore[union-attr]
+                found.add(name)
     except Exception:  # broken metadata of some package: nothing known
         return frozenset()
-    return frozenset(found) & known.RUNNER_DISTRIBUTIONS
+    return frozenset(found)
