@@ -27,7 +27,8 @@ def new_run() -> None:
     from .model import mocks, plugins
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
                    project.files_mentioning, context._conftest_facts, mocks.conftest_mocks,
-                   plugins.installed_runners, plugins.declared_requirements,
+                   plugins.installed_runners, plugins.installed_version,
+                   plugins.declared_requirements,
                    plugins.locked_versions, plugins.project_modules):
         cached.cache_clear()
     for table in (syntax._others,):

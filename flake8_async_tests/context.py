@@ -21,6 +21,7 @@ from .index import modules
 from .index.defs import ASYNC_DEF, DEF
 from .index.facts import REWRITERS, ModuleFacts
 from .options import Options
+from .rules import explain
 from .model import known, plugins
 from .model.hooks import HOOKS, effect as hook_effect
 from .model.fixtures import autouse, fixture_decorator, fixture_name
@@ -252,7 +253,32 @@ class FileContext:
         """Why marks or runners may come from elsewhere (dynamic_marks), or None."""
         if self.runner_plugin is not None:
             return self.runner_plugin.explain()
-        return self._hook_reason
+        return self._hook_reason or self._undeclared_plugin_fixture
+
+    @functools.cached_property
+    def _undeclared_plugin_fixture(self) -> str | None:
+        """Where this file or a conftest.py above it requests a fixture that only a plugin
+        whose early releases ran every async test gives (known.PLUGIN_FIXTURES), which the
+        project neither declares nor defines, and which is not installed here: which
+        release runs the tests cannot be told."""
+        declared = plugins.declared_distributions(self.rootdir) if self.rootdir else frozenset()
+        functions = (ast.FunctionDef, ast.AsyncFunctionDef)
+        for path, nodes in ((self.path, self.syntax.of_type(*functions)), *(
+                (path, [n for n in ast.walk(tree) if isinstance(n, functions)])
+                for path, tree in self.conftests)):
+            for func in nodes:
+                for name in parameters(func):  # type: ignore[arg-type]
+                    plugin = known.PLUGIN_FIXTURES.get(name)
+                    if (plugin is None or plugin in declared
+                            or plugins.installed_version(plugin) is not None
+                            or self.values.defined(name, None) is not None):
+                        continue
+                    return explain("undeclared-plugin-fixture",
+                                   where=f"{project.relative(path, self.rootdir)}:"
+                                         f"{func.lineno}",  # type: ignore[attr-defined]
+                                   fixture=name, plugin=plugin,
+                                   version=known.LATER_RELEASES[plugin][0])
+        return None
 
     @functools.cached_property
     def imported_tops(self) -> frozenset[str]:

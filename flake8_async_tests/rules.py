@@ -368,6 +368,9 @@ SILENCES: tuple[Silence, ...] = (
     Silence("plugins-not-written-out", _DYNAMIC,
             "async tests may run under plugins that {module} loads without naming them "
             "({where})"),
+    Silence("undeclared-plugin-fixture", _DYNAMIC,
+            "{where} requests {fixture}, a fixture of {plugin}, which the project does not "
+            "declare: its releases before {version} run every async test"),
     # a hook of a conftest.py or of the test module (model/hooks.py), with where it is
     Silence("hook-runs-coroutines", _DYNAMIC, "{hook} may run coroutines ({where})"),
     Silence("hook-adds-async-mark", _DYNAMIC, "{hook} adds the {mark} mark ({where})"),

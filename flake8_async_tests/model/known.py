@@ -41,6 +41,11 @@ RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_t
 # releases from the first that stopped on (to tell from a project's pins or lock, or from
 # what is installed, which it has).
 LATER_RELEASES = {"pytest-aiohttp": ("1.0.0", "1.0.5", "1.1.0", "2.0.0")}
+# Fixtures only those plugins give (a test that requests one, where the project defines no
+# such fixture, has the plugin).
+PLUGIN_FIXTURES = dict.fromkeys(
+    ("aiohttp_client", "aiohttp_server", "aiohttp_raw_server", "aiohttp_unused_port",
+     "aiohttp_client_cls"), "pytest-aiohttp")
 # Every distribution known to run async tests, by itself or those marked for it.
 ASYNC_DISTRIBUTIONS = frozenset({*(p.distribution for p in KNOWN), *MARKS})
 

@@ -268,6 +268,15 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
     return verdicts
 
 
+@functools.lru_cache(maxsize=None)
+def installed_version(name: str) -> Version | None:
+    """The version of distribution `name` installed where flake8 runs, if any."""
+    try:
+        return Version(importlib.metadata.version(name))
+    except Exception:  # not installed, or metadata this cannot read
+        return None
+
+
 def _early(name: str) -> str:
     """Said of a plugin that runs async tests only in its early releases."""
     later = known.LATER_RELEASES.get(name)
