@@ -86,10 +86,6 @@ class Box:
     import re
     def get(self): pass
     async def aget(self): pass
-    fetch = aget
-    read: object = get
-    either = get or aget
-    picked = aget if re else get
 async def agen():
     yield 1
 def outer():
@@ -103,12 +99,53 @@ def test_names_of_a_module_as_the_source_gives_them(tmp_path: Path) -> None:
     path = _module(tmp_path, GOOD)
     names = compiled.names(path, "pkg.mod")
     assert names == compiled.Names(
-        frozenset({"get", "outer", "nested", "read"}), frozenset({"aget", "agen", "fetch"}),
+        frozenset({"get", "outer", "nested"}), frozenset({"aget", "agen"}),
         ("__future__", "__future__.annotations", "os.path", "pkg", "pkg.sibling", "pkg.pkg",
          "pkg.pkg.a", "pkg.pkg.c", "json", "ntpath", "ntpath.join", "looped", "once"))
     facts = build(ast.parse(GOOD), "pkg.mod", False)
     assert set(facts.modules) == set(names.modules)
     assert (set(facts.defs), set(facts.async_defs)) == (names.defs, names.async_defs)
+
+
+ALIASES = """\
+class Box:
+    def get(self): pass
+    async def aget(self): pass
+    fetch = aget
+    read: object = get
+    either = get or aget
+    picked = aget if get else get
+"""
+
+
+@pytest.mark.parametrize("text", [
+    ALIASES,
+    "async def ping(): pass\nhandler = ping\n",
+    "def ping(): pass\nif ping:\n    handler = ping\n",
+], ids=["class", "module", "in-an-if"])
+def test_a_def_stored_under_another_name_is_left_to_the_parser(tmp_path: Path,
+                                                               text: str) -> None:
+    """`name = other` in a module's or class's code, other a def of it, and the end of a
+    conditional expression the compiler copies into each branch (3.10) look alike in
+    bytecode: the source is parsed, which tells an alias (facts.body_aliases) from the
+    rest."""
+    assert compiled.names(_module(tmp_path, text), "mod") is None
+    facts = build(ast.parse(ALIASES), "mod", False)
+    assert (set(facts.defs), set(facts.async_defs)) == (
+        {"get", "read"}, {"aget", "fetch"})
+
+
+@pytest.mark.parametrize("text", [
+    "class A:\n    async def ping(self): pass\n    x = ping if ping else None\n",
+    "class A:\n    async def ping(self): pass\n    x = ping or None\n    y = 1\n",
+    "async def ping(): pass\nx = (ping)\ny = [ping][0]\n",
+])
+def test_what_is_no_alias_reads_alike_either_way(tmp_path: Path, text: str) -> None:
+    """Where bytecode is read at all, its names are the parser's."""
+    names = compiled.names(_module(tmp_path, text), "mod")
+    facts = build(ast.parse(text), "mod", False)
+    assert names is None or (names.defs, names.async_defs) == (
+        set(facts.defs), set(facts.async_defs))
 
 
 @pytest.mark.parametrize("text", [

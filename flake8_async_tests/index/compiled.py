@@ -10,7 +10,9 @@ answer is sure to be the one the source gives (`facts.build`); anywhere else, No
 source is parsed as before. What the compiler leaves out or adds is the reason for each
 guard: branches of a test spelled as one literal (`if False:`, `if 2: ... else:`, `while
 not __debug__:`), type aliases and type parameters (their lazy values are code objects
-named like defs).
+named like defs), and a def stored under another name in a module's or class's code
+(`handler = ping`, which the search in reach counts as a def; 3.10 compiles the end of
+`x = a if c else ping` alike).
 
 What no guard sees: statements that can never run (after a `return`, `raise`, `break` or an
 endless loop in the same block, or under a test the compiler folds from more than one
@@ -30,7 +32,6 @@ import os
 import re
 import sys
 import types
-from collections.abc import Iterator
 from typing import NamedTuple
 
 from .. import reads
@@ -108,25 +109,23 @@ def names(path: str, name: str) -> Names | None:
                 if const.co_flags & _FUNCTION and not const.co_name.startswith("<"):
                     own[bool(const.co_flags & _ASYNC)].add(const.co_name)
                 stack.append(const)  # (lambdas, comprehensions, class bodies: entered)
+        if not outer.co_flags & _FUNCTION and _aliases(outer, own[0] | own[1]):
+            return None  # (`name = other`, other a def here: the parser tells alias from not)
         defs.update(own[0])
         async_defs.update(own[1])
-        if not outer.co_flags & _FUNCTION and (own[0] or own[1]):
-            for name, other in _aliases(outer, own[0] | own[1]):  # `name = other`
-                if other in own[0]:
-                    defs.add(name)
-                if other in own[1]:
-                    async_defs.add(name)
     return Names(frozenset(defs), frozenset(async_defs), tuple(modules))
 
 
-def _aliases(code: types.CodeType, wanted: set[str]) -> Iterator[tuple[str, str]]:
-    """(name, other) for `other` in `wanted` where `LOAD_NAME other` is followed at once by
-    `STORE_NAME name` in a module's or class's code and nothing jumps to the store (an `or`
-    or a conditional expression ends that way too): `name = other`, as facts.body_aliases
-    reads it from source. A class body's first pair, `__module__ = __name__`, is the
-    compiler's. (Neither opcode has inline cache entries in 3.10 to 3.13.)"""
+def _aliases(code: types.CodeType, defs: set[str]) -> bool:
+    """Does a module's or class's code store a def of its own under another name: `LOAD_NAME
+    other` (other in `defs`) followed at once by `STORE_NAME name`? That is `name = other`
+    (an alias, facts.body_aliases), or the end of `name = a if c else other`, which the
+    compiler may copy into each branch: only the source tells them apart. A class body's
+    first pair, `__module__ = __name__`, is the compiler's. (Neither opcode has inline
+    cache entries in 3.10 to 3.13.)"""
+    if not defs:
+        return False
     raw = code.co_code
-    labels: set[int] | None = None
     for found in _ALIAS.finditer(raw):
         at = found.start()
         if at % 2:
@@ -134,12 +133,9 @@ def _aliases(code: types.CodeType, wanted: set[str]) -> Iterator[tuple[str, str]
         load, extended, store = found.group(1, 2, 3)
         other = code.co_names[load[0] | _extended(raw, at)]
         name = code.co_names[store[0] | (extended[0] << 8 if extended else 0)]
-        if other not in wanted or name == "__module__":
-            continue
-        if labels is None:
-            labels = set(dis.findlabels(raw))
-        if labels.isdisjoint(range(at + 2, at + (6 if extended else 4), 2)):
-            yield name, other
+        if other in defs and name != "__module__":
+            return True
+    return False
 
 
 def _extended(raw: bytes, at: int) -> int:
