@@ -104,6 +104,19 @@ def _static_dotted(expr: ast.AST, shadowed: Container[str], imports: ImportTable
     return None
 
 
+def _requests(tree: ast.Module, fixture: str, syntax: Syntax | None = None) -> int | None:
+    """The line of the first function in `tree` that takes `fixture` as a parameter, or of
+    a string naming it (`usefixtures("...")`), or None."""
+    syntax = syntax or of_tree(tree)
+    for func in syntax.of_type(ast.FunctionDef, ast.AsyncFunctionDef):
+        if fixture in parameters(func):  # type: ignore[arg-type]
+            return func.lineno  # type: ignore[attr-defined]
+    for const in syntax.of_type(ast.Constant):
+        if const.value == fixture:  # type: ignore[attr-defined]
+            return const.lineno  # type: ignore[attr-defined]
+    return None
+
+
 class FileContext:
     """Everything a rule family may ask about the linted file."""
 
@@ -213,10 +226,18 @@ class FileContext:
         """The project's dependencies name pytest and no plugin that runs async tests
         (known.KNOWN, known.MARKS), and it loads none: an unmarked async test has nothing
         to run it."""
-        if not self.rootdir or any(v.kind != "plain" for v in self.loaded_plugins):
-            return False
+        if not self.rootdir or any(
+                v.kind != "plain" or known.by_entry_point(v.name) or known.by_module(v.name)
+                for v in self.loaded_plugins):
+            return False  # (one that runs only marked tests counts too: -p asyncio)
         declared = plugins.declared_distributions(self.rootdir)
-        return "pytest" in declared and not declared & known.ASYNC_DISTRIBUTIONS
+        if "pytest" not in declared or declared & known.ASYNC_DISTRIBUTIONS:
+            return False
+        for name in known.PLUGIN_FIXTURES:  # a plugin the project uses without declaring it
+            found = project.files_mentioning(self.rootdir, name)
+            if found is None or any(_requests(tree, name) for tree in found):
+                return False
+        return True
 
     def silent(self, node: ast.AST, code: str, reason: str) -> None:
         """Record that `code` looked at `node` and said nothing, and why."""
@@ -250,7 +271,8 @@ class FileContext:
         return None
 
     def dynamic_reason(self) -> str | None:
-        """Why marks or runners may come from elsewhere (dynamic_marks), or None."""
+        """Why a plugin, a hook or a plugin's release that cannot be told may run, mark or
+        set up the tests here (AT100, AT104, AT202 silences), or None."""
         if self.runner_plugin is not None:
             return self.runner_plugin.explain()
         return self._hook_reason or self._undeclared_plugin_fixture
@@ -262,20 +284,15 @@ class FileContext:
         project neither declares nor defines, and which is not installed here: which
         release runs the tests cannot be told."""
         declared = plugins.declared_distributions(self.rootdir) if self.rootdir else frozenset()
-        functions = (ast.FunctionDef, ast.AsyncFunctionDef)
-        for path, nodes in ((self.path, self.syntax.of_type(*functions)), *(
-                (path, [n for n in ast.walk(tree) if isinstance(n, functions)])
-                for path, tree in self.conftests)):
-            for func in nodes:
-                for name in parameters(func):  # type: ignore[arg-type]
-                    plugin = known.PLUGIN_FIXTURES.get(name)
-                    if (plugin is None or plugin in declared
-                            or plugins.installed_version(plugin) is not None
-                            or self.values.defined(name, None) is not None):
-                        continue
+        for name, plugin in known.PLUGIN_FIXTURES.items():
+            if (plugin in declared or plugins.installed_version(plugin) is not None
+                    or self.values.defined(name, None) is not None):
+                continue
+            for path, tree in ((self.path, self.tree), *self.conftests):
+                line = _requests(tree, name, self.syntax if tree is self.tree else None)
+                if line is not None:
                     return explain("undeclared-plugin-fixture",
-                                   where=f"{project.relative(path, self.rootdir)}:"
-                                         f"{func.lineno}",  # type: ignore[attr-defined]
+                                   where=f"{project.relative(path, self.rootdir)}:{line}",
                                    fixture=name, plugin=plugin,
                                    version=known.LATER_RELEASES[plugin][0])
         return None
@@ -296,11 +313,6 @@ class FileContext:
     def pytest_asyncio_before_1(self) -> bool:
         """The project pins pytest-asyncio below 1.0 in its dependencies."""
         return bool(self.rootdir) and plugins.pins_pytest_asyncio_before_1(self.rootdir)
-
-    @functools.cached_property
-    def dynamic_marks(self) -> bool:
-        """Some hook or plugin of this project may mark or run async tests by itself."""
-        return self.runner_plugin is not None or self._hook_reason is not None
 
     @functools.cached_property
     def _hook_reason(self) -> str | None:

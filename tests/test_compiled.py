@@ -118,31 +118,41 @@ class Box:
 """
 
 
-@pytest.mark.parametrize("text", [
-    ALIASES,
-    "async def ping(): pass\nhandler = ping\n",
-    "def ping(): pass\nif ping:\n    handler = ping\n",
+@pytest.mark.parametrize("text, defs, async_defs", [
+    (ALIASES, {"get", "read"}, {"aget", "fetch"}),
+    ("async def ping(): pass\nhandler = ping\n", set(), {"ping", "handler"}),
+    ("def ping(): pass\nif ping:\n    handler = ping\n", {"ping", "handler"}, set()),
 ], ids=["class", "module", "in-an-if"])
-def test_a_def_stored_under_another_name_is_left_to_the_parser(tmp_path: Path,
-                                                               text: str) -> None:
+def test_a_def_stored_under_another_name_is_left_to_the_parser(
+        tmp_path: Path, text: str, defs: set[str], async_defs: set[str]) -> None:
     """`name = other` in a module's or class's code, other a def of it, and the end of a
-    conditional expression the compiler copies into each branch (3.10) look alike in
-    bytecode: the source is parsed, which tells an alias (facts.body_aliases) from the
+    conditional expression the compiler copies into each branch (3.10 to 3.13) look alike
+    in bytecode: the source is parsed, which tells an alias (facts.body_aliases) from the
     rest."""
     assert compiled.names(_module(tmp_path, text), "mod") is None
-    facts = build(ast.parse(ALIASES), "mod", False)
-    assert (set(facts.defs), set(facts.async_defs)) == (
-        {"get", "read"}, {"aget", "fetch"})
+    facts = build(ast.parse(text), "mod", False)
+    assert (set(facts.defs), set(facts.async_defs)) == (defs, async_defs)
 
 
-@pytest.mark.parametrize("text", [
-    "class A:\n    async def ping(self): pass\n    x = ping if ping else None\n",
-    "class A:\n    async def ping(self): pass\n    x = ping or None\n    y = 1\n",
-    "async def ping(): pass\nx = (ping)\ny = [ping][0]\n",
-])
-def test_what_is_no_alias_reads_alike_either_way(tmp_path: Path, text: str) -> None:
-    """Where bytecode is read at all, its names are the parser's."""
+@pytest.mark.parametrize("text, read", [
+    # what bytecode cannot show as an alias, which the parser leaves out too
+    ("class A:\n    async def __ping(self): pass\n    handler = __ping\n", True),
+    ("class A:\n    async def ping(self): pass\n    global handler\n    handler = ping\n",
+     True),
+    ("class A:\n    async def ping(self): pass\n    __module__ = ping\n", True),
+    ("def configure(h):\n    global handler\n    handler = h\n"
+     "async def ping(): pass\nhandler = ping\n", True),
+    # no alias, whichever way the compiler lays it out
+    ("class A:\n    async def ping(self): pass\n    x = ping if ping else None\n", None),
+    ("class A:\n    async def ping(self): pass\n    x = ping or None\n    y = 1\n", None),
+], ids=["private", "global-in-class", "module-attribute", "global-in-a-def",
+        "conditional", "or"])
+def test_what_is_no_alias_reads_alike_either_way(tmp_path: Path, text: str,
+                                                 read: bool | None) -> None:
+    """Where bytecode is read, its names are the parser's (read: it must be)."""
     names = compiled.names(_module(tmp_path, text), "mod")
+    if read:
+        assert names is not None
     facts = build(ast.parse(text), "mod", False)
     assert names is None or (names.defs, names.async_defs) == (
         set(facts.defs), set(facts.async_defs))

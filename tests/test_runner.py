@@ -132,6 +132,37 @@ def test_declared_dependencies_are_read_again_on_a_new_run(tmp_path):
     assert plugins.declared_runners(str(tmp_path)) == set()
 
 
+@pytest.mark.parametrize("text, runs", [
+    ("pytest-aiohttp==0.3.0\n", True),
+    ("pytest-aiohttp<1\n", True),
+    ("pytest-aiohttp~=0.3\n", True),
+    ("pytest-aiohttp==1.0.4\n", False),  # (no release the table samples)
+    ("pytest-aiohttp==1.1.1\n", False),
+    ("pytest-aiohttp>=1.0.1,<1.0.5\n", False),
+    ("pytest-aiohttp==1.2.*\n", False),
+    ("pytest-aiohttp\n", False),
+    ("pytest-aiohttp>=0.3\n", False),
+])
+def test_pytest_aiohttp_runs_async_tests_only_below_1(tmp_path, text, runs):
+    """Its releases before 1.0 load aiohttp's own plugin, which runs every coroutine test;
+    a pin is old only when no release from 1.0 on fits it, those it names included."""
+    (tmp_path / "requirements.txt").write_text(text, encoding="utf-8")
+    caches.new_run()
+    assert ("pytest-aiohttp" in plugins.declared_runners(str(tmp_path))) is runs
+
+
+@pytest.mark.parametrize("text, old", [
+    ("pytest-asyncio==0.21.2\n", True),
+    ("pytest-asyncio==1.4.1\n", False),
+    ("pytest-asyncio==1.1.1\n", False),
+    ("pytest-asyncio<2\n", False),
+])
+def test_a_pin_of_pytest_asyncio_below_1(tmp_path, text, old):
+    (tmp_path / "requirements.txt").write_text(text, encoding="utf-8")
+    caches.new_run()
+    assert plugins.pins_pytest_asyncio_before_1(str(tmp_path)) is old
+
+
 @pytest.mark.parametrize("module, kind", [
     ("def pytest_pyfunc_call(pyfuncitem):\n    return None\n", "runner"),
     ("if True:\n    def pytest_pycollect_makeitem(collector, name, obj):\n        pass\n",

@@ -268,6 +268,8 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
                          for stmt in node.body))
     own: set[str] = set()
     values: dict[str, list[str]] = {}
+    scoped = {name for stmt in node.body if isinstance(stmt, (ast.Global, ast.Nonlocal))
+              for name in stmt.names}  # (an alias of such a name is no alias of a method)
     for stmt in statements(node.body):
         if overload(stmt):
             continue
@@ -276,7 +278,8 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
             record_signature(cls.signatures, stmt, text)
             record_return(cls.returns, stmt)
         alias = _alias(stmt)
-        if alias is not None and cls.kinds.get(alias[1]) in (ASYNC_DEF, DEF):
+        if (alias is not None and not scoped.intersection(alias)
+                and cls.kinds.get(alias[1]) in (ASYNC_DEF, DEF)):
             _bind_alias(cls, *alias)
         else:
             for bound in _bound_names(stmt):
@@ -331,27 +334,37 @@ def _bind_alias(cls: ClassFacts, name: str, other: str) -> None:
         returns.pop(name, None)
 
 
-def body_aliases(body: list[ast.stmt]) -> tuple[set[str], set[str]]:
-    """(names, async names) bound in a module's or class's own code (any block, not in a
-    def or class) by `name = other` where `other` is a def (an async def) of that same
-    code: another name for it, which the search of the modules in reach counts as a def
-    (compiled.py reads the same from bytecode)."""
-    own = _run_on_import(body)
+def body_aliases(body: list[ast.stmt], in_class: bool,
+                 declared_global: frozenset[str] = frozenset(),
+                 own: list[ast.stmt] | None = None) -> tuple[set[str], set[str]]:
+    """(names, async names) bound in a module's or class's own code (`own`: any block, not
+    in a def or class) by `name = other` where `other` is a def (an async def) of that same
+    code: another name for it, which the search of the modules in reach counts as a def.
+    Left out, as bytecode cannot show them as such (compiled.py then reads the module from
+    source or alike): names `global` or `nonlocal` there (for a module: in any of its
+    scopes, `declared_global`), and in a class private names (mangled) and `__module__`."""
+    own = _run_on_import(body) if own is None else own
     defs = {n.name for n in own if isinstance(n, ast.FunctionDef)}
     async_defs = {n.name for n in own if isinstance(n, ast.AsyncFunctionDef)}
-    elsewhere = {name for n in own if isinstance(n, (ast.Global, ast.Nonlocal))
-                 for name in n.names}
+    skipped = set(declared_global) | {name for n in own if isinstance(n, (ast.Global, ast.Nonlocal))
+                                      for name in n.names}
     names: set[str] = set()
     async_names: set[str] = set()
     for node in own:
         alias = _alias(node)
-        if alias is None or alias[0] in elsewhere:
+        if alias is None or skipped.intersection(alias) or (in_class and (
+                alias[0] == "__module__" or any(_private(n) for n in alias))):
             continue
         if alias[1] in defs:
             names.add(alias[0])
         if alias[1] in async_defs:
             async_names.add(alias[0])
     return names, async_names
+
+
+def _private(name: str) -> bool:
+    """A name Python mangles in a class body (`__x`, not `__x__`)."""
+    return name.startswith("__") and not name.endswith("__")
 
 
 def _imported_modules(node: ast.Import | ast.ImportFrom, name: str, package: bool) -> list[str]:
@@ -638,7 +651,9 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         if len(targets) > 1 or local in others:
             facts.imports.pop(local, None)
             facts.classes.pop(local, None)
-    eager = {id(node) for node in _run_on_import(tree.body)}
+    on_import = _run_on_import(tree.body)
+    eager = {id(node) for node in on_import}
+    declared_global: set[str] = set()
     modules: dict[str, None] = {}
     lazy: dict[str, None] = {}
     defs: set[str] = set()
@@ -647,18 +662,19 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         if isinstance(sub, ast.Global):
             called = {k: v for k, v in called.items() if k not in sub.names}
             aliased = {k: v for k, v in aliased.items() if k not in sub.names}
+            declared_global.update(sub.names)
         if isinstance(sub, ast.FunctionDef):
             defs.add(sub.name)
         elif isinstance(sub, ast.AsyncFunctionDef):
             async_defs.add(sub.name)
         elif isinstance(sub, ast.ClassDef):
-            aliases = body_aliases(sub.body)
+            aliases = body_aliases(sub.body, in_class=True)
             defs.update(aliases[0])
             async_defs.update(aliases[1])
         elif isinstance(sub, (ast.Import, ast.ImportFrom)):
             (modules if id(sub) in eager else lazy).update(dict.fromkeys(
                 _imported_modules(sub, name, package)))
-    aliases = body_aliases(tree.body)
+    aliases = body_aliases(tree.body, False, frozenset(declared_global), on_import)
     defs.update(aliases[0])
     async_defs.update(aliases[1])
     if _may_rewrite(tree, facts, text):

@@ -38,8 +38,9 @@ BY_DISTRIBUTION = {p.distribution: p for p in KNOWN}
 MARKS = {"anyio": "anyio", "pytest-trio": "trio"}
 RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_tests)
 # Plugins of the table whose early releases ran unmarked async tests by themselves: the
-# releases from the first that stopped on (to tell from a project's pins or lock, or from
-# what is installed, which it has).
+# first release that stopped, then a sample of those since (plugins._pins_before also
+# tries the versions a pin names), to tell from a project's pins or lock, or from what
+# is installed, which it has.
 LATER_RELEASES = {"pytest-aiohttp": ("1.0.0", "1.0.5", "1.1.0", "2.0.0")}
 # Fixtures only those plugins give (a test that requests one, where the project defines no
 # such fixture, has the plugin).
@@ -47,7 +48,7 @@ PLUGIN_FIXTURES = dict.fromkeys(
     ("aiohttp_client", "aiohttp_server", "aiohttp_raw_server", "aiohttp_unused_port",
      "aiohttp_client_cls"), "pytest-aiohttp")
 # Every distribution known to run async tests, by itself or those marked for it.
-ASYNC_DISTRIBUTIONS = frozenset({*(p.distribution for p in KNOWN), *MARKS})
+ASYNC_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN)
 
 
 def by_module(name: str) -> KnownPlugin | None:

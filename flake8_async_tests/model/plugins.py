@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from packaging.version import Version
+from packaging.version import InvalidVersion, Version
 
 from .. import project, reads
 from ..rules import explain
@@ -304,14 +304,30 @@ def pins_pytest_asyncio_before_1(root: str) -> bool:
 
 
 def _pins_before(root: str, distribution: str, later: list[Version]) -> bool:
-    """The project declares `distribution` only with versions before the first of `later`
-    (releases from then on): none of them fits its pins, or its lock file says so."""
+    """The project declares `distribution` only with versions before `later[0]`: its lock
+    file says so, or no declaration admits a version from then on. `later` samples the
+    releases since; each pin's own versions from then on (`==1.1.1`, `>=1.0.1,<1.0.5`,
+    `==1.2.*`) are tried too."""
     locked = locked_versions(root).get(distribution)
     if locked:  # a lock file says which version is installed: it decides
         return all(version < later[0] for version in locked)
     pins = declared_requirements(root).get(distribution, [])
     return bool(pins) and not any(
-        r.specifier.contains(v, prereleases=True) for r in pins for v in later)
+        r.specifier.contains(v, prereleases=True) for r in pins
+        for v in (*later, *_pinned(r, later[0])))
+
+
+def _pinned(requirement: Requirement, first: Version) -> list[Version]:
+    """The versions a requirement's clauses name, from `first` on."""
+    found = []
+    for clause in requirement.specifier:
+        try:
+            version = Version(clause.version.removesuffix(".*"))
+        except InvalidVersion:
+            continue
+        if version >= first:
+            found.append(version)
+    return found
 
 
 @functools.lru_cache(maxsize=None)
@@ -343,8 +359,9 @@ def installed_runners() -> frozenset[str]:
                 continue
             name = canonicalize_name(name)
             later = known.LATER_RELEASES.get(name)
-            if name in known.RUNNER_DISTRIBUTIONS or (later is not None and Version(
-                    dist.version) < Version(later[0])):  # type: ignore[union-attr]
+            version = installed_version(name) if later is not None else None
+            if name in known.RUNNER_DISTRIBUTIONS or (
+                    version is not None and version < Version(later[0])):  # type: ignore
                 found.add(name)
     except Exception:  # broken metadata of some package: nothing known
         return frozenset()
