@@ -34,7 +34,7 @@ from .model.values import Home, Values
 from .syntax import FunctionNode, Syntax, of_tree, parameters, source_words
 
 # Names that astroid checks of a whole module or class look for (inference/names.py
-# module_is_closed, inference/classes.py sets_attributes_dynamically): a body that uses one
+# module_opening, inference/classes.py sets_attributes_dynamically): a body that uses one
 # is built with the module.
 WHOLE_TREE_NAMES = REWRITERS | {"locals", "eval", "__dict__"}
 # Standard-library packages whose classes have coroutine methods.

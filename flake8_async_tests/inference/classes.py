@@ -12,7 +12,7 @@ from . import session
 from .base import ERRORS, own
 from .infer import same, safe_infer
 from .names import (
-    is_stdlib, module_by_name, module_file, module_is_closed, module_opening, qname,
+    is_stdlib, module_by_name, module_file, module_opening, qname,
 )
 
 
@@ -154,56 +154,50 @@ def member(owner: nodes.NodeNG, name: str,
     owner is a module or a class; a value is given only when it is one certain definition
     (and only if wanted: finding it may mean building the module an import names).
     """
-    if not session.allows():
-        return "unknown", None
-    try:
-        if isinstance(owner, nodes.Module):
-            if name in owner.locals:
-                if not want_value:
-                    return "present", None
-                return "present", _single(owner, name, owner.locals[name])
-            if owner.package and module_by_name(f"{owner.name}.{name}") is not None:
-                return "present", None
-            if not str(owner.file or "").endswith(".py") or not module_is_closed(owner):
-                return "unknown", None
-            return "missing", None
-        if isinstance(owner, nodes.ClassDef):
-            ordered = class_is_closed(owner)
-            if ordered is None:
-                return "unknown", None
-            for klass in ordered:
-                if name in klass.locals:
-                    if name in _bare_annotations(klass):
-                        return "unknown", None
-                    if not want_value:
-                        return "present", None
-                    return "present", _single(klass, name, klass.locals[name])
-            return "missing", None
-    except ERRORS as exc:
-        own(exc)
-        return "unknown", None
-    return "unknown", None
+    status, value, _ = _member(owner, name, want_value)
+    return status, value
 
 
 def member_opening(owner: nodes.NodeNG, name: str) -> str:
     """Why member(owner, name) is 'unknown', for --async-tests-explain."""
+    return _member(owner, name, False)[2]
+
+
+def _member(owner: nodes.NodeNG, name: str,
+            want_value: bool) -> tuple[str, nodes.NodeNG | None, str]:
+    """member's (status, value), and why the status is 'unknown' ("" otherwise)."""
     if not session.allows():
-        return "the file's inference budget is used up"
+        return "unknown", None, "the file's inference budget is used up"
+    unread = f"astroid cannot read {getattr(owner, 'name', 'it')}"
     try:
         if isinstance(owner, nodes.Module):
+            if name in owner.locals:
+                if not want_value:
+                    return "present", None, ""
+                return "present", _single(owner, name, owner.locals[name]), ""
+            if owner.package and module_by_name(f"{owner.name}.{name}") is not None:
+                return "present", None, ""
             if not str(owner.file or "").endswith(".py"):
-                return f"module {owner.name} is compiled code"
-            return module_opening(owner) or f"astroid cannot read module {owner.name}"
+                return "unknown", None, f"module {owner.name} is compiled code"
+            why = module_opening(owner)
+            return ("unknown", None, why) if why else ("missing", None, "")
         if isinstance(owner, nodes.ClassDef):
             ordered, why = class_opening(owner)
             if ordered is None:
-                return why
-            first = next((klass for klass in ordered if name in klass.locals), None)
-            if first is not None and name in _bare_annotations(first):
-                return f"{first.name}.{name} is only annotated in its class body"
+                return "unknown", None, why
+            for klass in ordered:
+                if name in klass.locals:
+                    if name in _bare_annotations(klass):
+                        return ("unknown", None,
+                                f"{klass.name}.{name} is only annotated in its class body")
+                    if not want_value:
+                        return "present", None, ""
+                    return "present", _single(klass, name, klass.locals[name]), ""
+            return "missing", None, ""
     except ERRORS as exc:
         own(exc)
-    return f"astroid cannot read {getattr(owner, 'name', 'it')}"
+        return "unknown", None, unread
+    return "unknown", None, unread
 
 
 def _single(owner: nodes.NodeNG, name: str, definitions: list[nodes.NodeNG]) -> nodes.NodeNG | None:

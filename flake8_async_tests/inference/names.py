@@ -88,13 +88,9 @@ def module_file(name: str) -> str | None:
     return location if location.endswith(".py") else None
 
 
-def module_is_closed(module: nodes.Module) -> bool:
-    """A module whose names are all visible in its own source (no lazy or star tricks)."""
-    return module_opening(module) is None
-
-
 def module_opening(module: nodes.Module) -> str | None:
-    """Why a module may have names its source does not show, or None when it has none."""
+    """Why a module may have names its source does not show (lazy or star tricks), or None
+    when all are visible in its own source."""
     if "__getattr__" in module.locals:
         return f"module {module.name} defines __getattr__"
     for node in module.nodes_of_class((nodes.ImportFrom, nodes.Name)):
