@@ -26,7 +26,8 @@ def new_run() -> None:
     from .index import resolver
     from .model import mocks, plugins
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
-                   project.files_mentioning, context._conftest_facts, mocks.conftest_mocks,
+                   project.files_mentioning, context._conftest_facts,
+                   context._project_uses_plugin_fixtures, mocks.conftest_mocks,
                    plugins.installed_runners, plugins.installed_version,
                    plugins.declared_requirements,
                    plugins.locked_versions, plugins.project_modules):

@@ -104,17 +104,29 @@ def _static_dotted(expr: ast.AST, shadowed: Container[str], imports: ImportTable
     return None
 
 
-def _requests(tree: ast.Module, fixture: str, syntax: Syntax | None = None) -> int | None:
-    """The line of the first function in `tree` that takes `fixture` as a parameter, or of
-    a string naming it (`usefixtures("...")`), or None."""
+def _plugin_fixtures(tree: ast.Module, syntax: Syntax | None = None) -> dict[str, int]:
+    """Each of known.PLUGIN_FIXTURES that `tree` requests, with the line of the first
+    function taking it as a parameter, else of the first string naming it
+    (`usefixtures("...")`)."""
     syntax = syntax or of_tree(tree)
+    lines: dict[str, int] = {}
     for func in syntax.of_type(ast.FunctionDef, ast.AsyncFunctionDef):
-        if fixture in parameters(func):  # type: ignore[arg-type]
-            return func.lineno  # type: ignore[attr-defined]
+        for name in parameters(func):  # type: ignore[arg-type]
+            if name in known.PLUGIN_FIXTURES:
+                lines.setdefault(name, func.lineno)  # type: ignore[attr-defined]
     for const in syntax.of_type(ast.Constant):
-        if const.value == fixture:  # type: ignore[attr-defined]
-            return const.lineno  # type: ignore[attr-defined]
-    return None
+        value = const.value  # type: ignore[attr-defined]
+        if isinstance(value, str) and value in known.PLUGIN_FIXTURES:
+            lines.setdefault(value, const.lineno)  # type: ignore[attr-defined]
+    return lines
+
+
+@functools.lru_cache(maxsize=None)
+def _project_uses_plugin_fixtures(rootdir: str) -> bool:
+    """Does a file of the project request a plugin's fixture (_plugin_fixtures)? True too
+    past the search's file limit. Once per run (caches.new_run)."""
+    found = project.files_mentioning(rootdir, *known.PLUGIN_FIXTURES)
+    return found is None or any(_plugin_fixtures(tree) for tree in found)
 
 
 class FileContext:
@@ -233,11 +245,7 @@ class FileContext:
         declared = plugins.declared_distributions(self.rootdir)
         if "pytest" not in declared or declared & known.ASYNC_DISTRIBUTIONS:
             return False
-        for name in known.PLUGIN_FIXTURES:  # a plugin the project uses without declaring it
-            found = project.files_mentioning(self.rootdir, name)
-            if found is None or any(_requests(tree, name) for tree in found):
-                return False
-        return True
+        return not _project_uses_plugin_fixtures(self.rootdir)  # (a plugin it does not declare)
 
     def silent(self, node: ast.AST, code: str, reason: str) -> None:
         """Record that `code` looked at `node` and said nothing, and why."""
@@ -284,17 +292,17 @@ class FileContext:
         project neither declares nor defines, and which is not installed here: which
         release runs the tests cannot be told."""
         declared = plugins.declared_distributions(self.rootdir) if self.rootdir else frozenset()
+        requested = [(path, _plugin_fixtures(tree, self.syntax if tree is self.tree else None))
+                     for path, tree in ((self.path, self.tree), *self.conftests)]
         for name, plugin in known.PLUGIN_FIXTURES.items():
             if (plugin in declared or plugins.installed_version(plugin) is not None
                     or self.values.defined(name, None) is not None):
                 continue
-            for path, tree in ((self.path, self.tree), *self.conftests):
-                line = _requests(tree, name, self.syntax if tree is self.tree else None)
-                if line is not None:
+            for path, lines in requested:
+                if name in lines:
                     return explain("undeclared-plugin-fixture",
-                                   where=f"{project.relative(path, self.rootdir)}:{line}",
-                                   fixture=name, plugin=plugin,
-                                   version=known.LATER_RELEASES[plugin][0])
+                                   where=f"{project.relative(path, self.rootdir)}:{lines[name]}",
+                                   fixture=name, plugin=plugin, version=plugins.FIRST_1)
         return None
 
     @functools.cached_property

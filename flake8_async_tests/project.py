@@ -422,8 +422,10 @@ SEARCH_FILE_LIMIT = 3000
 
 
 @functools.lru_cache(maxsize=64)
-def files_mentioning(directory: str, word: str) -> tuple[ast.Module, ...] | None:
-    """Parsed .py files below `directory` whose text contains `word`; None past the limit."""
+def files_mentioning(directory: str, *words: str) -> tuple[ast.Module, ...] | None:
+    """Parsed .py files below `directory` whose text contains one of `words`; None past
+    the limit."""
+    wanted = [word.encode() for word in words]
     found: list[ast.Module] = []
     seen = 0
     for current, dirs, files in reads.walk(directory):
@@ -436,7 +438,8 @@ def files_mentioning(directory: str, word: str) -> tuple[ast.Module, ...] | None
                 return None
             path = os.path.join(current, name)
             try:
-                if word.encode() not in reads.read_bytes(path):
+                text = reads.read_bytes(path)
+                if not any(word in text for word in wanted):
                     continue
             except OSError:
                 continue

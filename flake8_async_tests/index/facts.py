@@ -303,17 +303,22 @@ def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
     return cls
 
 
-def _alias(stmt: ast.stmt) -> tuple[str, str] | None:
-    """(name, other) for `name = other` or `name: T = other`, both plain names."""
+def _one_target(stmt: ast.stmt) -> str | None:
+    """The one plain name `name = value` or `name: T = value` assigns, or None."""
     if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
         target = stmt.targets[0]
     elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
         target = stmt.target
     else:
         return None
-    if isinstance(target, ast.Name) and isinstance(stmt.value, ast.Name):
-        return target.id, stmt.value.id
-    return None
+    return target.id if isinstance(target, ast.Name) else None
+
+
+def _alias(stmt: ast.stmt) -> tuple[str, str] | None:
+    """(name, other) for `name = other` or `name: T = other`, both plain names."""
+    name = _one_target(stmt)
+    value = getattr(stmt, "value", None)
+    return (name, value.id) if name and isinstance(value, ast.Name) else None
 
 
 def _bind_alias(cls: ClassFacts, name: str, other: str) -> None:
@@ -321,17 +326,14 @@ def _bind_alias(cls: ClassFacts, name: str, other: str) -> None:
     that def under another name (its kind, signature and return), kept as a second
     definition of `handler` would be (record_signature, record_return)."""
     _bind(cls.kinds, name, cls.kinds[other])
-    signatures, returns = cls.signatures, cls.returns
-    if other in signatures:
-        same = signatures.get(name, signatures[other]) == signatures[other]
-        signatures[name] = signatures[other] if same else None
-    elif name in signatures:
-        signatures[name] = None
-    if other in returns:
-        returns[name] = returns[other] if returns.get(name, returns[other]) == returns[
-            other] else ""
-    else:
-        returns.pop(name, None)
+    for found, disagree in ((cls.signatures, None), (cls.returns, "")):
+        if other in found:
+            same = found.get(name, found[other]) == found[other]
+            found[name] = found[other] if same else disagree
+        elif found is cls.returns:
+            found.pop(name, None)  # (record_return: a name that is no plain def)
+        elif name in found:
+            found[name] = None  # (record_signature: a name that is no coroutine function)
 
 
 def body_aliases(body: list[ast.stmt], in_class: bool,
@@ -705,15 +707,9 @@ def _module_alias(node: ast.stmt) -> tuple[str, str] | None:
 def _module_value(node: ast.stmt) -> tuple[str, str] | None:
     """`name = callee(...)` or `name: T = callee(...)` (one plain name assigned): (the
     name, MADE_BY and the callee as spelled)."""
-    if isinstance(node, ast.Assign) and len(node.targets) == 1:
-        target = node.targets[0]
-    elif isinstance(node, ast.AnnAssign):
-        target = node.target
-    else:
-        return None
-    callee = _callee(node.value)
-    return (target.id, MADE_BY + callee) if isinstance(target, ast.Name) and callee \
-        else None
+    name = _one_target(node)
+    callee = _callee(node.value) if name else None  # type: ignore[attr-defined]
+    return (name, MADE_BY + callee) if name and callee else None
 
 
 def _callee(value: ast.expr | None) -> str | None:

@@ -37,11 +37,14 @@ BY_DISTRIBUTION = {p.distribution: p for p in KNOWN}
 # The mark of each plugin that runs only the async tests marked for it (AT100's advice).
 MARKS = {"anyio": "anyio", "pytest-trio": "trio"}
 RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_tests)
-# Plugins of the table whose early releases ran unmarked async tests by themselves: the
-# first release that stopped, then a sample of those since (plugins._pins_before also
-# tries the versions a pin names), to tell from a project's pins or lock, or from what
-# is installed, which it has.
-LATER_RELEASES = {"pytest-aiohttp": ("1.0.0", "1.0.5", "1.1.0", "2.0.0")}
+# Releases from 1.0 on, sampled (plugins.pins_before_1 also tries the versions a pin names),
+# to tell whether a project has a release before 1.0: pytest-asyncio's still have the
+# `event_loop` fixture, pytest-aiohttp's run unmarked async tests by themselves.
+RELEASES_FROM_1 = {
+    ASYNCIO: ("1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.5.0", "2.0.0"),
+    "pytest-aiohttp": ("1.0.0", "1.0.5", "1.1.0", "2.0.0"),
+}
+RAN_THEM_BEFORE_1 = frozenset({"pytest-aiohttp"})  # (and stopped at 1.0)
 # Fixtures only those plugins give (a test that requests one, where the project defines no
 # such fixture, has the plugin).
 PLUGIN_FIXTURES = dict.fromkeys(

@@ -278,13 +278,11 @@ def installed_version(name: str) -> Version | None:
 
 
 def _early(name: str) -> str:
-    """Said of a plugin that runs async tests only in its early releases."""
-    later = known.LATER_RELEASES.get(name)
-    return f", a release before {later[0]}" if later else ""
+    """Said of a plugin that runs async tests only in its releases before 1.0."""
+    return f", a release before {FIRST_1}" if name in known.RAN_THEM_BEFORE_1 else ""
 
 
-# pytest-asyncio releases from 1.0 on, to tell whether a project's pin admits any of them.
-_ASYNCIO_1X = [Version(v) for v in ("1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.5.0", "2.0.0")]
+FIRST_1 = Version("1.0.0")
 
 
 @functools.lru_cache(maxsize=None)
@@ -300,21 +298,21 @@ def declared_distributions(root: str) -> frozenset[str]:
 def pins_pytest_asyncio_before_1(root: str) -> bool:
     """The project declares pytest-asyncio only with versions before 1.0 (where the
     `event_loop` fixture still exists)."""
-    return _pins_before(root, known.ASYNCIO, _ASYNCIO_1X)
+    return pins_before_1(root, known.ASYNCIO)
 
 
-def _pins_before(root: str, distribution: str, later: list[Version]) -> bool:
-    """The project declares `distribution` only with versions before `later[0]`: its lock
-    file says so, or no declaration admits a version from then on. `later` samples the
-    releases since; each pin's own versions from then on (`==1.1.1`, `>=1.0.1,<1.0.5`,
-    `==1.2.*`) are tried too."""
+def pins_before_1(root: str, distribution: str) -> bool:
+    """The project declares `distribution` only with versions before 1.0: its lock file
+    says so, or no declaration admits a version from then on (known.RELEASES_FROM_1, and
+    the versions each pin names from then on: `==1.1.1`, `>=1.0.1,<1.0.5`, `==1.2.*`)."""
     locked = locked_versions(root).get(distribution)
     if locked:  # a lock file says which version is installed: it decides
-        return all(version < later[0] for version in locked)
+        return all(version < FIRST_1 for version in locked)
     pins = declared_requirements(root).get(distribution, [])
+    sample = [Version(v) for v in known.RELEASES_FROM_1[distribution]]
     return bool(pins) and not any(
         r.specifier.contains(v, prereleases=True) for r in pins
-        for v in (*later, *_pinned(r, later[0])))
+        for v in (*sample, *_pinned(r, FIRST_1)))
 
 
 def _pinned(requirement: Requirement, first: Version) -> list[Version]:
@@ -339,8 +337,7 @@ def declared_runners(root: str) -> frozenset[str]:
     """Runner plugins the project declares, those pinned to releases that ran every async
     test included (pytest-aiohttp before 1.0)."""
     declared = declared_distributions(root)
-    old = {name for name, later in known.LATER_RELEASES.items() if name in declared
-           and _pins_before(root, name, [Version(v) for v in later])}
+    old = {name for name in known.RAN_THEM_BEFORE_1 & declared if pins_before_1(root, name)}
     return (declared & known.RUNNER_DISTRIBUTIONS) | old
 
 
@@ -358,10 +355,9 @@ def installed_runners() -> frozenset[str]:
             if not name:
                 continue
             name = canonicalize_name(name)
-            later = known.LATER_RELEASES.get(name)
-            version = installed_version(name) if later is not None else None
-            if name in known.RUNNER_DISTRIBUTIONS or (
-                    version is not None and version < Version(later[0])):  # type: ignore
+            version = installed_version(name) if name in known.RAN_THEM_BEFORE_1 else None
+            if name in known.RUNNER_DISTRIBUTIONS or (version is not None
+                                                      and version < FIRST_1):
                 found.add(name)
     except Exception:  # broken metadata of some package: nothing known
         return frozenset()
