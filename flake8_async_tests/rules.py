@@ -490,8 +490,8 @@ SILENCES: tuple[Silence, ...] = (
             "whether {owner} has {attr} cannot be read from source: {why}",
             "the module or class may have attributes its source does not show: a module "
             "`__getattr__`, a star import, `setattr()` or `globals()`; a class "
-            "`__getattr__`, `__slots__`, a metaclass or class decorator, a base that cannot "
-            "be inferred, compiled code; or the name is only annotated"),
+            "`__getattr__`, `__slots__` that are computed, a metaclass or class decorator, a "
+            "base that cannot be inferred, compiled code; or the name is only annotated"),
 )
 _SILENCE_NAMES = {silence.name: silence for silence in SILENCES}
 

@@ -126,18 +126,33 @@ def class_opening(cls: nodes.ClassDef) -> tuple[list[nodes.ClassDef] | None, str
         for hook in ("__getattr__", "__getattribute__"):
             if hook in klass.locals:
                 return None, f"{klass.name} defines {hook}"
-        if "__slots__" in klass.locals and not _no_slots(klass):
-            return None, f"{klass.name} defines __slots__"  # (attributes astroid does not list)
+        if slot_names(klass) is None:
+            return None, f"{klass.name} defines __slots__ that cannot be read"
     return ordered, ""
 
 
-def _no_slots(klass: nodes.ClassDef) -> bool:
-    """`__slots__ = ()` (or `[]`): no attribute comes from it."""
-    try:
-        return klass.slots() == []
-    except ERRORS as exc:
-        own(exc)
-        return False
+def slot_names(klass: nodes.ClassDef) -> frozenset[str] | None:
+    """The names the class's own `__slots__` gives its instances (each is an attribute of
+    the class too: a member descriptor), read from its one plain assignment of a string,
+    or of a tuple, list, set or dict of strings; empty without `__slots__`; None when
+    the value is computed or bound another way."""
+    found = klass.locals.get("__slots__")
+    if not found:
+        return frozenset()
+    target = found[0]
+    assign = target.parent
+    if (len(found) != 1 or not isinstance(target, nodes.AssignName)
+            or not isinstance(assign, nodes.Assign) or assign.parent is not klass
+            or len(assign.targets) != 1):
+        return None
+    value = assign.value
+    items = ([value] if isinstance(value, nodes.Const)
+             else value.elts if isinstance(value, (nodes.Tuple, nodes.List, nodes.Set))
+             else [key for key, _ in value.items] if isinstance(value, nodes.Dict) else None)
+    if items is None or not all(isinstance(item, nodes.Const) and isinstance(item.value, str)
+                                for item in items):
+        return None
+    return frozenset(item.value for item in items)
 
 
 def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
@@ -193,6 +208,8 @@ def _member(owner: nodes.NodeNG, name: str,
                     if not want_value:
                         return "present", None, ""
                     return "present", _single(klass, name, klass.locals[name]), ""
+                if name in slot_names(klass):  # type: ignore[operator]  # (read: closed)
+                    return "present", None, ""  # (a member descriptor)
             return "missing", None, ""
     except ERRORS as exc:
         own(exc)
@@ -250,6 +267,7 @@ def class_attribute_names(cls: nodes.ClassDef) -> set[str] | None:
     try:
         for klass in ordered:
             names.update(set(klass.locals) - _bare_annotations(klass))
+            names.update(slot_names(klass) or ())
     except ERRORS as exc:
         own(exc)
         return None
