@@ -489,9 +489,10 @@ SILENCES: tuple[Silence, ...] = (
     Silence("attributes-open", ("AT301", "AT302", "AT304"),
             "whether {owner} has {attr} cannot be read from source: {why}",
             "the module or class may have attributes its source does not show: a module "
-            "`__getattr__`, a star import, `setattr()` or `globals()`; a class "
-            "`__getattr__`, `__slots__` that are computed, a metaclass or class decorator, a "
-            "base that cannot be inferred, compiled code; or the name is only annotated"),
+            "`__getattr__`, a star import, `setattr()` or `globals()`; a class with a "
+            "metaclass or class decorator, `__slots__` that are computed, a base that cannot "
+            "be inferred, compiled code, or (for an instance) a `__getattr__` or "
+            "`__getattribute__`; or the name is only annotated"),
 )
 _SILENCE_NAMES = {silence.name: silence for silence in SILENCES}
 

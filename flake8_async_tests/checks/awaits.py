@@ -228,7 +228,7 @@ class AwaitRules(ScopeFamily):
         owner = inference.resolve_dotted(prefix)  # the class, resolved once
         if not inference.is_class(owner) or inference.instance_attribute(owner, name):
             return None
-        status, value = inference.member(owner, name)
+        status, value = inference.member(owner, name, on_instance=True)
         return value if status == "present" else None
 
     def _worth_inferring(self, func: ast.AST, scope: Scope) -> bool:

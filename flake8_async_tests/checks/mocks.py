@@ -358,10 +358,12 @@ class ScopeChecker:
         elif status == "unknown":
             self._open(call, "AT304", owner, label, attr)
 
-    def _open(self, at: ast.AST, code: str, owner, label: str, attr: str) -> None:
-        """Say why `code` cannot tell whether `owner` (a module or class) has `attr`."""
-        self.ctx.silent(at, code, explain("attributes-open", owner=label, attr=attr,
-                                          why=inference.member_opening(owner, attr)))
+    def _open(self, at: ast.AST, code: str, owner, label: str, attr: str,
+              on_instance: bool = False) -> None:
+        """Say why `code` cannot tell whether `owner` (a module or class, or an instance
+        of that class) has `attr`."""
+        why = inference.member_opening(owner, attr, on_instance)
+        self.ctx.silent(at, code, explain("attributes-open", owner=label, attr=attr, why=why))
 
     def _missing_on_instance(self, call: ast.Call, owner_expr: ast.expr,
                              attr: str) -> Iterator[Finding]:
@@ -384,12 +386,12 @@ class ScopeChecker:
         cls = inference.resolve_dotted(held.cls)
         if not inference.is_class(cls) or inference.sets_attributes_dynamically(cls):
             return  # (the index reads such a class as one whose names may be rewritten)
-        status, _ = inference.member(cls, attr, want_value=False)
+        status, _ = inference.member(cls, attr, want_value=False, on_instance=True)
         if status == "missing" and not inference.instance_attribute(cls, attr):
             yield Finding(call.lineno, call.col_offset, "AT304", "instance-target",
                           {"owner": label, "cls": held.cls, "attr": attr})
         elif status == "unknown":
-            self._open(call, "AT304", cls, label, attr)
+            self._open(call, "AT304", cls, label, attr, on_instance=True)
 
     # -- AT305 -----------------------------------------------------------------------
 
@@ -474,10 +476,10 @@ class ScopeChecker:
             # defined, so the coroutine function astroid would find
             yield from self._sync_mock_of_coroutine(kind, call, label)
             return
-        owner, status, value = self.targets.target_member(t)
+        owner, on_instance, status, value = self.targets.target_member(t)
         if status == "unknown":
             self._open(call, "AT302" if kind == "AsyncMock" else "AT301", owner,
-                       label.rpartition(".")[0], t.target[1])
+                       label.rpartition(".")[0], t.target[1], on_instance)
             return
         yield from self._judge(value, kind, call, label)
 
@@ -538,7 +540,7 @@ class ScopeChecker:
                 return
             if is_instance and inference.instance_attribute(owner, target.attr):
                 return
-            status, value = inference.member(owner, target.attr)
+            status, value = inference.member(owner, target.attr, on_instance=is_instance)
             if status != "present":
                 return
             label = f"{self.targets.dotted(target.value)}.{target.attr}"

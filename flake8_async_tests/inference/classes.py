@@ -94,8 +94,10 @@ def class_is_closed(cls: nodes.ClassDef) -> list[nodes.ClassDef] | None:
 
 
 def class_opening(cls: nodes.ClassDef) -> tuple[list[nodes.ClassDef] | None, str]:
-    """(the MRO, "") of a class whose attributes are all visible in source, else (None,
-    why not)."""
+    """(the MRO, "") of a class whose own attributes (those of the class object, as
+    `getattr(cls, name)`, `dir(cls)` and a patch of the class see them) are all visible in
+    source, else (None, why not). A `__getattr__` or `__getattribute__` of its body acts
+    on instances only: see `_instance_hook`."""
     unknown_base = f"not every base of {cls.name} can be inferred"
     mro = class_mro(cls)
     if mro is None:
@@ -123,9 +125,6 @@ def class_opening(cls: nodes.ClassDef) -> tuple[list[nodes.ClassDef] | None, str
             return None, f"{klass.name} has the metaclass {qname(meta) or meta.name}"
         if klass.decorators is not None and klass.decorators.nodes:
             return None, f"{klass.name} has a class decorator"
-        for hook in ("__getattr__", "__getattribute__"):
-            if hook in klass.locals:
-                return None, f"{klass.name} defines {hook}"
         if slot_names(klass) is None:
             return None, f"{klass.name} defines __slots__ that cannot be read"
     return ordered, ""
@@ -155,6 +154,15 @@ def slot_names(klass: nodes.ClassDef) -> frozenset[str] | None:
     return frozenset(item.value for item in items)
 
 
+def _instance_hook(ordered: list[nodes.ClassDef], hook: str) -> str:
+    """The class of an MRO whose body defines `hook` (`__getattr__`, `__getattribute__`),
+    which makes up attributes of its instances; "" for none (object's own is not one)."""
+    for klass in ordered:
+        if hook in klass.locals and qname(klass) != "builtins.object":
+            return klass.name
+    return ""
+
+
 def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
     """Names the class body only annotates (`x: int`), which sets no attribute."""
     return {node.target.name for node in klass.body
@@ -162,24 +170,27 @@ def _bare_annotations(klass: nodes.ClassDef) -> set[str]:
             and isinstance(node.target, nodes.AssignName)}
 
 
-def member(owner: nodes.NodeNG, name: str,
-           want_value: bool = True) -> tuple[str, nodes.NodeNG | None]:
+def member(owner: nodes.NodeNG, name: str, want_value: bool = True,
+           on_instance: bool = False) -> tuple[str, nodes.NodeNG | None]:
     """('present', value or None) / ('missing', None) / ('unknown', None) for owner.name.
 
-    owner is a module or a class; a value is given only when it is one certain definition
-    (and only if wanted: finding it may mean building the module an import names).
+    owner is a module or a class; with `on_instance`, the question is about an instance
+    of the class (whose `__getattr__` may make up any missing name, and whose
+    `__getattribute__` any name at all). A value is given only when it is one certain
+    definition (and only if wanted: finding it may mean building the module an import
+    names).
     """
-    status, value, _ = _member(owner, name, want_value)
+    status, value, _ = _member(owner, name, want_value, on_instance)
     return status, value
 
 
-def member_opening(owner: nodes.NodeNG, name: str) -> str:
+def member_opening(owner: nodes.NodeNG, name: str, on_instance: bool = False) -> str:
     """Why member(owner, name) is 'unknown', for --async-tests-explain."""
-    return _member(owner, name, False)[2]
+    return _member(owner, name, False, on_instance)[2]
 
 
-def _member(owner: nodes.NodeNG, name: str,
-            want_value: bool) -> tuple[str, nodes.NodeNG | None, str]:
+def _member(owner: nodes.NodeNG, name: str, want_value: bool,
+            on_instance: bool) -> tuple[str, nodes.NodeNG | None, str]:
     """member's (status, value), and why the status is 'unknown' ("" otherwise)."""
     if not session.allows():
         return "unknown", None, "the file's inference budget is used up"
@@ -200,6 +211,9 @@ def _member(owner: nodes.NodeNG, name: str,
             ordered, why = class_opening(owner)
             if ordered is None:
                 return "unknown", None, why
+            hook = on_instance and _instance_hook(ordered, "__getattribute__")
+            if hook:
+                return "unknown", None, f"{hook} defines __getattribute__"
             for klass in ordered:
                 if name in klass.locals:
                     if name in _bare_annotations(klass):
@@ -210,6 +224,9 @@ def _member(owner: nodes.NodeNG, name: str,
                     return "present", _single(klass, name, klass.locals[name]), ""
                 if name in slot_names(klass):  # type: ignore[operator]  # (read: closed)
                     return "present", None, ""  # (a member descriptor)
+            hook = on_instance and _instance_hook(ordered, "__getattr__")
+            if hook:
+                return "unknown", None, f"{hook} defines __getattr__"
             return "missing", None, ""
     except ERRORS as exc:
         own(exc)

@@ -72,13 +72,16 @@ class MockTargets:
         return "MagicMock"
 
     def target_owner(self, t: Tracked):
+        """(the module or class whose attribute a patch replaces, whether the patch is of
+        an instance of that class), or None when it cannot be told."""
         if t.target is None:
             return None
         owner_expr, _attr = t.target
         if owner_expr is None:
             if not t.target_dotted:
                 return None
-            return inference.resolve_dotted(t.target_dotted)
+            owner = inference.resolve_dotted(t.target_dotted)
+            return None if owner is None else (owner, False)
         found = self.owner(owner_expr)
         if found is None:
             held = self.held(owner_expr, "AT301")
@@ -88,7 +91,7 @@ class MockTargets:
             return None
         if found[1] and inference.instance_attribute(found[0], t.target[1]):
             return None  # set on instances: the class's method is not what gets replaced
-        return found[0]
+        return found
 
     def owner(self, expr: ast.expr):
         """(module or class, is an instance) that `expr` of this file certainly is, or None.
@@ -110,17 +113,20 @@ class MockTargets:
         return inference.owner_of(node) if node is not None else None
 
     def target_value(self, t: Tracked):
-        return self.target_member(t)[2]
+        return self.target_member(t)[3]
 
     def target_member(self, t: Tracked):
-        """(owner, status, value) of a patch's target: its module or class (None when it
-        cannot be told), inference.member's status of the attribute ("" without an owner),
-        and its value when present and certain."""
-        owner = self.target_owner(t)
-        if owner is None:
-            return None, "", None
-        status, value = inference.member(owner, t.target[1])  # type: ignore[index]
-        return owner, status, value if status == "present" else None
+        """(owner, on_instance, status, value) of a patch's target: its module or class
+        (None when it cannot be told), whether the patch is of an instance of it,
+        inference.member's status of the attribute ("" without an owner), and its value
+        when present and certain."""
+        found = self.target_owner(t)
+        if found is None:
+            return None, False, "", None
+        owner, on_instance = found
+        status, value = inference.member(owner, t.target[1],  # type: ignore[index]
+                                         on_instance=on_instance)
+        return owner, on_instance, status, value if status == "present" else None
 
     def dotted(self, expr: ast.expr) -> str:
         try:
