@@ -452,6 +452,11 @@ SILENCES: tuple[Silence, ...] = (
     Silence("forks", ("AT201",),
             "the function forks: a forked child runs no loop of its parent's"),
     Silence("loop-fixture", ("AT202",), "a loop fixture argument sets the current loop"),
+    Silence("fixture-sets-loop", ("AT202",),
+            "fixture {fixture} sets the current loop: {how}",
+            "a fixture the code requests, directly or through other fixtures (read from the "
+            "class, the file and its conftest.py files), requests a loop fixture or calls "
+            "asyncio.set_event_loop()"),
     Silence("other-plugin-sets-loop", ("AT202",),
             "pytest-asyncio is switched off: another plugin may set the loop"),
     Silence("shared-default-loop", ("AT202",),

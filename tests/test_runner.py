@@ -151,6 +151,53 @@ def test_pytest_aiohttp_runs_async_tests_only_below_1(tmp_path, text, runs):
     assert ("pytest-aiohttp" in plugins.declared_runners(str(tmp_path))) is runs
 
 
+@pytest.mark.parametrize("where, text, specifiers", [
+    # Poetry's constraints, read by poetry-core: caret, tilde, exact, tables and lists
+    ("pyproject.toml", '[tool.poetry.dev-dependencies]\npytest-aiohttp = "^0.3.0"\n',
+     ["<0.4.0,>=0.3.0"]),
+    ("pyproject.toml", '[tool.poetry.group.test.dependencies]\n'
+                       'pytest-aiohttp = { version = "~0.3.1", optional = true }\n',
+     ["<0.4.0,>=0.3.1"]),
+    ("pyproject.toml", '[tool.poetry.dependencies]\npytest-aiohttp = "0.3.0"\n', ["==0.3.0"]),
+    ("pyproject.toml", '[tool.poetry.dependencies]\npytest-aiohttp = [\n'
+                       '  { version = "^0.3", python = "<3.8" },\n'
+                       '  { version = "^1.0", python = ">=3.8" },\n]\n',
+     ["<0.4,>=0.3", "<2.0,>=1.0"]),
+    ("pyproject.toml", '[tool.poetry.dependencies]\npytest-aiohttp = "*"\n', [""]),
+    ("pyproject.toml", '[tool.poetry.dependencies]\n'
+                       'pytest-aiohttp = { git = "https://example.org/x.git" }\n', [""]),
+    ("pyproject.toml", '[tool.poetry.dependencies]\npytest-aiohttp = "^not a version"\n',
+     [""]),
+    # Pipfile: a PEP 440 specifier or "*", alone or under `version`
+    ("Pipfile", '[dev-packages]\npytest-aiohttp = "==0.3.0"\n', ["==0.3.0"]),
+    ("Pipfile", '[packages]\npytest-aiohttp = { version = "<1" }\n', ["<1"]),
+    ("Pipfile", '[packages]\npytest-aiohttp = "*"\n', [""]),
+])
+def test_declared_versions(tmp_path, where, text, specifiers):
+    (tmp_path / where).write_text(text, encoding="utf-8")
+    found = dependencies.requirements(str(tmp_path))["pytest-aiohttp"]
+    assert [str(requirement.specifier) for requirement in found] == specifiers
+
+
+def test_one_declaration_pinned_below_1_may_be_what_runs_the_tests(tmp_path):
+    """Distilled from matrix-nio: Poetry pins pytest-aiohttp to 0.3, a requirements file
+    for tox names it bare. Either may be installed: the old one runs every async test."""
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poetry.dev-dependencies]\npytest-aiohttp = "^0.3.0"\n', encoding="utf-8")
+    (tmp_path / "test-requirements.txt").write_text("pytest-aiohttp\n", encoding="utf-8")
+    caches.new_run()
+    assert "pytest-aiohttp" in plugins.declared_runners(str(tmp_path))
+    assert not plugins.pins_before_1(str(tmp_path), "pytest-aiohttp")  # not every one
+
+
+def test_a_poetry_pin_from_1_on_runs_nothing(tmp_path):
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.poetry.group.test.dependencies]\npytest-aiohttp = { version = "^1.0" }\n',
+        encoding="utf-8")
+    caches.new_run()
+    assert "pytest-aiohttp" not in plugins.declared_runners(str(tmp_path))
+
+
 @pytest.mark.parametrize("text, old", [
     ("pytest-asyncio==0.21.2\n", True),
     ("pytest-asyncio==1.4.1\n", False),

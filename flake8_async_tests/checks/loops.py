@@ -8,7 +8,7 @@ import functools
 from collections.abc import Iterator
 
 from ..model.async_mocks import ASYNC_MOCK
-from ..model.fixtures import FIXTURE_DECORATORS, autouse
+from ..model.fixtures import FIXTURE_DECORATORS, Fixture, autouse
 from ..model.scopes import Scope, label, sync_code
 from ..rules import ONLY, explain
 from ..syntax import parameters
@@ -34,6 +34,7 @@ SLEEP = frozenset({"time.sleep"})
 CALLS_OF_INTEREST = SLEEP | GET_LOOP | RUN_CALLS | CREATE_TASK
 # Fixtures that create a loop and make it the current one.
 LOOP_FIXTURES = frozenset({"loop", "event_loop"})
+MAX_FIXTURES_FOLLOWED = 50  # fixture requests followed from one function
 # Base classes known to leave the current event loop alone.
 PLAIN_BASES = frozenset({"object", "builtins.object", "unittest.TestCase",
                          "unittest.case.TestCase"})
@@ -150,6 +151,11 @@ class LoopRules(ScopeFamily):
         if set(parameters(scope.node)) & LOOP_FIXTURES:  # type: ignore[arg-type]
             self.ctx.silent(call, "AT202", "a loop fixture argument sets the current loop")
             return
+        found = self._loop_through_fixtures(scope)
+        if found is not None:
+            self.ctx.silent(call, "AT202", explain("fixture-sets-loop", fixture=found[0],
+                                                   how=found[1]))
+            return
         reason = self._loop_may_be_set(scope)
         if reason is not None:
             self.ctx.silent(call, "AT202", reason)
@@ -159,6 +165,35 @@ class LoopRules(ScopeFamily):
             self.findings.append(Finding(call.lineno, call.col_offset, "AT202", ONLY, {}))
         elif role == "helper" and scope.parent is self.scopes.module:
             self._pending_helpers.append((call, scope))
+
+    def _loop_through_fixtures(self, scope: Scope) -> tuple[str, str] | None:
+        """(a fixture the function requests, directly or through the fixtures those
+        request, that sets the current loop, and how), or None. Fixtures are found as
+        pytest finds them (the class, the module, its conftest.py files); one the model
+        cannot read is not followed."""
+        func = scope.node
+        parent = scope.parent
+        cls = parent.node if parent is not None and isinstance(parent.node, ast.ClassDef) \
+            else None
+        values = self.ctx.values
+        todo = [(name, 0) for name in parameters(func)]  # type: ignore[arg-type]
+        seen: set[tuple[str, int]] = set()
+        while todo and len(seen) < MAX_FIXTURES_FOLLOWED:
+            name, level = todo.pop()
+            if (name, level) in seen:
+                continue
+            seen.add((name, level))
+            fixture = values.fixture(name, cls, level)
+            if not isinstance(fixture, Fixture):
+                continue
+            requests = parameters(fixture.func)
+            for request in requests:
+                if request in LOOP_FIXTURES:
+                    return name, f"it requests the {request} fixture"
+            if _calls_set_event_loop(fixture.func):
+                return name, "it calls asyncio.set_event_loop()"
+            todo.extend((request, fixture.level + (request == name)) for request in requests)
+        return None
 
     def _loop_may_be_set(self, scope: Scope) -> str | None:
         """Why something may set the current event loop before this code runs (then

@@ -1,6 +1,7 @@
 """The distributions a project names as its dependencies, read with their owners' parsers.
 
-PEP 508 strings are read with `packaging`; `pyproject.toml` and `Pipfile` with tomllib;
+PEP 508 strings are read with `packaging`; `pyproject.toml` and `Pipfile` with tomllib (and
+Poetry's version constraints with poetry-core);
 `setup.cfg` and `tox.ini` with configparser; `setup.py` and `noxfile.py` with `ast` (literal
 lists only: nothing is run); requirements files line by line as pip reads them (comments,
 options and `-r`/`-c` includes); lock files (uv, pylock, Poetry, PDM, Pipfile.lock) for the
@@ -171,7 +172,9 @@ def _pyproject(path: str) -> Iterator[str]:
             tables.extend(g.get("dependencies") for g in groups.values() if isinstance(g, dict))
         for table in tables:
             if isinstance(table, dict):
-                yield from (key for key in table if key != "python")
+                for key, value in table.items():
+                    if key != "python":
+                        yield from _poetry(key, value)
     pdm = tool.get("pdm")
     if isinstance(pdm, dict):
         yield from _strings(pdm.get("dev-dependencies"))
@@ -184,11 +187,38 @@ def _pyproject(path: str) -> Iterator[str]:
                 yield from _strings(env.get("extra-dependencies"))
 
 
+def _poetry(name: str, constraint: object) -> Iterator[str]:
+    """PEP 508 strings for a Poetry dependency (`"^0.3"`, `{version = "~0.3"}`, a list of
+    those), its constraints read by poetry-core, Poetry's own parser; only the name for
+    a git, path or URL source, or a constraint poetry-core cannot read."""
+    items = constraint if isinstance(constraint, list) else [constraint]
+    for item in items:
+        if not (isinstance(item, str) or (isinstance(item, dict) and "version" in item
+                                          and not item.keys() & _POETRY_SOURCES)):
+            yield name
+            continue
+        try:
+            from poetry.core.factory import Factory
+
+            yield Factory.create_dependency(name, item).to_pep_508()
+        except Exception:  # (its errors on malformed input are of many kinds)
+            yield name
+
+
+# Poetry dependency keys that name a source other than an index (no version to read).
+_POETRY_SOURCES = frozenset({"git", "path", "url", "file"})
+
+
 def _pipfile(path: str) -> Iterator[str]:
+    """Pipfile's tables: a name and a PEP 440 specifier (`"==0.3.0"`, `"*"`), or a table
+    with one under `version`."""
     data = _toml(path)
     for table in ("packages", "dev-packages"):
         if isinstance(data.get(table), dict):
-            yield from data[table]
+            for name, value in data[table].items():
+                version = value.get("version") if isinstance(value, dict) else value
+                pinned = isinstance(version, str) and version.strip() not in ("", "*")
+                yield f"{name}{version}" if pinned else name
 
 
 def _ini(path: str) -> configparser.ConfigParser | None:

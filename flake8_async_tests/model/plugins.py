@@ -301,18 +301,19 @@ def pins_pytest_asyncio_before_1(root: str) -> bool:
     return pins_before_1(root, known.ASYNCIO)
 
 
-def pins_before_1(root: str, distribution: str) -> bool:
-    """The project declares `distribution` only with versions before 1.0: its lock file
-    says so, or no declaration admits a version from then on (known.RELEASES_FROM_1, and
-    the versions each pin names from then on: `==1.1.1`, `>=1.0.1,<1.0.5`, `==1.2.*`)."""
+def pins_before_1(root: str, distribution: str, anywhere: bool = False) -> bool:
+    """The project declares `distribution` only with versions before 1.0 (with
+    `anywhere`: in at least one of its declarations): its lock file says so, or no such
+    declaration admits a version from then on (known.RELEASES_FROM_1, and the versions
+    each pin names from then on: `==1.1.1`, `>=1.0.1,<1.0.5`, `==1.2.*`)."""
     locked = locked_versions(root).get(distribution)
     if locked:  # a lock file says which version is installed: it decides
         return all(version < FIRST_1 for version in locked)
     pins = declared_requirements(root).get(distribution, [])
     sample = [Version(v) for v in known.RELEASES_FROM_1[distribution]]
-    return bool(pins) and not any(
-        r.specifier.contains(v, prereleases=True) for r in pins
-        for v in (*sample, *_pinned(r, FIRST_1)))
+    before = [not any(r.specifier.contains(v, prereleases=True)
+                      for v in (*sample, *_pinned(r, FIRST_1))) for r in pins]
+    return bool(pins) and (any(before) if anywhere else all(before))
 
 
 def _pinned(requirement: Requirement, first: Version) -> list[Version]:
@@ -335,9 +336,11 @@ def locked_versions(root: str) -> dict[str, set[Version]]:
 
 def declared_runners(root: str) -> frozenset[str]:
     """Runner plugins the project declares, those pinned to releases that ran every async
-    test included (pytest-aiohttp before 1.0)."""
+    test included (pytest-aiohttp before 1.0) where any of its declarations pins so: with
+    one file pinned and another not, either may be what runs the tests."""
     declared = declared_distributions(root)
-    old = {name for name in known.RAN_THEM_BEFORE_1 & declared if pins_before_1(root, name)}
+    old = {name for name in known.RAN_THEM_BEFORE_1 & declared
+           if pins_before_1(root, name, anywhere=True)}
     return (declared & known.RUNNER_DISTRIBUTIONS) | old
 
 
