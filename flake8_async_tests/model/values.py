@@ -338,8 +338,9 @@ class Values:
     def _evaluate(self, value: ast.expr, func: FunctionNode, home: Home, origin: str,
                   depth: int, fixture: Fixture | None,
                   cls: ast.ClassDef | None) -> Instance | Unknown:
-        """What an expression of `func` holds: `Cls(...)`, a local bound once to one, or (in
-        a fixture) a fixture it requests."""
+        """What an expression of `func` holds: `Cls(...)` (or a call of a def whose body
+        makes one, `resolver.factory_class`), a local bound once to one, or (in a fixture)
+        a fixture it requests."""
         bound = self._bound(func, home)
         for _ in range(MAX_DEPTH):
             if not isinstance(value, ast.Name):
@@ -367,6 +368,9 @@ class Values:
         if dotted is None:
             return Unknown(f"{origin}: what {_text(value.func)} is cannot be read")
         ancestors = resolver.class_ancestors(dotted)
+        made = resolver.factory_class(dotted) if ancestors is None and not generic else None
+        if made is not None:  # a def whose body makes an instance: `return Client(url)`
+            dotted, ancestors = made, resolver.class_ancestors(made)
         if ancestors is None:
             why = resolver.unreadable(dotted)
             return Unknown(f"{origin}: {dotted} is not a class the index can read"

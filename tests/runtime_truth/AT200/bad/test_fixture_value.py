@@ -1,11 +1,16 @@
 import pytest
 
-from store import Manager
+from store import Manager, open_manager
 
 
 @pytest.fixture
 def manager():
     return Manager()
+
+
+@pytest.fixture
+def made_manager():
+    return open_manager()
 
 
 def test_open_from_fixture(manager):
@@ -19,3 +24,7 @@ class TestOpen:
 
     def test_open_from_setup(self):
         assert self.manager.open("y")
+
+
+def test_open_from_made_fixture(made_manager):
+    assert made_manager.open("z")

@@ -1,11 +1,16 @@
 import pytest
 
-from store import Manager
+from store import Manager, open_manager
 
 
 @pytest.fixture
 def manager():
     return Manager()
+
+
+@pytest.fixture
+def made_manager():
+    return open_manager()
 
 
 @pytest.mark.asyncio
@@ -21,3 +26,8 @@ class TestOpen:
     @pytest.mark.asyncio
     async def test_open_from_setup(self):
         assert await self.manager.open("y")
+
+
+@pytest.mark.asyncio
+async def test_open_from_made_fixture(made_manager):
+    assert await made_manager.open("z")
