@@ -19,7 +19,8 @@ from .imports import ImportTable
 from .index import reach as in_reach
 from .index import modules
 from .index.defs import ASYNC_DEF, DEF
-from .index.facts import REWRITERS, ModuleFacts
+from .index.facts import ModuleFacts
+from .index.rewrites import REWRITERS
 from .options import Options
 from .rules import explain
 from .model import known, plugins

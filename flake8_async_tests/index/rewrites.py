@@ -1,0 +1,123 @@
+"""Whether a module or a class may be rewritten at run time, as its source shows: a name
+that may rebind a namespace (`globals()`, `vars()`, `setattr()`, `exec`), used where it
+may touch the module's own names, and a method that `setattr`s its own instance.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from typing import TYPE_CHECKING
+
+from .defs import chain, decorator_name, own_nodes
+from .text import Text
+
+if TYPE_CHECKING:
+    from .facts import ModuleFacts
+
+# Names whose use anywhere in a module means it may rebind its own names at run time.
+REWRITERS = frozenset({"globals", "vars", "setattr", "exec"})
+# Attributes `setattr(obj, "<name>", value)` may set without changing what any fact says
+# (httpx and generated SDKs set `__module__` on every name they export).
+METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
+# A cheap test of the source before walking its expressions for one of those names.
+_MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
+SETATTR = re.compile(rb"\bsetattr\b")
+
+
+def may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
+    """Does the module use a name that may rewrite its namespace? `setattr` on `self`
+    (read per class, see `dynamic_self`), on a class of the module (that class is no
+    longer plain), on an instance a function makes (`_setattr_on_instances`) or of
+    metadata such as `__module__` (httpx and generated SDKs set it on every name they
+    export) leaves the namespace alone. Only statements whose text mentions such a name
+    are walked."""
+    for stmt in tree.body:
+        if not text.mentions(stmt, _MENTIONS_REWRITER):
+            continue
+        harmless: set[int] = set()
+        for sub in ast.walk(stmt):  # breadth first: a def before its calls, a call before
+            if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):  # the name it calls
+                if text.mentions(sub, SETATTR):
+                    harmless |= _setattr_on_instances(sub)
+            elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+                    and sub.func.id == "setattr" and sub.args):
+                target = sub.args[0]
+                if len(sub.args) == 3 and isinstance(sub.args[1], ast.Constant) \
+                        and sub.args[1].value in METADATA:
+                    harmless.add(id(sub.func))
+                elif isinstance(target, ast.Name) and target.id == "self":
+                    harmless.add(id(sub.func))
+                elif isinstance(target, ast.Name) and target.id in facts.classes:
+                    facts.classes[target.id].plain = False
+                    facts.classes[target.id].decorators = []
+                    harmless.add(id(sub.func))
+            elif isinstance(sub, ast.Name) and sub.id in REWRITERS and id(sub) not in harmless:
+                return True
+    return False
+
+
+# Calls that may give a module or a class, not an instance of one.
+_GIVES_MODULES_OR_CLASSES = frozenset({"import_module", "__import__", "getmodule", "reload",
+                                       "type", "getattr", "vars", "globals", "get"})
+# Attributes that may hold a module or a class (pytest's `request.module`, `item.cls`).
+_HOLDS_MODULES_OR_CLASSES = frozenset({"module", "cls", "obj", "function"})
+
+
+def _setattr_on_instances(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+    """The `setattr` names (node ids) of calls in a function's own body whose first
+    argument is an instance, not the module or a class: a local the function binds only by
+    calling something (`ch = Handler(...)`, then `setattr(ch, attr, True)`), or an
+    attribute of one of its names (`setattr(worker.client, ...)`). A call that may give a
+    module or a class (`import_module`, `type`, `getattr`...), an attribute that may hold
+    one (`request.module`, `item.cls`, a dunder) and a parameter do not count."""
+    args = func.args
+    instances = {}  # local -> bound only by calls that make instances
+    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
+        if arg is not None:
+            instances[arg.arg] = False
+    assigned: set[int] = set()
+    calls: list[ast.Call] = []
+    for sub in own_nodes(func):
+        if isinstance(sub, ast.Assign) and len(sub.targets) == 1 \
+                and isinstance(sub.targets[0], ast.Name):
+            value = sub.value
+            assigned.add(id(sub.targets[0]))
+            instances[sub.targets[0].id] = instances.get(sub.targets[0].id, True) and (
+                isinstance(value, ast.Call)
+                and isinstance(value.func, (ast.Name, ast.Attribute))
+                and decorator_name(value.func) not in _GIVES_MODULES_OR_CLASSES)
+        elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load) \
+                and id(sub) not in assigned:
+            instances[sub.id] = False
+        elif isinstance(sub, (ast.Global, ast.Nonlocal)):
+            instances.update(dict.fromkeys(sub.names, False))
+        elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
+                and sub.func.id == "setattr" and sub.args:
+            calls.append(sub)
+    return {id(call.func) for call in calls if _an_instance(call.args[0], instances)}
+
+
+def _an_instance(target: ast.expr, instances: dict[str, bool]) -> bool:
+    if isinstance(target, ast.Name):
+        return instances.get(target.id, False)
+    root, names = chain(target)
+    return (isinstance(target, ast.Attribute) and isinstance(root, ast.Name)
+            and not any(n in _HOLDS_MODULES_OR_CLASSES or n.startswith("__") for n in names))
+
+
+def dynamic_self(func: ast.FunctionDef | ast.AsyncFunctionDef, me: str,
+                 own: set[str]) -> bool:
+    """Does a method `setattr` its first parameter? A literal name joins `own`; any
+    other name makes every attribute of an instance possible (True)."""
+    dynamic = False
+    for sub in ast.walk(func):
+        if (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
+                and sub.func.id == "setattr" and len(sub.args) >= 2
+                and isinstance(sub.args[0], ast.Name) and sub.args[0].id == me):
+            name = sub.args[1]
+            if isinstance(name, ast.Constant) and isinstance(name.value, str):
+                own.add(name.value)
+            else:
+                dynamic = True
+    return dynamic
