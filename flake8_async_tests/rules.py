@@ -384,6 +384,17 @@ SILENCES: tuple[Silence, ...] = (
     Silence("unknown-decorator", ("AT100", "AT101", "AT104", "AT105"),
             "a decorator of unknown effect may run it"),
     Silence("bases-unknown", ("AT100", "AT105"), "the bases of class {cls!r} are unknown"),
+    Silence("pytestmark-in-block", ("AT100",),
+            "pytestmark is set at line {line} in a block that may not run",
+            "pytest reads the value it has once the module (or class) has run: an `if`, "
+            "`try` or loop may or may not have given it an async mark"),
+    Silence("pytestmark-changed", ("AT100",), "pytestmark is changed at line {line}: {how}",
+            "a change that may add a mark other than `=`, `+=`, `.append()`, `.extend()` or "
+            "`.insert()`: an item set by index, another method"),
+    Silence("pytestmark-unread", ("AT100",),
+            "pytestmark at line {line} holds {value}, which cannot be read as pytest marks",
+            "a name bound elsewhere, a call or a conditional expression: it may hold an "
+            "async mark"),
     # any code: a finding in a branch that never runs (model/branches.py), dropped
     Silence("never-runs", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "in a branch that never runs: {test} is always {value} ({where})"),

@@ -246,9 +246,11 @@ class LoopRules(ScopeFamily):
             ctx.marks.name(d) == "usefixtures" for d in others)
 
     def _uses_fixtures(self, body: list[ast.stmt]) -> bool:
-        """A `pytestmark` of this body requests fixtures (usefixtures)."""
-        return any(self.ctx.marks.name(mark) == "usefixtures"
-                   for mark in self.ctx.marks.pytestmarks(body))
+        """A `pytestmark` of this body requests fixtures (usefixtures), or may: it cannot be
+        read."""
+        marks = self.ctx.marks
+        return marks.pytestmark_opening(body) is not None or any(
+            marks.name(mark) == "usefixtures" for mark in marks.pytestmarks(body))
 
     def _autouse_sets_loop(self) -> bool:
         """An autouse fixture of this file or a conftest.py sets or provides the loop."""

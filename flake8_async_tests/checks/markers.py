@@ -299,7 +299,8 @@ class MarkerRules(Family):
             return "skipped unconditionally (pytest.mark.skip): it never runs by design"
         if unknown:
             return "a decorator of unknown effect may run it"
-        reason = ctx.unmarked_reason() or ctx.dynamic_reason()
+        reason = (ctx.unmarked_reason() or ctx.dynamic_reason()
+                  or self._pytestmark_opening(cls))
         if reason is not None:
             return reason
         if ctx.trio_module:
@@ -307,6 +308,20 @@ class MarkerRules(Family):
         if ctx.syntax.is_async_generator(func):
             return "an async generator, not a coroutine test"
         return self._anyio_runs(func) or self._marked_by_fixture(func, cls)
+
+    def _pytestmark_opening(self, cls: ast.ClassDef | None) -> str | None:
+        """Why a `pytestmark` the test gets (its module's, its classes') may hold an async
+        mark this file does not show, or None."""
+        ctx = self.ctx
+        bodies = [ctx.tree.body]
+        while isinstance(cls, ast.ClassDef):
+            bodies.append(cls.body)
+            cls = ctx.syntax.enclosing(cls)  # type: ignore[assignment]
+        for body in bodies:
+            why = ctx.marks.pytestmark_opening(body)
+            if why is not None:
+                return why
+        return None
 
     def _marked_by_fixture(self, func: FunctionNode, cls: ast.ClassDef | None) -> str | None:
         """Why a fixture the test may use gives it an async mark: its `params=` carry one

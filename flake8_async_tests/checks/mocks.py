@@ -53,7 +53,7 @@ class MockRules(Family):
             else:
                 inherited[name] = value
         inherited = without_parametrized(inherited, ctx.marks.pytestmarks(ctx.tree.body),
-                                         ctx.resolve)
+                                         ctx.resolve, ctx.marks.pytestmark_opening(ctx.tree.body))
         defined = set(module_fixtures) | {k for k, _ in shared}
         mocker_fixtures = {n for n in defined if n in MOCKER_NAMES}  # a project's own 'mocker'
 
@@ -68,7 +68,7 @@ class MockRules(Family):
                                          self.ctx.syntax)
                 scoped = without_parametrized(
                     dict(inherited), stmt.decorator_list + self.ctx.marks.pytestmarks(stmt.body),
-                    self.ctx.resolve)
+                    self.ctx.resolve, self.ctx.marks.pytestmark_opening(stmt.body))
                 for name, value in fixtures.items():
                     if value is None:
                         scoped.pop(name, None)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from .. import project
 from ..imports import ImportTable, mark_name
+from ..rules import explain
 from ..syntax import FunctionNode
 from . import plugins
 from .fixtures import bound_once
@@ -66,6 +67,7 @@ class Marks:
         self._project: dict[tuple[str, bool], str | None] = {}
         self._aliases: dict[int, dict[str, tuple[int, str]]] = {}
         self._pytestmarks: dict[int, tuple[list[ast.stmt], list[ast.expr]]] = {}
+        self._openings: dict[int, tuple[list[ast.stmt], str | None]] = {}
 
     def name(self, expr: ast.AST) -> str | None:
         """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
@@ -100,8 +102,7 @@ class Marks:
         return None
 
     def _marks_in(self, value: ast.expr, level: str) -> Iterator[Mark]:
-        items = value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value]
-        for item in items:
+        for item in _mark_items(value):
             name = self.runner(item)
             if name is not None:
                 kwargs = tuple(k.arg for k in item.keywords if k.arg) if isinstance(
@@ -109,6 +110,8 @@ class Marks:
                 yield Mark(name, item, level, kwargs)
 
     def pytestmark_values(self, body: list[ast.stmt]) -> Iterator[ast.expr]:
+        """What a body's statements put in `pytestmark`: assigned (`=`, `: list =`, `+=`),
+        or added by `pytestmark.append(mark)`, `.extend([...])` or `.insert(i, mark)`."""
         for stmt in body:
             if isinstance(stmt, ast.Assign) and any(
                     isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
@@ -116,6 +119,40 @@ class Marks:
             elif (isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and stmt.value is not None
                   and isinstance(stmt.target, ast.Name) and stmt.target.id == "pytestmark"):
                 yield stmt.value
+            elif _added(stmt) is not None:
+                yield _added(stmt)  # type: ignore[misc]
+
+    def pytestmark_opening(self, body: list[ast.stmt]) -> str | None:
+        """Why the marks a body's `pytestmark` ends up holding cannot all be read (pytest
+        reads its value once the module or class has run), or None when they can: set or
+        changed in a block that may not run, changed some other way than above, or given
+        a value that is not a mark, a list or tuple of marks, or a sum of those."""
+        known = self._openings.get(id(body))
+        if known is not None:
+            return known[1]
+        why = None
+        for stmt in body:
+            if isinstance(stmt, _BLOCKS) and _touches_pytestmark(stmt):
+                why = explain("pytestmark-in-block", line=stmt.lineno)
+                break
+            method = _pytestmark_method(stmt)
+            if method is not None and method not in _TAKERS and _added(stmt) is None:
+                why = explain("pytestmark-changed", line=stmt.lineno, how=f".{method}()")
+                break
+            if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign)) and any(
+                    isinstance(t, ast.Subscript) and isinstance(t.value, ast.Name)
+                    and t.value.id == "pytestmark"
+                    for t in (stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target])):
+                why = explain("pytestmark-changed", line=stmt.lineno, how="an item is set")
+                break
+        if why is None:
+            for value in self.pytestmark_values(body):
+                item = next((i for i in _mark_items(value) if self.name(i) is None), None)
+                if item is not None:
+                    why = explain("pytestmark-unread", line=value.lineno, value=_text(item))
+                    break
+        self._openings[id(body)] = (body, why)  # (the body kept: its id stays its own)
+        return why
 
     def pytestmarks(self, body: list[ast.stmt]) -> list[ast.expr]:
         """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened);
@@ -126,7 +163,7 @@ class Marks:
             return known[1]
         marks: list[ast.expr] = []
         for value in self.pytestmark_values(body):
-            marks.extend(value.elts if isinstance(value, (ast.List, ast.Tuple)) else [value])
+            marks.extend(_mark_items(value))
         self._pytestmarks[id(body)] = (body, marks)  # (the body kept: its id stays its own)
         return marks
 
@@ -219,3 +256,61 @@ class Marks:
                     and called and not stmt.decorator_list):
                 return returned_mark(stmt, table)
         return None
+
+
+# `pytestmark.<method>(...)` calls that add what their last argument gives, and those that
+# add nothing (they may take a mark away: no async mark comes from them).
+_ADDERS = frozenset({"append", "extend", "insert"})
+_TAKERS = frozenset({"remove", "pop", "clear", "reverse", "sort", "copy", "index", "count"})
+# Statements whose blocks may or may not run when the module or class body does.
+_BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.AsyncWith,
+           ast.Match, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
+
+def _mark_items(value: ast.expr) -> list[ast.expr]:
+    """The marks a value of `pytestmark` holds, one by one: a list or tuple flattened, and
+    the lists and tuples of a sum (`base + [pytest.mark.asyncio]`)."""
+    if isinstance(value, (ast.List, ast.Tuple)):
+        return list(value.elts)
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Add):
+        return [*_mark_items(value.left), *_mark_items(value.right)]
+    return [value]
+
+
+def _pytestmark_method(stmt: ast.stmt) -> str | None:
+    """`append` for a statement `pytestmark.append(...)`; None for any other."""
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and isinstance(call.func.value, ast.Name) and call.func.value.id == "pytestmark"):
+        return call.func.attr
+    return None
+
+
+def _added(stmt: ast.stmt) -> ast.expr | None:
+    """What `pytestmark.append(mark)`, `.extend(marks)` or `.insert(i, mark)` adds."""
+    if _pytestmark_method(stmt) not in _ADDERS:
+        return None
+    call = stmt.value  # type: ignore[attr-defined]
+    return call.args[-1] if call.args and not call.keywords else None
+
+
+def _touches_pytestmark(block: ast.stmt) -> bool:
+    """Does a block name `pytestmark` anywhere in it (not in a def or class)?"""
+    stack: list[ast.AST] = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name) and node.id == "pytestmark":
+            return True
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
+                                 ast.Lambda)):
+            stack.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _text(expr: ast.AST) -> str:
+    """The source of a value, cut to keep a reason one line."""
+    try:
+        text = ast.unparse(expr)
+    except Exception:  # pragma: no cover - unparse of a parsed tree
+        return "a value"
+    return text if len(text) <= 50 else text[:47] + "..."

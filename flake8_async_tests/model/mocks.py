@@ -315,9 +315,12 @@ def _binding_value(kind: str, value: ast.AST | None) -> object:
 
 
 def without_parametrized(given: dict[str, Tracked], decorators: list[ast.expr],
-                         resolve) -> dict[str, Tracked]:
+                         resolve, unread: str | None = None) -> dict[str, Tracked]:
     """`given` without the fixtures a parametrize mark (or a mark that cannot be read)
-    among `decorators` overrides by name."""
+    among `decorators` overrides by name; none of them where a `pytestmark` cannot be read
+    (`unread`: why)."""
+    if unread is not None:
+        return {}
     for deco in decorators:
         if isinstance(deco, ast.Call) and (resolve(deco) or "").endswith(".parametrize"):
             for name in list(given):
