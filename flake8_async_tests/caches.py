@@ -26,7 +26,7 @@ def new_run() -> None:
     from .index import resolver
     from .model import mocks, plugins
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
-                   project.files_mentioning, context._conftest_facts,
+                   project.files_mentioning, project.build_outputs, context._conftest_facts,
                    context._project_uses_plugin_fixtures, mocks.conftest_mocks,
                    plugins.installed_runners, plugins.installed_version,
                    plugins.declared_requirements,

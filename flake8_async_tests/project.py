@@ -421,6 +421,47 @@ def search_path(path: str, settings: PytestSettings) -> tuple[str, ...]:
 SEARCH_FILE_LIMIT = 3000
 
 
+def written_by_build(path: str) -> bool:
+    """Is the module file `path` one the project's build backend writes when it builds or
+    installs the project, as the nearest pyproject.toml above it says? setuptools-scm's
+    version file (`[tool.setuptools_scm]` `version_file` or `write_to`) and hatch-vcs's
+    (`[tool.hatch.build.hooks.vcs]` `version-file`), relative to that file: a checkout
+    lacks the module until then, an installed project has it."""
+    directory = os.path.dirname(os.path.abspath(path))
+    while True:
+        config = os.path.join(directory, "pyproject.toml")
+        if reads.isfile(config):
+            return os.path.normpath(os.path.abspath(path)) in build_outputs(config)
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            return False
+        directory = parent
+
+
+@functools.lru_cache(maxsize=16)
+def build_outputs(config: str) -> frozenset[str]:
+    """The module files a pyproject.toml says its build backend writes (written_by_build)."""
+    try:
+        reads.file(config)
+        with open(config, "rb") as fh:
+            data = tomllib.load(fh)
+    except (OSError, ValueError, UnicodeDecodeError):
+        return frozenset()
+    tool = data.get("tool")
+    tool = tool if isinstance(tool, dict) else {}
+    scm = tool.get("setuptools_scm")
+    scm = scm if isinstance(scm, dict) else {}
+    hatch = tool.get("hatch")
+    hooks = hatch.get("build", {}).get("hooks", {}) if isinstance(hatch, dict) else {}
+    vcs = hooks.get("vcs") if isinstance(hooks, dict) else None
+    vcs = vcs if isinstance(vcs, dict) else {}
+    base = os.path.dirname(config)
+    return frozenset(os.path.normpath(os.path.join(base, value))
+                     for value in (scm.get("version_file"), scm.get("write_to"),
+                                   vcs.get("version-file"))
+                     if isinstance(value, str) and value.endswith(".py"))
+
+
 @functools.lru_cache(maxsize=64)
 def files_mentioning(directory: str, *words: str) -> tuple[ast.Module, ...] | None:
     """Parsed .py files below `directory` whose text contains one of `words`; None past

@@ -131,3 +131,18 @@ def test_config_in_flake8_section(tmp_path):
     (tmp_path / "test_a.py").write_text(UNMARKED)
     run = lint(tmp_path, [])
     assert run.found == [], run.stderr
+
+
+@pytest.mark.parametrize("table, written", [
+    ('[tool.setuptools_scm]\nversion_file = "pkg/_version.py"\n', True),
+    ('[tool.setuptools_scm]\nwrite_to = "pkg/_version.py"\n', True),
+    ('[tool.hatch.build.hooks.vcs]\nversion-file = "pkg/_version.py"\n', True),
+    ('[tool.setuptools_scm]\nversion_file = "pkg/other.py"\n', False),
+    ('[tool.setuptools_scm]\n', False),
+    ("[tool.setuptools_scm\nbroken", False),
+])
+def test_modules_the_build_backend_writes(tmp_path, table, written):
+    (tmp_path / "pyproject.toml").write_text(table, encoding="utf-8")
+    (tmp_path / "pkg").mkdir()
+    project.build_outputs.cache_clear()
+    assert project.written_by_build(str(tmp_path / "pkg" / "_version.py")) is written

@@ -9,9 +9,11 @@ The modules and their facts come from modules.py; resolver.py asks the questions
 from __future__ import annotations
 
 import builtins
+import os
 import sys
 
 from . import finder, modules, stdlib
+from .. import project
 from .defs import OTHER
 from .facts import ModuleFacts
 
@@ -214,6 +216,8 @@ def missing_submodule(dotted: str) -> tuple[str, str] | None:
         return None
     if name in facts.kinds or _star_binds(facts, name, 0):
         return None
+    if project.written_by_build(os.path.join(os.path.dirname(path), f"{name}.py")):
+        return None  # (a version file setuptools-scm or hatch-vcs writes on install)
     return package, name
 
 
