@@ -502,6 +502,15 @@ SILENCES: tuple[Silence, ...] = (
             "self.{attr} is handed to other code, which may configure it"),
     Silence("instance-handed-on", ("AT304",), "{owner} is assigned to or handed to other code "
                                               "in this function, which may set {attr}"),
+    Silence("scheduler-replaced", ("AT301",),
+            "the test also replaces {scheduler} (line {line}), which may take the coroutine "
+            "without awaiting it",
+            "the code under test may hand the replaced function's result to "
+            "`asyncio.create_task` or the like, which the test replaces too: a sync mock may "
+            "be on purpose"),
+    Silence("replacement-not-called", ("AT301",),
+            "the test asserts the replacement is never called ({mock}.assert_not_called() "
+            "at line {line})"),
     Silence("attributes-open", ("AT301", "AT302", "AT304"),
             "whether {owner} has {attr} cannot be read from source: {why}",
             "the module or class may have attributes its source does not show: a module "

@@ -161,6 +161,13 @@ class MockRules(Family):
                               {"attr": expr.attr})
 
 
+# Functions that take a coroutine and may run it as a task, or never: a test that replaces
+# one may replace a coroutine function handed to it by a sync mock on purpose.
+COROUTINE_TAKERS = frozenset(f"asyncio.{name}" for name in (
+    "create_task", "ensure_future", "gather", "wait", "wait_for", "shield", "as_completed",
+    "run_coroutine_threadsafe", "tasks.create_task", "tasks.ensure_future", "tasks.gather"))
+
+
 class ScopeChecker:
     """The per-function checks: awaits, spec drift, fake assertions, replacements."""
 
@@ -506,9 +513,57 @@ class ScopeChecker:
             yield Finding(at.lineno, at.col_offset, "AT302", ONLY, {"target": label})
 
     def _sync_mock_of_coroutine(self, kind: str, at: ast.AST, label: str) -> Iterator[Finding]:
-        """AT301 for a coroutine function replaced by a sync mock, where its test runs."""
-        if runs_coroutines(self.scope.func, self.scope.nodes, self.ctx.resolve):
-            yield Finding(at.lineno, at.col_offset, "AT301", ONLY, {"target": label, "kind": kind})
+        """AT301 for a coroutine function replaced by a sync mock, where its test runs and
+        may await it."""
+        if not runs_coroutines(self.scope.func, self.scope.nodes, self.ctx.resolve):
+            return
+        why = self._scheduler_replaced() or self._asserted_not_called(at)
+        if why is not None:
+            self.ctx.silent(at, "AT301", why)
+            return
+        yield Finding(at.lineno, at.col_offset, "AT301", ONLY, {"target": label, "kind": kind})
+
+    def _scheduler_replaced(self) -> str | None:
+        """Why the code under test may hand the replaced coroutine function's result to a
+        mock instead of awaiting it: the test also replaces `asyncio.create_task` (or
+        another function that takes a coroutine), so a sync mock may be on purpose."""
+        calls = [n for n in self.scope.nodes if isinstance(n, ast.Call)]
+        calls += [d for d in self.scope.func.decorator_list if isinstance(d, ast.Call)]
+        for call in calls:
+            which = self.names.patcher(call)
+            if which == "patch":
+                target = keyword(call, "target", 0)
+                dotted = target.value if isinstance(target, ast.Constant) else None
+            elif which == "patch.object":
+                owner, attr = keyword(call, "target", 0), keyword(call, "attribute", 1)
+                module = (self.ctx.static_dotted(owner, self.scope.bindings)
+                          if owner is not None else None)
+                dotted = (f"{module}.{attr.value}" if module and isinstance(attr, ast.Constant)
+                          else None)
+            else:
+                continue
+            if dotted in COROUTINE_TAKERS:
+                return explain("scheduler-replaced", scheduler=dotted, line=call.lineno)
+        return None
+
+    def _asserted_not_called(self, at: ast.AST) -> str | None:
+        """Why the replacement is never awaited here: the test asserts it is never called
+        (`m.assert_not_called()`, `m` bound to the patch or to what a context stack enters)."""
+        bound = self.targets.bound_name(at) if isinstance(at, ast.Call) else None
+        if bound is None:
+            bound = next((node.targets[0].id for node in self.scope.nodes
+                          if isinstance(node, ast.Assign) and len(node.targets) == 1
+                          and isinstance(node.targets[0], ast.Name)
+                          and isinstance(node.value, ast.Call) and node.value.args
+                          and node.value.args[0] is at), None)
+        if bound is None:
+            return None
+        for node in self.scope.nodes:
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "assert_not_called"
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == bound):
+                return explain("replacement-not-called", mock=bound, line=node.lineno)
+        return None
 
     def _assigned(self, node: ast.Assign) -> Iterator[Finding]:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Attribute):
