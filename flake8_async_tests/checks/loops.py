@@ -8,7 +8,7 @@ import functools
 from collections.abc import Iterator
 
 from ..model.async_mocks import ASYNC_MOCK
-from ..model.fixtures import FIXTURE_DECORATORS, Fixture, autouse
+from ..model.fixtures import FIXTURE_DECORATORS, Fixture, autouse, fixture_decorator
 from ..model.scopes import Scope, label, sync_code
 from ..rules import ONLY, explain
 from ..syntax import parameters
@@ -192,6 +192,9 @@ class LoopRules(ScopeFamily):
                     return name, f"it requests the {request} fixture"
             if _calls_set_event_loop(fixture.func):
                 return name, "it calls asyncio.set_event_loop()"
+            if _keeps_runner_loop(fixture):
+                return name, ("a sync fixture of pytest_asyncio.fixture: pytest-asyncio "
+                              "sets its loop around it")
             todo.extend((request, fixture.level + (request == name)) for request in requests)
         return None
 
@@ -458,6 +461,18 @@ def _calls_set_event_loop(node: ast.AST) -> bool:
             if name == "set_event_loop":
                 return True
     return False
+
+
+def _keeps_runner_loop(fixture: Fixture) -> bool:
+    """Is the fixture a sync one decorated with `pytest_asyncio.fixture`? pytest-asyncio
+    sets its loop as the current one around it (a generator's, from setup to teardown), and
+    leaves the current one in place after it (one it had to make, if none was): the tests
+    that use it find a current loop."""
+    func = fixture.func
+    home = fixture.home
+    deco = fixture_decorator(func, home.resolve)  # type: ignore[attr-defined]
+    return not isinstance(func, ast.AsyncFunctionDef) and deco is not None and (
+        home.resolve(deco) or "").startswith("pytest_asyncio.")  # type: ignore[attr-defined]
 
 
 def _autouse_loop_fixture(stmt: ast.stmt) -> bool:
