@@ -463,6 +463,10 @@ SILENCES: tuple[Silence, ...] = (
     Silence("forks", ("AT201",),
             "the function forks: a forked child runs no loop of its parent's"),
     Silence("loop-fixture", ("AT202",), "a loop fixture argument sets the current loop"),
+    Silence("sets-loop-first", ("AT202",),
+            "{how} sets the current loop first (line {line})",
+            "the function calls `asyncio.set_event_loop()` before it asks for the loop, or a "
+            "function or context manager of the module that does"),
     Silence("fixture-sets-loop", ("AT202",),
             "fixture {fixture} sets the current loop: {how}",
             "a fixture the code requests, directly or through other fixtures (read from the "

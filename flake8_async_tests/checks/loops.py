@@ -50,6 +50,7 @@ class LoopRules(ScopeFamily):
         self._sync_starters: list[tuple[ast.Call, str, Scope]] = []  # AT201 in sync helpers
         self._autouse_loop: bool | None = None
         self._sets_loop: dict[int, bool] = {}  # class id -> calls set_event_loop()
+        self._defs_set_loop: dict[str, bool] = {}  # module-level def -> calls it
         syntax = self.ctx.syntax
         scopes = self.scopes.by_node
         if self.async_mocks.has_async_mocks and "side_effect" in self.ctx.source:
@@ -156,6 +157,10 @@ class LoopRules(ScopeFamily):
             self.ctx.silent(call, "AT202", explain("fixture-sets-loop", fixture=found[0],
                                                    how=found[1]))
             return
+        reason = self._sets_loop_first(scope, call.lineno)
+        if reason is not None:
+            self.ctx.silent(call, "AT202", reason)
+            return
         reason = self._loop_may_be_set(scope)
         if reason is not None:
             self.ctx.silent(call, "AT202", reason)
@@ -165,6 +170,34 @@ class LoopRules(ScopeFamily):
             self.findings.append(Finding(call.lineno, call.col_offset, "AT202", ONLY, {}))
         elif role == "helper" and scope.parent is self.scopes.module:
             self._pending_helpers.append((call, scope))
+
+    def _sets_loop_first(self, scope: Scope, line: int) -> str | None:
+        """Why the current loop is set before `line` by the function itself: it calls
+        `set_event_loop()`, or a function or context manager of this module that does, on
+        an earlier line (or on the line of a `with` around it)."""
+        for node in self.ctx.syntax.scope_nodes(scope.node, headers=False):
+            if not isinstance(node, ast.Call) or node.lineno > line:
+                continue
+            func = node.func
+            name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if name == "set_event_loop":
+                return explain("sets-loop-first", how="the function", line=node.lineno)
+            if isinstance(func, ast.Name) and self._module_def_sets_loop(func.id):
+                return explain("sets-loop-first", how=f"{func.id}()", line=node.lineno)
+        return None
+
+    def _module_def_sets_loop(self, name: str) -> bool:
+        """Is `name` bound once, at module level, to a def of this file that calls
+        `set_event_loop()` (a helper or context manager that makes a loop current)?"""
+        found = self.scopes.lookup(name, self.scopes.module)
+        if found is None or len(found[1]) != 1 or found[1][0][0] != "def":
+            return False
+        if name not in self._defs_set_loop:
+            node = next((stmt for stmt in self.ctx.tree.body
+                         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+                         and stmt.name == name), None)
+            self._defs_set_loop[name] = node is not None and _calls_set_event_loop(node)
+        return self._defs_set_loop[name]
 
     def _loop_through_fixtures(self, scope: Scope) -> tuple[str, str] | None:
         """(a fixture the function requests, directly or through the fixtures those
