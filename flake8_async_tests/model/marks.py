@@ -119,8 +119,8 @@ class Marks:
             elif (isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and stmt.value is not None
                   and isinstance(stmt.target, ast.Name) and stmt.target.id == "pytestmark"):
                 yield stmt.value
-            elif _added(stmt) is not None:
-                yield _added(stmt)  # type: ignore[misc]
+            elif (added := _added(stmt)) is not None:
+                yield added
 
     def pytestmark_opening(self, body: list[ast.stmt]) -> str | None:
         """Why the marks a body's `pytestmark` ends up holding cannot all be read (pytest
