@@ -530,39 +530,48 @@ class ScopeChecker:
         calls = [n for n in self.scope.nodes if isinstance(n, ast.Call)]
         calls += [d for d in self.scope.func.decorator_list if isinstance(d, ast.Call)]
         for call in calls:
-            which = self.names.patcher(call)
-            if which == "patch":
-                target = keyword(call, "target", 0)
-                dotted = target.value if isinstance(target, ast.Constant) else None
-            elif which == "patch.object":
-                owner, attr = keyword(call, "target", 0), keyword(call, "attribute", 1)
-                module = (self.ctx.static_dotted(owner, self.scope.bindings)
-                          if owner is not None else None)
-                dotted = (f"{module}.{attr.value}" if module and isinstance(attr, ast.Constant)
-                          else None)
-            else:
-                continue
+            dotted = self._patched_dotted(call)
             if dotted in COROUTINE_TAKERS:
                 return explain("scheduler-replaced", scheduler=dotted, line=call.lineno)
         return None
 
     def _asserted_not_called(self, at: ast.AST) -> str | None:
         """Why the replacement is never awaited here: the test asserts it is never called
-        (`m.assert_not_called()`, `m` bound to the patch or to what a context stack enters)."""
-        bound = self.targets.bound_name(at) if isinstance(at, ast.Call) else None
-        if bound is None:
-            bound = next((node.targets[0].id for node in self.scope.nodes
-                          if isinstance(node, ast.Assign) and len(node.targets) == 1
-                          and isinstance(node.targets[0], ast.Name)
-                          and isinstance(node.value, ast.Call) and node.value.args
-                          and node.value.args[0] is at), None)
-        if bound is None:
+        (`m.assert_not_called()`, `m` bound to the patch or to what a context stack enters,
+        or the patched attribute itself: `mod.check.assert_not_called()`)."""
+        if not isinstance(at, ast.Call):
             return None
+        names = {self.targets.bound_name(at)}
+        names.update(node.targets[0].id for node in self.scope.nodes
+                     if isinstance(node, ast.Assign) and len(node.targets) == 1
+                     and isinstance(node.targets[0], ast.Name)
+                     and isinstance(node.value, ast.Call) and node.value.args
+                     and node.value.args[0] is at)
+        patched = self._patched_dotted(at)
         for node in self.scope.nodes:
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "assert_not_called"
-                    and isinstance(node.func.value, ast.Name) and node.func.value.id == bound):
-                return explain("replacement-not-called", mock=bound, line=node.lineno)
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                    and node.func.attr == "assert_not_called"):
+                continue
+            mock = node.func.value
+            if (isinstance(mock, ast.Name) and mock.id in names) or (
+                    patched is not None
+                    and self.ctx.static_dotted(mock, self.scope.bindings) == patched):
+                return explain("replacement-not-called", mock=_source(mock), line=node.lineno)
+        return None
+
+    def _patched_dotted(self, call: ast.Call) -> str | None:
+        """The dotted name a patcher replaces, as this file's imports spell it, or None."""
+        which = self.names.patcher(call)
+        if which == "patch":
+            target = keyword(call, "target", 0)
+            return target.value if isinstance(target, ast.Constant) and isinstance(
+                target.value, str) else None
+        if which == "patch.object":
+            owner, attr = keyword(call, "target", 0), keyword(call, "attribute", 1)
+            module = (self.ctx.static_dotted(owner, self.scope.bindings)
+                      if owner is not None else None)
+            return (f"{module}.{attr.value}" if module and isinstance(attr, ast.Constant)
+                    else None)
         return None
 
     def _assigned(self, node: ast.Assign) -> Iterator[Finding]:
@@ -600,3 +609,10 @@ class ScopeChecker:
                 return
             label = f"{self.targets.dotted(target.value)}.{target.attr}"
         yield from self._judge(value, kind, node, label)
+
+
+def _source(expr: ast.AST) -> str:
+    try:
+        return ast.unparse(expr)
+    except Exception:  # pragma: no cover - unparse of a parsed tree
+        return "the mock"
