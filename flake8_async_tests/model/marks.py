@@ -68,6 +68,7 @@ class Marks:
         self._aliases: dict[int, dict[str, tuple[int, str]]] = {}
         self._pytestmarks: dict[int, tuple[list[ast.stmt], list[ast.expr]]] = {}
         self._openings: dict[int, tuple[list[ast.stmt], str | None]] = {}
+        self._bound: dict[int, tuple[list[ast.stmt], dict[str, ast.Assign]]] = {}
 
     def name(self, expr: ast.AST) -> str | None:
         """'asyncio' for `pytest.mark.asyncio` / `mark.asyncio(...)`; None if not a pytest mark."""
@@ -147,12 +148,29 @@ class Marks:
                 break
         if why is None:
             for value in self.pytestmark_values(body):
-                item = next((i for i in _mark_items(value) if self.name(i) is None), None)
+                item = next((i for i in _mark_items(value)
+                             if self.name(self._unaliased(i, body)) is None), None)
                 if item is not None:
                     why = explain("pytestmark-unread", line=value.lineno, value=_text(item))
                     break
         self._openings[id(body)] = (body, why)  # (the body kept: its id stays its own)
         return why
+
+    def _unaliased(self, item: ast.expr, body: list[ast.stmt]) -> ast.expr:
+        """The mark a name in `pytestmark` holds when the body, or the module, binds it
+        once to one (`old_python = pytest.mark.skipif(...)`); else the item itself. (Marks
+        bound to a plain dotted name, `slow = pytest.mark.slow`, the import table reads.)"""
+        if not isinstance(item, ast.Name):
+            return item
+        for scope in (body, self.ctx.tree.body):
+            key = id(scope)
+            if key not in self._bound:
+                self._bound[key] = (scope, bound_once(scope))
+            assign = self._bound[key][1].get(item.id)
+            if assign is not None:
+                value = assign.value
+                return value if isinstance(value, ast.Call) and self.name(value) else item
+        return item
 
     def pytestmarks(self, body: list[ast.stmt]) -> list[ast.expr]:
         """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened);
@@ -163,7 +181,7 @@ class Marks:
             return known[1]
         marks: list[ast.expr] = []
         for value in self.pytestmark_values(body):
-            marks.extend(_mark_items(value))
+            marks.extend(self._unaliased(item, body) for item in _mark_items(value))
         self._pytestmarks[id(body)] = (body, marks)  # (the body kept: its id stays its own)
         return marks
 
