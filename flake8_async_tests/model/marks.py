@@ -149,7 +149,8 @@ class Marks:
         if why is None:
             for value in self.pytestmark_values(body):
                 item = next((i for i in _mark_items(value)
-                             if self.name(self._unaliased(i, body)) is None), None)
+                             if self.name(self._unaliased(i, body)) is None
+                             and not self._inert_project_mark(i)), None)
                 if item is not None:
                     why = explain("pytestmark-unread", line=value.lineno, value=_text(item))
                     break
@@ -171,6 +172,15 @@ class Marks:
                 value = assign.value
                 return value if isinstance(value, ast.Call) and self.name(value) else item
         return item
+
+    def _inert_project_mark(self, item: ast.expr) -> bool:
+        """Is `item` a project helper's mark (`skip_if_server_version_lt("8.0")`, whose body
+        returns `pytest.mark.skipif(...)`; see project_mark) that no rule reads: not an
+        async or runner mark, not usefixtures or parametrize?"""
+        dotted = self.ctx.resolve(item)
+        mark = self.project_mark(item, dotted) if dotted else None
+        return mark is not None and mark not in (
+            *ASYNC_MARKS, "usefixtures", "parametrize", *self.ctx.options.runner_markers)
 
     def pytestmarks(self, body: list[ast.stmt]) -> list[ast.expr]:
         """Every mark a body's `pytestmark` gives, one by one (lists and tuples flattened);
