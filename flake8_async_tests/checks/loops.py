@@ -49,8 +49,7 @@ class LoopRules(ScopeFamily):
         self._pending_helpers: list[tuple[ast.Call, Scope]] = []
         self._sync_starters: list[tuple[ast.Call, str, Scope]] = []  # AT201 in sync helpers
         self._autouse_loop: bool | None = None
-        self._sets_loop: dict[int, bool] = {}  # class id -> calls set_event_loop()
-        self._defs_set_loop: dict[str, bool] = {}  # module-level def -> calls it
+        self._sets_loop: dict[int, bool] = {}  # class or def id -> calls set_event_loop()
         syntax = self.ctx.syntax
         scopes = self.scopes.by_node
         if self.async_mocks.has_async_mocks and "side_effect" in self.ctx.source:
@@ -192,12 +191,12 @@ class LoopRules(ScopeFamily):
         found = self.scopes.lookup(name, self.scopes.module)
         if found is None or len(found[1]) != 1 or found[1][0][0] != "def":
             return False
-        if name not in self._defs_set_loop:
-            node = next((stmt for stmt in self.ctx.tree.body
-                         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
-                         and stmt.name == name), None)
-            self._defs_set_loop[name] = node is not None and _calls_set_event_loop(node)
-        return self._defs_set_loop[name]
+        node = found[1][0][1]
+        if not any(stmt is node for stmt in self.ctx.tree.body):
+            return False  # (a def in a block at module level may not be made)
+        if id(node) not in self._sets_loop:
+            self._sets_loop[id(node)] = _calls_set_event_loop(node)  # type: ignore[arg-type]
+        return self._sets_loop[id(node)]
 
     def _loop_through_fixtures(self, scope: Scope) -> tuple[str, str] | None:
         """(a fixture the function requests, directly or through the fixtures those

@@ -300,7 +300,7 @@ class MarkerRules(Family):
         if unknown:
             return "a decorator of unknown effect may run it"
         reason = (ctx.unmarked_reason() or ctx.dynamic_reason()
-                  or self._pytestmark_opening(cls))
+                  or ctx.marks.pytestmark_opening_around(cls))
         if reason is not None:
             return reason
         if ctx.trio_module:
@@ -308,20 +308,6 @@ class MarkerRules(Family):
         if ctx.syntax.is_async_generator(func):
             return "an async generator, not a coroutine test"
         return self._anyio_runs(func) or self._marked_by_fixture(func, cls)
-
-    def _pytestmark_opening(self, cls: ast.ClassDef | None) -> str | None:
-        """Why a `pytestmark` the test gets (its module's, its classes') may hold an async
-        mark this file does not show, or None."""
-        ctx = self.ctx
-        bodies = [ctx.tree.body]
-        while isinstance(cls, ast.ClassDef):
-            bodies.append(cls.body)
-            cls = ctx.syntax.enclosing(cls)  # type: ignore[assignment]
-        for body in bodies:
-            why = ctx.marks.pytestmark_opening(body)
-            if why is not None:
-                return why
-        return None
 
     def _marked_by_fixture(self, func: FunctionNode, cls: ast.ClassDef | None) -> str | None:
         """Why a fixture the test may use gives it an async mark: its `params=` carry one

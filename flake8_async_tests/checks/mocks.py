@@ -23,7 +23,7 @@ from ..model.loops import runs_coroutines
 from ..model.mock_targets import MockTargets, self_mock
 from ..model.mocks import ScopeMocks, conftest_mocks, fixture_mocks, without_parametrized
 from ..model.tracked import (
-    Names, Tracked, all_params, attr_chain, keyword, norm_parts, patch_result,
+    Names, Tracked, all_params, attr_chain, keyword, norm_parts, patch_result, patch_target,
     replacement_kind, truthy_const,
 )
 from ..rules import ONLY, explain
@@ -319,11 +319,11 @@ class ScopeChecker:
             return
         if any(kw.arg is None for kw in call.keywords):
             return
-        if which == "patch":
-            target = keyword(call, "target", 0)
-            if not (isinstance(target, ast.Constant) and isinstance(target.value, str)):
-                return
-            owner_name, _, attr = target.value.rpartition(".")
+        target = patch_target(call, which)
+        if target is None:
+            return
+        owner_expr, owner_name, attr = target
+        if owner_expr is None:
             if not owner_name or not attr or resolver.attribute(
                     owner_name, attr) == resolver.PRESENT:
                 return
@@ -335,12 +335,6 @@ class ScopeChecker:
             owner = inference.resolve_dotted(owner_name)
             label = owner_name
         else:
-            owner_expr = keyword(call, "target", 0)
-            attr_node = keyword(call, "attribute", 1)
-            if owner_expr is None or not (isinstance(attr_node, ast.Constant)
-                                          and isinstance(attr_node.value, str)):
-                return
-            attr = attr_node.value
             # Modules and classes spelled through an import or a top-level definition, and
             # instances the value model can follow (fixtures, `self` attributes, locals).
             dotted = self.ctx.static_dotted(owner_expr, self.scope.bindings)
@@ -447,18 +441,11 @@ class ScopeChecker:
         if t is None:
             return
         if new is not None:
-            if which == "patch":
-                target = keyword(call, "target", 0)
-                if not (isinstance(target, ast.Constant) and isinstance(target.value, str)):
-                    return
-                owner, _, attr = target.value.rpartition(".")
-                t.target_dotted, t.target = owner, (None, attr)
-            else:
-                owner_expr, attr_node = keyword(call, "target", 0), keyword(call, "attribute", 1)
-                if owner_expr is None or not (isinstance(attr_node, ast.Constant)
-                                              and isinstance(attr_node.value, str)):
-                    return
-                t.target = (owner_expr, attr_node.value)
+            target = patch_target(call, which)
+            if target is None:
+                return
+            owner_expr, owner_name, attr = target
+            t.target_dotted, t.target = owner_name, (owner_expr, attr)
         if t.target is None:
             return
         package = t.target_dotted.split(".")[0] if t.target_dotted else None
@@ -556,23 +543,20 @@ class ScopeChecker:
             if (isinstance(mock, ast.Name) and mock.id in names) or (
                     patched is not None
                     and self.ctx.static_dotted(mock, self.scope.bindings) == patched):
-                return explain("replacement-not-called", mock=_source(mock), line=node.lineno)
+                return explain("replacement-not-called", mock=self.targets.dotted(mock),
+                               line=node.lineno)
         return None
 
     def _patched_dotted(self, call: ast.Call) -> str | None:
         """The dotted name a patcher replaces, as this file's imports spell it, or None."""
         which = self.names.patcher(call)
-        if which == "patch":
-            target = keyword(call, "target", 0)
-            return target.value if isinstance(target, ast.Constant) and isinstance(
-                target.value, str) else None
-        if which == "patch.object":
-            owner, attr = keyword(call, "target", 0), keyword(call, "attribute", 1)
-            module = (self.ctx.static_dotted(owner, self.scope.bindings)
-                      if owner is not None else None)
-            return (f"{module}.{attr.value}" if module and isinstance(attr, ast.Constant)
-                    else None)
-        return None
+        target = patch_target(call, which) if which is not None else None
+        if target is None:
+            return None
+        owner_expr, owner, attr = target
+        if owner is None:
+            owner = self.ctx.static_dotted(owner_expr, self.scope.bindings)  # type: ignore
+        return f"{owner}.{attr}" if owner else None
 
     def _assigned(self, node: ast.Assign) -> Iterator[Finding]:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Attribute):
@@ -609,10 +593,3 @@ class ScopeChecker:
                 return
             label = f"{self.targets.dotted(target.value)}.{target.attr}"
         yield from self._judge(value, kind, node, label)
-
-
-def _source(expr: ast.AST) -> str:
-    try:
-        return ast.unparse(expr)
-    except Exception:  # pragma: no cover - unparse of a parsed tree
-        return "the mock"

@@ -16,6 +16,7 @@ from ..rules import explain
 from ..syntax import FunctionNode
 from . import plugins
 from .fixtures import bound_once
+from .scopes import label
 
 ASYNC_MARKS = ("asyncio", "anyio", "trio")
 # Decorators known not to change whether a coroutine function gets run.
@@ -152,7 +153,7 @@ class Marks:
                              if self.name(self._unaliased(i, body)) is None
                              and not self._inert_project_mark(i)), None)
                 if item is not None:
-                    why = explain("pytestmark-unread", line=value.lineno, value=_text(item))
+                    why = explain("pytestmark-unread", line=value.lineno, value=label(item, 50))
                     break
         self._openings[id(body)] = (body, why)  # (the body kept: its id stays its own)
         return why
@@ -172,6 +173,15 @@ class Marks:
                 value = assign.value
                 return value if isinstance(value, ast.Call) and self.name(value) else item
         return item
+
+    def pytestmark_opening_around(self, cls: ast.ClassDef | None) -> str | None:
+        """pytestmark_opening of every `pytestmark` a test of `cls` gets: its module's and
+        those of its class and the classes around it (None: a module-level test)."""
+        bodies = [self.ctx.tree.body]
+        while isinstance(cls, ast.ClassDef):
+            bodies.append(cls.body)
+            cls = self.ctx.syntax.enclosing(cls)  # type: ignore[assignment]
+        return next((why for why in map(self.pytestmark_opening, bodies) if why), None)
 
     def _inert_project_mark(self, item: ast.expr) -> bool:
         """Is `item` a project helper's mark (`skip_if_server_version_lt("8.0")`, whose body
@@ -333,12 +343,3 @@ def _touches_pytestmark(block: ast.stmt) -> bool:
                                  ast.Lambda)):
             stack.extend(ast.iter_child_nodes(node))
     return False
-
-
-def _text(expr: ast.AST) -> str:
-    """The source of a value, cut to keep a reason one line."""
-    try:
-        text = ast.unparse(expr)
-    except Exception:  # pragma: no cover - unparse of a parsed tree
-        return "a value"
-    return text if len(text) <= 50 else text[:47] + "..."

@@ -152,12 +152,13 @@ class Scopes:
         return sync_code(scope) and self.role(scope) in ("test", "fixture", "hook")
 
 
-def label(expr: ast.AST) -> str:
+def label(expr: ast.AST, width: int = MAX_NAME) -> str:
+    """An expression's source, cut to `width` characters."""
     try:
         text = ast.unparse(expr)
     except (ValueError, TypeError, AttributeError, RecursionError):
         return "?"
-    return text if len(text) <= MAX_NAME else text[: MAX_NAME - 3] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."
 
 
 def chain(expr: ast.AST) -> tuple[ast.AST, list[str]]:

@@ -172,6 +172,25 @@ def copy_tracked(t: Tracked) -> Tracked:
                    set_attrs=dict(t.set_attrs))
 
 
+def patch_target(call: ast.Call, which: str) -> tuple[ast.expr | None, str | None, str] | None:
+    """(owner expression, owner's dotted name, attribute) a patcher names, when written
+    out: `patch("pkg.mod.name")` gives (None, "pkg.mod", "name"), `patch.object(owner,
+    "name")` (owner, None, "name"); None otherwise."""
+    if which == "patch":
+        target = keyword(call, "target", 0)
+        if isinstance(target, ast.Constant) and isinstance(target.value, str) \
+                and "." in target.value:
+            owner, _, attr = target.value.rpartition(".")
+            return None, owner, attr
+        return None
+    owner_expr = keyword(call, "target", 0)
+    attr = keyword(call, "attribute", 1)
+    if owner_expr is not None and isinstance(attr, ast.Constant) and isinstance(
+            attr.value, str):
+        return owner_expr, None, attr.value
+    return None
+
+
 def patch_result(call: ast.Call, which: str, label: str, names: Names) -> Tracked | None:
     """The mock a patch()/patch.object() call creates, when it creates one."""
     new_pos = 1 if which == "patch" else 2
@@ -190,23 +209,14 @@ def patch_result(call: ast.Call, which: str, label: str, names: Names) -> Tracke
         t = Tracked(kind=kind, label=label)
     else:
         t = Tracked(kind="patch", label=label)
-    if which == "patch":
-        target = keyword(call, "target", 0)
-        if isinstance(target, ast.Constant) and isinstance(target.value, str) and \
-                "." in target.value:
-            owner, _, attr = target.value.rpartition(".")
+    target = patch_target(call, which)
+    if target is not None:
+        owner_expr, owner, attr = target
+        if owner is not None:
             t.target_dotted = owner
-            t.target = (None, attr)
-        elif new_callable is None:
-            return None
-    else:
-        owner_expr = keyword(call, "target", 0)
-        attr = keyword(call, "attribute", 1)
-        if owner_expr is not None and isinstance(attr, ast.Constant) and isinstance(
-                attr.value, str):
-            t.target = (owner_expr, attr.value)
-        elif new_callable is None:
-            return None
+        t.target = (owner_expr, attr)
+    elif new_callable is None:
+        return None
     spec = keyword(call, "spec", None)
     spec_set = keyword(call, "spec_set", None)
     autospec = keyword(call, "autospec", None)

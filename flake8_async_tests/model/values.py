@@ -192,13 +192,6 @@ class Values:
                         self._generated = f"{label}:{func.lineno}"
         return self._generated or None
 
-    def _unread_pytestmark(self, cls: ast.ClassDef | None) -> str | None:
-        """Why the module's or the class's `pytestmark` cannot be read (it may parametrize
-        any argument), or None."""
-        bodies = [self.ctx.tree.body, *((cls.body,) if cls is not None else ())]
-        return next((why for why in map(self.ctx.marks.pytestmark_opening, bodies) if why),
-                    None)
-
     def _parametrized(self, name: str, func: FunctionNode, cls: ast.ClassDef | None) -> bool:
         marks: list[ast.expr] = list(func.decorator_list)
         if cls is not None:
@@ -246,7 +239,7 @@ class Values:
         where = self._generates_tests()
         if where is not None:
             return Unknown(f"pytest_generate_tests at {where} may parametrize {name}")
-        unread = self._unread_pytestmark(cls)
+        unread = ctx.marks.pytestmark_opening_around(cls)  # (cls is top-level here)
         if unread is not None:
             return Unknown(f"{name} may be parametrized by a mark that cannot be read: {unread}")
         if self._parametrized(name, func, cls):
