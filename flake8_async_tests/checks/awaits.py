@@ -17,7 +17,7 @@ from ..model.call_sites import CallSites
 from ..model.callees import Callees, function_made
 from ..model.fixtures import Unknown
 from ..model.opaque import Opaque, awaited, why_unknown
-from ..model.receivers import Receivers
+from ..model.receivers import Made, Receivers
 from ..model.scopes import Scope, chain, label
 from ..model.values import Instance
 from ..signatures import Signature, call_binds
@@ -49,6 +49,7 @@ class AwaitRules(ScopeFamily):
         self.verdicts: dict[str, tuple[object, int | None]] = {}  # callee key -> callee
         self.opaque = Opaque(self.scopes, self.ctx.syntax, self.callees.static_name)
         self.receivers = Receivers(self.ctx, self.scopes, self.callees)
+        self._receivers: dict[int, Made | Unknown | None] = {}  # id of a call's func -> it
         sites = CallSites(self.scopes, self.ctx.syntax)
         # Callees from this file first: they are cheap, and the inference budget is per file.
         order = sorted(sites.candidates.values(), key=lambda c: self._cost(c[0].func, c[2]))
@@ -81,6 +82,10 @@ class AwaitRules(ScopeFamily):
         written = resolver.kinds_of(static[0]) if static[0] else None
         if written is not None and ASYNC_DEF not in written:
             return False  # the index is sure: no coroutine function of that name there
+        if written is None and static[0] and not static[1] and resolver.names_class(static[0]):
+            return False  # calling a class makes an instance
+        if written is None and self._receiver_makes_none(func, scope):
+            return False  # a plain def on every class the value may be an instance of
         if written is None and self._method_of_returned(func, scope):
             return False
         if static[0] is None and self._method_of_module_value(func, scope):
@@ -165,21 +170,33 @@ class AwaitRules(ScopeFamily):
         """Does what the method is called on tell, through attributes the index follows
         (model/receivers.py), that the call makes no coroutine: a plain def of its class,
         or a value set to a parameter (unknown, and said so)? Never "a coroutine"."""
-        func = call.func
-        if not isinstance(func, ast.Attribute):
-            return False
-        owner = self.receivers.of(func.value, scope)
+        owner = self._receiver(call.func, scope)
         if isinstance(owner, Unknown):
-            self.ctx.silent(call, "AT200", f"value of {label(func.value)} is unknown: "
+            held = label(call.func.value)  # type: ignore[attr-defined]
+            self.ctx.silent(call, "AT200", f"value of {held} is unknown: "
                                            f"{owner.reason}")  # (unknown-value)
             return True
-        if owner is None:
+        return self._receiver_makes_none(call.func, scope)
+
+    def _receiver_makes_none(self, func: ast.AST, scope: Scope) -> bool:
+        """Is the method a plain def on every class its receiver may be an instance of?"""
+        owner = self._receiver(func, scope)
+        if not isinstance(owner, Made):
             return False
         for cls in owner.classes:
-            written = resolver.kinds_of(f"{cls}.{func.attr}")
+            written = resolver.kinds_of(f"{cls}.{func.attr}")  # type: ignore[attr-defined]
             if written is None or ASYNC_DEF in written:
                 return False
         return True
+
+    def _receiver(self, func: ast.AST, scope: Scope) -> Made | Unknown | None:
+        """What the receiver of a method call holds (Receivers.of), asked once per call."""
+        if not isinstance(func, ast.Attribute):
+            return None
+        key = id(func)
+        if key not in self._receivers:
+            self._receivers[key] = self.receivers.of(func.value, scope)
+        return self._receivers[key]
 
     def _method_of_returned(self, func: ast.AST, scope: Scope) -> bool:
         """`x = obj.make(...)` then `x.meth()`: is `meth` surely no coroutine function,

@@ -127,6 +127,15 @@ def kinds_of(dotted: str) -> frozenset[str] | None:
     return frozenset(kinds)
 
 
+def names_class(dotted: str) -> bool:
+    """Does `dotted` name a class the index reads (a `class` statement, the only one of
+    its module to bind the name, in a module not rewritten at run time)? Calling it makes
+    an instance, never a coroutine: astroid infers the class and goes no further."""
+    found = split_dotted(dotted)
+    at = class_at(*found) if found is not None else None
+    return at is not None and not at[0].rewritten
+
+
 def held_class(dotted: str) -> str | None:
     """The class of the instance a module-level name holds (`logger =
     logging.getLogger(__name__)` in `pkg.mod`, for `pkg.mod.logger`), read through
