@@ -1030,6 +1030,51 @@ def test_a_patch_target_the_index_reads_needs_no_search_of_reach(tmp_path, monke
     assert searched == []
 
 
+def test_a_class_call_and_a_plain_method_need_no_search_of_reach(tmp_path, monkeypatch):
+    """`pkg.Client()` calls a class the index reads (through the package's star import):
+    an instance, never a coroutine. `client.pool.close()` calls a plain def of every class
+    `client.pool` may hold (the value model follows `self.pool = Pool()`). Both are
+    answered before the search of every module the test reaches for an `async def` of the
+    name (on httpx's suite, half the test files read their whole import closure for such
+    calls); `client.pool.fetch()` is still found, through the search and astroid."""
+    searched: list[str] = []
+    original = FileContext.may_define
+
+    def recorded(self, name, is_async, package=None):
+        searched.append(name)
+        return original(self, name, is_async, package)
+
+    monkeypatch.setattr(FileContext, "may_define", recorded)
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg" / "__init__.py").write_text("from ._models import *\n", encoding="utf-8")
+    (tmp_path / "pkg" / "_models.py").write_text(textwrap.dedent('''\
+        class Pool:
+            async def fetch(self):
+                pass
+
+            def close(self):
+                pass
+
+
+        class Client:
+            def __init__(self):
+                self.pool = Pool()
+        '''), encoding="utf-8")
+    (tmp_path / "test_calls.py").write_text(textwrap.dedent('''\
+        import pkg
+
+
+        def test_calls():
+            pkg.Client()
+            client = pkg.Client()
+            client.pool.close()
+            client.pool.fetch()
+        '''), encoding="utf-8")
+    run = lint(tmp_path, ["--async-tests-no-cache"])
+    assert [(f.line, f.col, f.code) for f in run.found] == [(8, 5, "AT200")], run.stderr
+    assert searched == ["fetch"]
+
+
 def test_a_sync_mock_of_a_coroutine_method_the_index_reads(tmp_path, resolved):
     """`patch.object(app.Client, "fetch", new=MagicMock())` where every class that defines
     fetch makes it an `async def`: AT301 from the index, nothing resolved by astroid.
