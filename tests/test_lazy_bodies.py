@@ -233,3 +233,58 @@ def test_a_body_too_deep_to_build_stays_waiting_and_says_so(tmp_path) -> None:
         assert next(module["fine"].infer_call_result(None)).value == 1
     finally:
         MANAGER.astroid_cache.pop("lazy_deep", None)
+
+
+OVERLOADS = '''\
+    import typing
+    from typing import TYPE_CHECKING, overload
+
+
+    @overload
+    def load(key: int) -> int: ...
+    @typing.overload
+    def load(key: str) -> str: ...
+    def load(key):
+        return key
+
+
+    class Client:
+        @overload
+        async def fetch(self, key: int) -> int: ...
+        async def fetch(self, key):
+            return key
+
+        class Inner:
+            @overload
+            def close(self) -> None: ...
+            def close(self):
+                pass
+
+        if TYPE_CHECKING:
+            @overload
+            def typed(self) -> None: ...
+
+
+    @overload
+    def stub_only() -> None: ...
+    '''
+
+
+def test_overload_stubs_a_later_def_replaces_are_left_out(tmp_path) -> None:
+    """As at run time, the def after a module's or a class's `typing.overload` stubs is
+    the only one bound: astroid builds it alone (and infers one value, not each stub's).
+    A stub with no def after it in the same body stays."""
+    path = tmp_path / "lazy_overloads.py"
+    path.write_text(textwrap.dedent(OVERLOADS), encoding="utf-8")
+    try:
+        module = _lazy(str(path), "lazy_overloads")
+        assert [f.lineno for f in module.locals["load"]] == [9]
+        assert [f.lineno for f in module["Client"].locals["fetch"]] == [16]
+        assert [f.lineno for f in module["Client"]["Inner"].locals["close"]] == [22]
+        assert [f.lineno for f in module["Client"].locals["typed"]] == [26]  # (decorator's)
+        assert [f.lineno for f in module.locals["stub_only"]] == [30]
+        with building.lean_builds():
+            client = next(module["Client"].infer_call_result(None))
+            assert [v.lineno for v in client.igetattr("fetch")] == [16]
+    finally:
+        MANAGER.astroid_cache.pop("lazy_overloads", None)

@@ -25,6 +25,7 @@ from astroid import nodes
 from astroid.builder import AstroidBuilder
 from astroid.rebuilder import TreeRebuilder
 
+from ..index.defs import overload
 from ..syntax import walk
 from .base import MANAGER
 
@@ -58,6 +59,8 @@ class LazyRebuilder(TreeRebuilder):
 
     def visit_module(self, node, modname, modpath, package):  # type: ignore[no-untyped-def]
         self.lazy = isinstance(modpath, str) and os.path.isabs(modpath)
+        if self.lazy:
+            _drop_overloads(node.body)
         return super().visit_module(node, modname, modpath, package)
 
     def _visit_functiondef(self, cls, node, parent):  # type: ignore[no-untyped-def, override]
@@ -72,6 +75,27 @@ class LazyRebuilder(TreeRebuilder):
             node.body = body
         self.pending.append((made, body[doc:]))
         return made
+
+
+def _drop_overloads(body: list[ast.stmt]) -> None:
+    """Leave out the `typing.overload` stubs of a module's body and of its classes' (at
+    any depth) that a later def of the same body replaces, as it does at run time: astroid
+    infers that def alone, and building the stubs cost it half of redis's command module.
+    A stub with no def after it (a stub file, a `TYPE_CHECKING` block) stays."""
+    replaced: set[str] = set()  # names a plain def binds later in this body
+    kept: list[ast.stmt] = []
+    for stmt in reversed(body):
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if overload(stmt):
+                if stmt.name in replaced:
+                    continue
+            else:
+                replaced.add(stmt.name)
+        elif isinstance(stmt, ast.ClassDef):
+            _drop_overloads(stmt.body)
+        kept.append(stmt)
+    if len(kept) != len(body):
+        body[:] = reversed(kept)
 
 
 def _docstring(stmt: ast.stmt) -> bool:
