@@ -337,7 +337,7 @@ class ScopeChecker:
         else:
             # Modules and classes spelled through an import or a top-level definition, and
             # instances the value model can follow (fixtures, `self` attributes, locals).
-            dotted = self.ctx.static_dotted(owner_expr, self.scope.bindings)
+            dotted = self.ctx.static_dotted(owner_expr, self.targets.bindings_at(owner_expr))
             if dotted is None:
                 yield from self._missing_on_instance(call, owner_expr, attr)
                 return
@@ -449,7 +449,7 @@ class ScopeChecker:
         if t.target is None:
             return
         package = t.target_dotted.split(".")[0] if t.target_dotted else None
-        static = (self.ctx.static_dotted(t.target[0], self.scope.bindings)
+        static = (self.ctx.static_dotted(t.target[0], self.targets.bindings_at(t.target[0]))
                   if t.target[0] is not None else None)  # a class or module, not a value
         owner = t.target_dotted or static
         if owner is None and t.target[0] is not None:
@@ -542,7 +542,7 @@ class ScopeChecker:
             mock = node.func.value
             if (isinstance(mock, ast.Name) and mock.id in names) or (
                     patched is not None
-                    and self.ctx.static_dotted(mock, self.scope.bindings) == patched):
+                    and self.ctx.static_dotted(mock, self.targets.bindings_at(mock)) == patched):
                 return explain("replacement-not-called", mock=self.targets.dotted(mock),
                                line=node.lineno)
         return None
@@ -554,8 +554,8 @@ class ScopeChecker:
         if target is None:
             return None
         owner_expr, owner, attr = target
-        if owner is None:
-            owner = self.ctx.static_dotted(owner_expr, self.scope.bindings)  # type: ignore
+        if owner is None and owner_expr is not None:
+            owner = self.ctx.static_dotted(owner_expr, self.targets.bindings_at(owner_expr))
         return f"{owner}.{attr}" if owner else None
 
     def _assigned(self, node: ast.Assign) -> Iterator[Finding]:

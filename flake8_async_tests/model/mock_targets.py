@@ -4,6 +4,7 @@ module, a class, or an instance the value model follows; None when unsure."""
 from __future__ import annotations
 
 import ast
+import functools
 
 from .. import inference, project
 from ..mock_names import ALL_KINDS, MOCKER_NAMES
@@ -11,7 +12,7 @@ from ..syntax import assigned, parameters
 from ..context import FileContext
 from .bindings import from_parameter
 from .fixtures import Unknown
-from .mocks import ScopeMocks, record_uses
+from .mocks import ScopeMocks, binding_value, record_uses
 from .tracked import Names, Tracked, from_constructor
 from .values import Instance
 
@@ -168,7 +169,7 @@ class MockTargets:
         start = min([func.lineno, *(d.lineno for d in func.decorator_list)])
         if not start <= expr.lineno <= (func.end_lineno or func.lineno):
             return None  # from another function (a fixture): its own names may differ
-        dotted = self.ctx.static_dotted(expr, self.scope.bindings)
+        dotted = self.ctx.static_dotted(expr, self.bindings_at(expr))
         if dotted is None or dotted.startswith(self.ctx.modname + "."):
             return None
         return dotted
@@ -190,9 +191,39 @@ class MockTargets:
         status, value = inference.member(cls, attr)
         return value if status == "present" else None
 
+    # -- where an expression is evaluated ---------------------------------------------
+
+    def in_decorators(self, expr: ast.AST) -> bool:
+        """Is `expr` in one of the function's decorators? Those are evaluated where the
+        function is defined, before it runs: its parameters and locals are not bound there
+        (`@patch.object(info, ...)` names the module's `info`, whatever the body binds)."""
+        at = (expr.lineno, expr.col_offset)  # type: ignore[attr-defined]
+        end = (expr.end_lineno, expr.end_col_offset)  # type: ignore[attr-defined]
+        return any((d.lineno, d.col_offset) <= at and end <= (d.end_lineno, d.end_col_offset)
+                   for d in self.scope.func.decorator_list)
+
+    def bindings_at(self, expr: ast.AST) -> dict[str, list[object]]:
+        """The names bound where `expr` is evaluated, as ScopeMocks.bindings holds them:
+        the function's own, or for its decorators those of the scope that defines it."""
+        return self._outer[1] if self.in_decorators(expr) else self.scope.bindings
+
+    @functools.cached_property
+    def _outer(self) -> tuple[dict, dict[str, list[object]]]:
+        """(bindings.py's bindings, as ScopeMocks.bindings) of the scope that defines the
+        function: none for the module (its names are what static_dotted reads)."""
+        enclosing = self.ctx.syntax.enclosing(self.scope.func)
+        if enclosing is None or isinstance(enclosing, ast.Module):
+            return {}, {}
+        bound = self.ctx.scopes.by_node[id(enclosing)].bindings
+        return bound, {name: [binding_value(kind, value) for kind, value in found]
+                       for name, found in bound.items()}
+
     def held(self, expr: ast.expr, code: str | None) -> Instance | None:
         """The instance an argument, a local or `self.attr` of this function holds, when
-        the value model can tell (the reason is recorded for `code` when it cannot)."""
+        the value model can tell (the reason is recorded for `code` when it cannot). None
+        in a decorator: what the function binds is not bound there."""
+        if self.in_decorators(expr):
+            return None
         func = self.scope.func
         enclosing = self.ctx.syntax.enclosing(func)
         cls = enclosing if isinstance(enclosing, ast.ClassDef) else None
@@ -224,18 +255,20 @@ class MockTargets:
     def from_parameter(self, expr: ast.expr) -> bool:
         """Made from a parameter of the function (with a default too: a caller may pass
         another value)."""
-        return from_parameter(expr, self.scope.bound.get, with_defaults=True)
+        bound = self._outer[0] if self.in_decorators(expr) else self.scope.bound
+        return from_parameter(expr, bound.get, with_defaults=True)
 
     def static_class(self, expr: ast.expr) -> str | None:
         """The dotted name of the class `expr` is, or is an instance of (`Cls(...)`, or a
         local assigned from it), read from source alone."""
+        bindings = self.bindings_at(expr)
         if isinstance(expr, ast.Name):
-            values = self.scope.bindings.get(expr.id, [])
+            values = bindings.get(expr.id, [])
             if len(values) == 1 and isinstance(values[0], ast.Call):
                 expr = values[0]
         if isinstance(expr, ast.Call):
             expr = expr.func
-        return self.ctx.static_dotted(expr, self.scope.bindings)
+        return self.ctx.static_dotted(expr, bindings)
 
     def bound_name(self, call: ast.Call) -> str | None:
         """The name a patcher's mock is bound to (`with ... as m`, `m = mocker.patch(...)`)."""

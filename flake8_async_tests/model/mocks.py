@@ -45,7 +45,7 @@ class ScopeMocks:
         # expr), the value assigned, or None for any other binding
         self.bound = bindings(func, self.nodes)
         self.bindings: dict[str, list[object]] = {
-            name: [_binding_value(kind, value) for kind, value in found]
+            name: [binding_value(kind, value) for kind, value in found]
             for name, found in self.bound.items()}
         params = positional_params(func)
         injected = self._decorator_args(func, params[1:] if is_method else params)
@@ -303,7 +303,9 @@ def escapes(node: ast.expr, parents: dict[int, ast.AST], names: Names) -> bool:
     return True
 
 
-def _binding_value(kind: str, value: ast.AST | None) -> object:
+def binding_value(kind: str, value: ast.AST | None) -> object:
+    """A binding (bindings.py) as ScopeMocks.bindings holds it: "param", ("with", expr),
+    the value assigned, or None."""
     if kind in ("param", "param-default"):
         return "param"
     if kind == "with":
