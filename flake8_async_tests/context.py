@@ -279,6 +279,21 @@ class FileContext:
             return f"pytest-asyncio is switched off (-p no:asyncio in {where})"
         return None
 
+    def legacy_reason(self) -> str | None:
+        """Why pytest-asyncio runs async fixtures declared with plain @pytest.fixture here
+        (AT104 silence): its legacy mode, set, or the default of the releases the project
+        pins (before 0.19). None otherwise."""
+        if self.options.mode != "detect" or self.settings.asyncio_mode is not None:
+            return None
+        if self.settings.asyncio_legacy:
+            where = (project.relative(self.settings.config_file, self.rootdir)
+                     if self.settings.config_file else "the pytest configuration")
+            return explain("legacy-mode", how=f"asyncio_mode = legacy in {where} sets")
+        if self.rootdir and plugins.pins_pytest_asyncio_before_strict(self.rootdir):
+            return explain("legacy-mode", how=f"the project pins pytest-asyncio before "
+                                              f"{plugins.STRICT_BY_DEFAULT}, whose default is")
+        return None
+
     def dynamic_reason(self) -> str | None:
         """Why a plugin, a hook or a plugin's release that cannot be told may run, mark or
         set up the tests here (AT100, AT104, AT202 silences), or None."""

@@ -51,7 +51,8 @@ class PytestSettings:
 
     config_file: str | None = None
     rootdir: str | None = None
-    asyncio_mode: str | None = None  # "auto" / "strict" / None when unset
+    asyncio_mode: str | None = None  # "auto" / "strict" / None when unset (or "legacy")
+    asyncio_legacy: bool = False  # asyncio_mode = legacy (pytest-asyncio 0.17 to 0.20)
     trio_mode: bool = False
     anyio_mode: str | None = None  # anyio's plugin runs every async test when "auto"
     python_files: tuple[str, ...] = DEFAULT_PYTHON_FILES
@@ -203,6 +204,7 @@ def _settings_from(values: dict[str, object], config_file: str) -> PytestSetting
         config_file=config_file,
         rootdir=base,
         asyncio_mode=mode,
+        asyncio_legacy=str(asyncio_mode).strip().lower() == "legacy",
         trio_mode=_as_bool(values.get("trio_mode", False)),
         anyio_mode=str(values["anyio_mode"]).strip().lower() if "anyio_mode" in values else None,
         python_files=tuple(_as_list(values.get("python_files"))) or DEFAULT_PYTHON_FILES,

@@ -89,7 +89,8 @@ RULES: tuple[Rule, ...] = (
         "AT100", "async-test-without-marker", "markers",
         "Async test with no async marker in strict mode: it never runs.",
         variants={
-            "asyncio": "async test {name!r} has no async marker, so pytest-asyncio in strict "
+            # (mode: strict, or legacy where pytest-asyncio before 0.19 or its setting has it)
+            "asyncio": "async test {name!r} has no async marker, so pytest-asyncio in {mode} "
                        "mode never runs it; add @pytest.mark.asyncio (or set asyncio_mode = auto)",
             # the module's marked async tests all carry one other runner's mark
             "module-marker": "async test {name!r} has no async marker, so it never runs; add "
@@ -350,6 +351,12 @@ SILENCES: tuple[Silence, ...] = (
     # what runs the tests: the runner model (model/plugins.py, model/hooks.py, context.py)
     Silence("mode-option", _RUNNERS, "unmarked async tests run: --async-tests-mode=auto"),
     Silence("auto-mode", _RUNNERS, _CONFIG),
+    Silence("legacy-mode", ("AT104",),
+            "{how} legacy mode, which runs async fixtures under plain @pytest.fixture",
+            "pytest-asyncio 0.17 and 0.18 default to legacy mode (earlier releases had no "
+            "modes and ran every async fixture), and `asyncio_mode = legacy` chooses it "
+            "until 0.21: such fixtures run, with a DeprecationWarning; tests still need a "
+            "mark (AT100 says so)"),
     Silence("asyncio-switched-off", _RUNNERS,
             "pytest-asyncio is switched off (-p no:asyncio in {config})"),
     # a plugin the project loads (model/plugins.py), named with where it is loaded

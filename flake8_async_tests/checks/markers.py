@@ -250,8 +250,9 @@ class MarkerRules(Family):
                     yield Finding(func.lineno, func.col_offset, "AT100", "no-plugin",
                                   {"name": func.name})
                 else:
+                    mode = "legacy" if ctx.legacy_reason() else "strict"
                     yield Finding(func.lineno, func.col_offset, "AT100", "asyncio",
-                                  {"name": func.name})
+                                  {"name": func.name, "mode": mode})
             else:
                 ctx.silent(func, "AT100", reason)
         elif not unknown and not ctx.asyncio_mark_inert:
@@ -394,7 +395,7 @@ class MarkerRules(Family):
         if isinstance(func, ast.AsyncFunctionDef):
             yield from self._loop_scope(func, decorator)
         if isinstance(func, ast.AsyncFunctionDef) and decorator not in ASYNC_FIXTURE_DECORATORS:
-            reason = ctx.unmarked_reason() or ctx.dynamic_reason()
+            reason = ctx.unmarked_reason() or ctx.legacy_reason() or ctx.dynamic_reason()
             if reason is None and ctx.other_async_plugin:
                 reason = "anyio or trio is used here: their plugins run async fixtures"
             if reason is None:

@@ -45,6 +45,13 @@ RELEASES_FROM_1 = {
     "pytest-aiohttp": ("1.0.0", "1.0.5", "1.1.0", "2.0.0"),
 }
 RAN_THEM_BEFORE_1 = frozenset({"pytest-aiohttp"})  # (and stopped at 1.0)
+# pytest-asyncio's first release whose default mode is strict: before it (0.17, 0.18) the
+# default was legacy, which runs async fixtures under plain @pytest.fixture (with a
+# DeprecationWarning), as every release before modes did; and its releases from then on,
+# sampled as RELEASES_FROM_1 are.
+STRICT_BY_DEFAULT = "0.19.0"
+RELEASES_FROM_STRICT = ("0.19.0", "0.20.3", "0.21.2", "0.23.8", "0.24.0", "0.25.3", "0.26.0",
+                        *RELEASES_FROM_1[ASYNCIO])
 # Fixtures only those plugins give (a test that requests one, where the project defines no
 # such fixture, has the plugin).
 PLUGIN_FIXTURES = dict.fromkeys(

@@ -16,7 +16,7 @@ import functools
 import importlib.metadata
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from packaging.requirements import Requirement
@@ -303,16 +303,33 @@ def pins_pytest_asyncio_before_1(root: str) -> bool:
 
 def pins_before_1(root: str, distribution: str, anywhere: bool = False) -> bool:
     """The project declares `distribution` only with versions before 1.0 (with
+    `anywhere`: in at least one of its declarations)."""
+    return pins_before(root, distribution, FIRST_1, known.RELEASES_FROM_1[distribution],
+                       anywhere)
+
+
+def pins_pytest_asyncio_before_strict(root: str) -> bool:
+    """The project declares pytest-asyncio only with releases whose default mode is not
+    strict (before 0.19: legacy, or no modes yet)."""
+    return pins_before(root, known.ASYNCIO, STRICT_BY_DEFAULT, known.RELEASES_FROM_STRICT)
+
+
+STRICT_BY_DEFAULT = Version(known.STRICT_BY_DEFAULT)
+
+
+def pins_before(root: str, distribution: str, first: Version, releases: Sequence[str],
+                anywhere: bool = False) -> bool:
+    """The project declares `distribution` only with versions before `first` (with
     `anywhere`: in at least one of its declarations): its lock file says so, or no such
-    declaration admits a version from then on (known.RELEASES_FROM_1, and the versions
-    each pin names from then on: `==1.1.1`, `>=1.0.1,<1.0.5`, `==1.2.*`)."""
+    declaration admits a version from then on (`releases`, sampled, and the versions each
+    pin names from then on: `==1.1.1`, `>=1.0.1,<1.0.5`, `==1.2.*`)."""
     locked = locked_versions(root).get(distribution)
     if locked:  # a lock file says which version is installed: it decides
-        return all(version < FIRST_1 for version in locked)
+        return all(version < first for version in locked)
     pins = declared_requirements(root).get(distribution, [])
-    sample = [Version(v) for v in known.RELEASES_FROM_1[distribution]]
+    sample = [Version(v) for v in releases]
     before = [not any(r.specifier.contains(v, prereleases=True)
-                      for v in (*sample, *_pinned(r, FIRST_1))) for r in pins]
+                      for v in (*sample, *_pinned(r, first))) for r in pins]
     return bool(pins) and (any(before) if anywhere else all(before))
 
 
