@@ -419,6 +419,11 @@ SILENCES: tuple[Silence, ...] = (
     Silence("fixture-params-unread", ("AT100",),
             "the params of fixture {fixture} ({where}) cannot be read: they may give the "
             "test an async mark"),
+    Silence("anyio-through-fixture", ("AT100", "AT104"),
+            "fixture {fixture} ({where}) requests anyio_backend: anyio's plugin runs it",
+            "a fixture the test (or fixture) requests, at any depth, requests anyio_backend: "
+            "anyio's plugin runs every coroutine test, and async fixture, whose fixtures "
+            "include it"),
     Silence("anyio-autouse", ("AT100", "AT104"),
             "an autouse fixture is or requests anyio_backend ({where}): anyio's plugin runs "
             "async tests and fixtures here"),

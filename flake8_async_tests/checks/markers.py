@@ -308,7 +308,8 @@ class MarkerRules(Family):
             return "a trio test module (it imports trio, not asyncio): pytest-trio's to run"
         if ctx.syntax.is_async_generator(func):
             return "an async generator, not a coroutine test"
-        return self._anyio_runs(func) or self._marked_by_fixture(func, cls)
+        return (self._anyio_runs(func) or self._anyio_through_fixtures(
+            self._requested(func, cls), cls) or self._marked_by_fixture(func, cls))
 
     def _marked_by_fixture(self, func: FunctionNode, cls: ast.ClassDef | None) -> str | None:
         """Why a fixture the test may use gives it an async mark: its `params=` carry one
@@ -317,14 +318,7 @@ class MarkerRules(Family):
         the test module binds by an import may hide a conftest's fixture or not, so the
         fixture below it counts."""
         ctx = self.ctx
-        pending = [(name, 0) for name in self._requested(func, cls)]
-        seen: set[str] = set()
-        while pending:
-            name, depth = pending.pop()
-            if name in seen or depth > MAX_FIXTURE_DEPTH:
-                continue
-            seen.add(name)
-            found = ctx.values.defined(name, cls)
+        for name, found, _ in self._closure(self._requested(func, cls), cls):
             if found is None:
                 continue  # (a fixture of a plugin, pytest's own...)
             deco = fixture_decorator(found.func, found.home.resolve)  # type: ignore
@@ -338,7 +332,34 @@ class MarkerRules(Family):
             if runners:
                 return explain("fixture-param-marks", fixture=name, where=where,
                                marks=", ".join(runners))
-            pending += [(n, depth + 1) for n in parameters(found.func) if n != "request"]
+        return None
+
+    def _closure(self, requested: list[str], cls: ast.ClassDef | None):
+        """The fixtures a test (or fixture) that requests `requested` may use, as pytest
+        builds its closure: (name, its definition in the file or a conftest.py, or None,
+        and the definition of the fixture that requests it, or None for `requested`)."""
+        pending = [(name, 0, None) for name in requested]
+        seen: set[str] = set()
+        while pending:
+            name, depth, via = pending.pop()
+            if name in seen or depth > MAX_FIXTURE_DEPTH:
+                continue
+            seen.add(name)
+            found = self.ctx.values.defined(name, cls)
+            yield name, found, via
+            if found is not None:
+                pending += [(n, depth + 1, found) for n in parameters(found.func)
+                            if n != "request"]
+
+    def _anyio_through_fixtures(self, requested: list[str],
+                                cls: ast.ClassDef | None) -> str | None:
+        """Why anyio's plugin runs an async test or fixture that requests `requested`:
+        a fixture of its closure requests anyio_backend (anyio runs every coroutine test,
+        and async fixture, whose closure holds it)."""
+        for name, _, via in self._closure(requested, cls):
+            if name == "anyio_backend" and via is not None:
+                return explain("anyio-through-fixture", fixture=via.func.name,  # type: ignore
+                               where=f"{via.home.label}:{via.func.lineno}")  # type: ignore
         return None
 
     def _requested(self, func: FunctionNode, cls: ast.ClassDef | None) -> list[str]:
@@ -399,7 +420,10 @@ class MarkerRules(Family):
             if reason is None and ctx.other_async_plugin:
                 reason = "anyio or trio is used here: their plugins run async fixtures"
             if reason is None:
-                reason = self._anyio_runs(func)
+                enclosing = ctx.syntax.enclosing(func)
+                reason = self._anyio_runs(func) or self._anyio_through_fixtures(
+                    [n for n in parameters(func) if n not in ("self", "cls", "request")],
+                    enclosing if isinstance(enclosing, ast.ClassDef) else None)
             if reason is None and ctx.marks.unknown_decorators(
                     [d for d in func.decorator_list if ctx.resolve(d) != decorator]):
                 reason = "a decorator of unknown effect may run it"
