@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import ast
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from ..context import FunctionNode
 from ..imports import ImportTable
@@ -33,6 +33,7 @@ class ScopeMocks:
         # The function's own nodes: not those of nested functions, classes and lambdas,
         # nor their decorators and defaults.
         self.nodes = syntax.scope_nodes(func, headers=False)
+        self._syntax = syntax
         self.mocks: dict[str, Tracked] = {}
         self._bind(func, inherited, is_method)
         if self.mocks:
@@ -166,12 +167,34 @@ class ScopeMocks:
     # -- configuration ---------------------------------------------------------------
 
     def _configure(self) -> None:
-        parents: dict[int, ast.AST] = {}
-        for node in self.nodes:
-            for child in ast.iter_child_nodes(node):
-                parents[id(child)] = node
-        record_uses({(name, ): t for name, t in self.mocks.items()}, self.nodes, parents,
-                    self.names)
+        record_uses({(name, ): t for name, t in self.mocks.items()}, self.nodes,
+                    _parents(self.nodes), self.names)
+        for nodes, shadowed in self._closures():
+            for name in shadowed & self.mocks.keys():
+                if any(isinstance(n, ast.Nonlocal) and name in n.names for n in nodes):
+                    self.mocks[name].escaped = True  # rebound from inside: not followed
+            tracked = {(name, ): t for name, t in self.mocks.items() if name not in shadowed}
+            if tracked:
+                record_uses(tracked, nodes, _parents(nodes), self.names)
+
+    def _closures(self) -> Iterator[tuple[list[ast.AST], set[str]]]:
+        """The nodes of each function or lambda defined in this one, at any depth, and the
+        names bound there or in a scope between (which hide this function's): a closure
+        sees the mocks this function binds, and what it does to one counts (pyatv's
+        fixture yields a helper that sets `obj.pairing` to a real handler)."""
+        syntax = self._syntax
+        bound: dict[int, set[str]] = {}
+        for scope in syntax.nested(self.func):
+            if not isinstance(scope, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
+                continue
+            nodes = syntax.scope_nodes(scope, headers=False)
+            names = set(bindings(scope, nodes))
+            outer = syntax.enclosing(scope)
+            while outer is not None and outer is not self.func:
+                names |= bound.get(id(outer), set())
+                outer = syntax.enclosing(outer)
+            bound[id(scope)] = names
+            yield nodes, names
 
 
 def patch_object_effect(call: ast.Call, names: Names,
@@ -301,6 +324,14 @@ def escapes(node: ast.expr, parents: dict[int, ast.AST], names: Names) -> bool:
     if isinstance(parent, ast.Call) and names.patcher(parent):
         return False  # patch(..., new=m): what it holds is still what we know
     return True
+
+
+def _parents(nodes: list[ast.AST]) -> dict[int, ast.AST]:
+    parents: dict[int, ast.AST] = {}
+    for node in nodes:
+        for child in ast.iter_child_nodes(node):
+            parents[id(child)] = node
+    return parents
 
 
 def binding_value(kind: str, value: ast.AST | None) -> object:
