@@ -34,6 +34,9 @@ LOCK_FILES = ("uv.lock", "pylock.toml", "poetry.lock", "pdm.lock", "Pipfile.lock
 # Where a project names its dependencies, relative to its root.
 FILES = ("pyproject.toml", "setup.cfg", "setup.py", "tox.ini", "noxfile.py", "Pipfile")
 REQUIREMENT_DIRS = ("requirements", "reqs", "requirements.d")
+# Test folders, where a project may keep the requirements of its tests (`tests/
+# requirements.txt`, as aiohttp-devtools did): their requirements*.txt / *.in count.
+TEST_DIRS = ("tests", "test", "testing")
 SETUP_KEYWORDS = ("install_requires", "tests_require", "extras_require", "setup_requires")
 MAX_INCLUDES = 20  # -r files followed from one requirements file
 MAX_BYTES = 1_000_000
@@ -103,15 +106,18 @@ def _pipfile_lock(path: str) -> Iterator[tuple[object, object]]:
 
 
 def requirement_files(root: str) -> list[str]:
-    """requirements*.txt / *.in at the root, and every .txt / .in in requirements folders."""
+    """requirements*.txt / *.in at the root and in test folders, and every .txt / .in in
+    requirements folders."""
     found = []
-    for directory in (root, *(os.path.join(root, d) for d in REQUIREMENT_DIRS)):
+    named = (root, *(os.path.join(root, d) for d in TEST_DIRS))  # (where the name says so)
+    for directory in (*named, *(os.path.join(root, d) for d in REQUIREMENT_DIRS)):
         try:
             names = sorted(reads.listdir(directory))
         except OSError:
             continue
         found.extend(os.path.join(directory, n) for n in names
-                     if n.endswith((".txt", ".in")) and ("req" in n.lower() or directory != root))
+                     if n.endswith((".txt", ".in"))
+                     and ("req" in n.lower() or directory not in named))
     return found
 
 
