@@ -308,31 +308,39 @@ class MarkerRules(Family):
             return "a trio test module (it imports trio, not asyncio): pytest-trio's to run"
         if ctx.syntax.is_async_generator(func):
             return "an async generator, not a coroutine test"
-        return (self._anyio_runs(func) or self._anyio_through_fixtures(
-            self._requested(func, cls), cls) or self._marked_by_fixture(func, cls))
+        return self._anyio_runs(func) or self._closure_reason(self._requested(func, cls), cls)
 
-    def _marked_by_fixture(self, func: FunctionNode, cls: ast.ClassDef | None) -> str | None:
-        """Why a fixture the test may use gives it an async mark: its `params=` carry one
-        (`pytest.param("asyncio", marks=pytest.mark.asyncio)`), or cannot be read. Followed
-        through the fixtures it requests, as pytest parametrizes the whole closure; a name
-        the test module binds by an import may hide a conftest's fixture or not, so the
-        fixture below it counts."""
+    def _closure_reason(self, requested: list[str], cls: ast.ClassDef | None,
+                        marks: bool = True) -> str | None:
+        """Why the fixtures a test (or, without `marks`, an async fixture) requests make
+        it run after all, from one walk of their closure: one of them requests
+        anyio_backend (anyio's plugin runs every coroutine test and async fixture whose
+        closure holds it), else (with `marks`) one's `params=` carry an async mark
+        (`pytest.param("asyncio", marks=pytest.mark.asyncio)`) or cannot be read. As pytest
+        parametrizes the whole closure, fixtures are followed through those they request;
+        a name the test module binds by an import may hide a conftest's fixture or not,
+        so the fixture below it counts."""
         ctx = self.ctx
-        for name, found, _ in self._closure(self._requested(func, cls), cls):
-            if found is None:
-                continue  # (a fixture of a plugin, pytest's own...)
+        marked = None  # (the first fixture that gives a mark; anyio's reason wins over it)
+        for name, found, via in self._closure(requested, cls):
+            if name == "anyio_backend" and via is not None:
+                return explain("anyio-through-fixture", fixture=via.func.name,  # type: ignore
+                               where=f"{via.home.label}:{via.func.lineno}")  # type: ignore
+            if not marks or marked is not None or found is None:
+                continue  # (found None: a fixture of a plugin, pytest's own...)
             deco = fixture_decorator(found.func, found.home.resolve)  # type: ignore
-            marks = (param_marks(deco, found.home.resolve, found.home.tree)  # type: ignore
+            given = (param_marks(deco, found.home.resolve, found.home.tree)  # type: ignore
                      if deco is not None else None)
             where = f"{found.home.label}:{found.func.lineno}"  # type: ignore[attr-defined]
-            if marks is None:
-                return explain("fixture-params-unread", fixture=name, where=where)
-            runners = sorted(m for m in marks if m in ASYNC_MARKS
+            if given is None:
+                marked = explain("fixture-params-unread", fixture=name, where=where)
+                continue
+            runners = sorted(m for m in given if m in ASYNC_MARKS
                              or m in ctx.options.runner_markers)
             if runners:
-                return explain("fixture-param-marks", fixture=name, where=where,
-                               marks=", ".join(runners))
-        return None
+                marked = explain("fixture-param-marks", fixture=name, where=where,
+                                 marks=", ".join(runners))
+        return marked
 
     def _closure(self, requested: list[str], cls: ast.ClassDef | None):
         """The fixtures a test (or fixture) that requests `requested` may use, as pytest
@@ -350,17 +358,6 @@ class MarkerRules(Family):
             if found is not None:
                 pending += [(n, depth + 1, found) for n in parameters(found.func)
                             if n != "request"]
-
-    def _anyio_through_fixtures(self, requested: list[str],
-                                cls: ast.ClassDef | None) -> str | None:
-        """Why anyio's plugin runs an async test or fixture that requests `requested`:
-        a fixture of its closure requests anyio_backend (anyio runs every coroutine test,
-        and async fixture, whose closure holds it)."""
-        for name, _, via in self._closure(requested, cls):
-            if name == "anyio_backend" and via is not None:
-                return explain("anyio-through-fixture", fixture=via.func.name,  # type: ignore
-                               where=f"{via.home.label}:{via.func.lineno}")  # type: ignore
-        return None
 
     def _requested(self, func: FunctionNode, cls: ast.ClassDef | None) -> list[str]:
         """The fixtures a test requests: its parameters, and usefixtures marks on it, its
@@ -421,9 +418,9 @@ class MarkerRules(Family):
                 reason = "anyio or trio is used here: their plugins run async fixtures"
             if reason is None:
                 enclosing = ctx.syntax.enclosing(func)
-                reason = self._anyio_runs(func) or self._anyio_through_fixtures(
+                reason = self._anyio_runs(func) or self._closure_reason(
                     [n for n in parameters(func) if n not in ("self", "cls", "request")],
-                    enclosing if isinstance(enclosing, ast.ClassDef) else None)
+                    enclosing if isinstance(enclosing, ast.ClassDef) else None, marks=False)
             if reason is None and ctx.marks.unknown_decorators(
                     [d for d in func.decorator_list if ctx.resolve(d) != decorator]):
                 reason = "a decorator of unknown effect may run it"

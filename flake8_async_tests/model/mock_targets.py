@@ -12,7 +12,7 @@ from ..syntax import assigned, parameters
 from ..context import FileContext
 from .bindings import from_parameter
 from .fixtures import Unknown
-from .mocks import ScopeMocks, binding_value, record_uses
+from .mocks import ScopeMocks, mock_bindings, record_uses
 from .tracked import Names, Tracked, from_constructor
 from .values import Instance
 
@@ -215,8 +215,7 @@ class MockTargets:
         if enclosing is None or isinstance(enclosing, ast.Module):
             return {}, {}
         bound = self.ctx.scopes.by_node[id(enclosing)].bindings
-        return bound, {name: [binding_value(kind, value) for kind, value in found]
-                       for name, found in bound.items()}
+        return bound, mock_bindings(bound)
 
     def held(self, expr: ast.expr, code: str | None) -> Instance | None:
         """The instance an argument, a local or `self.attr` of this function holds, when

@@ -45,9 +45,7 @@ class ScopeMocks:
         # name -> each way it is bound, read by the one binding reader: "param", ("with",
         # expr), the value assigned, or None for any other binding
         self.bound = bindings(func, self.nodes)
-        self.bindings: dict[str, list[object]] = {
-            name: [binding_value(kind, value) for kind, value in found]
-            for name, found in self.bound.items()}
+        self.bindings = mock_bindings(self.bound)
         params = positional_params(func)
         injected = self._decorator_args(func, params[1:] if is_method else params)
         self.paths = self._attribute_mocks()
@@ -332,6 +330,13 @@ def _parents(nodes: list[ast.AST]) -> dict[int, ast.AST]:
         for child in ast.iter_child_nodes(node):
             parents[id(child)] = node
     return parents
+
+
+def mock_bindings(bound: dict[str, list[tuple[str, ast.AST | None]]]) -> dict[str, list[object]]:
+    """Bindings (bindings.py) as ScopeMocks.bindings holds them: name -> each binding's
+    value (`binding_value`)."""
+    return {name: [binding_value(kind, value) for kind, value in found]
+            for name, found in bound.items()}
 
 
 def binding_value(kind: str, value: ast.AST | None) -> object:
