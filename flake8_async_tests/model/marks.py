@@ -114,7 +114,7 @@ class Marks:
     def pytestmark_values(self, body: list[ast.stmt]) -> Iterator[ast.expr]:
         """What a body's statements put in `pytestmark`: assigned (`=`, `: list =`, `+=`),
         or added by `pytestmark.append(mark)`, `.extend([...])` or `.insert(i, mark)`."""
-        for stmt in body:
+        for stmt in run_statements(body):
             if isinstance(stmt, ast.Assign) and any(
                     isinstance(t, ast.Name) and t.id == "pytestmark" for t in stmt.targets):
                 yield stmt.value
@@ -133,7 +133,7 @@ class Marks:
         if known is not None:
             return known[1]
         why = None
-        for stmt in body:
+        for stmt in run_statements(body):
             if isinstance(stmt, _BLOCKS) and _touches_pytestmark(stmt):
                 why = explain("pytestmark-in-block", line=stmt.lineno)
                 break
@@ -303,6 +303,16 @@ _TAKERS = frozenset({"remove", "pop", "clear", "reverse", "sort", "copy", "index
 # Statements whose blocks may or may not run when the module or class body does.
 _BLOCKS = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.AsyncWith,
            ast.Match, *((ast.TryStar,) if hasattr(ast, "TryStar") else ()))
+
+
+def run_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
+    """A body's statements, an `if` whose test is one literal (`if True:`, `if 0:`)
+    replaced by the branch that runs, as the compiler does."""
+    for stmt in body:
+        if isinstance(stmt, ast.If) and isinstance(stmt.test, ast.Constant):
+            yield from run_statements(stmt.body if stmt.test.value else stmt.orelse)
+        else:
+            yield stmt
 
 
 def _mark_items(value: ast.expr) -> list[ast.expr]:
