@@ -225,3 +225,29 @@ def _covered(op, path, logged):
         if ("d", path) in logged:
             return True
     return False
+
+
+def test_another_build_of_the_same_version_reads_no_entry_of_this_one(tmp_path):
+    """Two commits of one version (two pre-commit revisions, an edited checkout) share the
+    project's cache folder: each keeps its entries apart, so kept findings and facts of
+    one are never the other's answers."""
+    import subprocess
+
+    import flake8_async_tests
+
+    copy = tmp_path / "site" / "flake8_async_tests"
+    shutil.copytree(Path(flake8_async_tests.__file__).parent, copy,
+                    ignore=shutil.ignore_patterns("__pycache__"))
+
+    def key() -> str:
+        code = "from flake8_async_tests.index import store; print(store.version_key())"
+        env = {**os.environ, "PYTHONPATH": str(copy.parent)}
+        return subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=tmp_path,
+                              capture_output=True, text=True).stdout.strip()
+
+    first = key()
+    assert key() == first  # (the same files: the same entries)
+    rules = copy / "rules.py"
+    rules.write_text(rules.read_text(encoding="utf-8") + "# another commit\n",
+                     encoding="utf-8")
+    assert key() != first

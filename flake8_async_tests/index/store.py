@@ -4,7 +4,9 @@ One JSON entry per module file, named by a hash of its absolute path, holding th
 size, mtime and content hash with its facts. An entry is used only when the file still
 has that size and mtime, or that content (a checkout that touched it but left it as it
 was); anything else is rebuilt. Entries live in a folder per format (the plugin's, the
-Python's and astroid's versions), so another version never reads them. Writes go to a
+Python's and astroid's versions, and the plugin's own files as installed: two commits of
+one version, such as two pre-commit revisions, are two formats), so another version never
+reads them. Writes go to a
 temporary file renamed into place, so `-j` workers and two runs at once never see half an
 entry. A worker about to build an entry claims it first (a file made only if absent); one
 that finds it claimed waits a little for the entry instead of building the same facts
@@ -15,6 +17,7 @@ answers are the same.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -28,7 +31,7 @@ from .. import __version__
 from .facts import ModuleFacts
 
 LOG = logging.getLogger("flake8.async_tests")
-FORMAT = 21  # bump when ModuleFacts or the entry layout changes
+FORMAT = 22  # bump when ModuleFacts or the entry layout changes
 DEFAULT_DIR = ".async_tests_cache"
 CLAIM_SECONDS = 5.0  # a claim older than this is a worker's that died: not waited for
 WAIT_SECONDS = 2.0  # longest wait for an entry another worker claimed, then built here
@@ -44,9 +47,29 @@ def _astroid_version() -> str:
         return "none"
 
 
+@functools.lru_cache(maxsize=None)
 def version_key() -> str:
-    text = f"{FORMAT}-{__version__}-{sys.version_info[:3]}-{_astroid_version()}"
+    text = (f"{FORMAT}-{__version__}-{sys.version_info[:3]}-{_astroid_version()}-"
+            f"{_installed_files()}")
     return hashlib.sha1(text.encode()).hexdigest()[:12]
+
+
+def _installed_files() -> str:
+    """The plugin's own files as installed (name, size, mtime): another commit of the same
+    version, or an edited checkout, reads no entry this one wrote."""
+    package = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    found = []
+    for folder, dirs, files in os.walk(package):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".json")):
+                try:
+                    stat = os.stat(os.path.join(folder, name))
+                except OSError:
+                    continue
+                found.append(f"{os.path.relpath(os.path.join(folder, name), package)}:"
+                             f"{stat.st_size}:{stat.st_mtime_ns}")
+    return hashlib.sha1("\n".join(found).encode()).hexdigest()
 
 
 class Store:
