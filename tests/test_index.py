@@ -1059,6 +1059,75 @@ def test_setattr_on_self_or_a_class_is_not_a_rewrite_of_the_module(tmp_path):
         assert resolver.kinds_of("dyn.Plain.get") == {ASYNC_DEF}
 
 
+PARAMETER_SETATTRS = {
+    "feat/__init__.py": """
+        def feature(name):
+            def decorate(func):
+                setattr(func, "_feature_name", name)
+                return func
+            return decorate
+
+
+        class Config:
+            @feature("power")
+            async def turn_on(self):
+                return 1
+
+            async def turn_off(self):
+                return 0
+
+
+        def register(target, **values):
+            for key, value in values.items():
+                setattr(target, key, value)
+
+
+        class Handler:
+            async def handle(self):
+                return 1
+
+
+        register(Handler, handle=None)
+        """,
+    "meta/__init__.py": """
+        class Registry:
+            @classmethod
+            def add(cls, name, value):
+                setattr(cls, name, value)
+
+            async def get(self):
+                return 1
+        """,
+    "itself/__init__.py": """
+        import sys
+
+
+        def install(namespace):
+            setattr(namespace, "get", None)
+
+
+        async def get():
+            return 1
+
+
+        install(sys.modules[__name__])
+        """,
+}
+
+
+def test_setattr_on_a_parameter_is_not_a_rewrite_of_the_module(tmp_path):
+    """Distilled from pyatv's interface module: a decorator that sets an attribute on the
+    function it is handed rewrites no name of its module. A class handed to such a function
+    may gain any attribute; a class method's `cls` is its class; a module that may hand
+    itself over may be rewritten."""
+    for _ in _indexed(tmp_path, PARAMETER_SETATTRS):
+        assert not modules.module("feat").rewritten
+        assert resolver.kinds_of("feat.Config.turn_off") == {ASYNC_DEF}
+        assert resolver.kinds_of("feat.Handler.handle") is None  # handed over: not plain
+        assert modules.module("meta").rewritten
+        assert modules.module("itself").rewritten
+
+
 RETURNS = {
     "made/__init__.py": "",
     "made/api.py": """

@@ -23,6 +23,10 @@ METADATA = frozenset({"__module__", "__qualname__", "__doc__"})
 # A cheap test of the source before walking its expressions for one of those names.
 _MENTIONS_REWRITER = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in REWRITERS))
 SETATTR = re.compile(rb"\bsetattr\b")
+# Ways a module may get hold of itself (to hand itself to a function that sets on its
+# parameter): where the source mentions none, no parameter holds the module.
+_SELF_REFERENCES = frozenset({"modules", "import_module", "__import__", "getmodule"})
+_SELF_REFERENCE = re.compile(rb"\b(?:%s)\b" % b"|".join(w.encode() for w in _SELF_REFERENCES))
 
 
 def may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
@@ -32,14 +36,22 @@ def may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
     metadata such as `__module__` (httpx and generated SDKs set it on every name they
     export) leaves the namespace alone. Only statements whose text mentions such a name
     are walked."""
+    on_parameters = False  # a setattr on a parameter was let pass
     for stmt in tree.body:
         if not text.mentions(stmt, _MENTIONS_REWRITER):
             continue
         harmless: set[int] = set()
+        methods: set[int] = set()  # (their first parameter is the instance or the class)
         for sub in ast.walk(stmt):  # breadth first: a def before its calls, a call before
-            if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):  # the name it calls
+            if isinstance(sub, ast.ClassDef):  # the name it calls, a class before its methods
+                methods.update(id(node) for node in sub.body)
+            elif isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 if text.mentions(sub, SETATTR):
-                    harmless |= _setattr_on_instances(sub)
+                    instances, parameters = _setattr_on_instances(sub, id(sub) in methods)
+                    harmless |= instances
+                    if parameters and not _refers_to_itself(tree, text):
+                        harmless |= parameters
+                        on_parameters = True
             elif (isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name)
                     and sub.func.id == "setattr" and sub.args):
                 target = sub.args[0]
@@ -54,7 +66,37 @@ def may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
                     harmless.add(id(sub.func))
             elif isinstance(sub, ast.Name) and sub.id in REWRITERS and id(sub) not in harmless:
                 return True
+    if on_parameters:
+        _passed_classes(tree, facts)
     return False
+
+
+def _refers_to_itself(tree: ast.Module, text: Text) -> bool:
+    """May the module get hold of itself: does its code name `sys.modules` (or import
+    `modules`), `import_module`, `__import__` or `getmodule`?"""
+    if not text.within(1, 1 << 30, _SELF_REFERENCE):
+        return False  # (not even in a comment or a string)
+    for node in ast.walk(tree):
+        name = (node.id if isinstance(node, ast.Name) else
+                node.attr if isinstance(node, ast.Attribute) else None)
+        if name in _SELF_REFERENCES:
+            return True
+        if isinstance(node, ast.ImportFrom) and any(
+                alias.name in _SELF_REFERENCES for alias in node.names):
+            return True
+    return False
+
+
+def _passed_classes(tree: ast.Module, facts: ModuleFacts) -> None:
+    """A function of the module sets attributes on its parameter: each class of the module
+    that some call is handed (`register(Handler)`) may gain attributes, and is not plain.
+    (Decorated classes are not plain already; a function decorator sets on the function.)"""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            for arg in (*node.args, *(k.value for k in node.keywords)):
+                if isinstance(arg, ast.Name) and arg.id in facts.classes:
+                    facts.classes[arg.id].plain = False
+                    facts.classes[arg.id].decorators = []
 
 
 # Calls that may give a module or a class, not an instance of one.
@@ -64,18 +106,23 @@ _GIVES_MODULES_OR_CLASSES = frozenset({"import_module", "__import__", "getmodule
 _HOLDS_MODULES_OR_CLASSES = frozenset({"module", "cls", "obj", "function"})
 
 
-def _setattr_on_instances(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[int]:
+def _setattr_on_instances(func: ast.FunctionDef | ast.AsyncFunctionDef, method: bool,
+                          ) -> tuple[set[int], set[int]]:
     """The `setattr` names (node ids) of calls in a function's own body whose first
     argument is an instance, not the module or a class: a local the function binds only by
     calling something (`ch = Handler(...)`, then `setattr(ch, attr, True)`), or an
     attribute of one of its names (`setattr(worker.client, ...)`). A call that may give a
     module or a class (`import_module`, `type`, `getattr`...), an attribute that may hold
-    one (`request.module`, `item.cls`, a dunder) and a parameter do not count."""
+    one (`request.module`, `item.cls`, a dunder) and a parameter do not count. Then, apart,
+    those whose first argument is a parameter the function never rebinds (a decorator's
+    `setattr(func, "_feature", name)`): what a caller hands it; not a method's first
+    parameter, its instance or its class."""
     args = func.args
     instances = {}  # local -> bound only by calls that make instances
-    for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs, args.vararg, args.kwarg):
-        if arg is not None:
-            instances[arg.arg] = False
+    every = [arg.arg for arg in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                 args.vararg, args.kwarg) if arg is not None]
+    instances.update(dict.fromkeys(every, False))
+    params = set(every[1:] if method and (args.posonlyargs or args.args) else every)
     assigned: set[int] = set()
     calls: list[ast.Call] = []
     for sub in own_nodes(func):
@@ -95,7 +142,16 @@ def _setattr_on_instances(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[i
         elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
                 and sub.func.id == "setattr" and sub.args:
             calls.append(sub)
-    return {id(call.func) for call in calls if _an_instance(call.args[0], instances)}
+    on_params = {id(call.func) for call in calls if isinstance(call.args[0], ast.Name)
+                 and call.args[0].id in params and _never_assigned(func, call.args[0].id)}
+    return {id(call.func) for call in calls if _an_instance(call.args[0], instances)}, on_params
+
+
+def _never_assigned(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
+    """Does the function never bind `name`, nor any function in it (a parameter keeps what
+    it was handed)?"""
+    return not any(isinstance(sub, ast.Name) and sub.id == name
+                   and not isinstance(sub.ctx, ast.Load) for sub in ast.walk(func))
 
 
 def _an_instance(target: ast.expr, instances: dict[str, bool]) -> bool:
