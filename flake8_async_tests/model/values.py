@@ -24,6 +24,7 @@ SETUP_METHODS = frozenset({"setup_method", "setup_class", "setUp", "asyncSetUp",
                            "setup", "__init__"})
 TESTCASE = "unittest.case.TestCase"
 MAX_DEPTH = 5
+CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 
 
 # The fixtures pytest itself provides (its documentation's fixture reference).
@@ -338,13 +339,11 @@ class Values:
             self._bindings[key] = bindings(func, home.syntax.scope_nodes(func, headers=False))
         return self._bindings[key]
 
-    def _evaluate(self, value: ast.expr, func: FunctionNode, home: Home, origin: str,
-                  depth: int, fixture: Fixture | None,
-                  cls: ast.ClassDef | None) -> Instance | Unknown:
-        """What an expression of `func` holds: `Cls(...)` (or a call of a def whose body
-        makes one, `resolver.factory_class`), a local bound once to one, or (in a fixture)
-        a fixture it requests."""
-        bound = self._bound(func, home)
+    def _through_names(self, value: ast.expr, func: FunctionNode, bound: dict,
+                       fixture: Fixture | None, cls: ast.ClassDef | None,
+                       depth: int) -> ast.expr | Instance | Unknown:
+        """The expression a name of `func` is bound once to (through other such names), or
+        (in a fixture) the value of the fixture a parameter requests."""
         for _ in range(MAX_DEPTH):
             if not isinstance(value, ast.Name):
                 break
@@ -362,14 +361,33 @@ class Values:
             if kind != "assign" or not isinstance(assigned, ast.expr):
                 return Unknown(f"{value.id} in {func.name} is not a plain assignment")
             value = assigned
-        if not isinstance(value, ast.Call):
-            return Unknown(f"{origin} is not made by calling a class")
-        callee = value.func
-        generic = isinstance(callee, ast.Subscript)  # `Cls[T](...)` makes a Cls
-        dotted = home.static(callee.value if isinstance(callee, ast.Subscript) else callee,
-                             bound)
-        if dotted is None:
-            return Unknown(f"{origin}: what {_text(value.func)} is cannot be read")
+        return value
+
+    def _evaluate(self, value: ast.expr, func: FunctionNode, home: Home, origin: str,
+                  depth: int, fixture: Fixture | None,
+                  cls: ast.ClassDef | None) -> Instance | Unknown:
+        """What an expression of `func` holds: `Cls(...)` (or a call of a def whose body
+        makes one, `resolver.factory_class`), a local bound once to one, or (in a fixture)
+        a fixture it requests."""
+        bound = self._bound(func, home)
+        for _ in range(MAX_DEPTH):  # (`cast(T, value)` gives back its value, whatever T says)
+            followed = self._through_names(value, func, bound, fixture, cls, depth)
+            if not isinstance(followed, ast.expr):
+                return followed  # (a requested fixture's value, or unknown)
+            value = followed
+            if not isinstance(value, ast.Call):
+                return Unknown(f"{origin} is not made by calling a class")
+            callee = value.func
+            generic = isinstance(callee, ast.Subscript)  # `Cls[T](...)` makes a Cls
+            dotted = home.static(callee.value if isinstance(callee, ast.Subscript) else callee,
+                                 bound)
+            if dotted is None:
+                return Unknown(f"{origin}: what {_text(value.func)} is cannot be read")
+            if dotted not in CASTS or len(value.args) != 2 or value.keywords:
+                break
+            value = value.args[1]
+        else:
+            return Unknown(f"{origin} is cast more than {MAX_DEPTH} times")
         ancestors = resolver.class_ancestors(dotted)
         made = resolver.factory_class(dotted) if ancestors is None and not generic else None
         if made is not None:  # a def whose body makes an instance: `return Client(url)`
