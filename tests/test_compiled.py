@@ -114,24 +114,45 @@ class Box:
     fetch = aget
     read: object = get
     either = get or aget
-    picked = aget if get else get
+    nested = get and (None or aget)
+    last = read if get else aget
 """
 
 
 @pytest.mark.parametrize("text, defs, async_defs", [
-    (ALIASES, {"get", "read"}, {"aget", "fetch"}),
+    (ALIASES, {"get", "read"}, {"aget", "fetch", "either", "nested", "last"}),
     ("async def ping(): pass\nhandler = ping\n", set(), {"ping", "handler"}),
     ("def ping(): pass\nif ping:\n    handler = ping\n", {"ping", "handler"}, set()),
-], ids=["class", "module", "in-an-if"])
-def test_a_def_stored_under_another_name_is_left_to_the_parser(
+    ("def ping(): pass\nhandler = None or ping\n", {"ping", "handler"}, set()),
+], ids=["class", "module", "in-an-if", "or"])
+def test_a_def_stored_under_another_name_reads_alike_either_way(
         tmp_path: Path, text: str, defs: set[str], async_defs: set[str]) -> None:
-    """`name = other` in a module's or class's code, other a def of it, and the end of a
-    conditional expression the compiler copies into each branch (3.10 to 3.13) look alike
-    in bytecode: the source is parsed, which tells an alias (facts.body_aliases) from the
-    rest."""
-    assert compiled.names(_module(tmp_path, text), "mod") is None
+    """`name = other` in a module's or class's code, other a def of it, and a value that
+    ends as one (the last operand of `and`/`or`, the `else` of a conditional expression):
+    the compiler stores what it loaded at once, as the parser reads it (facts.value_ends)."""
     facts = build(ast.parse(text), "mod", False)
     assert (set(facts.defs), set(facts.async_defs)) == (defs, async_defs)
+    names = compiled.names(_module(tmp_path, text), "mod")
+    assert names is not None
+    assert (names.defs, names.async_defs) == (defs, async_defs)
+
+
+@pytest.mark.parametrize("text", [
+    "class Box:\n    async def aget(self): pass\n    first = aget if 1 < 2 else None\n",
+    "class Box:\n    async def aget(self): pass\n    first = aget if x else y\n",
+], ids=["else-constant", "else-name"])
+def test_a_def_chosen_first_by_a_conditional_is_read_alike_or_left_to_the_parser(
+        tmp_path: Path, text: str) -> None:
+    """`name = other if c else a`: a compiler that copies the store into each branch stores
+    `other` at once (read alike); one that jumps to a shared store leaves it to the parser
+    (3.11 always, 3.13 for a constant `else`): never another answer."""
+    facts = build(ast.parse(text), "mod", False)
+    assert (set(facts.defs), set(facts.async_defs)) == (set(), {"aget", "first"})
+    names = compiled.names(_module(tmp_path, text), "mod")
+    if sys.version_info[:2] == (3, 11):
+        assert names is None
+    if names is not None:
+        assert (names.defs, names.async_defs) == (set(), {"aget", "first"})
 
 
 @pytest.mark.parametrize("text, read", [
@@ -142,9 +163,9 @@ def test_a_def_stored_under_another_name_is_left_to_the_parser(
     ("class A:\n    async def ping(self): pass\n    __module__ = ping\n", True),
     ("def configure(h):\n    global handler\n    handler = h\n"
      "async def ping(): pass\nhandler = ping\n", True),
-    # no alias, whichever way the compiler lays it out
-    ("class A:\n    async def ping(self): pass\n    x = ping if ping else None\n", None),
-    ("class A:\n    async def ping(self): pass\n    x = ping or None\n    y = 1\n", None),
+    # no def at the end, whichever way the compiler lays it out
+    ("class A:\n    async def ping(self): pass\n    x = None if ping else 1\n", True),
+    ("class A:\n    async def ping(self): pass\n    x = ping or None\n    y = 1\n", True),
 ], ids=["private", "global-in-class", "module-attribute", "global-in-a-def",
         "conditional", "or"])
 def test_what_is_no_alias_reads_alike_either_way(tmp_path: Path, text: str,

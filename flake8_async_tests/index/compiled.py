@@ -10,9 +10,11 @@ answer is sure to be the one the source gives (`facts.build`); anywhere else, No
 source is parsed as before. What the compiler leaves out or adds is the reason for each
 guard: branches of a test spelled as one literal (`if False:`, `if 2: ... else:`, `while
 not __debug__:`), type aliases and type parameters (their lazy values are code objects
-named like defs), and a def stored under another name in a module's or class's code
-(`handler = ping`, which the search in reach counts as a def; 3.10 compiles the end of
-`x = a if c else ping` alike).
+named like defs), a def loaded right before a jump (3.11 compiles `x = ping if c else a`
+so), and a private name stored in a class. A def stored under another name in a
+module's or class's code (`handler = ping`, `x = a or ping`: the search in reach counts
+`handler` and `x` as defs) is read from the load and the store that follow each other,
+as the parser reads the value's end (facts.value_ends).
 
 What no guard sees: statements that can never run (after a `return`, `raise`, `break` or an
 endless loop in the same block, or under a test the compiler folds from more than one
@@ -45,6 +47,9 @@ _LOAD_CONST = dis.opmap["LOAD_CONST"]
 _ALIAS = re.compile(b"(?=%s(.)(?:%s(.))?%s(.))" % tuple(
     re.escape(bytes([dis.opmap[op]])) for op in ("LOAD_NAME", "EXTENDED_ARG", "STORE_NAME")),
     re.S)
+# `LOAD_NAME a` then an unconditional `JUMP_FORWARD`
+_JUMPED = re.compile(b"(?=%s(.)%s.)" % tuple(
+    re.escape(bytes([dis.opmap[op]])) for op in ("LOAD_NAME", "JUMP_FORWARD")), re.S)
 # `type X = ...` (3.12+): CALL_INTRINSIC_1 with INTRINSIC_TYPEALIAS
 _TYPE_ALIAS = (bytes([dis.opmap["CALL_INTRINSIC_1"], 11]) if "CALL_INTRINSIC_1" in dis.opmap
                else None)
@@ -109,23 +114,39 @@ def names(path: str, name: str) -> Names | None:
                 if const.co_flags & _FUNCTION and not const.co_name.startswith("<"):
                     own[bool(const.co_flags & _ASYNC)].add(const.co_name)
                 stack.append(const)  # (lambdas, comprehensions, class bodies: entered)
-        if not outer.co_flags & _FUNCTION and _aliases(outer, own[0] | own[1]):
-            return None  # (`name = other`, other a def here: the parser tells alias from not)
+        if not outer.co_flags & _FUNCTION:  # a module's or a class's code
+            pairs = _alias_pairs(outer, own[0] | own[1], outer is not code)
+            if pairs is None:
+                return None  # (only the parser tells these apart)
+            for name, other in pairs:  # `name = other`: another name for a def
+                if other in own[0]:
+                    defs.add(name)
+                if other in own[1]:
+                    async_defs.add(name)
         defs.update(own[0])
         async_defs.update(own[1])
     return Names(frozenset(defs), frozenset(async_defs), tuple(modules))
 
 
-def _aliases(code: types.CodeType, defs: set[str]) -> bool:
-    """Does a module's or class's code store a def of its own under another name: `LOAD_NAME
-    other` (other in `defs`) followed at once by `STORE_NAME name`? That is `name = other`
-    (an alias, facts.body_aliases), or the end of `name = a if c else other`, which the
-    compiler may copy into each branch: only the source tells them apart. A class body's
-    first pair, `__module__ = __name__`, is the compiler's. (Neither opcode has inline
-    cache entries in 3.10 to 3.13.)"""
+def _alias_pairs(code: types.CodeType, defs: set[str],
+                 in_class: bool) -> list[tuple[str, str]] | None:
+    """The (name, other) pairs where a module's or class's code stores a def of its own
+    (`other`, in `defs`) under another name: `LOAD_NAME other` followed at once by
+    `STORE_NAME name`, which is how `name = other`, and the end of `name = a or other` or
+    `name = a if c else other`, compile (facts.value_ends reads the same from source).
+    None where only the source tells: a def loaded right before a jump (3.11 compiles
+    `name = other if c else a` so), and a private (mangled) name in a class. (A name
+    declared `global` anywhere is stored and loaded with other opcodes, as the parser
+    leaves it out.) A class body's first pair, `__module__ = __name__`, is the
+    compiler's. (Neither opcode has inline cache entries in 3.10 to 3.13.)"""
     if not defs:
-        return False
+        return []
     raw = code.co_code
+    for found in _JUMPED.finditer(raw):
+        if found.start() % 2 == 0 and code.co_names[
+                found.group(1)[0] | _extended(raw, found.start())] in defs:
+            return None
+    pairs = []
     for found in _ALIAS.finditer(raw):
         at = found.start()
         if at % 2:
@@ -134,8 +155,17 @@ def _aliases(code: types.CodeType, defs: set[str]) -> bool:
         other = code.co_names[load[0] | _extended(raw, at)]
         name = code.co_names[store[0] | (extended[0] << 8 if extended else 0)]
         if other in defs and name != "__module__":
-            return True
-    return False
+            pairs.append((name, other))
+    if in_class and any(_private(n, code.co_name) for pair in pairs for n in pair):
+        return None
+    return pairs
+
+
+def _private(name: str, cls: str) -> bool:
+    """A private name as the code of class `cls` holds it: mangled (`_Cls__x`), or as
+    written (`__x`) where the class's name is only underscores."""
+    return (name.startswith(f"_{cls.lstrip('_')}__")
+            or name.startswith("__") and not name.endswith("__"))
 
 
 def _extended(raw: bytes, at: int) -> int:

@@ -333,11 +333,13 @@ def body_aliases(body: list[ast.stmt], in_class: bool,
                  declared_global: frozenset[str] = frozenset(),
                  own: list[ast.stmt] | None = None) -> tuple[set[str], set[str]]:
     """(names, async names) bound in a module's or class's own code (`own`: any block, not
-    in a def or class) by `name = other` where `other` is a def (an async def) of that same
-    code: another name for it, which the search of the modules in reach counts as a def.
-    Left out, as bytecode cannot show them as such (compiled.py then reads the module from
-    source or alike): names `global` or `nonlocal` there (for a module: in any of its
-    scopes, `declared_global`), and in a class private names (mangled) and `__module__`."""
+    in a def or class) to a def (an async def) of that same code: `name = other`, or a
+    value that may end as one (`name = a or other`, `name = other if c else a`; see
+    `value_ends`): another name for it, which the search of the modules in reach counts as
+    a def. Left out, as bytecode cannot show them as such (compiled.py then reads the
+    module from source or alike): names `global` or `nonlocal` there (for a module: in
+    any of its scopes, `declared_global`), and in a class private names (mangled) and
+    `__module__`."""
     own = _run_on_import(body) if own is None else own
     defs = {n.name for n in own if isinstance(n, ast.FunctionDef)}
     async_defs = {n.name for n in own if isinstance(n, ast.AsyncFunctionDef)}
@@ -346,15 +348,36 @@ def body_aliases(body: list[ast.stmt], in_class: bool,
     names: set[str] = set()
     async_names: set[str] = set()
     for node in own:
-        alias = _alias(node)
-        if alias is None or skipped.intersection(alias) or (in_class and (
-                alias[0] == "__module__" or any(_private(n) for n in alias))):
+        name = _one_target(node)
+        value = getattr(node, "value", None)
+        if not name or value is None or name in skipped or (in_class and (
+                name == "__module__" or _private(name))):
             continue
-        if alias[1] in defs:
-            names.add(alias[0])
-        if alias[1] in async_defs:
-            async_names.add(alias[0])
+        for other in value_ends(value):
+            if other in skipped or (in_class and _private(other)):
+                continue
+            if other in defs:
+                names.add(name)
+            if other in async_defs:
+                async_names.add(name)
     return names, async_names
+
+
+def value_ends(value: ast.expr) -> list[str]:
+    """The plain names a value may end as, where the compiler stores that name's value
+    right after loading it: the value itself, the last operand of `and` or `or`, either
+    branch of `a if c else b` (at any depth of these)."""
+    found: list[str] = []
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.Name):
+            found.append(node.id)
+        elif isinstance(node, ast.BoolOp):
+            stack.append(node.values[-1])
+        elif isinstance(node, ast.IfExp):
+            stack.extend((node.orelse, node.body))
+    return found
 
 
 def _private(name: str) -> bool:
