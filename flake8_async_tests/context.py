@@ -279,6 +279,14 @@ class FileContext:
             return f"pytest-asyncio is switched off (-p no:asyncio in {where})"
         return None
 
+    @functools.cached_property
+    def unwarned_mark_reason(self) -> str | None:
+        """Why the asyncio mark on a sync test is no mistake here (AT102 silence): the
+        project pins pytest-asyncio before 0.18, which takes it without a warning."""
+        if self.rootdir and plugins.pins_pytest_asyncio_before_sync_warning(self.rootdir):
+            return explain("mark-unwarned", first=plugins.WARNS_ON_SYNC_MARK)
+        return None
+
     def legacy_reason(self) -> str | None:
         """Why pytest-asyncio runs async fixtures declared with plain @pytest.fixture here
         (AT104 silence): its legacy mode, set, or the default of the releases the project

@@ -181,6 +181,8 @@ def _running(ctx: FileContext, found: list[Finding]) -> list[Finding]:
         if dead is None:
             kept.append(finding)
         else:
-            ctx.silences.append((finding.line, finding.col, finding.code, explain(
-                "never-runs", test=dead.test, value=dead.value, where=dead.where)))
+            why = (explain("after-exit", what=dead.test, line=dead.exit_line)
+                   if dead.exit_line is not None else
+                   explain("never-runs", test=dead.test, value=dead.value, where=dead.where))
+            ctx.silences.append((finding.line, finding.col, finding.code, why))
     return kept

@@ -351,6 +351,9 @@ SILENCES: tuple[Silence, ...] = (
     # what runs the tests: the runner model (model/plugins.py, model/hooks.py, context.py)
     Silence("mode-option", _RUNNERS, "unmarked async tests run: --async-tests-mode=auto"),
     Silence("auto-mode", _RUNNERS, _CONFIG),
+    Silence("mark-unwarned", ("AT102",),
+            "the project pins pytest-asyncio before {first}, which takes the asyncio mark on "
+            "a sync test without a warning (it gives the test its event_loop)"),
     Silence("legacy-mode", ("AT104",),
             "{how} legacy mode, which runs async fixtures under plain @pytest.fixture",
             "pytest-asyncio 0.17 and 0.18 default to legacy mode (earlier releases had no "
@@ -405,6 +408,8 @@ SILENCES: tuple[Silence, ...] = (
     # any code: a finding in a branch that never runs (model/branches.py), dropped
     Silence("never-runs", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "in a branch that never runs: {test} is always {value} ({where})"),
+    Silence("after-exit", tuple(rule.code for rule in RULES if rule.code != "AT000"),
+            "never runs: it follows {what} at line {line}"),
     # AT100: an async test with no mark
     Silence("skipped", ("AT100",),
             "skipped unconditionally (pytest.mark.skip): it never runs by design"),

@@ -257,7 +257,9 @@ class MarkerRules(Family):
                 ctx.silent(func, "AT100", reason)
         elif not unknown and not ctx.asyncio_mark_inert:
             via = _asyncio_via(all_marks, info)
-            if via is not None:
+            if via is not None and ctx.unwarned_mark_reason is not None:
+                ctx.silent(func, "AT102", ctx.unwarned_mark_reason)
+            elif via is not None:
                 yield Finding(func.lineno, func.col_offset, "AT102", via, {"name": func.name})
 
     def _uncollected_class(self, func: FunctionNode, cls: ast.ClassDef,

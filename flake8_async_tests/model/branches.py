@@ -1,9 +1,11 @@
 """Branches of a test file that never run, as its source says: the body of `if NAME:` where
 NAME is a false constant of the module (`_IS_SYNC = False`, bound once at its top level and
 nowhere else), of `if TYPE_CHECKING:`, of `if False:`; the `else:` of a true one; the body
-of `while` with a false test. A finding there is about code that never runs: the rules'
-findings in those lines are dropped, with the reason (plugin.py). Any test it cannot read
-as a constant (a call, a comparison, a name bound twice) is taken to run either way.
+of `while` with a false test; and in a function, the statements of a block after one that
+never lets the block go on (`return`, `raise`, `break`, `continue`, or a call that never
+returns, such as `pytest.skip()`). A finding there is about code that never runs: the
+rules' findings in those lines are dropped, with the reason (plugin.py). Any test it cannot
+read as a constant (a call, a comparison, a name bound twice) is taken to run either way.
 """
 
 from __future__ import annotations
@@ -19,12 +21,23 @@ TYPE_CHECKING = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECK
 
 
 class Dead(NamedTuple):
-    """Lines `first` to `last` never run, because `test` is always `value`."""
+    """Lines `first` to `last` never run, because `test` is always `value`; or, with
+    `exit_line`, because `test` (`return`, `pytest.skip()`...) on that line comes first."""
     first: int
     last: int
     test: str
     value: bool
     where: str  # why: what binds the name, "a literal"...
+    exit_line: int | None = None
+
+
+# Calls that never return: pytest's outcomes raise, the others end the process.
+NO_RETURN = frozenset({"pytest.skip", "pytest.fail", "pytest.xfail", "pytest.exit",
+                       "sys.exit", "os._exit", "os.abort"})
+_EXITS = {ast.Return: "return", ast.Raise: "raise", ast.Break: "break",
+          ast.Continue: "continue"}
+# The blocks of a compound statement (an except's and a case's are inside them).
+_BLOCKS = ("body", "orelse", "finalbody")
 
 
 # Nodes that may bind a name (see _binds); `type X = ...` on Python 3.12 and later.
@@ -96,7 +109,43 @@ def dead_lines(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> lis
             first = min(_first_line(stmt) for stmt in branch)
             last = max(stmt.end_lineno or stmt.lineno for stmt in branch)
             found.append(Dead(first, last, ast.unparse(node.test), value, where))
+    found.extend(_after_exits(syntax, resolve))
     return sorted(found, key=lambda dead: (dead.first, -dead.last))  # the outermost first
+
+
+def _after_exits(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> list[Dead]:
+    """In each function, the statements of a block after one that leaves the block."""
+    found: list[Dead] = []
+    for func in syntax.of_type(ast.FunctionDef, ast.AsyncFunctionDef):
+        blocks = [func.body]  # type: ignore[attr-defined]
+        while blocks:
+            block = blocks.pop()
+            for at, stmt in enumerate(block):
+                if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                    continue  # (its own blocks are its own)
+                blocks.extend(getattr(stmt, name) for name in _BLOCKS if getattr(stmt, name, None))
+                blocks.extend(inner.body for inner in (*getattr(stmt, "handlers", ()),
+                                                       *getattr(stmt, "cases", ())))
+                what = _exit(stmt, resolve)
+                if what is not None and at + 1 < len(block):
+                    rest = block[at + 1:]
+                    found.append(Dead(min(_first_line(s) for s in rest),
+                                      max(s.end_lineno or s.lineno for s in rest),
+                                      what, True, "", stmt.lineno))
+                    break
+    return found
+
+
+def _exit(stmt: ast.stmt, resolve: Callable[[ast.expr], str | None]) -> str | None:
+    """What makes a statement leave its block (`return`, `pytest.skip()`), or None."""
+    if type(stmt) in _EXITS:
+        return _EXITS[type(stmt)]
+    call = stmt.value if isinstance(stmt, ast.Expr) else None
+    if isinstance(call, ast.Call) and isinstance(call.func, (ast.Name, ast.Attribute)):
+        dotted = resolve(call.func)
+        if dotted in NO_RETURN:
+            return f"{dotted}()"
+    return None
 
 
 def _first_line(stmt: ast.stmt) -> int:

@@ -52,6 +52,11 @@ RAN_THEM_BEFORE_1 = frozenset({"pytest-aiohttp"})  # (and stopped at 1.0)
 STRICT_BY_DEFAULT = "0.19.0"
 RELEASES_FROM_STRICT = ("0.19.0", "0.20.3", "0.21.2", "0.23.8", "0.24.0", "0.25.3", "0.26.0",
                         *RELEASES_FROM_1[ASYNCIO])
+# pytest-asyncio's first release that warns about its mark on a sync test: before it the
+# mark on a sync test gives that test the `event_loop` fixture and sets it as the current
+# loop (not an error, nor ignored); and its releases from then on, sampled.
+WARNS_ON_SYNC_MARK = "0.18.0"
+RELEASES_FROM_SYNC_WARNING = ("0.18.0", "0.18.3", *RELEASES_FROM_STRICT)
 # Fixtures only those plugins give (a test that requests one, where the project defines no
 # such fixture, has the plugin).
 PLUGIN_FIXTURES = dict.fromkeys(

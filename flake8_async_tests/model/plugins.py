@@ -317,6 +317,16 @@ def pins_pytest_asyncio_before_strict(root: str) -> bool:
 STRICT_BY_DEFAULT = Version(known.STRICT_BY_DEFAULT)
 
 
+def pins_pytest_asyncio_before_sync_warning(root: str) -> bool:
+    """The project declares pytest-asyncio only with releases that take the asyncio mark
+    on a sync test without a warning (before 0.18)."""
+    return pins_before(root, known.ASYNCIO, WARNS_ON_SYNC_MARK,
+                       known.RELEASES_FROM_SYNC_WARNING)
+
+
+WARNS_ON_SYNC_MARK = Version(known.WARNS_ON_SYNC_MARK)
+
+
 def pins_before(root: str, distribution: str, first: Version, releases: Sequence[str],
                 anywhere: bool = False) -> bool:
     """The project declares `distribution` only with versions before `first` (with
