@@ -5,8 +5,10 @@ that a file's findings can be reused in a later run while all that was read is a
 A process logs its reads in order, each path once per run: a file by its mtime and size
 (by its content's hash when it changed too recently for its mtime to tell, as git reasons
 about its index), a folder by the names in it. Asking whether a path exists logs the
-folder it is in. The findings of one file depend on no more than what its process had
-read by the time they were found: a prefix of the log. The plugin's own cache folders are
+folder it is in; asking what one path is (`kind`, for folders above a project, whose
+other names change with other projects) logs that path alone. The findings of one file
+depend on no more than what its process had read by the time they were found: a prefix
+of the log. The plugin's own cache folders are
 left out of every listing (`IGNORED`): making them changes no answer.
 """
 
@@ -23,7 +25,7 @@ RACY_SECONDS = 2.0
 IGNORED: set[str] = set()  # absolute paths of the cache folders in use
 IGNORED_NAMES: set[str] = set()  # and the name they have by default
 
-Entry = tuple[str, str, object]  # ("f" file / "d" folder, path, fingerprint)
+Entry = tuple[str, str, object]  # ("f" file / "d" folder / "e" kind, path, fingerprint)
 _log: list[Entry] = []
 _logged: set[tuple[str, str]] = set()
 
@@ -47,6 +49,8 @@ def fingerprint(kind: str, path: str) -> object:
     """What a path is now, as the log keeps it (None when it cannot be read)."""
     if kind == "d":
         return _names(path)
+    if kind == "e":
+        return _kind(path)
     try:
         st = os.stat(path)
     except OSError:
@@ -114,6 +118,21 @@ def near(path: str) -> None:
 
 
 # -- the reads themselves --------------------------------------------------------------
+
+def kind(path: str) -> str | None:
+    """What is at `path`: "file", "folder" or None (logged as that alone)."""
+    if not os.path.isabs(path):
+        path = os.path.abspath(path)
+    _add("e", path)
+    return _kind(path)
+
+
+def _kind(path: str) -> str | None:
+    try:
+        return "folder" if os.path.isdir(path) else "file" if os.path.exists(path) else None
+    except OSError:
+        return None
+
 
 def isfile(path: str) -> bool:
     near(path)

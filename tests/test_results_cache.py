@@ -209,15 +209,15 @@ def test_every_read_of_the_project_is_logged(tmp_path, monkeypatch):
 
 def _covered(op, path, logged):
     """Would a change to what this call saw change the log? A file read: its own entry. A
-    folder listed: its entry. A path asked about: the path, or its folder when it exists;
-    when it does not, the path or any missing folder above it, or the nearest one that
-    exists (making the path makes something in that folder)."""
+    folder listed: its entry. A path asked about: the path (what it is), or its folder when
+    it exists; when it does not, the path or any missing folder above it, or the nearest
+    one that exists (making the path makes something in that folder)."""
     if op == "open" and os.path.exists(path):  # (opening a missing path only asks)
         return ("f", path) in logged
     if op == "list":
         return ("d", path) in logged
-    if ("f", path) in logged or ("d", path) in logged:
-        return True
+    if ("f", path) in logged or ("d", path) in logged or ("e", path) in logged:
+        return True  # (its content, its names, or what it is)
     if os.path.exists(path):
         return ("d", os.path.dirname(path)) in logged
     while not os.path.exists(path):

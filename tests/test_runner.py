@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import importlib.metadata
+import os
 import textwrap
 
 import pytest
@@ -120,6 +121,57 @@ def test_lock_files(tmp_path, where, text, pins):
     (tmp_path / where).write_text(text, encoding="utf-8")
     found = dependencies.locked(str(tmp_path))
     assert {name: {str(v) for v in versions} for name, versions in found.items()} == pins
+
+
+@pytest.mark.parametrize("layout, found", [
+    # a repository: every folder from the suite's rootdir to its top
+    ({".git/HEAD": "", "pyproject.toml": "", "tests/e2e/pytest.ini": "[pytest]\n"},
+     ["tests/e2e", "tests", "."]),
+    ({".git": "gitdir: elsewhere\n", "tests/e2e/pytest.ini": "[pytest]\n"},  # a worktree
+     ["tests/e2e", "tests", "."]),
+    # an sdist or an export: up to the nearest folder with a package's files
+    ({"setup.py": "", "tests/e2e/pytest.ini": "[pytest]\n"}, ["tests/e2e", "tests", "."]),
+    # a suite that is a package itself, or with nothing above: its own folder
+    ({"setup.py": "", "tests/e2e/pyproject.toml": ""}, ["tests/e2e"]),
+    ({"tests/e2e/pytest.ini": "[pytest]\n"}, ["tests/e2e"]),
+], ids=["repository", "git-file", "package-above", "package-itself", "nothing-above"])
+def test_where_a_suite_below_declares_its_dependencies(tmp_path, layout, found):
+    root = tmp_path / "repo"
+    for name, text in layout.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text, encoding="utf-8")
+    folders = dependencies.folders(str(root / "tests" / "e2e"))
+    assert [os.path.relpath(f, root) for f in folders] == found
+
+
+def test_a_suite_below_is_read_with_the_pins_at_the_top(tmp_path):
+    """Distilled from azure-iot-sdk-python: CI installs the top's requirements_test.txt
+    (pytest-asyncio <= 0.16), then runs pytest in tests/e2e, which has its own pytest.ini:
+    the event_loop fixture it overrides is still pytest-asyncio's (no AT106)."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "requirements_test.txt").write_text("pytest < 8.0.0\npytest-asyncio <= 0.16\n",
+                                                    encoding="utf-8")
+    (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    e2e = tmp_path / "tests" / "e2e"
+    e2e.mkdir(parents=True)
+    (e2e / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    (e2e / "conftest.py").write_text(textwrap.dedent("""\
+        import asyncio
+
+        import pytest
+
+
+        @pytest.fixture(scope="session")
+        def event_loop():
+            loop = asyncio.new_event_loop()
+            yield loop
+            loop.close()
+        """), encoding="utf-8")
+    run = lint(e2e, ["--async-tests-explain", "--async-tests-no-cache"])
+    assert places(run.found) == set()
+    assert [(s.path, s.line, s.code) for s in run.silences] == [("conftest.py", 7, "AT106")]
+    (tmp_path / ".git").rmdir()  # nothing says the top is the suite's: its pins are not read
+    assert places(lint(e2e, ["--async-tests-no-cache"]).found) == {("conftest.py", 7, "AT106")}
 
 
 def test_declared_dependencies_are_read_again_on_a_new_run(tmp_path):

@@ -40,6 +40,8 @@ TEST_DIRS = ("tests", "test", "testing")
 SETUP_KEYWORDS = ("install_requires", "tests_require", "extras_require", "setup_requires")
 MAX_INCLUDES = 20  # -r files followed from one requirements file
 MAX_BYTES = 1_000_000
+MAX_DEPTH = 8  # folders above a rootdir looked at for the top of its repository
+PACKAGE_FILES = ("pyproject.toml", "setup.py", "setup.cfg")
 
 
 def declared(root: str) -> frozenset[str]:
@@ -47,14 +49,44 @@ def declared(root: str) -> frozenset[str]:
     return frozenset(requirements(root))
 
 
+def folders(root: str) -> list[str]:
+    """Where the project at `root` (a pytest rootdir) may declare what its tests run
+    with: the rootdir, and the folders above it up to the top of its repository (the one
+    holding `.git`) or, outside one, up to the nearest folder holding a package's files
+    (pyproject.toml, setup.py, setup.cfg) where the rootdir holds none: a suite with its
+    own pytest.ini below (`tests/e2e/pytest.ini`) is installed from the requirements at
+    the top. Else the rootdir alone."""
+    found = [root]
+    here = root
+    for _ in range(MAX_DEPTH):
+        if reads.kind(os.path.join(here, ".git")) is not None:  # (a folder, or a worktree's file)
+            return found
+        parent = os.path.dirname(here)
+        if parent == here:
+            break
+        here = parent
+        found.append(here)
+    if not _holds_package(root):
+        for at, folder in enumerate(found[1:], 2):
+            if _holds_package(folder):
+                return found[:at]
+    return [root]
+
+
+def _holds_package(folder: str) -> bool:
+    return any(reads.kind(os.path.join(folder, name)) == "file" for name in PACKAGE_FILES)
+
+
 def requirements(root: str) -> dict[str, list[Requirement]]:
-    """Canonical name -> every requirement on it the project at `root` declares."""
+    """Canonical name -> every requirement on it the project at `root` declares (in its
+    `folders`)."""
     found: dict[str, list[Requirement]] = {}
     readers = {"pyproject.toml": _pyproject, "setup.cfg": _setup_cfg, "setup.py": _setup_py,
                "tox.ini": _tox_ini, "noxfile.py": _noxfile, "Pipfile": _pipfile}
-    sources = [readers[name](os.path.join(root, name)) for name in FILES
-               if reads.isfile(os.path.join(root, name))]
-    sources += [_requirements_file(path, set()) for path in requirement_files(root)]
+    sources = [readers[name](os.path.join(folder, name)) for folder in folders(root)
+               for name in FILES if reads.isfile(os.path.join(folder, name))]
+    sources += [_requirements_file(path, set()) for folder in folders(root)
+                for path in requirement_files(folder)]
     for source in sources:
         for requirement in _parsed(source):
             found.setdefault(canonicalize_name(requirement.name), []).append(requirement)
@@ -63,10 +95,11 @@ def requirements(root: str) -> dict[str, list[Requirement]]:
 
 def locked(root: str) -> dict[str, set[Version]]:
     """Canonical name -> the versions the project's lock files pin it to (uv, PEP 751
-    pylock, Poetry, PDM: TOML with a package table; Pipfile.lock: JSON)."""
+    pylock, Poetry, PDM: TOML with a package table; Pipfile.lock: JSON), in its
+    `folders`."""
     found: dict[str, set[Version]] = {}
-    for name in LOCK_FILES:
-        path = os.path.join(root, name)
+    for name in (os.path.join(f, n) for f in folders(root) for n in LOCK_FILES):
+        path, name = name, os.path.basename(name)
         if not reads.isfile(path):
             continue
         if name == "Pipfile.lock":
