@@ -36,6 +36,8 @@ def effect(func: ast.FunctionDef | ast.AsyncFunctionDef, tree: ast.Module,
     """Why a hook (defined at `where`) may run async tests or make them async, as one of
     the registered silences; None when it cannot."""
     if func.name in RUNNER_HOOKS:
+        if _wraps_only(func, resolve):
+            return None
         if any(hint in source_words(func) for hint in RUN_HINTS):
             return explain("hook-runs-coroutines", hook=func.name, where=where)
         return None
@@ -95,6 +97,25 @@ def _marks(func: ast.FunctionDef | ast.AsyncFunctionDef, defs: dict, resolve,
     return None
 
 
+# The item's test function, and what calls it: a hook wrapper that touches none of them
+# only runs around the call another implementation makes.
+TEST_FUNCTION = frozenset({"obj", "_obj", "function", "runtest", "funcargs"})
+
+
+def _wraps_only(func: ast.FunctionDef | ast.AsyncFunctionDef,
+                resolve: Callable[[ast.AST], str | None]) -> bool:
+    """Is the hook a wrapper (`@pytest.hookimpl(hookwrapper=True)` or `wrapper=True`)
+    whose code never touches the test function, so that it cannot run a coroutine?"""
+    wrapper = any(
+        isinstance(deco, ast.Call) and resolve(deco.func) in HOOKIMPL
+        and any(k.arg in ("hookwrapper", "wrapper") and isinstance(k.value, ast.Constant)
+                and k.value.value is True for k in deco.keywords)
+        for deco in func.decorator_list)
+    return wrapper and not any(isinstance(node, ast.Attribute) and node.attr in TEST_FUNCTION
+                               for node in ast.walk(func))
+
+
+HOOKIMPL = frozenset({"pytest.hookimpl", "_pytest.config.hookimpl"})
 MUTATORS = frozenset({"append", "extend", "insert", "update", "setdefault", "__setitem__"})
 
 
