@@ -227,8 +227,7 @@ class Values:
         if func.name.startswith("pytest_") and cls is None:
             return Unknown(f"{name} is an argument of the hook {func.name}: what pytest "
                            "passes to hooks is not followed")
-        if not (ctx.is_fixture(func) or (ctx.is_test_name(func.name) and (
-                cls is None or ctx.is_test_class_name(cls.name)))):
+        if not (ctx.is_fixture(func) or ctx.is_test_name(func.name)):
             return Unknown(f"{name} is an argument of {func.name}, which pytest does not call")
         if cls is not None:
             ancestors = self._ancestors(cls)
@@ -237,6 +236,10 @@ class Values:
                     else None
                 return Unknown(f"{cls.name} may be a unittest.TestCase"
                                + (f": {why}" if why else ""))
+            if not ctx.is_fixture(func) and not ctx.is_test_class_name(cls.name):
+                return Unknown(f"{name} is an argument of {cls.name}.{func.name}, which "
+                               "pytest runs only through the test classes that derive from "
+                               f"{cls.name} (their fixtures are not followed)")
         where = self._generates_tests()
         if where is not None:
             return Unknown(f"pytest_generate_tests at {where} may parametrize {name}")
