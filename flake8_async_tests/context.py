@@ -257,6 +257,29 @@ class FileContext:
         """The branches of this file that never run (model/branches.py)."""
         return dead_lines(self.syntax, self.resolve)
 
+    @functools.cached_property
+    def _raises_blocks(self) -> list[tuple[int, int, int]]:
+        """(first, last, with line) of the body of each `with pytest.raises(...)`."""
+        found = []
+        for node in self.syntax.of_type(ast.With):
+            if node.body and any(  # type: ignore[attr-defined]
+                    isinstance(item.context_expr, ast.Call)
+                    and self.resolve(item.context_expr.func) == "pytest.raises"
+                    for item in node.items):  # type: ignore[attr-defined]
+                body = node.body  # type: ignore[attr-defined]
+                found.append((body[0].lineno, max(s.end_lineno or s.lineno for s in body),
+                              node.lineno))
+        return found
+
+    def expects_raise(self, node: ast.AST) -> str | None:
+        """Why a call that raises is left alone inside `with pytest.raises(...)` (AT201: a
+        loop started where one runs raises RuntimeError): the test expects an exception
+        there. None outside one."""
+        line = node.lineno  # type: ignore[attr-defined]
+        where = next((at for first, last, at in self._raises_blocks if first <= line <= last),
+                     None)
+        return explain("in-pytest-raises", line=where) if where is not None else None
+
     def never_runs(self, line: int) -> Dead | None:
         """The branch that never runs around this line, if any."""
         return next((dead for dead in self.dead_lines if dead.first <= line <= dead.last),
@@ -307,7 +330,25 @@ class FileContext:
         set up the tests here (AT100, AT104, AT202 silences), or None."""
         if self.runner_plugin is not None:
             return self.runner_plugin.explain()
-        return self._hook_reason or self._undeclared_plugin_fixture
+        return (self._hook_reason or self._undeclared_plugin_fixture
+                or self._unknown_declared_plugin)
+
+    @functools.cached_property
+    def _unknown_declared_plugin(self) -> str | None:
+        """The first pytest plugin the project declares that this tool does not know and
+        that is not installed here, or whose installed modules may run coroutines."""
+        for name in plugins.unknown_declared_plugins(self.rootdir) if self.rootdir else ():
+            modules = plugins.installed_plugin_modules(name)
+            if modules is None:
+                return explain("declared-plugin-unknown", plugin=name,
+                               how="that is not installed here")
+            for module in modules:
+                kind, _ = plugins.classify(module, tuple(self.search_path))
+                if kind in ("runner", "unknown"):
+                    return explain("declared-plugin-unknown", plugin=name,
+                                   how=f"whose module {module} this tool cannot tell from "
+                                       "a runner")
+        return None
 
     @functools.cached_property
     def _undeclared_plugin_fixture(self) -> str | None:

@@ -344,7 +344,7 @@ class Silence:
 
 
 _RUNNERS = ("AT100", "AT104")  # unmarked async tests and fixtures: who runs them
-_DYNAMIC = ("AT100", "AT104", "AT202")  # a plugin or hook may run, mark or set up tests
+_DYNAMIC = ("AT100", "AT104", "AT106", "AT202")  # a plugin or hook may run, mark or set up tests
 _CONFIG = "unmarked async tests run: {option} in {config}"
 
 SILENCES: tuple[Silence, ...] = (
@@ -378,6 +378,8 @@ SILENCES: tuple[Silence, ...] = (
     Silence("plugins-not-written-out", _DYNAMIC,
             "async tests may run under plugins that {module} loads without naming them "
             "({where})"),
+    Silence("declared-plugin-unknown", _DYNAMIC,
+            "the project declares {plugin}, a pytest plugin {how}: it may run async tests"),
     Silence("undeclared-plugin-fixture", _DYNAMIC,
             "{where} requests {fixture}, a fixture of {plugin}, which the project does not "
             "declare: its releases before {version} run every async test"),
@@ -408,6 +410,8 @@ SILENCES: tuple[Silence, ...] = (
     # any code: a finding in a branch that never runs (model/branches.py), dropped
     Silence("never-runs", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "in a branch that never runs: {test} is always {value} ({where})"),
+    Silence("in-pytest-raises", ("AT201",),
+            "inside pytest.raises (line {line}): the test expects an exception there"),
     Silence("after-exit", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: it follows {what} at line {line}"),
     # AT100: an async test with no mark

@@ -123,6 +123,24 @@ def test_lock_files(tmp_path, where, text, pins):
     assert {name: {str(v) for v in versions} for name, versions in found.items()} == pins
 
 
+def test_plugins_named_for_pytest_and_those_known_to_run_nothing():
+    assert known.named_for_pytest("pytest-rst") and known.named_for_pytest("aiomisc-pytest")
+    assert not known.named_for_pytest("flake8-pytest-style")
+    assert not known.named_for_pytest("pytest")
+    assert all(known.named_for_pytest(name) for name in known.NO_RUNNERS)
+    assert not known.NO_RUNNERS & set(known.BY_DISTRIBUTION)
+    assert all(canonicalize_name(name) == name for name in known.NO_RUNNERS)
+
+
+def test_a_declared_plugin_this_tool_does_not_know_is_listed(tmp_path):
+    (tmp_path / "requirements-dev.txt").write_text(
+        "pytest\npytest-cov\naiomisc-pytest>=2\nflake8-pytest-style\npytest-asyncio\n",
+        encoding="utf-8")
+    assert plugins.unknown_declared_plugins(str(tmp_path)) == ["aiomisc-pytest"]
+    assert plugins.installed_plugin_modules("aiomisc-pytest") is None  # (not installed here)
+    assert plugins.installed_plugin_modules("pytest-asyncio") == ["pytest_asyncio.plugin"]
+
+
 @pytest.mark.parametrize("layout, found", [
     # a repository: every folder from the suite's rootdir to its top
     ({".git/HEAD": "", "pyproject.toml": "", "tests/e2e/pytest.ini": "[pytest]\n"},

@@ -109,10 +109,14 @@ class LoopRules(ScopeFamily):
             self.ctx.silent(call, "AT201", "the function forks: a forked child runs no loop "
                                            "of its parent's")
             return
-        if scope.is_async:
+        helper = scope.parent is self.scopes.module and self.scopes.role(scope) == "helper"
+        expected = self.ctx.expects_raise(call) if scope.is_async or helper else None
+        if expected is not None:
+            self.ctx.silent(call, "AT201", expected)
+        elif scope.is_async:
             self.findings.append(Finding(call.lineno, call.col_offset, "AT201", "async-code", {
                 "call": starter, **self.scopes.describe(scope)}))
-        elif scope.parent is self.scopes.module and self.scopes.role(scope) == "helper":
+        elif helper:
             self._sync_starters.append((call, starter, scope))
 
     def _forks(self, scope: Scope) -> bool:

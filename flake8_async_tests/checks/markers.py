@@ -16,6 +16,7 @@ from ..rules import ONLY, SCOPES, explain
 from ..syntax import of_tree, parameters
 from ..model.fixtures import (ASYNC_FIXTURE_DECORATORS, autouse, fixture_decorator,
                               param_marks)
+from ..model import known, plugins
 from ..model.loops import fixture_scopes
 from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
 from . import Family, Finding
@@ -394,6 +395,15 @@ class MarkerRules(Family):
         assert info is not None
         return self.ctx.is_test_class_name(cls.name) and not info.has_init
 
+    def _another_plugins_loop(self) -> str | None:
+        """Why an `event_loop` fixture may be another plugin's (aiomisc's runs every test on
+        one): the project does not declare pytest-asyncio, and a plugin or hook it has may
+        run async tests (ctx.dynamic_reason)."""
+        ctx = self.ctx
+        if not ctx.rootdir or known.ASYNCIO in plugins.declared_distributions(ctx.rootdir):
+            return None
+        return ctx.dynamic_reason()
+
     def _fixture(self, func: FunctionNode, decorator: str) -> Iterator[Finding]:
         ctx = self.ctx
         for deco in func.decorator_list:  # any mark: pytest 9 refuses them all on fixtures
@@ -405,6 +415,8 @@ class MarkerRules(Family):
         if name in ("event_loop", "event_loop_policy") and ctx.pytest_asyncio_before_1:
             # a pinned pytest-asyncio that still has them (lock files read only here)
             ctx.silent(func, "AT106", "the project pins pytest-asyncio below 1.0")
+        elif name == "event_loop" and self._another_plugins_loop() is not None:
+            ctx.silent(func, "AT106", self._another_plugins_loop())  # type: ignore[arg-type]
         elif name == "event_loop" and autouse(fixture_decorator(func, ctx.resolve)) is True:
             ctx.silent(func, "AT106", "an autouse fixture: it runs for every test, as a plain "
                                       "fixture")

@@ -34,6 +34,46 @@ KNOWN: tuple[KnownPlugin, ...] = (
     KnownPlugin("anyio", "anyio", "anyio.pytest_plugin", False),
 )
 BY_DISTRIBUTION = {p.distribution: p for p in KNOWN}
+# pytest plugins that run no test themselves, sync or async (among the most downloaded on
+# PyPI): a project that declares a plugin named for pytest (`pytest-x`, `x-pytest`; not
+# `flake8-pytest-style`) that is neither here nor in KNOWN may have it run its async tests.
+NO_RUNNERS = frozenset({
+    "allure-pytest", "pylint-pytest", "pytest-alembic", "pytest-ansible", "pytest-assume",
+    "pytest-azurepipelines", "pytest-base-url", "pytest-bdd", "pytest-benchmark",
+    "pytest-cache", "pytest-cases", "pytest-celery", "pytest-check", "pytest-clarity",
+    "pytest-codspeed", "pytest-cov", "pytest-cover", "pytest-coverage", "pytest-cpp",
+    "pytest-csv", "pytest-custom-exit-code", "pytest-datadir", "pytest-deadfixtures",
+    "pytest-dependency", "pytest-describe", "pytest-django", "pytest-docker",
+    "pytest-docker-tools", "pytest-doctestplus", "pytest-dotenv", "pytest-durations",
+    "pytest-env", "pytest-examples", "pytest-factoryboy", "pytest-filter-subpackage",
+    "pytest-find-dependencies", "pytest-flake8", "pytest-flakefinder", "pytest-flask",
+    "pytest-forked", "pytest-freezegun", "pytest-freezer",
+    "pytest-github-actions-annotate-failures", "pytest-harvest", "pytest-html",
+    "pytest-html-merger", "pytest-httpserver", "pytest-httpx", "pytest-icdiff",
+    "pytest-instafail", "pytest-json-ctrf", "pytest-json-report", "pytest-lazy-fixture",
+    "pytest-lazy-fixtures", "pytest-localserver", "pytest-markdown-docs", "pytest-md",
+    "pytest-md-report", "pytest-memray", "pytest-messenger", "pytest-metadata",
+    "pytest-mock", "pytest-mock-resources", "pytest-mpl", "pytest-mypy",
+    "pytest-mypy-plugins", "pytest-mypy-testing", "pytest-mysql",
+    "pytest-nunit", "pytest-opentelemetry", "pytest-order", "pytest-ordering",
+    "pytest-picked", "pytest-playwright", "pytest-postgresql", "pytest-pretty",
+    "pytest-profiling", "pytest-pylint", "pytest-qt", "pytest-random-order",
+    "pytest-randomly", "pytest-recording", "pytest-regressions", "pytest-remotedata",
+    "pytest-repeat", "pytest-reportlog", "pytest-reportportal", "pytest-rerunfailures",
+    "pytest-retry", "pytest-runner", "pytest-selenium", "pytest-sftpserver", "pytest-shard",
+    "pytest-snapshot", "pytest-socket", "pytest-split", "pytest-structlog",
+    "pytest-subprocess", "pytest-subtests", "pytest-sugar", "pytest-test-groups",
+    "pytest-testinfra", "pytest-testmon", "pytest-timeout", "pytest-timeouts",
+    "pytest-timestamper", "pytest-unordered", "pytest-variables", "pytest-vcr",
+    "pytest-watch", "pytest-watcher", "pytest-xdist", "pytest-xprocess",
+})
+
+
+def named_for_pytest(distribution: str) -> bool:
+    """Is a (canonical) distribution name that of a pytest plugin, as such names go?"""
+    return distribution.startswith("pytest-") or distribution.endswith("-pytest")
+
+
 # The mark of each plugin that runs only the async tests marked for it (AT100's advice).
 MARKS = {"anyio": "anyio", "pytest-trio": "trio"}
 RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_tests)

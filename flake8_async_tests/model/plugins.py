@@ -371,6 +371,23 @@ def declared_runners(root: str) -> frozenset[str]:
     return (declared & known.RUNNER_DISTRIBUTIONS) | old
 
 
+def unknown_declared_plugins(root: str) -> list[str]:
+    """The pytest plugins the project declares that this tool does not know (neither a
+    runner nor one of known.NO_RUNNERS), by name."""
+    return sorted(d for d in declared_distributions(root) if known.named_for_pytest(d)
+                  and d not in known.BY_DISTRIBUTION and d not in known.NO_RUNNERS)
+
+
+def installed_plugin_modules(distribution: str) -> list[str] | None:
+    """The modules of an installed distribution's pytest11 entry points; None when it is
+    not installed here (or its metadata cannot be read)."""
+    try:
+        entries = importlib.metadata.distribution(distribution).entry_points
+    except Exception:  # not installed, or metadata this cannot read
+        return None
+    return [entry.value.split(":")[0].strip() for entry in entries if entry.group == "pytest11"]
+
+
 @functools.lru_cache(maxsize=1)
 def installed_runners() -> frozenset[str]:
     """Runner plugins installed where flake8 runs (pytest loads every pytest11 plugin)."""
