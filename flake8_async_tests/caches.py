@@ -29,6 +29,7 @@ def new_run() -> None:
                    project.files_mentioning, project.build_outputs, context._conftest_facts,
                    context._project_uses_plugin_fixtures, mocks.conftest_mocks,
                    plugins.installed_runners, plugins.installed_version,
+                   plugins.installed_plugin_modules,
                    plugins.declared_requirements,
                    plugins.locked_versions, plugins.project_modules):
         cached.cache_clear()

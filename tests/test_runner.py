@@ -138,7 +138,7 @@ def test_a_declared_plugin_this_tool_does_not_know_is_listed(tmp_path):
         encoding="utf-8")
     assert plugins.unknown_declared_plugins(str(tmp_path)) == ["aiomisc-pytest"]
     assert plugins.installed_plugin_modules("aiomisc-pytest") is None  # (not installed here)
-    assert plugins.installed_plugin_modules("pytest-asyncio") == ["pytest_asyncio.plugin"]
+    assert plugins.installed_plugin_modules("pytest-asyncio") == ("pytest_asyncio.plugin",)
 
 
 @pytest.mark.parametrize("layout, found", [

@@ -209,6 +209,8 @@ class MarkerRules(Family):
             return
         if is_async:
             yield from self._hook(func, cls, info, class_unknown)
+        if ctx.is_conftest:
+            return  # (pytest collects no test from a conftest.py)
         if info is not None and not info.known:
             if is_async and ctx.is_test_name(func.name):
                 ctx.silent(func, "AT100", f"the bases of class {cls.name!r} are unknown")

@@ -378,14 +378,17 @@ def unknown_declared_plugins(root: str) -> list[str]:
                   and d not in known.BY_DISTRIBUTION and d not in known.NO_RUNNERS)
 
 
-def installed_plugin_modules(distribution: str) -> list[str] | None:
-    """The modules of an installed distribution's pytest11 entry points; None when it is
-    not installed here (or its metadata cannot be read)."""
+@functools.lru_cache(maxsize=None)
+def installed_plugin_modules(distribution: str) -> tuple[str, ...] | None:
+    """The modules of an installed distribution's pytest11 entry points, read once per run
+    (caches.new_run); None when it is not installed here (or its metadata cannot be
+    read)."""
     try:
         entries = importlib.metadata.distribution(distribution).entry_points
     except Exception:  # not installed, or metadata this cannot read
         return None
-    return [entry.value.split(":")[0].strip() for entry in entries if entry.group == "pytest11"]
+    return tuple(entry.value.split(":")[0].strip() for entry in entries
+                 if entry.group == "pytest11")
 
 
 @functools.lru_cache(maxsize=1)
