@@ -1089,6 +1089,17 @@ PARAMETER_SETATTRS = {
 
         register(Handler, handle=None)
         """,
+    "local/__init__.py": """
+        class Manager:
+            def upsert(self, session, model, fields):
+                existing = None
+                existing = session.first()
+                for key, value in fields.items():
+                    setattr(existing, key, value)
+
+            async def close(self):
+                return 1
+        """,
     "meta/__init__.py": """
         class Registry:
             @classmethod
@@ -1124,6 +1135,9 @@ def test_setattr_on_a_parameter_is_not_a_rewrite_of_the_module(tmp_path):
         assert not modules.module("feat").rewritten
         assert resolver.kinds_of("feat.Config.turn_off") == {ASYNC_DEF}
         assert resolver.kinds_of("feat.Handler.handle") is None  # handed over: not plain
+        # (autogen-studio) a local bound to None, then to what a call gives: no module
+        assert not modules.module("local").rewritten
+        assert resolver.kinds_of("local.Manager.close") == {ASYNC_DEF}
         assert modules.module("meta").rewritten
         assert modules.module("itself").rewritten
 

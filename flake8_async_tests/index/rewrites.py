@@ -110,7 +110,8 @@ def _setattr_on_instances(func: ast.FunctionDef | ast.AsyncFunctionDef, method: 
                           ) -> tuple[set[int], set[int]]:
     """The `setattr` names (node ids) of calls in a function's own body whose first
     argument is an instance, not the module or a class: a local the function binds only by
-    calling something (`ch = Handler(...)`, then `setattr(ch, attr, True)`), or an
+    calling something (`ch = Handler(...)`, then `setattr(ch, attr, True)`; a literal such
+    as `found = None` before it too: no module, no class), or an
     attribute of one of its names (`setattr(worker.client, ...)`). A call that may give a
     module or a class (`import_module`, `type`, `getattr`...), an attribute that may hold
     one (`request.module`, `item.cls`, a dunder) and a parameter do not count. Then, apart,
@@ -131,7 +132,8 @@ def _setattr_on_instances(func: ast.FunctionDef | ast.AsyncFunctionDef, method: 
             value = sub.value
             assigned.add(id(sub.targets[0]))
             instances[sub.targets[0].id] = instances.get(sub.targets[0].id, True) and (
-                isinstance(value, ast.Call)
+                isinstance(value, ast.Constant)  # (`found = None` first: never a module)
+                or isinstance(value, ast.Call)
                 and isinstance(value.func, (ast.Name, ast.Attribute))
                 and decorator_name(value.func) not in _GIVES_MODULES_OR_CLASSES)
         elif isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load) \
