@@ -417,8 +417,8 @@ class MarkerRules(Family):
         if name in ("event_loop", "event_loop_policy") and ctx.pytest_asyncio_before_1:
             # a pinned pytest-asyncio that still has them (lock files read only here)
             ctx.silent(func, "AT106", "the project pins pytest-asyncio below 1.0")
-        elif name == "event_loop" and self._another_plugins_loop() is not None:
-            ctx.silent(func, "AT106", self._another_plugins_loop())  # type: ignore[arg-type]
+        elif name == "event_loop" and (elsewhere := self._another_plugins_loop()) is not None:
+            ctx.silent(func, "AT106", elsewhere)
         elif name == "event_loop" and autouse(fixture_decorator(func, ctx.resolve)) is True:
             ctx.silent(func, "AT106", "an autouse fixture: it runs for every test, as a plain "
                                       "fixture")

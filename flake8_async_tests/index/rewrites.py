@@ -144,16 +144,12 @@ def _setattr_on_instances(func: ast.FunctionDef | ast.AsyncFunctionDef, method: 
         elif isinstance(sub, ast.Call) and isinstance(sub.func, ast.Name) \
                 and sub.func.id == "setattr" and sub.args:
             calls.append(sub)
-    on_params = {id(call.func) for call in calls if isinstance(call.args[0], ast.Name)
-                 and call.args[0].id in params and _never_assigned(func, call.args[0].id)}
+    if calls:  # (a parameter the function, or a function in it, binds is not what was handed)
+        params -= {sub.id for sub in ast.walk(func)
+                   if isinstance(sub, ast.Name) and not isinstance(sub.ctx, ast.Load)}
+    on_params = {id(call.func) for call in calls
+                 if isinstance(call.args[0], ast.Name) and call.args[0].id in params}
     return {id(call.func) for call in calls if _an_instance(call.args[0], instances)}, on_params
-
-
-def _never_assigned(func: ast.FunctionDef | ast.AsyncFunctionDef, name: str) -> bool:
-    """Does the function never bind `name`, nor any function in it (a parameter keeps what
-    it was handed)?"""
-    return not any(isinstance(sub, ast.Name) and sub.id == name
-                   and not isinstance(sub.ctx, ast.Load) for sub in ast.walk(func))
 
 
 def _an_instance(target: ast.expr, instances: dict[str, bool]) -> bool:

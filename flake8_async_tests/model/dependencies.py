@@ -83,9 +83,10 @@ def requirements(root: str) -> dict[str, list[Requirement]]:
     found: dict[str, list[Requirement]] = {}
     readers = {"pyproject.toml": _pyproject, "setup.cfg": _setup_cfg, "setup.py": _setup_py,
                "tox.ini": _tox_ini, "noxfile.py": _noxfile, "Pipfile": _pipfile}
-    sources = [readers[name](os.path.join(folder, name)) for folder in folders(root)
+    where = folders(root)
+    sources = [readers[name](os.path.join(folder, name)) for folder in where
                for name in FILES if reads.isfile(os.path.join(folder, name))]
-    sources += [_requirements_file(path, set()) for folder in folders(root)
+    sources += [_requirements_file(path, set()) for folder in where
                 for path in requirement_files(folder)]
     for source in sources:
         for requirement in _parsed(source):
@@ -98,8 +99,8 @@ def locked(root: str) -> dict[str, set[Version]]:
     pylock, Poetry, PDM: TOML with a package table; Pipfile.lock: JSON), in its
     `folders`."""
     found: dict[str, set[Version]] = {}
-    for name in (os.path.join(f, n) for f in folders(root) for n in LOCK_FILES):
-        path, name = name, os.path.basename(name)
+    for path in (os.path.join(folder, n) for folder in folders(root) for n in LOCK_FILES):
+        name = os.path.basename(path)
         if not reads.isfile(path):
             continue
         if name == "Pipfile.lock":
