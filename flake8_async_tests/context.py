@@ -18,8 +18,9 @@ from . import inference, project
 from .imports import ImportTable
 from .index import reach as in_reach
 from .index import modules
-from .index.defs import ASYNC_DEF, DEF
+from .index.defs import ASYNC_CM, ASYNC_DEF, DEF
 from .index.facts import ModuleFacts
+from .index.resolver import kinds_of
 from .index.rewrites import REWRITERS
 from .options import Options
 from .rules import explain
@@ -100,7 +101,7 @@ def _static_dotted(expr: ast.AST, shadowed: Container[str], imports: ImportTable
     # `from .helpers import x`: the file's facts resolve it, and drop a name bound twice
     if root.id in imports.relative and root.id in facts.imports:
         return ".".join((facts.imports[root.id], *dotted.split(".")[1:]))
-    if root.id in facts.classes or facts.kinds.get(root.id) in (DEF, ASYNC_DEF):
+    if root.id in facts.classes or facts.kinds.get(root.id) in (DEF, ASYNC_DEF, ASYNC_CM):
         return f"{modname}.{dotted}"
     return None
 
@@ -255,7 +256,13 @@ class FileContext:
     @functools.cached_property
     def dead_lines(self) -> list[Dead]:
         """The branches of this file that never run (model/branches.py)."""
-        return dead_lines(self.syntax, self.resolve)
+        return dead_lines(self.syntax, self.resolve, self._async_cm)
+
+    def _async_cm(self, func: ast.expr) -> str | None:
+        """The function `func` names when calling it makes an async context manager (as
+        the index reads its def), else None."""
+        dotted = self.static_dotted(func)
+        return dotted if dotted is not None and kinds_of(dotted) == {ASYNC_CM} else None
 
     @functools.cached_property
     def _raises_blocks(self) -> list[tuple[int, int, int]]:

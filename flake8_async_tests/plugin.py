@@ -183,6 +183,8 @@ def _running(ctx: FileContext, found: list[Finding]) -> list[Finding]:
         else:
             why = (explain("after-exit", what=dead.test, line=dead.exit_line)
                    if dead.exit_line is not None else
+                   explain("refused-with", what=dead.test, line=dead.with_line)
+                   if dead.with_line is not None else
                    explain("never-runs", test=dead.test, value=dead.value, where=dead.where))
             ctx.silences.append((finding.line, finding.col, finding.code, why))
     return kept

@@ -414,6 +414,11 @@ SILENCES: tuple[Silence, ...] = (
             "inside pytest.raises (line {line}): the test expects an exception there"),
     Silence("after-exit", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: it follows {what} at line {line}"),
+    Silence("refused-with", tuple(rule.code for rule in RULES if rule.code != "AT000"),
+            "never runs: the plain `with` at line {line} enters {what}, an async context "
+            "manager, and raises before its body",
+            "`with` on what an `asynccontextmanager` function returns raises TypeError "
+            "(AttributeError before Python 3.11): a test may expect that in pytest.raises"),
     # AT100: an async test with no mark
     Silence("skipped", ("AT100",),
             "skipped unconditionally (pytest.mark.skip): it never runs by design"),
@@ -515,6 +520,9 @@ SILENCES: tuple[Silence, ...] = (
     Silence("class-sets-loop", ("AT202",), "class {cls!r} calls asyncio.set_event_loop()"),
     Silence("runs-in-thread", ("AT204",),
             "{function} runs on a loop of its own in a worker thread: {how}"),
+    Silence("task-settles-future", ("AT203",),
+            "the task settles future {future} last, and line {line} returns or awaits it",
+            "whoever awaits the future resumes only once the task has ended"),
     Silence("loop-checked", ("AT203",),
             "the code checks for a running loop or expects RuntimeError"),
     # AT300, AT304: mocks

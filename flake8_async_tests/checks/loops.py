@@ -8,6 +8,7 @@ import functools
 from collections.abc import Iterator
 
 from ..model.async_mocks import ASYNC_MOCK
+from ..model.futures import settled_future
 from ..model.fixtures import FIXTURE_DECORATORS, Fixture, autouse, fixture_decorator
 from ..model.scopes import Scope, label, sync_code
 from ..rules import ONLY, explain
@@ -394,6 +395,11 @@ class LoopRules(ScopeFamily):
         if self._loop_guarded(call, scope):
             self.ctx.silent(call, "AT203", "the code checks for a running loop or expects "
                                            "RuntimeError")
+            return
+        settled = settled_future(call, scope, self.scopes)
+        if settled is not None:
+            self.ctx.silent(call, "AT203", explain("task-settles-future", future=settled[0],
+                                                   line=settled[1]))
             return
         self.findings.append(Finding(call.lineno, call.col_offset, "AT203", "dropped",
                                      {"call": text}))

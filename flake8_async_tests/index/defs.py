@@ -15,6 +15,9 @@ from .text import Text
 # How a name is bound: a plain def or async def (decorators that keep it as written
 # aside), a function with another decorator (no rule reports those), or anything else.
 DEF, ASYNC_DEF, DECORATED, OTHER = "def", "async def", "decorated", "other"
+# An async def whose one other decorator is `asynccontextmanager`: calling it makes an
+# async context manager, which a plain `with` refuses before its body runs.
+ASYNC_CM = "async context manager"
 # Decorators that leave a function's sync or async nature as written (dotted, as inference
 # resolves them; the index, which does not resolve names, goes by their last name).
 PLAIN_DECORATOR_NAMES = frozenset({
@@ -35,8 +38,13 @@ def decorator_name(expr: ast.expr) -> str:
 
 def def_kind(node: ast.stmt) -> str:
     if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-        if all(decorator_name(d) in PLAIN_DECORATORS for d in node.decorator_list):
+        other = [d for d in node.decorator_list if decorator_name(d) not in PLAIN_DECORATORS]
+        if not other:
             return ASYNC_DEF if isinstance(node, ast.AsyncFunctionDef) else DEF
+        if (isinstance(node, ast.AsyncFunctionDef) and len(other) == 1
+                and isinstance(other[0], (ast.Name, ast.Attribute))
+                and decorator_name(other[0]) == "asynccontextmanager"):
+            return ASYNC_CM
         return DECORATED
     return OTHER
 

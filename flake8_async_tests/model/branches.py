@@ -3,9 +3,12 @@ NAME is a false constant of the module (`_IS_SYNC = False`, bound once at its to
 nowhere else), of `if TYPE_CHECKING:`, of `if False:`; the `else:` of a true one; the body
 of `while` with a false test; and in a function, the statements of a block after one that
 never lets the block go on (`return`, `raise`, `break`, `continue`, or a call that never
-returns, such as `pytest.skip()`). A finding there is about code that never runs: the
-rules' findings in those lines are dropped, with the reason (plugin.py). Any test it cannot
-read as a constant (a call, a comparison, a name bound twice) is taken to run either way.
+returns, such as `pytest.skip()`); the body of a plain `with` on an async context manager
+(a function decorated with `asynccontextmanager`), which raises before its body runs
+(`TypeError`; `AttributeError` before Python 3.11). A finding there is about code that
+never runs: the rules' findings in those lines are dropped, with the reason (plugin.py).
+Any test it cannot read as a constant (a call, a comparison, a name bound twice) is
+taken to run either way.
 """
 
 from __future__ import annotations
@@ -22,13 +25,15 @@ TYPE_CHECKING = frozenset({"typing.TYPE_CHECKING", "typing_extensions.TYPE_CHECK
 
 class Dead(NamedTuple):
     """Lines `first` to `last` never run, because `test` is always `value`; or, with
-    `exit_line`, because `test` (`return`, `pytest.skip()`...) on that line comes first."""
+    `exit_line`, because `test` (`return`, `pytest.skip()`...) on that line comes first;
+    or, with `with_line`, because that `with` enters `test`, an async context manager."""
     first: int
     last: int
     test: str
     value: bool
     where: str  # why: what binds the name, "a literal"...
     exit_line: int | None = None
+    with_line: int | None = None
 
 
 # Calls that never return: pytest's outcomes raise, the others end the process.
@@ -93,9 +98,11 @@ def _binds(node: ast.AST) -> list[str]:
     return []
 
 
-def dead_lines(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> list[Dead]:
+def dead_lines(syntax: Syntax, resolve: Callable[[ast.expr], str | None],
+               async_cm: Callable[[ast.expr], str | None] = lambda func: None) -> list[Dead]:
     """Every branch of the file that never runs (see the module's docstring); `resolve`
-    names what an expression stands for through the file's imports."""
+    names what an expression stands for through the file's imports, `async_cm` the
+    function a callee is when that makes an async context manager."""
     known = constants(syntax)
     found: list[Dead] = []
     for node in syntax.of_type(ast.If, ast.While):
@@ -110,6 +117,7 @@ def dead_lines(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> lis
             last = max(stmt.end_lineno or stmt.lineno for stmt in branch)
             found.append(Dead(first, last, ast.unparse(node.test), value, where))
     found.extend(_after_exits(syntax, resolve))
+    found.extend(_refused_withs(syntax, async_cm))
     return sorted(found, key=lambda dead: (dead.first, -dead.last))  # the outermost first
 
 
@@ -133,6 +141,23 @@ def _after_exits(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> l
                                       max(s.end_lineno or s.lineno for s in rest),
                                       what, True, "", stmt.lineno))
                     break
+    return found
+
+
+def _refused_withs(syntax: Syntax,
+                   async_cm: Callable[[ast.expr], str | None]) -> list[Dead]:
+    """The bodies of plain `with` statements that enter an async context manager."""
+    found: list[Dead] = []
+    for node in syntax.of_type(ast.With):
+        assert isinstance(node, ast.With)
+        for item in node.items:
+            expr = item.context_expr
+            if isinstance(expr, ast.Call) and node.body and async_cm(expr.func) is not None:
+                found.append(Dead(min(_first_line(s) for s in node.body),
+                                  max(s.end_lineno or s.lineno for s in node.body),
+                                  f"{ast.unparse(expr.func)}()", True, "",
+                                  with_line=node.lineno))
+                break
     return found
 
 
