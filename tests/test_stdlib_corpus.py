@@ -8,8 +8,10 @@ scripts/robustness.py runs the whole standard library the same way.
 
 from __future__ import annotations
 
+import ast
 import re
 import sysconfig
+import warnings
 from pathlib import Path
 
 import pytest
@@ -48,6 +50,16 @@ def sample() -> list[str]:
     return [p.relative_to(STDLIB).as_posix() for p in odd + ordinary]
 
 
+def _parses(path: Path) -> bool:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # (invalid escapes in old test data)
+            ast.parse(path.read_bytes())
+    except (SyntaxError, ValueError, UnicodeDecodeError):
+        return False
+    return True
+
+
 def test_standard_library_sample(tmp_path):
     files = sample()
     if len(files) < 150:
@@ -60,9 +72,11 @@ def test_standard_library_sample(tmp_path):
     assert proc.returncode in (0, 1), proc.stderr[-3000:]
     assert "Traceback" not in proc.stderr, proc.stderr[-3000:]
     assert [f for f in found if f[2] == "AT000"] == []
-    # Some sample files cannot be read or parsed; flake8 reports those itself. All the
-    # others went through the plugin.
+    # Some sample files cannot be read or parsed; flake8 reports those itself (each one
+    # Python cannot parse either; flake8 reads a file with a bad coding cookie as latin-1,
+    # and on Python 3.12 and later parses some of those). All the others went through the
+    # plugin.
     unparsed = {path for path, _, code in found if code in ("E902", "E999")}
     checked = {Path(path).as_posix() for path, _ in TIMING.findall(proc.stderr)}
-    assert len(unparsed) >= 5, unparsed
+    assert unparsed and unparsed <= {f for f in files if not _parses(STDLIB / f)}, unparsed
     assert checked == set(files) - unparsed, sorted(set(files) - unparsed - checked)[:20]
