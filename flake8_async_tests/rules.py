@@ -443,6 +443,11 @@ SILENCES: tuple[Silence, ...] = (
             "async tests and fixtures here"),
     # AT101, AT105: unittest classes
     Silence("async-base", ("AT101",), "{cls} derives from {base}, which runs async tests"),
+    Silence("async-base-gen-test", ("AT101",),
+            "{cls} derives from {base}, which runs async tests decorated with @gen_test and "
+            "fails the others with TypeError: never a silent pass",
+            "tornado's AsyncTestCase wraps each test method, and raises TypeError when one "
+            "returns a coroutine (an async test without @gen_test): the test errors, loudly"),
     Silence("async-generator-method", ("AT101",),
             "an async generator: unittest never calls it as a test, with or without a loop"),
     Silence("async-hooks-base", ("AT105",),

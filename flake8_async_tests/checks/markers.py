@@ -221,8 +221,10 @@ class MarkerRules(Family):
             if not is_async or not func.name.startswith("test"):
                 return
             if info.async_bases:
-                ctx.silent(func, "AT101", f"{cls.name} derives from "  # type: ignore[union-attr]
-                                          f"{info.async_bases[0]}, which runs async tests")
+                base = info.async_bases[0]
+                ctx.silent(func, "AT101", explain(
+                    "async-base-gen-test" if base.partition(".")[0] == "tornado" else "async-base",
+                    cls=cls.name, base=base))  # type: ignore[union-attr]
             elif unknown:
                 ctx.silent(func, "AT101", "a decorator of unknown effect may run it")
             elif ctx.syntax.is_async_generator(func):
