@@ -160,7 +160,7 @@ def _finding(kind: int, b: int) -> str:
         2: """\
             @pytest.mark.asyncio
             async def test_blocking_sleep():
-                time.sleep(0)
+                time.sleep(0.01)
             """,  # AT204
         3: f"""\
             @pytest.mark.asyncio

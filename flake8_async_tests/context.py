@@ -29,6 +29,7 @@ from .model.hooks import HOOKS, effect as hook_effect
 from .model.fixtures import autouse, fixture_decorator, fixture_name
 from .model.async_mocks import AsyncMocks
 from .model.branches import Dead, dead_lines
+from .model.fields import constant_fields, constant_tests
 from .model.loops import Loops
 from .model.marks import ASYNC_MARKS, Marks
 from .model.scopes import Scopes
@@ -256,7 +257,9 @@ class FileContext:
     @functools.cached_property
     def dead_lines(self) -> list[Dead]:
         """The branches of this file that never run (model/branches.py)."""
-        return dead_lines(self.syntax, self.resolve, self._async_cm)
+        fields = constant_fields(self.syntax, self.source, self.static_dotted)
+        return dead_lines(self.syntax, self.resolve, self._async_cm,
+                          constant_tests(self.syntax, fields) if fields else [])
 
     def _async_cm(self, func: ast.expr) -> str | None:
         """The function `func` names when calling it makes an async context manager (as
@@ -277,6 +280,15 @@ class FileContext:
                 found.append((body[0].lineno, max(s.end_lineno or s.lineno for s in body),
                               node.lineno))
         return found
+
+    def ends_raises_block(self, node: ast.AST) -> str | None:
+        """expects_raise, for a call that ends the body of its `with pytest.raises(...)`:
+        either it raises, as the test expects, or something before it did and it never
+        runs (AT204: a sleep there never blocks the loop)."""
+        end = node.end_lineno  # type: ignore[attr-defined]
+        where = next((at for first, last, at in self._raises_blocks
+                      if first <= node.lineno <= last and end == last), None)  # type: ignore
+        return explain("in-pytest-raises", line=where) if where is not None else None
 
     def expects_raise(self, node: ast.AST) -> str | None:
         """Why a call that raises is left alone inside `with pytest.raises(...)` (AT201: a

@@ -410,7 +410,10 @@ SILENCES: tuple[Silence, ...] = (
     # any code: a finding in a branch that never runs (model/branches.py), dropped
     Silence("never-runs", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "in a branch that never runs: {test} is always {value} ({where})"),
-    Silence("in-pytest-raises", ("AT201",),
+    Silence("zero-sleep", ("AT204",), "time.sleep(0) sleeps no time: it blocks nothing",
+            "outside a loop only: in a `for` or `while`, time.sleep(0) is a busy wait that "
+            "never lets the event loop run, and is reported"),
+    Silence("in-pytest-raises", ("AT201", "AT204"),
             "inside pytest.raises (line {line}): the test expects an exception there"),
     Silence("after-exit", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: it follows {what} at line {line}"),
@@ -525,6 +528,12 @@ SILENCES: tuple[Silence, ...] = (
     Silence("class-sets-loop", ("AT202",), "class {cls!r} calls asyncio.set_event_loop()"),
     Silence("runs-in-thread", ("AT204",),
             "{function} runs on a loop of its own in a worker thread: {how}"),
+    Silence("task-joined-by-owner", ("AT203",),
+            "the task runs {task}, and line {line} awaits {other}, which may wait for it"),
+    Silence("task-run-elsewhere", ("AT203",),
+            "{what}: what runs this code, and on which loop, is unknown",
+            "a framework may run it on a loop of its own that keeps its tasks (a workflow "
+            "engine's)"),
     Silence("task-settles-future", ("AT203",),
             "the task settles future {future} last, and line {line} returns or awaits it",
             "whoever awaits the future resumes only once the task has ended"),
@@ -549,6 +558,11 @@ SILENCES: tuple[Silence, ...] = (
     Silence("replacement-not-called", ("AT301",),
             "the test asserts the replacement is never called ({mock}.assert_not_called() "
             "at line {line})"),
+    Silence("module-unparsed", ("AT304",),
+            "module {module} is there, but does not parse with this Python: what it holds "
+            "is unknown",
+            "a module written for a newer Python (`type X = ...`, `except A, B:`), or one "
+            "that cannot be decoded: run the linter on the Python the project uses"),
     Silence("attributes-open", ("AT301", "AT302", "AT304"),
             "whether {owner} has {attr} cannot be read from source: {why}",
             "the module or class may have attributes its source does not show: a module "

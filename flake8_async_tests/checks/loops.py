@@ -8,7 +8,7 @@ import functools
 from collections.abc import Iterator
 
 from ..model.async_mocks import ASYNC_MOCK
-from ..model.futures import settled_future
+from ..model import tasks
 from ..model.fixtures import FIXTURE_DECORATORS, Fixture, autouse, fixture_decorator
 from ..model.scopes import Scope, label, sync_code
 from ..rules import ONLY, explain
@@ -232,8 +232,22 @@ class LoopRules(ScopeFamily):
             if _keeps_runner_loop(fixture):
                 return name, ("a sync fixture of pytest_asyncio.fixture: pytest-asyncio "
                               "sets its loop around it")
+            if self._asyncio_runs(fixture):
+                return name, ("an async fixture pytest-asyncio runs: its loop is the current "
+                              "one from then on")
             todo.extend((request, fixture.level + (request == name)) for request in requests)
         return None
+
+    def _asyncio_runs(self, fixture: Fixture) -> bool:
+        """Is the fixture an async one that pytest-asyncio runs (decorated with
+        pytest_asyncio.fixture, or any async fixture in auto mode)? It runs it on the
+        test's loop, which it has made the current one."""
+        func = fixture.func
+        if not isinstance(func, ast.AsyncFunctionDef) or self.ctx.settings.asyncio_plugin_disabled:
+            return False
+        deco = fixture_decorator(func, fixture.home.resolve)  # type: ignore[attr-defined]
+        return self.ctx.mode == "auto" or (deco is not None and (
+            fixture.home.resolve(deco) or "").startswith("pytest_asyncio."))  # type: ignore
 
     def _loop_may_be_set(self, scope: Scope) -> str | None:
         """Why something may set the current event loop before this code runs (then
@@ -333,6 +347,17 @@ class LoopRules(ScopeFamily):
             self.findings.append(Finding(call.lineno, call.col_offset, "AT202", ONLY, {}))
 
     def _blocking_sleep(self, call: ast.Call, scope: Scope) -> None:
+        if not scope.is_async and id(scope.node) not in self.side_effects:
+            return  # (sync code: it blocks no loop)
+        if call.args and isinstance(call.args[0], ast.Constant) \
+                and type(call.args[0].value) in (int, float) and call.args[0].value == 0 \
+                and not self._in_loop(call, scope):
+            self.ctx.silent(call, "AT204", explain("zero-sleep"))
+            return
+        expected = self.ctx.ends_raises_block(call)
+        if expected is not None:
+            self.ctx.silent(call, "AT204", expected)
+            return
         if scope.is_async:
             threaded = self._run_in_thread(scope.node)  # type: ignore[arg-type]
             if threaded is not None:
@@ -344,6 +369,13 @@ class LoopRules(ScopeFamily):
         elif id(scope.node) in self.side_effects:
             self.findings.append(Finding(call.lineno, call.col_offset, "AT204", "side-effect",
                                          {"sleep": self._sleep}))
+
+    def _in_loop(self, call: ast.Call, scope: Scope) -> bool:
+        """Is the call inside a `for` or `while` of its function (where time.sleep(0) is a
+        busy wait that never lets the event loop run)?"""
+        return any(node.lineno <= call.lineno <= (node.end_lineno or node.lineno)
+                   for node in self.ctx.syntax.within(scope.node, ast.For, ast.While,
+                                                      ast.AsyncFor))
 
     def _run_in_thread(self, func: ast.AsyncFunctionDef) -> str | None:
         """How a coroutine function is run on a loop of its own in a worker thread, where a
@@ -396,10 +428,19 @@ class LoopRules(ScopeFamily):
             self.ctx.silent(call, "AT203", "the code checks for a running loop or expects "
                                            "RuntimeError")
             return
-        settled = settled_future(call, scope, self.scopes)
+        settled = tasks.settled_future(call, scope, self.scopes)
         if settled is not None:
             self.ctx.silent(call, "AT203", explain("task-settles-future", future=settled[0],
                                                    line=settled[1]))
+            return
+        joined = tasks.joined_by_owner(call, scope)
+        if joined is not None:
+            self.ctx.silent(call, "AT203", explain("task-joined-by-owner", task=joined[0],
+                                                   other=joined[1], line=joined[2]))
+            return
+        elsewhere = tasks.run_elsewhere(scope, self.scopes)
+        if elsewhere is not None:
+            self.ctx.silent(call, "AT203", explain("task-run-elsewhere", what=elsewhere))
             return
         self.findings.append(Finding(call.lineno, call.col_offset, "AT203", "dropped",
                                      {"call": text}))

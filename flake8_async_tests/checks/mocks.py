@@ -332,6 +332,10 @@ class ScopeChecker:
                 yield Finding(call.lineno, call.col_offset, "AT304", "missing-module",
                               {"owner": missing[0], "attr": missing[1]})
                 return
+            unparsed = resolver.unparsed_module(f"{owner_name}.{attr}")
+            if unparsed is not None:
+                self.ctx.silent(call, "AT304", explain("module-unparsed", module=unparsed))
+                return
             owner = inference.resolve_dotted(owner_name)
             label = owner_name
         else:

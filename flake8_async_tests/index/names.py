@@ -216,9 +216,24 @@ def missing_submodule(dotted: str) -> tuple[str, str] | None:
         return None
     if name in facts.kinds or _star_binds(facts, name, 0):
         return None
+    if modules.locate(f"{package}.{name}") is not None:
+        return None  # there, though the index cannot read it (unparsed_module)
     if project.written_by_build(os.path.join(os.path.dirname(path), f"{name}.py")):
         return None  # (a version file setuptools-scm or hatch-vcs writes on install)
     return package, name
+
+
+def unparsed_module(dotted: str) -> str | None:
+    """The first module `dotted` runs through that is there but that the index cannot read
+    (it does not parse with this Python, or cannot be decoded), if any."""
+    parts = dotted.split(".")
+    for end in range(1, len(parts) + 1):
+        name = ".".join(parts[:end])
+        if modules.locate(name) is None:
+            return None
+        if modules.module(name) is None:
+            return name
+    return None
 
 
 def _star_binds(facts: ModuleFacts, name: str, depth: int) -> bool:

@@ -28,7 +28,7 @@ from .facts import NONE, PARAMETER, ClassFacts, ModuleFacts
 from .names import (  # noqa: F401 - the rules ask these through this module
     BUILTIN_NAMES, MAX_HOPS, NOT_STARRED, base_name, defined_at, follow, missing_submodule,
     module_bound, native, native_import, split_dotted, star_exports, star_source,
-    submodule_only,
+    submodule_only, unparsed_module,
 )
 
 PRESENT, UNKNOWN = "present", "unknown"

@@ -1,14 +1,15 @@
 """Branches of a test file that never run, as its source says: the body of `if NAME:` where
 NAME is a false constant of the module (`_IS_SYNC = False`, bound once at its top level and
 nowhere else), of `if TYPE_CHECKING:`, of `if False:`; the `else:` of a true one; the body
-of `while` with a false test; and in a function, the statements of a block after one that
-never lets the block go on (`return`, `raise`, `break`, `continue`, or a call that never
-returns, such as `pytest.skip()`); the body of a plain `with` on an async context manager
-(a function decorated with `asynccontextmanager`), which raises before its body runs
-(`TypeError`; `AttributeError` before Python 3.11). A finding there is about code that
-never runs: the rules' findings in those lines are dropped, with the reason (plugin.py).
-Any test it cannot read as a constant (a call, a comparison, a name bound twice) is
-taken to run either way.
+of `while` with a false test; the same for `if self.x:` in a method of a class defined in
+a function, where `x` has one value (fields.py); and in a function, the statements of a
+block after one that never lets the block go on (`return`, `raise`, `break`, `continue`,
+or a call that never returns, such as `pytest.skip()`); the body of a plain `with` on an
+async context manager (a function decorated with `asynccontextmanager`), which raises
+before its body runs (`TypeError`; `AttributeError` before Python 3.11). A finding there
+is about code that never runs: the rules' findings in those lines are dropped, with the
+reason (plugin.py). Any test it cannot read as a constant (a call, a comparison, a name
+bound twice) is taken to run either way.
 """
 
 from __future__ import annotations
@@ -99,12 +100,21 @@ def _binds(node: ast.AST) -> list[str]:
 
 
 def dead_lines(syntax: Syntax, resolve: Callable[[ast.expr], str | None],
-               async_cm: Callable[[ast.expr], str | None] = lambda func: None) -> list[Dead]:
+               async_cm: Callable[[ast.expr], str | None] = lambda func: None,
+               field_tests: list[tuple[ast.If | ast.While, bool, str]] = ()  # type: ignore
+               ) -> list[Dead]:
     """Every branch of the file that never runs (see the module's docstring); `resolve`
     names what an expression stands for through the file's imports, `async_cm` the
-    function a callee is when that makes an async context manager."""
+    function a callee is when that makes an async context manager; `field_tests` are the
+    tests of an instance attribute with one value (fields.py)."""
     known = constants(syntax)
     found: list[Dead] = []
+    for node, value, where in field_tests:
+        branch = node.body if not value else node.orelse if isinstance(node, ast.If) else []
+        if branch:
+            found.append(Dead(min(_first_line(stmt) for stmt in branch),
+                              max(stmt.end_lineno or stmt.lineno for stmt in branch),
+                              ast.unparse(node.test), value, where))
     for node in syntax.of_type(ast.If, ast.While):
         assert isinstance(node, (ast.If, ast.While))
         truth = _truth(node.test, known, resolve)

@@ -1,0 +1,134 @@
+"""Attributes every instance of a class holds at one value, as the file shows: a class
+defined in a function (so every call of it is in sight), whose `__init__` sets `self.x =
+p` once, from a parameter `p` with a literal default that no call of the class passes,
+and nothing else sets `x` (no other assignment of that attribute in the file, no string
+naming it, no setattr; no ancestor binding it). In its methods, `if self.x:` is then a
+constant test, and the branch it rules out never runs (branches.py)."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+from ..index import resolver
+from ..syntax import Syntax
+
+Constant = tuple[bool, str]  # (truth, why)
+
+
+def constant_fields(syntax: Syntax, source: str,
+                    base_of: Callable[[ast.expr], str | None]) -> dict[tuple[int, str], Constant]:
+    """(id of a class node, attribute) -> its one value's truth and why; `base_of` names a
+    base class through the file's imports."""
+    found: dict[tuple[int, str], Constant] = {}
+    if "setattr" in source or "__dict__" in source or "vars(" in source:
+        return found
+    stores: dict[str, int] = {}
+    strings: set[str] = set()
+    for node in syntax.of_type(ast.Attribute, ast.Constant):
+        if isinstance(node, ast.Attribute) and not isinstance(node.ctx, ast.Load):
+            stores[node.attr] = stores.get(node.attr, 0) + 1
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            strings.add(node.value)
+    for func in syntax.of_type(ast.FunctionDef, ast.AsyncFunctionDef):
+        for cls in func.body:  # type: ignore[attr-defined]
+            if isinstance(cls, ast.ClassDef) and not cls.decorator_list and not cls.keywords:
+                for attr, value in _fields(cls, func, syntax, base_of).items():  # type: ignore
+                    if stores.get(attr) == 1 and attr not in strings:
+                        found[(id(cls), attr)] = value
+    return found
+
+
+def _fields(cls: ast.ClassDef, home: ast.FunctionDef | ast.AsyncFunctionDef, syntax: Syntax,
+            base_of: Callable[[ast.expr], str | None]) -> dict[str, Constant]:
+    inits = [s for s in cls.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
+             and s.name == "__init__"]
+    if len(inits) != 1 or inits[0].decorator_list or isinstance(inits[0], ast.AsyncFunctionDef):
+        return {}
+    init = inits[0]
+    args = init.args
+    positional = [*args.posonlyargs, *args.args]
+    if not positional or args.vararg is not None:
+        return {}
+    me = positional[0].arg
+    defaults = dict(zip([a.arg for a in positional[len(positional) - len(args.defaults):]],
+                        args.defaults))
+    defaults.update((a.arg, d) for a, d in zip(args.kwonlyargs, args.kw_defaults) if d)
+    rebound = {n.id for n in ast.walk(init) if isinstance(n, ast.Name)
+               and not isinstance(n.ctx, ast.Load)}
+    candidates: dict[str, tuple[str, ast.Constant, int]] = {}
+    for stmt in init.body:
+        if (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
+                and isinstance(stmt.targets[0], ast.Attribute)
+                and isinstance(stmt.targets[0].value, ast.Name) and stmt.targets[0].value.id == me
+                and isinstance(stmt.value, ast.Name) and stmt.value.id not in rebound
+                and isinstance(defaults.get(stmt.value.id), ast.Constant)):
+            param = stmt.value.id
+            candidates[stmt.targets[0].attr] = (param, defaults[param], stmt.lineno)  # type: ignore
+    if not candidates or not _calls_only(cls, home, syntax, positional, candidates):
+        return {}
+    for base in cls.bases:
+        dotted = base_of(base)
+        classes = resolver.class_ancestors(dotted) if dotted else None
+        if classes is None or any(attr in c.kinds or attr in c.self_names or c.dynamic_self
+                                  for c in classes.values() for attr in candidates):
+            return {}
+    return {attr: (bool(default.value), f"set at line {line} from parameter {param} "
+                   f"(default {default.value!r}), which no call of {cls.name} passes")
+            for attr, (param, default, line) in candidates.items()}
+
+
+def _calls_only(cls: ast.ClassDef, home: ast.AST, syntax: Syntax, positional: list[ast.arg],
+                candidates: dict[str, tuple[str, ast.Constant, int]]) -> bool:
+    """Is the class named, in the function that defines it, only by calls that pass none
+    of the candidates' parameters (and bound there by its `class` statement alone)?"""
+    params = {param for param, _, _ in candidates.values()}
+    places = [a.arg for a in positional[1:]]
+    reach = min((places.index(p) for p in params if p in places), default=len(places))
+    calls = {id(n.func) for n in ast.walk(home) if isinstance(n, ast.Call)}
+    for node in ast.walk(home):
+        if isinstance(node, ast.Name) and node.id == cls.name:
+            if not isinstance(node.ctx, ast.Load) or id(node) not in calls:
+                return False
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
+                and node is not cls and node.name == cls.name:
+            return False
+    for node in ast.walk(home):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
+                and node.func.id == cls.name:
+            if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) > reach:
+                return False
+            if any(k.arg is None or k.arg in params for k in node.keywords):
+                return False
+    return True
+
+
+def constant_tests(syntax: Syntax, fields: dict[tuple[int, str], Constant]
+                   ) -> list[tuple[ast.If | ast.While, bool, str]]:
+    """The `if`/`while` statements in methods of those classes whose test is `self.x` or
+    `not self.x` for such a field: (statement, the test's truth, why)."""
+    found: list[tuple[ast.If | ast.While, bool, str]] = []
+    classes = {key[0] for key in fields}
+    for cls in syntax.of_type(ast.ClassDef):
+        if id(cls) not in classes:
+            continue
+        for method in cls.body:  # type: ignore[attr-defined]
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            positional = [*method.args.posonlyargs, *method.args.args]
+            if not positional or method.decorator_list:
+                continue
+            me = positional[0].arg
+            if any(isinstance(n, ast.Name) and n.id == me and not isinstance(n.ctx, ast.Load)
+                   for n in syntax.scope_nodes(method, headers=False)):
+                continue  # (`self` rebound)
+            for node in syntax.scope_nodes(method, headers=False):
+                if isinstance(node, (ast.If, ast.While)):
+                    test, negated = node.test, False
+                    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+                        test, negated = test.operand, True
+                    if (isinstance(test, ast.Attribute) and isinstance(test.value, ast.Name)
+                            and test.value.id == me and (id(cls), test.attr) in fields):
+                        truth, why = fields[(id(cls), test.attr)]
+                        found.append((node, truth != negated, why))
+    return found

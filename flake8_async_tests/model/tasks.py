@@ -1,0 +1,166 @@
+"""Why a task created and dropped (AT203) is kept, or its end awaited, after all:
+
+- its result reaches the caller through a future: `f = loop.create_future()`,
+  `loop.create_task(settle(f))`, then `return f` or `await f`, where `settle`, a coroutine
+  function of the file, settles `f` in its last statement (`f.set_result(...)` or
+  `f.set_exception(...)`). Whoever awaits `f` resumes only once the task has ended;
+- it runs a method of an object whose run the function ends later, by a method named so
+  (`create_task(worker.run())`, then `await worker.shutdown()`): that may wait for it;
+- the code that creates it is run by something else: a method of a class that carries a
+  decorator of unknown effect or is handed to a call (`new_worker(client, Workflow)`), or a
+  function with such a decorator. What runs it, and on which loop (one that keeps its
+  tasks, as a workflow engine's does), is unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from .fixtures import FIXTURE_DECORATORS
+from .scopes import Scope, Scopes, label
+
+FUTURE_CLASSES = frozenset({"asyncio.Future", "asyncio.futures.Future"})
+SETTLERS = frozenset({"set_result", "set_exception"})
+
+
+def settled_future(call: ast.Call, scope: Scope, scopes: Scopes) -> tuple[str, int] | None:
+    """(the future's name, the line that returns or awaits it) when `call` (a task's
+    creation) hands a coroutine a future of `scope` that the coroutine settles last."""
+    coro = call.args[0] if call.args else None
+    if not isinstance(coro, ast.Call) or not isinstance(coro.func, ast.Name):
+        return None
+    found = scopes.lookup(coro.func.id, scope)
+    if found is None or len(found[1]) != 1 or found[1][0][0] != "def":
+        return None
+    settle = found[1][0][1]
+    if not isinstance(settle, ast.AsyncFunctionDef):
+        return None
+    settled = _settled_parameter(settle)
+    if settled is None:
+        return None
+    handed = _argument_for(settle, coro, settled)
+    if handed is None or not _is_future(handed, scope, scopes):
+        return None
+    line = _observed_at(scope, handed)
+    return (handed, line) if line is not None else None
+
+
+def _settled_parameter(func: ast.AsyncFunctionDef) -> str | None:
+    """The parameter the function's last statement settles, if it is one."""
+    last = func.body[-1]
+    call = last.value if isinstance(last, ast.Expr) else None
+    if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            and call.func.attr in SETTLERS and isinstance(call.func.value, ast.Name)):
+        return call.func.value.id
+    return None
+
+
+def _argument_for(func: ast.AsyncFunctionDef, call: ast.Call, param: str) -> str | None:
+    """The name `call` passes as `param` of `func` (positionally or by keyword)."""
+    positional = [arg.arg for arg in (*func.args.posonlyargs, *func.args.args)]
+    values = dict(zip(positional, call.args))
+    values.update((k.arg, k.value) for k in call.keywords if k.arg is not None)
+    if any(isinstance(arg, ast.Starred) for arg in call.args) or any(
+            k.arg is None for k in call.keywords):
+        return None
+    value = values.get(param)
+    return value.id if isinstance(value, ast.Name) else None
+
+
+def _is_future(name: str, scope: Scope, scopes: Scopes) -> bool:
+    """Is `name` bound once in `scope`, to `<x>.create_future()` or `asyncio.Future()`?"""
+    bound = scope.bindings.get(name)
+    if not bound or len(bound) != 1 or bound[0][0] != "assign":
+        return False
+    value = bound[0][1]
+    if not isinstance(value, ast.Call):
+        return False
+    if isinstance(value.func, ast.Attribute) and value.func.attr == "create_future":
+        return True
+    return scopes.resolve(value.func, scope, among=FUTURE_CLASSES) is not None
+
+
+def _observed_at(scope: Scope, name: str) -> int | None:
+    """The line of `return name` or `await name` in the scope's own code."""
+    for node in scope.syntax.scope_nodes(scope.node):
+        if isinstance(node, (ast.Return, ast.Await)) and isinstance(node.value, ast.Name) \
+                and node.value.id == name:
+            return node.lineno
+    return None
+
+
+# Methods that end an object's run and, by their name, wait for it to end (`close()`, which
+# may only cancel or release, is not one).
+JOINING = frozenset({"shutdown", "stop", "join", "wait_closed", "wait_stopped"})
+
+
+def joined_by_owner(call: ast.Call, scope: Scope) -> tuple[str, str, int] | None:
+    """(the task's method, the method awaited later, its line) when `call` hands a task
+    `owner.meth(...)` and the function awaits `owner.stop(...)` (JOINING) on a later line."""
+    coro = call.args[0] if call.args else None
+    if not isinstance(coro, ast.Call) or not isinstance(coro.func, ast.Attribute):
+        return None
+    owner = coro.func.value
+    root = owner
+    while isinstance(root, ast.Attribute):
+        root = root.value
+    if not isinstance(root, ast.Name):
+        return None
+    spelled = ast.dump(owner)
+    later = [node for node in scope.syntax.scope_nodes(scope.node)
+             if isinstance(node, ast.Await) and node.lineno > (call.end_lineno or call.lineno)
+             and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
+             and node.value.func.attr in JOINING
+             and ast.dump(node.value.func.value) == spelled]
+    if not later:
+        return None
+    first = min(later, key=lambda node: node.lineno)
+    name = label(owner)
+    return (f"{name}.{coro.func.attr}()", f"{name}.{first.value.func.attr}()",  # type: ignore
+            first.lineno)
+
+
+# Decorators that leave a function or class run as written (fixtures and marks aside).
+KEPT_AS_WRITTEN = frozenset({
+    "staticmethod", "classmethod", "property", "abc.abstractmethod", "functools.wraps",
+    "functools.cache", "functools.lru_cache", "functools.cached_property", "typing.override",
+    "typing_extensions.override", "contextlib.contextmanager",
+    "contextlib.asynccontextmanager", "dataclasses.dataclass", "typing.final",
+})
+
+
+def run_elsewhere(scope: Scope, scopes: Scopes) -> str | None:
+    """What runs a helper function or method in a way the file does not show: its decorator
+    of unknown effect, or its class's, or the call its class is handed to."""
+    func = scope.node
+    if not isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef)):
+        return None
+    role = scopes.role(scope)
+    if role not in ("helper", "method"):
+        return None
+    ctx = scopes.ctx
+    unknown = _unknown_decorator(func.decorator_list, ctx.resolve)
+    if unknown is not None:
+        return f"{func.name} is decorated with {unknown}"
+    if role != "method":
+        return None
+    cls = scope.parent.node  # type: ignore[union-attr]
+    assert isinstance(cls, ast.ClassDef)
+    unknown = _unknown_decorator(cls.decorator_list, ctx.resolve)
+    if unknown is not None:
+        return f"class {cls.name} is decorated with {unknown}"
+    for node in ctx.syntax.of_type(ast.Call):
+        values = (*node.args, *(k.value for k in node.keywords))  # type: ignore[attr-defined]
+        if any(isinstance(v, ast.Name) and v.id == cls.name for v in values):
+            return (f"class {cls.name} is handed to {label(node.func)}() "  # type: ignore
+                    f"at line {node.lineno}")
+    return None
+
+
+def _unknown_decorator(decorators: list[ast.expr], resolve) -> str | None:  # type: ignore
+    for deco in decorators:
+        dotted = resolve(deco)
+        if dotted is None or not (dotted in KEPT_AS_WRITTEN or dotted in FIXTURE_DECORATORS
+                                  or dotted.startswith("pytest.mark.")):
+            return f"@{label(deco.func if isinstance(deco, ast.Call) else deco)}"
+    return None
