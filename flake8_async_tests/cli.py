@@ -70,7 +70,11 @@ class OnlyThisPlugin(Application):
         manager.start = start_largest_first  # type: ignore[method-assign]
 
     def _run(self, argv: Sequence[str]) -> None:
-        self.initialize(argv)
+        try:
+            self.initialize(argv)
+        except ValueError as exc:  # flake8 rejects a value in a config file with a traceback
+            sys.stderr.write(f"flake8-async-tests: error: {exc}\n")
+            raise SystemExit(2) from None
         assert self.options is not None
         if self.options.fix or self.options.diff:
             from .fix import command  # libcst is imported only to fix

@@ -190,6 +190,12 @@ class FileContext:
         return project.conftest_chain(self.path, self.rootdir)
 
     @functools.cached_property
+    def unparsed_conftest(self) -> str | None:
+        """A conftest.py that applies here but does not parse (relative to the rootdir)."""
+        found = project.unparsed_conftests(self.path, self.rootdir)
+        return project.relative(found[0], self.rootdir) if found else None
+
+    @functools.cached_property
     def loaded_plugins(self) -> list[plugins.Verdict]:
         """The plugins the project loads that may matter to async tests (runner model)."""
         own = (self.path, self.tree) if self.is_conftest else None

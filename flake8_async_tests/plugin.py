@@ -172,11 +172,22 @@ def _findings_kept(parsed: Any) -> bool:
     return directory is not None and os.path.isdir(results.for_directory(directory).folder)
 
 
+# Codes whose findings no conftest.py can change: a patch target or a mock's assertion
+# method is there or not, whatever fixtures, hooks and plugins the project has.
+CONFTEST_FREE = frozenset({"AT303", "AT304", "AT305"})
+
+
 def _running(ctx: FileContext, found: list[Finding]) -> list[Finding]:
-    """The findings outside branches that never run (model/branches.py); the others are
+    """The findings outside branches that never run (model/branches.py), and, where a
+    conftest.py that applies does not parse, those no conftest can change; the others are
     recorded as silences, with the reason."""
     kept = []
+    unparsed = ctx.unparsed_conftest if found else None
     for finding in found:
+        if unparsed is not None and finding.code not in CONFTEST_FREE:
+            ctx.silences.append((finding.line, finding.col, finding.code,
+                                 explain("conftest-unparsed", conftest=unparsed)))
+            continue
         dead = ctx.never_runs(finding.line)
         if dead is None:
             kept.append(finding)

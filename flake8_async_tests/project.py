@@ -355,25 +355,41 @@ def conftest_chain(path: str, rootdir: str | None) -> tuple[tuple[str, ast.Modul
                            os.path.abspath(path))
 
 
+def unparsed_conftests(path: str, rootdir: str | None) -> tuple[str, ...]:
+    """The conftest.py files that apply to `path` but do not parse here (written for a
+    newer Python, or undecodable): what they define is unknown."""
+    return tuple(candidate for candidate in _conftest_files(
+        os.path.dirname(os.path.abspath(path)), rootdir, os.path.abspath(path))
+        if parse_file(candidate) is None)
+
+
 @functools.lru_cache(maxsize=None)
 def _conftest_chain(directory: str, rootdir: str | None,
                     own: str) -> tuple[tuple[str, ast.Module], ...]:
     found: list[tuple[str, ast.Module]] = []
+    for candidate in _conftest_files(directory, rootdir, own):
+        tree = parse_file(candidate)
+        if tree is not None:
+            found.append((candidate, tree))
+    return tuple(found)
+
+
+def _conftest_files(directory: str, rootdir: str | None, own: str) -> list[str]:
+    """The conftest.py files from the rootdir down to `directory`, `own` aside."""
+    found: list[str] = []
     current = directory
     stop = os.path.abspath(rootdir) if rootdir else None
     while True:
         candidate = os.path.join(current, "conftest.py")
         if candidate != own and reads.isfile(candidate):
-            tree = parse_file(candidate)
-            if tree is not None:
-                found.append((candidate, tree))
+            found.append(candidate)
         if stop is None or current == stop:
             break
         parent = os.path.dirname(current)
         if parent == current or not parent.startswith(stop):
             break
         current = parent
-    return tuple(reversed(found))
+    return found[::-1]
 
 
 # -- where project modules come from ------------------------------------------

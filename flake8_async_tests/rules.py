@@ -395,7 +395,8 @@ SILENCES: tuple[Silence, ...] = (
             "{hook} hands items to {callee}, which may mark them ({where})"),
     Silence("unknown-decorator", ("AT100", "AT101", "AT104", "AT105"),
             "a decorator of unknown effect may run it"),
-    Silence("bases-unknown", ("AT100", "AT105"), "the bases of class {cls!r} are unknown"),
+    Silence("bases-unknown", ("AT100", "AT101", "AT105"),
+            "the bases of class {cls!r} are unknown"),
     Silence("pytestmark-in-block", ("AT100",),
             "pytestmark is set at line {line} in a block that may not run",
             "pytest reads the value it has once the module (or class) has run: an `if`, "
@@ -415,6 +416,11 @@ SILENCES: tuple[Silence, ...] = (
             "never lets the event loop run, and is reported"),
     Silence("in-pytest-raises", ("AT201", "AT204"),
             "inside pytest.raises (line {line}): the test expects an exception there"),
+    Silence("conftest-unparsed", tuple(rule.code for rule in RULES if rule.code not in (
+        "AT000", "AT303", "AT304", "AT305")),
+            "{conftest} does not parse with this Python: the fixtures, hooks and plugins it "
+            "defines are unknown",
+            "a project written for a newer Python: run the linter on the Python it uses"),
     Silence("after-exit", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: it follows {what} at line {line}"),
     Silence("refused-with", tuple(rule.code for rule in RULES if rule.code != "AT000"),

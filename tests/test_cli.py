@@ -124,3 +124,16 @@ def test_noqa_and_benchmark_without_the_token_walk(tmp_path):
     tokens = next(line for line in proc.stdout.splitlines()
                   if line.endswith("total tokens processed"))
     assert int(float(tokens.split()[0])) > 20, proc.stdout
+
+
+def test_a_config_value_flake8_rejects_is_an_error_not_a_traceback(tmp_path):
+    # flake8 6 and later reject an inline comment in a list option (dask's setup.cfg had
+    # them), raising ValueError: plain flake8 prints the traceback, this command one line.
+    (tmp_path / "setup.cfg").write_text(
+        "[flake8]\nignore =\n    E20,  # extra space\n", encoding="utf-8")
+    (tmp_path / "test_a.py").write_text(SOURCE, encoding="utf-8")
+    proc = standalone(tmp_path, ".")
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("flake8-async-tests: error: Error code '#'"), proc.stderr
+    assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr

@@ -213,7 +213,9 @@ class MarkerRules(Family):
             return  # (pytest collects no test from a conftest.py)
         if info is not None and not info.known:
             if is_async and ctx.is_test_name(func.name):
-                ctx.silent(func, "AT100", f"the bases of class {cls.name!r} are unknown")
+                why = explain("bases-unknown", cls=cls.name)  # type: ignore[union-attr]
+                ctx.silent(func, "AT100", why)
+                ctx.silent(func, "AT101", why)  # (one of them may be unittest.TestCase)
             return
         own_marks = ctx.marks.of_function(func)
         unknown = class_unknown or ctx.marks.unknown_decorators(func.decorator_list, cls)

@@ -1,9 +1,11 @@
 """Why a task created and dropped (AT203) is kept, or its end awaited, after all:
 
 - its result reaches the caller through a future: `f = loop.create_future()`,
-  `loop.create_task(settle(f))`, then `return f` or `await f`, where `settle`, a coroutine
-  function of the file, settles `f` in its last statement (`f.set_result(...)` or
-  `f.set_exception(...)`). Whoever awaits `f` resumes only once the task has ended;
+  `loop.create_task(settle(f))`, then `return f`, `await f` or `await
+  asyncio.wait_for(f, ...)`, where `settle`, a coroutine function of the file, settles
+  `f` (its argument, or a name of the function that defines it) in its last statement
+  (`f.set_result(...)` or `f.set_exception(...)`). Whoever awaits `f` resumes only once
+  the task has ended;
 - it runs a method of an object whose run the function ends later, by a method named so
   (`create_task(worker.run())`, then `await worker.shutdown()`): that may wait for it;
 - the code that creates it is run by something else: a method of a class that carries a
@@ -21,11 +23,13 @@ from .scopes import Scope, Scopes, label
 
 FUTURE_CLASSES = frozenset({"asyncio.Future", "asyncio.futures.Future"})
 SETTLERS = frozenset({"set_result", "set_exception"})
+WAITS = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for"})
 
 
 def settled_future(call: ast.Call, scope: Scope, scopes: Scopes) -> tuple[str, int] | None:
     """(the future's name, the line that returns or awaits it) when `call` (a task's
-    creation) hands a coroutine a future of `scope` that the coroutine settles last."""
+    creation) hands a coroutine a future of `scope` (as an argument, or as a name of
+    `scope` that a coroutine function defined there reads) that it settles last."""
     coro = call.args[0] if call.args else None
     if not isinstance(coro, ast.Call) or not isinstance(coro.func, ast.Name):
         return None
@@ -35,24 +39,40 @@ def settled_future(call: ast.Call, scope: Scope, scopes: Scopes) -> tuple[str, i
     settle = found[1][0][1]
     if not isinstance(settle, ast.AsyncFunctionDef):
         return None
-    settled = _settled_parameter(settle)
+    settled = _settled_name(settle)
     if settled is None:
         return None
-    handed = _argument_for(settle, coro, settled)
+    if settled in _bound_in(settle):
+        handed = _argument_for(settle, coro, settled)
+    else:  # a name of the function that defines the coroutine function (a closure)
+        handed = settled if found[0] is scope else None
     if handed is None or not _is_future(handed, scope, scopes):
         return None
-    line = _observed_at(scope, handed)
+    line = _observed_at(scope, scopes, handed)
     return (handed, line) if line is not None else None
 
 
-def _settled_parameter(func: ast.AsyncFunctionDef) -> str | None:
-    """The parameter the function's last statement settles, if it is one."""
+def _settled_name(func: ast.AsyncFunctionDef) -> str | None:
+    """The name whose future the function's last statement settles, if it is a name."""
     last = func.body[-1]
     call = last.value if isinstance(last, ast.Expr) else None
     if (isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
             and call.func.attr in SETTLERS and isinstance(call.func.value, ast.Name)):
         return call.func.value.id
     return None
+
+
+def _bound_in(func: ast.AsyncFunctionDef) -> set[str]:
+    """The names the function binds: its parameters, and any name it stores or declares."""
+    args = func.args
+    found = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                             *(a for a in (args.vararg, args.kwarg) if a is not None))}
+    for node in ast.walk(func):
+        if isinstance(node, ast.Name) and not isinstance(node.ctx, ast.Load):
+            found.add(node.id)
+        elif isinstance(node, (ast.Global, ast.Nonlocal)):
+            found.update(node.names)
+    return found
 
 
 def _argument_for(func: ast.AsyncFunctionDef, call: ast.Call, param: str) -> str | None:
@@ -80,13 +100,18 @@ def _is_future(name: str, scope: Scope, scopes: Scopes) -> bool:
     return scopes.resolve(value.func, scope, among=FUTURE_CLASSES) is not None
 
 
-def _observed_at(scope: Scope, name: str) -> int | None:
-    """The line of `return name` or `await name` in the scope's own code."""
+def _observed_at(scope: Scope, scopes: Scopes, name: str) -> int | None:
+    """The first line of `return name`, `await name` or `await asyncio.wait_for(name, ...)`
+    in the scope's own code."""
+    lines = []
     for node in scope.syntax.scope_nodes(scope.node):
-        if isinstance(node, (ast.Return, ast.Await)) and isinstance(node.value, ast.Name) \
-                and node.value.id == name:
-            return node.lineno
-    return None
+        value = node.value if isinstance(node, (ast.Return, ast.Await)) else None
+        if isinstance(node, ast.Await) and isinstance(value, ast.Call) and value.args \
+                and scopes.resolve(value.func, scope, among=WAITS) is not None:
+            value = value.args[0]
+        if isinstance(value, ast.Name) and value.id == name:
+            lines.append(node.lineno)
+    return min(lines, default=None)
 
 
 # Methods that end an object's run and, by their name, wait for it to end (`close()`, which
