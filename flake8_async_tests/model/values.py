@@ -166,6 +166,9 @@ class Values:
                 return Unknown(f"fixture {name} may be defined by a {star}")
         if name in PYTEST_FIXTURES:
             return Unknown(f"fixture {name} is one of pytest's own")
+        if self.ctx.unparsed_conftest is not None:
+            return Unknown(f"fixture {name} may be defined in {self.ctx.unparsed_conftest}, "
+                           "which does not parse with this Python")
         if self.ctx.loaded_plugins or self.ctx.settings.plugins:
             return Unknown(f"fixture {name} may come from a plugin")
         return Unknown(f"fixture {name} is not defined in the file or its conftest files")
