@@ -65,7 +65,10 @@ def _fields(cls: ast.ClassDef, home: ast.FunctionDef | ast.AsyncFunctionDef, syn
                 and isinstance(defaults.get(stmt.value.id), ast.Constant)):
             param = stmt.value.id
             candidates[stmt.targets[0].attr] = (param, defaults[param], stmt.lineno)  # type: ignore
-    if not candidates or not _calls_only(cls, home, syntax, positional, candidates):
+    own = _class_names(cls)
+    candidates = {attr: found for attr, found in candidates.items() if attr not in own}
+    if not candidates or _remakes_itself(cls) \
+            or not _calls_only(cls, home, syntax, positional, candidates):
         return {}
     for base in cls.bases:
         dotted = base_of(base)
@@ -76,6 +79,30 @@ def _fields(cls: ast.ClassDef, home: ast.FunctionDef | ast.AsyncFunctionDef, syn
     return {attr: (bool(default.value), f"set at line {line} from parameter {param} "
                    f"(default {default.value!r}), which no call of {cls.name} passes")
             for attr, (param, default, line) in candidates.items()}
+
+
+def _class_names(cls: ast.ClassDef) -> set[str]:
+    """The names the class body binds (a property or class attribute of a field's name
+    would change what setting it does)."""
+    found: set[str] = set()
+    for stmt in cls.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            found.add(stmt.name)
+        targets = getattr(stmt, "targets", None) or [getattr(stmt, "target", None)]
+        for target in targets:
+            if target is not None:
+                found.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return found
+
+
+def _remakes_itself(cls: ast.ClassDef) -> bool:
+    """Does the class make instances of itself other than by its name (`type(self)(...)`,
+    `self.__class__(...)`), which may pass a field's parameter?"""
+    return any(isinstance(node, ast.Call) and (
+        (isinstance(node.func, ast.Call) and isinstance(node.func.func, ast.Name)
+         and node.func.func.id == "type")
+        or (isinstance(node.func, ast.Attribute) and node.func.attr == "__class__"))
+        for node in ast.walk(cls))
 
 
 def _calls_only(cls: ast.ClassDef, home: ast.AST, syntax: Syntax, positional: list[ast.arg],
