@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import bisect
+import builtins
 import fnmatch
 import functools
 import os
@@ -40,6 +41,15 @@ from .syntax import FunctionNode, Syntax, of_tree, parameters, source_words
 # module_opening, inference/classes.py sets_attributes_dynamically): a body that uses one
 # is built with the module.
 WHOLE_TREE_NAMES = REWRITERS | {"locals", "eval", "__dict__"}
+# Exceptions of the standard library that RuntimeError does not derive from: a
+# `pytest.raises` of only these does not catch it.
+NOT_RUNTIME_ERRORS = frozenset(
+    name for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+    and not issubclass(RuntimeError, value)) | frozenset(
+    f"asyncio.{name}" for name in ("CancelledError", "TimeoutError", "InvalidStateError",
+                                   "IncompleteReadError", "LimitOverrunError", "QueueEmpty",
+                                   "QueueFull"))
 # Standard-library packages whose classes have coroutine methods.
 STDLIB_ASYNC = ("asyncio", "contextlib", "unittest")
 
@@ -274,35 +284,49 @@ class FileContext:
         return dotted if dotted is not None and kinds_of(dotted) == {ASYNC_CM} else None
 
     @functools.cached_property
-    def _raises_blocks(self) -> list[tuple[int, int, int]]:
-        """(first, last, with line) of the body of each `with pytest.raises(...)`."""
+    def _raises_blocks(self) -> list[tuple[int, int, int, bool]]:
+        """(first, last, with line, may it catch RuntimeError) of the body of each `with
+        pytest.raises(...)`."""
         found = []
         for node in self.syntax.of_type(ast.With):
-            if node.body and any(  # type: ignore[attr-defined]
-                    isinstance(item.context_expr, ast.Call)
-                    and self.resolve(item.context_expr.func) == "pytest.raises"
-                    for item in node.items):  # type: ignore[attr-defined]
+            raises = [item.context_expr for item in node.items  # type: ignore[attr-defined]
+                      if isinstance(item.context_expr, ast.Call)
+                      and self.resolve(item.context_expr.func) == "pytest.raises"]
+            if node.body and raises:  # type: ignore[attr-defined]
                 body = node.body  # type: ignore[attr-defined]
                 found.append((body[0].lineno, max(s.end_lineno or s.lineno for s in body),
-                              node.lineno))
+                              node.lineno, any(self.may_catch_runtime_error(r) for r in raises)))
         return found
 
+    def may_catch_runtime_error(self, raises: ast.Call) -> bool:
+        """May `pytest.raises(...)` (or an `except` clause's type, given as a call's first
+        argument) catch RuntimeError? Not when every exception it names is one of the
+        standard library's that RuntimeError does not derive from (ValueError,
+        asyncio.CancelledError...); yes when one is RuntimeError or one of its bases, or is
+        anything else (a project's name may be an alias)."""
+        expected = raises.args[0] if raises.args else next(
+            (k.value for k in raises.keywords if k.arg == "expected_exception"), None)
+        if expected is None:
+            return True
+        named = expected.elts if isinstance(expected, ast.Tuple) else [expected]
+        return not all(self.resolve(e) in NOT_RUNTIME_ERRORS for e in named)
+
     def ends_raises_block(self, node: ast.AST) -> str | None:
-        """expects_raise, for a call that ends the body of its `with pytest.raises(...)`:
-        either it raises, as the test expects, or something before it did and it never
-        runs (AT204: a sleep there never blocks the loop)."""
+        """expects_raise, for a call that ends the body of its `with pytest.raises(...)`,
+        whatever it expects: either it raises, as the test expects, or something before it
+        did and it never runs (AT204: a sleep there never blocks the loop)."""
         end = node.end_lineno  # type: ignore[attr-defined]
-        where = next((at for first, last, at in self._raises_blocks
+        where = next((at for first, last, at, _ in self._raises_blocks
                       if first <= node.lineno <= last and end == last), None)  # type: ignore
         return explain("in-pytest-raises", line=where) if where is not None else None
 
     def expects_raise(self, node: ast.AST) -> str | None:
-        """Why a call that raises is left alone inside `with pytest.raises(...)` (AT201: a
-        loop started where one runs raises RuntimeError): the test expects an exception
-        there. None outside one."""
+        """Why a call that raises RuntimeError is left alone inside `with
+        pytest.raises(...)` that may catch it (AT201: a loop started where one runs): the
+        test expects it there. None outside one."""
         line = node.lineno  # type: ignore[attr-defined]
-        where = next((at for first, last, at in self._raises_blocks if first <= line <= last),
-                     None)
+        where = next((at for first, last, at, runtime in self._raises_blocks
+                      if first <= line <= last and runtime), None)
         return explain("in-pytest-raises", line=where) if where is not None else None
 
     def never_runs(self, line: int) -> Dead | None:

@@ -135,7 +135,7 @@ RULES: tuple[Rule, ...] = (
     _rule(
         "AT104", "async-fixture-with-sync-decorator", "markers",
         "Async fixture under plain @pytest.fixture in strict mode.",
-        "async fixture {name!r} uses @pytest.fixture, so in strict mode tests get an unawaited "
+        "async fixture {name!r} uses @{decorator}, so in strict mode tests get an unawaited "
         "coroutine instead of its value; use @pytest_asyncio.fixture",
     ),
     _rule(

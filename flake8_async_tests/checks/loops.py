@@ -460,7 +460,7 @@ class LoopRules(ScopeFamily):
     def _loop_guarded(self, call: ast.Call, scope: Scope) -> bool:
         """The function checks for a running loop (`loop.is_running()` in a condition, or
         `get_running_loop()` in a `try` that catches RuntimeError), or the call itself sits
-        in a `try` that catches RuntimeError or in `with pytest.raises(...)`."""
+        in a `try` that catches RuntimeError or in `with pytest.raises(...)` that may."""
         line = call.lineno
         for node in self.ctx.syntax.within(scope.node, ast.If, ast.While, ast.Try, ast.With,
                                            ast.AsyncWith):
@@ -478,6 +478,7 @@ class LoopRules(ScopeFamily):
             elif isinstance(node, (ast.With, ast.AsyncWith)) and _within(line, node.body):
                 if any(isinstance(item.context_expr, ast.Call)
                        and self.ctx.resolve(item.context_expr.func) == "pytest.raises"
+                       and self.ctx.may_catch_runtime_error(item.context_expr)
                        for item in node.items):
                     return True
         return False

@@ -445,7 +445,9 @@ class MarkerRules(Family):
                     [d for d in func.decorator_list if ctx.resolve(d) != decorator]):
                 reason = "a decorator of unknown effect may run it"
             if reason is None:
-                yield Finding(func.lineno, func.col_offset, "AT104", ONLY, {"name": func.name})
+                shown = "pytest.fixture" if decorator.startswith("_pytest.") else decorator
+                yield Finding(func.lineno, func.col_offset, "AT104", ONLY,
+                              {"name": func.name, "decorator": shown})
             else:
                 ctx.silent(func, "AT104", reason)
 
