@@ -320,13 +320,14 @@ class FileContext:
                       if first <= node.lineno <= last and end == last), None)  # type: ignore
         return explain("in-pytest-raises", line=where) if where is not None else None
 
-    def expects_raise(self, node: ast.AST) -> str | None:
+    def expects_raise(self, node: ast.AST, anything: bool = False) -> str | None:
         """Why a call that raises RuntimeError is left alone inside `with
-        pytest.raises(...)` that may catch it (AT201: a loop started where one runs): the
-        test expects it there. None outside one."""
+        pytest.raises(...)` that may catch it (AT201: a loop started where one runs), or,
+        with `anything`, inside any `pytest.raises`: the test expects an exception there.
+        None outside one."""
         line = node.lineno  # type: ignore[attr-defined]
         where = next((at for first, last, at, runtime in self._raises_blocks
-                      if first <= line <= last and runtime), None)
+                      if first <= line <= last and (runtime or anything)), None)
         return explain("in-pytest-raises", line=where) if where is not None else None
 
     def never_runs(self, line: int) -> Dead | None:

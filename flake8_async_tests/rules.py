@@ -414,7 +414,7 @@ SILENCES: tuple[Silence, ...] = (
     Silence("zero-sleep", ("AT204",), "time.sleep(0) sleeps no time: it blocks nothing",
             "outside a loop only: in a `for` or `while`, time.sleep(0) is a busy wait that "
             "never lets the event loop run, and is reported"),
-    Silence("in-pytest-raises", ("AT201", "AT204"),
+    Silence("in-pytest-raises", ("AT201", "AT203", "AT204"),
             "inside pytest.raises (line {line}): the test expects an exception there"),
     Silence("conftest-unparsed", tuple(rule.code for rule in RULES if rule.code not in (
         "AT000", "AT303", "AT304", "AT305")),

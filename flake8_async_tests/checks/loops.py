@@ -424,6 +424,10 @@ class LoopRules(ScopeFamily):
             return
         if dotted in CREATE_TASK and self.scopes.sync_test_code(scope):
             return  # it raises before any task exists: reported by _task_without_loop
+        expected = self.ctx.expects_raise(call, anything=True) if sync_code(scope) else None
+        if expected is not None:  # (the task, on a loop other code runs, may be the means)
+            self.ctx.silent(call, "AT203", expected)
+            return
         if self._loop_guarded(call, scope):
             self.ctx.silent(call, "AT203", "the code checks for a running loop or expects "
                                            "RuntimeError")
