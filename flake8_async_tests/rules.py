@@ -541,7 +541,8 @@ SILENCES: tuple[Silence, ...] = (
             "a framework may run it on a loop of its own that keeps its tasks (a workflow "
             "engine's)"),
     Silence("task-settles-future", ("AT203",),
-            "the task settles future {future} last, and line {line} returns or awaits it",
+            "the task settles or cancels {future} last, and line {line} returns or "
+            "awaits it",
             "whoever awaits the future resumes only once the task has ended"),
     Silence("loop-checked", ("AT203",),
             "the code checks for a running loop or expects RuntimeError"),

@@ -4,8 +4,8 @@
   `loop.create_task(settle(f))`, then `return f`, `await f` or `await
   asyncio.wait_for(f, ...)`, where `settle`, a coroutine function of the file, settles
   `f` (its argument, or a name of the function that defines it) in its last statement
-  (`f.set_result(...)` or `f.set_exception(...)`). Whoever awaits `f` resumes only once
-  the task has ended;
+  (`f.set_result(...)`, `f.set_exception(...)`, or, where `f` is a task, `f.cancel()`).
+  Whoever awaits `f` resumes only once the task has ended;
 - it runs a method of an object whose run the function ends later, by a method named so
   (`create_task(worker.run())`, then `await worker.shutdown()`): that may wait for it;
 - the code that creates it is run by something else: a method of a class that carries a
@@ -22,7 +22,10 @@ from .fixtures import FIXTURE_DECORATORS
 from .scopes import Scope, Scopes, label
 
 FUTURE_CLASSES = frozenset({"asyncio.Future", "asyncio.futures.Future"})
-SETTLERS = frozenset({"set_result", "set_exception"})
+FUTURE_MAKERS = FUTURE_CLASSES | frozenset({
+    "asyncio.create_task", "asyncio.tasks.create_task", "asyncio.ensure_future",
+    "asyncio.tasks.ensure_future"})
+SETTLERS = frozenset({"set_result", "set_exception", "cancel"})
 WAITS = frozenset({"asyncio.wait_for", "asyncio.tasks.wait_for"})
 
 
@@ -88,16 +91,18 @@ def _argument_for(func: ast.AsyncFunctionDef, call: ast.Call, param: str) -> str
 
 
 def _is_future(name: str, scope: Scope, scopes: Scopes) -> bool:
-    """Is `name` bound once in `scope`, to `<x>.create_future()` or `asyncio.Future()`?"""
+    """Is `name` bound once in `scope`, to a future or a task: `<x>.create_future()`,
+    `asyncio.Future()`, `<x>.create_task(...)`, `asyncio.ensure_future(...)`?"""
     bound = scope.bindings.get(name)
     if not bound or len(bound) != 1 or bound[0][0] != "assign":
         return False
     value = bound[0][1]
     if not isinstance(value, ast.Call):
         return False
-    if isinstance(value.func, ast.Attribute) and value.func.attr == "create_future":
+    if isinstance(value.func, ast.Attribute) and value.func.attr in ("create_future",
+                                                                     "create_task"):
         return True
-    return scopes.resolve(value.func, scope, among=FUTURE_CLASSES) is not None
+    return scopes.resolve(value.func, scope, among=FUTURE_MAKERS) is not None
 
 
 def _observed_at(scope: Scope, scopes: Scopes, name: str) -> int | None:
