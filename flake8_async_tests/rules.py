@@ -190,7 +190,8 @@ RULES: tuple[Rule, ...] = (
                           "rename the class to match python_classes (Test* by default)",
         },
     ),
-    # -- AT2xx: coroutines never awaited (checks/awaits.py), event loops misused (checks/loops.py)
+    # -- AT2xx: coroutines never awaited (checks/awaits.py), event loops misused (checks/loops.py),
+    # blocking sleeps (checks/sleeps.py)
     _rule(
         "AT200", "coroutine-never-awaited", "awaits",
         "Coroutine called and dropped or only truth-tested: its body never runs.",
@@ -234,7 +235,7 @@ RULES: tuple[Rule, ...] = (
         choices={"role": ("sync test", "sync fixture", "sync hook")},
     ),
     _rule(
-        "AT204", "blocking-sleep-in-async-code", "loops",
+        "AT204", "blocking-sleep-in-async-code", "sleeps",
         "time.sleep() blocks the event loop in async test code.",
         variants={
             "async-code": "time.sleep() blocks the event loop in {role} {function!r}; "

@@ -54,5 +54,6 @@ def families() -> tuple[type[Family], ...]:
     from .loops import LoopRules
     from .markers import MarkerRules
     from .mocks import MockRules
+    from .sleeps import SleepRules
 
-    return (MarkerRules, AwaitRules, LoopRules, MockRules)
+    return (MarkerRules, AwaitRules, LoopRules, SleepRules, MockRules)
