@@ -275,7 +275,7 @@ class FileContext:
         """The branches of this file that never run (model/branches.py)."""
         fields = constant_fields(self.syntax, self.source, self.static_dotted)
         return dead_lines(self.syntax, self.resolve, self._async_cm,
-                          constant_tests(self.syntax, fields) if fields else [])
+                          constant_tests(self.syntax, fields) if fields else None)
 
     def _async_cm(self, func: ast.expr) -> str | None:
         """The function `func` names when calling it makes an async context manager (as
@@ -299,9 +299,8 @@ class FileContext:
         return found
 
     def may_catch_runtime_error(self, raises: ast.Call) -> bool:
-        """May `pytest.raises(...)` (or an `except` clause's type, given as a call's first
-        argument) catch RuntimeError? Not when every exception it names is one of the
-        standard library's that RuntimeError does not derive from (ValueError,
+        """May `pytest.raises(...)` catch RuntimeError? Not when every exception it names is
+        one of the standard library's that RuntimeError does not derive from (ValueError,
         asyncio.CancelledError...); yes when one is RuntimeError or one of its bases, or is
         anything else (a project's name may be an alias)."""
         expected = raises.args[0] if raises.args else next(
@@ -320,14 +319,18 @@ class FileContext:
                       if first <= node.lineno <= last and end == last), None)  # type: ignore
         return explain("in-pytest-raises", line=where) if where is not None else None
 
-    def expects_raise(self, node: ast.AST, anything: bool = False) -> str | None:
+    def expects_raise(self, node: ast.AST, anything: bool = False,
+                      within: ast.AST | None = None) -> str | None:
         """Why a call that raises RuntimeError is left alone inside `with
         pytest.raises(...)` that may catch it (AT201: a loop started where one runs), or,
         with `anything`, inside any `pytest.raises`: the test expects an exception there.
-        None outside one."""
+        With `within`, only a `with` on that node's lines counts. None outside one."""
         line = node.lineno  # type: ignore[attr-defined]
+        lines = ((within.lineno, within.end_lineno or within.lineno)  # type: ignore
+                 if within is not None else None)
         where = next((at for first, last, at, runtime in self._raises_blocks
-                      if first <= line <= last and (runtime or anything)), None)
+                      if first <= line <= last and (runtime or anything)
+                      and (lines is None or lines[0] <= at <= lines[1])), None)
         return explain("in-pytest-raises", line=where) if where is not None else None
 
     def never_runs(self, line: int) -> Dead | None:

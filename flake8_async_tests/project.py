@@ -351,27 +351,28 @@ def conftest_chain(path: str, rootdir: str | None) -> tuple[tuple[str, ast.Modul
 
     The file itself is left out when it is a conftest.py.
     """
-    return _conftest_chain(os.path.dirname(os.path.abspath(path)), rootdir,
-                           os.path.abspath(path))
+    return tuple((found, tree) for found, tree in _conftests(path, rootdir)
+                 if tree is not None)
 
 
 def unparsed_conftests(path: str, rootdir: str | None) -> tuple[str, ...]:
     """The conftest.py files that apply to `path` but do not parse here (written for a
     newer Python, or undecodable): what they define is unknown."""
-    return tuple(candidate for candidate in _conftest_files(
-        os.path.dirname(os.path.abspath(path)), rootdir, os.path.abspath(path))
-        if parse_file(candidate) is None)
+    return tuple(found for found, tree in _conftests(path, rootdir) if tree is None)
+
+
+def _conftests(path: str, rootdir: str | None) -> tuple[tuple[str, ast.Module | None], ...]:
+    return _conftest_chain(os.path.dirname(os.path.abspath(path)), rootdir,
+                           os.path.abspath(path))
 
 
 @functools.lru_cache(maxsize=None)
 def _conftest_chain(directory: str, rootdir: str | None,
-                    own: str) -> tuple[tuple[str, ast.Module], ...]:
-    found: list[tuple[str, ast.Module]] = []
-    for candidate in _conftest_files(directory, rootdir, own):
-        tree = parse_file(candidate)
-        if tree is not None:
-            found.append((candidate, tree))
-    return tuple(found)
+                    own: str) -> tuple[tuple[str, ast.Module | None], ...]:
+    """Each conftest.py from the rootdir down to `directory` (`own` aside), with its tree
+    (None where it does not parse)."""
+    found = _conftest_files(directory, rootdir, own)
+    return tuple((candidate, parse_file(candidate)) for candidate in found)
 
 
 def _conftest_files(directory: str, rootdir: str | None, own: str) -> list[str]:

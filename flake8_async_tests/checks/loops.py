@@ -388,9 +388,10 @@ class LoopRules(ScopeFamily):
         """The function checks for a running loop (`loop.is_running()` in a condition, or
         `get_running_loop()` in a `try` that catches RuntimeError), or the call itself sits
         in a `try` that catches RuntimeError or in `with pytest.raises(...)` that may."""
+        if self.ctx.expects_raise(call, within=scope.node) is not None:
+            return True
         line = call.lineno
-        for node in self.ctx.syntax.within(scope.node, ast.If, ast.While, ast.Try, ast.With,
-                                           ast.AsyncWith):
+        for node in self.ctx.syntax.within(scope.node, ast.If, ast.While, ast.Try):
             if isinstance(node, (ast.If, ast.While)):
                 if _names_in(node.test) & LOOP_CHECKS:
                     return True
@@ -401,12 +402,6 @@ class LoopRules(ScopeFamily):
                     continue
                 if _within(line, node.body) or any(_names_in(stmt) & LOOP_CHECKS
                                                    for stmt in node.body):
-                    return True
-            elif isinstance(node, (ast.With, ast.AsyncWith)) and _within(line, node.body):
-                if any(isinstance(item.context_expr, ast.Call)
-                       and self.ctx.resolve(item.context_expr.func) == "pytest.raises"
-                       and self.ctx.may_catch_runtime_error(item.context_expr)
-                       for item in node.items):
                     return True
         return False
 

@@ -101,34 +101,33 @@ def _binds(node: ast.AST) -> list[str]:
 
 def dead_lines(syntax: Syntax, resolve: Callable[[ast.expr], str | None],
                async_cm: Callable[[ast.expr], str | None] = lambda func: None,
-               field_tests: list[tuple[ast.If | ast.While, bool, str]] = ()  # type: ignore
-               ) -> list[Dead]:
+               field_truths: dict[int, tuple[bool, str]] | None = None) -> list[Dead]:
     """Every branch of the file that never runs (see the module's docstring); `resolve`
     names what an expression stands for through the file's imports, `async_cm` the
-    function a callee is when that makes an async context manager; `field_tests` are the
-    tests of an instance attribute with one value (fields.py)."""
+    function a callee is when that makes an async context manager; `field_truths` holds
+    the `if`/`while` statements (by id) that test an instance attribute with one value
+    (fields.py), with that value's truth and why."""
     known = constants(syntax)
+    field_truths = field_truths or {}
     found: list[Dead] = []
-    for node, value, where in field_tests:
-        branch = node.body if not value else node.orelse if isinstance(node, ast.If) else []
-        if branch:
-            found.append(Dead(min(_first_line(stmt) for stmt in branch),
-                              max(stmt.end_lineno or stmt.lineno for stmt in branch),
-                              ast.unparse(node.test), value, where))
     for node in syntax.of_type(ast.If, ast.While):
         assert isinstance(node, (ast.If, ast.While))
-        truth = _truth(node.test, known, resolve)
+        truth = _truth(node.test, known, resolve) or field_truths.get(id(node))
         if truth is None:
             continue
         value, where = truth
         branch = node.body if not value else node.orelse if isinstance(node, ast.If) else []
         if branch:
-            first = min(_first_line(stmt) for stmt in branch)
-            last = max(stmt.end_lineno or stmt.lineno for stmt in branch)
-            found.append(Dead(first, last, ast.unparse(node.test), value, where))
+            found.append(Dead(*_span(branch), ast.unparse(node.test), value, where))
     found.extend(_after_exits(syntax, resolve))
     found.extend(_refused_withs(syntax, async_cm))
     return sorted(found, key=lambda dead: (dead.first, -dead.last))  # the outermost first
+
+
+def _span(block: list[ast.stmt]) -> tuple[int, int]:
+    """The first and last line of a block's statements (decorators included)."""
+    return (min(_first_line(stmt) for stmt in block),
+            max(stmt.end_lineno or stmt.lineno for stmt in block))
 
 
 def _after_exits(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> list[Dead]:
@@ -146,10 +145,7 @@ def _after_exits(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> l
                                                        *getattr(stmt, "cases", ())))
                 what = _exit(stmt, resolve)
                 if what is not None and at + 1 < len(block):
-                    rest = block[at + 1:]
-                    found.append(Dead(min(_first_line(s) for s in rest),
-                                      max(s.end_lineno or s.lineno for s in rest),
-                                      what, True, "", stmt.lineno))
+                    found.append(Dead(*_span(block[at + 1:]), what, True, "", stmt.lineno))
                     break
     return found
 
@@ -163,9 +159,7 @@ def _refused_withs(syntax: Syntax,
         for item in node.items:
             expr = item.context_expr
             if isinstance(expr, ast.Call) and node.body and async_cm(expr.func) is not None:
-                found.append(Dead(min(_first_line(s) for s in node.body),
-                                  max(s.end_lineno or s.lineno for s in node.body),
-                                  f"{ast.unparse(expr.func)}()", True, "",
+                found.append(Dead(*_span(node.body), f"{ast.unparse(expr.func)}()", True, "",
                                   with_line=node.lineno))
                 break
     return found

@@ -21,8 +21,11 @@ def constant_fields(syntax: Syntax, source: str,
     """(id of a class node, attribute) -> its one value's truth and why; `base_of` names a
     base class through the file's imports."""
     found: dict[tuple[int, str], Constant] = {}
-    if "setattr" in source or "__dict__" in source or "vars(" in source:
-        return found
+    local = [(cls, func) for func in syntax.of_type(ast.FunctionDef, ast.AsyncFunctionDef)
+             for cls in func.body  # type: ignore[attr-defined]
+             if isinstance(cls, ast.ClassDef) and not cls.decorator_list and not cls.keywords]
+    if not local or "setattr" in source or "__dict__" in source or "vars(" in source:
+        return found  # (most files: no class defined in a function)
     stores: dict[str, int] = {}
     strings: set[str] = set()
     for node in syntax.of_type(ast.Attribute, ast.Constant):
@@ -30,12 +33,10 @@ def constant_fields(syntax: Syntax, source: str,
             stores[node.attr] = stores.get(node.attr, 0) + 1
         elif isinstance(node, ast.Constant) and isinstance(node.value, str):
             strings.add(node.value)
-    for func in syntax.of_type(ast.FunctionDef, ast.AsyncFunctionDef):
-        for cls in func.body:  # type: ignore[attr-defined]
-            if isinstance(cls, ast.ClassDef) and not cls.decorator_list and not cls.keywords:
-                for attr, value in _fields(cls, func, syntax, base_of).items():  # type: ignore
-                    if stores.get(attr) == 1 and attr not in strings:
-                        found[(id(cls), attr)] = value
+    for cls, func in local:
+        for attr, value in _fields(cls, func, syntax, base_of).items():  # type: ignore
+            if stores.get(attr) == 1 and attr not in strings:
+                found[(id(cls), attr)] = value
     return found
 
 
@@ -112,29 +113,29 @@ def _calls_only(cls: ast.ClassDef, home: ast.AST, syntax: Syntax, positional: li
     params = {param for param, _, _ in candidates.values()}
     places = [a.arg for a in positional[1:]]
     reach = min((places.index(p) for p in params if p in places), default=len(places))
-    calls = {id(n.func) for n in ast.walk(home) if isinstance(n, ast.Call)}
-    for node in ast.walk(home):
+    nodes = list(ast.walk(home))
+    calls = [n for n in nodes if isinstance(n, ast.Call)]
+    callees = {id(call.func) for call in calls}
+    for node in nodes:
         if isinstance(node, ast.Name) and node.id == cls.name:
-            if not isinstance(node.ctx, ast.Load) or id(node) not in calls:
+            if not isinstance(node.ctx, ast.Load) or id(node) not in callees:
                 return False
         elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)) \
                 and node is not cls and node.name == cls.name:
             return False
-    for node in ast.walk(home):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) \
-                and node.func.id == cls.name:
-            if any(isinstance(a, ast.Starred) for a in node.args) or len(node.args) > reach:
-                return False
-            if any(k.arg is None or k.arg in params for k in node.keywords):
-                return False
+    for call in calls:
+        if isinstance(call.func, ast.Name) and call.func.id == cls.name and (
+                any(isinstance(a, ast.Starred) for a in call.args) or len(call.args) > reach
+                or any(k.arg is None or k.arg in params for k in call.keywords)):
+            return False
     return True
 
 
 def constant_tests(syntax: Syntax, fields: dict[tuple[int, str], Constant]
-                   ) -> list[tuple[ast.If | ast.While, bool, str]]:
-    """The `if`/`while` statements in methods of those classes whose test is `self.x` or
-    `not self.x` for such a field: (statement, the test's truth, why)."""
-    found: list[tuple[ast.If | ast.While, bool, str]] = []
+                   ) -> dict[int, Constant]:
+    """The `if`/`while` statements (by id) in methods of those classes whose test is
+    `self.x` or `not self.x` for such a field: the test's truth, and why."""
+    found: dict[int, Constant] = {}
     classes = {key[0] for key in fields}
     for cls in syntax.of_type(ast.ClassDef):
         if id(cls) not in classes:
@@ -146,10 +147,11 @@ def constant_tests(syntax: Syntax, fields: dict[tuple[int, str], Constant]
             if not positional or method.decorator_list:
                 continue
             me = positional[0].arg
+            nodes = syntax.scope_nodes(method, headers=False)
             if any(isinstance(n, ast.Name) and n.id == me and not isinstance(n.ctx, ast.Load)
-                   for n in syntax.scope_nodes(method, headers=False)):
+                   for n in nodes):
                 continue  # (`self` rebound)
-            for node in syntax.scope_nodes(method, headers=False):
+            for node in nodes:
                 if isinstance(node, (ast.If, ast.While)):
                     test, negated = node.test, False
                     if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
@@ -157,5 +159,5 @@ def constant_tests(syntax: Syntax, fields: dict[tuple[int, str], Constant]
                     if (isinstance(test, ast.Attribute) and isinstance(test.value, ast.Name)
                             and test.value.id == me and (id(cls), test.attr) in fields):
                         truth, why = fields[(id(cls), test.attr)]
-                        found.append((node, truth != negated, why))
+                        found[id(node)] = (truth != negated, why)
     return found

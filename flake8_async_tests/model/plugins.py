@@ -387,8 +387,7 @@ def installed_plugin_modules(distribution: str) -> tuple[str, ...] | None:
         entries = importlib.metadata.distribution(distribution).entry_points
     except Exception:  # not installed, or metadata this cannot read
         return None
-    return tuple(entry.value.split(":")[0].strip() for entry in entries
-                 if entry.group == "pytest11")
+    return tuple(entry.module for entry in entries if entry.group == "pytest11")
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ast
 
+from ..index.defs import PLAIN_DECORATOR_NAMES
 from .fixtures import FIXTURE_DECORATORS
 from .scopes import Scope, Scopes, label
 
@@ -151,11 +152,10 @@ def joined_by_owner(call: ast.Call, scope: Scope) -> tuple[str, str, int] | None
 
 
 # Decorators that leave a function or class run as written (fixtures and marks aside).
-KEPT_AS_WRITTEN = frozenset({
-    "staticmethod", "classmethod", "property", "abc.abstractmethod", "functools.wraps",
-    "functools.cache", "functools.lru_cache", "functools.cached_property", "typing.override",
-    "typing_extensions.override", "contextlib.contextmanager",
-    "contextlib.asynccontextmanager", "dataclasses.dataclass", "typing.final",
+KEPT_AS_WRITTEN = PLAIN_DECORATOR_NAMES | frozenset({
+    "staticmethod", "classmethod", "property", "functools.cache", "functools.lru_cache",
+    "functools.cached_property", "contextlib.contextmanager", "contextlib.asynccontextmanager",
+    "dataclasses.dataclass", "typing.final",
 })
 
 
