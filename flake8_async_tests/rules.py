@@ -535,6 +535,10 @@ SILENCES: tuple[Silence, ...] = (
     Silence("class-sets-loop", ("AT202",), "class {cls!r} calls asyncio.set_event_loop()"),
     Silence("runs-in-thread", ("AT204",),
             "{function} runs on a loop of its own in a worker thread: {how}"),
+    Silence("at-import", ("AT203",),
+            "at module level: it runs when pytest imports the file, where no event loop runs",
+            "such a task is made while pytest collects, not while a test runs: it never outlives "
+            "one"),
     Silence("task-joined-by-owner", ("AT203",),
             "the task runs {task}, and line {line} awaits {other}, which may wait for it"),
     Silence("task-run-elsewhere", ("AT203",),

@@ -347,6 +347,9 @@ class LoopRules(ScopeFamily):
             return
         if dotted in CREATE_TASK and self.scopes.sync_test_code(scope):
             return  # it raises before any task exists: reported by _task_without_loop
+        if isinstance(scope.node, ast.Module):
+            self.ctx.silent(call, "AT203", explain("at-import"))
+            return
         expected = self.ctx.expects_raise(call, anything=True) if sync_code(scope) else None
         if expected is not None:  # (the task, on a loop other code runs, may be the means)
             self.ctx.silent(call, "AT203", expected)
@@ -388,10 +391,13 @@ class LoopRules(ScopeFamily):
         """The function checks for a running loop (`loop.is_running()` in a condition, or
         `get_running_loop()` in a `try` that catches RuntimeError), or the call itself sits
         in a `try` that catches RuntimeError or in `with pytest.raises(...)` that may."""
-        if self.ctx.expects_raise(call, within=scope.node) is not None:
+        syntax, node = self.ctx.syntax, scope.node
+        module = isinstance(node, ast.Module)  # (a module has no lines: all of the file)
+        if self.ctx.expects_raise(call, within=None if module else node) is not None:
             return True
         line = call.lineno
-        for node in self.ctx.syntax.within(scope.node, ast.If, ast.While, ast.Try):
+        kinds = (ast.If, ast.While, ast.Try)
+        for node in syntax.of_type(*kinds) if module else syntax.within(node, *kinds):
             if isinstance(node, (ast.If, ast.While)):
                 if _names_in(node.test) & LOOP_CHECKS:
                     return True
