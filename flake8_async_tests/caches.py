@@ -22,12 +22,12 @@ def new_run() -> None:
     if _runs == 1:
         return  # nothing cached yet
     # (the analysis is loaded on first use: plugin._rules)
-    from . import context, inference, syntax
+    from . import inference, syntax
     from .index import resolver
-    from .model import mocks, plugins
+    from .model import mocks, plugins, runner
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
-                   project.files_mentioning, project.build_outputs, context._conftest_facts,
-                   context._project_uses_plugin_fixtures, mocks.conftest_mocks,
+                   project.files_mentioning, project.build_outputs, runner._conftest_facts,
+                   runner._project_uses_plugin_fixtures, mocks.conftest_mocks,
                    plugins.installed_runners, plugins.installed_version,
                    plugins.installed_plugin_modules,
                    plugins.declared_requirements,

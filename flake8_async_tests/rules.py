@@ -349,7 +349,7 @@ _DYNAMIC = ("AT100", "AT104", "AT106", "AT202")  # a plugin or hook may run, mar
 _CONFIG = "unmarked async tests run: {option} in {config}"
 
 SILENCES: tuple[Silence, ...] = (
-    # what runs the tests: the runner model (model/plugins.py, model/hooks.py, context.py)
+    # what runs the tests: the runner model (model/runner.py, model/plugins.py, model/hooks.py)
     Silence("mode-option", _RUNNERS, "unmarked async tests run: --async-tests-mode=auto"),
     Silence("auto-mode", _RUNNERS, _CONFIG),
     Silence("mark-unwarned", ("AT102",),

@@ -101,7 +101,7 @@ class LoopRules(ScopeFamily):
                                            "of its parent's")
             return
         helper = scope.parent is self.scopes.module and self.scopes.role(scope) == "helper"
-        expected = self.ctx.expects_raise(call) if scope.is_async or helper else None
+        expected = self.ctx.raises.expects_raise(call) if scope.is_async or helper else None
         if expected is not None:
             self.ctx.silent(call, "AT201", expected)
         elif scope.is_async:
@@ -236,7 +236,7 @@ class LoopRules(ScopeFamily):
         if not isinstance(func, ast.AsyncFunctionDef) or self.ctx.settings.asyncio_plugin_disabled:
             return False
         deco = fixture_decorator(func, fixture.home.resolve)  # type: ignore[attr-defined]
-        return self.ctx.mode == "auto" or (deco is not None and (
+        return self.ctx.runner.mode == "auto" or (deco is not None and (
             fixture.home.resolve(deco) or "").startswith("pytest_asyncio."))  # type: ignore
 
     def _loop_may_be_set(self, scope: Scope) -> str | None:
@@ -250,7 +250,7 @@ class LoopRules(ScopeFamily):
         assert isinstance(func, (ast.FunctionDef, ast.AsyncFunctionDef))
         if ctx.settings.asyncio_plugin_disabled:
             return "pytest-asyncio is switched off: another plugin may set the loop"
-        reason = ctx.dynamic_reason()
+        reason = ctx.runner.dynamic_reason()
         if reason is not None:
             return reason
         if ctx.settings.shared_default_loop:
@@ -350,7 +350,7 @@ class LoopRules(ScopeFamily):
         if isinstance(scope.node, ast.Module):
             self.ctx.silent(call, "AT203", explain("at-import"))
             return
-        expected = self.ctx.expects_raise(call, anything=True) if sync_code(scope) else None
+        expected = self.ctx.raises.expects_raise(call, anything=True) if sync_code(scope) else None
         if expected is not None:  # (the task, on a loop other code runs, may be the means)
             self.ctx.silent(call, "AT203", expected)
             return
@@ -393,7 +393,7 @@ class LoopRules(ScopeFamily):
         in a `try` that catches RuntimeError or in `with pytest.raises(...)` that may."""
         syntax, node = self.ctx.syntax, scope.node
         module = isinstance(node, ast.Module)  # (a module has no lines: all of the file)
-        if self.ctx.expects_raise(call, within=None if module else node) is not None:
+        if self.ctx.raises.expects_raise(call, within=None if module else node) is not None:
             return True
         line = call.lineno
         kinds = (ast.If, ast.While, ast.Try)

@@ -249,23 +249,23 @@ class MarkerRules(Family):
                 if len(runners) == 1 and runners <= MODULE_MARKERS:
                     yield Finding(func.lineno, func.col_offset, "AT100", "module-marker",
                                   {"name": func.name, "mark": next(iter(runners))})
-                elif not runners and ctx.declared_mark is not None:
-                    plugin, mark = ctx.declared_mark
+                elif not runners and ctx.runner.declared_mark is not None:
+                    plugin, mark = ctx.runner.declared_mark
                     yield Finding(func.lineno, func.col_offset, "AT100", "declared-plugin",
                                   {"name": func.name, "mark": mark, "plugin": plugin})
-                elif not runners and ctx.declares_no_async_plugin:
+                elif not runners and ctx.runner.declares_no_async_plugin:
                     yield Finding(func.lineno, func.col_offset, "AT100", "no-plugin",
                                   {"name": func.name})
                 else:
-                    mode = "legacy" if ctx.legacy_reason() else "strict"
+                    mode = "legacy" if ctx.runner.legacy_reason() else "strict"
                     yield Finding(func.lineno, func.col_offset, "AT100", "asyncio",
                                   {"name": func.name, "mode": mode})
             else:
                 ctx.silent(func, "AT100", reason)
-        elif not unknown and not ctx.asyncio_mark_inert:
+        elif not unknown and not ctx.runner.asyncio_mark_inert:
             via = _asyncio_via(all_marks, info)
-            if via is not None and ctx.unwarned_mark_reason is not None:
-                ctx.silent(func, "AT102", ctx.unwarned_mark_reason)
+            if via is not None and ctx.runner.unwarned_mark_reason is not None:
+                ctx.silent(func, "AT102", ctx.runner.unwarned_mark_reason)
             elif via is not None:
                 yield Finding(func.lineno, func.col_offset, "AT102", via, {"name": func.name})
 
@@ -309,11 +309,11 @@ class MarkerRules(Family):
             return "skipped unconditionally (pytest.mark.skip): it never runs by design"
         if unknown:
             return "a decorator of unknown effect may run it"
-        reason = (ctx.unmarked_reason() or ctx.dynamic_reason()
+        reason = (ctx.runner.unmarked_reason() or ctx.runner.dynamic_reason()
                   or ctx.marks.pytestmark_opening_around(cls))
         if reason is not None:
             return reason
-        if ctx.trio_module:
+        if ctx.runner.trio_module:
             return "a trio test module (it imports trio, not asyncio): pytest-trio's to run"
         if ctx.syntax.is_async_generator(func):
             return "an async generator, not a coroutine test"
@@ -387,8 +387,8 @@ class MarkerRules(Family):
         takes anyio_backend, or an autouse fixture above it does."""
         if "anyio_backend" in parameters(func):
             return "it takes anyio_backend: anyio's plugin runs it"
-        if self.ctx.anyio_autouse is not None:
-            return explain("anyio-autouse", where=self.ctx.anyio_autouse)
+        if self.ctx.runner.anyio_autouse is not None:
+            return explain("anyio-autouse", where=self.ctx.runner.anyio_autouse)
         return None
 
     def _collected(self, func: FunctionNode, cls: ast.ClassDef | None,
@@ -404,11 +404,11 @@ class MarkerRules(Family):
     def _another_plugins_loop(self) -> str | None:
         """Why an `event_loop` fixture may be another plugin's (aiomisc's runs every test on
         one): the project does not declare pytest-asyncio, and a plugin or hook it has may
-        run async tests (ctx.dynamic_reason)."""
+        run async tests (ctx.runner.dynamic_reason)."""
         ctx = self.ctx
         if not ctx.rootdir or known.ASYNCIO in plugins.declared_distributions(ctx.rootdir):
             return None
-        return ctx.dynamic_reason()
+        return ctx.runner.dynamic_reason()
 
     def _fixture(self, func: FunctionNode, decorator: str) -> Iterator[Finding]:
         ctx = self.ctx
@@ -418,7 +418,7 @@ class MarkerRules(Family):
                 yield Finding(deco.lineno, deco.col_offset, "AT103", ONLY,
                               {"mark": mark, "name": func.name})
         name = _fixture_name(func)
-        if name in ("event_loop", "event_loop_policy") and ctx.pytest_asyncio_before_1:
+        if name in ("event_loop", "event_loop_policy") and ctx.runner.pytest_asyncio_before_1:
             # a pinned pytest-asyncio that still has them (lock files read only here)
             ctx.silent(func, "AT106", "the project pins pytest-asyncio below 1.0")
         elif name == "event_loop" and (elsewhere := self._another_plugins_loop()) is not None:
@@ -433,8 +433,9 @@ class MarkerRules(Family):
         if isinstance(func, ast.AsyncFunctionDef):
             yield from self._loop_scope(func, decorator)
         if isinstance(func, ast.AsyncFunctionDef) and decorator not in ASYNC_FIXTURE_DECORATORS:
-            reason = ctx.unmarked_reason() or ctx.legacy_reason() or ctx.dynamic_reason()
-            if reason is None and ctx.other_async_plugin:
+            runner = ctx.runner
+            reason = runner.unmarked_reason() or runner.legacy_reason() or runner.dynamic_reason()
+            if reason is None and ctx.runner.other_async_plugin:
                 reason = "anyio or trio is used here: their plugins run async fixtures"
             if reason is None:
                 enclosing = ctx.syntax.enclosing(func)
@@ -456,7 +457,7 @@ class MarkerRules(Family):
         asyncio_default_fixture_loop_scope; unset, the fixture's own scope); a loop
         narrower than the fixture's scope is a ScopeMismatch for every test using it."""
         ctx = self.ctx
-        if decorator not in ASYNC_FIXTURE_DECORATORS and ctx.mode != "auto":
+        if decorator not in ASYNC_FIXTURE_DECORATORS and ctx.runner.mode != "auto":
             return  # not pytest-asyncio's fixture (AT104 covers it in strict mode)
         scope, loop_scope = fixture_scopes(fixture_decorator(func, ctx.resolve),
                                            ctx.settings.default_loop_scopes[0])

@@ -39,7 +39,7 @@ class MockRules(Family):
         return any(v is not None for _, v in conftest_mocks(self.ctx.conftests, self._plugins()))
 
     def _plugins(self) -> tuple[tuple[str, ast.Module], ...]:
-        return self.ctx.plugin_modules[0]
+        return self.ctx.runner.plugin_modules[0]
 
     def check(self) -> Iterator[Finding]:
         ctx = self.ctx

@@ -45,7 +45,7 @@ class SleepRules(ScopeFamily):
                 and not self._in_loop(call, scope):
             self.ctx.silent(call, "AT204", explain("zero-sleep"))
             return
-        expected = self.ctx.ends_raises_block(call)
+        expected = self.ctx.raises.ends_raises_block(call)
         if expected is not None:
             self.ctx.silent(call, "AT204", expected)
             return
@@ -98,7 +98,7 @@ class SleepRules(ScopeFamily):
         """The sleep to await instead, from the async library the file imports (or is part
         of, as trio's own tests are): asyncio's where it imports asyncio (or pytest-asyncio,
         or none of them), else trio's or anyio's."""
-        tops = self.ctx.imported_tops | {self.ctx.modname.split(".")[0]}
+        tops = self.ctx.runner.imported_tops | {self.ctx.modname.split(".")[0]}
         if tops & {"asyncio", "pytest_asyncio"}:
             return "asyncio.sleep"
         return next((f"{top}.sleep" for top in ("trio", "anyio") if top in tops),

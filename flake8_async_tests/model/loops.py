@@ -163,7 +163,7 @@ class Loops:
                 continue
             decorator = fixture_decorator(stmt, resolve)
             if decorator is None or (resolve(decorator) not in ASYNC_FIXTURE_DECORATORS
-                                     and ctx.mode != "auto"):
+                                     and ctx.runner.mode != "auto"):
                 continue
             _, loop_scope = fixture_scopes(decorator, ctx.settings.default_loop_scopes[0])
             if wider(loop_scope):

@@ -119,7 +119,7 @@ class Values:
         """Fixtures of the project's plugin modules: below every conftest.py (pytest
         registers them as plugins), above installed plugins (registered before them). A
         name two of them define is unknown: which wins depends on load order."""
-        modules, unknown = self.ctx.plugin_modules
+        modules, unknown = self.ctx.runner.plugin_modules
         level_fixtures: dict[str, object] = {}
         star = unknown
         for path, tree in modules:
@@ -169,7 +169,7 @@ class Values:
         if self.ctx.unparsed_conftest is not None:
             return Unknown(f"fixture {name} may be defined in {self.ctx.unparsed_conftest}, "
                            "which does not parse with this Python")
-        if self.ctx.loaded_plugins or self.ctx.settings.plugins:
+        if self.ctx.runner.loaded_plugins or self.ctx.settings.plugins:
             return Unknown(f"fixture {name} may come from a plugin")
         return Unknown(f"fixture {name} is not defined in the file or its conftest files")
 
