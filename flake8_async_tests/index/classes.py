@@ -9,7 +9,8 @@ from dataclasses import replace
 
 from . import modules, stdlib
 from .defs import DEF, OTHER
-from .facts import ClassFacts, ModuleFacts
+from .class_facts import ClassFacts
+from .facts import ModuleFacts
 from .names import base_name, follow, native, split_dotted
 
 # Bases that add no methods of their own beyond dunders (their metaclasses aside).

@@ -4,56 +4,26 @@ Facts are what the source says, nothing inferred: each name a module or class bi
 how (a def, an async def, a def with a decorator of unknown effect, anything else), the
 dotted names its imports bind, the bases of its classes as spelled, every module it
 imports anywhere, and whether the module or a class may be rewritten at run time
-(rewrites.py).
+(rewrites.py). A class's own facts are read in class_facts.py, the statements both walk
+in statements.py.
 """
 
 from __future__ import annotations
 
 import ast
 import sys
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from .class_facts import ClassFacts, class_facts
 from .defs import (
-    ASYNC_DEF, DEF, MADE_BY, OTHER, chain, decorator_name, def_kind, keeps_class, local_class,
-    overload, record_return, record_signature, spelled,
+    MADE_BY, OTHER, def_kind, keeps_class, local_class, overload, record_return,
+    record_signature, spelled,
 )
-from .rewrites import SETATTR, dynamic_self, may_rewrite
+from .rewrites import may_rewrite
+from .statements import (
+    all_statements, bind_kind, bound_names, call_name, one_target, run_on_import, statements,
+)
 from .text import Text
-
-# Class decorators and metaclasses that leave methods as written.
-PLAIN_CLASS_DECORATORS = frozenset({"dataclass", "final", "total_ordering",
-                                    "runtime_checkable", "unique"})
-# What a method sets `self.x` to when that is one of its parameters: PARAMETER and the line
-# (what a caller passes: its value is unknown).
-PARAMETER = "<parameter> "
-NONE = "<none>"  # `self.x = None`: no method of it makes a coroutine (it has none)
-
-
-@dataclass
-class ClassFacts:
-    kinds: dict[str, str] = field(default_factory=dict)  # every name the body binds
-    bases: list[str | None] = field(default_factory=list)  # as spelled; None: not a name
-    plain: bool = True  # no metaclass, class decorator or __getattr__ of unknown effect
-    self_names: list[str] = field(default_factory=list)  # `self.x = ...` in any method
-    # what the methods that set `self.x` set it to, where the source tells for each:
-    # MADE_BY and a callee as spelled, or NONE (each way, once; [] where they only set
-    # `self.x.y`), or PARAMETER and a line
-    self_values: dict[str, list[str]] = field(default_factory=dict)
-    dynamic_self: bool = False  # `setattr(self, name, ...)`: an instance may have any name
-    marked: bool = False  # a mark decorator or a pytestmark in its body
-    # each coroutine method (an async def, not a generator, plain decorators): its kind
-    # ("method", "staticmethod", "classmethod") and Signature.to_json()
-    signatures: dict[str, list | None] = field(default_factory=dict)
-    # each plain def: what calling it returns, as source says (see `record_return`)
-    returns: dict[str, str] = field(default_factory=dict)
-    # class decorators (as spelled) that alone keep the class from being plain: the
-    # resolver follows them (`keeps_class`)
-    decorators: list[str] = field(default_factory=list)
-    decorated: bool = False  # has a class decorator of unknown effect
-    # defines __init_subclass__ (outside the standard library): a hook that may rewrite
-    # every subclass, not the class itself
-    init_subclass: bool = False
 
 
 @dataclass
@@ -103,78 +73,6 @@ class ModuleFacts:
         return cls(**data)
 
 
-def _is_mark(expr: ast.expr) -> bool:
-    """`pytest.mark.x`, `mark.x(...)`: marks leave a class's methods alone."""
-    while isinstance(expr, ast.Call):
-        expr = expr.func
-    root, names = chain(expr)
-    if isinstance(root, ast.Name):
-        names = [root.id, *names]
-    return "mark" in names[:-1]
-
-
-def _plain_class(node: ast.ClassDef) -> tuple[bool, list[str], bool]:
-    """(no class decorator, metaclass or attribute hook that may rewrite its methods (an
-    __init_subclass__ rewrites subclasses: `ClassFacts.init_subclass`); the decorators, as
-    spelled, that are the only reason it is not, when each is a name the resolver may
-    follow; whether it has class decorators of unknown effect)."""
-    unknown = [d for d in node.decorator_list
-               if decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)]
-    if not unknown:
-        return _plain_body(node), [], False
-    names = [spelled(d) if isinstance(d, (ast.Name, ast.Attribute)) else None for d in unknown]
-    followable = _plain_body(node) and None not in names
-    return False, [n for n in names if n] if followable else [], True
-
-
-def _plain_body(node: ast.ClassDef) -> bool:
-    for keyword in node.keywords:
-        if keyword.arg != "metaclass" or decorator_name(keyword.value) != "ABCMeta":
-            return False
-    names = {getattr(stmt, "name", None) for stmt in node.body}
-    return not names & {"__getattr__", "__getattribute__"}
-
-
-def _bind(kinds: dict[str, str], name: str, kind: str) -> None:
-    """A name bound twice in different ways is OTHER: which one wins is not known here."""
-    if name in kinds and kinds[name] != kind:
-        kind = OTHER
-    kinds[name] = kind
-
-
-def statements(body: list[ast.stmt]) -> list[ast.stmt]:
-    """Statements of a body, those under top-level if/try/with included."""
-    found: list[ast.stmt] = []
-    stack = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        if isinstance(node, (ast.If, ast.Try, ast.With)) or type(node).__name__ == "TryStar":
-            inner = [*node.body, *getattr(node, "orelse", []), *getattr(node, "finalbody", [])]
-            for handler in getattr(node, "handlers", []):
-                inner.extend(handler.body)
-            stack.extend(reversed(inner))
-    return found
-
-
-def _targets(node: ast.stmt) -> list[ast.expr]:
-    """What a statement assigns to (`x = ...`, `x += ...`, `for x in`, `with ... as x`)."""
-    if isinstance(node, ast.Assign):
-        return list(node.targets)
-    if isinstance(node, (ast.AnnAssign, ast.AugAssign)):
-        return [node.target] if getattr(node, "value", None) is not None else []
-    if isinstance(node, (ast.For, ast.AsyncFor)):
-        return [node.target]
-    if isinstance(node, (ast.With, ast.AsyncWith)):
-        return [i.optional_vars for i in node.items if i.optional_vars is not None]
-    return []
-
-
-def _bound_names(node: ast.stmt) -> list[str]:
-    return [sub.id for target in _targets(node) for sub in ast.walk(target)
-            if isinstance(sub, ast.Name)]
-
-
 def absolute(module: str | None, level: int, name: str, package: bool) -> str:
     """The absolute module a `from ... import` names, from the importing module's name."""
     if not level:
@@ -182,151 +80,6 @@ def absolute(module: str | None, level: int, name: str, package: bool) -> str:
     parts = name.split(".") if package else name.split(".")[:-1]
     parts = parts[:len(parts) - level + 1] if level > 1 else parts
     return ".".join(p for p in (*parts, module or "") if p)
-
-
-def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef,
-                     me: str) -> dict[str, list[str]]:
-    """Attributes a method assigns on its first parameter (`self.x = ...`, `self.x += 1`,
-    `with ... as self.x`, `for self.x in ...`), each with what each assignment sets it to:
-    MADE_BY and the callee as spelled (`self.pool = Pool(...)`, or a local the method binds
-    once, to that), PARAMETER and the line (`self.transport = transport`), or "" (anything
-    else; anything set in a nested def or class)."""
-    args = func.args
-    params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)} - {me}
-    local = set(params) | {a.arg for a in (args.vararg, args.kwarg) if a is not None}
-    found: dict[str, list[tuple[ast.expr | None, int]]] = {}
-    stores: dict[str, list[ast.expr | None]] = {}  # the method's own locals: their values
-    stack: list[tuple[ast.stmt, bool]] = [(stmt, True) for stmt in reversed(func.body)]
-    while stack:
-        node, own = stack.pop()
-        single = isinstance(node, ast.Assign) or (isinstance(node, ast.AnnAssign)
-                                                  and node.value is not None)
-        for target in _targets(node):
-            for sub in ast.walk(target):
-                value = node.value if own and single and sub is target else None  # type: ignore
-                if isinstance(sub, ast.Attribute) and isinstance(sub.value, ast.Name) \
-                        and sub.value.id == me:  # (`self.x.y = v` sets nothing on self)
-                    stored = not isinstance(sub.ctx, ast.Load)
-                    found.setdefault(sub.attr, []).extend([(value, node.lineno)] * stored)
-                elif own and isinstance(sub, ast.Name):
-                    stores.setdefault(sub.id, []).append(value)
-        if own and isinstance(node, (ast.Import, ast.ImportFrom)):
-            local.update((a.asname or a.name).split(".")[0] for a in node.names)
-        if type(node) not in _COMPOUND:
-            continue
-        nested = isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-        if own and nested:
-            local.add(node.name)
-        if own:
-            local.update(h.name for h in getattr(node, "handlers", ()) if h.name)
-        stack.extend((stmt, own and not nested) for stmt in reversed(_inner(node)))
-    local.update(stores)
-    return {attr: [_set_value(value, line, params, local, stores) for value, line in values]
-            for attr, values in found.items()}
-
-
-def _set_value(value: ast.expr | None, line: int, params: set[str], local: set[str],
-               stores: dict[str, list[ast.expr | None]]) -> str:
-    """What one `self.x = value` of a method sets, as `_self_attributes` spells it."""
-    if isinstance(value, ast.Constant) and value.value is None:
-        return NONE
-    if isinstance(value, ast.Name):
-        if value.id in params:
-            return f"{PARAMETER}{line}"
-        bound = stores.get(value.id, [])
-        value = bound[0] if len(bound) == 1 else None
-    callee = _callee(value)
-    if callee is None or callee.partition(".")[0] in local:
-        return ""
-    return MADE_BY + callee
-
-
-def _agreed(values: list[str]) -> list[str] | None:
-    """One attribute's values over every assignment of the class: the first PARAMETER (an
-    unknown value), else each value once when the source tells every one (none: the
-    class only sets attributes of it, `self.x.y = v`), else None."""
-    for value in values:
-        if value.startswith(PARAMETER):
-            return [value]
-    return None if "" in values else sorted(set(values))
-
-
-def _class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
-    plain, decorators, decorated = _plain_class(node)
-    cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=plain,
-                     marked=any(_is_mark(d) for d in node.decorator_list),
-                     decorators=decorators, decorated=decorated,
-                     init_subclass=not stdlib and any(
-                         getattr(stmt, "name", None) == "__init_subclass__"
-                         for stmt in node.body))
-    own: set[str] = set()
-    values: dict[str, list[str]] = {}
-    scoped = {name for stmt in node.body if isinstance(stmt, (ast.Global, ast.Nonlocal))
-              for name in stmt.names}  # (an alias of such a name is no alias of a method)
-    for stmt in statements(node.body):
-        if overload(stmt):
-            continue
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            _bind(cls.kinds, stmt.name, def_kind(stmt))
-            record_signature(cls.signatures, stmt, text)
-            record_return(cls.returns, stmt)
-        alias = _alias(stmt)
-        if (alias is not None and not scoped.intersection(alias)
-                and cls.kinds.get(alias[1]) in (ASYNC_DEF, DEF)):
-            _bind_alias(cls, *alias)
-        else:
-            for bound in _bound_names(stmt):
-                _bind(cls.kinds, bound, OTHER)
-        if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            own.add(stmt.target.id)  # annotated only: an instance attribute
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.args.args:
-            me = stmt.args.args[0].arg
-            for attr, set_to in _self_attributes(stmt, me).items():
-                values.setdefault(attr, []).extend(set_to)
-            if text.mentions(stmt, SETATTR):
-                named: set[str] = set()
-                cls.dynamic_self = dynamic_self(stmt, me, named) or cls.dynamic_self
-                for attr in named:  # setattr(self, "x", ...): set to what is not read
-                    values.setdefault(attr, []).append("")
-    own.update(values)
-    cls.self_names = sorted(own)
-    cls.self_values = {attr: agreed for attr, set_to in sorted(values.items())
-                       if (agreed := _agreed(set_to)) is not None}
-    cls.marked = cls.marked or "pytestmark" in cls.kinds
-    return cls
-
-
-def _one_target(stmt: ast.stmt) -> str | None:
-    """The one plain name `name = value` or `name: T = value` assigns, or None."""
-    if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
-        target = stmt.targets[0]
-    elif isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
-        target = stmt.target
-    else:
-        return None
-    return target.id if isinstance(target, ast.Name) else None
-
-
-def _alias(stmt: ast.stmt) -> tuple[str, str] | None:
-    """(name, other) for `name = other` or `name: T = other`, both plain names."""
-    name = _one_target(stmt)
-    value = getattr(stmt, "value", None)
-    return (name, value.id) if name and isinstance(value, ast.Name) else None
-
-
-def _bind_alias(cls: ClassFacts, name: str, other: str) -> None:
-    """`handler = ping` in a class body, `ping` a def of the class above it: `handler` is
-    that def under another name (its kind, signature and return), kept as a second
-    definition of `handler` would be (record_signature, record_return)."""
-    _bind(cls.kinds, name, cls.kinds[other])
-    for found, disagree in ((cls.signatures, None), (cls.returns, "")):
-        if other in found:
-            same = found.get(name, found[other]) == found[other]
-            found[name] = found[other] if same else disagree
-        elif found is cls.returns:
-            found.pop(name, None)  # (record_return: a name that is no plain def)
-        elif name in found:
-            found[name] = None  # (record_signature: a name that is no coroutine function)
 
 
 def body_aliases(body: list[ast.stmt], in_class: bool,
@@ -340,7 +93,7 @@ def body_aliases(body: list[ast.stmt], in_class: bool,
     module from source or alike): names `global` or `nonlocal` there (for a module: in
     any of its scopes, `declared_global`), and in a class private names (mangled) and
     `__module__`."""
-    own = _run_on_import(body) if own is None else own
+    own = run_on_import(body) if own is None else own
     defs = {n.name for n in own if isinstance(n, ast.FunctionDef)}
     async_defs = {n.name for n in own if isinstance(n, ast.AsyncFunctionDef)}
     skipped = set(declared_global) | {name for n in own if isinstance(n, (ast.Global, ast.Nonlocal))
@@ -348,7 +101,7 @@ def body_aliases(body: list[ast.stmt], in_class: bool,
     names: set[str] = set()
     async_names: set[str] = set()
     for node in own:
-        name = _one_target(node)
+        name = one_target(node)
         value = getattr(node, "value", None)
         if not name or value is None or name in skipped or (in_class and (
                 name == "__module__" or _private(name))):
@@ -397,54 +150,6 @@ def _imported_modules(node: ast.Import | ast.ImportFrom, name: str, package: boo
     return found
 
 
-def _run_on_import(body: list[ast.stmt]) -> list[ast.stmt]:
-    """The statements a module's own code runs as it is imported: in any block (loops
-    and `match` included), not in a def or a class."""
-    found: list[ast.stmt] = []
-    stack = list(body)
-    while stack:
-        node = stack.pop()
-        found.append(node)
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            continue
-        for block in ("body", "orelse", "finalbody"):
-            stack.extend(getattr(node, block, ()))
-        for inner in (*getattr(node, "handlers", ()), *getattr(node, "cases", ())):
-            stack.extend(inner.body)
-    return found
-
-
-# Statements that hold statements.
-_COMPOUND = frozenset({
-    ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.If, ast.For, ast.AsyncFor,
-    ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match,
-    *((ast.TryStar,) if hasattr(ast, "TryStar") else ())})
-
-
-def _all_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
-    """Every statement at any depth (in functions, classes and blocks), expressions aside."""
-    stack = list(reversed(body))
-    while stack:
-        node = stack.pop()
-        yield node
-        if type(node) in _COMPOUND:
-            stack.extend(reversed(_inner(node)))
-
-
-def _inner(node: ast.stmt) -> list[ast.stmt]:
-    """The statements a compound statement holds directly: its blocks, handlers, cases."""
-    inner: list[ast.stmt] = []
-    for name in ("body", "orelse", "finalbody"):
-        value = getattr(node, name, None)
-        if isinstance(value, list):
-            inner.extend(value)
-    for handler in getattr(node, "handlers", ()):
-        inner.extend(handler.body)
-    for case in getattr(node, "cases", ()):
-        inner.extend(case.body)
-    return inner
-
-
 def _strings(expr: ast.expr | None) -> list[str] | None:
     """The items of a list or tuple of string literals, else None."""
     if not isinstance(expr, (ast.List, ast.Tuple)):
@@ -466,7 +171,7 @@ def _read_all(facts: ModuleFacts, node: ast.stmt) -> None:
         added = (_strings(one) if func.attr == "extend" else
                  [one.value] if func.attr == "append" and isinstance(one, ast.Constant)
                  and isinstance(one.value, str) else None)
-    elif "__all__" not in _bound_names(node):
+    elif "__all__" not in bound_names(node):
         return
     elif isinstance(node, ast.AugAssign) and isinstance(node.op, ast.Add):
         added = _strings(node.value)
@@ -503,7 +208,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
     times: dict[str, int] = {}  # how many statements bind each name
 
     def bind(name: str, kind: str) -> None:
-        _bind(facts.kinds, name, kind)
+        bind_kind(facts.kinds, name, kind)
         times[name] = times.get(name, 0) + 1
         if at_top:
             late.add(name)
@@ -519,7 +224,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             record_return(facts.returns, node)
             made = local_class(node, facts.returns.get(node.name, ""))  # type: ignore[arg-type]
             if made is not None:  # (named `func:Cls`)
-                facts.classes[facts.returns[node.name][len(MADE_BY):]] = _class_facts(
+                facts.classes[facts.returns[node.name][len(MADE_BY):]] = class_facts(
                     made, stdlib, text)
             kept = keeps_class(node)
             if kept is not None:
@@ -531,7 +236,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             if node.name in facts.classes:
                 facts.classes.pop(node.name)  # defined twice: not known here
             else:
-                facts.classes[node.name] = _class_facts(node, stdlib, text)
+                facts.classes[node.name] = class_facts(node, stdlib, text)
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 local = alias.asname or alias.name.split(".")[0]
@@ -551,7 +256,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
                 facts.imports[local] = f"{module}.{alias.name}"
                 imported.setdefault(local, set()).add(facts.imports[local])
         else:
-            for bound in _bound_names(node):
+            for bound in bound_names(node):
                 bind(bound, OTHER)
                 others.add(bound)
             if isinstance(node, ast.Delete):  # (under `if`, `try` or `with` too)
@@ -571,14 +276,14 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
         if len(targets) > 1 or local in others:
             facts.imports.pop(local, None)
             facts.classes.pop(local, None)
-    on_import = _run_on_import(tree.body)
+    on_import = run_on_import(tree.body)
     eager = {id(node) for node in on_import}
     declared_global: set[str] = set()
     modules: dict[str, None] = {}
     lazy: dict[str, None] = {}
     defs: set[str] = set()
     async_defs: set[str] = set()
-    for sub in _all_statements(tree.body):
+    for sub in all_statements(tree.body):
         if isinstance(sub, ast.Global):
             called = {k: v for k, v in called.items() if k not in sub.names}
             aliased = {k: v for k, v in aliased.items() if k not in sub.names}
@@ -625,14 +330,6 @@ def _module_alias(node: ast.stmt) -> tuple[str, str] | None:
 def _module_value(node: ast.stmt) -> tuple[str, str] | None:
     """`name = callee(...)` or `name: T = callee(...)` (one plain name assigned): (the
     name, MADE_BY and the callee as spelled)."""
-    name = _one_target(node)
-    callee = _callee(node.value) if name else None  # type: ignore[attr-defined]
+    name = one_target(node)
+    callee = call_name(node.value) if name else None  # type: ignore[attr-defined]
     return (name, MADE_BY + callee) if name and callee else None
-
-
-def _callee(value: ast.expr | None) -> str | None:
-    """`pkg.Cls` for a call `pkg.Cls(...)` of a name or an attribute of one; None for
-    anything else."""
-    if not isinstance(value, ast.Call) or not isinstance(value.func, (ast.Name, ast.Attribute)):
-        return None
-    return spelled(value.func)

@@ -24,7 +24,8 @@ from .classes import (  # noqa: F401 - the rules ask these through this module
     generic_class, readable_ancestors, sync_stdlib_class, unreadable,
 )
 from .defs import ABSOLUTE, ASYNC_DEF, DEF, GENERATOR, MADE_BY, OTHER, OWN_CLASS
-from .facts import NONE, PARAMETER, ClassFacts, ModuleFacts
+from .class_facts import NONE, PARAMETER, ClassFacts
+from .facts import ModuleFacts
 from .names import (  # noqa: F401 - the rules ask these through this module
     BUILTIN_NAMES, MAX_HOPS, NOT_STARRED, base_name, defined_at, follow, missing_submodule,
     module_bound, native, native_import, split_dotted, star_exports, star_source,

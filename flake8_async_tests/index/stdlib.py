@@ -25,7 +25,8 @@ import sys
 import sysconfig
 from collections.abc import Iterator
 
-from .facts import ClassFacts, ModuleFacts, build
+from .class_facts import ClassFacts
+from .facts import ModuleFacts, build
 from .defs import ASYNC_DEF
 from .finder import scheme_dirs
 
