@@ -33,6 +33,7 @@ from .model.marks import Marks
 from .model.raises import RaisesBlocks
 from .model.runner import Runner
 from .model.scopes import Scopes
+from .model.class_kinds import ClassKinds
 from .model.values import Home, Values
 from .syntax import FunctionNode, Syntax, of_tree, parameters
 
@@ -266,6 +267,10 @@ class FileContext:
     @functools.cached_property
     def loops(self) -> Loops:
         return Loops(self)
+
+    @functools.cached_property
+    def class_kinds(self) -> ClassKinds:
+        return ClassKinds(self)
 
     @functools.cached_property
     def async_mocks(self) -> AsyncMocks:

@@ -5,12 +5,9 @@ from __future__ import annotations
 import ast
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 
-from .. import inference, project
-from ..imports import mark_name
-from ..index import resolver
-from ..context import FileContext, FunctionNode
+from .. import project
+from ..context import FunctionNode
 from ..model.marks import ASYNC_MARKS, SKIP_MARKS, Mark
 from ..rules import ONLY, SCOPES, explain
 from ..syntax import of_tree, parameters
@@ -19,38 +16,13 @@ from ..model.fixtures import (ASYNC_FIXTURE_DECORATORS, autouse, fixture_decorat
 from ..model import known, plugins
 from ..model.loops import fixture_scopes
 from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
+from ..model.class_kinds import ISOLATED, ClassInfo
 from . import Family, Finding
 
 
-TESTCASE = "unittest.case.TestCase"
-ISOLATED = "unittest.async_case.IsolatedAsyncioTestCase"
 # Runners whose mark AT100 proposes where it is the only one the module's async tests carry.
 MODULE_MARKERS = frozenset({"anyio", "trio"})
 MAX_FIXTURE_DEPTH = 4  # fixtures requesting fixtures: followed this far for their params
-# What the syntactic shortcut may conclude without astroid.
-KNOWN_BASES = {
-    "object": (),
-    "builtins.object": (),
-    "unittest.TestCase": (TESTCASE,),
-    "unittest.case.TestCase": (TESTCASE,),
-    "unittest.IsolatedAsyncioTestCase": (ISOLATED, TESTCASE),
-    "unittest.async_case.IsolatedAsyncioTestCase": (ISOLATED, TESTCASE),
-}
-
-
-@dataclass
-class ClassInfo:
-    """What the rules need to know about one class."""
-
-    known: bool  # every ancestor is known
-    unittest: bool = False
-    async_bases: list[str] = field(default_factory=list)  # qnames of async-capable ancestors
-    inherited_marks: tuple[str, ...] = ()  # runner marks found on ancestors
-    has_init: bool = False
-
-    @property
-    def stdlib_async_only(self) -> bool:
-        return all(q == ISOLATED for q in self.async_bases)
 
 
 class MarkerRules(Family):
@@ -96,7 +68,7 @@ class MarkerRules(Family):
                 if ctx.fixture_decorator(stmt) is None:
                     if not self._may_report(stmt, cls):
                         continue
-                    info = info or self._class_info(cls)
+                    info = info or self.ctx.class_kinds.info(cls)
                 yield from self._function(stmt, marks, cls=cls, info=info,
                                           class_unknown=unknown)
             elif isinstance(stmt, ast.ClassDef):
@@ -109,92 +81,6 @@ class MarkerRules(Family):
             return (name.startswith("test") or self.ctx.is_test_name(name)
                     or name in PYTEST_CLASS_HOOKS or name in UNITTEST_HOOKS)
         return self.ctx.is_test_name(name) and self.ctx.is_test_class_name(cls.name)
-
-    def _class_info(self, cls: ast.ClassDef) -> ClassInfo:
-        has_init = any(isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))
-                       and s.name == "__init__" for s in cls.body)
-        if any(k.arg == "metaclass" for k in cls.keywords):
-            return ClassInfo(known=False, has_init=has_init)
-        qnames: list[str] = []
-        for base in cls.bases:
-            dotted = self.ctx.resolve(base)
-            if dotted not in KNOWN_BASES:
-                return self._class_info_astroid(cls, has_init)
-            qnames.extend(KNOWN_BASES[dotted])
-        return self._info_from(qnames, (), has_init)
-
-    def _info_from(self, qnames: list[str], marks: tuple[str, ...], has_init: bool) -> ClassInfo:
-        async_bases = [q for q in qnames if self._is_async_base(q)]
-        return ClassInfo(known=True, unittest=TESTCASE in qnames, async_bases=async_bases,
-                         inherited_marks=marks, has_init=has_init)
-
-    def _is_async_base(self, qname: str) -> bool:
-        top, name = qname.split(".")[0], qname.rsplit(".", 1)[-1]
-        for entry in self.ctx.options.async_bases:
-            if entry == qname or (entry.split(".")[0] == top and entry.rsplit(".", 1)[-1] == name):
-                return True
-        return False
-
-    def _class_info_index(self, cls: ast.ClassDef, has_init: bool) -> ClassInfo | None:
-        """The ancestry read from the project index alone; None when it cannot tell (then
-        astroid is asked): a base it cannot follow, one that may be rewritten, or one that
-        carries marks."""
-        ancestors: dict[str, object] = {}
-        for base in cls.bases:
-            dotted = self.ctx.static_dotted(base)
-            found = resolver.class_ancestors(dotted) if dotted is not None else None
-            if found is None or any(c.marked or c.init_subclass for c in found.values()):
-                return None
-            ancestors.update(found)
-        if any(getattr(s, "name", None) == "__init_subclass__" for s in cls.body):
-            return ClassInfo(known=False, has_init=has_init)
-        for qname, facts in ancestors.items():
-            if "__init__" in facts.kinds and not qname.startswith(("unittest.", "builtins.")):
-                has_init = True
-        return self._info_from(list(ancestors), (), has_init)
-
-    def _class_info_astroid(self, cls: ast.ClassDef, has_init: bool) -> ClassInfo:
-        found = self._class_info_index(cls, has_init)
-        if found is not None:
-            return found
-        ancestors = self._imported_ancestors(cls)
-        if ancestors is None:
-            node = self.ctx.astroid_node(cls)
-            mro = inference.class_mro(node) if node is not None else None
-            if mro is None or inference.rewrites_subclasses(mro[0]):
-                return ClassInfo(known=False, has_init=has_init)
-            ancestors = mro[1:]
-        elif any(getattr(s, "name", None) == "__init_subclass__" for s in cls.body):
-            return ClassInfo(known=False, has_init=has_init)
-        qnames = [inference.qname(c) or "" for c in ancestors]
-        marks: list[str] = []
-        if any(inference.rewrites_subclasses(c) for c in ancestors):
-            return ClassInfo(known=False, has_init=has_init)
-        for ancestor in ancestors:
-            found = _astroid_class_marks(ancestor, self.ctx)
-            if found is None:
-                return ClassInfo(known=False, has_init=has_init)
-            marks.extend(found)
-            if any(b.name == "__init__" for b in ancestor.mymethods()) and not (
-                    inference.qname(ancestor) or "").startswith(("unittest.", "builtins.")):
-                has_init = True
-        return self._info_from(qnames, tuple(marks), has_init)
-
-    def _imported_ancestors(self, cls: ast.ClassDef) -> list | None:
-        """The ancestors of a class whose bases are all imported classes, found without
-        building this file for astroid; None otherwise."""
-        ancestors: dict[str, object] = {}
-        for base in cls.bases:
-            dotted = self.ctx.static_dotted(base)
-            if dotted is None or dotted.startswith(self.ctx.modname + "."):
-                return None
-            value = inference.resolve_dotted(dotted)
-            mro = inference.class_mro(value) if inference.is_class(value) else None
-            if mro is None:
-                return None
-            for klass in mro:
-                ancestors.setdefault(f"{inference.qname(klass)}@{klass.root().file}", klass)
-        return list(ancestors.values())
 
     # -- functions ---------------------------------------------------------------
 
@@ -546,25 +432,3 @@ def _asyncio_via(marks: tuple[Mark, ...], info: ClassInfo | None) -> str | None:
     if info is not None and "asyncio" in info.inherited_marks:
         return "base-class"
     return None
-
-
-def _astroid_class_marks(cls, ctx: FileContext) -> list[str] | None:
-    """Runner marks a class (from any module) carries; None when they cannot be read."""
-    marks: list[str] = []
-    exprs = list(cls.decorators.nodes) if cls.decorators else []
-    for assign in cls.locals.get("pytestmark", ()):
-        parent = assign.parent
-        value = getattr(parent, "value", None)
-        if value is None:
-            return None
-        exprs.extend(value.elts if hasattr(value, "elts") else [value])
-    for expr in exprs:
-        dotted = inference.dotted_name(expr)
-        if dotted is None:
-            continue
-        if dotted.startswith("_pytest.mark."):
-            dotted = "pytest.mark." + dotted[len("_pytest.mark."):]
-        name = mark_name(dotted)
-        if name is not None and (name in ASYNC_MARKS or name in ctx.options.runner_markers):
-            marks.append(name)
-    return marks

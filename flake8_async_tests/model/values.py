@@ -18,11 +18,11 @@ from .bindings import bindings
 from .fixtures import (
     NOT_A_FIXTURE, Fixture, Unknown, autouse, fixture_decorator, scope_fixtures,
 )
+from .class_kinds import TESTCASE
 
 # Methods pytest or unittest run before each test (or class) of a class.
 SETUP_METHODS = frozenset({"setup_method", "setup_class", "setUp", "asyncSetUp", "setUpClass",
                            "setup", "__init__"})
-TESTCASE = "unittest.case.TestCase"
 MAX_DEPTH = 5
 CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
 
