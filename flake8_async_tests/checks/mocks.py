@@ -1,29 +1,29 @@
 """AT3xx: mocks that lie about being async, and mocks that drift from their spec.
 
-What each name holds comes from model/mocks.py (mocks tracked per function) and what a
-spec or patch target is from model/mock_targets.py.
+Which functions are checked, with the mocks in their scope, comes from model/mocked.py
+(mocks tracked per function: model/mocks.py), what a spec or patch target is from
+model/mock_targets.py, why a sync replacement may be on purpose from model/replaced.py.
 """
 
 from __future__ import annotations
 
 import ast
-import functools
 from collections.abc import Iterator
 
 from .. import inference
+from ..context import FileContext
 from ..index import resolver
-from ..index.text import Text
 from ..index.defs import ASYNC_DEF, DEF
 from ..mock_names import (
-    FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK_API, MOCK_MODULE_NAMES, MOCK_WORD, MOCKER_NAMES,
-    REAL_ASSERTS, mentions_mocks,
+    FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK_API, MOCK_MODULE_NAMES, REAL_ASSERTS, mentions_mocks,
 )
-from ..context import FileContext, FunctionNode
 from ..model.loops import runs_coroutines
-from ..model.mock_targets import MockTargets, self_mock
-from ..model.mocks import ScopeMocks, conftest_mocks, fixture_mocks, without_parametrized
+from ..model.mock_targets import MockTargets
+from ..model.mocked import mocked_scopes
+from ..model.mocks import ScopeMocks, conftest_mocks
+from ..model.replaced import asserted_not_called, scheduler_replaced
 from ..model.tracked import (
-    Names, Tracked, all_params, attr_chain, keyword, norm_parts, patch_result, patch_target,
+    Names, Tracked, attr_chain, keyword, norm_parts, patch_result, patch_target,
     replacement_kind, truthy_const,
 )
 from ..rules import ONLY, explain
@@ -42,96 +42,10 @@ class MockRules(Family):
         return self.ctx.runner.plugin_modules[0]
 
     def check(self) -> Iterator[Finding]:
-        ctx = self.ctx
         yield from self._pytest_namespace()
-        shared = conftest_mocks(ctx.conftests, self._plugins())
-        inherited: dict[str, Tracked] = {k: v for k, v in shared if v is not None}
-        module_fixtures = fixture_mocks(ctx.tree.body, ctx.imports, True, inherited, ctx.syntax)
-        for name, value in module_fixtures.items():
-            if value is None:
-                inherited.pop(name, None)
-            else:
-                inherited[name] = value
-        inherited = without_parametrized(inherited, ctx.marks.pytestmarks(ctx.tree.body),
-                                         ctx.resolve, ctx.marks.pytestmark_opening(ctx.tree.body))
-        defined = set(module_fixtures) | {k for k, _ in shared}
-        mocker_fixtures = {n for n in defined if n in MOCKER_NAMES}  # a project's own 'mocker'
-
-        yield from self._walk(ctx.tree.body, inherited, mocker_fixtures, in_class=False)
+        for scope, names in mocked_scopes(self.ctx, self._plugins()):
+            yield from ScopeChecker(self, scope, names).run()
         yield from self._unreferenced_asserts()
-
-    def _walk(self, body: list[ast.stmt], inherited: dict[str, Tracked], overridden: set[str],
-              in_class: bool) -> Iterator[Finding]:
-        for stmt in body:
-            if isinstance(stmt, ast.ClassDef):
-                fixtures = fixture_mocks(stmt.body, self.ctx.imports, True, inherited,
-                                         self.ctx.syntax)
-                scoped = without_parametrized(
-                    dict(inherited), stmt.decorator_list + self.ctx.marks.pytestmarks(stmt.body),
-                    self.ctx.resolve, self.ctx.marks.pytestmark_opening(stmt.body))
-                for name, value in fixtures.items():
-                    if value is None:
-                        scoped.pop(name, None)
-                    else:
-                        scoped[name] = value
-                yield from self._walk(stmt.body, scoped, overridden, in_class=True)
-            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                yield from self._function(stmt, inherited, overridden, in_class)
-
-    def _function(self, func: FunctionNode, inherited: dict[str, Tracked], overridden: set[str],
-                  in_class: bool) -> Iterator[Finding]:
-        ctx = self.ctx
-        params = all_params(func)
-        given = without_parametrized(dict(inherited), func.decorator_list, ctx.resolve)
-        if ctx.is_fixture(func) and func.name in given:
-            given.pop(func.name)  # a fixture asking for the one it overrides
-        mockers = {p for p in params if p in MOCKER_NAMES and p not in overridden}
-        nodes = ctx.syntax.scope_nodes(func, headers=False)
-        if mockers or params & given.keys() or self._mentions_mocks(func) or (
-                in_class and self._reads_self_mock(func, nodes)) or self._awaits_ambiguous(nodes):
-            names = Names(ctx.imports, mockers)
-            static = any(ctx.resolve(d) == "staticmethod" for d in func.decorator_list)
-            is_method = in_class and not static
-            scope = ScopeMocks(func, names, given, is_method, ctx.syntax)
-            checker = ScopeChecker(self, scope, names)
-            yield from checker.run()
-        for node in nodes:
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                yield from self._function(node, {}, overridden, in_class=False)
-            elif isinstance(node, ast.ClassDef):
-                yield from self._walk(node.body, {}, overridden, in_class=True)
-
-    def _awaits_ambiguous(self, nodes: list[ast.AST]) -> bool:
-        """Does a function await something and name a module-level name bound two ways
-        (`try: from app import Factory` / `except ImportError: Factory = MagicMock`)? Its
-        AT300 silence then says why (_unknown_value)."""
-        ambiguous = self.ctx.imports.ambiguous
-        return bool(ambiguous) and any(
-            isinstance(node, (ast.Await, ast.AsyncWith, ast.AsyncFor)) for node in nodes) \
-            and any(isinstance(node, ast.Name) and node.id in ambiguous for node in nodes)
-
-    def _reads_self_mock(self, func: FunctionNode, nodes: list[ast.AST]) -> bool:
-        """Does a method that names nothing mock-like itself read `self.attr` where its
-        class (whose text does) sets `self.attr` to a mock for its tests, or leaves it
-        unfollowed for a reason to record? Its only mocks would be those."""
-        cls = self.ctx.syntax.enclosing(func)
-        if not isinstance(cls, ast.ClassDef) or not self._mentions_mocks(cls):
-            return False
-        read = {node.attr for node in nodes if isinstance(node, ast.Attribute)
-                and isinstance(node.value, ast.Name) and node.value.id == "self"}
-        return any(self_mock(self.ctx, cls, attr) != (None, None) for attr in sorted(read))
-
-    @functools.cached_property
-    def _text(self) -> Text:
-        return Text(self.ctx.source)
-
-    def _mentions_mocks(self, node: FunctionNode | ast.ClassDef | None) -> bool:
-        """Does the function's (or class's) text, decorators included, name anything
-        mock-like?"""
-        if node is None:
-            return False
-        first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-        return self._text.within(first, node.end_lineno or node.lineno, MOCK_WORD)
 
     # -- AT303 -----------------------------------------------------------------------
 
@@ -159,13 +73,6 @@ class MockRules(Family):
             if isinstance(expr, ast.Attribute) and expr.attr in REAL_ASSERTS:
                 yield Finding(expr.lineno, expr.col_offset, "AT305", "not-called",
                               {"attr": expr.attr})
-
-
-# Functions that take a coroutine and may run it as a task, or never: a test that replaces
-# one may replace a coroutine function handed to it by a sync mock on purpose.
-COROUTINE_TAKERS = frozenset(f"asyncio.{name}" for name in (
-    "create_task", "ensure_future", "gather", "wait", "wait_for", "shield", "as_completed",
-    "run_coroutine_threadsafe", "tasks.create_task", "tasks.ensure_future", "tasks.gather"))
 
 
 class ScopeChecker:
@@ -508,59 +415,11 @@ class ScopeChecker:
         may await it."""
         if not runs_coroutines(self.scope.func, self.scope.nodes, self.ctx.resolve):
             return
-        why = self._scheduler_replaced() or self._asserted_not_called(at)
+        why = scheduler_replaced(self.targets) or asserted_not_called(self.targets, at)
         if why is not None:
             self.ctx.silent(at, "AT301", why)
             return
         yield Finding(at.lineno, at.col_offset, "AT301", ONLY, {"target": label, "kind": kind})
-
-    def _scheduler_replaced(self) -> str | None:
-        """Why the code under test may hand the replaced coroutine function's result to a
-        mock instead of awaiting it: the test also replaces `asyncio.create_task` (or
-        another function that takes a coroutine), so a sync mock may be on purpose."""
-        calls = [n for n in self.scope.nodes if isinstance(n, ast.Call)]
-        calls += [d for d in self.scope.func.decorator_list if isinstance(d, ast.Call)]
-        for call in calls:
-            dotted = self._patched_dotted(call)
-            if dotted in COROUTINE_TAKERS:
-                return explain("scheduler-replaced", scheduler=dotted, line=call.lineno)
-        return None
-
-    def _asserted_not_called(self, at: ast.AST) -> str | None:
-        """Why the replacement is never awaited here: the test asserts it is never called
-        (`m.assert_not_called()`, `m` bound to the patch or to what a context stack enters,
-        or the patched attribute itself: `mod.check.assert_not_called()`)."""
-        if not isinstance(at, ast.Call):
-            return None
-        names = {self.targets.bound_name(at)}
-        names.update(node.targets[0].id for node in self.scope.nodes
-                     if isinstance(node, ast.Assign) and len(node.targets) == 1
-                     and isinstance(node.targets[0], ast.Name)
-                     and isinstance(node.value, ast.Call) and node.value.args
-                     and node.value.args[0] is at)
-        patched = self._patched_dotted(at)
-        for node in self.scope.nodes:
-            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
-                    and node.func.attr == "assert_not_called"):
-                continue
-            mock = node.func.value
-            if (isinstance(mock, ast.Name) and mock.id in names) or (
-                    patched is not None
-                    and self.ctx.static_dotted(mock, self.targets.bindings_at(mock)) == patched):
-                return explain("replacement-not-called", mock=self.targets.dotted(mock),
-                               line=node.lineno)
-        return None
-
-    def _patched_dotted(self, call: ast.Call) -> str | None:
-        """The dotted name a patcher replaces, as this file's imports spell it, or None."""
-        which = self.names.patcher(call)
-        target = patch_target(call, which) if which is not None else None
-        if target is None:
-            return None
-        owner_expr, owner, attr = target
-        if owner is None and owner_expr is not None:
-            owner = self.ctx.static_dotted(owner_expr, self.targets.bindings_at(owner_expr))
-        return f"{owner}.{attr}" if owner else None
 
     def _assigned(self, node: ast.Assign) -> Iterator[Finding]:
         if len(node.targets) != 1 or not isinstance(node.targets[0], ast.Attribute):
