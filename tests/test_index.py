@@ -1301,6 +1301,87 @@ def test_returned_class(tmp_path, dotted, made):
         assert resolver.returned_class(dotted) == made
 
 
+AWAITED = {
+    "made/__init__.py": "",
+    "made/pools.py": """
+        def trace(func):
+            return func
+
+
+        class Pool:
+            @classmethod
+            async def create(cls):
+                return cls()
+
+            @classmethod
+            async def maybe(cls, flag):
+                if flag:
+                    return cls()
+                return None
+
+            async def clone(self) -> "Pool":
+                return self
+
+            def plain(self):
+                return Pool()
+
+
+        class SubPool(Pool):
+            pass
+
+
+        async def open_pool():
+            pool = Pool()
+            return pool
+
+
+        async def via_helper():
+            return helper()
+
+
+        def helper():
+            return Pool()
+
+
+        async def via_coroutine():
+            return open_pool()
+
+
+        async def either(flag):
+            if flag:
+                return Pool()
+            return SubPool()
+
+
+        async def flow():
+            yield Pool()
+
+
+        @trace
+        async def traced():
+            return Pool()
+        """,
+}
+
+
+@pytest.mark.parametrize("dotted, made", [
+    ("made.pools.Pool.create", "made.pools.Pool"),  # a factory classmethod: its class
+    ("made.pools.SubPool.create", "made.pools.SubPool"),  # the class it is called on
+    ("made.pools.open_pool", "made.pools.Pool"),
+    ("made.pools.via_helper", "made.pools.Pool"),  # what the def it calls makes
+    ("made.pools.via_coroutine", None),  # a coroutine (what calling open_pool makes)
+    ("made.pools.Pool.maybe", None),  # returns None too
+    ("made.pools.Pool.clone", None),  # its annotation is not trusted
+    ("made.pools.Pool.plain", None),  # a plain def: its call gives no awaitable
+    ("made.pools.either", None),  # two classes
+    ("made.pools.flow", None),  # an async generator: awaiting its call fails
+    ("made.pools.traced", None),  # a decorator of unknown effect
+])
+def test_awaited_class(tmp_path, dotted, made):
+    for _ in _indexed(tmp_path, AWAITED):
+        assert resolver.awaited_class(dotted) == made
+
+
 def test_typing_aliases_name_the_classes_typing_binds():
     import builtins
     import importlib

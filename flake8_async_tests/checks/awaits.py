@@ -79,6 +79,9 @@ class AwaitRules(ScopeFamily):
         static = self.callees.static_target(func, scope) if local is None else (None, False)
         if static[1] and resolver.sync_stdlib_class(static[0].rpartition(".")[0]):
             return False  # a method of a standard-library class that makes no coroutine
+        if static[1] and resolver.coroutine_signature(static[0].rpartition(".")[0],
+                                                      False) is not None:
+            return False  # a method of the coroutine a call of a coroutine function makes
         written = resolver.kinds_of(static[0]) if static[0] else None
         if written is not None and ASYNC_DEF not in written:
             return False  # the index is sure: no coroutine function of that name there
@@ -286,12 +289,33 @@ class AwaitRules(ScopeFamily):
             return isinstance(held, Instance)
         # Locals astroid can follow: assigned from a call, a name or an attribute (of a
         # local it can follow), a nested def or import. A fixture argument, a loop target,
-        # `with ... as x`, an awaited value are beyond what it infers.
+        # `with ... as x` are beyond what it infers, and so is an awaited value, unless the
+        # index reads what the coroutine function awaited gives (Callees.awaited).
         return all(kind in ("def", "import", "param-default") or (
             kind == "assign" and isinstance(value, (ast.Call, ast.Name, ast.Attribute))
             and not self._from_parameter(value, scope) and self._followable_base(value, scope)
-            and not self._helper_of_parameter(value, scope))
+            and not self._helper_of_parameter(value, scope)) or self._awaited_made(
+                kind, value, scope, func, root.id, attrs)
             for kind, value in bound)
+
+    def _awaited_made(self, kind: str, value: ast.AST | None, scope: Scope, func: ast.AST,
+                      name: str, attrs: list[str]) -> bool:
+        """`x = await make(...)` then `x.meth()`, where the index reads the class of what
+        awaiting a call of `make` gives (Callees.awaited): the index answers for `meth`
+        (a longer chain, `x.attr.meth()`, would be astroid's, which infers no `await`).
+        Where it cannot and an async def of the method's name is in reach, the silence
+        says so."""
+        if kind != "assign" or not isinstance(value, ast.Await) \
+                or not isinstance(value.value, ast.Call) or len(attrs) != 1:
+            return False
+        maker = self.callees.callee_name(value.value.func, scope)
+        if self.callees.awaited(maker) is not None:
+            return True
+        if attrs and self.ctx.may_define(attrs[-1], True):
+            what = maker or label(value.value.func)
+            self.ctx.silent(func, "AT200", f"value of {name} is unknown: what awaiting "
+                                           f"{what}(...) gives cannot be read")
+        return False
 
     def _helper_of_parameter(self, value: ast.AST, scope: Scope) -> bool:
         """`lock = self.get_lock(r, "k")` or `make(r)`: a helper of this file (a method of

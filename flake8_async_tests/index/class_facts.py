@@ -8,8 +8,8 @@ import ast
 from dataclasses import dataclass, field
 
 from .defs import (
-    ASYNC_DEF, DEF, MADE_BY, OTHER, chain, decorator_name, def_kind, overload, record_return,
-    record_signature, spelled,
+    ASYNC_DEF, DEF, MADE_BY, OTHER, chain, decorator_name, def_kind, overload, record_awaited,
+    record_return, record_signature, spelled,
 )
 from .rewrites import SETATTR, dynamic_self
 from .statements import (
@@ -48,6 +48,8 @@ class ClassFacts:
     signatures: dict[str, list | None] = field(default_factory=dict)
     # each plain def: what calling it returns, as source says (see `record_return`)
     returns: dict[str, str] = field(default_factory=dict)
+    # each coroutine function: what awaiting its call gives (see `record_awaited`)
+    awaited: dict[str, str] = field(default_factory=dict)
     # class decorators (as spelled) that alone keep the class from being plain: the
     # resolver follows them (`keeps_class`)
     decorators: list[str] = field(default_factory=list)
@@ -175,6 +177,7 @@ def class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
             bind_kind(cls.kinds, stmt.name, def_kind(stmt))
             record_signature(cls.signatures, stmt, text)
             record_return(cls.returns, stmt)
+            record_awaited(cls.awaited, stmt)
         alias = _alias(stmt)
         if (alias is not None and not scoped.intersection(alias)
                 and cls.kinds.get(alias[1]) in (ASYNC_DEF, DEF)):
@@ -211,13 +214,13 @@ def _alias(stmt: ast.stmt) -> tuple[str, str] | None:
 def _bind_alias(cls: ClassFacts, name: str, other: str) -> None:
     """`handler = ping` in a class body, `ping` a def of the class above it: `handler` is
     that def under another name (its kind, signature and return), kept as a second
-    definition of `handler` would be (record_signature, record_return)."""
+    definition of `handler` would be (record_signature, record_return, record_awaited)."""
     bind_kind(cls.kinds, name, cls.kinds[other])
-    for found, disagree in ((cls.signatures, None), (cls.returns, "")):
+    for found, disagree in ((cls.signatures, None), (cls.returns, ""), (cls.awaited, "")):
         if other in found:
             same = found.get(name, found[other]) == found[other]
             found[name] = found[other] if same else disagree
-        elif found is cls.returns:
-            found.pop(name, None)  # (record_return: a name that is no plain def)
+        elif found is not cls.signatures:
+            found.pop(name, None)  # (record_return, record_awaited: not that kind of def)
         elif name in found:
             found[name] = None  # (record_signature: a name that is no coroutine function)

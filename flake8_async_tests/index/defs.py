@@ -119,6 +119,22 @@ def record_return(found: dict[str, str], node: ast.stmt) -> None:
     found[node.name] = made
 
 
+def record_awaited(found: dict[str, str], node: ast.stmt) -> None:
+    """What awaiting a call of a coroutine function gives (an async def with plain
+    decorators; an async generator has no such value), read from its body as
+    `record_return` reads a def's:
+    OWN_CLASS for a factory classmethod (`return cls(...)`), MADE_BY and the callee when
+    every `return` gives what calling one name makes; "" for anything else or where two
+    definitions disagree. Its annotation is not read: the body alone is trusted."""
+    if not isinstance(node, ast.AsyncFunctionDef) or def_kind(node) != ASYNC_DEF:
+        found.pop(getattr(node, "name", ""), None)
+        return
+    made = OWN_CLASS if _makes_own_class(node) else (_made_by_call(node) or "")
+    if node.name in found and found[node.name] != made:
+        made = ""
+    found[node.name] = made
+
+
 MADE_BY = "<made by> "  # what a def returns when it returns what calling a name makes
 # The name the index gives a class defined in a module-level def that the def returns an
 # instance of (`func:Cls`; no dot: one name of its module, like a top-level class).
@@ -126,7 +142,7 @@ LOCAL_CLASS = "{func}:{cls}"
 ABSOLUTE = "="  # a callee spelled by its absolute dotted name (imported in the def itself)
 
 
-def _made_by_call(node: ast.FunctionDef) -> str | None:
+def _made_by_call(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     """MADE_BY and the callee, as spelled, when the def ends with a `return` and every
     `return` of its own body gives `name(...)` (`pkg.Cls(...)`, `Cls.__new__(Cls)`), or a
     local bound once, by a statement of the body itself, to that (`pool = Pool(...)`, then
@@ -225,7 +241,8 @@ def local_class(node: ast.FunctionDef, made: str) -> ast.ClassDef | None:
                  if isinstance(sub, ast.ClassDef) and sub.name == name), None)
 
 
-def _may_be_made(value: ast.expr | None, node: ast.FunctionDef) -> bool:
+def _may_be_made(value: ast.expr | None,
+                 node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A quick look at a def's last `return`: `name(...)`, or a local its body assigns
     from a call of a name, where the name is no parameter."""
     if isinstance(value, ast.Name):
@@ -240,7 +257,7 @@ def _may_be_made(value: ast.expr | None, node: ast.FunctionDef) -> bool:
         a.arg == root.id for a in (*args.posonlyargs, *args.args, *args.kwonlyargs))
 
 
-def _makes_own_class(node: ast.FunctionDef) -> bool:
+def _makes_own_class(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """A factory classmethod (`from_url`): every `return` of its own body gives
     `cls(...)`, there is one, and it yields nothing."""
     if not node.args.args or not any(decorator_name(d) == "classmethod"

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from .class_facts import ClassFacts, class_facts
 from .defs import (
-    MADE_BY, OTHER, def_kind, keeps_class, local_class, overload, record_return,
-    record_signature, spelled,
+    MADE_BY, OTHER, def_kind, keeps_class, local_class, overload, record_awaited,
+    record_return, record_signature, spelled,
 )
 from .rewrites import may_rewrite
 from .statements import (
@@ -49,6 +49,7 @@ class ModuleFacts:
     rewritten: bool = False  # a module __getattr__ or globals() tricks (not just stars)
     signatures: dict[str, list | None] = field(default_factory=dict)  # functions, as above
     returns: dict[str, str] = field(default_factory=dict)  # functions, as above
+    awaited: dict[str, str] = field(default_factory=dict)  # coroutine functions, as above
     # functions that return their first argument, only setting these attributes on it
     # (`cls.__init__ = wrapped; return cls`): class decorators that keep the class
     keeps_class: dict[str, list[str]] = field(default_factory=dict)
@@ -222,6 +223,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             bind(node.name, def_kind(node))
             record_signature(facts.signatures, node, text, in_class=False)
             record_return(facts.returns, node)
+            record_awaited(facts.awaited, node)
             made = local_class(node, facts.returns.get(node.name, ""))  # type: ignore[arg-type]
             if made is not None:  # (named `func:Cls`)
                 facts.classes[facts.returns[node.name][len(MADE_BY):]] = class_facts(

@@ -258,6 +258,25 @@ def factory_class(dotted: str, depth: int = 0) -> str | None:
     return _made_by(found[0], found[1], depth) if found[1].startswith(MADE_BY) else None
 
 
+def awaited_class(dotted: str) -> str | None:
+    """The class awaiting a call of a coroutine function (`pkg.mod.make`, or a method
+    `pkg.mod.Cls.create`) gives an instance of, read from its body as `factory_class`
+    reads a def's: for a factory classmethod (`return cls(...)`), the class it is called
+    on; for one whose returns give what calling one name makes, that class (or what a
+    def called there makes). None for anything else, and where definitions disagree."""
+    found = _defined(dotted) if kinds_of(dotted) == {ASYNC_DEF} else None
+    if found is None or not found[0]:
+        return None
+    owners, _ = found
+    made = {holder.awaited.get(name, "") for _, holder, name in owners}
+    if len(made) != 1 or "" in made:
+        return None
+    spelled = made.pop()
+    if spelled == OWN_CLASS:
+        return _called_on(dotted)
+    return _made_by(owners, spelled, 0) if spelled.startswith(MADE_BY) else None
+
+
 def _made_by(owners: list, spelled: str, depth: int) -> str | None:
     """The class a def's body makes (`MADE_BY` and the callee as its module spells it):
     a class the index reads, with no `__new__`, or what a def called there makes."""

@@ -88,8 +88,10 @@ class Callees:
         if root.id == "self":
             cls = self.own_class(scope)
         else:
-            cls = self.made(self.one_maker(found[1],
-                                           lambda func: self.callee_name(func, scope)))
+            def name_of(func: ast.AST) -> str | None:
+                return self.callee_name(func, scope)
+            cls = (self.made(self.one_maker(found[1], name_of))
+                   or self.awaited(self.one_maker(found[1], name_of, awaited=True)))
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
 
     def callee_name(self, func: ast.AST, scope: Scope) -> str | None:
@@ -146,12 +148,24 @@ class Callees:
         return resolver.api_return(maker) or resolver.factory_class(maker) or maker
 
     @staticmethod
-    def one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:
+    def awaited(maker: str | None) -> str | None:
+        """The class awaiting a call of `maker` gives an instance of, as the index reads
+        the coroutine function's body (resolver.awaited_class); None when unknown."""
+        return resolver.awaited_class(maker) if maker and maker not in CASTS else None
+
+    @staticmethod
+    def one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None],
+                  awaited: bool = False) -> str | None:
         """The callee, as `name_of` names it, that every binding of a local calls:
-        `x = make(...)`, maybe again later (`x = make(...)`); None when they differ or a
+        `x = make(...)`, maybe again later (`x = make(...)`); with `awaited`, the one every
+        binding awaits a call of (`x = await make(...)`). None when they differ or a
         binding is anything else."""
-        makers = {name_of(value.func) if kind == "assign" and isinstance(value, ast.Call)
-                  else None for kind, value in bound}
+        makers: set[str | None] = set()
+        for kind, value in bound:
+            if awaited:
+                value = value.value if isinstance(value, ast.Await) else None
+            makers.add(name_of(value.func) if kind == "assign" and isinstance(value, ast.Call)
+                       else None)
         maker = makers.pop() if len(makers) == 1 else None
         return None if maker in CASTS else maker  # `cast(T, x)` makes nothing: it is x
 

@@ -57,6 +57,11 @@ class Receivers:
             if made is None or resolver.class_ancestors(made) is None:
                 return None
             return Made((made,), made != resolver.api_return(maker or ""))
+        if isinstance(expr, ast.Await) and isinstance(expr.value, ast.Call):
+            made = self.callees.awaited(self.callees.callee_name(expr.value.func, scope))
+            if made is None or resolver.class_ancestors(made) is None:
+                return None
+            return Made((made,), True)
         if isinstance(expr, ast.Attribute):
             return self._attribute(expr, scope, depth)
         if isinstance(expr, ast.Name):

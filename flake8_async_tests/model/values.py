@@ -376,11 +376,14 @@ class Values:
         makes one, `resolver.factory_class`), a local bound once to one, or (in a fixture)
         a fixture it requests."""
         bound = self._bound(func, home)
+        awaited = False  # `await make(...)`: what the coroutine function's body returns
         for _ in range(MAX_DEPTH):  # (`cast(T, value)` gives back its value, whatever T says)
             followed = self._through_names(value, func, bound, fixture, cls, depth)
             if not isinstance(followed, ast.expr):
                 return followed  # (a requested fixture's value, or unknown)
             value = followed
+            if isinstance(value, ast.Await) and not awaited:
+                awaited, value = True, value.value
             if not isinstance(value, ast.Call):
                 return Unknown(f"{origin} is not made by calling a class")
             callee = value.func
@@ -389,11 +392,17 @@ class Values:
                                  bound)
             if dotted is None:
                 return Unknown(f"{origin}: what {_text(value.func)} is cannot be read")
-            if dotted not in CASTS or len(value.args) != 2 or value.keywords:
+            if dotted not in CASTS or len(value.args) != 2 or value.keywords or awaited:
                 break
             value = value.args[1]
         else:
             return Unknown(f"{origin} is cast more than {MAX_DEPTH} times")
+        if awaited:
+            made = resolver.awaited_class(dotted)
+            if made is None:
+                return Unknown(f"{origin}: what awaiting {_text(value.func)}(...) gives "
+                               "cannot be read")
+            dotted, generic = made, False
         ancestors = resolver.class_ancestors(dotted)
         made = resolver.factory_class(dotted) if ancestors is None and not generic else None
         if made is not None:  # a def whose body makes an instance: `return Client(url)`
