@@ -666,18 +666,31 @@ def test_astroid_infers_no_value_of_a_deserializer(deserializer):
     assert values == [astroid.Uninferable]
 
 
-def test_what_an_event_loop_runs_to_its_end_is_unknown(tmp_path, inferred):
+def test_what_an_event_loop_runs_to_its_end_is_read_from_the_coroutine(tmp_path, inferred):
     """`conn = self.loop.run_until_complete(connector.connect())` (aiohttp's unittest-style
     tests) and `asyncio.run(main())` return what the coroutine they run returns: astroid
-    infers none of it, so a call on it is not handed to astroid, and the silence says why."""
+    infers none of it, so a call on it is not handed to astroid. The index reads what the
+    coroutine function's body returns where it tells (a finding), and the silence says
+    why where it does not."""
     (tmp_path / "app.py").write_text(textwrap.dedent('''\
         class Conn:
             async def close(self):
                 pass
 
 
+        class Other:
+            async def close(self):
+                pass
+
+
         async def connect():
             return Conn()
+
+
+        async def connect_either(flag):
+            if flag:
+                return Conn()
+            return Other()
         '''), encoding="utf-8")
     (tmp_path / "test_loop.py").write_text(textwrap.dedent('''\
         import asyncio
@@ -691,20 +704,26 @@ def test_what_an_event_loop_runs_to_its_end_is_unknown(tmp_path, inferred):
                 self.loop = asyncio.new_event_loop()
 
             def test_close(self):
-                conn = self.loop.run_until_complete(app.connect())
+                conn = self.loop.run_until_complete(app.connect_either(True))
                 conn.close()
+                known = self.loop.run_until_complete(app.connect())
+                known.close()
 
 
         def test_run():
+            asyncio.run(app.connect_either(True)).close()
             asyncio.run(app.connect()).close()
         '''), encoding="utf-8")
     run = lint(tmp_path, ["--async-tests-no-cache", "--async-tests-explain"])
-    assert run.found == [] and run.returncode == 0, run.stderr
+    assert [(f.line, f.col, f.code, f.variant, f.fields) for f in run.found] == [
+        (15, 9, "AT200", "dropped", {"name": "known.close"}),
+        (20, 5, "AT200", "dropped", {"name": "asyncio.run(app.connect()).close"}),
+    ], run.stderr
     assert inferred == []
     why = "is unknown: {} returns what the coroutine it runs returns"
     assert [str(s) for s in run.silences if "coroutine it runs" in s.reason] == [
         f"test_loop.py:13: AT200 silent: value of conn {why.format('run_until_complete')}",
-        f"test_loop.py:17: AT200 silent: value of asyncio.run(app.connect()) "
+        f"test_loop.py:19: AT200 silent: value of asyncio.run(app.connect_either(True)) "
         f"{why.format('asyncio.run')}",
     ]
 

@@ -37,7 +37,7 @@ OUTCOMES = {
 KEPT = {"AT105": {"test_hooks.py"}, "AT106": {"test_loop.py"},
         "AT200": {"test_ping.py", "test_fixture_value.py", "test_plugin_value.py",
                   "test_star_package.py", "test_factory.py", "test_made.py",
-                  "test_alias.py"}}
+                  "test_alias.py", "test_ran.py"}}
 
 
 def _clean(output: str, returncode: int) -> None:

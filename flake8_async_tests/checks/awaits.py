@@ -256,7 +256,10 @@ class AwaitRules(ScopeFamily):
         root, attrs = chain(func)
         if not isinstance(root, ast.Name):
             # `obj().meth()`: infer only when a method name is given, and not on what an
-            # argument (or a local made from one) returns: astroid cannot know that
+            # argument (or a local made from one) returns: astroid cannot know that.
+            # `(await make()).meth()`: when the index reads what awaiting make() gives.
+            if isinstance(root, ast.Await):
+                return self._awaited_made("assign", root, scope, func, label(root), attrs)
             if not attrs or not isinstance(root, ast.Call) or self._from_parameter(root, scope):
                 return False
             return self._followable_base(root, scope)

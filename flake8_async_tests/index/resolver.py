@@ -231,26 +231,30 @@ def coroutine_signature(dotted: str, instance: bool) -> tuple[Signature, int] | 
     return Signature.from_json(data), implicit
 
 
-def _spelled_return(dotted: str) -> tuple[list, str] | None:
+def _spelled_return(dotted: str, awaited: bool = False) -> tuple[list, str] | None:
     """(the definitions of a plain def, what each says calling it returns, as recorded by
     the index) when they all agree (for a method, the one that wins, where the index can
-    tell: `definers`); None when it is no plain def or they differ."""
-    found = _defined(dotted) if kinds_of(dotted) == {DEF} else None
+    tell: `definers`); None when it is no plain def or they differ. With `awaited`, those
+    of a coroutine function and what awaiting its call gives (`record_awaited`)."""
+    kind = ASYNC_DEF if awaited else DEF
+    found = _defined(dotted) if kinds_of(dotted) == {kind} else None
     if found is None or not found[0]:
         return None
     owners, _ = found
-    made = {holder.returns.get(name, "") for _, holder, name in owners}
+    made = {(holder.awaited if awaited else holder.returns).get(name, "")
+            for _, holder, name in owners}
     if len(made) != 1 or "" in made:
         return None  # unannotated, or definitions that disagree
     return owners, made.pop()
 
 
-def factory_class(dotted: str, depth: int = 0) -> str | None:
+def factory_class(dotted: str, depth: int = 0, awaited: bool = False) -> str | None:
     """The class calling a def makes an instance of, read from its body: for a factory
     classmethod (`pkg.mod.Cls.from_url`, whose every return is `cls(...)`), the class it is
     called on; for a def that returns what calling one name makes (`pool = Pool(...)`,
-    `return pool`), that class, or what that def makes in turn. None for anything else."""
-    found = _spelled_return(dotted)
+    `return pool`), that class, or what that def makes in turn. None for anything else.
+    With `awaited`, the class awaiting a call of a coroutine function gives, read alike."""
+    found = _spelled_return(dotted, awaited)
     if found is None:
         return None
     if found[1] == OWN_CLASS:
@@ -260,21 +264,9 @@ def factory_class(dotted: str, depth: int = 0) -> str | None:
 
 def awaited_class(dotted: str) -> str | None:
     """The class awaiting a call of a coroutine function (`pkg.mod.make`, or a method
-    `pkg.mod.Cls.create`) gives an instance of, read from its body as `factory_class`
-    reads a def's: for a factory classmethod (`return cls(...)`), the class it is called
-    on; for one whose returns give what calling one name makes, that class (or what a
-    def called there makes). None for anything else, and where definitions disagree."""
-    found = _defined(dotted) if kinds_of(dotted) == {ASYNC_DEF} else None
-    if found is None or not found[0]:
-        return None
-    owners, _ = found
-    made = {holder.awaited.get(name, "") for _, holder, name in owners}
-    if len(made) != 1 or "" in made:
-        return None
-    spelled = made.pop()
-    if spelled == OWN_CLASS:
-        return _called_on(dotted)
-    return _made_by(owners, spelled, 0) if spelled.startswith(MADE_BY) else None
+    `pkg.mod.Cls.create`) gives an instance of, as its body tells (`factory_class`); None
+    for anything else, and where definitions disagree."""
+    return factory_class(dotted, awaited=True)
 
 
 def _made_by(owners: list, spelled: str, depth: int) -> str | None:

@@ -15,7 +15,7 @@ from ..index.defs import ASYNC_DEF, DEF, def_kind, makes_coroutine
 from .bindings import Bound
 from .fixtures import Unknown
 from .scopes import Scope, Scopes, chain
-from .values import Instance
+from .values import Instance, awaited_call
 from ..signatures import Signature
 
 FUNCTION_KINDS = (frozenset({DEF}), frozenset({ASYNC_DEF}))  # a maker that is no class
@@ -65,8 +65,11 @@ class Callees:
         of `Cls(...)`, of a local assigned from it, or of `self`; a local alias of one
         (`check = Cls.meth`, `check = jar.meth`). (None, False) when that is not enough."""
         root, attrs = chain(func)
-        if isinstance(root, ast.Call):
-            cls = self.made(self.callee_name(root.func, scope))
+        if isinstance(root, (ast.Call, ast.Await)):
+            ran = awaited_call(root, lambda func: self.callee_name(func, scope))
+            cls = self.awaited(self.callee_name(ran.func, scope)) if ran is not None else None
+            if cls is None and isinstance(root, ast.Call):
+                cls = self.made(self.callee_name(root.func, scope))
             return (f"{cls}.{attrs[0]}", True) if cls and len(attrs) == 1 else (None, False)
         if not isinstance(root, ast.Name):
             return None, False
@@ -90,8 +93,8 @@ class Callees:
         else:
             def name_of(func: ast.AST) -> str | None:
                 return self.callee_name(func, scope)
-            cls = (self.made(self.one_maker(found[1], name_of))
-                   or self.awaited(self.one_maker(found[1], name_of, awaited=True)))
+            cls = (self.awaited(self.one_maker(found[1], name_of, awaited=True))
+                   or self.made(self.one_maker(found[1], name_of)))
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
 
     def callee_name(self, func: ast.AST, scope: Scope) -> str | None:
@@ -158,12 +161,12 @@ class Callees:
                   awaited: bool = False) -> str | None:
         """The callee, as `name_of` names it, that every binding of a local calls:
         `x = make(...)`, maybe again later (`x = make(...)`); with `awaited`, the one every
-        binding awaits a call of (`x = await make(...)`). None when they differ or a
-        binding is anything else."""
+        binding awaits a call of (`x = await make(...)`, or runs one to its end:
+        `awaited_call`). None when they differ or a binding is anything else."""
         makers: set[str | None] = set()
         for kind, value in bound:
             if awaited:
-                value = value.value if isinstance(value, ast.Await) else None
+                value = awaited_call(value, name_of)
             makers.add(name_of(value.func) if kind == "assign" and isinstance(value, ast.Call)
                        else None)
         maker = makers.pop() if len(makers) == 1 else None

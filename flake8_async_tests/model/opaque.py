@@ -12,17 +12,16 @@ from collections.abc import Callable
 from ..index import resolver
 from ..syntax import Syntax
 from .scopes import Scope, Scopes, chain
+from .values import RUN_METHODS, RUNNERS
 
 MAX_CLOSED_HOPS = 3  # `root = Path(...)`, `data = root / "x"`...: followed this far
 # Standard-library functions whose value is whatever the data they read holds (typeshed
 # annotates each `-> Any`); astroid infers none of them (a test checks it).
 DATA_RETURNS = frozenset({"json.load", "json.loads", "pickle.load", "pickle.loads",
                           "marshal.load", "marshal.loads"})
-# What runs a coroutine to its end and returns what it returns (`asyncio.run(main())`,
-# `loop.run_until_complete(fetch())`, a method of any event loop): astroid infers no value
-# of them either (a test checks it).
-RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
-RUN_METHODS = frozenset({"run_until_complete"})
+# What runs a coroutine to its end and returns what it returns (values.RUNNERS,
+# RUN_METHODS: `asyncio.run(main())`, `loop.run_until_complete(fetch())`): astroid infers
+# no value of them either (a test checks it).
 COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)
 
 

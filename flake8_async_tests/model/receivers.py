@@ -21,7 +21,7 @@ from ..index import resolver
 from .callees import Callees
 from .fixtures import FIXTURE_DECORATORS, Unknown
 from .scopes import Scope, Scopes
-from .values import Instance
+from .values import Instance, awaited_call
 
 MAX_HOPS = 4  # `a = b.c`, `b = make()`...: followed this far
 
@@ -51,17 +51,18 @@ class Receivers:
             return None
         if isinstance(expr, ast.Constant) and expr.value is None:
             return Made((), True)
+        awaited = awaited_call(expr, lambda func: self.callees.callee_name(func, scope))
+        if awaited is not None:  # `await make()`, `asyncio.run(make())`
+            made = self.callees.awaited(self.callees.callee_name(awaited.func, scope))
+            if made is None or resolver.class_ancestors(made) is None:
+                return None
+            return Made((made,), True)
         if isinstance(expr, ast.Call):
             maker = self.callees.callee_name(expr.func, scope)
             made = self.callees.made(maker)
             if made is None or resolver.class_ancestors(made) is None:
                 return None
             return Made((made,), made != resolver.api_return(maker or ""))
-        if isinstance(expr, ast.Await) and isinstance(expr.value, ast.Call):
-            made = self.callees.awaited(self.callees.callee_name(expr.value.func, scope))
-            if made is None or resolver.class_ancestors(made) is None:
-                return None
-            return Made((made,), True)
         if isinstance(expr, ast.Attribute):
             return self._attribute(expr, scope, depth)
         if isinstance(expr, ast.Name):

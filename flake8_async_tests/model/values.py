@@ -25,6 +25,10 @@ SETUP_METHODS = frozenset({"setup_method", "setup_class", "setUp", "asyncSetUp",
                            "setup", "__init__"})
 MAX_DEPTH = 5
 CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+# What runs a coroutine to its end and gives what awaiting it gives: functions, and a
+# method of any event loop (by its name).
+RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
+RUN_METHODS = frozenset({"run_until_complete"})
 
 
 # The fixtures pytest itself provides (its documentation's fixture reference).
@@ -376,14 +380,16 @@ class Values:
         makes one, `resolver.factory_class`), a local bound once to one, or (in a fixture)
         a fixture it requests."""
         bound = self._bound(func, home)
-        awaited = False  # `await make(...)`: what the coroutine function's body returns
+        awaited = False  # what a coroutine function's body returns (awaited_call)
         for _ in range(MAX_DEPTH):  # (`cast(T, value)` gives back its value, whatever T says)
             followed = self._through_names(value, func, bound, fixture, cls, depth)
             if not isinstance(followed, ast.expr):
                 return followed  # (a requested fixture's value, or unknown)
             value = followed
-            if isinstance(value, ast.Await) and not awaited:
-                awaited, value = True, value.value
+            ran = awaited_call(value, lambda func: home.static(func, bound)) \
+                if not awaited else None
+            if ran is not None:  # `await make()`, `loop.run_until_complete(make())`
+                awaited, value = True, ran
             if not isinstance(value, ast.Call):
                 return Unknown(f"{origin} is not made by calling a class")
             callee = value.func
@@ -438,3 +444,18 @@ def _text(expr: ast.AST) -> str:
         return ast.unparse(expr)
     except Exception:  # pragma: no cover - unparse of a parsed tree
         return "it"
+
+
+def awaited_call(value: ast.AST | None,
+                 name_of: Callable[[ast.AST], str | None]) -> ast.Call | None:
+    """The call of a coroutine function whose awaited value `value` is: `await make()`,
+    `asyncio.run(make())`, `loop.run_until_complete(make())`. None for anything else."""
+    if isinstance(value, ast.Await):
+        return value.value if isinstance(value.value, ast.Call) else None
+    if not isinstance(value, ast.Call) or len(value.args) != 1 or value.keywords \
+            or not isinstance(value.args[0], ast.Call):
+        return None
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr in RUN_METHODS:
+        return value.args[0]
+    return value.args[0] if name_of(func) in RUNNERS else None
