@@ -1214,6 +1214,18 @@ RETURNS = {
             def static(cls):
                 return cls()
 
+            def sized(self, size) -> "Pipeline":
+                self.size = size
+                return self
+
+            def swapped(self, other):
+                self = other
+                return self
+
+            @staticmethod
+            def echo(self):
+                return self
+
 
         class SubPool(Pool):
             pass
@@ -1285,6 +1297,11 @@ RETURNS = {
     ("made.api.Pool.rebinds", None),  # `cls` is no longer the class
     ("made.api.Pool.nothing", None),
     ("made.api.Pool.static", None),  # not a classmethod: `cls` is any argument
+    # every return `self`: the class it is called on, whatever the annotation says
+    ("made.api.Pool.sized", "made.api.Pool"),
+    ("made.api.SubPool.sized", "made.api.SubPool"),
+    ("made.api.Pool.swapped", None),  # `self` rebound
+    ("made.api.Pool.echo", None),  # a staticmethod: its first argument is anything
     # unannotated: what the body returns, made by calling one name, on every way out
     ("made.api.helper", "made.api.Pipeline"),
     ("made.api.via_helper", "made.api.Pipeline"),  # what helper() makes
@@ -1319,8 +1336,11 @@ AWAITED = {
                     return cls()
                 return None
 
-            async def clone(self) -> "Pool":
+            async def clone(self):
                 return self
+
+            async def annotated(self) -> "Pool":
+                return self.pool_of()
 
             def plain(self):
                 return Pool()
@@ -1371,7 +1391,9 @@ AWAITED = {
     ("made.pools.via_helper", "made.pools.Pool"),  # what the def it calls makes
     ("made.pools.via_coroutine", None),  # a coroutine (what calling open_pool makes)
     ("made.pools.Pool.maybe", None),  # returns None too
-    ("made.pools.Pool.clone", None),  # its annotation is not trusted
+    ("made.pools.Pool.clone", "made.pools.Pool"),  # `return self`: the class called on
+    ("made.pools.SubPool.clone", "made.pools.SubPool"),
+    ("made.pools.Pool.annotated", None),  # its annotation is not trusted
     ("made.pools.Pool.plain", None),  # a plain def: its call gives no awaitable
     ("made.pools.either", None),  # two classes
     ("made.pools.flow", None),  # an async generator: awaiting its call fails

@@ -137,7 +137,8 @@ def _undecorated(facts: ModuleFacts, cls: ClassFacts) -> ClassFacts | None:
     kinds = {**cls.kinds, **{name: OTHER for name in changed}}
     return replace(cls, plain=True, decorators=[], decorated=False, kinds=kinds,
                    signatures={k: v for k, v in cls.signatures.items() if k not in changed},
-                   returns={k: v for k, v in cls.returns.items() if k not in changed})
+                   returns={k: v for k, v in cls.returns.items() if k not in changed},
+                   awaited={k: v for k, v in cls.awaited.items() if k not in changed})
 
 
 def class_ancestors(dotted: str) -> dict[str, ClassFacts] | None:

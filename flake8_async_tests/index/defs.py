@@ -92,6 +92,7 @@ def record_signature(found: dict[str, list | None], node: ast.stmt, text: Text,
 
 GENERATOR = "<generator>"  # what a def annotated to return a Generator returns
 OWN_CLASS = "<cls>"  # what a classmethod that returns `cls(...)` returns: its class
+SELF = "<self>"  # what a method whose every return is `return self` returns
 
 
 def record_return(found: dict[str, str], node: ast.stmt) -> None:
@@ -112,6 +113,8 @@ def record_return(found: dict[str, str], node: ast.stmt) -> None:
         returns, (ast.Name, ast.Attribute, ast.Subscript)) else ""  # "": unannotated too
     if _makes_own_class(node):
         made = OWN_CLASS  # whatever its annotation says (often a TypeVar)
+    elif _returns_self(node):
+        made = SELF  # (`-> Self`, `-> T` bound to the class...: the body says more)
     elif not made:
         made = _made_by_call(node) or ""
     if node.name in found and found[node.name] != made:
@@ -123,13 +126,15 @@ def record_awaited(found: dict[str, str], node: ast.stmt) -> None:
     """What awaiting a call of a coroutine function gives (an async def with plain
     decorators; an async generator has no such value), read from its body as
     `record_return` reads a def's:
-    OWN_CLASS for a factory classmethod (`return cls(...)`), MADE_BY and the callee when
+    OWN_CLASS for a factory classmethod (`return cls(...)`), SELF for a method whose every
+    `return` gives `self` (`__aenter__`), MADE_BY and the callee when
     every `return` gives what calling one name makes; "" for anything else or where two
     definitions disagree. Its annotation is not read: the body alone is trusted."""
     if not isinstance(node, ast.AsyncFunctionDef) or def_kind(node) != ASYNC_DEF:
         found.pop(getattr(node, "name", ""), None)
         return
-    made = OWN_CLASS if _makes_own_class(node) else (_made_by_call(node) or "")
+    made = (OWN_CLASS if _makes_own_class(node) else SELF if _returns_self(node)
+            else _made_by_call(node) or "")
     if node.name in found and found[node.name] != made:
         made = ""
     found[node.name] = made
@@ -277,6 +282,29 @@ def _makes_own_class(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         elif isinstance(sub, ast.Name) and sub.id == first and isinstance(
                 sub.ctx, (ast.Store, ast.Del)):
             return False  # `cls` rebound: not the class any more
+    return found
+
+
+def _returns_self(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A method (no staticmethod or classmethod) whose every `return` of its own body
+    gives its first parameter, there is one, and that yields nothing nor rebinds it
+    (`__enter__`, `__aenter__`, a builder's setters)."""
+    positional = [*node.args.posonlyargs, *node.args.args]
+    if not positional or any(decorator_name(d) in ("staticmethod", "classmethod")
+                             for d in node.decorator_list):
+        return False
+    first = positional[0].arg
+    found = False
+    for sub in own_nodes(node):
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)):
+            return False
+        if isinstance(sub, ast.Return):
+            if not (isinstance(sub.value, ast.Name) and sub.value.id == first):
+                return False
+            found = True
+        elif isinstance(sub, ast.Name) and sub.id == first and isinstance(
+                sub.ctx, (ast.Store, ast.Del)):
+            return False
     return found
 
 

@@ -23,7 +23,7 @@ from .classes import (  # noqa: F401 - the rules ask these through this module
     TYPING_ALIASES, ancestry, class_ancestors, class_at, decorated_class, definers,
     generic_class, readable_ancestors, sync_stdlib_class, unreadable,
 )
-from .defs import ABSOLUTE, ASYNC_DEF, DEF, GENERATOR, MADE_BY, OTHER, OWN_CLASS
+from .defs import ABSOLUTE, ASYNC_DEF, DEF, GENERATOR, MADE_BY, OTHER, OWN_CLASS, SELF
 from .class_facts import NONE, PARAMETER, ClassFacts
 from .facts import ModuleFacts
 from .names import (  # noqa: F401 - the rules ask these through this module
@@ -257,7 +257,7 @@ def factory_class(dotted: str, depth: int = 0, awaited: bool = False) -> str | N
     found = _spelled_return(dotted, awaited)
     if found is None:
         return None
-    if found[1] == OWN_CLASS:
+    if found[1] in (OWN_CLASS, SELF):
         return _called_on(dotted)
     return _made_by(found[0], found[1], depth) if found[1].startswith(MADE_BY) else None
 
@@ -309,7 +309,7 @@ def returned_class(dotted: str) -> str | None:
     if found is None:
         return None
     owners, spelled = found
-    if spelled == OWN_CLASS:
+    if spelled in (OWN_CLASS, SELF):
         return _called_on(dotted)
     if spelled.startswith(MADE_BY):
         return _made_by(owners, spelled, 0)

@@ -15,7 +15,7 @@ from ..index.defs import ASYNC_DEF, DEF, def_kind, makes_coroutine
 from .bindings import Bound
 from .fixtures import Unknown
 from .scopes import Scope, Scopes, chain
-from .values import Instance, awaited_call
+from .values import Instance, awaited_call, entered
 from ..signatures import Signature
 
 FUNCTION_KINDS = (frozenset({DEF}), frozenset({ASYNC_DEF}))  # a maker that is no class
@@ -94,7 +94,8 @@ class Callees:
             def name_of(func: ast.AST) -> str | None:
                 return self.callee_name(func, scope)
             cls = (self.awaited(self.one_maker(found[1], name_of, awaited=True))
-                   or self.made(self.one_maker(found[1], name_of)))
+                   or self.made(self.one_maker(found[1], name_of))
+                   or self.entered_with(found[1], name_of))
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
 
     def callee_name(self, func: ast.AST, scope: Scope) -> str | None:
@@ -155,6 +156,17 @@ class Callees:
         """The class awaiting a call of `maker` gives an instance of, as the index reads
         the coroutine function's body (resolver.awaited_class); None when unknown."""
         return resolver.awaited_class(maker) if maker and maker not in CASTS else None
+
+    def entered_with(self, bound: Bound, name_of: Callable[[ast.AST], str | None],
+                     ) -> str | None:
+        """The class a local bound only by `with make(...) as x` (or `async with`), the
+        same callee each time, holds an instance of (values.entered)."""
+        if not bound or any(kind != "with" or not isinstance(value, ast.Call)
+                            for kind, value in bound):
+            return None
+        makers = {name_of(value.func) for _, value in bound}  # type: ignore[union-attr]
+        maker = makers.pop() if len(makers) == 1 else None
+        return entered(self.made(maker)) if maker not in (None, *CASTS) else None
 
     @staticmethod
     def one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None],

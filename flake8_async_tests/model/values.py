@@ -47,6 +47,13 @@ class Instance:
 
 
 @dataclass(frozen=True)
+class _With:
+    """A name bound by `with call as name`: what entering `call`'s value gives."""
+
+    call: ast.Call
+
+
+@dataclass(frozen=True)
 class Home:
     """A module whose names a definition spells: the linted file or a conftest.py."""
 
@@ -351,7 +358,7 @@ class Values:
 
     def _through_names(self, value: ast.expr, func: FunctionNode, bound: dict,
                        fixture: Fixture | None, cls: ast.ClassDef | None,
-                       depth: int) -> ast.expr | Instance | Unknown:
+                       depth: int) -> ast.expr | Instance | Unknown | _With:
         """The expression a name of `func` is bound once to (through other such names), or
         (in a fixture) the value of the fixture a parameter requests."""
         for _ in range(MAX_DEPTH):
@@ -368,10 +375,25 @@ class Values:
                 level = fixture.level + 1 if value.id == fixture.name else 0
                 requested = self.fixture(value.id, cls, level)
                 return self.fixture_value(requested, cls, depth + 1)
+            if kind == "with" and isinstance(assigned, ast.Call):
+                return _With(assigned)  # (`with make() as x`: what entering it gives)
             if kind != "assign" or not isinstance(assigned, ast.expr):
                 return Unknown(f"{value.id} in {func.name} is not a plain assignment")
             value = assigned
         return value
+
+    def _entered(self, call: ast.Call, func: FunctionNode, home: Home, origin: str,
+                 depth: int, fixture: Fixture | None, cls: ast.ClassDef | None,
+                 ) -> Instance | Unknown:
+        """What `with call as x` binds x to (`entered`), the value of `call` read as any."""
+        if depth >= MAX_DEPTH:
+            return Unknown(f"{origin} is followed through more than {MAX_DEPTH} names")
+        made = self._evaluate(call, func, home, origin, depth + 1, fixture, cls)
+        if not isinstance(made, Instance):
+            return made
+        inner = entered(made.cls)
+        return Instance(inner, origin) if inner else Unknown(
+            f"{origin}: what entering {made.cls} gives cannot be read")
 
     def _evaluate(self, value: ast.expr, func: FunctionNode, home: Home, origin: str,
                   depth: int, fixture: Fixture | None,
@@ -383,6 +405,8 @@ class Values:
         awaited = False  # what a coroutine function's body returns (awaited_call)
         for _ in range(MAX_DEPTH):  # (`cast(T, value)` gives back its value, whatever T says)
             followed = self._through_names(value, func, bound, fixture, cls, depth)
+            if isinstance(followed, _With):
+                return self._entered(followed.call, func, home, origin, depth, fixture, cls)
             if not isinstance(followed, ast.expr):
                 return followed  # (a requested fixture's value, or unknown)
             value = followed
@@ -459,3 +483,20 @@ def awaited_call(value: ast.AST | None,
     if isinstance(func, ast.Attribute) and func.attr in RUN_METHODS:
         return value.args[0]
     return value.args[0] if name_of(func) in RUNNERS else None
+
+
+def entered(cls: str | None) -> str | None:
+    """The class `with cls(...) as x` and `async with cls(...) as x` bind x to an
+    instance of: `cls`, when it (or an ancestor) defines `__enter__` or `__aenter__`
+    and the index reads each one it defines as returning `self`; None otherwise."""
+    classes = resolver.class_ancestors(cls) if cls else None
+    if classes is None:
+        return None
+    found = False
+    for name, awaited in (("__enter__", False), ("__aenter__", True)):
+        if not any(name in facts.kinds for facts in classes.values()):
+            continue
+        if resolver.factory_class(f"{cls}.{name}", awaited=awaited) != cls:
+            return None
+        found = True
+    return cls if found else None

@@ -1,0 +1,9 @@
+import pytest
+
+from clients import Client
+
+
+@pytest.mark.asyncio
+async def test_get_entered():
+    async with Client() as client:
+        client.get("/")  # dropped: the get never runs
