@@ -19,7 +19,7 @@ from ..model.fixtures import Unknown
 from ..model.opaque import Opaque, awaited, why_unknown
 from ..model.receivers import Made, Receivers
 from ..model.scopes import Scope, chain, label
-from ..model.values import Instance
+from ..model.values import Instance, awaited_call
 from ..signatures import Signature, call_binds
 from ..syntax import LITERALS, FunctionNode
 from . import Finding, ScopeFamily
@@ -309,14 +309,14 @@ class AwaitRules(ScopeFamily):
         (a longer chain, `x.attr.meth()`, would be astroid's, which infers no `await`).
         Where it cannot and an async def of the method's name is in reach, the silence
         says so."""
-        if kind != "assign" or not isinstance(value, ast.Await) \
-                or not isinstance(value.value, ast.Call) or len(attrs) != 1:
+        ran = awaited_call(value, lambda func: self.callees.callee_name(func, scope)) \
+            if kind == "assign" and len(attrs) == 1 else None
+        if ran is None:
             return False
-        maker = self.callees.callee_name(value.value.func, scope)
-        if self.callees.awaited(maker) is not None:
+        if self.callees.awaited_of(ran, scope) is not None:
             return True
-        if attrs and self.ctx.may_define(attrs[-1], True):
-            what = maker or label(value.value.func)
+        if self.ctx.may_define(attrs[-1], True):
+            what = self.callees.callee_name(ran.func, scope) or label(ran.func)
             self.ctx.silent(func, "AT200", f"value of {name} is unknown: what awaiting "
                                            f"{what}(...) gives cannot be read")
         return False

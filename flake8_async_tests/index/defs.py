@@ -140,6 +140,14 @@ def record_awaited(found: dict[str, str], node: ast.stmt) -> None:
     found[node.name] = made
 
 
+def awaited_spelling(node: ast.AsyncFunctionDef) -> str:
+    """What `record_awaited` records for one coroutine function (a nested one, read where
+    it is defined): OWN_CLASS, SELF, MADE_BY and the callee as spelled, or ""."""
+    found: dict[str, str] = {}
+    record_awaited(found, node)
+    return found.get(node.name, "")
+
+
 MADE_BY = "<made by> "  # what a def returns when it returns what calling a name makes
 # The name the index gives a class defined in a module-level def that the def returns an
 # instance of (`func:Cls`; no dot: one name of its module, like a top-level class).

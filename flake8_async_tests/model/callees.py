@@ -15,7 +15,7 @@ from ..index.defs import ASYNC_DEF, DEF, def_kind, makes_coroutine
 from .bindings import Bound
 from .fixtures import Unknown
 from .scopes import Scope, Scopes, chain
-from .values import Instance, awaited_call, entered
+from .values import Instance, awaited_call, entered, nested_awaited
 from ..signatures import Signature
 
 FUNCTION_KINDS = (frozenset({DEF}), frozenset({ASYNC_DEF}))  # a maker that is no class
@@ -67,7 +67,7 @@ class Callees:
         root, attrs = chain(func)
         if isinstance(root, (ast.Call, ast.Await)):
             ran = awaited_call(root, lambda func: self.callee_name(func, scope))
-            cls = self.awaited(self.callee_name(ran.func, scope)) if ran is not None else None
+            cls = self.awaited_of(ran, scope, depth) if ran is not None else None
             if cls is None and isinstance(root, ast.Call):
                 cls = self.made(self.callee_name(root.func, scope))
             return (f"{cls}.{attrs[0]}", True) if cls and len(attrs) == 1 else (None, False)
@@ -93,7 +93,7 @@ class Callees:
         else:
             def name_of(func: ast.AST) -> str | None:
                 return self.callee_name(func, scope)
-            cls = (self.awaited(self.one_maker(found[1], name_of, awaited=True))
+            cls = (self.awaited_binding(found[1], scope, depth)
                    or self.made(self.one_maker(found[1], name_of))
                    or self.entered_with(found[1], name_of))
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
@@ -157,6 +157,39 @@ class Callees:
         the coroutine function's body (resolver.awaited_class); None when unknown."""
         return resolver.awaited_class(maker) if maker and maker not in CASTS else None
 
+    def awaited_of(self, call: ast.Call, scope: Scope, depth: int = 0) -> str | None:
+        """The class awaiting `call` gives an instance of: a coroutine function or method
+        named through imports and top-level names, a method of what source says the value
+        is (`static_target`: `conn = Conn(); await conn.start()`), or a coroutine function
+        defined in this function or one around it (`values.nested_awaited`)."""
+        maker = self.callee_name(call.func, scope)
+        if maker is None and depth < MAX_ALIASES:
+            maker = self.static_target(call.func, scope, depth + 1)[0]
+        if maker is not None:
+            return self.awaited(maker)
+        if not isinstance(call.func, ast.Name):
+            return None
+        found = self.scopes.lookup(call.func.id, scope)
+        if found is None or found[0] is self.scopes.module or len(found[1]) != 1 \
+                or found[1][0][0] != "def":
+            return None
+        node = found[1][0][1]
+        inner = self.scopes.by_node.get(id(node))
+        return nested_awaited(node, lambda expr: self.static_name(expr, inner)) \
+            if inner is not None else None
+
+    def awaited_binding(self, bound: Bound, scope: Scope, depth: int = 0) -> str | None:
+        """The class a local every binding of which awaits a call (`x = await make()`,
+        or runs it to its end: `awaited_call`) holds an instance of, all agreeing."""
+        if not bound:
+            return None
+        made: set[str | None] = set()
+        for kind, value in bound:
+            ran = awaited_call(value, lambda func: self.callee_name(func, scope)) \
+                if kind == "assign" else None
+            made.add(self.awaited_of(ran, scope, depth) if ran is not None else None)
+        return made.pop() if len(made) == 1 else None
+
     def entered_with(self, bound: Bound, name_of: Callable[[ast.AST], str | None],
                      ) -> str | None:
         """The class a local bound only by `with make(...) as x` (or `async with`), the
@@ -169,18 +202,12 @@ class Callees:
         return entered(self.made(maker)) if maker not in (None, *CASTS) else None
 
     @staticmethod
-    def one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None],
-                  awaited: bool = False) -> str | None:
+    def one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:
         """The callee, as `name_of` names it, that every binding of a local calls:
-        `x = make(...)`, maybe again later (`x = make(...)`); with `awaited`, the one every
-        binding awaits a call of (`x = await make(...)`, or runs one to its end:
-        `awaited_call`). None when they differ or a binding is anything else."""
-        makers: set[str | None] = set()
-        for kind, value in bound:
-            if awaited:
-                value = awaited_call(value, name_of)
-            makers.add(name_of(value.func) if kind == "assign" and isinstance(value, ast.Call)
-                       else None)
+        `x = make(...)`, maybe again later (`x = make(...)`); None when they differ or a
+        binding is anything else."""
+        makers = {name_of(value.func) if kind == "assign" and isinstance(value, ast.Call)
+                  else None for kind, value in bound}
         maker = makers.pop() if len(makers) == 1 else None
         return None if maker in CASTS else maker  # `cast(T, x)` makes nothing: it is x
 

@@ -53,7 +53,7 @@ class Receivers:
             return Made((), True)
         awaited = awaited_call(expr, lambda func: self.callees.callee_name(func, scope))
         if awaited is not None:  # `await make()`, `asyncio.run(make())`
-            made = self.callees.awaited(self.callees.callee_name(awaited.func, scope))
+            made = self.callees.awaited_of(awaited, scope)
             if made is None or resolver.class_ancestors(made) is None:
                 return None
             return Made((made,), True)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..index import resolver
+from ..index.defs import ABSOLUTE, MADE_BY, awaited_spelling
 from ..syntax import FunctionNode, Syntax, assigned, of_tree
 from .bindings import bindings
 from .fixtures import (
@@ -420,6 +421,12 @@ class Values:
             generic = isinstance(callee, ast.Subscript)  # `Cls[T](...)` makes a Cls
             dotted = home.static(callee.value if isinstance(callee, ast.Subscript) else callee,
                                  bound)
+            if dotted is None and awaited and isinstance(callee, ast.Name) \
+                    and [kind for kind, _ in bound.get(callee.id, ())] == ["def"]:
+                nested = nested_awaited(bound[callee.id][0][1],  # `async def go()` here
+                                        lambda expr: home.static(expr, bound))
+                if nested is not None:
+                    dotted, awaited = nested, False
             if dotted is None:
                 return Unknown(f"{origin}: what {_text(value.func)} is cannot be read")
             if dotted not in CASTS or len(value.args) != 2 or value.keywords or awaited:
@@ -500,3 +507,26 @@ def entered(cls: str | None) -> str | None:
             return None
         found = True
     return cls if found else None
+
+
+def nested_awaited(node: ast.AST, resolve: Callable[[ast.expr], str | None]) -> str | None:
+    """The class awaiting a call of a coroutine function defined in a function (`async
+    def go(): return Docker(...)` in a fixture) gives an instance of, read from its body
+    as the index reads a module's (`record_awaited`), the callee's name resolved where the
+    def is (`resolve`); None otherwise."""
+    if not isinstance(node, ast.AsyncFunctionDef):
+        return None
+    spelled = awaited_spelling(node)
+    if not spelled.startswith(MADE_BY) or spelled.startswith(MADE_BY + ABSOLUTE) \
+            or ":" in spelled:
+        return None
+    try:
+        expr = ast.parse(spelled[len(MADE_BY):], mode="eval").body
+    except SyntaxError:  # pragma: no cover - spelled from a parsed tree
+        return None
+    dotted = resolve(expr)
+    if dotted is None:
+        return None
+    if resolver.class_ancestors(dotted) is not None:
+        return dotted
+    return resolver.factory_class(dotted)
