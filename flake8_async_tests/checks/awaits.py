@@ -299,8 +299,10 @@ class AwaitRules(ScopeFamily):
             and not self._from_parameter(value, scope) and self._followable_base(value, scope)
             and not self._helper_of_parameter(value, scope)) or self._awaited_made(
                 kind, value, scope, func, root.id, attrs)
-            for kind, value in bound) or (len(attrs) == 1 and self.callees.entered_with(
-                bound, lambda func: self.callees.callee_name(func, scope)) is not None)
+            for kind, value in bound) or (
+                len(attrs) == 1 and self.ctx.may_define(attrs[0], True)
+                and self.callees.entered_with(
+                    bound, lambda func: self.callees.callee_name(func, scope)) is not None)
 
     def _awaited_made(self, kind: str, value: ast.AST | None, scope: Scope, func: ast.AST,
                       name: str, attrs: list[str]) -> bool:
@@ -311,14 +313,13 @@ class AwaitRules(ScopeFamily):
         says so."""
         ran = awaited_call(value, lambda func: self.callees.callee_name(func, scope)) \
             if kind == "assign" and len(attrs) == 1 else None
-        if ran is None:
-            return False
+        if ran is None or not self.ctx.may_define(attrs[0], True):
+            return False  # (no async def of the method's name in reach: no coroutine)
         if self.callees.awaited_of(ran, scope) is not None:
             return True
-        if self.ctx.may_define(attrs[-1], True):
-            what = self.callees.callee_name(ran.func, scope) or label(ran.func)
-            self.ctx.silent(func, "AT200", f"value of {name} is unknown: what awaiting "
-                                           f"{what}(...) gives cannot be read")
+        what = self.callees.callee_name(ran.func, scope) or label(ran.func)
+        self.ctx.silent(func, "AT200", f"value of {name} is unknown: what awaiting "
+                                       f"{what}(...) gives cannot be read")
         return False
 
     def _helper_of_parameter(self, value: ast.AST, scope: Scope) -> bool:

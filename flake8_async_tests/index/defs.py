@@ -294,13 +294,15 @@ def _makes_own_class(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
 
 
 def _returns_self(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A method (no staticmethod or classmethod) whose every `return` of its own body
-    gives its first parameter, there is one, and that yields nothing nor rebinds it
-    (`__enter__`, `__aenter__`, a builder's setters)."""
+    """A method (no staticmethod or classmethod) that ends with `return self` (its first
+    parameter), whose every other `return` of its own body gives it too, and that yields
+    nothing nor rebinds it (`__enter__`, `__aenter__`, a builder's setters)."""
     positional = [*node.args.posonlyargs, *node.args.args]
-    if not positional or any(decorator_name(d) in ("staticmethod", "classmethod")
-                             for d in node.decorator_list):
-        return False
+    last = _last_statement(node.body)
+    if not positional or not isinstance(last, ast.Return) or not isinstance(
+            last.value, ast.Name) or last.value.id != positional[0].arg or any(
+            decorator_name(d) in ("staticmethod", "classmethod") for d in node.decorator_list):
+        return False  # (most methods end otherwise: no need to walk their bodies)
     first = positional[0].arg
     found = False
     for sub in own_nodes(node):

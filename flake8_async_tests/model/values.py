@@ -489,6 +489,9 @@ def awaited_call(value: ast.AST | None,
     func = value.func
     if isinstance(func, ast.Attribute) and func.attr in RUN_METHODS:
         return value.args[0]
+    last = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+    if last != "run":  # (every one of RUNNERS: no need to name other callees)
+        return None
     return value.args[0] if name_of(func) in RUNNERS else None
 
 
