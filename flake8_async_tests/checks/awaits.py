@@ -299,22 +299,20 @@ class AwaitRules(ScopeFamily):
             and not self._from_parameter(value, scope) and self._followable_base(value, scope)
             and not self._helper_of_parameter(value, scope)) or self._awaited_made(
                 kind, value, scope, func, root.id, attrs)
-            for kind, value in bound) or (
-                len(attrs) == 1 and self.ctx.may_define(attrs[0], True)
-                and self.callees.entered_with(
-                    bound, lambda func: self.callees.callee_name(func, scope)) is not None)
+            for kind, value in bound) or (len(attrs) == 1 and self.callees.entered_with(
+                bound, lambda func: self.callees.callee_name(func, scope)) is not None)
 
     def _awaited_made(self, kind: str, value: ast.AST | None, scope: Scope, func: ast.AST,
                       name: str, attrs: list[str]) -> bool:
         """`x = await make(...)` then `x.meth()`, where the index reads the class of what
         awaiting a call of `make` gives (Callees.awaited): the index answers for `meth`
         (a longer chain, `x.attr.meth()`, would be astroid's, which infers no `await`).
-        Where it cannot and an async def of the method's name is in reach, the silence
-        says so."""
+        Where it cannot, the silence says so (without the search of the modules in reach,
+        which the file may need for nothing else)."""
         ran = awaited_call(value, lambda func: self.callees.callee_name(func, scope)) \
             if kind == "assign" and len(attrs) == 1 else None
-        if ran is None or not self.ctx.may_define(attrs[0], True):
-            return False  # (no async def of the method's name in reach: no coroutine)
+        if ran is None:
+            return False
         if self.callees.awaited_of(ran, scope) is not None:
             return True
         what = self.callees.callee_name(ran.func, scope) or label(ran.func)
