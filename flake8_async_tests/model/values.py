@@ -78,7 +78,9 @@ class Values:
         self._chains: dict[int, list[tuple[dict[str, object], str | None]]] = {}
         self._bindings: dict[int, dict] = {}
         self._held: dict[tuple[int, str], Instance | Unknown | None] = {}
-        self._generated: str | None = None
+        # where a pytest_generate_tests hook is, and the only names it may parametrize
+        # (None: any), once found
+        self._generated: tuple[str, frozenset[str] | None] | None = None
         self._through_request: bool | None = None
 
     # -- the entry points: what a name, or `self.attr`, holds -----------------------
@@ -194,10 +196,12 @@ class Values:
                 return value
         return None
 
-    def _generates_tests(self) -> str | None:
-        """Where a pytest_generate_tests hook may parametrize any argument, if anywhere."""
+    def _generates_tests(self, name: str) -> str | None:
+        """Where a pytest_generate_tests hook may parametrize argument `name`, if anywhere:
+        one that calls `parametrize` with literal names only, and hands its `metafunc` to
+        nothing else, parametrizes those names alone."""
         if self._generated is None:
-            self._generated = ""
+            self._generated = ("", frozenset())
             homes = [(self.ctx.tree, self.home.label)]
             homes += [(tree, self.ctx.home_of(path, tree).label)
                       for path, tree in self.ctx.conftests]
@@ -205,8 +209,10 @@ class Values:
                 index = self.ctx.syntax if tree is self.ctx.tree else of_tree(tree)
                 for func in index.of_type(ast.FunctionDef, ast.AsyncFunctionDef):
                     if func.name == "pytest_generate_tests":  # type: ignore[attr-defined]
-                        self._generated = f"{label}:{func.lineno}"
-        return self._generated or None
+                        self._generated = (f"{label}:{func.lineno}",  # type: ignore
+                                           _generated_names(func))  # type: ignore[arg-type]
+        where, names = self._generated
+        return where if where and (names is None or name in names) else None
 
     def _parametrized(self, name: str, func: FunctionNode, cls: ast.ClassDef | None) -> bool:
         marks: list[ast.expr] = list(func.decorator_list)
@@ -255,7 +261,7 @@ class Values:
                 return Unknown(f"{name} is an argument of {cls.name}.{func.name}, which "
                                "pytest runs only through the test classes that derive from "
                                f"{cls.name} (their fixtures are not followed)")
-        where = self._generates_tests()
+        where = self._generates_tests(name)
         if where is not None:
             return Unknown(f"pytest_generate_tests at {where} may parametrize {name}")
         unread = ctx.marks.pytestmark_opening_around(cls)  # (cls is top-level here)
@@ -533,3 +539,37 @@ def nested_awaited(node: ast.AST, resolve: Callable[[ast.expr], str | None]) -> 
     if resolver.class_ancestors(dotted) is not None:
         return dotted
     return resolver.factory_class(dotted)
+
+
+def _generated_names(hook: FunctionNode) -> frozenset[str] | None:
+    """The names a pytest_generate_tests hook may parametrize: those its `parametrize`
+    calls spell as literals (a string of comma-separated names, or a list or tuple of
+    strings); None (any) when one computes them, or the hook uses its first argument (the
+    metafunc) other than by reading its attributes (`metafunc.parametrize`,
+    `metafunc.fixturenames`)."""
+    positional = [*hook.args.posonlyargs, *hook.args.args]
+    if not positional:
+        return frozenset()
+    metafunc = positional[0].arg
+    nodes = list(ast.walk(hook))
+    read = {id(node.value) for node in nodes if isinstance(node, ast.Attribute)}
+    if any(isinstance(node, ast.Name) and node.id == metafunc and id(node) not in read
+           for node in nodes):
+        return None  # handed on, aliased or rebound: what else parametrizes is not read
+    names: set[str] = set()
+    for node in nodes:
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "parametrize":
+            spelled = node.args[0] if node.args else next(
+                (k.value for k in node.keywords if k.arg == "argnames"), None)
+            if isinstance(spelled, ast.Constant) and isinstance(spelled.value, str):
+                names.update(n.strip() for n in spelled.value.split(","))
+            elif isinstance(spelled, (ast.List, ast.Tuple)) and all(
+                    isinstance(e, ast.Constant) and isinstance(e.value, str)
+                    for e in spelled.elts):
+                names.update(e.value for e in spelled.elts)  # type: ignore[attr-defined]
+            else:
+                return None
+    return frozenset(names)
