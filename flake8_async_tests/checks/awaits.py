@@ -300,7 +300,7 @@ class AwaitRules(ScopeFamily):
             and not self._helper_of_parameter(value, scope)) or self._awaited_made(
                 kind, value, scope, func, root.id, attrs)
             for kind, value in bound) or (len(attrs) == 1 and self.callees.entered_with(
-                bound, lambda func: self.callees.callee_name(func, scope)) is not None)
+                bound, scope) is not None)
 
     def _awaited_made(self, kind: str, value: ast.AST | None, scope: Scope, func: ast.AST,
                       name: str, attrs: list[str]) -> bool:

@@ -38,6 +38,10 @@ class Callees:
     def __init__(self, ctx, scopes: Scopes) -> None:  # ctx: FileContext
         self.ctx = ctx
         self.scopes = scopes
+        # what awaiting a call gives, and what a with-bound local holds, by node: AT200
+        # asks once to decide whether a call is worth reading, once to read it
+        self._awaited: dict[tuple[int, int, int], str | None] = {}
+        self._entered: dict[tuple[int, int], str | None] = {}
 
     def local_def(self, func: ast.AST, scope: Scope) -> tuple[object, int] | None:
         """(signature, 0) for a def nested in a function that makes a coroutine, (None, 0)
@@ -95,7 +99,7 @@ class Callees:
                 return self.callee_name(func, scope)
             cls = (self.awaited_binding(found[1], scope, depth)
                    or self.made(self.one_maker(found[1], name_of))
-                   or self.entered_with(found[1], name_of))
+                   or self.entered_with(found[1], scope))
         return (f"{cls}.{attrs[0]}", True) if cls else (None, False)
 
     def callee_name(self, func: ast.AST, scope: Scope) -> str | None:
@@ -162,6 +166,12 @@ class Callees:
         named through imports and top-level names, a method of what source says the value
         is (`static_target`: `conn = Conn(); await conn.start()`), or a coroutine function
         defined in this function or one around it (`values.nested_awaited`)."""
+        key = (id(call), id(scope), depth)
+        if key not in self._awaited:
+            self._awaited[key] = self._awaited_of(call, scope, depth)
+        return self._awaited[key]
+
+    def _awaited_of(self, call: ast.Call, scope: Scope, depth: int) -> str | None:
         maker = self.callee_name(call.func, scope)
         if maker is None and depth < MAX_ALIASES:
             maker = self.static_target(call.func, scope, depth + 1)[0]
@@ -190,16 +200,20 @@ class Callees:
             made.add(self.awaited_of(ran, scope, depth) if ran is not None else None)
         return made.pop() if len(made) == 1 else None
 
-    def entered_with(self, bound: Bound, name_of: Callable[[ast.AST], str | None],
-                     ) -> str | None:
+    def entered_with(self, bound: Bound, scope: Scope) -> str | None:
         """The class a local bound only by `with make(...) as x` (or `async with`), the
         same callee each time, holds an instance of (values.entered)."""
         if not bound or any(kind != "with" or not isinstance(value, ast.Call)
                             for kind, value in bound):
             return None
-        makers = {name_of(value.func) for _, value in bound}  # type: ignore[union-attr]
-        maker = makers.pop() if len(makers) == 1 else None
-        return entered(self.made(maker)) if maker not in (None, *CASTS) else None
+        key = (id(bound[0][1]), id(scope))
+        if key not in self._entered:
+            makers = {self.callee_name(value.func, scope)  # type: ignore[union-attr]
+                      for _, value in bound}
+            maker = makers.pop() if len(makers) == 1 else None
+            self._entered[key] = (entered(self.made(maker)) if maker not in (None, *CASTS)
+                                  else None)
+        return self._entered[key]
 
     @staticmethod
     def one_maker(bound: Bound, name_of: Callable[[ast.AST], str | None]) -> str | None:
