@@ -80,6 +80,9 @@ def test_wheel_ships_the_standard_library_tables(wheel):
     # scripts/stdlib_names.py writes one per supported Python
     shipped = {name for name in wheel.namelist() if name.endswith(".json")}
     assert shipped == {f"flake8_async_tests/index/stdlib-{v}.json" for v in PYTHONS}
+    # and scripts/stdlib_facts.py an archive of module facts
+    archives = {name for name in wheel.namelist() if name.endswith(".zip")}
+    assert archives == {f"flake8_async_tests/index/stdlib-{v}-facts.zip" for v in PYTHONS}
 
 
 def test_wheel_ships_the_license(wheel):

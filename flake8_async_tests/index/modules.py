@@ -1,7 +1,8 @@
 """The modules of the index: where each is found (the import roots of the file being
-linted), and its facts, read from the disk cache while the file is unchanged, else from its
-source (an installed module's names for the search in reach from its bytecode cache, see
-compiled.py). The resolver asks its questions of what this module hands out.
+linted), and its facts, read from the disk cache while the file is unchanged, else from the
+archive shipped for the standard library (shipped.py), else from its source (an installed
+module's names for the search in reach from its bytecode cache, see compiled.py). The
+resolver asks its questions of what this module hands out.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import weakref
 from collections.abc import Iterable, Iterator
 
 from .. import reads
-from . import compiled, finder
+from . import compiled, finder, shipped
 from .facts import ModuleFacts, build
 from .store import DEFAULT_DIR, Store
 
@@ -126,6 +127,9 @@ def _read(path: str, name: str, wait: bool = True) -> ModuleFacts | _Later | Non
                 return found
         with open(path, "rb") as handle:
             source = handle.read()
+        found = shipped.facts(path, name, source) if path.startswith(_system_roots) else None
+        if found is not None:
+            return found  # (not saved: the archive is at hand in every run)
         claimed = False
         if _store is not None:
             found = _store.load(path, name, stat, source)

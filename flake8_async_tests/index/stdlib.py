@@ -64,6 +64,20 @@ def _top(path: str) -> str | None:
     return None
 
 
+def relative(path: str) -> str | None:
+    """A file of the standard library's table (LEFT_OUT aside) as a path from the library's
+    directory, with `/` between parts (`unittest/mock.py`); None for any other file."""
+    for root in _DIRECTORIES:
+        if path.startswith(root):
+            place = path[len(root):]
+            top = place.split(os.sep, 1)[0]
+            top = top[:-3] if top.endswith(".py") else top
+            if top.isidentifier() and top not in LEFT_OUT:
+                return place.replace(os.sep, "/")
+            return None
+    return None
+
+
 def holds_extensions(directory: str) -> bool:
     """Is this directory (an import root) where the standard library's extension modules
     are (lib-dynload, DLLs)?"""

@@ -62,7 +62,7 @@ def _installed_files() -> str:
     for folder, dirs, files in os.walk(package):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for name in sorted(files):
-            if name.endswith((".py", ".json")):
+            if name.endswith((".py", ".json", ".zip")):
                 try:
                     stat = os.stat(os.path.join(folder, name))
                 except OSError:
