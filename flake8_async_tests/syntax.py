@@ -83,6 +83,7 @@ class Syntax:
         self._header: set[int] = set()  # nodes in the header of a nested scope
         self._bodies: dict[int, list[ast.AST]] = {}  # scope_nodes(headers=False) results
         self._inner: dict[int, list[ScopeNode]] | None = None  # scope -> scopes defined in it
+        self._children: dict[int, list[ScopeNode]] = defaultdict(list)  # (those directly)
         self.scopes: list[ScopeNode] = []  # the module first, then each nested scope
         pending: list[tuple[ScopeNode, list[ast.AST]]] = [(tree, list(tree.body))]
         while pending:
@@ -105,6 +106,7 @@ class Syntax:
             if header:
                 self._header.add(id(node))
             if kind in _SCOPE_TYPES:
+                self._children[id(scope)].append(node)  # type: ignore[arg-type]
                 head, body = _split(node)
                 pending.append((node, body))  # type: ignore[arg-type]
                 self._enclosing[id(node)] = scope
@@ -160,6 +162,11 @@ class Syntax:
             found.append(node)
             stack.extend(inner.get(id(node), ()))
         return found
+
+    def children(self, scope: ScopeNode) -> list[ScopeNode]:
+        """The scopes defined in `scope` itself (not in a scope inside it), in the order
+        `scope_nodes` hands them out."""
+        return self._children.get(id(scope), [])
 
     def is_async_generator(self, func: ast.AST) -> bool:
         """An async def whose own body yields (calling it makes no coroutine)."""

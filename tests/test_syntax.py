@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from flake8_async_tests.syntax import Syntax
+from flake8_async_tests.syntax import SCOPES, Syntax
 from harness import places, run_flake8
 
 SKIPPED = (ast.expr_context, ast.operator, ast.unaryop, ast.boolop, ast.cmpop, ast.arguments)
@@ -100,6 +100,15 @@ def test_every_node_once_in_its_scope(name, text):
             assert id(node) not in got, f"{type(node).__name__} handed out twice"
             got[id(node)] = scope
     assert got == want
+
+
+@pytest.mark.parametrize("name,text", sources(), ids=[n for n, _ in sources()])
+def test_children_are_the_scopes_a_scope_defines_in_walk_order(name, text):
+    index = Syntax(ast.parse(text))
+    for scope in index.scopes:
+        want = [node for node in index.scope_nodes(scope) if isinstance(node, SCOPES)]
+        assert index.children(scope) == want
+        assert all(index.enclosing(node) is scope for node in index.children(scope))
 
 
 def test_headers_can_be_left_out():

@@ -81,7 +81,7 @@ class _Walk:
             is_method = in_class and not static
             scope = ScopeMocks(func, names, given, is_method, ctx.syntax)
             yield scope, names
-        for node in nodes:
+        for node in ctx.syntax.children(func):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 yield from self._function(node, {}, overridden, in_class=False)
             elif isinstance(node, ast.ClassDef):
