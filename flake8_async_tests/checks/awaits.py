@@ -316,8 +316,9 @@ class AwaitRules(ScopeFamily):
         if self.callees.awaited_of(ran, scope) is not None:
             return True
         what = self.callees.callee_name(ran.func, scope) or label(ran.func)
-        self.ctx.silent(func, "AT200", f"value of {name} is unknown: what awaiting "
-                                       f"{what}(...) gives cannot be read")
+        why = self.callees.why_not_awaited(ran, scope) or \
+            f"what awaiting {what}(...) gives cannot be read"
+        self.ctx.silent(func, "AT200", f"value of {name} is unknown: {why}")
         return False
 
     def _helper_of_parameter(self, value: ast.AST, scope: Scope) -> bool:

@@ -40,7 +40,7 @@ class Callees:
         self.scopes = scopes
         # what awaiting a call gives, and what a with-bound local holds, by node: AT200
         # asks once to decide whether a call is worth reading, once to read it
-        self._awaited: dict[tuple[int, int, int], str | None] = {}
+        self._awaited: dict[tuple[int, int, int], str | Unknown | None] = {}
         self._entered: dict[tuple[int, int], str | None] = {}
 
     def local_def(self, func: ast.AST, scope: Scope) -> tuple[object, int] | None:
@@ -166,12 +166,21 @@ class Callees:
         named through imports and top-level names, a method of what source says the value
         is (`static_target`: `conn = Conn(); await conn.start()`), or a coroutine function
         defined in this function or one around it (`values.nested_awaited`)."""
+        found = self._awaited_or_why(call, scope, depth)
+        return None if isinstance(found, Unknown) else found
+
+    def why_not_awaited(self, call: ast.Call, scope: Scope) -> str | None:
+        """Why what awaiting `call` gives is unknown, where the value model says."""
+        found = self._awaited_or_why(call, scope, 0)
+        return found.reason if isinstance(found, Unknown) else None
+
+    def _awaited_or_why(self, call: ast.Call, scope: Scope, depth: int) -> str | Unknown | None:
         key = (id(call), id(scope), depth)
         if key not in self._awaited:
             self._awaited[key] = self._awaited_of(call, scope, depth)
         return self._awaited[key]
 
-    def _awaited_of(self, call: ast.Call, scope: Scope, depth: int) -> str | None:
+    def _awaited_of(self, call: ast.Call, scope: Scope, depth: int) -> str | Unknown | None:
         maker = self.callee_name(call.func, scope)
         if maker is None and depth < MAX_ALIASES:
             maker = self.static_target(call.func, scope, depth + 1)[0]
@@ -180,10 +189,16 @@ class Callees:
         if not isinstance(call.func, ast.Name):
             return None
         found = self.scopes.lookup(call.func.id, scope)
-        if found is None or found[0] is self.scopes.module or len(found[1]) != 1 \
-                or found[1][0][0] != "def":
+        if found is None or found[0] is self.scopes.module or len(found[1]) != 1:
             return None
-        node = found[1][0][1]
+        where, ((kind, node),) = found
+        if kind == "param" and isinstance(where.node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            # `server = await aiohttp_server(app)`: what the fixture hands out, awaited
+            values = self.ctx.values
+            return values.awaited_from_fixture(values.requested(where.node, where.cls,
+                                                                call.func.id))
+        if kind != "def":
+            return None
         inner = self.scopes.by_node.get(id(node))
         return nested_awaited(node, lambda expr: self.static_name(expr, inner)) \
             if inner is not None else None

@@ -98,7 +98,7 @@ class Values:
                 value = self.parameter(func, cls, name)
             elif found is not None and len(found) == 1 and found[0][0] == "assign":
                 value = self._evaluate(ast.Name(id=name, ctx=ast.Load()), func, self.home,
-                                       f"{name} in {func.name}", 0, None, None)
+                                       f"{name} in {func.name}", 0, None, cls)
             self._held[key] = value
         return self._held[key]
 
@@ -242,6 +242,11 @@ class Values:
     def parameter(self, func: FunctionNode, cls: ast.ClassDef | None,
                   name: str) -> Instance | Unknown:
         """What pytest passes as argument `name` of a test or fixture."""
+        return self.fixture_value(self.requested(func, cls, name), cls, 0)
+
+    def requested(self, func: FunctionNode, cls: ast.ClassDef | None,
+                  name: str) -> Fixture | Unknown:
+        """The fixture pytest passes as argument `name` of a test or fixture."""
         ctx = self.ctx
         if cls is not None and cls not in ctx.tree.body:
             return Unknown(f"{name} is an argument of a nested class's method")
@@ -271,8 +276,7 @@ class Values:
             return Unknown(f"{name} is parametrized")
         # A fixture requesting its own name gets the one it overrides.
         own = ctx.is_fixture(func) and name == func.name
-        fixture = self.fixture(name, cls, 1 if own else 0)
-        return self.fixture_value(fixture, cls, 0)
+        return self.fixture(name, cls, 1 if own else 0)
 
     def fixture_value(self, fixture: Fixture | Unknown, cls: ast.ClassDef | None,
                       depth: int) -> Instance | Unknown:
@@ -282,17 +286,39 @@ class Values:
             return Unknown(f"fixture {fixture.name} is parametrized (params=)")
         if depth > MAX_DEPTH:
             return Unknown(f"fixture {fixture.name} is too far down a chain of fixtures")
+        value = _output(fixture)
+        if isinstance(value, Unknown):
+            return value
+        home: Home = fixture.home  # type: ignore[assignment]
+        origin = f"fixture {fixture.name} ({home.label}:{fixture.func.lineno})"
+        return self._evaluate(value, fixture.func, home, origin, depth, fixture, cls)
+
+    def awaited_from_fixture(self, fixture: Fixture | Unknown) -> str | Unknown:
+        """The class awaiting a call of what a fixture returns or yields gives an instance
+        of, where that is a coroutine function: one the fixture itself defines (`async def
+        go(app): server = TestServer(app); ...; return server`, then `yield go`: aiohttp's
+        `aiohttp_server`), or one its module names (`return make_client`)."""
+        if isinstance(fixture, Unknown):
+            return fixture
+        if fixture.parametrized:
+            return Unknown(f"fixture {fixture.name} is parametrized (params=)")
+        value = _output(fixture)
+        if isinstance(value, Unknown):
+            return value
         home: Home = fixture.home  # type: ignore[assignment]
         func = fixture.func
-        outputs = [node for node in home.syntax.scope_nodes(func, headers=False)
-                   if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom))]
-        values = [node.value for node in outputs if node.value is not None]
-        if len(outputs) != 1 or len(values) != 1 or isinstance(outputs[0], ast.YieldFrom):
-            return Unknown(f"fixture {fixture.name} ({home.label}:{func.lineno}) does not "
-                           "return or yield one value")
-        value = values[0]
         origin = f"fixture {fixture.name} ({home.label}:{func.lineno})"
-        return self._evaluate(value, func, home, origin, depth, fixture, cls)
+        bound = self._bound(func, home)
+        found = bound.get(value.id) if isinstance(value, ast.Name) else None
+        if found is not None:
+            made = None
+            if [kind for kind, _ in found] == ["def"]:
+                made = nested_awaited(found[0][1], lambda expr: home.static(expr, bound))
+        else:
+            dotted = home.static(value, bound)
+            made = resolver.awaited_class(dotted) if dotted else None
+        return made if made is not None else Unknown(
+            f"{origin}: what awaiting a call of {_text(value)} gives cannot be read")
 
     # -- self attributes -------------------------------------------------------------
 
@@ -427,12 +453,22 @@ class Values:
             generic = isinstance(callee, ast.Subscript)  # `Cls[T](...)` makes a Cls
             dotted = home.static(callee.value if isinstance(callee, ast.Subscript) else callee,
                                  bound)
-            if dotted is None and awaited and isinstance(callee, ast.Name) \
-                    and [kind for kind, _ in bound.get(callee.id, ())] == ["def"]:
+            kinds = [kind for kind, _ in bound.get(callee.id, ())] \
+                if dotted is None and awaited and isinstance(callee, ast.Name) else []
+            if kinds == ["def"]:
                 nested = nested_awaited(bound[callee.id][0][1],  # `async def go()` here
                                         lambda expr: home.static(expr, bound))
                 if nested is not None:
                     dotted, awaited = nested, False
+            elif kinds == ["param"] and (fixture is not None or home is self.home):
+                # `server = await aiohttp_server(app)`: what the fixture hands out, awaited
+                requested = (self.fixture(callee.id, cls, fixture.level + 1
+                                          if callee.id == fixture.name else 0)
+                             if fixture is not None else self.requested(func, cls, callee.id))
+                made = self.awaited_from_fixture(requested)
+                if isinstance(made, Unknown):
+                    return made
+                dotted, awaited = made, False
             if dotted is None:
                 return Unknown(f"{origin}: what {_text(value.func)} is cannot be read")
             if dotted not in CASTS or len(value.args) != 2 or value.keywords or awaited:
@@ -459,6 +495,18 @@ class Values:
         if any("__new__" in facts.kinds for facts in ancestors.values()):
             return Unknown(f"{origin}: {dotted} defines __new__")
         return Instance(dotted, origin)
+
+
+def _output(fixture: Fixture) -> ast.expr | Unknown:
+    """The one value a fixture returns or yields."""
+    func = fixture.func
+    outputs = [node for node in fixture.home.syntax.scope_nodes(func, headers=False)
+               if isinstance(node, (ast.Return, ast.Yield, ast.YieldFrom))]
+    values = [node.value for node in outputs if node.value is not None]
+    if len(outputs) != 1 or len(values) != 1 or isinstance(outputs[0], ast.YieldFrom):
+        return Unknown(f"fixture {fixture.name} ({fixture.home.label}:{func.lineno}) does "
+                       "not return or yield one value")
+    return values[0]
 
 
 def _sets_attribute(node: ast.stmt, attr: str) -> bool:

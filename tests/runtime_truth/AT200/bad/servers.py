@@ -1,0 +1,10 @@
+class Server:
+    def __init__(self, app):
+        self.app = app
+        self.closed = False
+
+    async def start(self):
+        return None
+
+    async def close(self):
+        self.closed = True
