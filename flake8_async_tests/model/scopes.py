@@ -96,6 +96,10 @@ class Scopes:
                 prefix: str = "") -> str | None:
         """The imported dotted name of an expression, if it is one of `among` or starts with
         `prefix`, unless a local binding shadows it (looked up only for those)."""
+        target = expr.func if isinstance(expr, ast.Call) else expr
+        if (not prefix and isinstance(target, ast.Attribute) and isinstance(among, frozenset)
+                and target.attr not in _last_names(among)):
+            return None  # (`x.attr` names `...attr`: none of `among`, whatever x is)
         dotted = self.ctx.resolve(expr)
         if dotted is None or not (dotted in among or (prefix and dotted.startswith(prefix))):
             return None
@@ -175,3 +179,9 @@ def sync_code(scope: Scope) -> bool:
     pytest may call directly as a test, fixture or hook, or a helper of those."""
     return (scope.is_function and not scope.in_async and not isinstance(scope.node, ast.Lambda)
             and scope.parent is not None and not scope.parent.is_function)
+
+
+@functools.lru_cache(maxsize=64)
+def _last_names(dotted: frozenset[str]) -> frozenset[str]:
+    """The last part of each dotted name (`sleep` of `time.sleep`)."""
+    return frozenset(name.rpartition(".")[2] for name in dotted)
