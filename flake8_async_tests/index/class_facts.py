@@ -54,6 +54,9 @@ class ClassFacts:
     # resolver follows them (`keeps_class`)
     decorators: list[str] = field(default_factory=list)
     decorated: bool = False  # has a class decorator of unknown effect
+    # why it is not plain, as its source shows, said of the class (for explanations):
+    # "has metaclass M", "defines __getattr__", "has class decorator d"...
+    why: str = ""
     # defines __init_subclass__ (outside the standard library): a hook that may rewrite
     # every subclass, not the class itself
     init_subclass: bool = False
@@ -69,26 +72,43 @@ def _is_mark(expr: ast.expr) -> bool:
     return "mark" in names[:-1]
 
 
-def _plain_class(node: ast.ClassDef) -> tuple[bool, list[str], bool]:
+def _plain_class(node: ast.ClassDef) -> tuple[bool, list[str], bool, str]:
     """(no class decorator, metaclass or attribute hook that may rewrite its methods (an
     __init_subclass__ rewrites subclasses: `ClassFacts.init_subclass`); the decorators, as
     spelled, that are the only reason it is not, when each is a name the resolver may
-    follow; whether it has class decorators of unknown effect)."""
+    follow; whether it has class decorators of unknown effect; why it is not plain)."""
     unknown = [d for d in node.decorator_list
                if decorator_name(d) not in PLAIN_CLASS_DECORATORS and not _is_mark(d)]
+    why = _body_not_plain(node)
     if not unknown:
-        return _plain_body(node), [], False
+        return not why, [], False, why
     names = [spelled(d) if isinstance(d, (ast.Name, ast.Attribute)) else None for d in unknown]
-    followable = _plain_body(node) and None not in names
-    return False, [n for n in names if n] if followable else [], True
+    followable = not why and None not in names
+    return (False, [n for n in names if n] if followable else [], True,
+            why or f"has class decorator {_text(unknown[0])}")
 
 
-def _plain_body(node: ast.ClassDef) -> bool:
+def _body_not_plain(node: ast.ClassDef) -> str:
+    """Why the class's own header or body may rewrite its methods: a metaclass (ABCMeta
+    aside), a class keyword, `__getattr__` or `__getattribute__`; "" when none does."""
     for keyword in node.keywords:
-        if keyword.arg != "metaclass" or decorator_name(keyword.value) != "ABCMeta":
-            return False
+        if keyword.arg != "metaclass":
+            return f"has class keyword {keyword.arg or '**'}"
+        if decorator_name(keyword.value) != "ABCMeta":
+            return f"has metaclass {_text(keyword.value)}"
     names = {getattr(stmt, "name", None) for stmt in node.body}
-    return not names & {"__getattr__", "__getattribute__"}
+    hooks = sorted(names & {"__getattr__", "__getattribute__"})
+    return f"defines {hooks[0]}" if hooks else ""
+
+
+def _text(expr: ast.expr) -> str:
+    text = spelled(expr) if isinstance(expr, (ast.Name, ast.Attribute)) else None
+    if text is None:
+        try:
+            text = ast.unparse(expr)
+        except Exception:  # pragma: no cover - unparse of a parsed tree
+            text = "..."
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _self_attributes(func: ast.FunctionDef | ast.AsyncFunctionDef,
@@ -159,10 +179,10 @@ def _agreed(values: list[str]) -> list[str] | None:
 
 
 def class_facts(node: ast.ClassDef, stdlib: bool, text: Text) -> ClassFacts:
-    plain, decorators, decorated = _plain_class(node)
+    plain, decorators, decorated, why = _plain_class(node)
     cls = ClassFacts(bases=[spelled(b) for b in node.bases], plain=plain,
                      marked=any(_is_mark(d) for d in node.decorator_list),
-                     decorators=decorators, decorated=decorated,
+                     decorators=decorators, decorated=decorated, why=why,
                      init_subclass=not stdlib and any(
                          getattr(stmt, "name", None) == "__init_subclass__"
                          for stmt in node.body))

@@ -101,10 +101,49 @@ def class_facts(facts: ModuleFacts, name: str) -> ClassFacts | None:
 
 
 def unreadable(dotted: str) -> str | None:
-    """Why `class_ancestors(dotted)` is None, when the class's own module tells."""
+    """Why `class_ancestors(dotted)` is None, as far as the index tells: the class's
+    module, the class itself or the first ancestor that cannot be read, and why."""
     found = split_dotted(dotted)
     if found is not None and found[0].rewritten:
         return "its module may rewrite its names (setattr, globals(), vars() or exec)"
+    at = class_at(*found) if found is not None else None
+    why = _unreadable(at[0], at[1], set(), ()) if at is not None else None
+    own = f"{at[0].name}.{at[1]} " if at is not None else ""
+    return f"it {why[len(own):]}" if why and why.startswith(own) else why
+
+
+def _unreadable(facts: ModuleFacts, name: str, seen: set[tuple[str, str]],
+                path: tuple[tuple[str, str], ...]) -> str | None:
+    """Why `ancestry` gives None for a class (its checks in its order), or None."""
+    key, qualified = (facts.name, name), f"{facts.name}.{name}"
+    if key in path:
+        return f"{qualified} is its own ancestor"
+    if key in seen:
+        return None
+    seen.add(key)
+    if facts.rewritten:
+        return f"the module of {qualified} may rewrite its names"
+    if class_facts(facts, name) is None:
+        return f"{qualified} {facts.classes[name].why or 'may be rewritten'}"
+    if len(seen) > 60:
+        return f"{qualified} has too many ancestors"
+    for base in facts.classes[name].bases:
+        dotted = base_name(facts, base)
+        if dotted is None:
+            return f"a base of {qualified} is no name the index follows"
+        dotted = TYPING_ALIASES.get(dotted, dotted)
+        if dotted.startswith("builtins.") or dotted in TYPING_BASES:
+            continue
+        split = split_dotted(dotted)
+        at = class_at(*split) if split is not None else None
+        if at is None:
+            return f"base {dotted} of {qualified} is not a class the index reads"
+        why = _unreadable(at[0], at[1], seen, (*path, key))
+        if why is not None:
+            return why
+        for ancestor in ancestry(at[0], at[1], set()) or ():
+            if ancestor[1].init_subclass:
+                return f"ancestor {ancestor[0]} defines __init_subclass__"
     return None
 
 

@@ -262,6 +262,25 @@ def factory_class(dotted: str, depth: int = 0, awaited: bool = False) -> str | N
     return _made_by(found[0], found[1], depth) if found[1].startswith(MADE_BY) else None
 
 
+def unmade(dotted: str, awaited: bool = False) -> str | None:
+    """Why `factory_class` gives None for a def whose body does name the class it makes:
+    the index cannot read that class (`unreadable` says why), or the class the def is a
+    method of; None otherwise."""
+    found = _spelled_return(dotted, awaited)
+    made: str | None = None
+    if found is None:
+        owner = dotted.rpartition(".")[0]
+        split = split_dotted(owner) if owner else None
+        made = owner if split is not None and classes.class_at(*split) is not None else None
+    elif found[1] in (OWN_CLASS, SELF):
+        made = dotted.rpartition(".")[0]
+    elif found[1].startswith(MADE_BY):
+        called = {_name_in(home, found[1][len(MADE_BY):]) for home, _, _ in found[0]}
+        made = called.pop() if len(called) == 1 else None
+    why = unreadable(made) if made and class_ancestors(made) is None else None
+    return f"{made} is not a class the index can read: {why}" if why else None
+
+
 def awaited_class(dotted: str) -> str | None:
     """The class awaiting a call of a coroutine function (`pkg.mod.make`, or a method
     `pkg.mod.Cls.create`) gives an instance of, as its body tells (`factory_class`); None

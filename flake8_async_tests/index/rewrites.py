@@ -61,8 +61,7 @@ def may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
                 elif isinstance(target, ast.Name) and target.id == "self":
                     harmless.add(id(sub.func))
                 elif isinstance(target, ast.Name) and target.id in facts.classes:
-                    facts.classes[target.id].plain = False
-                    facts.classes[target.id].decorators = []
+                    _not_plain(facts, target.id, f"gets attributes by setattr at line {sub.lineno}")
                     harmless.add(id(sub.func))
             elif isinstance(sub, ast.Name) and sub.id in REWRITERS and id(sub) not in harmless:
                 return True
@@ -95,8 +94,15 @@ def _passed_classes(tree: ast.Module, facts: ModuleFacts) -> None:
         if isinstance(node, ast.Call):
             for arg in (*node.args, *(k.value for k in node.keywords)):
                 if isinstance(arg, ast.Name) and arg.id in facts.classes:
-                    facts.classes[arg.id].plain = False
-                    facts.classes[arg.id].decorators = []
+                    _not_plain(facts, arg.id, f"is handed at line {node.lineno} to a "
+                                              "function that sets attributes on its argument")
+
+
+def _not_plain(facts: ModuleFacts, name: str, why: str) -> None:
+    cls = facts.classes[name]
+    cls.why = cls.why or why  # (the first reason found is kept)
+    cls.plain = False
+    cls.decorators = []
 
 
 # Calls that may give a module or a class, not an instance of one.

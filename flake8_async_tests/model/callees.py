@@ -185,7 +185,11 @@ class Callees:
         if maker is None and depth < MAX_ALIASES:
             maker = self.static_target(call.func, scope, depth + 1)[0]
         if maker is not None:
-            return self.awaited(maker)
+            made = self.awaited(maker)
+            why = resolver.unmade(maker, awaited=True) if made is None and \
+                maker not in CASTS else None
+            return Unknown(f"what awaiting {maker}(...) gives cannot be read: {why}") \
+                if why else made
         if not isinstance(call.func, ast.Name):
             return None
         found = self.scopes.lookup(call.func.id, scope)

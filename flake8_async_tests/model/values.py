@@ -479,8 +479,9 @@ class Values:
         if awaited:
             made = resolver.awaited_class(dotted)
             if made is None:
+                why = resolver.unmade(dotted, awaited=True)
                 return Unknown(f"{origin}: what awaiting {_text(value.func)}(...) gives "
-                               "cannot be read")
+                               "cannot be read" + (f": {why}" if why else ""))
             dotted, generic = made, False
         ancestors = resolver.class_ancestors(dotted)
         made = resolver.factory_class(dotted) if ancestors is None and not generic else None
