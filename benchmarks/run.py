@@ -137,6 +137,10 @@ class Bench:
         self.profile_rss: dict[str, float] = {}
         # "index" / "results" -> corpus -> (MB per 1,000 entries, entries, what they are)
         self.cache_sizes: dict[str, dict[str, tuple[float, int, str]]] = {}
+        # The plugin's cache folders, in a folder made for this run (removed at its end):
+        # a folder reused run after run became slow to create files in on a test machine
+        # (0.9 ms a file against 0.02 ms beside it), a cost every cold run then paid.
+        self.caches = Path(tempfile.mkdtemp(prefix="index-", dir=CACHE))
 
     def record_cache_size(self, name: str) -> None:
         """The index's size per 1,000 modules, and the kept findings' per 1,000 test files
@@ -167,9 +171,8 @@ class Bench:
             "standalone": [*alone, "--isolated", *jobs, target],
         }
 
-    @staticmethod
-    def index_cache(name: str) -> Path:
-        return CACHE / "index" / name
+    def index_cache(self, name: str) -> Path:
+        return self.caches / name
 
     def measure(self, name: str, root: Path, target: str, files: list[str],
                 variants: tuple[str, ...], runs: int) -> None:
@@ -519,32 +522,35 @@ def main(argv: list[str] | None = None) -> int:
                 plugin=versions["flake8-async-tests"], revision=git_revision(),
                 flake8=", ".join(f"{n} {versions[n]}" for n in FLAKE8_PARTS))
     bench = Bench(args, with_plugin, without)
-    python = bin_path(with_plugin, "python")
-    for name in args.corpus_names:
-        corpus = corpora.CORPORA[name]
-        root = corpora.fetch(corpus, CACHE, python)
-        files = corpora.python_files(root, corpus.tests)
-        log(f"{name} {corpus.version}: {len(files)} files under {corpus.tests}/")
-        bench.measure(name, root, corpus.tests, files, CORPUS_VARIANTS, args.runs)
-        bench.record_cache_size(name)
-        if not args.no_profile:
-            bench.profile(name, root, corpus.tests)
-        path = corpora.single_file(root, files, corpus.package)
-        if path:
-            bench.single(name, root, path, args.runs)
-    for size in args.sizes:
-        root = ensure_synthetic(size)
-        files = corpora.python_files(root, "tests")
-        log(f"synthetic-{size}: {len(files)} files (with conftest.py)")
-        bench.measure(f"synthetic-{size}", root, "tests", files, SYNTHETIC_VARIANTS,
-                      args.synthetic_runs)
-    for size in args.project_sizes:
-        root = ensure_project(size)
-        files = corpora.python_files(root, "tests")
-        log(f"project-{size}: {len(files)} test files, {size} production modules")
-        bench.measure(f"project-{size}", root, "tests", files, PROJECT_VARIANTS,
-                      args.runs)  # (medians: the per-file targets compare two of them)
-        bench.record_cache_size(f"project-{size}")
+    try:
+        python = bin_path(with_plugin, "python")
+        for name in args.corpus_names:
+            corpus = corpora.CORPORA[name]
+            root = corpora.fetch(corpus, CACHE, python)
+            files = corpora.python_files(root, corpus.tests)
+            log(f"{name} {corpus.version}: {len(files)} files under {corpus.tests}/")
+            bench.measure(name, root, corpus.tests, files, CORPUS_VARIANTS, args.runs)
+            bench.record_cache_size(name)
+            if not args.no_profile:
+                bench.profile(name, root, corpus.tests)
+            path = corpora.single_file(root, files, corpus.package)
+            if path:
+                bench.single(name, root, path, args.runs)
+        for size in args.sizes:
+            root = ensure_synthetic(size)
+            files = corpora.python_files(root, "tests")
+            log(f"synthetic-{size}: {len(files)} files (with conftest.py)")
+            bench.measure(f"synthetic-{size}", root, "tests", files, SYNTHETIC_VARIANTS,
+                          args.synthetic_runs)
+        for size in args.project_sizes:
+            root = ensure_project(size)
+            files = corpora.python_files(root, "tests")
+            log(f"project-{size}: {len(files)} test files, {size} production modules")
+            bench.measure(f"project-{size}", root, "tests", files, PROJECT_VARIANTS,
+                          args.runs)  # (medians: the per-file targets compare two of them)
+            bench.record_cache_size(f"project-{size}")
+    finally:
+        shutil.rmtree(bench.caches, ignore_errors=True)
     report.add_ratios(bench.rows)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -468,10 +468,12 @@ def test_reach_reads_other_modules_first_where_another_worker_reads_one(
         tmp_path, monkeypatch):
     """With a disk cache, a module another worker claimed is read at the end of the walk
     (by then its entry is there, or it is built here after WAIT_SECONDS): the two workers
-    read different modules meanwhile, and the reach is the same."""
+    read different modules meanwhile, and the reach is the same. (Only a module of
+    CLAIM_BYTES or more is claimed: base.py is made that large.)"""
+    large = "# " + "x" * modules.CLAIM_BYTES + "\nasync def fetch():\n    pass\n"
     for name, text in {"app.py": "import shop.client\n", "shop/__init__.py": "",
                        "shop/client.py": "from . import base\nimport shop.models\n",
-                       "shop/base.py": "async def fetch():\n    pass\n",
+                       "shop/base.py": large,
                        "shop/models.py": "def helper():\n    pass\n"}.items():
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text(text, encoding="utf-8")
@@ -501,6 +503,25 @@ def test_reach_reads_other_modules_first_where_another_worker_reads_one(
         "app", "shop", "shop.client", "shop.base", "shop.models"}
     assert order.index("shop.models?") < order.index("shop.base?") < order.index("shop.base")
     assert order[-1] == "shop.base"  # asked again last, waiting this time
+
+
+def test_a_small_module_is_built_without_a_claim(tmp_path):
+    """A module under CLAIM_BYTES is built at once even where another worker claimed it
+    (building it twice costs less than claiming it), and its entry is written."""
+    (tmp_path / "small.py").write_text("async def fetch():\n    pass\n", encoding="utf-8")
+    resolver.new_run()
+    modules.configure(str(tmp_path / "cache"), use_cache=True)
+    try:
+        with modules.scope([str(tmp_path)], str(tmp_path)):
+            other = store.Store(str(tmp_path / "cache"))
+            assert other.claim(str(tmp_path / "small.py"), "small")
+            found = modules.module_or_later("small")
+            assert found is not modules.LATER and found.async_defs == ["fetch"]
+            assert other.load(str(tmp_path / "small.py"), "small",
+                              os.stat(tmp_path / "small.py")) == found
+    finally:
+        modules.configure(None, use_cache=True)
+        resolver.new_run()
 
 
 def test_the_standard_library_is_one_key_from_the_shipped_table(project, tmp_path):

@@ -110,6 +110,12 @@ def locate(name: str) -> str | None:
     return finder.locate(name, _roots)
 
 
+# A module this large (its source, in bytes) is claimed before it is built, so that two
+# `-j` workers do not both build it; a smaller one is cheaper to build twice than to claim
+# (two file operations, which cost a millisecond each on some file systems).
+CLAIM_BYTES = 16_384
+
+
 class _Later:
     """What `module(name, wait=False)` gives for a module another process is reading."""
 
@@ -121,10 +127,10 @@ def _read(path: str, name: str, wait: bool = True) -> ModuleFacts | _Later | Non
     package = os.path.basename(path) == "__init__.py"
     try:
         stat = reads.stat(path)
-        if _store is not None:
-            found = _store.load(path, name, stat)
-            if found is not None:
-                return found
+        entry = _store.entry(path, name) if _store is not None else None
+        found = Store.facts_of(entry, path, name, stat)
+        if found is not None:
+            return found
         with open(path, "rb") as handle:
             source = handle.read()
         found = shipped.facts(path, name, source) if path.startswith(_system_roots) else None
@@ -132,8 +138,8 @@ def _read(path: str, name: str, wait: bool = True) -> ModuleFacts | _Later | Non
             return found  # (not saved: the archive is at hand in every run)
         claimed = False
         if _store is not None:
-            found = _store.load(path, name, stat, source)
-            if found is None:
+            found = Store.facts_of(entry, path, name, stat, source)  # (touched, same text)
+            if found is None and len(source) >= CLAIM_BYTES:
                 claimed = _store.claim(path, name)
                 if not claimed and not wait:
                     return LATER  # (asked again later, when the other may be done)

@@ -90,17 +90,33 @@ class Store:
         """The facts stored for `path` read as module `name`, if they still hold for the
         file as `stat` found it. With `source` (the file's bytes), an entry whose mtime
         differs but whose content hash matches holds too."""
+        return self.facts_of(self.entry(path, name), path, name, stat, source)
+
+    def entry(self, path: str, name: str) -> dict | None:
+        """The entry stored for `path` read as `name`, as written; None when there is none
+        (or it cannot be read)."""
         try:
             with open(self._entry(path, name), encoding="utf-8") as handle:
                 entry = json.load(handle)
+            return entry if isinstance(entry, dict) else None
+        except (OSError, ValueError):
+            return None  # none yet, or unreadable: built again
+
+    @staticmethod
+    def facts_of(entry: dict | None, path: str, name: str, stat: os.stat_result,
+                 source: bytes | None = None) -> ModuleFacts | None:
+        """The facts of an entry (`entry`), if they still hold for the file (see `load`)."""
+        if entry is None:
+            return None
+        try:
             if (entry["path"], entry["name"], entry["size"]) != (path, name, stat.st_size):
                 return None
             if entry["mtime"] != stat.st_mtime_ns and (
                     source is None or entry["sha1"] != hashlib.sha1(source).hexdigest()):
                 return None
             return ModuleFacts.from_json(entry["facts"])
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return None  # none yet, unreadable or not ours: built again
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return None  # not ours: built again
 
     def claim(self, path: str, name: str) -> bool:
         """Claim the entry of `path` read as `name` before building it: True when this
