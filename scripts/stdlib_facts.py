@@ -30,15 +30,8 @@ def main() -> None:
     members: dict[str, dict[str, list[dict]]] = collections.defaultdict(dict)
     for top, entries in (old or {}).items():
         members[top[:-5]] = entries
-    for root, top, path in stdlib._table_files():
-        place = os.path.relpath(path, root).replace(os.sep, "/")
-        parts = place[:-3].split("/")
-        package = parts[-1] == "__init__"
-        if package:
-            parts.pop()
-        if not all(part.isidentifier() for part in parts):
-            continue
-        name = ".".join(parts)
+    for path, name, package, place in stdlib.table_modules():
+        top = place.split("/", 1)[0].removesuffix(".py")
         with open(path, "rb") as handle:
             source = handle.read()
         try:

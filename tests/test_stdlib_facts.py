@@ -20,20 +20,6 @@ PYTHONS = ["3.10", "3.11", "3.12", "3.13"]  # the supported versions (pyproject 
 SHIPPED_HERE = stdlib.VERSION in PYTHONS
 
 
-def _table_modules() -> list[tuple[str, str, bool, str]]:
-    """(path, dotted name, package, place in the library) of each module of the table."""
-    found = []
-    for root, _, path in stdlib._table_files():
-        place = os.path.relpath(path, root).replace(os.sep, "/")
-        parts = place[:-3].split("/")
-        package = parts[-1] == "__init__"
-        if package:
-            parts.pop()
-        if all(part.isidentifier() for part in parts):
-            found.append((path, ".".join(parts), package, place))
-    return found
-
-
 def _built(path: str, name: str, package: bool, source: bytes) -> dict | None:
     try:
         facts = build(ast.parse(source, filename=path), name, package, source)
@@ -61,7 +47,7 @@ def test_shipped_facts_are_what_the_index_builds():
     table the index can read."""
     written_here = platform.python_version() in shipped._archive()["pythons"]
     compared = missing = 0
-    for path, name, package, _ in _table_modules():
+    for path, name, package, _ in stdlib.table_modules():
         with open(path, "rb") as handle:
             source = handle.read()
         built = _built(path, name, package, source)

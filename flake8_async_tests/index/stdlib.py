@@ -242,6 +242,19 @@ def _module_names() -> list[str]:
     return sorted(names)
 
 
+def table_modules() -> Iterator[tuple[str, str, bool, str]]:
+    """(path, dotted name, whether a package, place: `relative` of the path) of each
+    pure-Python module of the table (LEFT_OUT aside), as the index reads them."""
+    for root, _, path in _table_files():
+        place = os.path.relpath(path, root).replace(os.sep, "/")
+        parts = place[:-3].split("/")
+        package = parts[-1] == "__init__"
+        if package:
+            parts.pop()
+        if all(part.isidentifier() for part in parts):
+            yield path, ".".join(parts), package, place
+
+
 def _table_files() -> Iterator[tuple[str, str, str]]:
     """(directory, top-level module, path) of each .py file the table is written from."""
     for root in {os.path.realpath(d) for d in _DIRECTORIES}:
