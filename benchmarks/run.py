@@ -508,6 +508,36 @@ def ensure_project(size: int) -> Path:
     return _ensure_generated("projects", size, synthetic.generate_project)
 
 
+def _measure_all(bench: Bench, args: argparse.Namespace, python: str) -> None:
+    """Every corpus the arguments name: the real suites, the generated corpus, the
+    generated projects."""
+    for name in args.corpus_names:
+        corpus = corpora.CORPORA[name]
+        root = corpora.fetch(corpus, CACHE, python)
+        files = corpora.python_files(root, corpus.tests)
+        log(f"{name} {corpus.version}: {len(files)} files under {corpus.tests}/")
+        bench.measure(name, root, corpus.tests, files, CORPUS_VARIANTS, args.runs)
+        bench.record_cache_size(name)
+        if not args.no_profile:
+            bench.profile(name, root, corpus.tests)
+        path = corpora.single_file(root, files, corpus.package)
+        if path:
+            bench.single(name, root, path, args.runs)
+    for size in args.sizes:
+        root = ensure_synthetic(size)
+        files = corpora.python_files(root, "tests")
+        log(f"synthetic-{size}: {len(files)} files (with conftest.py)")
+        bench.measure(f"synthetic-{size}", root, "tests", files, SYNTHETIC_VARIANTS,
+                      args.synthetic_runs)
+    for size in args.project_sizes:
+        root = ensure_project(size)
+        files = corpora.python_files(root, "tests")
+        log(f"project-{size}: {len(files)} test files, {size} production modules")
+        bench.measure(f"project-{size}", root, "tests", files, PROJECT_VARIANTS,
+                      args.runs)  # (medians: the per-file targets compare two of them)
+        bench.record_cache_size(f"project-{size}")
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = time.time()
@@ -523,32 +553,7 @@ def main(argv: list[str] | None = None) -> int:
                 flake8=", ".join(f"{n} {versions[n]}" for n in FLAKE8_PARTS))
     bench = Bench(args, with_plugin, without)
     try:
-        python = bin_path(with_plugin, "python")
-        for name in args.corpus_names:
-            corpus = corpora.CORPORA[name]
-            root = corpora.fetch(corpus, CACHE, python)
-            files = corpora.python_files(root, corpus.tests)
-            log(f"{name} {corpus.version}: {len(files)} files under {corpus.tests}/")
-            bench.measure(name, root, corpus.tests, files, CORPUS_VARIANTS, args.runs)
-            bench.record_cache_size(name)
-            if not args.no_profile:
-                bench.profile(name, root, corpus.tests)
-            path = corpora.single_file(root, files, corpus.package)
-            if path:
-                bench.single(name, root, path, args.runs)
-        for size in args.sizes:
-            root = ensure_synthetic(size)
-            files = corpora.python_files(root, "tests")
-            log(f"synthetic-{size}: {len(files)} files (with conftest.py)")
-            bench.measure(f"synthetic-{size}", root, "tests", files, SYNTHETIC_VARIANTS,
-                          args.synthetic_runs)
-        for size in args.project_sizes:
-            root = ensure_project(size)
-            files = corpora.python_files(root, "tests")
-            log(f"project-{size}: {len(files)} test files, {size} production modules")
-            bench.measure(f"project-{size}", root, "tests", files, PROJECT_VARIANTS,
-                          args.runs)  # (medians: the per-file targets compare two of them)
-            bench.record_cache_size(f"project-{size}")
+        _measure_all(bench, args, bin_path(with_plugin, "python"))
     finally:
         shutil.rmtree(bench.caches, ignore_errors=True)
     report.add_ratios(bench.rows)

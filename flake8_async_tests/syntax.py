@@ -82,8 +82,8 @@ class Syntax:
         self._enclosing: dict[int, ScopeNode] = {}  # scope node -> the scope it is in
         self._header: set[int] = set()  # nodes in the header of a nested scope
         self._bodies: dict[int, list[ast.AST]] = {}  # scope_nodes(headers=False) results
-        self._inner: dict[int, list[ScopeNode]] | None = None  # scope -> scopes defined in it
-        self._children: dict[int, list[ScopeNode]] = defaultdict(list)  # (those directly)
+        # scope -> the scopes defined in it directly, in the order of the walk
+        self._children: dict[int, list[ScopeNode]] = defaultdict(list)
         self.scopes: list[ScopeNode] = []  # the module first, then each nested scope
         pending: list[tuple[ScopeNode, list[ast.AST]]] = [(tree, list(tree.body))]
         while pending:
@@ -149,18 +149,13 @@ class Syntax:
         return id(node) in self._header
 
     def nested(self, scope: ScopeNode) -> list[ScopeNode]:
-        """The scopes defined in `scope`, at any depth."""
-        inner = self._inner
-        if inner is None:
-            inner = self._inner = defaultdict(list)
-            for nested in self.scopes[1:]:  # (the module first)
-                inner[id(self._enclosing[id(nested)])].append(nested)
+        """The scopes defined in `scope`, at any depth (each before those it defines)."""
         found: list[ScopeNode] = []
-        stack = list(inner.get(id(scope), ()))
+        stack = list(self.children(scope))
         while stack:
             node = stack.pop()
             found.append(node)
-            stack.extend(inner.get(id(node), ()))
+            stack.extend(self.children(node))
         return found
 
     def children(self, scope: ScopeNode) -> list[ScopeNode]:

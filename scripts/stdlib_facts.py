@@ -31,7 +31,7 @@ def main() -> None:
     for top, entries in (old or {}).items():
         members[top[:-5]] = entries
     for path, name, package, place in stdlib.table_modules():
-        top = place.split("/", 1)[0].removesuffix(".py")
+        top = place.split("/", 1)[0].removesuffix(".py")  # (as stdlib.place names it)
         with open(path, "rb") as handle:
             source = handle.read()
         try:

@@ -117,9 +117,7 @@ def record_return(found: dict[str, str], node: ast.stmt) -> None:
         made = SELF  # (`-> Self`, `-> T` bound to the class...: the body says more)
     elif not made:
         made = _made_by_call(node) or ""
-    if node.name in found and found[node.name] != made:
-        made = ""
-    found[node.name] = made
+    _record(found, node.name, made)
 
 
 def record_awaited(found: dict[str, str], node: ast.stmt) -> None:
@@ -135,9 +133,12 @@ def record_awaited(found: dict[str, str], node: ast.stmt) -> None:
         return
     made = (OWN_CLASS if _makes_own_class(node) else SELF if _returns_self(node)
             else _made_by_call(node) or "")
-    if node.name in found and found[node.name] != made:
-        made = ""
-    found[node.name] = made
+    _record(found, node.name, made)
+
+
+def _record(found: dict[str, str], name: str, made: str) -> None:
+    """What a def of `name` makes, or "" where an earlier definition says otherwise."""
+    found[name] = made if found.get(name, made) == made else ""
 
 
 def awaited_spelling(node: ast.AsyncFunctionDef) -> str:

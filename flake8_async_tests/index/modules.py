@@ -133,7 +133,7 @@ def _read(path: str, name: str, wait: bool = True) -> ModuleFacts | _Later | Non
             return found
         with open(path, "rb") as handle:
             source = handle.read()
-        found = shipped.facts(path, name, source) if path.startswith(_system_roots) else None
+        found = shipped.facts(path, name, source)
         if found is not None:
             return found  # (not saved: the archive is at hand in every run)
         claimed = False

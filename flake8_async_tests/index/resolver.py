@@ -269,9 +269,9 @@ def unmade(dotted: str, awaited: bool = False) -> str | None:
     found = _spelled_return(dotted, awaited)
     made: str | None = None
     if found is None:
-        owner = dotted.rpartition(".")[0]
+        owner = dotted.rpartition(".")[0]  # (a method of a class the index cannot read?)
         split = split_dotted(owner) if owner else None
-        made = owner if split is not None and classes.class_at(*split) is not None else None
+        made = owner if split is not None and class_at(*split) is not None else None
     elif found[1] in (OWN_CLASS, SELF):
         made = dotted.rpartition(".")[0]
     elif found[1].startswith(MADE_BY):

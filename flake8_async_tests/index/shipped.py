@@ -30,11 +30,10 @@ HEADER = "format.json"  # {"format": FORMAT, "pythons": [patch releases written 
 def facts(path: str, name: str, source: bytes) -> ModuleFacts | None:
     """The shipped facts of the standard-library file `path` read as module `name`, whose
     content is `source`; None when none were shipped for exactly that."""
-    place = stdlib.relative(path)
-    if place is None:
+    found = stdlib.place(path)
+    if found is None:
         return None
-    top = place.split("/", 1)[0]
-    top = top[:-3] if top.endswith(".py") else top
+    top, place = found
     entries = _member(top)
     if not entries:
         return None

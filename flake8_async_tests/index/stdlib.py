@@ -57,24 +57,25 @@ _EXTENSION_DIRECTORIES = frozenset(
 
 def _top(path: str) -> str | None:
     """The top-level module name a file of the standard library belongs to, if it does."""
-    for root in _DIRECTORIES:
-        if path.startswith(root):
-            top = path[len(root):].split(os.sep, 1)[0]
-            return top[:-3] if top.endswith(".py") else top
-    return None
+    found = _split(path)
+    return found[0] if found is not None else None
 
 
-def relative(path: str) -> str | None:
-    """A file of the standard library's table (LEFT_OUT aside) as a path from the library's
-    directory, with `/` between parts (`unittest/mock.py`); None for any other file."""
+def place(path: str) -> tuple[str, str] | None:
+    """(top-level module, path from the library's directory with `/` between parts:
+    `unittest/mock.py`) of a file of the standard library's table (LEFT_OUT aside); None
+    for any other file."""
+    found = _split(path)
+    return found if found is not None and found[0].isidentifier() \
+        and found[0] not in LEFT_OUT else None
+
+
+def _split(path: str) -> tuple[str, str] | None:
     for root in _DIRECTORIES:
         if path.startswith(root):
-            place = path[len(root):]
-            top = place.split(os.sep, 1)[0]
-            top = top[:-3] if top.endswith(".py") else top
-            if top.isidentifier() and top not in LEFT_OUT:
-                return place.replace(os.sep, "/")
-            return None
+            rest = path[len(root):]
+            top = rest.split(os.sep, 1)[0]
+            return top[:-3] if top.endswith(".py") else top, rest.replace(os.sep, "/")
     return None
 
 
@@ -243,7 +244,7 @@ def _module_names() -> list[str]:
 
 
 def table_modules() -> Iterator[tuple[str, str, bool, str]]:
-    """(path, dotted name, whether a package, place: `relative` of the path) of each
+    """(path, dotted name, whether a package, the path's `place` in the library) of each
     pure-Python module of the table (LEFT_OUT aside), as the index reads them."""
     for root, _, path in _table_files():
         place = os.path.relpath(path, root).replace(os.sep, "/")

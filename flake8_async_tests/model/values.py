@@ -404,16 +404,20 @@ class Values:
                 return Unknown(f"{value.id} is bound {len(found)} times in {func.name}")
             kind, assigned = found[0]
             if kind == "param" and fixture is not None:
-                # pytest looks a fixture's requests up from the test, except its own name
-                level = fixture.level + 1 if value.id == fixture.name else 0
-                requested = self.fixture(value.id, cls, level)
-                return self.fixture_value(requested, cls, depth + 1)
+                return self.fixture_value(self._requested_by(fixture, value.id, cls), cls,
+                                          depth + 1)
             if kind == "with" and isinstance(assigned, ast.Call):
                 return _With(assigned)  # (`with make() as x`: what entering it gives)
             if kind != "assign" or not isinstance(assigned, ast.expr):
                 return Unknown(f"{value.id} in {func.name} is not a plain assignment")
             value = assigned
         return value
+
+    def _requested_by(self, fixture: Fixture, name: str,
+                      cls: ast.ClassDef | None) -> Fixture | Unknown:
+        """The fixture a fixture's argument `name` gets: pytest looks a fixture's requests
+        up from the test, except its own name (the fixture it overrides)."""
+        return self.fixture(name, cls, fixture.level + 1 if name == fixture.name else 0)
 
     def _entered(self, call: ast.Call, func: FunctionNode, home: Home, origin: str,
                  depth: int, fixture: Fixture | None, cls: ast.ClassDef | None,
@@ -462,9 +466,8 @@ class Values:
                     dotted, awaited = nested, False
             elif kinds == ["param"] and (fixture is not None or home is self.home):
                 # `server = await aiohttp_server(app)`: what the fixture hands out, awaited
-                requested = (self.fixture(callee.id, cls, fixture.level + 1
-                                          if callee.id == fixture.name else 0)
-                             if fixture is not None else self.requested(func, cls, callee.id))
+                requested = (self._requested_by(fixture, callee.id, cls) if fixture is not None
+                             else self.requested(func, cls, callee.id))
                 made = self.awaited_from_fixture(requested)
                 if isinstance(made, Unknown):
                     return made
