@@ -17,11 +17,13 @@ import os
 import platform
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import time
 from collections import Counter
+from contextlib import closing
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -144,15 +146,21 @@ class Bench:
 
     def record_cache_size(self, name: str) -> None:
         """The index's size per 1,000 modules, and the kept findings' per 1,000 test files
-        (their entries and the logs of reads they rest on)."""
-        for kind, found in (("index", "modules"), ("results", "test files")):
-            folders = list(self.index_cache(name).glob(f"{kind}-*"))
-            entries = [p for f in folders for p in f.rglob("*.json")]
-            if entries:
-                size = sum(p.stat().st_size for f in folders for p in f.rglob("*")
-                           if p.is_file()) / 1024 ** 2
-                self.cache_sizes.setdefault(kind, {})[name] = (size * 1000 / len(entries),
-                                                               len(entries), found)
+        (their entries and the logs of reads they rest on), as the bytes the cache
+        database's rows hold."""
+        for database in self.index_cache(name).glob("cache-*.sqlite3"):
+            with closing(sqlite3.connect(database)) as db:
+                for kind, found, count, size in (
+                        ("index", "modules", "SELECT count(*) FROM modules",
+                         "SELECT sum(length(key) + length(entry)) FROM modules"),
+                        ("results", "test files", "SELECT count(*) FROM findings",
+                         "SELECT (SELECT sum(length(path) + length(entry)) FROM findings)"
+                         " + (SELECT coalesce(sum(length(line)), 0) FROM reads)")):
+                    entries = db.execute(count).fetchone()[0]
+                    if entries:
+                        mb = db.execute(size).fetchone()[0] / 1024 ** 2
+                        self.cache_sizes.setdefault(kind, {})[name] = (mb * 1000 / entries,
+                                                                       entries, found)
 
     def commands(self, target: str, listing: str, cache: Path) -> dict[str, list[str]]:
         jobs = ["-j", str(self.args.jobs)]

@@ -7,7 +7,7 @@ pytest config, conftest.py or project module is read again, never remembered.
 
 from __future__ import annotations
 
-from . import project, reads, results
+from . import cachedb, project, reads, results
 
 _runs = 0
 
@@ -19,6 +19,7 @@ def new_run() -> None:
     project.new_run()
     reads.new_run()
     results.new_run()
+    cachedb.new_run()
     if _runs == 1:
         return  # nothing cached yet
     # (the analysis is loaded on first use: plugin._rules)

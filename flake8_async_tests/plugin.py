@@ -169,7 +169,7 @@ def _findings_kept(parsed: Any) -> bool:
     first = os.path.abspath(paths[0])
     folder = first if os.path.isdir(first) else os.path.dirname(first)
     directory = modules.cache_directory(project.settings_for_dir(folder).rootdir)
-    return directory is not None and os.path.isdir(results.for_directory(directory).folder)
+    return directory is not None and os.path.isfile(results.for_directory(directory).db.path)
 
 
 # Codes whose findings no conftest.py can change: a patch target or a mock's assertion

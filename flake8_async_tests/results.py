@@ -5,10 +5,10 @@ text, the plugin's options, the plugin's own code, the Python and astroid it run
 the import path. An entry is reused only while everything its process had read by the
 time the findings were made is as it was: the entry names that process's log of reads
 (reads.py) and how much of it counts. A log is checked once per run, path by path, and
-is good up to the first path that changed. Logs and entries are written to a temporary
-file renamed into place (logs are appended to, each line whole), so `-j` workers and two
-runs at once never read half of one; anything missing, corrupt or foreign is a miss, and
-the file is analysed as if there were no cache.
+is good up to the first path that changed. Entries and logs are rows of the cache
+directory's database (cachedb.py), each save one transaction, so `-j` workers and two runs
+at once never read half of one; anything missing, corrupt or foreign is a miss, and the
+file is analysed as if there were no cache.
 """
 
 from __future__ import annotations
@@ -19,11 +19,13 @@ import json
 import logging
 import os
 import sys
+import time
 import uuid
 from typing import Any
 
 from . import reads
-from .index.store import prepare, version_key, write_entry
+from .cachedb import Statement
+from .index.store import database
 
 LOG = logging.getLogger("flake8.async_tests")
 MAX_LOGS = 32  # past this many logs in a cache, the older half goes (their entries miss)
@@ -31,7 +33,7 @@ Found = list[tuple[int, int, str]]
 
 _holding: dict[str, int] = {}  # log name -> how many of its first reads hold (this run)
 _now: dict[tuple[str, str, str], bool] = {}  # (kind, path, was) -> still holds (this run)
-_own: dict[str, tuple[int, str, int]] = {}  # folder -> (pid, this process's log, lines in it)
+_own: dict[str, tuple[int, str, int]] = {}  # database -> (pid, this process's log, its reads)
 _code: list[str] = []
 _setups: list[tuple[Any, tuple[str, ...], str]] = []  # (options, sys.path, their text)
 _stores: dict[str, Results] = {}
@@ -88,90 +90,72 @@ def _setup(options: Any) -> str:
 
 
 class Results:
-    """The entries under one cache directory (written on the first save)."""
+    """The findings kept in one cache directory's database (made on the first save)."""
 
     def __init__(self, directory: str) -> None:
         self.root = directory
-        self.folder = os.path.join(directory, f"results-{version_key()}")
-        self.writable = True
-
-    def _entry(self, path: str) -> str:
-        digest = hashlib.sha1(path.encode("utf-8", "surrogatepass")).hexdigest()
-        return os.path.join(self.folder, digest[:2], digest[2:] + ".json")
+        self.db = database(directory)
 
     def load(self, path: str, wanted: str) -> Found | None:
+        text = self.db.value("SELECT entry FROM findings WHERE path = ?", (path,))
         try:
-            with open(self._entry(path), encoding="utf-8") as handle:
-                entry = json.load(handle)
-            if entry["key"] != wanted or entry["path"] != path:
+            entry = json.loads(text) if isinstance(text, str) else None
+            if entry is None or entry["key"] != wanted or entry["path"] != path:
                 return None
             name, upto = entry["log"], entry["upto"]
-            if not isinstance(name, str) or not name.isalnum() or self._holding(name) < upto:
+            if not isinstance(name, str) or self._holding(name) < upto:
                 return None
             return [(int(line), int(col), str(text)) for line, col, text in entry["found"]]
-        except (OSError, ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError):
             return None
 
     def _holding(self, name: str) -> int:
         """How many of the first reads of a log still hold."""
         if name not in _holding:
             count = 0
-            try:
-                with open(os.path.join(self.folder, f"log-{name}.jsonl"),
-                          encoding="utf-8") as handle:
-                    for line in handle:
-                        if not line.endswith("\n"):
-                            break  # being written by its process
-                        kind, path, was = json.loads(line)
-                        if not _holds(kind, path, was):
-                            break
-                        count += 1
-            except (OSError, ValueError, TypeError):
-                pass
+            for (line,) in self.db.rows("SELECT line FROM reads WHERE log = ? ORDER BY seq",
+                                        (name,)):
+                try:
+                    kind, path, was = json.loads(line)
+                except (ValueError, TypeError):
+                    break
+                if not _holds(kind, path, was):
+                    break
+                count += 1
             _holding[name] = count
         return _holding[name]
 
     def save(self, path: str, wanted: str, found: Found) -> None:
-        if not self.writable:
-            return
-        try:
-            name, upto = self._write_log()
-            write_entry(self.root, self._entry(path), {
-                "path": path, "key": wanted, "log": name, "upto": upto,
-                "found": [list(f) for f in found]})
-        except (OSError, ValueError, TypeError) as exc:
-            self.writable = False
-            LOG.info("flake8-async-tests: not writing findings to %s: %s", self.folder, exc)
-
-    def _write_log(self) -> tuple[str, int]:
-        """This process's log of reads in this run, brought up to date: (its name, its
-        length). A forked worker starts a log of its own."""
-        pid, name, written = _own.get(self.folder, (-1, "", 0))
-        if pid != os.getpid():
-            prepare(self.root, self.folder)
-            self._forget_old_logs()
+        """Keep a file's findings, with this process's reads so far (one transaction)."""
+        pid, name, written = _own.get(self.db.path, (-1, "", 0))
+        statements: list[Statement] = []
+        if pid != os.getpid():  # (a forked worker starts a log of its own)
             name, written = uuid.uuid4().hex, 0
+            statements += self._forget_old_logs()
+            statements.append(("INSERT INTO logs (name, at) VALUES (?, ?)", (name, time.time())))
         entries = reads.log()
-        if written < len(entries):
-            text = "".join(json.dumps(e, separators=(",", ":")) + "\n"
-                           for e in entries[written:])
-            with open(os.path.join(self.folder, f"log-{name}.jsonl"), "a",
-                      encoding="utf-8") as out:
-                out.write(text)
-        _own[self.folder] = (os.getpid(), name, len(entries))
-        return name, len(entries)
-
-    def _forget_old_logs(self) -> None:
+        statements += [("INSERT INTO reads (log, seq, line) VALUES (?, ?, ?)",
+                        (name, seq, json.dumps(entries[seq], separators=(",", ":"))))
+                       for seq in range(written, len(entries))]
         try:
-            logs = [os.path.join(self.folder, n) for n in os.listdir(self.folder)
-                    if n.startswith("log-")]
-            if len(logs) <= MAX_LOGS:
-                return
-            logs.sort(key=os.path.getmtime)
-            for old in logs[:len(logs) - MAX_LOGS // 2]:
-                os.unlink(old)
-        except OSError:
-            pass  # another process is at it
+            text = json.dumps({"path": path, "key": wanted, "log": name, "upto": len(entries),
+                               "found": [list(f) for f in found]})
+        except (ValueError, TypeError) as exc:
+            LOG.info("flake8-async-tests: not keeping the findings of %s: %s", path, exc)
+            return
+        statements.append(("INSERT OR REPLACE INTO findings (path, entry) VALUES (?, ?)",
+                           (path, text)))
+        if self.db.write(statements):
+            _own[self.db.path] = (os.getpid(), name, len(entries))
+
+    def _forget_old_logs(self) -> list[Statement]:
+        """Past MAX_LOGS logs, the older half goes (the findings resting on them miss)."""
+        logs = [name for (name,) in self.db.rows("SELECT name FROM logs ORDER BY at")]
+        if len(logs) <= MAX_LOGS:
+            return []
+        return [statement for old in logs[:len(logs) - MAX_LOGS // 2]
+                for statement in (("DELETE FROM reads WHERE log = ?", (old,)),
+                                  ("DELETE FROM logs WHERE name = ?", (old,)))]
 
 
 def _holds(kind: str, path: str, was: object) -> bool:

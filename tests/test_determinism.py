@@ -6,8 +6,10 @@ them with modules of the same name, one with a module named like an installed pa
 from __future__ import annotations
 
 import shutil
+import sqlite3
 import sys
 import textwrap
+from contextlib import closing
 from pathlib import Path
 
 from harness import FIXTURES, compare, expected, places, run_flake8
@@ -196,6 +198,8 @@ def test_findings_do_not_depend_on_the_index_cache(tmp_path):
         "cold": [f"--async-tests-cache-dir={cache}"],
         "warm": [f"--async-tests-cache-dir={cache}"],
         "warm -j 2": [f"--async-tests-cache-dir={cache}", "-j", "2"],
+        "cold -j 2": [f"--async-tests-cache-dir={tmp_path / 'other'}", "-j", "2"],
+        "warm -j 2 again": [f"--async-tests-cache-dir={tmp_path / 'other'}", "-j", "2"],
     }
     outputs = {}
     for name, args in runs.items():
@@ -203,13 +207,18 @@ def test_findings_do_not_depend_on_the_index_cache(tmp_path):
         assert proc.stderr == "", (name, proc.stderr)
         outputs[name] = _sorted(found)
         if name == "cold":
-            entries = list(cache.rglob("*.json"))
-            assert entries and (cache / "CACHEDIR.TAG").is_file()
+            (database,) = cache.glob("cache-*.sqlite3")
+            with closing(sqlite3.connect(database)) as db:
+                assert db.execute("SELECT count(*) FROM modules").fetchone()[0] > 0
+                assert db.execute("SELECT count(*) FROM findings").fetchone()[0] > 0
+            assert (cache / "CACHEDIR.TAG").is_file()
     assert compare(want, outputs["none"]) == []
     assert all(output == outputs["none"] for output in outputs.values()), outputs.keys()
 
-    for entry in cache.rglob("*.json"):  # damaged: every entry is garbage
-        entry.write_bytes(b"\x00{not json")
+    with closing(sqlite3.connect(database)) as db, db:  # damaged: every entry is garbage
+        for table in ("modules", "findings"):
+            db.execute(f"UPDATE {table} SET entry = CAST(? AS TEXT)", (b"\x00{not json\xff",))
+        db.execute("UPDATE reads SET line = '['")
     blocked = tmp_path / "blocked"
     blocked.write_text("a file where the cache folder should be", encoding="utf-8")
     for args in ([f"--async-tests-cache-dir={cache}"], [f"--async-tests-cache-dir={blocked}"]):

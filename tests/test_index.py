@@ -10,12 +10,14 @@ import importlib.machinery
 import json
 import os
 import re
+import sqlite3
 import sys
 import textwrap
 import warnings
 
 import pytest
 
+from flake8_async_tests import cachedb
 from flake8_async_tests.index import finder, modules, reach, resolver, stdlib, store
 from flake8_async_tests.index.defs import ASYNC_DEF, DECORATED, DEF
 from flake8_async_tests.index.facts import build
@@ -660,7 +662,7 @@ def test_store_uses_an_entry_only_for_the_same_file(tmp_path):
     assert (tmp_path / "cache" / "CACHEDIR.TAG").read_text().startswith("Signature: 8a477f59")
 
 
-@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty"])
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "foreign", "empty", "not text"])
 def test_a_damaged_entry_is_rebuilt(tmp_path, damage):
     source = tmp_path / "m.py"
     source.write_text("async def f():\n    pass\n")
@@ -668,15 +670,40 @@ def test_a_damaged_entry_is_rebuilt(tmp_path, damage):
     stat = os.stat(source)
     facts = _facts_of(source.read_text())
     cache.save(str(source), stat, source.read_bytes(), facts)
-    entry = cache._entry(str(source), "m")
-    text = open(entry, encoding="utf-8").read()
-    damaged = {"garbage": "\x00\xff not json", "truncated": text[:len(text) // 2],
+    assert cache.load(str(source), "m", stat) == facts
+    db = sqlite3.connect(cache.db.path)
+    (text,) = db.execute("SELECT entry FROM modules").fetchone()
+    damaged = {"garbage": b"\x00\xff not json", "truncated": text[:len(text) // 2],
                "foreign": json.dumps({"path": str(source), "name": "m", "size": stat.st_size,
                                       "mtime": stat.st_mtime_ns, "sha1": "", "facts": [1]}),
-               "empty": ""}[damage]
-    with open(entry, "w", encoding="utf-8", errors="surrogateescape") as out:
-        out.write(damaged)
+               "empty": "", "not text": b"\x00{"}[damage]
+    with db:  # (garbage: bytes that are not UTF-8, in a text column)
+        db.execute("UPDATE modules SET entry = CAST(? AS TEXT)" if damage == "garbage" else
+                   "UPDATE modules SET entry = ?", (damaged,))
+    db.close()
     assert cache.load(str(source), "m", stat) is None
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated"])
+def test_a_damaged_database_is_made_again(tmp_path, damage):
+    """A cache file that is not a database (garbage, or cut short) is made again: its
+    entries miss, and new ones are written."""
+    source = tmp_path / "m.py"
+    source.write_text("async def f():\n    pass\n")
+    stat = os.stat(source)
+    facts = _facts_of(source.read_text())
+    store.Store(str(tmp_path / "cache")).save(str(source), stat, source.read_bytes(), facts)
+    cachedb.new_run()
+    path = store.database(str(tmp_path / "cache")).path
+    with open(path, "rb") as handle:
+        data = handle.read()
+    with open(path, "wb") as out:
+        out.write(b"\x00 not a database " * 300 if damage == "garbage" else data[:100])
+    cachedb.new_run()
+    cache = store.Store(str(tmp_path / "cache"))
+    assert cache.load(str(source), "m", stat) is None
+    cache.save(str(source), stat, source.read_bytes(), facts)
+    assert cache.writable and cache.load(str(source), "m", stat) == facts
 
 
 def test_an_unwritable_cache_is_left_alone(tmp_path):
@@ -688,6 +715,59 @@ def test_an_unwritable_cache_is_left_alone(tmp_path):
     cache.save(str(source), os.stat(source), source.read_bytes(), _facts_of("x = 1\n"))
     assert not cache.writable
     assert blocker.read_text() == "a file where the folder should be"
+
+
+def test_a_read_only_cache_is_read_and_not_written(tmp_path):
+    """A cache directory that cannot be written: nothing is written there, and reading it
+    gives an entry or a miss, never an error."""
+    source = tmp_path / "m.py"
+    source.write_text("async def f():\n    pass\n")
+    stat = os.stat(source)
+    facts = _facts_of(source.read_text())
+    folder = tmp_path / "cache"
+    store.Store(str(folder)).save(str(source), stat, source.read_bytes(), facts)
+    cachedb.new_run()
+    before = sorted((p.name, p.stat().st_size) for p in folder.iterdir())
+    folder.chmod(0o555)
+    try:
+        cache = store.Store(str(folder))
+        cache.load(str(source), "m", stat)  # (an answer or a miss, never an error)
+        cache.save(str(source), stat, source.read_bytes(), facts)
+        cachedb.new_run()
+    finally:
+        folder.chmod(0o755)
+    if os.geteuid() != 0:  # (root writes anywhere)
+        assert sorted((p.name, p.stat().st_size) for p in folder.iterdir()) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_a_forked_worker_writes_through_a_connection_of_its_own(tmp_path):
+    """flake8's -j workers are forked: a worker never uses (or closes) the connection its
+    parent opened, and the parent's goes on working."""
+    files = {name: tmp_path / f"{name}.py" for name in ("a", "b", "c")}
+    for name, path in files.items():
+        path.write_text(f"async def {name}():\n    pass\n")
+    cache = store.Store(str(tmp_path / "cache"))
+
+    def save(name):
+        path = files[name]
+        cache.save(str(path), os.stat(path), path.read_bytes(), _facts_of(path.read_text(), name))
+
+    save("a")
+    parent = cache.db._conn
+    pid = os.fork()
+    if pid == 0:  # the worker
+        code = 1
+        try:
+            save("b")
+            code = 0 if cache.db._conn is not parent and cache.writable else 1
+        finally:
+            os._exit(code)
+    assert os.waitpid(pid, 0)[1] == 0
+    save("c")
+    assert cache.db._conn is parent
+    for name, path in files.items():
+        assert cache.load(str(path), name, os.stat(path)) == _facts_of(path.read_text(), name)
 
 
 def test_an_entry_another_worker_claimed_is_waited_for(tmp_path):
@@ -719,13 +799,12 @@ def test_an_entry_another_worker_claimed_is_waited_for(tmp_path):
         assert second.wait(str(source), "m", stat, source.read_bytes()) == facts
     finally:
         writer.wait(timeout=60)
-    assert not os.path.exists(first._entry(str(source), "m") + ".claim")  # released
+    assert first.db.rows("SELECT key FROM claims") == []  # released
     other = tmp_path / "n.py"
     other.write_text("x = 1\n")
     assert first.claim(str(other), "n") is True
-    claim = first._entry(str(other), "n") + ".claim"
-    old = os.stat(claim).st_mtime - store.CLAIM_SECONDS - 1
-    os.utime(claim, (old, old))
+    assert second.claim(str(other), "n") is False
+    first.db.write([("UPDATE claims SET at = at - ?", (store.CLAIM_SECONDS + 1,))])
     assert second.claim(str(other), "n") is True  # a stale claim: built here
 
 

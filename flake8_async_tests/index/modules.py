@@ -112,7 +112,7 @@ def locate(name: str) -> str | None:
 
 # A module this large (its source, in bytes) is claimed before it is built, so that two
 # `-j` workers do not both build it; a smaller one is cheaper to build twice than to claim
-# (two file operations, which cost a millisecond each on some file systems).
+# (two more transactions, and a wait when another worker holds the claim).
 CLAIM_BYTES = 16_384
 
 
