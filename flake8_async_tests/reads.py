@@ -28,11 +28,13 @@ IGNORED_NAMES: set[str] = set()  # and the name they have by default
 Entry = tuple[str, str, object]  # ("f" file / "d" folder / "e" kind, path, fingerprint)
 _log: list[Entry] = []
 _logged: set[tuple[str, str]] = set()
+_logged_folders: set[tuple[str, ...]] = set()  # groups logged by folders()
 
 
 def new_run() -> None:
     _log.clear()
     _logged.clear()
+    _logged_folders.clear()
 
 
 def log() -> list[Entry]:
@@ -110,6 +112,15 @@ def file(path: str) -> None:
 def folder(path: str) -> None:
     """Which names `path` holds was read."""
     _add("d", path)
+
+
+def folders(paths: tuple[str, ...]) -> None:
+    """folder() for each path (a group asked for again, as each file's import roots are,
+    costs one lookup)."""
+    if paths not in _logged_folders:
+        _logged_folders.add(paths)
+        for path in paths:
+            _add("d", path)
 
 
 def near(path: str) -> None:

@@ -25,6 +25,7 @@ LOG = logging.getLogger("flake8.async_tests")
 _roots: tuple[str, ...] = ()
 _store: Store | None = None
 _stores: dict[str, Store] = {}
+_roots_of: dict[tuple[str, tuple[str, ...], tuple[str, ...]], tuple[str, ...]] = {}
 _cache_dir: str | None = None  # --async-tests-cache-dir
 _use_cache = True
 _facts: dict[tuple[str, str], ModuleFacts | None] = {}  # (path, name) -> facts
@@ -56,16 +57,21 @@ def new_run() -> None:
     _seeded.clear()
     _seeded_trees.clear()
     _stores.clear()
+    _roots_of.clear()
     finder.new_run()
 
 
 def roots_for(search_path: Iterable[str]) -> tuple[str, ...]:
     """Where imports resolve from: the interpreter's standard library, then the project's
     directories, then installed packages (as the analysis puts them on sys.path)."""
-    path = [os.path.abspath(p or ".") for p in sys.path]
-    at = next((i for i, p in enumerate(path) if "-packages" in p), len(path))
-    added = [p for p in search_path if p not in path]
-    return tuple(dict.fromkeys((*path[:at], *added, *path[at:])))
+    key = (os.getcwd(), tuple(sys.path), tuple(search_path))
+    found = _roots_of.get(key)
+    if found is None:
+        path = [os.path.abspath(p or ".") for p in sys.path]
+        at = next((i for i, p in enumerate(path) if "-packages" in p), len(path))
+        added = [p for p in key[2] if p not in path]
+        found = _roots_of[key] = tuple(dict.fromkeys((*path[:at], *added, *path[at:])))
+    return found
 
 
 @contextlib.contextmanager
@@ -77,8 +83,7 @@ def scope(search_path: Iterable[str], rootdir: str | None = None,
     saved = _roots, _store
     _roots = roots_for(search_path)
     _store = _store_for(rootdir) if cached else None
-    for root in _roots:
-        reads.folder(root)  # a module added there could change what a name finds
+    reads.folders(_roots)  # a module added there could change what a name finds
     try:
         yield
     finally:
