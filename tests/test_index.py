@@ -19,7 +19,7 @@ import pytest
 
 from flake8_async_tests import cachedb
 from flake8_async_tests.index import finder, modules, reach, resolver, stdlib, store
-from flake8_async_tests.index.defs import ASYNC_DEF, DECORATED, DEF
+from flake8_async_tests.index.defs import ASYNC_DEF, DECORATED, DEF, mixed_return
 from flake8_async_tests.index.facts import build
 
 PYTHONS = ["3.10", "3.11", "3.12", "3.13"]  # the supported versions (pyproject classifiers)
@@ -634,6 +634,98 @@ def _facts_of(text: str, name: str = "m"):
     return build(ast.parse(textwrap.dedent(text)), name, False)
 
 
+MIXED = """
+    def made_three_ways(cls, cluster, single):
+        if not cluster:
+            client = cls(pool=1)
+        else:
+            client = Cluster.from_url("x")
+        if single:
+            client = client.client()
+        return client
+
+    def two_returns(flag):
+        if flag:
+            return Manager()
+        return Store()
+
+    def one_class_each_way(flag):
+        if flag:
+            client = Client(1)
+        else:
+            client = Client(2)
+        return client
+
+    def one_class_two_returns(flag):
+        if flag:
+            return Client(1)
+        return Client(2)
+
+    def bound_once():
+        client = Client()
+        return client
+
+    def a_parameter(client, flag):
+        if flag:
+            client = Client()
+        return client
+
+    def unpacked(pair):
+        client, other = pair
+        client = Client()
+        return client
+
+    def falls_through(flag):
+        if flag:
+            client = Client()
+        else:
+            client = Store()
+        return client
+        print("never")
+
+    def a_generator(flag):
+        client = Client() if flag else None
+        client = Store()
+        yield client
+        return client
+
+    async def awaited(flag):
+        if flag:
+            client = Client()
+        else:
+            client = Store()
+        return client
+
+    def other_return(flag):
+        if flag:
+            client = Client()
+        else:
+            client = Store()
+            return None
+        return client
+"""
+
+
+def test_what_a_def_returns_bound_several_ways():
+    """defs.mixed_return: a def whose every `return` gives one local bound more than once
+    to values that are not all calls of one name (redis's `_get_client`), or whose
+    returns call different names, has no single return value; the lines say where."""
+    found = {node.name: mixed_return(node) for node in ast.parse(textwrap.dedent(MIXED)).body}
+    assert found == {
+        "made_three_ways": ["client", [4, 6, 8]],
+        "two_returns": ["", [13, 14]],
+        "one_class_each_way": None,
+        "one_class_two_returns": None,
+        "bound_once": None,
+        "a_parameter": None,
+        "unpacked": ["client", [38, 39]],
+        "falls_through": None,  # (ends with another statement)
+        "a_generator": None,
+        "awaited": None,  # (a coroutine function: awaiting it is another question)
+        "other_return": None,
+    }
+
+
 def test_facts_round_trip_through_json():
     facts = _facts_of(FILES["shop/client.py"], "shop.client")
     assert type(facts).from_json(json.loads(json.dumps(facts.to_json()))) == facts
@@ -1223,6 +1315,32 @@ PARAMETER_SETATTRS = {
 
         install(sys.modules[__name__])
         """,
+    # (redis's tests/conftest.py) a local named `modules` is no sys.modules
+    "named/__init__.py": """
+        class Flag:
+            def __call__(self, parser, namespace, values):
+                setattr(namespace, "dest", True)
+
+
+        def skip_unless_loaded(info):
+            modules = info["modules"]
+            return modules
+
+
+        async def get():
+            return 1
+        """,
+    "imported/__init__.py": """
+        from sys import modules
+
+
+        def install(namespace):
+            setattr(namespace, "get", None)
+
+
+        async def get():
+            return 1
+        """,
 }
 
 
@@ -1240,6 +1358,8 @@ def test_setattr_on_a_parameter_is_not_a_rewrite_of_the_module(tmp_path):
         assert resolver.kinds_of("local.Manager.close") == {ASYNC_DEF}
         assert modules.module("meta").rewritten
         assert modules.module("itself").rewritten
+        assert not modules.module("named").rewritten
+        assert modules.module("imported").rewritten
 
 
 RETURNS = {

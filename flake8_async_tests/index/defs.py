@@ -227,6 +227,51 @@ def _made_by_call(node: ast.FunctionDef | ast.AsyncFunctionDef) -> str | None:
     return MADE_BY + callees.pop() if len(callees) == 1 else None
 
 
+def mixed_return(node: ast.stmt) -> list | None:
+    """Where what a plain def returns has no single value, as its body shows: [the local,
+    the lines binding it] when every `return` gives one local (not a parameter) that the
+    body binds more than once, to values that are not all calls of one name as spelled
+    (`client = cls(...)`, `client = Cluster.from_url(...)`, `client = client.client()`,
+    then `return client`); ["", the lines of the returns] when its returns give calls of
+    different names (`return Manager()`, `return Store()`). None otherwise."""
+    if not isinstance(node, ast.FunctionDef) or def_kind(node) != DEF:
+        return None
+    last = _last_statement(node.body)
+    if not isinstance(last, ast.Return) or not isinstance(last.value, (ast.Name, ast.Call)):
+        return None
+    name = last.value.id if isinstance(last.value, ast.Name) else None
+    args = node.args
+    if name in {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs,
+                                args.vararg, args.kwarg) if a is not None}:
+        return None
+    stores: list[ast.Name] = []
+    returns: list[ast.Return] = []
+    assigned: dict[int, ast.expr] = {}  # id of a store -> the value of its `name = value`
+    for sub in own_nodes(node):
+        if isinstance(sub, (ast.Yield, ast.YieldFrom)) or (
+                isinstance(sub, (ast.Global, ast.Nonlocal)) and name in sub.names):
+            return None
+        if isinstance(sub, ast.Return):
+            returns.append(sub)
+            if not (isinstance(sub.value, ast.Name) and sub.value.id == name
+                    if name else isinstance(sub.value, ast.Call)):
+                return None
+        elif isinstance(sub, ast.Name) and sub.id == name and not isinstance(sub.ctx, ast.Load):
+            stores.append(sub)
+        elif isinstance(sub, ast.Assign) and len(sub.targets) == 1:
+            assigned[id(sub.targets[0])] = sub.value
+    found: list[ast.AST] = stores if name else returns
+    values = [assigned.get(id(store)) for store in stores] if name else [
+        r.value for r in returns]
+    if len(found) < 2:
+        return None
+    callees = {spelled(value.func) if isinstance(value, ast.Call) else None
+               for value in values}
+    if len(callees) == 1 and None not in callees:
+        return None  # (one class made each way: the index or astroid may read it)
+    return [name or "", sorted(each.lineno for each in found)]
+
+
 def _bases_bound_in(cls: ast.ClassDef, local: set[str]) -> bool:
     """Does a base of `cls` (or a keyword of its header) name something its def binds?
     Then the module's names do not tell what it is."""

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 from .class_facts import ClassFacts, class_facts
 from .defs import (
-    MADE_BY, OTHER, def_kind, keeps_class, local_class, overload, record_awaited,
-    record_return, record_signature, spelled,
+    MADE_BY, OTHER, def_kind, keeps_class, local_class, mixed_return, overload,
+    record_awaited, record_return, record_signature, spelled,
 )
 from .rewrites import may_rewrite
 from .statements import (
@@ -61,6 +61,9 @@ class ModuleFacts:
     # bound once (`StrictRedis = Redis`, `Client = httpx.AsyncClient`): that, as spelled;
     # not a name any function declares `global`
     aliases: dict[str, str] = field(default_factory=dict)
+    # module-level plain defs, bound once, that return a local they bind several ways to
+    # values that disagree (defs.mixed_return): [the local, the lines binding it]
+    mixed: dict[str, list] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         data = dict(self.__dict__)
@@ -223,6 +226,9 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
             bind(node.name, def_kind(node))
             record_signature(facts.signatures, node, text, in_class=False)
             record_return(facts.returns, node)
+            mixed = mixed_return(node) if at_top else None
+            if mixed is not None:
+                facts.mixed[node.name] = mixed
             record_awaited(facts.awaited, node)
             made = local_class(node, facts.returns.get(node.name, ""))  # type: ignore[arg-type]
             if made is not None:  # (named `func:Cls`)
@@ -315,6 +321,7 @@ def build(tree: ast.Module, name: str, package: bool, source: bytes | None = Non
                     if times.get(name) == 1}
     facts.aliases = {name: other for name, other in sorted(aliased.items())
                      if times.get(name) == 1 and times.get(other.partition(".")[0]) == 1}
+    facts.mixed = {name: found for name, found in facts.mixed.items() if times.get(name) == 1}
     return facts
 
 

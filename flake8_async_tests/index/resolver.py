@@ -248,6 +248,32 @@ def _spelled_return(dotted: str, awaited: bool = False) -> tuple[list, str] | No
     return owners, made.pop()
 
 
+def mixed_return(dotted: str, depth: int = 0) -> str | None:
+    """Why what calling a def returns has no single value, where the index reads it: a
+    module's plain def (`pkg.mod.make`) whose every `return` gives a local it binds
+    several ways, to values that disagree (defs.mixed_return), or a def (or method)
+    whose every `return` gives what calling such a def gives; None otherwise."""
+    if depth > MAX_MADE_BY or kinds_of(dotted) != {DEF}:
+        return None
+    found = _defined(dotted)
+    if found is not None and found[1] is None and len(found[0]) == 1:
+        _, holder, name = found[0][0]
+        mixed = holder.mixed.get(name) if isinstance(holder, ModuleFacts) else None
+        if mixed:
+            local, lines = mixed
+            at = ", ".join(map(str, lines[:-1])) + f" and {lines[-1]}"
+            if not local:
+                return f"{dotted} returns {len(lines)} different values (lines {at})"
+            return f"{dotted} returns {local}, which it binds {len(lines)} ways (lines {at})"
+    spelled = _spelled_return(dotted)
+    if spelled is None or not spelled[1].startswith(MADE_BY):
+        return None
+    called = {_name_in(home, spelled[1][len(MADE_BY):]) for home, _, _ in spelled[0]}
+    callee = called.pop() if len(called) == 1 else None
+    inner = mixed_return(callee, depth + 1) if callee else None
+    return f"{dotted} returns what {inner}" if inner else None
+
+
 def factory_class(dotted: str, depth: int = 0, awaited: bool = False) -> str | None:
     """The class calling a def makes an instance of, read from its body: for a factory
     classmethod (`pkg.mod.Cls.from_url`, whose every return is `cls(...)`), the class it is

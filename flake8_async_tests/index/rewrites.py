@@ -72,11 +72,12 @@ def may_rewrite(tree: ast.Module, facts: ModuleFacts, text: Text) -> bool:
 
 def _refers_to_itself(tree: ast.Module, text: Text) -> bool:
     """May the module get hold of itself: does its code name `sys.modules` (or import
-    `modules`), `import_module`, `__import__` or `getmodule`?"""
+    `modules`), `import_module`, `__import__` or `getmodule`? (A name `modules` it binds
+    itself, `modules = info["modules"]`, is no such name.)"""
     if not text.within(1, 1 << 30, _SELF_REFERENCE):
         return False  # (not even in a comment or a string)
     for node in ast.walk(tree):
-        name = (node.id if isinstance(node, ast.Name) else
+        name = (node.id if isinstance(node, ast.Name) and node.id != "modules" else
                 node.attr if isinstance(node, ast.Attribute) else None)
         if name in _SELF_REFERENCES:
             return True

@@ -27,7 +27,7 @@ from importlib import metadata
 from .. import __version__, cachedb
 from .facts import ModuleFacts
 
-FORMAT = 27  # bump when ModuleFacts or the entry layout changes
+FORMAT = 28  # bump when ModuleFacts or the entry layout changes
 DEFAULT_DIR = ".async_tests_cache"
 CLAIM_SECONDS = 5.0  # a claim older than this is a worker's that died: not waited for
 WAIT_SECONDS = 2.0  # longest wait for an entry another worker claimed, then built here

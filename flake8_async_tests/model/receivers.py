@@ -18,7 +18,7 @@ import functools
 from dataclasses import dataclass
 
 from ..index import resolver
-from .callees import Callees
+from .callees import CASTS, Callees
 from .fixtures import FIXTURE_DECORATORS, Unknown
 from .scopes import Scope, Scopes
 from .values import Instance, awaited_call
@@ -61,12 +61,26 @@ class Receivers:
             maker = self.callees.callee_name(expr.func, scope)
             made = self.callees.made(maker)
             if made is None or resolver.class_ancestors(made) is None:
-                return None
+                return self._unknown_call(expr, maker, scope, depth)
             return Made((made,), made != resolver.api_return(maker or ""))
         if isinstance(expr, ast.Attribute):
             return self._attribute(expr, scope, depth)
         if isinstance(expr, ast.Name):
             return self._name(expr.id, scope, depth)
+        return None
+
+    def _unknown_call(self, call: ast.Call, maker: str | None, scope: Scope,
+                      depth: int) -> Unknown | None:
+        """Unknown, with why, for a call whose value has no single one: a def whose
+        returns the index reads as bound several ways (resolver.mixed_return), or a method
+        of a value that is unknown itself (`p = r.pubsub()`, `r` unknown)."""
+        why = resolver.mixed_return(maker) if maker and maker not in CASTS else None
+        if why is not None:
+            return Unknown(why)
+        if isinstance(call.func, ast.Attribute):
+            owner = self.of(call.func.value, scope, depth + 1)
+            if isinstance(owner, Unknown):
+                return owner
         return None
 
     def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Made | Unknown | None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..index import resolver
-from ..index.defs import ABSOLUTE, MADE_BY, awaited_spelling
+from ..index.defs import ABSOLUTE, DEF, MADE_BY, awaited_spelling
 from ..syntax import FunctionNode, Syntax, assigned, of_tree
 from .bindings import bindings
 from .fixtures import (
@@ -491,8 +491,13 @@ class Values:
         if made is not None:  # a def whose body makes an instance: `return Client(url)`
             dotted, ancestors = made, resolver.class_ancestors(made)
         if ancestors is None:
+            mixed = resolver.mixed_return(dotted)
+            if mixed is not None:  # (a def: what it returns has no single value)
+                return Unknown(f"{origin}: {mixed}")
             why = resolver.unreadable(dotted)
-            return Unknown(f"{origin}: {dotted} is not a class the index can read"
+            return Unknown(f"{origin}: " + (f"what {dotted}(...) returns cannot be read"
+                                            if resolver.kinds_of(dotted) == {DEF} else
+                                            f"{dotted} is not a class the index can read")
                            + (f": {why}" if why else ""))
         if generic and not resolver.generic_class(dotted):
             return Unknown(f"{origin}: {dotted} defines __class_getitem__")
