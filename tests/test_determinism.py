@@ -5,6 +5,7 @@ them with modules of the same name, one with a module named like an installed pa
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import sys
@@ -12,7 +13,8 @@ import textwrap
 from contextlib import closing
 from pathlib import Path
 
-from harness import FIXTURES, compare, expected, places, run_flake8
+from harness import (FIXTURES, FLAKE8, TEXT_FORMAT, compare, expected, places, read_output,
+                     run_flake8)
 
 # Two projects that each have an `app` module, with opposite facts about it.
 TWINS = {
@@ -183,6 +185,31 @@ def test_where_a_module_was_found_is_not_kept_for_another_project(tmp_path):
 
 def _sorted(found):
     return sorted(found, key=lambda f: (f.path, f.line, f.col, f.text))
+
+
+def test_two_runs_at_once_share_a_cold_cache(tmp_path):
+    """Two `flake8 -j 2` runs started together on one empty cache (two editors, or a
+    pre-commit hook beside a CI job): four processes write the same database at once, and
+    each run, then a third that reuses what they kept, finds what a run with no cache
+    finds."""
+    import subprocess
+
+    root = tmp_path / "projects"
+    root.mkdir()
+    files, _ = corpus(root)
+    cache = tmp_path / "cache"
+    alone, _ = run_flake8(root, ["--async-tests-no-cache"], files)
+    command = [*FLAKE8, "--select=AT", f"--format={TEXT_FORMAT}", "--no-show-source",
+               f"--async-tests-cache-dir={cache}", "-j", "2", *files]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
+    runs = [subprocess.Popen(command, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                             text=True, env=env) for _ in range(2)]
+    outputs = [run.communicate(timeout=600) for run in runs]
+    assert [stderr for _, stderr in outputs] == ["", ""]
+    assert [_sorted(read_output(stdout)) for stdout, _ in outputs] == [_sorted(alone)] * 2
+    again, proc = run_flake8(root, [f"--async-tests-cache-dir={cache}", "-v"], files)
+    assert _sorted(again) == _sorted(alone)
+    assert "reused the findings of" in proc.stderr
 
 
 def test_findings_do_not_depend_on_the_index_cache(tmp_path):
