@@ -2,7 +2,9 @@
 attributes: `r.nodes_manager.move_slot()`, `nm = r.nodes_manager` then `nm.move_slot()`,
 where `r` is made by calling a class (or a factory the index reads) and the class's
 methods set `self.nodes_manager = NodesManager(...)` (resolver.instance_value). A local
-bound several ways, or an attribute set several ways, may hold any of their classes.
+bound several ways, or an attribute set several ways, may hold any of their classes; what
+an unknown value gives (a method's result, what `with` enters, a part unpacked) is
+unknown too.
 
 AT200 asks this only after source and the index said nothing surer, and only to hear "no
 coroutine" (a plain def on every class the value may be an instance of) or "unknown" (an
@@ -24,6 +26,7 @@ from .scopes import Scope, Scopes
 from .values import Instance, awaited_call
 
 MAX_HOPS = 4  # `a = b.c`, `b = make()`...: followed this far
+MAX_CHAIN = 32  # `a.b().c().d()`: calls in a chain read down to the first value
 
 
 @dataclass(frozen=True)
@@ -73,14 +76,19 @@ class Receivers:
                       depth: int) -> Unknown | None:
         """Unknown, with why, for a call whose value has no single one: a def whose
         returns the index reads as bound several ways (resolver.mixed_return), or a method
-        of a value that is unknown itself (`p = r.pubsub()`, `r` unknown)."""
-        why = resolver.mixed_return(maker) if maker and maker not in CASTS else None
-        if why is not None:
-            return Unknown(why)
-        if isinstance(call.func, ast.Attribute):
-            owner = self.of(call.func.value, scope, depth + 1)
-            if isinstance(owner, Unknown):
-                return owner
+        of a value that is unknown itself (`p = r.pubsub()`, `r` unknown), down a chain
+        of method calls (`bf.set(...).get(...)`, read a link at a time, MAX_CHAIN at most)."""
+        for _ in range(MAX_CHAIN):
+            why = resolver.mixed_return(maker) if maker and maker not in CASTS else None
+            if why is not None:
+                return Unknown(why)
+            if not isinstance(call.func, ast.Attribute):
+                return None
+            receiver = call.func.value
+            if not (isinstance(receiver, ast.Call) and isinstance(receiver.func, ast.Attribute)):
+                owner = self.of(receiver, scope, depth)  # (a call spends no hop)
+                return owner if isinstance(owner, Unknown) else None
+            call, maker = receiver, self.callees.callee_name(receiver.func, scope)
         return None
 
     def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int) -> Made | Unknown | None:
@@ -116,10 +124,16 @@ class Receivers:
             return Made((own, *self._subclasses_here(own)), True)
         if len(bound) == 1 and bound[0][0] == "param":
             held = self.callees.held(name, found, ["_"])
+            if isinstance(held, Unknown):
+                return held  # (a fixture whose value is unknown, with why)
             return Made((held.cls,), True) if isinstance(held, Instance) else None
-        if not bound or any(kind != "assign" or value is None for kind, value in bound):
+        if not bound or any(kind not in ("assign", "with", "unpack") or value is None
+                            for kind, value in bound):
             return None
         each = [self.of(value, where, depth + 1) for _, value in bound]
+        if any(kind != "assign" and not isinstance(found, Unknown)
+               for (kind, _), found in zip(bound, each)):
+            return None  # (what entering a value, or a part of it, holds: not followed)
         unknown = next((value for value in each if isinstance(value, Unknown)), None)
         if unknown is not None:
             return unknown  # (whatever the other bindings hold)
