@@ -52,6 +52,14 @@ def new_run() -> None:
     _open.clear()
 
 
+def flush() -> None:
+    """Write what waits to be written with the next transaction (Database.later), in
+    every database of this process: called when a file is done."""
+    for database in _open.values():
+        if database.pending:
+            database.write([])
+
+
 def at(root: str, name: str) -> Database:
     """The database `name` in the cache directory `root` (one object per file)."""
     path = os.path.join(root, name)
@@ -67,6 +75,7 @@ class Database:
         self.usable = sqlite3 is not None  # False after an error: not used again this run
         self._pid = -1
         self._conn: Any = None
+        self.pending: list[Statement] = []  # written with the next transaction
 
     def _connection(self, create: bool) -> Any:
         if not self.usable:
@@ -124,12 +133,22 @@ class Database:
         found = self.rows(query, params)
         return found[0][0] if found else None
 
-    def write(self, statements: Iterable[Statement]) -> bool:
-        """Run the statements in one transaction; False when it did not happen (a statement
-        whose constraint fails undoes them all; any other error stops writing)."""
+    def later(self, statement: Statement) -> None:
+        """Write `statement` with the next transaction (one per linted file, not one per
+        entry: see flush)."""
+        self.pending.append(statement)
+
+    def write(self, statements: Iterable[Statement], pending: bool = True) -> bool:
+        """Run the statements in one transaction, after those waiting (`later`) unless not
+        `pending`; False when it did not happen (a statement whose constraint fails undoes
+        them all; any other error stops writing)."""
         conn = self._connection(create=True)
         if conn is None:
+            self.pending.clear()
             return False
+        if pending and self.pending:
+            statements = [*self.pending, *statements]
+            self.pending.clear()
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:

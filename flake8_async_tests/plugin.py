@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, caches, collector, inference, options, project, results
+from . import __version__, cachedb, caches, collector, inference, options, project, results
 from .index import modules
 from .rules import explain, message
 
@@ -62,6 +62,7 @@ class AsyncTestsChecker:
         except (Exception, RecursionError) as exc:  # contained: flake8 must never see it
             LOG.warning("flake8-async-tests: failed on %s: %r", self.filename, exc)
             results = self._internal_error("plugin", exc)
+        cachedb.flush()  # the index's entries this file made, when its findings were not kept
         collector.memory_valve()
         if self.checked:
             LOG.info("flake8-async-tests: checked %s in %.3f s", self.filename,

@@ -509,7 +509,8 @@ def test_reach_reads_other_modules_first_where_another_worker_reads_one(
 
 def test_a_small_module_is_built_without_a_claim(tmp_path):
     """A module under CLAIM_BYTES is built at once even where another worker claimed it
-    (building it twice costs less than claiming it), and its entry is written."""
+    (building it twice costs less than claiming it), and its entry is written with the
+    linted file's transaction, when the file is done."""
     (tmp_path / "small.py").write_text("async def fetch():\n    pass\n", encoding="utf-8")
     resolver.new_run()
     modules.configure(str(tmp_path / "cache"), use_cache=True)
@@ -519,6 +520,9 @@ def test_a_small_module_is_built_without_a_claim(tmp_path):
             assert other.claim(str(tmp_path / "small.py"), "small")
             found = modules.module_or_later("small")
             assert found is not modules.LATER and found.async_defs == ["fetch"]
+            assert other.load(str(tmp_path / "small.py"), "small",
+                              os.stat(tmp_path / "small.py")) is None  # not yet: with the file
+            cachedb.flush()  # (when the file is done)
             assert other.load(str(tmp_path / "small.py"), "small",
                               os.stat(tmp_path / "small.py")) == found
     finally:

@@ -16,6 +16,7 @@ from contextlib import closing
 
 import pytest
 
+from flake8_async_tests import cachedb
 from flake8_async_tests.index import modules, resolver, shipped, stdlib, store
 from flake8_async_tests.index.facts import build
 
@@ -93,6 +94,7 @@ def test_the_index_reads_the_library_from_the_archive_and_caches_nothing_of_it(t
         with modules.scope([str(tmp_path)], str(tmp_path)):
             found = modules.module("json.decoder")
             app = modules.module("app")
+        cachedb.flush()  # (as when a linted file is done)
     finally:
         modules.configure(None, use_cache=True)
         resolver.new_run()

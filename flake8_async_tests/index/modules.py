@@ -155,7 +155,7 @@ def _read(path: str, name: str, wait: bool = True) -> ModuleFacts | _Later | Non
         try:
             facts = build(ast.parse(source, filename=path), name, package, source)
             if _store is not None:
-                _store.save(path, stat, source, facts)
+                _store.save(path, stat, source, facts, now=claimed)
         finally:
             if claimed:
                 _store.release(path, name)  # (after the entry is written)

@@ -122,7 +122,8 @@ class Store:
         """Claim the entry of `path` read as `name` before building it: True when this
         process is to build it, False when another one claimed it first (and recently)."""
         key, now = self._key(path, name), time.time()
-        if self.db.write([("INSERT INTO claims (key, at) VALUES (?, ?)", (key, now))]):
+        if self.db.write([("INSERT INTO claims (key, at) VALUES (?, ?)", (key, now))],
+                         pending=False):
             return True
         if not self.db.usable:
             return True
@@ -148,9 +149,15 @@ class Store:
     def release(self, path: str, name: str) -> None:
         self.db.write([("DELETE FROM claims WHERE key = ?", (self._key(path, name),))])
 
-    def save(self, path: str, stat: os.stat_result, source: bytes, facts: ModuleFacts) -> None:
+    def save(self, path: str, stat: os.stat_result, source: bytes, facts: ModuleFacts,
+             now: bool = True) -> None:
+        """Keep the facts of `path`: `now` (an entry another worker may be waiting for),
+        or else with the next transaction (the linted file's findings, cachedb.flush)."""
         entry = {"path": path, "name": facts.name, "size": stat.st_size, "mtime": stat.st_mtime_ns,
                  "sha1": hashlib.sha1(source).hexdigest(), "facts": facts.to_json()}
-        text = json.dumps(entry, separators=(",", ":"))
-        self.db.write([("INSERT OR REPLACE INTO modules (key, entry) VALUES (?, ?)",
-                        (self._key(path, facts.name), text))])
+        statement = ("INSERT OR REPLACE INTO modules (key, entry) VALUES (?, ?)",
+                     (self._key(path, facts.name), json.dumps(entry, separators=(",", ":"))))
+        if now:
+            self.db.write([statement])
+        else:
+            self.db.later(statement)
