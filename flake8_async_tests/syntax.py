@@ -25,6 +25,26 @@ _SCALAR_FIELDS = frozenset({
 _fields: dict[type, tuple[str, ...]] = {ast.Constant: (), ast.arg: ()}
 
 
+_node_fields: dict[type, tuple[str, ...]] = {}
+
+
+def child_nodes(node: ast.AST) -> list[ast.AST]:
+    """ast.iter_child_nodes(node), as a list, without its generators (a third of the
+    time), reading only the fields that may hold nodes."""
+    kind = type(node)
+    fields = _node_fields.get(kind)
+    if fields is None:
+        fields = _node_fields[kind] = tuple(f for f in kind._fields if f not in _SCALAR_FIELDS)
+    found: list[ast.AST] = []
+    for name in fields:
+        value = getattr(node, name, None)
+        if value.__class__ is list:
+            found.extend(item for item in value if isinstance(item, ast.AST))
+        elif isinstance(value, ast.AST):
+            found.append(value)
+    return found
+
+
 def _child_fields(kind: type) -> tuple[str, ...]:
     found = _fields.get(kind)
     if found is None:

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterator
 
 from ..signatures import Signature
+from ..syntax import child_nodes
 from .text import Text
 
 # How a name is bound: a plain def or async def (decorators that keep it as written
@@ -67,7 +68,7 @@ def own_nodes(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[ast.AST]
         sub = stack.pop()
         yield sub
         if not isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(sub))
+            stack.extend(child_nodes(sub))
 
 
 def _signature(node: ast.AsyncFunctionDef, in_class: bool) -> list:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import ast
 
 from .scopes import Scope, Scopes
-from ..syntax import Syntax, header
+from ..syntax import Syntax, child_nodes, header
 
 # The node types `visit` acts on (the others, most of a tree, are skipped before the call).
 _VISITED = frozenset({ast.Assign, ast.Expr, ast.Assert, ast.If, ast.While, ast.IfExp,
@@ -129,7 +129,7 @@ class CallSites:
                     elif ctx is ast.Del:
                         nested.add(node.id)  # type: ignore[attr-defined]
                 elif kind in _PARENTS:
-                    for child in _children(node):
+                    for child in child_nodes(node):
                         parents[id(child)] = node
             for inner in syntax.nested(scope.node):
                 nested.update(node.id for node in syntax.scope_nodes(inner)  # type: ignore
@@ -157,23 +157,6 @@ _OTHER = ast.AST()  # the parent of a name read in any other way
 _LEAVES = frozenset({ast.Load, ast.Store, ast.Del, ast.Constant, *(
     kind for base in (ast.operator, ast.unaryop, ast.cmpop, ast.boolop)
     for kind in base.__subclasses__())})
-_fields: dict[type, tuple[str, ...]] = {}
-
-
-def _children(node: ast.AST) -> list[ast.AST]:
-    """ast.iter_child_nodes, as a list, without its generators."""
-    kind = type(node)
-    fields = _fields.get(kind)
-    if fields is None:
-        fields = _fields[kind] = kind._fields
-    found: list[ast.AST] = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if value.__class__ is list:
-            found.extend(item for item in value if isinstance(item, ast.AST))
-        elif isinstance(value, ast.AST):
-            found.append(value)
-    return found
 
 
 def _walk_uses(roots: list[ast.AST], parent: ast.AST,
@@ -197,7 +180,7 @@ def _walk_uses(roots: list[ast.AST], parent: ast.AST,
             elif type(node.ctx) is ast.Del:  # type: ignore[attr-defined]
                 nested.add(node.id)  # type: ignore[attr-defined]
         elif kind not in _LEAVES:
-            stack.extend((child, node, deeper) for child in _children(node))
+            stack.extend((child, node, deeper) for child in child_nodes(node))
 
 
 def _truth_position(use: ast.AST, parent: ast.AST, parents: dict[int, ast.AST]) -> bool:

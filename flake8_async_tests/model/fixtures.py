@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from ..imports import mark_name
 from ..index import resolver
 from ..index.facts import absolute
-from ..syntax import FunctionNode
+from ..syntax import FunctionNode, child_nodes
 
 # pytest-asyncio's own: it runs these in strict mode too.
 ASYNC_FIXTURE_DECORATORS = frozenset({"pytest_asyncio.fixture", "pytest_asyncio.plugin.fixture"})
@@ -138,7 +138,7 @@ def bound_in(stmt: ast.stmt) -> set[str]:
             continue  # what its body binds is its own
         elif isinstance(node, ast.alias):
             found.add((node.asname or node.name).split(".")[0])
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return found
 
 

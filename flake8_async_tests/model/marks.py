@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from .. import project
 from ..imports import ImportTable, mark_name
 from ..rules import explain
-from ..syntax import FunctionNode
+from ..syntax import FunctionNode, child_nodes
 from . import plugins
 from .fixtures import bound_once
 from .scopes import label
@@ -351,5 +351,5 @@ def _touches_pytestmark(block: ast.stmt) -> bool:
             return True
         if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
                                  ast.Lambda)):
-            stack.extend(ast.iter_child_nodes(node))
+            stack.extend(child_nodes(node))
     return False

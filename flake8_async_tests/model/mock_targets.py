@@ -8,7 +8,7 @@ import functools
 
 from .. import inference, project
 from ..mock_names import ALL_KINDS, MOCKER_NAMES
-from ..syntax import assigned, parameters
+from ..syntax import assigned, child_nodes, parameters
 from ..context import FileContext
 from .bindings import from_parameter
 from .fixtures import Unknown
@@ -351,9 +351,12 @@ def _used_in_class(ctx: FileContext, t: Tracked, cls: ast.ClassDef, attr: str,
     """What any method of the class does to `self.attr` besides setting it, read as a
     function's own mocks are (mocks.record_uses)."""
     parents: dict[int, ast.AST] = {}
-    for node in ast.walk(cls):
-        for child in ast.iter_child_nodes(node):
+    stack: list[ast.AST] = [cls]
+    while stack:
+        node = stack.pop()
+        for child in child_nodes(node):
             parents[id(child)] = node
+            stack.append(child)
     nodes = ctx.syntax.within(cls, ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete,
                               ast.Call, ast.Attribute)
     record_uses({("self", attr): t}, nodes, parents, names)

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from ..context import FunctionNode
 from ..imports import ImportTable
 from ..mock_names import MOCK, MOCKER_NAMES
-from ..syntax import Syntax, of_tree
+from ..syntax import Syntax, child_nodes, of_tree
 from .bindings import bindings
 from .fixtures import FIXTURE_DECORATORS, fixture_decorator, fixture_name
 from .tracked import (
@@ -327,7 +327,7 @@ def escapes(node: ast.expr, parents: dict[int, ast.AST], names: Names) -> bool:
 def _parents(nodes: list[ast.AST]) -> dict[int, ast.AST]:
     parents: dict[int, ast.AST] = {}
     for node in nodes:
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             parents[id(child)] = node
     return parents
 
