@@ -15,12 +15,11 @@ from ..index.defs import ASYNC_DEF, DEF, def_kind, makes_coroutine
 from .bindings import Bound
 from .fixtures import Unknown
 from .scopes import Scope, Scopes, chain
-from .values import Instance, awaited_call, entered, nested_awaited
+from .values import CASTS, Instance, awaited_call, entered, nested_awaited
 from ..signatures import Signature
 
 FUNCTION_KINDS = (frozenset({DEF}), frozenset({ASYNC_DEF}))  # a maker that is no class
 MAX_ALIASES = 3  # `a = b.meth`, `c = a`...: followed this far
-CASTS = ("typing.cast", "typing_extensions.cast")  # return their second argument
 
 
 def function_made(target: str, instance: bool) -> bool:
@@ -230,8 +229,8 @@ class Callees:
             makers = {self.callee_name(value.func, scope)  # type: ignore[union-attr]
                       for _, value in bound}
             maker = makers.pop() if len(makers) == 1 else None
-            self._entered[key] = (entered(self.made(maker)) if maker not in (None, *CASTS)
-                                  else None)
+            self._entered[key] = (entered(self.made(maker))
+                                  if maker is not None and maker not in CASTS else None)
         return self._entered[key]
 
     @staticmethod

@@ -20,10 +20,10 @@ import functools
 from dataclasses import dataclass
 
 from ..index import resolver
-from .callees import CASTS, Callees
+from .callees import Callees
 from .fixtures import FIXTURE_DECORATORS, Unknown
 from .scopes import Scope, Scopes
-from .values import Instance, awaited_call
+from .values import CASTS, Instance, awaited_call
 
 MAX_HOPS = 4  # `a = b.c`, `b = make()`...: followed this far
 MAX_CHAIN = 32  # `a.b().c().d()`: calls in a chain read down to the first value

@@ -25,7 +25,7 @@ from .class_kinds import TESTCASE
 SETUP_METHODS = frozenset({"setup_method", "setup_class", "setUp", "asyncSetUp", "setUpClass",
                            "setup", "__init__"})
 MAX_DEPTH = 5
-CASTS = frozenset({"typing.cast", "typing_extensions.cast"})
+CASTS = frozenset({"typing.cast", "typing_extensions.cast"})  # return their second argument
 # What runs a coroutine to its end and gives what awaiting it gives: functions, and a
 # method of any event loop (by its name).
 RUNNERS = frozenset({"asyncio.run", "asyncio.runners.run"})
