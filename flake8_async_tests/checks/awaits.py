@@ -151,13 +151,6 @@ class AwaitRules(ScopeFamily):
             return None, None
         if self._no_coroutine_on_receiver(call, scope):
             return None, None
-        maker = target.rpartition(".")[0] if target and instance else None
-        mixed = resolver.mixed_return(maker) if maker else None
-        if mixed is not None:  # (what astroid would find is as many values: not asked)
-            held = label(call.func).rpartition(".")[0] or label(call.func)
-            self.ctx.silent(call, "AT200", f"value of {held} is unknown: "
-                                           f"{mixed}")  # (unknown-value)
-            return None, None
         value = (self._imported_callee(target, instance)
                  if target and not function_made(target, instance) else None)
         on_instance: bool | None = instance if value is not None else None
