@@ -268,8 +268,7 @@ def mixed_return(dotted: str, depth: int = 0) -> str | None:
     spelled = _spelled_return(dotted)
     if spelled is None or not spelled[1].startswith(MADE_BY):
         return None
-    called = {_name_in(home, spelled[1][len(MADE_BY):]) for home, _, _ in spelled[0]}
-    callee = called.pop() if len(called) == 1 else None
+    callee = _callee(spelled[0], spelled[1])
     inner = mixed_return(callee, depth + 1) if callee else None
     return f"{dotted} returns what {inner}" if inner else None
 
@@ -301,8 +300,7 @@ def unmade(dotted: str, awaited: bool = False) -> str | None:
     elif found[1] in (OWN_CLASS, SELF):
         made = dotted.rpartition(".")[0]
     elif found[1].startswith(MADE_BY):
-        called = {_name_in(home, found[1][len(MADE_BY):]) for home, _, _ in found[0]}
-        made = called.pop() if len(called) == 1 else None
+        made = _callee(found[0], found[1])
     why = unreadable(made) if made and class_ancestors(made) is None else None
     return f"{made} is not a class the index can read: {why}" if why else None
 
@@ -317,14 +315,20 @@ def awaited_class(dotted: str) -> str | None:
 def _made_by(owners: list, spelled: str, depth: int) -> str | None:
     """The class a def's body makes (`MADE_BY` and the callee as its module spells it):
     a class the index reads, with no `__new__`, or what a def called there makes."""
-    called = {_name_in(home, spelled[len(MADE_BY):]) for home, _, _ in owners}
-    callee = called.pop() if len(called) == 1 else None
+    callee = _callee(owners, spelled)
     if callee is None:
         return None
     classes = class_ancestors(callee)
     if classes is not None:
         return None if any("__new__" in c.kinds for c in classes.values()) else callee
     return factory_class(callee, depth + 1) if depth < MAX_MADE_BY else None
+
+
+def _callee(owners: list, spelled: str) -> str | None:
+    """The dotted name a def's recorded return (`MADE_BY` and the callee as spelled)
+    calls, the same in each module that defines it (`_spelled_return`'s owners)."""
+    called = {_name_in(home, spelled[len(MADE_BY):]) for home, _, _ in owners}
+    return called.pop() if len(called) == 1 else None
 
 
 def _name_in(facts: ModuleFacts, spelled: str) -> str | None:
