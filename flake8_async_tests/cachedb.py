@@ -84,9 +84,8 @@ class Database:
             return self._conn
         if not create and not os.path.exists(self.path):
             return None  # (nothing written yet: asked again next time)
-        if self._conn is not None:
-            _inherited.append(self._conn)  # the parent's: closing it here would unlock its files
-        self._pid, self._conn = os.getpid(), None
+        self.close()  # (a parent's connection, in a forked worker: kept, never closed)
+        self._pid = os.getpid()
         try:
             prepare(self.root)
             self._conn = _connect(self.path)
@@ -104,6 +103,8 @@ class Database:
         return self._conn
 
     def close(self) -> None:
+        """Close this process's connection; keep a parent's (closing it in a forked
+        worker would release the parent's locks on the file)."""
         if self._conn is not None:
             if self._pid == os.getpid():
                 self._conn.close()

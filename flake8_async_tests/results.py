@@ -25,7 +25,7 @@ from typing import Any
 
 from . import reads
 from .cachedb import Statement
-from .index.store import database
+from .index.store import database, version_key
 
 LOG = logging.getLogger("flake8.async_tests")
 MAX_LOGS = 32  # past this many logs in a cache, the older half goes (their entries miss)
@@ -34,7 +34,6 @@ Found = list[tuple[int, int, str]]
 _holding: dict[str, int] = {}  # log name -> how many of its first reads hold (this run)
 _now: dict[tuple[str, str, str], bool] = {}  # (kind, path, was) -> still holds (this run)
 _own: dict[str, tuple[int, str, int]] = {}  # database -> (pid, this process's log, its reads)
-_code: list[str] = []
 _setups: list[tuple[Any, tuple[str, ...], str]] = []  # (options, sys.path, their text)
 _stores: dict[str, Results] = {}
 
@@ -53,22 +52,6 @@ def for_directory(directory: str) -> Results:
     return _stores[directory]
 
 
-def code_key() -> str:
-    """The plugin's own files as they are (a changed plugin changes every finding)."""
-    if not _code:
-        package = os.path.dirname(os.path.abspath(__file__))
-        parts = []
-        for current, dirs, files in os.walk(package):
-            dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-            for name in sorted(files):
-                if name.endswith((".py", ".json")):
-                    st = os.stat(os.path.join(current, name))
-                    parts.append(f"{os.path.relpath(os.path.join(current, name), package)}"
-                                 f":{st.st_mtime_ns}:{st.st_size}")
-        _code.append(hashlib.sha1("\n".join(parts).encode()).hexdigest())
-    return _code[0]
-
-
 def key(path: str, lines: list[str], options: Any) -> str:
     """What an entry must match besides its reads: the file, options, code, interpreter."""
     text = json.dumps([path, hashlib.sha1("".join(lines).encode("utf-8", "surrogatepass")
@@ -77,14 +60,15 @@ def key(path: str, lines: list[str], options: Any) -> str:
 
 
 def _setup(options: Any) -> str:
-    """The options, the plugin's code, the interpreter and the import path, as text (made
-    again only when the options object or the import path is another)."""
+    """The options, the plugin's code (its files as installed: store.version_key, which
+    names the database too), the interpreter and the import path, as text (made again
+    only when the options object or the import path is another)."""
     path = tuple(sys.path)
     if not (_setups and _setups[0][0] is options and _setups[0][1] == path):
         settings = {k: v for k, v in dataclasses.asdict(options).items()
                     if k not in ("cache_dir", "use_cache", "explain")}
         _setups[:] = [(options, path, json.dumps(
-            [repr(sorted(settings.items())), code_key(), sys.executable, sys.path],
+            [repr(sorted(settings.items())), version_key(), sys.executable, sys.path],
             default=repr))]
     return _setups[0][2]
 
@@ -93,7 +77,6 @@ class Results:
     """The findings kept in one cache directory's database (made on the first save)."""
 
     def __init__(self, directory: str) -> None:
-        self.root = directory
         self.db = database(directory)
 
     def load(self, path: str, wanted: str) -> Found | None:

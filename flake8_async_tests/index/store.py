@@ -74,7 +74,6 @@ class Store:
     """The module entries in one cache directory's database (made on the first write)."""
 
     def __init__(self, directory: str) -> None:
-        self.root = directory
         self.db = database(directory)
 
     @property
