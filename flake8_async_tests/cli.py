@@ -23,12 +23,14 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import tokenize
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 
 from flake8 import checker
 from flake8.main.application import Application
+from flake8.processor import FileProcessor
 
 from . import collector, options
 from flake8.plugins.finder import Checkers
@@ -42,9 +44,54 @@ class TreeChecker(checker.FileChecker):
     This command runs none, so it skips that walk; `--benchmark`, which counts tokens and
     logical lines, keeps it."""
 
+    _deferred: list[int] | None = None  # while the tree checks run: where their results start
+
     def process_tokens(self) -> None:
         if self.plugins.logical_line or self.plugins.physical_line or self.options.benchmark:
             super().process_tokens()
+
+    def run_ast_checks(self) -> None:
+        """The tree checks, whose lines for `# noqa` are found once they are all in: from
+        the tokens up to the last line reported (flake8 reads the whole file's)."""
+        self._deferred = [len(self.results)]
+        try:
+            super().run_ast_checks()
+        finally:
+            start, self._deferred = self._deferred[0], None
+            found = self.results[start:]
+            if found and self.processor is not None:
+                _tokens_through(self.processor, max(line for _, line, *_ in found))
+                self.results[start:] = [
+                    (code, line, col, text, self.processor.noqa_line_for(line))
+                    for code, line, col, text, _ in found]
+
+    def report(self, error_code: str | None, line_number: int, column: int,
+               text: str) -> str:
+        if self._deferred is None:
+            return super().report(error_code, line_number, column, text)
+        if error_code is None:
+            error_code, text = text.split(" ", 1)
+        self.results.append((error_code, line_number, column, text, None))
+        return error_code
+
+
+def _tokens_through(processor: FileProcessor, last: int) -> None:
+    """Hand flake8's map of the lines for `# noqa` (which joins the lines of a token or a
+    continued line) the file's tokens up to the end of the line range holding line `last`:
+    the lines up to there map as from the whole file's tokens. Where tokenizing fails
+    before that, flake8 reads every token itself (and finds no map, as it would)."""
+    if "file_tokens" in processor.__dict__ or "_noqa_line_mapping" in processor.__dict__:
+        return
+    lines = iter(processor.lines)
+    found: list[tokenize.TokenInfo] = []
+    try:
+        for token in tokenize.generate_tokens(lambda: next(lines)):
+            found.append(token)
+            if token.type in (tokenize.NL, tokenize.NEWLINE) and token.end[0] >= last:
+                break
+    except (tokenize.TokenError, SyntaxError):
+        return
+    processor.__dict__["file_tokens"] = found
 
 
 class OnlyThisPlugin(Application):

@@ -115,11 +115,13 @@ def test_noqa_and_benchmark_without_the_token_walk(tmp_path):
     (tmp_path / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
     (tmp_path / "test_noqa.py").write_text(
         'async def helper(n):\n    pass\n\n\ndef test_sync():\n    helper("""\n        1\n'
-        '    """)  # noqa: AT200\n    helper("""\n        2\n    """)\n', encoding="utf-8")
+        '    """)  # noqa: AT200\n    helper("""\n        2\n    """)\n'
+        '    x = 1 + \\\n        helper(3)  # noqa: AT200\n    helper(4)\n'
+        '    y = """\n    """  # noqa\n', encoding="utf-8")
     proc = standalone(tmp_path, f"--format={TEXT_FORMAT}", "test_noqa.py")
-    assert {(f.line, f.code) for f in read_output(proc.stdout)} == {(9, "AT200")}
+    assert {(f.line, f.code) for f in read_output(proc.stdout)} == {(9, "AT200"), (14, "AT200")}
     flake8_found, _ = run_flake8(tmp_path, [], ["test_noqa.py"], select="AT")
-    assert places(flake8_found) == {("test_noqa.py", 9, "AT200")}
+    assert places(flake8_found) == {("test_noqa.py", 9, "AT200"), ("test_noqa.py", 14, "AT200")}
     proc = standalone(tmp_path, "--benchmark", "test_noqa.py")
     tokens = next(line for line in proc.stdout.splitlines()
                   if line.endswith("total tokens processed"))
@@ -137,3 +139,37 @@ def test_a_config_value_flake8_rejects_is_an_error_not_a_traceback(tmp_path):
     assert proc.stdout == ""
     assert proc.stderr.startswith("flake8-async-tests: error: Error code '#'"), proc.stderr
     assert "Traceback" not in proc.stderr and proc.stderr.count("\n") == 1, proc.stderr
+
+
+NOQA_SOURCE = (
+    'import os\n\n\ndef f(a,\n      b):  # a comment\n    s = """one\n    two"""\n'
+    '    t = ("a"\n         "b")\n    u = 1 + \\\n        2\n    v = f"{a}\n"\n'
+    '    w = f"""{a\n    }"""\n\n    # only a comment\n    return s; x = \\\n        3\n')
+
+
+def test_the_lines_for_noqa_are_flake8s_from_the_tokens_up_to_the_last_finding():
+    """The command maps each finding's line to the lines flake8 searches for `# noqa`
+    from the tokens up to the last finding's line range: every line up to there maps as
+    flake8 maps it from the whole file's tokens."""
+    import argparse
+
+    from flake8.processor import FileProcessor
+
+    from flake8_async_tests.cli import _tokens_through
+
+    options = argparse.Namespace(hang_closing=False, indent_size=4, max_line_length=79,
+                                 max_doc_length=None, verbose=0)
+    lines = NOQA_SOURCE.splitlines(keepends=True)
+    reference = FileProcessor("t.py", options, lines=list(lines))
+    whole, every = reference._noqa_line_mapping, reference.file_tokens
+    assert whole[6] == whole[7] == '    s = """one\n    two"""\n'  # (not vacuous)
+    assert whole[10] == whole[11] and whole[8] != whole[9]
+    for last in range(1, len(lines) + 2):
+        processor = FileProcessor("t.py", options, lines=list(lines))
+        _tokens_through(processor, last)
+        tokens = processor.__dict__["file_tokens"]
+        assert tokens == every[:len(tokens)]
+        assert len(tokens) < len(every) - 2 or last >= len(lines) - 1  # (read less)
+        mapped = processor._noqa_line_mapping
+        assert {n: mapped.get(n) for n in range(1, last + 1)} == {
+            n: whole.get(n) for n in range(1, last + 1)}, last
