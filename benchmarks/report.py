@@ -22,13 +22,14 @@ VARIANT_TITLES = {
     "plugin-warm": "flake8 + plugin (warm cache)",
     "at": "--select AT",
     "standalone": "flake8-async-tests (cold cache)",
+    "floor": "flake8 with no checks (the standalone command's floor)",
     "single-plain": "one file: flake8",
     "single-plugin": "one file: flake8 + plugin",
     "single-standalone": "one file: flake8-async-tests",
 }
 # The baseline each variant's ratio is taken against.
 BASELINE = {"ast": "plain", "plugin": "plain", "plugin-logged": "plain", "plugin-warm": "plain",
-            "at": "plain", "standalone": "plain", "single-plugin": "single-plain",
+            "at": "plain", "standalone": "plain", "floor": "plain", "single-plugin": "single-plain",
             "single-standalone": "single-plain"}
 FINDING = re.compile(r"^.+?:\d+:\d+: ([A-Z]+[0-9]+) ", re.M)
 
@@ -116,6 +117,27 @@ def corpus_table(rows: list[dict]) -> str:
                "warm ratio", "flake8-async-tests / flake8",
                "plugin CPU / default checks' CPU", "whole-run CPU share",
                "RSS without MB", "RSS with MB")
+    return markdown_table(headers, body)
+
+
+def standalone_table(rows: list[dict]) -> str:
+    """The standalone command against half a plain run, and its floor: flake8's application
+    with no checks (start, options, files, parsing, workers); what half a plain run leaves
+    the plugin once that is paid."""
+    by = {(r["corpus"], r["variant"]): r for r in rows}
+    body = []
+    for corpus in dict.fromkeys(r["corpus"] for r in rows if r["variant"] == "floor"):
+        plain, floor, alone = (by.get((corpus, v)) for v in ("plain", "floor", "standalone"))
+        if not (plain and floor and alone):
+            continue
+        half = plain["median_s"] / 2
+        body.append((corpus, f"{plain['median_s']:.2f}", f"{half:.2f}",
+                     f"{floor['median_s']:.2f}", f"{alone['median_s']:.2f}",
+                     f"{alone['median_s'] - floor['median_s']:.2f}",
+                     f"{half - floor['median_s']:.2f}", f"{alone['ratio_vs_plain']:.2f}"))
+    headers = ("corpus", "flake8 s", "half of it s", "flake8 with no checks s",
+               "flake8-async-tests cold s", "the plugin's part s",
+               "half leaves the plugin s", "flake8-async-tests / flake8")
     return markdown_table(headers, body)
 
 

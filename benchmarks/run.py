@@ -43,7 +43,7 @@ FLAKE8_PARTS = ("flake8", "pyflakes", "pycodestyle", "mccabe")
 # logs for each file: the logging costs (0.14 ms a file on a generated project), so the
 # cold run timed against plain flake8 runs without it, as users run flake8.
 CORPUS_VARIANTS = ("ast", "plain", "plugin", "plugin-logged", "plugin-warm", "at",
-                   "standalone")
+                   "standalone", "floor")
 SYNTHETIC_VARIANTS = ("ast", "plain", "at")
 PROJECT_VARIANTS = ("ast", "plain", "plugin", "plugin-logged", "plugin-warm")
 TARGETS = {"ratio": 1.5, "warm_ratio": 1.25, "cpu_share": 0.5, "rss_mb": 1024,
@@ -181,6 +181,9 @@ class Bench:
             "plugin-warm": [*plugin, "--isolated", *jobs, target],
             "at": [*plugin, "--isolated", "--select", "AT", *jobs, target],
             "standalone": [*alone, "--isolated", *jobs, target],
+            # flake8's application as the standalone command runs it, with no checker
+            "floor": [bin_path(self.plain_venv, "python"), str(HERE / "flake8_floor.py"),
+                      "--isolated", *jobs, target],
         }
 
     def index_cache(self, name: str) -> Path:
@@ -397,6 +400,14 @@ def targets(bench: Bench) -> str:
     worst = max(alone, default=None)
     check(f"flake8-async-tests, cold cache / flake8 without plugin <= {TARGETS['standalone']} "
           "(worst corpus)", worst, None if worst is None else worst <= TARGETS["standalone"])
+    floors = {r["corpus"]: r["ratio_vs_plain"] for r in rows if r["variant"] == "floor"
+              and r["ratio_vs_plain"] != ""}
+    if floors:
+        beyond = [c for c, ratio in floors.items() if ratio > TARGETS["standalone"]]
+        lines.append(f"- flake8 with no checks / flake8 without plugin (the standalone "
+                     f"command's floor): worst {max(floors.values())}; above "
+                     f"{TARGETS['standalone']} (the target out of reach whatever the plugin "
+                     f"does): {', '.join(beyond) or 'none'}")
     for kind, what in (("index", "modules indexed"), ("results", "test files kept")):
         sizes = bench.cache_sizes.get(kind)
         if sizes:
@@ -433,6 +444,9 @@ def render(bench: Bench, args: argparse.Namespace, meta: dict[str, str]) -> str:
     if any(r["variant"] == "plugin" for r in real):
         parts += ["### Real test suites (seconds, peak RSS of the largest process)\n",
                   report.corpus_table(real)]
+    if any(r["variant"] == "floor" for r in real):
+        parts += ["### The standalone command and its floor (seconds)\n",
+                  report.standalone_table(real)]
     if bench.profiles:
         parts += ["### The plugin alone, file by file (one process)\n",
                   report.slowest_table(bench.profiles)]

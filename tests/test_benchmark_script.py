@@ -84,6 +84,7 @@ def _rows():
         report.summarise("demo", "tests", 10, 500, "plugin-warm", 2, [2.4], [40000], 6),
         report.summarise("demo", "tests", 10, 500, "at", 2, [2.5, 2.0, 2.7], [40000], 2),
         report.summarise("demo", "tests", 10, 500, "standalone", 2, [0.9, 0.8], [30000], 2),
+        report.summarise("demo", "tests", 10, 500, "floor", 2, [0.3, 0.4, 0.5], [20000], 2),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-plain", 1, [0.2], [1], 1),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-plugin", 1, [0.7], [1], 1),
         report.summarise("demo", "tests/test_a.py", 1, 50, "single-standalone", 1, [0.4], [1],
@@ -112,6 +113,7 @@ def test_summaries_and_ratios():
     assert by[("demo", "single-plugin")]["ratio_vs_plain"] == 3.5
     assert by[("demo", "standalone")]["ratio_vs_plain"] == 0.42  # 0.85 / 2.0
     assert by[("demo", "single-standalone")]["ratio_vs_plain"] == 2.0
+    assert by[("demo", "floor")]["ratio_vs_plain"] == 0.2
     assert by[("synthetic-10", "at")]["ratio_vs_plain"] == ""  # no plain run to compare
 
 
@@ -142,6 +144,8 @@ def test_markdown_tables():
     assert projects[3].startswith("| 20000 | 100 | 10.0 | 16.0 | - | 4.6 |")
     assert run.project_growth(rows) == 1.2  # (1.6 - 1.0) / (1.5 - 1.0)
     assert run.project_growth(rows, logged=True) == 1.15  # 0.46 / 0.40, per file
+    assert report.standalone_table(rows).splitlines()[2] == (
+        "| demo | 2.00 | 1.00 | 0.40 | 0.85 | 0.45 | 0.60 | 0.42 |")
     single = report.single_file_table(rows)
     assert "| demo | `tests/test_a.py` | 50 | 0.20 | 0.70 | +0.50 | 0.40 |" in single
     synth = report.synthetic_table(rows).splitlines()
@@ -201,3 +205,19 @@ def test_readme_command_parses():
     assert command.startswith("python benchmarks/run.py")
     args = run.parse_args(command.split()[2:])
     assert args.update_readme and args.output.endswith("latest")
+
+
+def test_the_floor_runs_flake8_with_no_checks(tmp_path):
+    """benchmarks/flake8_floor.py: flake8's application with no checker (so no finding
+    of any plugin, this one's included), which still reads and parses every file."""
+    import subprocess
+
+    (tmp_path / "test_a.py").write_text("import os\nasync def test_x():  \n    pass\n",
+                                        encoding="utf-8")
+    (tmp_path / "test_b.py").write_text("def test_y(:\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, str(REPO / "benchmarks" / "flake8_floor.py"),
+                           "--isolated", "-j", "2", "."], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=300)
+    [line] = proc.stdout.splitlines()  # (the column is the parser's, which versions move)
+    assert line.startswith("./test_b.py:1:") and " E999 SyntaxError: " in line
+    assert proc.returncode == 1 and not proc.stderr
