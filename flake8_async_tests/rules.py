@@ -431,7 +431,9 @@ SILENCES: tuple[Silence, ...] = (
             "(AttributeError before Python 3.11): a test may expect that in pytest.raises"),
     # AT100: an async test with no mark
     Silence("skipped", ("AT100",),
-            "skipped unconditionally (pytest.mark.skip): it never runs by design"),
+            "skipped unconditionally ({mark}): it never runs by design",
+            "`pytest.mark.skip`, or `skipif` with a condition that is a literal truth, on the "
+            "test, a class around it or in a `pytestmark`"),
     Silence("trio-module", ("AT100",),
             "a trio test module (it imports trio, not asyncio): pytest-trio's to run"),
     Silence("async-generator", ("AT100",), "an async generator, not a coroutine test"),

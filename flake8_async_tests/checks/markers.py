@@ -8,14 +8,14 @@ from collections.abc import Iterator
 
 from .. import project
 from ..context import FunctionNode
-from ..model.marks import ASYNC_MARKS, SKIP_MARKS, Mark
+from ..model.marks import ASYNC_MARKS, Mark
 from ..rules import ONLY, SCOPES, explain
 from ..syntax import of_tree, parameters
 from ..model.fixtures import (ASYNC_FIXTURE_DECORATORS, autouse, fixture_decorator,
                               param_marks)
 from ..model import known, plugins
 from ..model.loops import fixture_scopes
-from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
+from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS, label
 from ..model.class_kinds import ISOLATED, ClassInfo
 from . import Family, Finding
 
@@ -191,8 +191,13 @@ class MarkerRules(Family):
                           unknown: bool) -> str | None:
         """Why an unmarked async test may run after all (AT100 stays silent), or None."""
         ctx = self.ctx
-        if any(ctx.marks.name(d) in SKIP_MARKS for d in func.decorator_list):
-            return "skipped unconditionally (pytest.mark.skip): it never runs by design"
+        skip = ctx.marks.skipped(func, cls)
+        if skip is not None:
+            if isinstance(skip, ast.Call):  # (named without its reason)
+                skip = ast.Call(skip.func, skip.args,
+                                [k for k in skip.keywords if k.arg == "condition"])
+                skip = skip if skip.args or skip.keywords else skip.func
+            return explain("skipped", mark=label(skip, 60))
         if unknown:
             return "a decorator of unknown effect may run it"
         reason = (ctx.runner.unmarked_reason() or ctx.runner.dynamic_reason()

@@ -226,6 +226,34 @@ class Marks:
             marks.extend(self._marks_in(deco, "function"))
         return tuple(marks)
 
+    def skip_mark(self, expr: ast.expr) -> bool:
+        """Does this mark skip whatever happens: `skip` (called or not), or `skipif` with a
+        condition that is a literal truth (`True`, `1`, or a string that is one: pytest
+        evaluates a string)? Without `reason=`, such a `skipif` fails the test at setup
+        instead: it never runs either."""
+        name = self.name(expr)
+        if name in SKIP_MARKS:
+            return True
+        if name != "skipif" or not isinstance(expr, ast.Call):
+            return False
+        conditions = [*expr.args, *(k.value for k in expr.keywords if k.arg == "condition")]
+        return any(_literally_true(condition) for condition in conditions)
+
+    def skipped(self, func: FunctionNode, cls: ast.ClassDef | None) -> ast.expr | None:
+        """The mark that skips a test whatever happens (skip_mark): on the test, on a class
+        around it (a decorator or its `pytestmark`) or in the module's `pytestmark`."""
+        found = next((d for d in func.decorator_list if self.skip_mark(d)), None)
+        bodies = []
+        while found is None and isinstance(cls, ast.ClassDef):
+            found = next((d for d in cls.decorator_list if self.skip_mark(d)), None)
+            bodies.append(cls.body)
+            cls = self.ctx.syntax.enclosing(cls)  # type: ignore[assignment]
+        bodies.append(self.ctx.tree.body)
+        for body in bodies:
+            if found is None:
+                found = next((m for m in self.pytestmarks(body) if self.skip_mark(m)), None)
+        return found
+
     def unknown_decorators(self, decorators: list[ast.expr],
                            cls: ast.ClassDef | None = None) -> bool:
         """Any decorator that may change how (or whether) the function runs (a method of
@@ -247,7 +275,7 @@ class Marks:
             if dotted is None:
                 return True
             if dotted.startswith("pytest.mark."):
-                if dotted.rsplit(".", 1)[1] in SKIP_MARKS:
+                if self.skip_mark(deco):
                     return True
                 continue
             if dotted in TRANSPARENT_DECORATORS:
@@ -313,6 +341,20 @@ def run_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from run_statements(stmt.body if stmt.test.value else stmt.orelse)
         else:
             yield stmt
+
+
+def _literally_true(condition: ast.expr) -> bool:
+    """A `skipif` condition that is true as written: a number or bool constant, or a string
+    pytest would evaluate to one (read as a literal, never run)."""
+    if not isinstance(condition, ast.Constant):
+        return False
+    value = condition.value
+    if isinstance(value, str):
+        try:
+            value = ast.literal_eval(value.strip())
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return False
+    return type(value) in (bool, int, float) and bool(value)
 
 
 def _mark_items(value: ast.expr) -> list[ast.expr]:
