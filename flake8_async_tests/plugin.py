@@ -193,7 +193,9 @@ def _running(ctx: FileContext, found: list[Finding]) -> list[Finding]:
         if dead is None:
             kept.append(finding)
         else:
-            why = (explain("after-exit", what=dead.test, line=dead.exit_line)
+            why = (explain("module-stops", what=dead.test, line=dead.exit_line)
+                   if dead.stops_module else
+                   explain("after-exit", what=dead.test, line=dead.exit_line)
                    if dead.exit_line is not None else
                    explain("refused-with", what=dead.test, line=dead.with_line)
                    if dead.with_line is not None else

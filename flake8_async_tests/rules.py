@@ -424,6 +424,9 @@ SILENCES: tuple[Silence, ...] = (
             "a project written for a newer Python: run the linter on the Python it uses"),
     Silence("after-exit", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: it follows {what} at line {line}"),
+    Silence("module-stops", tuple(rule.code for rule in RULES if rule.code != "AT000"),
+            "never runs: the module's import stops at line {line} ({what}), so pytest "
+            "collects nothing from it"),
     Silence("refused-with", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: the plain `with` at line {line} enters {what}, an async context "
             "manager, and raises before its body",

@@ -4,7 +4,8 @@ nowhere else), of `if TYPE_CHECKING:`, of `if False:`; the `else:` of a true one
 of `while` with a false test; the same for `if self.x:` in a method of a class defined in
 a function, where `x` has one value (fields.py); and in a function, the statements of a
 block after one that never lets the block go on (`return`, `raise`, `break`, `continue`,
-or a call that never returns, such as `pytest.skip()`); the body of a plain `with` on an
+or a call that never returns, such as `pytest.skip()`); the whole module where such a
+statement stands at its top level (its import never completes); the body of a plain `with` on an
 async context manager (a function decorated with `asynccontextmanager`), which raises
 before its body runs (`TypeError`; `AttributeError` before Python 3.11). A finding there
 is about code that never runs: the rules' findings in those lines are dropped, with the
@@ -35,6 +36,7 @@ class Dead(NamedTuple):
     where: str  # why: what binds the name, "a literal"...
     exit_line: int | None = None
     with_line: int | None = None
+    stops_module: bool = False  # `test` at exit_line ends the module's import: all of it
 
 
 # Calls that never return: pytest's outcomes raise, the others end the process.
@@ -119,6 +121,7 @@ def dead_lines(syntax: Syntax, resolve: Callable[[ast.expr], str | None],
         branch = node.body if not value else node.orelse if isinstance(node, ast.If) else []
         if branch:
             found.append(Dead(*_span(branch), ast.unparse(node.test), value, where))
+    found.extend(_module_stop(syntax, resolve))
     found.extend(_after_exits(syntax, resolve))
     found.extend(_refused_withs(syntax, async_cm))
     return sorted(found, key=lambda dead: (dead.first, -dead.last))  # the outermost first
@@ -128,6 +131,20 @@ def _span(block: list[ast.stmt]) -> tuple[int, int]:
     """The first and last line of a block's statements (decorators included)."""
     return (min(_first_line(stmt) for stmt in block),
             max(stmt.end_lineno or stmt.lineno for stmt in block))
+
+
+def _module_stop(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> list[Dead]:
+    """The whole file, where a statement at the module's top level never lets its import
+    go on (`pytest.skip(..., allow_module_level=True)`, `raise`, `sys.exit()`): pytest
+    collects nothing from a module whose import raises (it skips it, or reports an
+    error), so no line of it runs as a test, before that statement or after."""
+    body = syntax.tree.body
+    for stmt in body:
+        what = "raise" if isinstance(stmt, ast.Raise) else _exit(stmt, resolve)
+        if what is not None:
+            return [Dead(1, max(s.end_lineno or s.lineno for s in body), what, True, "",
+                         stmt.lineno, stops_module=True)]
+    return []
 
 
 def _after_exits(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> list[Dead]:
