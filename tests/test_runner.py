@@ -280,6 +280,20 @@ def test_a_pin_of_pytest_asyncio_below_1(tmp_path, text, old):
     assert plugins.pins_pytest_asyncio_before_1(str(tmp_path)) is old
 
 
+@pytest.mark.parametrize("text, old", [
+    ("pytest-asyncio==1.2.0\n", True),  # (mitmproxy's pin)
+    ("pytest-asyncio>=1,<1.4\n", True),
+    ("pytest-asyncio==0.21.2\n", True),
+    ("pytest-asyncio==1.4.0\n", False),
+    ("pytest-asyncio~=1.3\n", False),  # (1.4 and later too)
+    ("pytest-asyncio\n", False),
+])
+def test_a_pin_of_pytest_asyncio_before_event_loop_policy_was_deprecated(tmp_path, text, old):
+    (tmp_path / "requirements.txt").write_text(text, encoding="utf-8")
+    caches.new_run()
+    assert plugins.pins_pytest_asyncio_before_policy_deprecation(str(tmp_path)) is old
+
+
 @pytest.mark.parametrize("module, kind", [
     ("def pytest_pyfunc_call(pyfuncitem):\n    return None\n", "runner"),
     ("if True:\n    def pytest_pycollect_makeitem(collector, name, obj):\n        pass\n",

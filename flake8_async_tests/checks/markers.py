@@ -319,6 +319,8 @@ class MarkerRules(Family):
                                       "fixture")
         elif name == "event_loop" and not self._event_loop_driven_by_sync_code(func):
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-fixture", {})
+        elif name == "event_loop_policy" and ctx.runner.pytest_asyncio_before_policy_deprecation:
+            ctx.silent(func, "AT106", explain("pytest-asyncio-before-1-4"))
         elif name == "event_loop_policy":
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-policy", {})
         if isinstance(func, ast.AsyncFunctionDef):

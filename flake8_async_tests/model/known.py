@@ -85,6 +85,11 @@ RELEASES_FROM_1 = {
     "pytest-aiohttp": ("1.0.0", "1.0.5", "1.1.0", "2.0.0"),
 }
 RAN_THEM_BEFORE_1 = frozenset({"pytest-aiohttp"})  # (and stopped at 1.0)
+# pytest-asyncio's first release that deprecates overriding the `event_loop_policy` fixture
+# (for its `pytest_asyncio_loop_factories` hook, new in the same release), and its releases
+# from then on, sampled as RELEASES_FROM_1 are.
+DEPRECATES_POLICY = "1.4.0"
+RELEASES_FROM_POLICY_DEPRECATION = ("1.4.0", "1.5.0", "2.0.0")
 # pytest-asyncio's first release whose default mode is strict: before it (0.17, 0.18) the
 # default was legacy, which runs async fixtures under plain @pytest.fixture (with a
 # DeprecationWarning), as every release before modes did; and its releases from then on,

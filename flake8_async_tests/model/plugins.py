@@ -317,6 +317,16 @@ def pins_pytest_asyncio_before_strict(root: str) -> bool:
 STRICT_BY_DEFAULT = Version(known.STRICT_BY_DEFAULT)
 
 
+def pins_pytest_asyncio_before_policy_deprecation(root: str) -> bool:
+    """The project declares pytest-asyncio only with releases where overriding the
+    `event_loop_policy` fixture is not deprecated (before 1.4)."""
+    return pins_before(root, known.ASYNCIO, DEPRECATES_POLICY,
+                       known.RELEASES_FROM_POLICY_DEPRECATION)
+
+
+DEPRECATES_POLICY = Version(known.DEPRECATES_POLICY)
+
+
 def pins_pytest_asyncio_before_sync_warning(root: str) -> bool:
     """The project declares pytest-asyncio only with releases that take the asyncio mark
     on a sync test without a warning (before 0.18)."""

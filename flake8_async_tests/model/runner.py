@@ -255,6 +255,13 @@ class Runner:
         return bool(self.ctx.rootdir) and plugins.pins_pytest_asyncio_before_1(self.ctx.rootdir)
 
     @functools.cached_property
+    def pytest_asyncio_before_policy_deprecation(self) -> bool:
+        """The project pins pytest-asyncio below 1.4, where overriding `event_loop_policy`
+        is not deprecated."""
+        return bool(self.ctx.rootdir) and \
+            plugins.pins_pytest_asyncio_before_policy_deprecation(self.ctx.rootdir)
+
+    @functools.cached_property
     def _hook_reason(self) -> str | None:
         """Why a hook of a conftest.py (or of this file) may run async tests or give them
         an async mark; None when every hook only does other things."""
