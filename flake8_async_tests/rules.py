@@ -471,6 +471,9 @@ SILENCES: tuple[Silence, ...] = (
     Silence("anyio-or-trio", ("AT104",),
             "anyio or trio is used here: their plugins run async fixtures"),
     Silence("pytest-asyncio-before-1", ("AT106",), "the project pins pytest-asyncio below 1.0"),
+    Silence("pytest-asyncio-before-0-24", ("AT106",),
+            "the project pins pytest-asyncio below 0.24, whose asyncio mark takes scope= "
+            "(loop_scope= came with its deprecation)"),
     Silence("pytest-asyncio-before-1-4", ("AT106",),
             "the project pins pytest-asyncio below 1.4, where overriding event_loop_policy "
             "is not deprecated"),

@@ -294,6 +294,20 @@ def test_a_pin_of_pytest_asyncio_before_event_loop_policy_was_deprecated(tmp_pat
     assert plugins.pins_pytest_asyncio_before_policy_deprecation(str(tmp_path)) is old
 
 
+@pytest.mark.parametrize("text, old", [
+    ("pytest-asyncio==0.23.8\n", True),
+    ("pytest-asyncio<0.24\n", True),
+    ("pytest-asyncio>=0.23,<0.24\n", True),
+    ("pytest-asyncio==0.24.0\n", False),
+    ("pytest-asyncio>=0.23\n", False),
+    ("pytest-asyncio\n", False),
+])
+def test_a_pin_of_pytest_asyncio_before_the_mark_took_loop_scope(tmp_path, text, old):
+    (tmp_path / "requirements.txt").write_text(text, encoding="utf-8")
+    caches.new_run()
+    assert plugins.pins_pytest_asyncio_before_mark_scope_deprecation(str(tmp_path)) is old
+
+
 @pytest.mark.parametrize("module, kind", [
     ("def pytest_pyfunc_call(pyfuncitem):\n    return None\n", "runner"),
     ("if True:\n    def pytest_pycollect_makeitem(collector, name, obj):\n        pass\n",

@@ -53,7 +53,10 @@ class MarkerRules(Family):
         for node in self.ctx.syntax.of_type(ast.Call):
             if (isinstance(node, ast.Call) and self.ctx.marks.name(node) == "asyncio"
                     and any(k.arg == "scope" for k in node.keywords)):
-                yield Finding(node.lineno, node.col_offset, "AT106", "mark-scope", {})
+                if self.ctx.runner.pytest_asyncio_before_mark_scope_deprecation:
+                    self.ctx.silent(node, "AT106", explain("pytest-asyncio-before-0-24"))
+                else:
+                    yield Finding(node.lineno, node.col_offset, "AT106", "mark-scope", {})
 
     # -- classes -----------------------------------------------------------------
 

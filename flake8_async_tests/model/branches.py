@@ -140,7 +140,9 @@ def _module_stop(syntax: Syntax, resolve: Callable[[ast.expr], str | None]) -> l
     error), so no line of it runs as a test, before that statement or after."""
     body = syntax.tree.body
     for stmt in body:
-        what = "raise" if isinstance(stmt, ast.Raise) else _exit(stmt, resolve)
+        if isinstance(stmt, (ast.Return, ast.Break, ast.Continue)):
+            continue  # (not compiled at a module's top level: a syntax error, not a stop)
+        what = _exit(stmt, resolve)
         if what is not None:
             return [Dead(1, max(s.end_lineno or s.lineno for s in body), what, True, "",
                          stmt.lineno, stops_module=True)]

@@ -90,6 +90,11 @@ RAN_THEM_BEFORE_1 = frozenset({"pytest-aiohttp"})  # (and stopped at 1.0)
 # from then on, sampled as RELEASES_FROM_1 are.
 DEPRECATES_POLICY = "1.4.0"
 RELEASES_FROM_POLICY_DEPRECATION = ("1.4.0", "1.5.0", "2.0.0")
+# Its first release that deprecates `pytest.mark.asyncio(scope=...)` (for `loop_scope=`,
+# new in the same release; 0.23 had only `scope=`), and its releases from then on.
+DEPRECATES_MARK_SCOPE = "0.24.0"
+RELEASES_FROM_MARK_SCOPE_DEPRECATION = ("0.24.0", "0.25.3", "0.26.0", "1.0.0", "1.1.0",
+                                        "1.2.0", "1.3.0", "1.5.0", "2.0.0")
 # pytest-asyncio's first release whose default mode is strict: before it (0.17, 0.18) the
 # default was legacy, which runs async fixtures under plain @pytest.fixture (with a
 # DeprecationWarning), as every release before modes did; and its releases from then on,

@@ -327,6 +327,16 @@ def pins_pytest_asyncio_before_policy_deprecation(root: str) -> bool:
 DEPRECATES_POLICY = Version(known.DEPRECATES_POLICY)
 
 
+def pins_pytest_asyncio_before_mark_scope_deprecation(root: str) -> bool:
+    """The project declares pytest-asyncio only with releases where the asyncio mark's
+    `scope=` is not deprecated (before 0.24, which added `loop_scope=`)."""
+    return pins_before(root, known.ASYNCIO, DEPRECATES_MARK_SCOPE,
+                       known.RELEASES_FROM_MARK_SCOPE_DEPRECATION)
+
+
+DEPRECATES_MARK_SCOPE = Version(known.DEPRECATES_MARK_SCOPE)
+
+
 def pins_pytest_asyncio_before_sync_warning(root: str) -> bool:
     """The project declares pytest-asyncio only with releases that take the asyncio mark
     on a sync test without a warning (before 0.18)."""

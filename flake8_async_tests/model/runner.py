@@ -255,6 +255,13 @@ class Runner:
         return bool(self.ctx.rootdir) and plugins.pins_pytest_asyncio_before_1(self.ctx.rootdir)
 
     @functools.cached_property
+    def pytest_asyncio_before_mark_scope_deprecation(self) -> bool:
+        """The project pins pytest-asyncio below 0.24, where the asyncio mark takes only
+        `scope=` (`loop_scope=` came with its deprecation)."""
+        return bool(self.ctx.rootdir) and \
+            plugins.pins_pytest_asyncio_before_mark_scope_deprecation(self.ctx.rootdir)
+
+    @functools.cached_property
     def pytest_asyncio_before_policy_deprecation(self) -> bool:
         """The project pins pytest-asyncio below 1.4, where overriding `event_loop_policy`
         is not deprecated."""
