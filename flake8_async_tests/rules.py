@@ -581,6 +581,9 @@ SILENCES: tuple[Silence, ...] = (
     Silence("replacement-not-called", ("AT301",),
             "the test asserts the replacement is never called ({mock}.assert_not_called() "
             "at line {line})"),
+    Silence("owner-patched", ("AT304",),
+            "{owner} is patched at line {line}, before this: the name is looked up on "
+            "what replaced it"),
     Silence("module-unparsed", ("AT304",),
             "module {module} is there, but does not parse with this Python: what it holds "
             "is unknown",

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from .. import inference
 from ..context import FileContext
-from ..index import resolver
+from ..index import modules, resolver
 from ..index.defs import ASYNC_DEF, DEF
 from ..mock_names import (
     FAKE_ASSERTS, FAKE_AWAIT_ASSERTS, MOCK_API, MOCK_MODULE_NAMES, REAL_ASSERTS, mentions_mocks,
@@ -234,6 +234,11 @@ class ScopeChecker:
             if not owner_name or not attr or resolver.attribute(
                     owner_name, attr) == resolver.PRESENT:
                 return
+            earlier = self._patched_before(call, owner_name)
+            if earlier is not None:
+                self.ctx.silent(call, "AT304", explain(
+                    "owner-patched", owner=earlier[0], line=earlier[1]))
+                return
             missing = resolver.missing_submodule(owner_name)
             if missing is not None:
                 yield Finding(call.lineno, call.col_offset, "AT304", "missing-module",
@@ -269,6 +274,43 @@ class ScopeChecker:
                           {"owner": label, "attr": attr})
         elif status == "unknown":
             self._open(call, "AT304", owner, label, attr)
+
+    def _patched_before(self, call: ast.Call, owner: str) -> tuple[str, int] | None:
+        """(the name, the line) of a patch this function makes before `call`, of `owner`
+        or a name it is under (`patch("pkg.bot.Manager")`, then `patch("pkg.bot.Manager.
+        _init")`): while that one is active the attribute is looked up on what replaced
+        it (a MagicMock has them all). One of the function's decorators counts; a `with`
+        counts only around `call`; a module does not (`patch("pkg.mod")`: patch finds a
+        module of its target by import, pkgutil.resolve_name, from Python 3.11)."""
+        entered: dict[int, ast.AST] = {}  # id of a patcher call -> the `with` it enters
+        for node in self.scope.nodes:
+            if isinstance(node, (ast.With, ast.AsyncWith)):
+                for item in node.items:
+                    entered[id(item.context_expr)] = node
+        at = (call.lineno, call.col_offset)
+        for node in [*self.scope.func.decorator_list, *self.scope.nodes]:
+            if not isinstance(node, ast.Call) or node is call:
+                continue
+            which = self.names.patcher(node)
+            target = patch_target(node, which) if which is not None else None
+            if target is None:
+                continue
+            owner_expr, owner_name, attr = target
+            if owner_expr is not None:
+                owner_name = self.ctx.static_dotted(owner_expr,
+                                                    self.targets.bindings_at(owner_expr))
+            patched = f"{owner_name}.{attr}" if owner_name else None
+            if patched is None or not (owner == patched or owner.startswith(patched + ".")):
+                continue
+            if modules.locate(patched) is not None:
+                continue  # a module: from Python 3.11 patch imports it, past the replacement
+            block = entered.get(id(node))
+            if node in self.scope.func.decorator_list or (
+                    block is None and (node.lineno, node.col_offset) < at) or (
+                    block is not None and block.body[0].lineno <= call.lineno
+                    <= (block.end_lineno or block.lineno)):
+                return patched, node.lineno
+        return None
 
     def _open(self, at: ast.AST, code: str, owner, label: str, attr: str,
               on_instance: bool = False) -> None:
