@@ -197,9 +197,9 @@ class MarkerRules(Family):
         skip = ctx.marks.skipped(func, cls)
         if skip is not None:
             if isinstance(skip, ast.Call):  # (named without its reason)
-                skip = ast.Call(skip.func, skip.args,
-                                [k for k in skip.keywords if k.arg == "condition"])
-                skip = skip if skip.args or skip.keywords else skip.func
+                conditions = ast.Call(skip.func, skip.args,
+                                      [k for k in skip.keywords if k.arg == "condition"])
+                skip = conditions if ctx.marks.name(skip) == "skipif" else skip.func
             return explain("skipped", mark=label(skip, 60))
         if unknown:
             return "a decorator of unknown effect may run it"
