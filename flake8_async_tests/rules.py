@@ -550,8 +550,16 @@ SILENCES: tuple[Silence, ...] = (
             "at module level: it runs when pytest imports the file, where no event loop runs",
             "such a task is made while pytest collects, not while a test runs: it never outlives "
             "one"),
+    Silence("future-not-task", ("AT203",),
+            "ensure_future() is handed a future ({what}), which it returns: no task is made"),
     Silence("task-joined-by-owner", ("AT203",),
-            "the task runs {task}, and line {line} awaits {other}, which may wait for it"),
+            "the task runs {task}, and line {line} awaits {other}, which may end it or wait "
+            "for it"),
+    Silence("task-cancels-awaited", ("AT203",),
+            "the task runs {task}, and line {line} awaits {other} expecting it to be "
+            "cancelled, which that task may do",
+            "in `pytest.raises(asyncio.CancelledError)`: only another task can cancel what "
+            "the test awaits there"),
     Silence("task-run-elsewhere", ("AT203",),
             "{what}: what runs this code, and on which loop, is unknown",
             "a framework may run it on a loop of its own that keeps its tasks (a workflow "

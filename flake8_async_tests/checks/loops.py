@@ -350,6 +350,10 @@ class LoopRules(ScopeFamily):
         if isinstance(scope.node, ast.Module):
             self.ctx.silent(call, "AT203", explain("at-import"))
             return
+        future = tasks.no_task(call, scope, self.scopes) if "ensure_future" in text else None
+        if future is not None:
+            self.ctx.silent(call, "AT203", explain("future-not-task", what=future))
+            return
         expected = self.ctx.raises.expects_raise(call, anything=True) if sync_code(scope) else None
         if expected is not None:  # (the task, on a loop other code runs, may be the means)
             self.ctx.silent(call, "AT203", expected)
@@ -363,10 +367,11 @@ class LoopRules(ScopeFamily):
             self.ctx.silent(call, "AT203", explain("task-settles-future", future=settled[0],
                                                    line=settled[1]))
             return
-        joined = tasks.joined_by_owner(call, scope)
+        joined = tasks.joined_by_owner(call, scope, self.ctx.raises.expects_cancel)
         if joined is not None:
-            self.ctx.silent(call, "AT203", explain("task-joined-by-owner", task=joined[0],
-                                                   other=joined[1], line=joined[2]))
+            self.ctx.silent(call, "AT203", explain(
+                "task-joined-by-owner" if joined[3] else "task-cancels-awaited",
+                task=joined[0], other=joined[1], line=joined[2]))
             return
         elsewhere = tasks.run_elsewhere(scope, self.scopes)
         if elsewhere is not None:

@@ -48,13 +48,36 @@ class RaisesBlocks:
                               node.lineno, any(self.may_catch_runtime_error(r) for r in raises)))
         return found
 
+    @functools.cached_property
+    def _cancel_blocks(self) -> list[tuple[int, int]]:
+        """(first, last) line of the body of each `with pytest.raises(...)` that expects
+        asyncio.CancelledError (alone or among others)."""
+        found = []
+        for node in self.syntax.of_type(ast.With):
+            for item in node.items:  # type: ignore[attr-defined]
+                raises = item.context_expr
+                if not (isinstance(raises, ast.Call) and node.body  # type: ignore[attr-defined]
+                        and self.resolve(raises.func) == "pytest.raises"):
+                    continue
+                expected = _expected(raises)
+                named = expected.elts if isinstance(expected, ast.Tuple) else [expected]
+                if any(self.resolve(e) in CANCELLED for e in named if e is not None):
+                    body = node.body  # type: ignore[attr-defined]
+                    found.append((body[0].lineno, max(s.end_lineno or s.lineno for s in body)))
+        return found
+
+    def expects_cancel(self, node: ast.AST) -> bool:
+        """Is `node` in the body of a `with pytest.raises(...)` that expects the awaited
+        call to be cancelled (asyncio.CancelledError)?"""
+        line = node.lineno  # type: ignore[attr-defined]
+        return any(first <= line <= last for first, last in self._cancel_blocks)
+
     def may_catch_runtime_error(self, raises: ast.Call) -> bool:
         """May `pytest.raises(...)` catch RuntimeError? Not when every exception it names is
         one of the standard library's that RuntimeError does not derive from (ValueError,
         asyncio.CancelledError...); yes when one is RuntimeError or one of its bases, or is
         anything else (a project's name may be an alias)."""
-        expected = raises.args[0] if raises.args else next(
-            (k.value for k in raises.keywords if k.arg == "expected_exception"), None)
+        expected = _expected(raises)
         if expected is None:
             return True
         named = expected.elts if isinstance(expected, ast.Tuple) else [expected]
@@ -82,3 +105,12 @@ class RaisesBlocks:
                       if first <= line <= last and (runtime or anything)
                       and (lines is None or lines[0] <= at <= lines[1])), None)
         return explain("in-pytest-raises", line=where) if where is not None else None
+
+
+CANCELLED = frozenset({"asyncio.CancelledError", "asyncio.exceptions.CancelledError"})
+
+
+def _expected(raises: ast.Call) -> ast.expr | None:
+    """The exception (or tuple of them) a `pytest.raises(...)` call names."""
+    return raises.args[0] if raises.args else next(
+        (k.value for k in raises.keywords if k.arg == "expected_exception"), None)

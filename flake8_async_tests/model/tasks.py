@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import ast
+from collections.abc import Callable
 
 from ..index.defs import PLAIN_DECORATOR_NAMES
 from .fixtures import FIXTURE_DECORATORS
@@ -120,14 +121,41 @@ def _observed_at(scope: Scope, scopes: Scopes, name: str) -> int | None:
     return min(lines, default=None)
 
 
-# Methods that end an object's run and, by their name, wait for it to end (`close()`, which
-# may only cancel or release, is not one).
-JOINING = frozenset({"shutdown", "stop", "join", "wait_closed", "wait_stopped"})
+# Methods that end an object's run and, by their name, may wait for it to end (or cancel
+# it: a task its owner cancels does not outlive the test either).
+JOINING = frozenset({"shutdown", "stop", "join", "wait_closed", "wait_stopped", "close",
+                     "aclose", "disconnect"})
+# Methods of an event loop that give a future, not a coroutine: `ensure_future` hands such
+# a future back, and makes no task.
+LOOP_FUTURES = frozenset({"run_in_executor", "create_future"})
+FUTURE_GIVERS = FUTURE_CLASSES | frozenset({"asyncio.wrap_future", "asyncio.futures.wrap_future",
+                                            "asyncio.gather", "asyncio.tasks.gather"})
 
 
-def joined_by_owner(call: ast.Call, scope: Scope) -> tuple[str, str, int] | None:
-    """(the task's method, the method awaited later, its line) when `call` hands a task
-    `owner.meth(...)` and the function awaits `owner.stop(...)` (JOINING) on a later line."""
+def no_task(call: ast.Call, scope: Scope, scopes: Scopes) -> str | None:
+    """What `asyncio.ensure_future(arg)` is handed when `arg` is a future, not a coroutine
+    (`loop.run_in_executor(...)`, `loop.create_future()`, `asyncio.gather(...)`, or a name
+    bound once to one): it returns that future and makes no task. None otherwise."""
+    arg = call.args[0] if len(call.args) == 1 and not call.keywords else None
+    if isinstance(arg, ast.Name):
+        bound = scope.bindings.get(arg.id)
+        arg = bound[0][1] if bound and len(bound) == 1 and bound[0][0] == "assign" else None
+    if not isinstance(arg, ast.Call):
+        return None
+    if isinstance(arg.func, ast.Attribute) and arg.func.attr in LOOP_FUTURES:
+        return f"{label(arg.func)}()"
+    dotted = scopes.resolve(arg.func, scope, among=FUTURE_GIVERS)
+    return f"{dotted}()" if dotted in FUTURE_GIVERS else None
+
+
+def joined_by_owner(call: ast.Call, scope: Scope,
+                    cancelled: Callable[[ast.AST], bool] = lambda node: False,
+                    ) -> tuple[str, str, int, bool] | None:
+    """(the task's method, the method awaited later, its line, whether that is one of
+    JOINING) when `call` hands a task
+    `owner.meth(...)` and the function awaits `owner.stop(...)` (JOINING) on a later line,
+    or awaits any method of `owner` where it expects that to be cancelled (`cancelled`:
+    in `pytest.raises(asyncio.CancelledError)`, which only another task can do there)."""
     coro = call.args[0] if call.args else None
     if not isinstance(coro, ast.Call) or not isinstance(coro.func, ast.Attribute):
         return None
@@ -141,14 +169,14 @@ def joined_by_owner(call: ast.Call, scope: Scope) -> tuple[str, str, int] | None
     later = [node for node in scope.syntax.scope_nodes(scope.node)
              if isinstance(node, ast.Await) and node.lineno > (call.end_lineno or call.lineno)
              and isinstance(node.value, ast.Call) and isinstance(node.value.func, ast.Attribute)
-             and node.value.func.attr in JOINING
+             and (node.value.func.attr in JOINING or cancelled(node))
              and ast.dump(node.value.func.value) == spelled]
     if not later:
         return None
     first = min(later, key=lambda node: node.lineno)
     name = label(owner)
     return (f"{name}.{coro.func.attr}()", f"{name}.{first.value.func.attr}()",  # type: ignore
-            first.lineno)
+            first.lineno, first.value.func.attr in JOINING)  # type: ignore[attr-defined]
 
 
 # Decorators that leave a function or class run as written (fixtures and marks aside).
