@@ -268,44 +268,35 @@ def test_a_poetry_pin_from_1_on_runs_nothing(tmp_path):
     assert "pytest-aiohttp" not in plugins.declared_runners(str(tmp_path))
 
 
-@pytest.mark.parametrize("text, old", [
-    ("pytest-asyncio==0.21.2\n", True),
-    ("pytest-asyncio==1.4.1\n", False),
-    ("pytest-asyncio==1.1.1\n", False),
-    ("pytest-asyncio<2\n", False),
+BEFORE_1 = plugins.pins_pytest_asyncio_before_1
+BEFORE_POLICY = plugins.pins_pytest_asyncio_before_policy_deprecation  # (1.4)
+BEFORE_LOOP_SCOPE = plugins.pins_pytest_asyncio_before_mark_scope_deprecation  # (0.24)
+
+
+@pytest.mark.parametrize("pins, text, old", [
+    (BEFORE_1, "pytest-asyncio==0.21.2\n", True),
+    (BEFORE_1, "pytest-asyncio==1.4.1\n", False),
+    (BEFORE_1, "pytest-asyncio==1.1.1\n", False),
+    (BEFORE_1, "pytest-asyncio<2\n", False),
+    (BEFORE_POLICY, "pytest-asyncio==1.2.0\n", True),  # (mitmproxy's pin)
+    (BEFORE_POLICY, "pytest-asyncio>=1,<1.4\n", True),
+    (BEFORE_POLICY, "pytest-asyncio==0.21.2\n", True),
+    (BEFORE_POLICY, "pytest-asyncio==1.4.0\n", False),
+    (BEFORE_POLICY, "pytest-asyncio~=1.3\n", False),  # (1.4 and later too)
+    (BEFORE_POLICY, "pytest-asyncio\n", False),
+    (BEFORE_LOOP_SCOPE, "pytest-asyncio==0.23.8\n", True),
+    (BEFORE_LOOP_SCOPE, "pytest-asyncio<0.24\n", True),
+    (BEFORE_LOOP_SCOPE, "pytest-asyncio>=0.23,<0.24\n", True),
+    (BEFORE_LOOP_SCOPE, "pytest-asyncio==0.24.0\n", False),
+    (BEFORE_LOOP_SCOPE, "pytest-asyncio>=0.23\n", False),
+    (BEFORE_LOOP_SCOPE, "pytest-asyncio\n", False),
 ])
-def test_a_pin_of_pytest_asyncio_below_1(tmp_path, text, old):
+def test_a_pin_of_pytest_asyncio_before_a_release(tmp_path, pins, text, old):
+    """Releases before 1.0 (the event_loop fixture), 1.4 (event_loop_policy deprecated)
+    and 0.24 (the mark's loop_scope=)."""
     (tmp_path / "requirements.txt").write_text(text, encoding="utf-8")
     caches.new_run()
-    assert plugins.pins_pytest_asyncio_before_1(str(tmp_path)) is old
-
-
-@pytest.mark.parametrize("text, old", [
-    ("pytest-asyncio==1.2.0\n", True),  # (mitmproxy's pin)
-    ("pytest-asyncio>=1,<1.4\n", True),
-    ("pytest-asyncio==0.21.2\n", True),
-    ("pytest-asyncio==1.4.0\n", False),
-    ("pytest-asyncio~=1.3\n", False),  # (1.4 and later too)
-    ("pytest-asyncio\n", False),
-])
-def test_a_pin_of_pytest_asyncio_before_event_loop_policy_was_deprecated(tmp_path, text, old):
-    (tmp_path / "requirements.txt").write_text(text, encoding="utf-8")
-    caches.new_run()
-    assert plugins.pins_pytest_asyncio_before_policy_deprecation(str(tmp_path)) is old
-
-
-@pytest.mark.parametrize("text, old", [
-    ("pytest-asyncio==0.23.8\n", True),
-    ("pytest-asyncio<0.24\n", True),
-    ("pytest-asyncio>=0.23,<0.24\n", True),
-    ("pytest-asyncio==0.24.0\n", False),
-    ("pytest-asyncio>=0.23\n", False),
-    ("pytest-asyncio\n", False),
-])
-def test_a_pin_of_pytest_asyncio_before_the_mark_took_loop_scope(tmp_path, text, old):
-    (tmp_path / "requirements.txt").write_text(text, encoding="utf-8")
-    caches.new_run()
-    assert plugins.pins_pytest_asyncio_before_mark_scope_deprecation(str(tmp_path)) is old
+    assert pins(str(tmp_path)) is old
 
 
 @pytest.mark.parametrize("module, kind", [
