@@ -9,6 +9,7 @@ Read from source alone (the linted file, its conftest files and the index); noth
 from __future__ import annotations
 
 import ast
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -17,7 +18,7 @@ from ..index.defs import ABSOLUTE, DEF, MADE_BY, awaited_spelling
 from ..syntax import FunctionNode, Syntax, assigned, of_tree
 from .bindings import bindings
 from .fixtures import (
-    NOT_A_FIXTURE, Fixture, Unknown, autouse, fixture_decorator, scope_fixtures,
+    NOT_A_FIXTURE, Fixture, Unknown, autouse, bound_in, fixture_decorator, scope_fixtures,
 )
 from .class_kinds import TESTCASE
 
@@ -210,7 +211,7 @@ class Values:
                 for func in index.of_type(ast.FunctionDef, ast.AsyncFunctionDef):
                     if func.name == "pytest_generate_tests":  # type: ignore[attr-defined]
                         self._generated = (f"{label}:{func.lineno}",  # type: ignore
-                                           _generated_names(func))  # type: ignore[arg-type]
+                                           _generated_names(func, tree))  # type: ignore
         where, names = self._generated
         return where if where and (names is None or name in names) else None
 
@@ -598,20 +599,20 @@ def nested_awaited(node: ast.AST, resolve: Callable[[ast.expr], str | None]) -> 
     return resolver.factory_class(dotted)
 
 
-def _generated_names(hook: FunctionNode) -> frozenset[str] | None:
+def _generated_names(hook: FunctionNode, module: ast.Module) -> frozenset[str] | None:
     """The names a pytest_generate_tests hook may parametrize: those its `parametrize`
     calls spell as literals (a string of comma-separated names, or a list or tuple of
-    strings); None (any) when one computes them, or the hook uses its first argument (the
-    metafunc) other than by reading its attributes (`metafunc.parametrize`,
-    `metafunc.fixturenames`)."""
+    strings), or as `f.__name__` of a def its module binds once (adk-python's
+    `env_variables.__name__`, a fixture's); None (any) when one computes them, or the hook
+    uses its first argument (the metafunc) other than by reading its attributes
+    (`metafunc.parametrize`, `metafunc.fixturenames`) or handing it to a def of its module
+    that only reads attributes of it."""
     positional = [*hook.args.posonlyargs, *hook.args.args]
     if not positional:
         return frozenset()
-    metafunc = positional[0].arg
+    defs = _module_defs(module)
     nodes = list(ast.walk(hook))
-    read = {id(node.value) for node in nodes if isinstance(node, ast.Attribute)}
-    if any(isinstance(node, ast.Name) and node.id == metafunc and id(node) not in read
-           for node in nodes):
+    if not _only_read(positional[0].arg, nodes, defs):
         return None  # handed on, aliased or rebound: what else parametrizes is not read
     names: set[str] = set()
     for node in nodes:
@@ -627,6 +628,56 @@ def _generated_names(hook: FunctionNode) -> frozenset[str] | None:
                     isinstance(e, ast.Constant) and isinstance(e.value, str)
                     for e in spelled.elts):
                 names.update(e.value for e in spelled.elts)  # type: ignore[attr-defined]
+            elif (named := _def_name(spelled, defs)) is not None:
+                names.add(named)
             else:
                 return None
     return frozenset(names)
+
+
+def _module_defs(module: ast.Module) -> dict[str, FunctionNode]:
+    """The defs a module binds once at its top level, and to nothing else."""
+    counts: Counter[str] = Counter()
+    found: dict[str, FunctionNode] = {}
+    for stmt in module.body:
+        counts.update(bound_in(stmt))
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            found[stmt.name] = stmt
+    return {name: func for name, func in found.items() if counts[name] == 1}
+
+
+def _def_name(expr: ast.expr | None, defs: dict[str, FunctionNode]) -> str | None:
+    """The name `f.__name__` gives for a def `f` of the module: its own, unless a decorator
+    may rename it (a fixture's `name=`, which pytest before 8.4 leaves out of __name__)."""
+    if not (isinstance(expr, ast.Attribute) and expr.attr == "__name__"
+            and isinstance(expr.value, ast.Name) and expr.value.id in defs):
+        return None
+    func = defs[expr.value.id]
+    if any(isinstance(d, ast.Call) and any(k.arg == "name" or k.arg is None for k in d.keywords)
+           for d in func.decorator_list):
+        return None
+    return func.name
+
+
+def _only_read(name: str, nodes: list[ast.AST], defs: dict[str, FunctionNode],
+               depth: int = 0) -> bool:
+    """Is `name` only read for its attributes in these nodes, or handed by position to a
+    def of the module that (itself, one level down) does the same with its parameter and
+    does not parametrize through it?"""
+    read = {id(node.value) for node in nodes if isinstance(node, ast.Attribute)
+            and not (depth and node.attr == "parametrize")}
+    handed: dict[int, tuple[ast.Call, int]] = {}
+    for node in nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and not node.keywords:
+            for at, arg in enumerate(node.args):
+                handed[id(arg)] = (node, at)
+    for node in nodes:
+        if not (isinstance(node, ast.Name) and node.id == name) or id(node) in read:
+            continue
+        call, at = handed.get(id(node), (None, 0))
+        callee = defs.get(call.func.id) if call is not None else None  # type: ignore
+        params = [*callee.args.posonlyargs, *callee.args.args] if callee is not None else []
+        if depth or callee is None or at >= len(params) or not _only_read(
+                params[at].arg, list(ast.walk(callee)), defs, depth + 1):
+            return False
+    return True
