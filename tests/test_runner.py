@@ -268,12 +268,10 @@ def test_a_poetry_pin_from_1_on_runs_nothing(tmp_path):
     assert "pytest-aiohttp" not in plugins.declared_runners(str(tmp_path))
 
 
-BEFORE_1 = plugins.pins_pytest_asyncio_before_1
-BEFORE_POLICY = plugins.pins_pytest_asyncio_before_policy_deprecation  # (1.4)
-BEFORE_LOOP_SCOPE = plugins.pins_pytest_asyncio_before_mark_scope_deprecation  # (0.24)
+BEFORE_1, BEFORE_POLICY, BEFORE_LOOP_SCOPE = known.FIRST_1, "1.4.0", "0.24.0"
 
 
-@pytest.mark.parametrize("pins, text, old", [
+@pytest.mark.parametrize("release, text, old", [
     (BEFORE_1, "pytest-asyncio==0.21.2\n", True),
     (BEFORE_1, "pytest-asyncio==1.4.1\n", False),
     (BEFORE_1, "pytest-asyncio==1.1.1\n", False),
@@ -291,12 +289,14 @@ BEFORE_LOOP_SCOPE = plugins.pins_pytest_asyncio_before_mark_scope_deprecation  #
     (BEFORE_LOOP_SCOPE, "pytest-asyncio>=0.23\n", False),
     (BEFORE_LOOP_SCOPE, "pytest-asyncio\n", False),
 ])
-def test_a_pin_of_pytest_asyncio_before_a_release(tmp_path, pins, text, old):
+def test_a_pin_of_pytest_asyncio_before_a_release(tmp_path, release, text, old):
     """Releases before 1.0 (the event_loop fixture), 1.4 (event_loop_policy deprecated)
     and 0.24 (the mark's loop_scope=)."""
+    assert {BEFORE_POLICY, BEFORE_LOOP_SCOPE} == {known.DEPRECATES_POLICY,
+                                                  known.DEPRECATES_MARK_SCOPE}
     (tmp_path / "requirements.txt").write_text(text, encoding="utf-8")
     caches.new_run()
-    assert pins(str(tmp_path)) is old
+    assert plugins.pins_before(str(tmp_path), known.ASYNCIO, release) is old
 
 
 @pytest.mark.parametrize("module, kind", [

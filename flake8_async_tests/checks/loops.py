@@ -25,10 +25,8 @@ CREATE_TASK = frozenset({"asyncio.create_task", "asyncio.tasks.create_task"})
 LOOP_CHECKS = frozenset({"is_running", "get_running_loop", "_get_running_loop"})
 RUNTIME_ERRORS = frozenset({"RuntimeError", "builtins.RuntimeError", "Exception",
                             "BaseException"})
-TASK_CALLS = frozenset({
-    "asyncio.create_task", "asyncio.tasks.create_task",
-    "asyncio.ensure_future", "asyncio.tasks.ensure_future",
-})
+ENSURE_FUTURE = frozenset({"asyncio.ensure_future", "asyncio.tasks.ensure_future"})
+TASK_CALLS = CREATE_TASK | ENSURE_FUTURE
 CALLS_OF_INTEREST = GET_LOOP | RUN_CALLS | CREATE_TASK
 # Fixtures that create a loop and make it the current one.
 LOOP_FIXTURES = frozenset({"loop", "event_loop"})
@@ -350,7 +348,7 @@ class LoopRules(ScopeFamily):
         if isinstance(scope.node, ast.Module):
             self.ctx.silent(call, "AT203", explain("at-import"))
             return
-        future = tasks.no_task(call, scope, self.scopes) if "ensure_future" in text else None
+        future = tasks.no_task(call, scope, self.scopes) if dotted in ENSURE_FUTURE else None
         if future is not None:
             self.ctx.silent(call, "AT203", explain("future-not-task", what=future))
             return

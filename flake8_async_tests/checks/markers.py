@@ -53,7 +53,7 @@ class MarkerRules(Family):
         for node in self.ctx.syntax.of_type(ast.Call):
             if (isinstance(node, ast.Call) and self.ctx.marks.name(node) == "asyncio"
                     and any(k.arg == "scope" for k in node.keywords)):
-                if self.ctx.runner.pytest_asyncio_before_mark_scope_deprecation:
+                if self.ctx.runner.pytest_asyncio_before(known.DEPRECATES_MARK_SCOPE):
                     self.ctx.silent(node, "AT106", explain("pytest-asyncio-before-0-24"))
                 else:
                     yield Finding(node.lineno, node.col_offset, "AT106", "mark-scope", {})
@@ -312,7 +312,8 @@ class MarkerRules(Family):
                 yield Finding(deco.lineno, deco.col_offset, "AT103", ONLY,
                               {"mark": mark, "name": func.name})
         name = _fixture_name(func)
-        if name in ("event_loop", "event_loop_policy") and ctx.runner.pytest_asyncio_before_1:
+        if name in ("event_loop", "event_loop_policy") and ctx.runner.pytest_asyncio_before(
+                known.FIRST_1):
             # a pinned pytest-asyncio that still has them (lock files read only here)
             ctx.silent(func, "AT106", "the project pins pytest-asyncio below 1.0")
         elif name == "event_loop" and (elsewhere := self._another_plugins_loop()) is not None:
@@ -322,7 +323,8 @@ class MarkerRules(Family):
                                       "fixture")
         elif name == "event_loop" and not self._event_loop_driven_by_sync_code(func):
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-fixture", {})
-        elif name == "event_loop_policy" and ctx.runner.pytest_asyncio_before_policy_deprecation:
+        elif name == "event_loop_policy" and ctx.runner.pytest_asyncio_before(
+                known.DEPRECATES_POLICY):
             ctx.silent(func, "AT106", explain("pytest-asyncio-before-1-4"))
         elif name == "event_loop_policy":
             yield Finding(func.lineno, func.col_offset, "AT106", "event-loop-policy", {})

@@ -77,36 +77,33 @@ def named_for_pytest(distribution: str) -> bool:
 # The mark of each plugin that runs only the async tests marked for it (AT100's advice).
 MARKS = {"anyio": "anyio", "pytest-trio": "trio"}
 RUNNER_DISTRIBUTIONS = frozenset(p.distribution for p in KNOWN if p.runs_async_tests)
-# Releases from 1.0 on, sampled (plugins.pins_before_1 also tries the versions a pin names),
-# to tell whether a project has a release before 1.0: pytest-asyncio's still have the
-# `event_loop` fixture, pytest-aiohttp's run unmarked async tests by themselves.
-RELEASES_FROM_1 = {
-    ASYNCIO: ("1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.5.0", "2.0.0"),
+# Releases, sampled, to tell whether a project pins only releases before a given one
+# (plugins.pins_before takes those from that one on, and also tries the versions a pin
+# names): pytest-asyncio's, and pytest-aiohttp's from 1.0 on.
+SAMPLED_RELEASES = {
+    ASYNCIO: ("0.18.0", "0.18.3", "0.19.0", "0.20.3", "0.21.2", "0.23.8", "0.24.0", "0.25.3",
+              "0.26.0", "1.0.0", "1.1.0", "1.2.0", "1.3.0", "1.4.0", "1.5.0", "2.0.0"),
     "pytest-aiohttp": ("1.0.0", "1.0.5", "1.1.0", "2.0.0"),
 }
+# First releases that changed what a rule reads:
+# - 1.0 (both): pytest-asyncio's before it still have the `event_loop` fixture;
+#   pytest-aiohttp's run unmarked async tests by themselves.
+FIRST_1 = "1.0.0"
 RAN_THEM_BEFORE_1 = frozenset({"pytest-aiohttp"})  # (and stopped at 1.0)
-# pytest-asyncio's first release that deprecates overriding the `event_loop_policy` fixture
-# (for its `pytest_asyncio_loop_factories` hook, new in the same release), and its releases
-# from then on, sampled as RELEASES_FROM_1 are.
-DEPRECATES_POLICY = "1.4.0"
-RELEASES_FROM_POLICY_DEPRECATION = ("1.4.0", "1.5.0", "2.0.0")
-# Its first release that deprecates `pytest.mark.asyncio(scope=...)` (for `loop_scope=`,
-# new in the same release; 0.23 had only `scope=`), and its releases from then on.
-DEPRECATES_MARK_SCOPE = "0.24.0"
-RELEASES_FROM_MARK_SCOPE_DEPRECATION = ("0.24.0", "0.25.3", "0.26.0", "1.0.0", "1.1.0",
-                                        "1.2.0", "1.3.0", "1.5.0", "2.0.0")
-# pytest-asyncio's first release whose default mode is strict: before it (0.17, 0.18) the
-# default was legacy, which runs async fixtures under plain @pytest.fixture (with a
-# DeprecationWarning), as every release before modes did; and its releases from then on,
-# sampled as RELEASES_FROM_1 are.
-STRICT_BY_DEFAULT = "0.19.0"
-RELEASES_FROM_STRICT = ("0.19.0", "0.20.3", "0.21.2", "0.23.8", "0.24.0", "0.25.3", "0.26.0",
-                        *RELEASES_FROM_1[ASYNCIO])
-# pytest-asyncio's first release that warns about its mark on a sync test: before it the
-# mark on a sync test gives that test the `event_loop` fixture and sets it as the current
-# loop (not an error, nor ignored); and its releases from then on, sampled.
+# - pytest-asyncio's first release that warns about its mark on a sync test: before it the
+#   mark on a sync test gives that test the `event_loop` fixture and sets it as the
+#   current loop (not an error, nor ignored).
 WARNS_ON_SYNC_MARK = "0.18.0"
-RELEASES_FROM_SYNC_WARNING = ("0.18.0", "0.18.3", *RELEASES_FROM_STRICT)
+# - its first whose default mode is strict: before it (0.17, 0.18) the default was legacy,
+#   which runs async fixtures under plain @pytest.fixture (with a DeprecationWarning), as
+#   every release before modes did.
+STRICT_BY_DEFAULT = "0.19.0"
+# - its first that deprecates `pytest.mark.asyncio(scope=...)`, for `loop_scope=`, new in
+#   the same release (0.23 had only `scope=`).
+DEPRECATES_MARK_SCOPE = "0.24.0"
+# - its first that deprecates overriding the `event_loop_policy` fixture, for its
+#   `pytest_asyncio_loop_factories` hook, new in the same release.
+DEPRECATES_POLICY = "1.4.0"
 # Fixtures only those plugins give (a test that requests one, where the project defines no
 # such fixture, has the plugin).
 PLUGIN_FIXTURES = dict.fromkeys(

@@ -16,7 +16,7 @@ import functools
 import importlib.metadata
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from packaging.requirements import Requirement
@@ -282,7 +282,7 @@ def _early(name: str) -> str:
     return f", a release before {FIRST_1}" if name in known.RAN_THEM_BEFORE_1 else ""
 
 
-FIRST_1 = Version("1.0.0")
+FIRST_1 = Version(known.FIRST_1)
 
 
 @functools.lru_cache(maxsize=None)
@@ -295,69 +295,24 @@ def declared_distributions(root: str) -> frozenset[str]:
     return frozenset(declared_requirements(root))
 
 
-def pins_pytest_asyncio_before_1(root: str) -> bool:
-    """The project declares pytest-asyncio only with versions before 1.0 (where the
-    `event_loop` fixture still exists)."""
-    return pins_before_1(root, known.ASYNCIO)
-
-
 def pins_before_1(root: str, distribution: str, anywhere: bool = False) -> bool:
     """The project declares `distribution` only with versions before 1.0 (with
     `anywhere`: in at least one of its declarations)."""
-    return pins_before(root, distribution, FIRST_1, known.RELEASES_FROM_1[distribution],
-                       anywhere)
+    return pins_before(root, distribution, known.FIRST_1, anywhere)
 
 
-def pins_pytest_asyncio_before_strict(root: str) -> bool:
-    """The project declares pytest-asyncio only with releases whose default mode is not
-    strict (before 0.19: legacy, or no modes yet)."""
-    return pins_before(root, known.ASYNCIO, STRICT_BY_DEFAULT, known.RELEASES_FROM_STRICT)
-
-
-STRICT_BY_DEFAULT = Version(known.STRICT_BY_DEFAULT)
-
-
-def pins_pytest_asyncio_before_policy_deprecation(root: str) -> bool:
-    """The project declares pytest-asyncio only with releases where overriding the
-    `event_loop_policy` fixture is not deprecated (before 1.4)."""
-    return pins_before(root, known.ASYNCIO, DEPRECATES_POLICY,
-                       known.RELEASES_FROM_POLICY_DEPRECATION)
-
-
-DEPRECATES_POLICY = Version(known.DEPRECATES_POLICY)
-
-
-def pins_pytest_asyncio_before_mark_scope_deprecation(root: str) -> bool:
-    """The project declares pytest-asyncio only with releases where the asyncio mark's
-    `scope=` is not deprecated (before 0.24, which added `loop_scope=`)."""
-    return pins_before(root, known.ASYNCIO, DEPRECATES_MARK_SCOPE,
-                       known.RELEASES_FROM_MARK_SCOPE_DEPRECATION)
-
-
-DEPRECATES_MARK_SCOPE = Version(known.DEPRECATES_MARK_SCOPE)
-
-
-def pins_pytest_asyncio_before_sync_warning(root: str) -> bool:
-    """The project declares pytest-asyncio only with releases that take the asyncio mark
-    on a sync test without a warning (before 0.18)."""
-    return pins_before(root, known.ASYNCIO, WARNS_ON_SYNC_MARK,
-                       known.RELEASES_FROM_SYNC_WARNING)
-
-
-WARNS_ON_SYNC_MARK = Version(known.WARNS_ON_SYNC_MARK)
-
-
-def pins_before(root: str, distribution: str, first: Version, releases: Sequence[str],
-                anywhere: bool = False) -> bool:
-    """The project declares `distribution` only with versions before `first` (with
-    `anywhere`: in at least one of its declarations): its lock file says so, or no such
-    declaration admits a version from then on (`releases`, sampled, and the versions each
-    pin names from then on: `==1.1.1`, `>=1.0.1,<1.0.5`, `==1.2.*`)."""
+def pins_before(root: str, distribution: str, release: str, anywhere: bool = False) -> bool:
+    """The project declares `distribution` only with versions before `release` (one of
+    known's first releases; with `anywhere`: in at least one of its declarations): its
+    lock file says so, or no such declaration admits a version from then on (its releases
+    sampled in known.SAMPLED_RELEASES, and the versions each pin names from then on:
+    `==1.1.1`, `>=1.0.1,<1.0.5`, `==1.2.*`)."""
+    first = Version(release)
     locked = locked_versions(root).get(distribution)
     if locked:  # a lock file says which version is installed: it decides
         return all(version < first for version in locked)
     pins = declared_requirements(root).get(distribution, [])
-    sample = [Version(v) for v in releases]
+    sample = [v for v in map(Version, known.SAMPLED_RELEASES[distribution]) if v >= first]
     before = [not any(r.specifier.contains(v, prereleases=True)
                       for v in (*sample, *_pinned(r, first))) for r in pins]
     return bool(pins) and (any(before) if anywhere else all(before))

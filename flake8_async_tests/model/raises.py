@@ -24,6 +24,7 @@ NOT_RUNTIME_ERRORS = frozenset(
     f"asyncio.{name}" for name in ("CancelledError", "TimeoutError", "InvalidStateError",
                                    "IncompleteReadError", "LimitOverrunError", "QueueEmpty",
                                    "QueueFull"))
+CANCELLED = frozenset({"asyncio.CancelledError", "asyncio.exceptions.CancelledError"})
 
 
 class RaisesBlocks:
@@ -34,9 +35,9 @@ class RaisesBlocks:
         self.resolve = resolve
 
     @functools.cached_property
-    def _blocks(self) -> list[tuple[int, int, int, bool]]:
-        """(first, last, with line, may it catch RuntimeError) of the body of each `with
-        pytest.raises(...)`."""
+    def _blocks(self) -> list[tuple[int, int, int, bool, bool]]:
+        """(first, last, with line, may it catch RuntimeError, does it expect
+        asyncio.CancelledError) of the body of each `with pytest.raises(...)`."""
         found = []
         for node in self.syntax.of_type(ast.With):
             raises = [item.context_expr for item in node.items  # type: ignore[attr-defined]
@@ -44,51 +45,40 @@ class RaisesBlocks:
                       and self.resolve(item.context_expr.func) == "pytest.raises"]
             if node.body and raises:  # type: ignore[attr-defined]
                 body = node.body  # type: ignore[attr-defined]
+                # RuntimeError may be caught unless every exception named is one of the
+                # standard library's it does not derive from (a project's name may be an
+                # alias of anything)
+                named = [self._named(r) for r in raises]
                 found.append((body[0].lineno, max(s.end_lineno or s.lineno for s in body),
-                              node.lineno, any(self.may_catch_runtime_error(r) for r in raises)))
-        return found
-
-    @functools.cached_property
-    def _cancel_blocks(self) -> list[tuple[int, int]]:
-        """(first, last) line of the body of each `with pytest.raises(...)` that expects
-        asyncio.CancelledError (alone or among others)."""
-        found = []
-        for node in self.syntax.of_type(ast.With):
-            for item in node.items:  # type: ignore[attr-defined]
-                raises = item.context_expr
-                if not (isinstance(raises, ast.Call) and node.body  # type: ignore[attr-defined]
-                        and self.resolve(raises.func) == "pytest.raises"):
-                    continue
-                expected = _expected(raises)
-                named = expected.elts if isinstance(expected, ast.Tuple) else [expected]
-                if any(self.resolve(e) in CANCELLED for e in named if e is not None):
-                    body = node.body  # type: ignore[attr-defined]
-                    found.append((body[0].lineno, max(s.end_lineno or s.lineno for s in body)))
+                              node.lineno,
+                              any(n is None or not n <= NOT_RUNTIME_ERRORS for n in named),
+                              any(n is not None and not n.isdisjoint(CANCELLED)
+                                  for n in named)))
         return found
 
     def expects_cancel(self, node: ast.AST) -> bool:
         """Is `node` in the body of a `with pytest.raises(...)` that expects the awaited
         call to be cancelled (asyncio.CancelledError)?"""
         line = node.lineno  # type: ignore[attr-defined]
-        return any(first <= line <= last for first, last in self._cancel_blocks)
+        return any(first <= line <= last and cancel
+                   for first, last, _, _, cancel in self._blocks)
 
-    def may_catch_runtime_error(self, raises: ast.Call) -> bool:
-        """May `pytest.raises(...)` catch RuntimeError? Not when every exception it names is
-        one of the standard library's that RuntimeError does not derive from (ValueError,
-        asyncio.CancelledError...); yes when one is RuntimeError or one of its bases, or is
-        anything else (a project's name may be an alias)."""
-        expected = _expected(raises)
+    def _named(self, raises: ast.Call) -> set[str | None] | None:
+        """The exceptions a `pytest.raises(...)` names, as dotted names (None for one that
+        is not a name); None when it names none."""
+        expected = raises.args[0] if raises.args else next(
+            (k.value for k in raises.keywords if k.arg == "expected_exception"), None)
         if expected is None:
-            return True
+            return None
         named = expected.elts if isinstance(expected, ast.Tuple) else [expected]
-        return not all(self.resolve(e) in NOT_RUNTIME_ERRORS for e in named)
+        return {self.resolve(e) for e in named}
 
     def ends_raises_block(self, node: ast.AST) -> str | None:
         """expects_raise, for a call that ends the body of its `with pytest.raises(...)`,
         whatever it expects: either it raises, as the test expects, or something before it
         did and it never runs (AT204: a sleep there never blocks the loop)."""
         end = node.end_lineno  # type: ignore[attr-defined]
-        where = next((at for first, last, at, _ in self._blocks
+        where = next((at for first, last, at, _, _ in self._blocks
                       if first <= node.lineno <= last and end == last), None)  # type: ignore
         return explain("in-pytest-raises", line=where) if where is not None else None
 
@@ -101,16 +91,7 @@ class RaisesBlocks:
         line = node.lineno  # type: ignore[attr-defined]
         lines = ((within.lineno, within.end_lineno or within.lineno)  # type: ignore
                  if within is not None else None)
-        where = next((at for first, last, at, runtime in self._blocks
+        where = next((at for first, last, at, runtime, _ in self._blocks
                       if first <= line <= last and (runtime or anything)
                       and (lines is None or lines[0] <= at <= lines[1])), None)
         return explain("in-pytest-raises", line=where) if where is not None else None
-
-
-CANCELLED = frozenset({"asyncio.CancelledError", "asyncio.exceptions.CancelledError"})
-
-
-def _expected(raises: ast.Call) -> ast.expr | None:
-    """The exception (or tuple of them) a `pytest.raises(...)` call names."""
-    return raises.args[0] if raises.args else next(
-        (k.value for k in raises.keywords if k.arg == "expected_exception"), None)

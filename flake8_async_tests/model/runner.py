@@ -85,6 +85,7 @@ class Runner:
 
     def __init__(self, ctx) -> None:  # ctx: FileContext
         self.ctx = ctx
+        self._pinned_before: dict[str, bool] = {}  # release -> pytest_asyncio_before()
 
     @property
     def mode(self) -> str:
@@ -172,8 +173,8 @@ class Runner:
     def unwarned_mark_reason(self) -> str | None:
         """Why the asyncio mark on a sync test is no mistake here (AT102 silence): the
         project pins pytest-asyncio before 0.18, which takes it without a warning."""
-        if self.ctx.rootdir and plugins.pins_pytest_asyncio_before_sync_warning(self.ctx.rootdir):
-            return explain("mark-unwarned", first=plugins.WARNS_ON_SYNC_MARK)
+        if self.pytest_asyncio_before(known.WARNS_ON_SYNC_MARK):
+            return explain("mark-unwarned", first=known.WARNS_ON_SYNC_MARK)
         return None
 
     def legacy_reason(self) -> str | None:
@@ -186,9 +187,9 @@ class Runner:
             where = (project.relative(self.ctx.settings.config_file, self.ctx.rootdir)
                      if self.ctx.settings.config_file else "the pytest configuration")
             return explain("legacy-mode", how=f"asyncio_mode = legacy in {where} sets")
-        if self.ctx.rootdir and plugins.pins_pytest_asyncio_before_strict(self.ctx.rootdir):
+        if self.pytest_asyncio_before(known.STRICT_BY_DEFAULT):
             return explain("legacy-mode", how=f"the project pins pytest-asyncio before "
-                                              f"{plugins.STRICT_BY_DEFAULT}, whose default is")
+                                              f"{known.STRICT_BY_DEFAULT}, whose default is")
         return None
 
     def dynamic_reason(self) -> str | None:
@@ -249,24 +250,13 @@ class Runner:
         tops = self.imported_tops
         return "trio" in tops and not tops & {"asyncio", "pytest_asyncio"}
 
-    @functools.cached_property
-    def pytest_asyncio_before_1(self) -> bool:
-        """The project pins pytest-asyncio below 1.0 in its dependencies."""
-        return bool(self.ctx.rootdir) and plugins.pins_pytest_asyncio_before_1(self.ctx.rootdir)
-
-    @functools.cached_property
-    def pytest_asyncio_before_mark_scope_deprecation(self) -> bool:
-        """The project pins pytest-asyncio below 0.24, where the asyncio mark takes only
-        `scope=` (`loop_scope=` came with its deprecation)."""
-        return bool(self.ctx.rootdir) and \
-            plugins.pins_pytest_asyncio_before_mark_scope_deprecation(self.ctx.rootdir)
-
-    @functools.cached_property
-    def pytest_asyncio_before_policy_deprecation(self) -> bool:
-        """The project pins pytest-asyncio below 1.4, where overriding `event_loop_policy`
-        is not deprecated."""
-        return bool(self.ctx.rootdir) and \
-            plugins.pins_pytest_asyncio_before_policy_deprecation(self.ctx.rootdir)
+    def pytest_asyncio_before(self, release: str) -> bool:
+        """The project pins pytest-asyncio below `release` (one of known's first releases)
+        in its dependencies."""
+        if release not in self._pinned_before:
+            self._pinned_before[release] = bool(self.ctx.rootdir) and plugins.pins_before(
+                self.ctx.rootdir, known.ASYNCIO, release)
+        return self._pinned_before[release]
 
     @functools.cached_property
     def _hook_reason(self) -> str | None:

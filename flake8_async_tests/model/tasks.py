@@ -95,16 +95,19 @@ def _argument_for(func: ast.AsyncFunctionDef, call: ast.Call, param: str) -> str
 def _is_future(name: str, scope: Scope, scopes: Scopes) -> bool:
     """Is `name` bound once in `scope`, to a future or a task: `<x>.create_future()`,
     `asyncio.Future()`, `<x>.create_task(...)`, `asyncio.ensure_future(...)`?"""
-    bound = scope.bindings.get(name)
-    if not bound or len(bound) != 1 or bound[0][0] != "assign":
-        return False
-    value = bound[0][1]
+    value = _assigned_once(name, scope)
     if not isinstance(value, ast.Call):
         return False
     if isinstance(value.func, ast.Attribute) and value.func.attr in ("create_future",
                                                                      "create_task"):
         return True
     return scopes.resolve(value.func, scope, among=FUTURE_MAKERS) is not None
+
+
+def _assigned_once(name: str, scope: Scope) -> ast.AST | None:
+    """The value of `name = value` where that is the one way `scope` binds `name`."""
+    bound = scope.bindings.get(name)
+    return bound[0][1] if bound and len(bound) == 1 and bound[0][0] == "assign" else None
 
 
 def _observed_at(scope: Scope, scopes: Scopes, name: str) -> int | None:
@@ -138,8 +141,7 @@ def no_task(call: ast.Call, scope: Scope, scopes: Scopes) -> str | None:
     bound once to one): it returns that future and makes no task. None otherwise."""
     arg = call.args[0] if len(call.args) == 1 and not call.keywords else None
     if isinstance(arg, ast.Name):
-        bound = scope.bindings.get(arg.id)
-        arg = bound[0][1] if bound and len(bound) == 1 and bound[0][0] == "assign" else None
+        arg = _assigned_once(arg.id, scope)
     if not isinstance(arg, ast.Call):
         return None
     if isinstance(arg.func, ast.Attribute) and arg.func.attr in LOOP_FUTURES:
@@ -148,14 +150,13 @@ def no_task(call: ast.Call, scope: Scope, scopes: Scopes) -> str | None:
     return f"{dotted}()" if dotted in FUTURE_GIVERS else None
 
 
-def joined_by_owner(call: ast.Call, scope: Scope,
-                    cancelled: Callable[[ast.AST], bool] = lambda node: False,
+def joined_by_owner(call: ast.Call, scope: Scope, cancelled: Callable[[ast.AST], bool],
                     ) -> tuple[str, str, int, bool] | None:
     """(the task's method, the method awaited later, its line, whether that is one of
-    JOINING) when `call` hands a task
-    `owner.meth(...)` and the function awaits `owner.stop(...)` (JOINING) on a later line,
-    or awaits any method of `owner` where it expects that to be cancelled (`cancelled`:
-    in `pytest.raises(asyncio.CancelledError)`, which only another task can do there)."""
+    JOINING) when `call` hands a task `owner.meth(...)` and the function awaits
+    `owner.stop(...)` (JOINING) on a later line, or awaits any method of `owner` where it
+    expects that to be cancelled (`cancelled`: in `pytest.raises(asyncio.CancelledError)`,
+    which only another task can do there)."""
     coro = call.args[0] if call.args else None
     if not isinstance(coro, ast.Call) or not isinstance(coro.func, ast.Attribute):
         return None
