@@ -276,39 +276,24 @@ class ScopeChecker:
             self._open(call, "AT304", owner, label, attr)
 
     def _patched_before(self, call: ast.Call, owner: str) -> tuple[str, int] | None:
-        """(the name, the line) of a patch this function makes before `call`, of `owner`
-        or a name it is under (`patch("pkg.bot.Manager")`, then `patch("pkg.bot.Manager.
-        _init")`): while that one is active the attribute is looked up on what replaced
-        it (a MagicMock has them all). One of the function's decorators counts; a `with`
-        counts only around `call`; a module does not (`patch("pkg.mod")`: patch finds a
-        module of its target by import, pkgutil.resolve_name, from Python 3.11)."""
-        entered: dict[int, ast.AST] = {}  # id of a patcher call -> the `with` it enters
-        for node in self.scope.nodes:
-            if isinstance(node, (ast.With, ast.AsyncWith)):
-                for item in node.items:
-                    entered[id(item.context_expr)] = node
-        at = (call.lineno, call.col_offset)
+        """(the name, the line) of a patch of `owner`, or of a name it is under, that this
+        function makes and is active at `call` (`patch("pkg.bot.Manager")`, then
+        `patch("pkg.bot.Manager._init")`): the attribute is then looked up on what replaced
+        it (a MagicMock has them all). A module does not count (`patch("pkg.mod")`: from
+        Python 3.11 patch finds a module of its target by import, pkgutil.resolve_name)."""
         for node in [*self.scope.func.decorator_list, *self.scope.nodes]:
-            if not isinstance(node, ast.Call) or node is call:
-                continue
-            which = self.names.patcher(node)
-            target = patch_target(node, which) if which is not None else None
-            if target is None:
+            which = self.names.patcher(node) if isinstance(node, ast.Call) else None
+            target = patch_target(node, which) if which is not None else None  # type: ignore
+            if target is None or node is call:
                 continue
             owner_expr, owner_name, attr = target
             if owner_expr is not None:
                 owner_name = self.ctx.static_dotted(owner_expr,
                                                     self.targets.bindings_at(owner_expr))
             patched = f"{owner_name}.{attr}" if owner_name else None
-            if patched is None or not (owner == patched or owner.startswith(patched + ".")):
-                continue
-            if modules.locate(patched) is not None:
-                continue  # a module: from Python 3.11 patch imports it, past the replacement
-            block = entered.get(id(node))
-            if node in self.scope.func.decorator_list or (
-                    block is None and (node.lineno, node.col_offset) < at) or (
-                    block is not None and block.body[0].lineno <= call.lineno
-                    <= (block.end_lineno or block.lineno)):
+            if (patched is not None and (owner == patched or owner.startswith(patched + "."))
+                    and modules.locate(patched) is None
+                    and self.targets.active_at(node, call)):  # type: ignore[arg-type]
                 return patched, node.lineno
         return None
 

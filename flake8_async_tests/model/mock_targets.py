@@ -286,6 +286,25 @@ class MockTargets:
                         id(node.value), target.id if isinstance(target, ast.Name) else "?")
         return self._bound_names.get(id(call))
 
+    def active_at(self, patcher: ast.Call, at: ast.AST) -> bool:
+        """Is the patch that `patcher` (a call of this function) makes active where `at`
+        runs: one of the function's decorators, a `with` around `at`, or one started on
+        an earlier line (`mocker.patch(...)`, `patch(...).start()`)?"""
+        if self.in_decorators(patcher):
+            return True
+        block = self._entered.get(id(patcher))
+        if block is None:
+            return (patcher.lineno, patcher.col_offset) < (at.lineno,  # type: ignore
+                                                           at.col_offset)  # type: ignore
+        return block.body[0].lineno <= at.lineno <= (  # type: ignore[attr-defined]
+            block.end_lineno or block.lineno)
+
+    @functools.cached_property
+    def _entered(self) -> dict[int, ast.With | ast.AsyncWith]:
+        """id of what a `with` of this function enters -> that `with` (one walk)."""
+        return {id(item.context_expr): node for node in self.scope.nodes
+                if isinstance(node, (ast.With, ast.AsyncWith)) for item in node.items}
+
     def configured_text(self, text: str) -> bool:
         """Is `text` (like 'conn.method') configured or handed on anywhere in this function?"""
         if self._configured is None:  # one walk per function, not one per question
