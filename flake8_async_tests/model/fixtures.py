@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import os
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..imports import mark_name
@@ -87,13 +88,26 @@ def bound_once(body: list[ast.stmt]) -> dict[str, ast.Assign]:
     """Names a body (a module's, a class's) binds once, by a plain `name = value`: that
     statement. A name bound any other way too (a def, an import, a second assignment) is
     left out."""
-    found: dict[str, ast.Assign] = {}
+    return _once(body, lambda stmt: stmt.targets[0].id if isinstance(stmt, ast.Assign) and len(
+        stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name) else None)
+
+
+def defined_once(body: list[ast.stmt]) -> dict[str, FunctionNode]:
+    """Names a body binds once, by a def: that def."""
+    return _once(body, lambda stmt: stmt.name if isinstance(
+        stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) else None)
+
+
+def _once(body: list[ast.stmt], named: Callable[[ast.stmt], str | None]) -> dict:
+    """The statements of `body` that bind a name (`named` says which, or None) that no
+    other statement of it binds."""
+    found: dict[str, ast.stmt] = {}
     counts: Counter[str] = Counter()
     for stmt in body:
         counts.update(bound_in(stmt))
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 \
-                and isinstance(stmt.targets[0], ast.Name):
-            found[stmt.targets[0].id] = stmt
+        name = named(stmt)
+        if name is not None:
+            found[name] = stmt
     return {name: stmt for name, stmt in found.items() if counts[name] == 1}
 
 

@@ -9,7 +9,6 @@ Read from source alone (the linted file, its conftest files and the index); noth
 from __future__ import annotations
 
 import ast
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -18,7 +17,7 @@ from ..index.defs import ABSOLUTE, DEF, MADE_BY, awaited_spelling
 from ..syntax import FunctionNode, Syntax, assigned, of_tree
 from .bindings import bindings
 from .fixtures import (
-    NOT_A_FIXTURE, Fixture, Unknown, autouse, bound_in, fixture_decorator, scope_fixtures,
+    NOT_A_FIXTURE, Fixture, Unknown, autouse, defined_once, fixture_decorator, scope_fixtures,
 )
 from .class_kinds import TESTCASE
 
@@ -610,7 +609,7 @@ def _generated_names(hook: FunctionNode, module: ast.Module) -> frozenset[str] |
     positional = [*hook.args.posonlyargs, *hook.args.args]
     if not positional:
         return frozenset()
-    defs = _module_defs(module)
+    defs = defined_once(module.body)
     nodes = list(ast.walk(hook))
     if not _only_read(positional[0].arg, nodes, defs):
         return None  # handed on, aliased or rebound: what else parametrizes is not read
@@ -633,17 +632,6 @@ def _generated_names(hook: FunctionNode, module: ast.Module) -> frozenset[str] |
             else:
                 return None
     return frozenset(names)
-
-
-def _module_defs(module: ast.Module) -> dict[str, FunctionNode]:
-    """The defs a module binds once at its top level, and to nothing else."""
-    counts: Counter[str] = Counter()
-    found: dict[str, FunctionNode] = {}
-    for stmt in module.body:
-        counts.update(bound_in(stmt))
-        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            found[stmt.name] = stmt
-    return {name: func for name, func in found.items() if counts[name] == 1}
 
 
 def _def_name(expr: ast.expr | None, defs: dict[str, FunctionNode]) -> str | None:
