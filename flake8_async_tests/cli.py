@@ -44,7 +44,7 @@ class TreeChecker(checker.FileChecker):
     This command runs none, so it skips that walk; `--benchmark`, which counts tokens and
     logical lines, keeps it."""
 
-    _deferred: list[int] | None = None  # while the tree checks run: where their results start
+    _deferred_from: int | None = None  # while the tree checks run: where their results start
 
     def process_tokens(self) -> None:
         if self.plugins.logical_line or self.plugins.physical_line or self.options.benchmark:
@@ -53,11 +53,11 @@ class TreeChecker(checker.FileChecker):
     def run_ast_checks(self) -> None:
         """The tree checks, whose lines for `# noqa` are found once they are all in: from
         the tokens up to the last line reported (flake8 reads the whole file's)."""
-        self._deferred = [len(self.results)]
+        start = self._deferred_from = len(self.results)
         try:
             super().run_ast_checks()
         finally:
-            start, self._deferred = self._deferred[0], None
+            self._deferred_from = None
             found = self.results[start:]
             if found and self.processor is not None:
                 _tokens_through(self.processor, max(line for _, line, *_ in found))
@@ -67,7 +67,7 @@ class TreeChecker(checker.FileChecker):
 
     def report(self, error_code: str | None, line_number: int, column: int,
                text: str) -> str:
-        if self._deferred is None:
+        if self._deferred_from is None:
             return super().report(error_code, line_number, column, text)
         if error_code is None:
             error_code, text = text.split(" ", 1)
