@@ -14,26 +14,35 @@ and `--diff` shows them (flake8_async_tests/fix/); plain flake8 has no such opti
 `flake8-async-tests rule AT100` prints a rule's page (shipped in the package), and
 `flake8-async-tests rule` lists every code, in the manner of `ruff rule`.
 
+Only this package's plugins and report formatters are imported: pyflakes, pycodestyle and
+other checkers are not (nor are their options registered), unless the command line holds an
+option this command does not know, which may be theirs: then every plugin is loaded, as
+flake8 loads them, and the run goes on (or argparse refuses the option, as in flake8).
+
 Parallel runs (`-j`) keep the selection where worker processes are forked (Linux); where
 they are spawned, each worker would load every plugin again, so the run is made serial.
 """
 
 from __future__ import annotations
 
+import argparse
+import contextlib
+import logging
 import multiprocessing
 import os
 import sys
 import tokenize
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from importlib import resources
 from pathlib import Path
 
 from flake8 import checker
 from flake8.main.application import Application
+from flake8.options.manager import OptionManager
+from flake8.plugins import finder
 from flake8.processor import FileProcessor
 
 from . import collector, options
-from flake8.plugins.finder import Checkers
 
 PACKAGE = "flake8-async-tests"
 GITHUB = "::error file=%(path)s,line=%(row)d,col=%(col)d,title=%(code)s::%(code)s %(text)s"
@@ -99,7 +108,7 @@ class OnlyThisPlugin(Application):
         assert self.plugins is not None
         checkers = self.plugins.checkers
         ours = [p for p in checkers.tree if p.plugin.package == PACKAGE]
-        self.plugins = self.plugins._replace(checkers=Checkers(ours, [], []))
+        self.plugins = self.plugins._replace(checkers=finder.Checkers(ours, [], []))
         collector.only_checker()  # (its workers need not collect cycles: collector.py)
         super().make_file_checker_manager(argv)
         manager = self.file_checker_manager
@@ -118,7 +127,13 @@ class OnlyThisPlugin(Application):
 
     def _run(self, argv: Sequence[str]) -> None:
         try:
-            self.initialize(argv)
+            handlers = list(FLAKE8_LOG.handlers)
+            try:
+                with _loading_ours_only():
+                    self.initialize(argv)
+            except _OthersOption:
+                FLAKE8_LOG.handlers[:] = handlers  # (-v configured them once already)
+                self.initialize(argv)
         except ValueError as exc:  # flake8 rejects a value in a config file with a traceback
             sys.stderr.write(f"flake8-async-tests: error: {exc}\n")
             raise SystemExit(2) from None
@@ -130,6 +145,55 @@ class OnlyThisPlugin(Application):
         else:
             self.run_checks()
             self.report()
+
+
+FLAKE8_LOG = logging.getLogger("flake8")
+
+
+class _OthersOption(Exception):
+    """The command line holds an option that this command's plugins do not register."""
+
+
+def _ours(plugin: finder.Plugin) -> bool:
+    return plugin.package == PACKAGE or plugin.entry_point.group == "flake8.report"
+
+
+@contextlib.contextmanager
+def _loading_ours_only() -> Iterator[None]:
+    """flake8 imports only this package's plugins and the report formatters; an option on
+    the command line that is then unknown raises _OthersOption instead of an error. The
+    codes of the checkers left out stay selected by default, as when flake8 loads them
+    (so that flake8's own E902 and E999 report as with `flake8 --select AT`)."""
+    load, register = finder.load_plugins, OptionManager.register_plugins
+    parse = OptionManager.parse_args
+    left_out: list[str] = []
+
+    def load_ours(plugins: list[finder.Plugin], opts: finder.PluginOptions) -> finder.Plugins:
+        left_out.extend(p.entry_point.name for p in plugins
+                        if not _ours(p) and p.entry_point.group == "flake8.extension")
+        return load([p for p in plugins if _ours(p)], opts)
+
+    def register_selecting_left_out(self: OptionManager, plugins: finder.Plugins) -> None:
+        register(self, plugins)
+        self.extend_default_select(left_out)
+
+    def parse_knowing_all(self: OptionManager, args: Sequence[str] | None = None,
+                          values: argparse.Namespace | None = None) -> argparse.Namespace:
+        if values:
+            self.parser.set_defaults(**vars(values))
+        if self.parser.parse_known_args(args)[1]:
+            raise _OthersOption
+        return parse(self, args, values)
+
+    finder.load_plugins = load_ours  # type: ignore[assignment]
+    OptionManager.register_plugins = register_selecting_left_out  # type: ignore[method-assign]
+    OptionManager.parse_args = parse_knowing_all  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        finder.load_plugins = load
+        OptionManager.register_plugins = register  # type: ignore[method-assign]
+        OptionManager.parse_args = parse  # type: ignore[method-assign]
 
 
 def _size(path: str) -> int:

@@ -173,3 +173,41 @@ def test_the_lines_for_noqa_are_flake8s_from_the_tokens_up_to_the_last_finding()
         mapped = processor._noqa_line_mapping
         assert {n: mapped.get(n) for n in range(1, last + 1)} == {
             n: whole.get(n) for n in range(1, last + 1)}, last
+
+
+# The command, run in a new process that then prints which of flake8's other checkers it
+# imported.
+IMPORTS_AFTER_RUN = """
+import sys
+from flake8_async_tests import cli
+status = cli.main(sys.argv[1:])
+print(sorted({"pyflakes", "pycodestyle", "mccabe"} & set(sys.modules)), file=sys.stderr)
+raise SystemExit(status)
+"""
+
+
+def test_other_checkers_are_not_imported_unless_an_option_may_be_theirs(tmp_path):
+    root = project(tmp_path)
+    command = [sys.executable, "-c", IMPORTS_AFTER_RUN, "-j", "1", f"--format={TEXT_FORMAT}",
+               "test_a.py"]
+    alone = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300)
+    assert (alone.returncode, alone.stderr) == (1, "[]\n")
+    assert [(f.line, f.code) for f in read_output(alone.stdout)] == [(4, "AT100")]
+    # mccabe's option: every plugin is loaded, as flake8 loads them, and the run goes on.
+    theirs = subprocess.run([*command, "--max-complexity", "3"], cwd=root,
+                            capture_output=True, text=True, timeout=300)
+    assert (theirs.returncode, theirs.stderr) == (1, "['mccabe', 'pycodestyle', 'pyflakes']\n")
+    assert theirs.stdout == alone.stdout
+    # An option no plugin has: argparse refuses it once, as flake8 does.
+    unknown = standalone(root, "--no-such-option", "test_a.py")
+    assert unknown.returncode == 2
+    assert unknown.stderr.count("unrecognized arguments: --no-such-option") == 1
+    assert unknown.stdout == ""
+
+
+def test_version_names_only_the_plugins_that_run(tmp_path):
+    ours = standalone(tmp_path, "--version").stdout
+    flake8 = subprocess.run([str(Path(sys.executable).with_name("flake8")), "--version"],
+                            capture_output=True, text=True, timeout=300).stdout
+    assert "flake8-async-tests: " in ours and "pyflakes" not in ours
+    assert "pyflakes" in flake8
