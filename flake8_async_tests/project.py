@@ -281,11 +281,11 @@ def settings_for_dir(directory: str) -> PytestSettings:
     while True:
         for name in CONFIG_NAMES:
             path = os.path.join(current, name)
-            if not reads.isfile(path):
-                continue
+            if reads.kind(path) != "file":  # (that path alone: folders above a project
+                continue                      # hold other things that come and go)
             try:
                 values, error = read_config_file(path)
-            except OSError as exc:  # (gone since it was listed)
+            except OSError as exc:  # (gone since it was seen)
                 values, error = None, exc
             if error is not None:  # (tomllib.TOMLDecodeError is a ValueError)
                 warnings.append(f"{path}: ignored, cannot be parsed ({error.__class__.__name__})")
@@ -298,7 +298,7 @@ def settings_for_dir(directory: str) -> PytestSettings:
             settings = _settings_from(values, path)
             _announce(broken, path)
             return settings if not warnings else _with_warnings(settings, warnings)
-        if fallback_root is None and reads.isfile(os.path.join(current, "setup.py")):
+        if fallback_root is None and reads.kind(os.path.join(current, "setup.py")) == "file":
             fallback_root = current
         parent = os.path.dirname(current)
         if parent == current:

@@ -4,8 +4,9 @@ that a file's findings can be reused in a later run while all that was read is a
 
 A process logs its reads in order, each path once per run: a file by its mtime and size
 (by its content's hash when it changed too recently for its mtime to tell, as git reasons
-about its index), a folder by the names in it. Asking whether a path exists logs the
-folder it is in; asking what one path is (`kind`, for folders above a project, whose
+about its index), a folder by the names in it (None where it cannot be listed, so a
+listing also tells that it is there). Asking whether a path exists logs the folder it is
+in; asking what one path is (`kind`, for folders above a project, whose
 other names change with other projects) logs that path alone. The findings of one file
 depend on no more than what its process had read by the time they were found: a prefix
 of the log. The plugin's own cache folders are
@@ -169,7 +170,8 @@ def read_bytes(path: str) -> bytes:
 
 
 def listdir(path: str) -> list[str]:
-    near(path)
+    """A folder's names (logged as its listing, which is None where it cannot be read: so
+    that it is there is logged too, without its parent's listing)."""
     try:
         names = os.listdir(path)
     except OSError:
@@ -180,8 +182,7 @@ def listdir(path: str) -> list[str]:
 
 
 def scandir(path: str) -> Iterator[os.DirEntry]:
-    """The entries of a folder (read whole, so no handle stays open)."""
-    near(path)
+    """The entries of a folder (read whole, so no handle stays open; logged as listdir)."""
     try:
         with os.scandir(path) as found:
             entries = list(found)
@@ -194,7 +195,7 @@ def scandir(path: str) -> Iterator[os.DirEntry]:
 
 def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
     """os.walk, each folder it lists logged (a caller may prune `dirs` as with os.walk)."""
-    near(top)
+    folder(top)  # (where top cannot be listed, os.walk yields nothing)
     for current, dirs, files in os.walk(top):
         folder(current)
         yield current, dirs, files
