@@ -26,7 +26,7 @@ import traceback
 
 SKIP_DIRS = {"site-packages", "dist-packages", "__pycache__", ".git", ".tox", ".venv", "venv",
              "node_modules"}
-FLAKE8_ARGS = ["--isolated", "--select=AT", "--async-tests-files=*.py",
+FLAKE8_ARGS = ["--isolated", "--select=AT", "--async-tests-files=*.py", "--async-tests-no-cache",
                "--async-tests-report-errors"]
 
 

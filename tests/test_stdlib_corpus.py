@@ -66,6 +66,7 @@ def test_standard_library_sample(tmp_path):
         pytest.skip("the standard library's sources are not installed")
     # --disable-noqa: files marked `# flake8: noqa` are checked too.
     found, proc = run_flake8(STDLIB, ["--isolated", "--disable-noqa", "--async-tests-files=*.py",
+                                      f"--async-tests-cache-dir={tmp_path / 'cache'}",
                                       "--async-tests-report-errors", "-v", "-j", "2"],
                              files, select="AT,E902,E999")
     found = places(found)
