@@ -23,7 +23,7 @@ def new_run() -> None:
     if _runs == 1:
         return  # nothing cached yet
     # (the analysis is loaded on first use: plugin._rules)
-    from . import inference, syntax
+    from . import inference, plugin, syntax
     from .index import resolver
     from .model import mocks, plugins, runner
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
@@ -32,7 +32,8 @@ def new_run() -> None:
                    plugins.installed_runners, plugins.installed_version,
                    plugins.installed_plugin_modules,
                    plugins.declared_requirements,
-                   plugins.locked_versions, plugins.project_modules):
+                   plugins.locked_versions, plugins.project_modules,
+                   plugin._python_outside):
         cached.cache_clear()
     for table in (syntax._others,):
         table.clear()

@@ -82,6 +82,8 @@ class AsyncTestsChecker:
                 return [(line, col, text, type(self)) for line, col, text in found]
         file_context, _ = _rules()
         ctx = file_context(self.tree, self.lines, self.filename, self.options)
+        if ctx.rootdir is not None:
+            _python_outside(ctx.rootdir)
         if ctx.syntax.size > MAX_NODES:
             LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
                      MAX_NODES)
@@ -161,6 +163,23 @@ def _rules() -> tuple[type[FileContext], Callable[[], tuple[type[Family], ...]]]
     from .checks import families
     from .context import FileContext
     return FileContext, families
+
+
+@functools.lru_cache(maxsize=None)
+def _python_outside(rootdir: str) -> None:
+    """Warn once per run where the running Python is not one the project says it runs on:
+    its parser may refuse syntax the project's modules use (they are then unknown to the
+    plugin) or read them otherwise. (Only where files are analysed: kept findings are
+    keyed by the interpreter, so a run that reuses them on this one warned before.)"""
+    from .model import dependencies
+
+    found = dependencies.requires_python(rootdir)
+    here = "%d.%d.%d" % sys.version_info[:3]  # (platform's may be `3.13.0+`: no version)
+    if found is not None and not found[1].contains(here, prereleases=True):
+        project.announce(f"requires-python:{found[0]}",
+                         f"{found[0]} says the project runs on Python {found[1]}, and this is "
+                         f"Python {here}: run the plugin on a Python the tests run on (modules "
+                         f"that do not parse on this one are unknown to it)")
 
 
 def _findings_kept(parsed: Any) -> bool:

@@ -264,11 +264,15 @@ def _announce(broken: list[tuple[str, BaseException]], used: str | None) -> None
     would stop on it; the plugin says what it reads instead."""
     instead = f"the settings in {used}" if used else "pytest's defaults (asyncio_mode=strict)"
     for path, exc in broken:
-        if _first_to_announce(path):
-            reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
-            sys.stderr.write(f"flake8-async-tests: warning: cannot parse the pytest "
-                             f"configuration {path} ({reason}); ignoring it and using "
-                             f"{instead}\n")
+        reason = f"{type(exc).__name__}: {exc}".splitlines()[0][:200]
+        announce(path, f"cannot parse the pytest configuration {path} ({reason}); ignoring "
+                       f"it and using {instead}")
+
+
+def announce(key: str, warning: str) -> None:
+    """A warning on stderr, once per `key` and run (whichever process comes first)."""
+    if _first_to_announce(key):
+        sys.stderr.write(f"flake8-async-tests: warning: {warning}\n")
 
 
 @functools.lru_cache(maxsize=None)

@@ -68,6 +68,32 @@ def test_a_malformed_pytest_config_counts_as_absent(tmp_path):
     assert "Traceback" not in proc.stderr
 
 
+def test_a_python_the_project_does_not_run_on_is_said_once(tmp_path):
+    """Where the running Python is outside the project's requires-python, one warning per
+    run on stderr, whatever the number of -j workers and files; none where it is inside,
+    nor in a run that reuses every file's kept findings."""
+    import sys
+
+    here = "%d.%d.%d" % sys.version_info[:3]
+    pyproject = tmp_path / "pyproject.toml"
+    for name in ("test_a.py", "test_b.py", "test_c.py"):
+        (tmp_path / name).write_text(UNMARKED, encoding="utf-8")
+    pyproject.write_text(f'[project]\nname = "x"\nrequires-python = "!={here}"\n',
+                         encoding="utf-8")
+    found, proc = run_flake8(tmp_path, ["-j", "2"])
+    assert len(found) == 3
+    assert proc.stderr == (
+        f"flake8-async-tests: warning: {pyproject} says the project runs on Python "
+        f"!={here}, and this is Python {here}: run the plugin on a Python the tests run "
+        f"on (modules that do not parse on this one are unknown to it)\n")
+    found, proc = run_flake8(tmp_path, ["-j", "2"])  # (every file's findings kept)
+    assert (len(found), proc.stderr) == (3, "")
+    pyproject.write_text(f'[project]\nname = "x"\nrequires-python = "=={here}"\n',
+                         encoding="utf-8")
+    found, proc = run_flake8(tmp_path, ["-j", "2", "--async-tests-no-cache"])
+    assert (len(found), proc.stderr) == (3, "")
+
+
 def test_stdin_uses_the_display_name_for_config_and_test_file_detection(tmp_path):
     (tmp_path / "pytest.ini").write_text("[pytest]\npython_files = check_*.py\n",
                                          encoding="utf-8")

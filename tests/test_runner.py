@@ -101,6 +101,37 @@ def test_declared_dependencies(tmp_path, where, text, names):
     assert dependencies.declared(str(tmp_path)) == names
 
 
+@pytest.mark.parametrize("text, found", [
+    ('[project]\nname = "x"\nrequires-python = ">=3.12"\n', ">=3.12"),
+    ('[project]\nname = "x"\nrequires-python = "3.12 or later"\n', None),  # not PEP 440
+    ('[project]\nname = "x"\nrequires-python = 3.12\n', None),
+    ('[project]\nname = "x"\n', None),
+    # Poetry's constraint, read by poetry-core; `*` says nothing
+    ('[tool.poetry.dependencies]\npython = "^3.12"\n', "<4.0,>=3.12"),
+    ('[tool.poetry.dependencies]\npython = "*"\n', None),
+    ("[project\nbroken", None),
+])
+def test_requires_python(tmp_path, text, found):
+    (tmp_path / "pyproject.toml").write_text(text, encoding="utf-8")
+    said = dependencies.requires_python(str(tmp_path))
+    assert (str(said[1]) if said else None) == found
+    if said:
+        assert said[0] == str(tmp_path / "pyproject.toml")
+
+
+def test_requires_python_at_the_top_of_the_repository(tmp_path):
+    """A suite with its own pytest.ini below reads what the repository's package says."""
+    (tmp_path / ".git").mkdir()
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\nrequires-python = ">=3.14"\n', encoding="utf-8")
+    suite = tmp_path / "tests" / "e2e"
+    suite.mkdir(parents=True)
+    (suite / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    said = dependencies.requires_python(str(suite))
+    assert said is not None and (said[0], str(said[1])) == (
+        str(tmp_path / "pyproject.toml"), ">=3.14")
+
+
 @pytest.mark.parametrize("where, text, pins", [
     ("uv.lock", 'version = 1\n[[package]]\nname = "Pytest_Asyncio"\nversion = "0.21.2"\n'
                 '[[package]]\nname = "editable"\nsource = { editable = "." }\n',

@@ -40,6 +40,22 @@ def test_a_changed_conftest_is_read_again(tmp_path):
     assert lint(tmp_path, []).found == []
 
 
+def test_a_changed_requires_python_is_read_again(tmp_path):
+    import sys
+
+    here = "%d.%d.%d" % sys.version_info[:3]
+    pyproject = tmp_path / "pyproject.toml"
+    (tmp_path / "test_a.py").write_text("async def test_x():\n    pass\n", encoding="utf-8")
+    pyproject.write_text(f'[project]\nname = "x"\nrequires-python = "=={here}"\n',
+                         encoding="utf-8")
+    first = lint(tmp_path, ["--async-tests-no-cache"])
+    pyproject.write_text(f'[project]\nname = "x"\nrequires-python = "!={here}"\n',
+                         encoding="utf-8")
+    second = lint(tmp_path, ["--async-tests-no-cache"])
+    assert "says the project runs on" not in first.stderr
+    assert second.stderr.count(f"says the project runs on Python !={here}") == 1
+
+
 def test_collector_thresholds_are_raised_for_a_run_then_restored(tmp_path):
     if platform.python_implementation() != "CPython":
         pytest.skip("thresholds are CPython's")

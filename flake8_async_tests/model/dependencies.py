@@ -19,6 +19,7 @@ import sys
 from collections.abc import Iterable, Iterator
 
 from packaging.requirements import InvalidRequirement, Requirement
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
@@ -92,6 +93,34 @@ def requirements(root: str) -> dict[str, list[Requirement]]:
         for requirement in _parsed(source):
             found.setdefault(canonicalize_name(requirement.name), []).append(requirement)
     return found
+
+
+def requires_python(root: str) -> tuple[str, SpecifierSet] | None:
+    """Which Pythons the project at `root` says it runs on, and where: the first
+    pyproject.toml in its `folders` that says (`[project] requires-python`, else Poetry's
+    `python` dependency, read by poetry-core). None where none says, or it cannot be read."""
+    for folder in folders(root):
+        path = os.path.join(folder, "pyproject.toml")
+        if not reads.isfile(path):
+            continue
+        data = _toml(path)
+        project_table = data.get("project")
+        text = project_table.get("requires-python") if isinstance(project_table, dict) else None
+        if text is None:
+            tool = data.get("tool")
+            poetry = tool.get("poetry") if isinstance(tool, dict) else None
+            table = poetry.get("dependencies") if isinstance(poetry, dict) else None
+            if isinstance(table, dict) and "python" in table:
+                found = [r.specifier for r in _parsed(_poetry("python", table["python"]))]
+                return (path, found[0]) if len(found) == 1 and found[0] else None
+            continue
+        if not isinstance(text, str):
+            return None
+        try:
+            return path, SpecifierSet(text)
+        except InvalidSpecifier:
+            return None
+    return None
 
 
 def locked(root: str) -> dict[str, set[Version]]:
