@@ -1,7 +1,8 @@
 """The standalone command's floor: flake8's application as `flake8-async-tests` runs it
 (start, options, finding the files, reading and parsing each, -j workers, reporting), with
 no checker at all (none imported: only the report formatters are loaded) and no walk over
-tokens. Takes flake8's arguments; run it where flake8 is installed without this plugin."""
+tokens. Takes flake8's own arguments (not those of a plugin it leaves out); run it where
+flake8 is installed without this plugin."""
 
 import sys
 

@@ -132,7 +132,9 @@ class OnlyThisPlugin(Application):
                 with _loading_ours_only():
                     self.initialize(argv)
             except _OthersOption:
-                FLAKE8_LOG.handlers[:] = handlers  # (-v configured them once already)
+                for handler in set(FLAKE8_LOG.handlers) - set(handlers):
+                    handler.close()  # (-v configured them once already)
+                FLAKE8_LOG.handlers[:] = handlers
                 self.initialize(argv)
         except ValueError as exc:  # flake8 rejects a value in a config file with a traceback
             sys.stderr.write(f"flake8-async-tests: error: {exc}\n")
@@ -160,10 +162,12 @@ def _ours(plugin: finder.Plugin) -> bool:
 
 @contextlib.contextmanager
 def _loading_ours_only() -> Iterator[None]:
-    """flake8 imports only this package's plugins and the report formatters; an option on
-    the command line that is then unknown raises _OthersOption instead of an error. The
-    codes of the checkers left out stay selected by default, as when flake8 loads them
-    (so that flake8's own E902 and E999 report as with `flake8 --select AT`)."""
+    """flake8 imports only this package's plugins and the report formatters. Where the
+    command line then holds an option that is not exactly one of those registered (one
+    argparse would leave over, or take as an abbreviation, which fewer options make less
+    ambiguous), or anything argparse leaves over, _OthersOption is raised instead of an
+    error. The codes of the checkers left out stay selected by default, as when flake8
+    loads them (so that flake8's own E902 and E999 report as with `flake8 --select AT`)."""
     load, register = finder.load_plugins, OptionManager.register_plugins
     parse = OptionManager.parse_args
     left_out: list[str] = []
@@ -181,7 +185,7 @@ def _loading_ours_only() -> Iterator[None]:
                           values: argparse.Namespace | None = None) -> argparse.Namespace:
         if values:
             self.parser.set_defaults(**vars(values))
-        if self.parser.parse_known_args(args)[1]:
+        if self.parser.parse_known_args(args)[1] or not _exact(self.parser, args or ()):
             raise _OthersOption
         return parse(self, args, values)
 
@@ -194,6 +198,16 @@ def _loading_ours_only() -> Iterator[None]:
         finder.load_plugins = load
         OptionManager.register_plugins = register  # type: ignore[method-assign]
         OptionManager.parse_args = parse  # type: ignore[method-assign]
+
+
+def _exact(parser: argparse.ArgumentParser, args: Sequence[str]) -> bool:
+    """Is each long option in `args` (up to a `--`) one the parser has, not abbreviated?"""
+    for arg in args:
+        if arg == "--":
+            break
+        if arg.startswith("--") and arg.split("=", 1)[0] not in parser._option_string_actions:
+            return False
+    return True
 
 
 def _size(path: str) -> int:

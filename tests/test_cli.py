@@ -203,6 +203,11 @@ def test_other_checkers_are_not_imported_unless_an_option_may_be_theirs(tmp_path
     assert unknown.returncode == 2
     assert unknown.stderr.count("unrecognized arguments: --no-such-option") == 1
     assert unknown.stdout == ""
+    # An abbreviation is read against every plugin's options, as flake8 reads it: `--bu`
+    # is `--bug-report` or pyflakes' `--builtins`.
+    short = standalone(root, "--bu", "test_a.py")
+    assert short.returncode == 2
+    assert short.stderr.count("ambiguous option: --bu could match --bug-report, --builtins") == 1
 
 
 def test_version_names_only_the_plugins_that_run(tmp_path):
