@@ -83,7 +83,10 @@ class AsyncTestsChecker:
         file_context, _ = _rules()
         ctx = file_context(self.tree, self.lines, self.filename, self.options)
         if ctx.rootdir is not None:
-            _python_outside(ctx.rootdir)
+            try:
+                _python_outside(ctx.rootdir)
+            except Exception as exc:  # (a warning only: the file's findings stand)
+                LOG.info("flake8-async-tests: no requires-python read: %r", exc)
         if ctx.syntax.size > MAX_NODES:
             LOG.info("flake8-async-tests: skipped %s: more than %d syntax nodes", self.filename,
                      MAX_NODES)

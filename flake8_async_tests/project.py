@@ -128,8 +128,10 @@ def read_config_file(path: str) -> tuple[dict[str, object] | None, BaseException
     (None, the error that makes it unreadable or malformed): the caller decides what that
     means. A file is read once while it keeps its size and mtime (each folder below it
     asks again). The error is never raised again: raised, it would hold the frames of the
-    run that raised it (and, chained, of what that run was handling) for later runs."""
-    stat = reads.stat(path)
+    run that raised it (and, chained, of what that run was handling) for later runs. The
+    caller has logged what is at `path` (reads.kind); its content is logged here."""
+    reads.file(path)
+    stat = os.stat(path)
     values, error = _read_config(path, stat.st_mtime_ns, stat.st_size)
     return (dict(values) if values is not None else None), error
 

@@ -6,11 +6,11 @@ A process logs its reads in order, each path once per run: a file by its mtime a
 (by its content's hash when it changed too recently for its mtime to tell, as git reasons
 about its index), a folder by the names in it (None where it cannot be listed, so a
 listing also tells that it is there). Asking whether a path exists logs the folder it is
-in; asking what one path is (`kind`, for folders above a project, whose
-other names change with other projects) logs that path alone. The findings of one file
-depend on no more than what its process had read by the time they were found: a prefix
-of the log. The plugin's own cache folders are
-left out of every listing (`IGNORED`): making them changes no answer.
+in; asking what one path is (`kind`: where the other names of its folder do not matter,
+as in folders above a project, which change with other projects) logs that path alone.
+The findings of one file depend on no more than what its process had read by the time
+they were found: a prefix of the log. The plugin's own cache folders are left out of
+every listing (`IGNORED`): making them changes no answer.
 """
 
 from __future__ import annotations
@@ -132,7 +132,7 @@ def near(path: str) -> None:
 # -- the reads themselves --------------------------------------------------------------
 
 def kind(path: str) -> str | None:
-    """What is at `path`: "file", "folder" or None (logged as that alone)."""
+    """What is at `path`: "file", "folder", "other" or None (logged as that alone)."""
     if not os.path.isabs(path):
         path = os.path.abspath(path)
     _add("e", path)
@@ -140,8 +140,11 @@ def kind(path: str) -> str | None:
 
 
 def _kind(path: str) -> str | None:
+    """"file" for a regular file only (as os.path.isfile: a FIFO named pytest.ini is not
+    one), "other" for anything else that is there."""
     try:
-        return "folder" if os.path.isdir(path) else "file" if os.path.exists(path) else None
+        return ("folder" if os.path.isdir(path) else "file" if os.path.isfile(path)
+                else "other" if os.path.lexists(path) else None)
     except OSError:
         return None
 

@@ -137,6 +137,7 @@ def test_reused_while_folders_above_a_project_without_pytest_config_change(tmp_p
     cache = tmp_path / ".cache"
     _project(root)
     (root / "pytest.ini").unlink()
+    (tmp_path / "tox.ini").write_text("[tox]\nenv_list = py\n", encoding="utf-8")  # no [pytest]
     _age(root, 100)
     first, reused = _lint(root, cache)
     assert reused == set()
