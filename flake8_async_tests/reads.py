@@ -5,17 +5,21 @@ that a file's findings can be reused in a later run while all that was read is a
 A process logs its reads in order, each path once per run: a file by its mtime and size
 (by its content's hash when it changed too recently for its mtime to tell, as git reasons
 about its index), a folder by the names in it (None where it cannot be listed, so a
-listing also tells that it is there). Asking whether a path exists logs the folder it is
-in; asking what one path is (`kind`: where the other names of its folder do not matter,
-as in folders above a project, which change with other projects) logs that path alone.
+listing also tells that it is there), and a path by what is there (`kind`: a file, a
+folder, something else or nothing; whether a file exists is asked so). Most listings
+keep only the names their readers can use: code (`CODE`: folders, and files an import can
+load, each marked as one or the other) or requirement files (`REQUIREMENTS`), so that an
+editor's swap file, an output file or a coverage file made in a folder changes no entry.
 The findings of one file depend on no more than what its process had read by the time
-they were found: a prefix of the log. The plugin's own cache folders are left out of
-every listing (`IGNORED`): making them changes no answer.
+they were found: a prefix of the log. The plugin's own cache folders (`IGNORED`) are left
+out of every listing, and hidden names (`.git`, `.venv`) of all but the whole one: making
+them changes no answer.
 """
 
 from __future__ import annotations
 
 import hashlib
+import importlib.machinery
 import os
 import time
 from collections.abc import Iterator
@@ -25,8 +29,16 @@ from collections.abc import Iterator
 RACY_SECONDS = 2.0
 IGNORED: set[str] = set()  # absolute paths of the cache folders in use
 IGNORED_NAMES: set[str] = set()  # and the name they have by default
+# Which names of a folder a listing keeps: every one, the code an import or a search for
+# test modules can find (not hidden: a folder, or a file with a module suffix), or the
+# requirement files (is_requirements).
+WHOLE, CODE, REQUIREMENTS = "d", "c", "r"
+CODE_SUFFIXES = tuple(dict.fromkeys((*importlib.machinery.all_suffixes(), ".so", ".pyd")))
+REQUIREMENT_SUFFIXES = (".txt", ".in")
 
-Entry = tuple[str, str, object]  # ("f" file / "d" folder / "e" kind, path, fingerprint)
+# (kind, path, fingerprint): "f" a file, "e" what is at a path, or a listing (WHOLE, CODE,
+# REQUIREMENTS)
+Entry = tuple[str, str, object]
 _log: list[Entry] = []
 _logged: set[tuple[str, str]] = set()
 _logged_folders: set[tuple[str, ...]] = set()  # groups logged by folders()
@@ -50,8 +62,8 @@ def logged() -> set[tuple[str, str]]:
 
 def fingerprint(kind: str, path: str) -> object:
     """What a path is now, as the log keeps it (None when it cannot be read)."""
-    if kind == "d":
-        return _names(path)
+    if kind in (WHOLE, CODE, REQUIREMENTS):
+        return _names(path, kind)
     if kind == "e":
         return _kind(path)
     try:
@@ -78,14 +90,42 @@ def holds(entry: Entry) -> bool:
     return now == was
 
 
-def _names(path: str, listed: list[str] | None = None) -> str | None:
-    """A folder's names (`listed`, when the caller has just read them), as one hash."""
+def _names(path: str, only: str = WHOLE, listed: list[os.DirEntry] | None = None,
+           ) -> str | None:
+    """The names in a folder that a listing of kind `only` keeps (from `listed`, when the
+    caller has just read them), as one hash; a folder among the code is marked so."""
     try:
-        names = sorted(n for n in (os.listdir(path) if listed is None else listed)
-                       if n not in IGNORED_NAMES and os.path.join(path, n) not in IGNORED)
+        entries = [e for e in (listed if listed is not None else _entries(path))
+                   if e.name not in IGNORED_NAMES and os.path.join(path, e.name) not in IGNORED]
+        if only == WHOLE:
+            names = [e.name for e in entries]
+        elif only == CODE:
+            names = [e.name + os.sep if _is_dir(e) else e.name for e in entries
+                     if not e.name.startswith(".")
+                     and (e.name.endswith(CODE_SUFFIXES) or _is_dir(e))]
+        else:
+            names = [e.name for e in entries if is_requirements(e.name)]
     except OSError:
         return None
-    return "names:" + hashlib.sha1("\0".join(names).encode("utf-8", "surrogatepass")).hexdigest()
+    text = "\0".join(sorted(names))
+    return f"{only}:" + hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def is_requirements(name: str) -> bool:
+    """requirements.txt, test-requirements.in, reqs.txt: a requirement file by its name."""
+    return name.endswith(REQUIREMENT_SUFFIXES) and "req" in name.lower()
+
+
+def _entries(path: str) -> list[os.DirEntry]:
+    with os.scandir(path) as found:
+        return list(found)
+
+
+def _is_dir(entry: os.DirEntry) -> bool:
+    try:
+        return entry.is_dir()
+    except OSError:
+        return False
 
 
 def _content(path: str) -> str | None:
@@ -96,12 +136,12 @@ def _content(path: str) -> str | None:
         return None
 
 
-def _add(kind: str, path: str, listed: list[str] | None = None) -> None:
+def _add(kind: str, path: str, listed: list[os.DirEntry] | None = None) -> None:
     if not os.path.isabs(path):  # (absolute paths come normalised from the callers)
         path = os.path.abspath(path)
     if (kind, path) not in _logged:
         _logged.add((kind, path))
-        found = _names(path, listed) if listed is not None else fingerprint(kind, path)
+        found = _names(path, kind, listed) if listed is not None else fingerprint(kind, path)
         _log.append((kind, path, found))
 
 
@@ -110,23 +150,18 @@ def file(path: str) -> None:
     _add("f", path)
 
 
-def folder(path: str) -> None:
-    """Which names `path` holds was read."""
-    _add("d", path)
+def folder(path: str, only: str = WHOLE) -> None:
+    """Which names `path` holds was read (those a listing of kind `only` keeps)."""
+    _add(only, path)
 
 
 def folders(paths: tuple[str, ...]) -> None:
-    """folder() for each path (a group asked for again, as each file's import roots are,
-    costs one lookup)."""
+    """The code in each of `paths` (import roots: a module added there could change what
+    a name finds); a group asked for again, as each file's roots are, costs one lookup."""
     if paths not in _logged_folders:
         _logged_folders.add(paths)
         for path in paths:
-            _add("d", path)
-
-
-def near(path: str) -> None:
-    """Whether `path` exists (or what kind it is) was asked: its folder was read."""
-    _add("d", os.path.dirname(path if os.path.isabs(path) else os.path.abspath(path)))
+            _add(CODE, path)
 
 
 # -- the reads themselves --------------------------------------------------------------
@@ -150,55 +185,49 @@ def _kind(path: str) -> str | None:
 
 
 def isfile(path: str) -> bool:
-    near(path)
-    return os.path.isfile(path)
+    """Logged as kind(path)."""
+    return kind(path) == "file"
 
 
 def isdir(path: str) -> bool:
-    near(path)
-    return os.path.isdir(path)
+    """Logged as kind(path): whether a folder is there depends on that path alone (a
+    project's root or an import root: what else the folder above holds does not matter)."""
+    return kind(path) == "folder"
 
 
 def stat(path: str) -> os.stat_result:
-    near(path)
-    file(path)
+    file(path)  # (which tells whether it is there, too)
     return os.stat(path)
 
 
 def read_bytes(path: str) -> bytes:
-    near(path)
     file(path)
     with open(path, "rb") as handle:
         return handle.read()
 
 
-def listdir(path: str) -> list[str]:
-    """A folder's names (logged as its listing, which is None where it cannot be read: so
-    that it is there is logged too, without its parent's listing)."""
-    try:
-        names = os.listdir(path)
-    except OSError:
-        folder(path)
-        raise
-    _add("d", path, names)  # the names just read, not read again
-    return names
+def listdir(path: str, only: str = WHOLE) -> list[str]:
+    """A folder's names, logged as a listing of kind `only` (the caller uses no other
+    names). A listing is None where the folder cannot be listed: so that it is there is
+    logged too, without its parent's listing."""
+    return [entry.name for entry in scandir(path, only)]
 
 
-def scandir(path: str) -> Iterator[os.DirEntry]:
+def scandir(path: str, only: str = WHOLE) -> Iterator[os.DirEntry]:
     """The entries of a folder (read whole, so no handle stays open; logged as listdir)."""
     try:
-        with os.scandir(path) as found:
-            entries = list(found)
+        entries = _entries(path)
     except OSError:
-        folder(path)
+        folder(path, only)
         raise
-    _add("d", path, [entry.name for entry in entries])
+    _add(only, path, entries)  # (the entries just read, not read again)
     return iter(entries)
 
 
 def walk(top: str) -> Iterator[tuple[str, list[str], list[str]]]:
-    """os.walk, each folder it lists logged (a caller may prune `dirs` as with os.walk)."""
-    folder(top)  # (where top cannot be listed, os.walk yields nothing)
+    """os.walk, each folder it lists logged as code (a caller may prune `dirs` as with
+    os.walk, and reads only code: hidden folders are left out of the log)."""
+    folder(top, CODE)  # (where top cannot be listed, os.walk yields nothing)
     for current, dirs, files in os.walk(top):
-        folder(current)
+        folder(current, CODE)
         yield current, dirs, files

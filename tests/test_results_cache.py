@@ -129,14 +129,23 @@ def test_a_changed_file_is_analysed_again_and_the_others_reused(tmp_path):
     assert after == _lint(root, None)[0]
 
 
-def test_reused_while_folders_above_a_project_without_pytest_config_change(tmp_path):
-    """With no pytest configuration in the project, the search for one goes up to the file
-    system's root: the findings rest on whether each folder above holds a config file, not
-    on the other things in it (another project next to it, a new file at home)."""
+DATACLASS_TEST = ("import dataclasses\n\n\n@dataclasses.dataclass\nclass TestThing:\n"
+                  "    async def test_x(self):\n        pass\n")
+
+
+@pytest.mark.parametrize("config", [False, True], ids=["no pytest config", "pytest.ini"])
+def test_reused_while_folders_above_a_project_change(tmp_path, config):
+    """Nothing a project's findings rest on is in the folders above it, but whether they
+    hold a pytest config file: with none in the project, the search for one goes up to
+    the file system's root. Another project next to it, a new file at home, do not make
+    them miss. (A class decorator looks for its module in the project's root, which is
+    there whatever the folder above holds.)"""
     root = tmp_path / "project"
     cache = tmp_path / ".cache"
     _project(root)
-    (root / "pytest.ini").unlink()
+    (root / "tests" / "test_dc.py").write_text(DATACLASS_TEST, encoding="utf-8")
+    if not config:
+        (root / "pytest.ini").unlink()
     (tmp_path / "tox.ini").write_text("[tox]\nenv_list = py\n", encoding="utf-8")  # no [pytest]
     _age(root, 100)
     first, reused = _lint(root, cache)
@@ -144,11 +153,33 @@ def test_reused_while_folders_above_a_project_without_pytest_config_change(tmp_p
     (tmp_path / "notes.txt").write_text("x\n", encoding="utf-8")
     (tmp_path / "another-project").mkdir()
     again, reused = _lint(root, cache)
-    assert again == first and reused == {"tests/test_a.py", "tests/test_other.py"}
+    assert again == first
+    assert reused == {"tests/test_a.py", "tests/test_other.py", "tests/test_dc.py"}
     (tmp_path / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
     after, reused = _lint(root, cache)
-    assert after == _lint(root, None)[0] and after != first
-    assert reused == set()
+    assert after == _lint(root, None)[0]
+    if not config:  # (the project's own pytest.ini comes first)
+        assert after != first and reused == set()
+
+
+def test_reused_while_files_no_reader_uses_come_and_go(tmp_path):
+    """An editor's swap file beside a test, an output or coverage file in the project's
+    root, a hidden folder: no listing keeps them, so no finding misses. (A module added,
+    "module shadowed" above, does make them miss.)"""
+    root = tmp_path / "project"
+    cache = tmp_path / ".cache"
+    _project(root)
+    (root / "requirements.txt").write_text("pytest-asyncio\n", encoding="utf-8")
+    _age(root, 100)
+    first, _ = _lint(root, cache)
+    (root / "tests" / ".test_a.py.swp").write_bytes(b"\0")
+    (root / "tests" / "test_a.py~").write_text(TEST, encoding="utf-8")
+    (root / "report.txt").write_text("x\n", encoding="utf-8")
+    (root / "err").write_text("x\n", encoding="utf-8")
+    (root / ".coverage").write_text("x\n", encoding="utf-8")
+    (root / ".pytest_cache").mkdir()
+    again, reused = _lint(root, cache)
+    assert again == first and reused == {"tests/test_a.py", "tests/test_other.py"}
 
 
 LOADED = ("import sys\nfrom flake8.main.cli import main\ntry:\n    main()\nfinally:\n"
@@ -230,24 +261,37 @@ def test_every_read_of_the_project_is_logged(tmp_path, monkeypatch):
         assert seen and missing == [], name
 
 
+LISTINGS = (reads.WHOLE, reads.CODE, reads.REQUIREMENTS)
+
+
 def _covered(op, path, logged):
     """Would a change to what this call saw change the log? A file read: its own entry. A
-    folder listed: its entry. A path asked about: the path (what it is), or its folder when
-    it exists; when it does not, the path or any missing folder above it, or the nearest
-    one that exists (making the path makes something in that folder)."""
+    folder listed: a listing of it (which keeps the names its reader uses). A path asked
+    about: the path (what it is, its content or its names), or its folder's listing that
+    keeps its name when it exists; when it does not, the path or any missing folder above
+    it, or the nearest one that exists (making the path makes something in that
+    folder)."""
     if op == "open" and os.path.exists(path):  # (opening a missing path only asks)
         return ("f", path) in logged
     if op == "list":
-        return ("d", path) in logged
-    if ("f", path) in logged or ("d", path) in logged or ("e", path) in logged:
-        return True  # (its content, its names, or what it is)
+        return any((kind, path) in logged for kind in LISTINGS)
+    if any((kind, path) in logged for kind in ("f", "e", *LISTINGS)):
+        return True
     if os.path.exists(path):
-        return ("d", os.path.dirname(path)) in logged
+        return _keeps(os.path.dirname(path), os.path.basename(path), logged)
     while not os.path.exists(path):
         path = os.path.dirname(path)
-        if ("d", path) in logged:
+        if any((kind, path) in logged for kind in LISTINGS):
             return True
     return False
+
+
+def _keeps(folder, name, logged):
+    """Is `name` in a listing of `folder` the log holds?"""
+    code = not name.startswith(".") and (name.endswith(reads.CODE_SUFFIXES)
+                                         or os.path.isdir(os.path.join(folder, name)))
+    return (("d", folder) in logged or ("c", folder) in logged and code
+            or ("r", folder) in logged and name.endswith(reads.REQUIREMENT_SUFFIXES))
 
 
 def test_another_build_of_the_same_version_reads_no_entry_of_this_one(tmp_path):

@@ -64,7 +64,7 @@ def listing(directory: str) -> dict[str, str]:
     if found is None:
         found = {}
         try:
-            for entry in reads.scandir(directory):
+            for entry in reads.scandir(directory, reads.CODE):
                 name = entry.name
                 try:
                     if name.endswith(".py") and name[:-3].isidentifier():

@@ -113,7 +113,7 @@ def _top_names(directory: str) -> frozenset[str]:
     if found is None:
         names = set()
         try:
-            for entry in reads.scandir(directory):
+            for entry in reads.scandir(directory, reads.CODE):
                 # x/, x.py, x.cpython-311-x86_64-linux-gnu.so: all 'x'; not x.png
                 name = entry.name.split(".")[0]
                 if name.isidentifier() and (
@@ -263,12 +263,12 @@ def log_reads() -> bool:
         _logged[name] = module
         path = getattr(module, "file", None)
         if path and os.path.isabs(path):
-            reads.near(path)
+            reads.folder(os.path.dirname(path), reads.CODE)
             reads.file(path)
             _log_packages(os.path.dirname(path))
         for portion in getattr(module, "path", None) or ():  # a package's folders
             if isinstance(portion, str) and os.path.isabs(portion):
-                reads.folder(portion)
+                reads.folder(portion, reads.CODE)
     return _budget.exhausted
 
 

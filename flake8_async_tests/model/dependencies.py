@@ -174,13 +174,14 @@ def requirement_files(root: str) -> list[str]:
     found = []
     named = (root, *(os.path.join(root, d) for d in TEST_DIRS))  # (where the name says so)
     for directory in (*named, *(os.path.join(root, d) for d in REQUIREMENT_DIRS)):
-        try:
-            names = sorted(reads.listdir(directory))
+        try:  # (where the name says so, the listing keeps requirement files only)
+            names = sorted(reads.listdir(directory, reads.REQUIREMENTS if directory in named
+                                         else reads.WHOLE))
         except OSError:
             continue
         found.extend(os.path.join(directory, n) for n in names
-                     if n.endswith((".txt", ".in"))
-                     and ("req" in n.lower() or directory not in named))
+                     if n.endswith(reads.REQUIREMENT_SUFFIXES)
+                     and (directory not in named or reads.is_requirements(n)))
     return found
 
 

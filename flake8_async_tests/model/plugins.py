@@ -182,7 +182,7 @@ def find_module(name: str, search: tuple[str, ...]) -> str | None:
         directory = os.path.dirname(stem)
         if reads.isdir(directory):
             try:
-                entries = reads.listdir(directory)
+                entries = reads.listdir(directory, reads.CODE)
             except OSError:
                 continue
             if any(e.startswith(parts[-1] + ".") and e.endswith((".so", ".pyd"))
