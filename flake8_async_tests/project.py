@@ -497,8 +497,8 @@ def files_mentioning(directory: str, *words: str) -> tuple[ast.Module, ...] | No
     for current, dirs, files in reads.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in SKIP_DIRS)
         for name in sorted(files):
-            if not name.endswith(".py"):
-                continue
+            if not name.endswith(".py") or name.startswith("."):
+                continue  # (a hidden file: no import names it, an editor's lock file)
             seen += 1
             if seen > SEARCH_FILE_LIMIT:
                 return None

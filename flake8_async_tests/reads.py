@@ -30,8 +30,8 @@ RACY_SECONDS = 2.0
 IGNORED: set[str] = set()  # absolute paths of the cache folders in use
 IGNORED_NAMES: set[str] = set()  # and the name they have by default
 # Which names of a folder a listing keeps: every one, the code an import or a search for
-# test modules can find (not hidden: a folder, or a file with a module suffix), or the
-# requirement files (is_requirements).
+# test modules can find (not hidden: a folder, or a file with a module suffix; each marked
+# as a folder and as a link where it is one), or the requirement files (is_requirements).
 WHOLE, CODE, REQUIREMENTS = "d", "c", "r"
 CODE_SUFFIXES = tuple(dict.fromkeys((*importlib.machinery.all_suffixes(), ".so", ".pyd")))
 REQUIREMENT_SUFFIXES = (".txt", ".in")
@@ -99,9 +99,9 @@ def _names(path: str, only: str = WHOLE, listed: list[os.DirEntry] | None = None
                    if e.name not in IGNORED_NAMES and os.path.join(path, e.name) not in IGNORED]
         if only == WHOLE:
             names = [e.name for e in entries]
-        elif only == CODE:
-            names = [e.name + os.sep if _is_dir(e) else e.name for e in entries
-                     if not e.name.startswith(".")
+        elif only == CODE:  # (a link marked: os.walk enters no linked folder)
+            names = [e.name + ("@" if e.is_symlink() else "") + (os.sep if _is_dir(e) else "")
+                     for e in entries if not e.name.startswith(".")
                      and (e.name.endswith(CODE_SUFFIXES) or _is_dir(e))]
         else:
             names = [e.name for e in entries if is_requirements(e.name)]

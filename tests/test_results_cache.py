@@ -182,6 +182,45 @@ def test_reused_while_files_no_reader_uses_come_and_go(tmp_path):
     assert again == first and reused == {"tests/test_a.py", "tests/test_other.py"}
 
 
+BASE_TEST = ("class StorageContract:\n    async def test_roundtrip(self):\n"
+             "        assert await self.store.get('k') is None\n")
+SUBCLASS = ("from test_base import StorageContract\n\n\n"
+            "class TestMemory(StorageContract):\n    pass\n")
+
+
+def _hidden_subclass(tests):
+    (tests / ".test_memory.py").write_text(SUBCLASS, encoding="utf-8")
+
+
+def _linked_folder_made_real(tests):
+    (tests / "sub").unlink()
+    shutil.copytree(tests.parent.parent / "elsewhere", tests / "sub")
+
+
+@pytest.mark.parametrize("change, left", [(_hidden_subclass, [2]),
+                                          (_linked_folder_made_real, [])])
+def test_the_search_for_subclasses_below_reads_what_its_log_keeps(tmp_path, change, left):
+    """The search of the test modules below a folder (for subclasses of a base with async
+    tests, AT108) reads no hidden file, and enters no linked folder: a hidden file made,
+    or a linked folder made a real one, changes its answer exactly when its log changes."""
+    root = tmp_path / "project"
+    tests = root / "tests"
+    tests.mkdir(parents=True)
+    (root / "pytest.ini").write_text("[pytest]\nasyncio_mode = auto\n", encoding="utf-8")
+    (tests / "test_base.py").write_text(BASE_TEST, encoding="utf-8")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "test_memory.py").write_text(SUBCLASS, encoding="utf-8")
+    (tests / "sub").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    cache = tmp_path / ".cache"
+    _age(root, 100)
+    first, _ = _lint(root, cache)
+    assert [line for _, line, _, text in first if "AT108" in text] == [2]
+    change(tests)
+    after, _ = _lint(root, cache)
+    assert after == _lint(root, None)[0]
+    assert [line for _, line, _, text in after if "AT108" in text] == left
+
+
 LOADED = ("import sys\nfrom flake8.main.cli import main\ntry:\n    main()\nfinally:\n"
           "    sys.stderr.write('analysis loaded: %s\\n' % ('flake8_async_tests.context' in "
           "sys.modules))\n")
