@@ -323,6 +323,24 @@ def test_what_a_module_may_bind_from_bytecode(tmp_path: Path) -> None:
     assert not {"create_task", "get", "loop", "self"} & found
 
 
+def test_a_missing_bytecode_cache_is_a_read_the_answer_rests_on(tmp_path: Path) -> None:
+    """Without a cache file the answer is None (unsure); the missing file is logged, so
+    that once the interpreter writes it (a first import after an install that compiled
+    nothing), findings kept on the unsure answer are not reused."""
+    from flake8_async_tests import reads
+
+    path = _module(tmp_path, "def f():\n    pass\n")
+    cached = importlib.util.cache_from_source(path)
+    os.remove(cached)
+    reads.new_run()
+    assert compiled.bindings(path) is None
+    [entry] = [e for e in reads.log() if e[1] == cached]
+    assert entry == ("f", cached, None) and reads.holds(entry)
+    py_compile.compile(path, doraise=True)
+    assert not reads.holds(entry)
+    assert compiled.bindings(path) == frozenset({"f"})
+
+
 @pytest.mark.parametrize("text", [
     "from os.path import *\n",
     "globals()['name'] = 1\n",

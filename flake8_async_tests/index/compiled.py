@@ -185,13 +185,12 @@ def bindings(path: str) -> frozenset[str] | None:
     among them is bound by no statement of the module. None when there is no usable cache
     file, or the module star-imports, or any of its code uses a name that may bind any
     (`globals`, `setattr`, `exec`, `__getattr__`...). The cache file joins the reads the
-    answer rests on."""
+    answer rests on, also where it is missing or stale (made later, it gives an answer)."""
     if not SUPPORTED:
         return None
     try:
+        reads.file(importlib.util.cache_from_source(path))
         code = _code(path)
-        if code is not None:
-            reads.file(importlib.util.cache_from_source(path))
     except (OSError, ValueError, EOFError, TypeError, NotImplementedError):
         return None
     if code is None or ("*",) in code.co_consts:  # (`from m import *` loads that fromlist)
