@@ -8,8 +8,9 @@ about its index), a folder by the names in it (None where it cannot be listed, s
 listing also tells that it is there), and a path by what is there (`kind`: a file, a
 folder, something else or nothing; whether a file exists is asked so). Most listings
 keep only the names their readers can use: code (`CODE`: folders, and files an import can
-load, each marked as one or the other) or requirement files (`REQUIREMENTS`), so that an
-editor's swap file, an output file or a coverage file made in a folder changes no entry.
+load, each marked as one or the other), requirement files (`REQUIREMENTS`) or
+distributions' metadata (`METADATA`), so that an editor's swap file, an output file or a
+coverage file made in a folder changes no entry.
 The findings of one file depend on no more than what its process had read by the time
 they were found: a prefix of the log. The plugin's own cache folders (`IGNORED`) are left
 out of every listing, and hidden names (`.git`, `.venv`) of all but the whole one: making
@@ -31,13 +32,15 @@ IGNORED: set[str] = set()  # absolute paths of the cache folders in use
 IGNORED_NAMES: set[str] = set()  # and the name they have by default
 # Which names of a folder a listing keeps: every one, the code an import or a search for
 # test modules can find (not hidden: a folder, or a file with a module suffix; each marked
-# as a folder and as a link where it is one), or the requirement files (is_requirements).
-WHOLE, CODE, REQUIREMENTS = "d", "c", "r"
+# as a folder and as a link where it is one), the requirement files (is_requirements), or
+# the distributions' metadata (`.dist-info`, `.egg-info`: what importlib.metadata finds).
+WHOLE, CODE, REQUIREMENTS, METADATA = "d", "c", "r", "m"
 CODE_SUFFIXES = tuple(dict.fromkeys((*importlib.machinery.all_suffixes(), ".so", ".pyd")))
 REQUIREMENT_SUFFIXES = (".txt", ".in")
+METADATA_SUFFIXES = (".dist-info", ".egg-info")
 
 # (kind, path, fingerprint): "f" a file, "e" what is at a path, or a listing (WHOLE, CODE,
-# REQUIREMENTS)
+# REQUIREMENTS, METADATA)
 Entry = tuple[str, str, object]
 _log: list[Entry] = []
 _logged: set[tuple[str, str]] = set()
@@ -62,7 +65,7 @@ def logged() -> set[tuple[str, str]]:
 
 def fingerprint(kind: str, path: str) -> object:
     """What a path is now, as the log keeps it (None when it cannot be read)."""
-    if kind in (WHOLE, CODE, REQUIREMENTS):
+    if kind in (WHOLE, CODE, REQUIREMENTS, METADATA):
         return _names(path, kind)
     if kind == "e":
         return _kind(path)
@@ -103,6 +106,8 @@ def _names(path: str, only: str = WHOLE, listed: list[os.DirEntry] | None = None
             names = [e.name + ("@" if e.is_symlink() else "") + (os.sep if _is_dir(e) else "")
                      for e in entries if not e.name.startswith(".")
                      and (e.name.endswith(CODE_SUFFIXES) or _is_dir(e))]
+        elif only == METADATA:
+            names = [e.name for e in entries if e.name.lower().endswith(METADATA_SUFFIXES)]
         else:
             names = [e.name for e in entries if is_requirements(e.name)]
     except OSError:

@@ -81,12 +81,12 @@ CHANGES = {"module edited": _edit_app, "module shadowed": _shadow_app,
            "config added nearer": _closer_config, "module removed": _remove_app}
 
 
-def _lint(root, cache):
+def _lint(root, cache, command=(FLAKE8_SCRIPT,)):
     args = ["-v", "-j", "1", "--async-tests-report-errors"]
     args += [f"--async-tests-cache-dir={cache}"] if cache else ["--async-tests-no-cache"]
-    # The flake8 script, as pre-commit runs it (`python -m flake8` would put the project
-    # root first on the import path).
-    found, proc = run_flake8(root, args, ["tests"], command=[FLAKE8_SCRIPT])
+    # The flake8 script, as pre-commit runs it (`python -m flake8` puts the project root
+    # first on the import path).
+    found, proc = run_flake8(root, args, ["tests"], command=list(command))
     reused = {line.split("reused the findings of ")[1].strip().replace(os.sep, "/")
               for line in proc.stderr.splitlines() if "reused the findings of" in line}
     assert "AT000" not in proc.stdout
@@ -162,23 +162,26 @@ def test_reused_while_folders_above_a_project_change(tmp_path, config):
         assert after != first and reused == set()
 
 
-def test_reused_while_files_no_reader_uses_come_and_go(tmp_path):
+@pytest.mark.parametrize("command", [(FLAKE8_SCRIPT,), (sys.executable, "-m", "flake8")],
+                         ids=["flake8", "python -m flake8"])
+def test_reused_while_files_no_reader_uses_come_and_go(tmp_path, command):
     """An editor's swap file beside a test, an output or coverage file in the project's
-    root, a hidden folder: no listing keeps them, so no finding misses. (A module added,
+    root, a hidden folder: no listing keeps them, so no finding misses, also where the
+    root is on the import path, where distributions are looked for. (A module added,
     "module shadowed" above, does make them miss.)"""
     root = tmp_path / "project"
     cache = tmp_path / ".cache"
     _project(root)
     (root / "requirements.txt").write_text("pytest-asyncio\n", encoding="utf-8")
     _age(root, 100)
-    first, _ = _lint(root, cache)
+    first, _ = _lint(root, cache, command)
     (root / "tests" / ".test_a.py.swp").write_bytes(b"\0")
     (root / "tests" / "test_a.py~").write_text(TEST, encoding="utf-8")
     (root / "report.txt").write_text("x\n", encoding="utf-8")
     (root / "err").write_text("x\n", encoding="utf-8")
     (root / ".coverage").write_text("x\n", encoding="utf-8")
     (root / ".pytest_cache").mkdir()
-    again, reused = _lint(root, cache)
+    again, reused = _lint(root, cache, command)
     assert again == first and reused == {"tests/test_a.py", "tests/test_other.py"}
 
 
@@ -300,7 +303,7 @@ def test_every_read_of_the_project_is_logged(tmp_path, monkeypatch):
         assert seen and missing == [], name
 
 
-LISTINGS = (reads.WHOLE, reads.CODE, reads.REQUIREMENTS)
+LISTINGS = (reads.WHOLE, reads.CODE, reads.REQUIREMENTS, reads.METADATA)
 
 
 def _covered(op, path, logged):
@@ -330,7 +333,8 @@ def _keeps(folder, name, logged):
     code = not name.startswith(".") and (name.endswith(reads.CODE_SUFFIXES)
                                          or os.path.isdir(os.path.join(folder, name)))
     return (("d", folder) in logged or ("c", folder) in logged and code
-            or ("r", folder) in logged and name.endswith(reads.REQUIREMENT_SUFFIXES))
+            or ("r", folder) in logged and reads.is_requirements(name)
+            or ("m", folder) in logged and name.lower().endswith(reads.METADATA_SUFFIXES))
 
 
 def test_another_build_of_the_same_version_reads_no_entry_of_this_one(tmp_path):

@@ -369,9 +369,9 @@ def installed_plugin_modules(distribution: str) -> tuple[str, ...] | None:
 def installed_runners() -> frozenset[str]:
     """Runner plugins installed where flake8 runs (pytest loads every pytest11 plugin)."""
     found = set()
-    for directory in sys.path:  # where the distributions' metadata is found
-        if directory and reads.isdir(directory):
-            reads.folder(directory)
+    for directory in sys.path:  # where the distributions' metadata is found (the project's
+        if directory and reads.isdir(directory):  # root too, under `python -m flake8`)
+            reads.folder(directory, reads.METADATA)
     try:
         for entry in importlib.metadata.entry_points(group="pytest11"):
             dist = getattr(entry, "dist", None)
