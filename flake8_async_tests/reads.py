@@ -103,9 +103,9 @@ def _names(path: str, only: str = WHOLE, listed: list[os.DirEntry] | None = None
         if only == WHOLE:
             names = [e.name for e in entries]
         elif only == CODE:  # (a link marked: os.walk enters no linked folder)
-            names = [e.name + ("@" if e.is_symlink() else "") + (os.sep if _is_dir(e) else "")
+            names = [e.name + ("@" if e.is_symlink() else "") + (os.sep if entry_is_dir(e) else "")
                      for e in entries if not e.name.startswith(".")
-                     and (e.name.endswith(CODE_SUFFIXES) or _is_dir(e))]
+                     and (e.name.endswith(CODE_SUFFIXES) or entry_is_dir(e))]
         elif only == METADATA:
             names = [e.name for e in entries if e.name.lower().endswith(METADATA_SUFFIXES)]
         else:
@@ -126,7 +126,8 @@ def _entries(path: str) -> list[os.DirEntry]:
         return list(found)
 
 
-def _is_dir(entry: os.DirEntry) -> bool:
+def entry_is_dir(entry: os.DirEntry) -> bool:
+    """Is a listed entry a folder (or a link to one)? False where that cannot be told."""
     try:
         return entry.is_dir()
     except OSError:

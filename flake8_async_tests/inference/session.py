@@ -117,7 +117,7 @@ def _top_names(directory: str) -> frozenset[str]:
                 # x/, x.py, x.cpython-311-x86_64-linux-gnu.so: all 'x'; not x.png
                 name = entry.name.split(".")[0]
                 if name.isidentifier() and (
-                        "." not in entry.name and _is_dir(entry)
+                        "." not in entry.name and reads.entry_is_dir(entry)
                         or entry.name.endswith(_MODULE_SUFFIXES)):
                     names.add(name)
         except OSError:
@@ -127,13 +127,6 @@ def _top_names(directory: str) -> frozenset[str]:
 
 
 _MODULE_SUFFIXES = tuple(importlib.machinery.all_suffixes())
-
-
-def _is_dir(entry: os.DirEntry) -> bool:
-    try:
-        return entry.is_dir()
-    except OSError:
-        return False
 
 
 def _found_in(real: str, directory: str, top: str) -> bool:
