@@ -128,10 +128,8 @@ def read_config_file(path: str) -> tuple[dict[str, object] | None, BaseException
     (None, the error that makes it unreadable or malformed): the caller decides what that
     means. A file is read once while it keeps its size and mtime (each folder below it
     asks again). The error is never raised again: raised, it would hold the frames of the
-    run that raised it (and, chained, of what that run was handling) for later runs. The
-    caller has logged what is at `path` (reads.kind); its content is logged here."""
-    reads.file(path)
-    stat = os.stat(path)
+    run that raised it (and, chained, of what that run was handling) for later runs."""
+    stat = reads.stat(path)
     values, error = _read_config(path, stat.st_mtime_ns, stat.st_size)
     return (dict(values) if values is not None else None), error
 
@@ -287,8 +285,8 @@ def settings_for_dir(directory: str) -> PytestSettings:
     while True:
         for name in CONFIG_NAMES:
             path = os.path.join(current, name)
-            if reads.kind(path) != "file":  # (that path alone: folders above a project
-                continue                      # hold other things that come and go)
+            if not reads.isfile(path):  # (that path alone: folders above a project hold
+                continue                  # other things that come and go)
             try:
                 values, error = read_config_file(path)
             except OSError as exc:  # (gone since it was seen)
@@ -304,7 +302,7 @@ def settings_for_dir(directory: str) -> PytestSettings:
             settings = _settings_from(values, path)
             _announce(broken, path)
             return settings if not warnings else _with_warnings(settings, warnings)
-        if fallback_root is None and reads.kind(os.path.join(current, "setup.py")) == "file":
+        if fallback_root is None and reads.isfile(os.path.join(current, "setup.py")):
             fallback_root = current
         parent = os.path.dirname(current)
         if parent == current:

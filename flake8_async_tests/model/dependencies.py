@@ -101,7 +101,7 @@ def requires_python(root: str) -> tuple[str, SpecifierSet] | None:
     `python` dependency, read by poetry-core). None where none says, or it cannot be read."""
     for folder in folders(root):
         path = os.path.join(folder, "pyproject.toml")
-        if reads.kind(path) != "file":  # (that path alone: `folders` may go above the root)
+        if not reads.isfile(path):
             continue
         data = _toml(path)
         project_table = data.get("project")
