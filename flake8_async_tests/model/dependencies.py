@@ -105,22 +105,30 @@ def requires_python(root: str) -> tuple[str, SpecifierSet] | None:
             continue
         data = _toml(path)
         project_table = data.get("project")
-        text = project_table.get("requires-python") if isinstance(project_table, dict) else None
-        if text is None:
-            tool = data.get("tool")
-            poetry = tool.get("poetry") if isinstance(tool, dict) else None
-            table = poetry.get("dependencies") if isinstance(poetry, dict) else None
-            if isinstance(table, dict) and "python" in table:
-                found = [r.specifier for r in _parsed(_poetry("python", table["python"]))]
-                return (path, found[0]) if len(found) == 1 and found[0] else None
+        poetry = _get(data, "tool", "poetry", "dependencies")
+        if isinstance(project_table, dict) and "requires-python" in project_table:
+            said = _specifier(project_table["requires-python"])
+        elif isinstance(poetry, dict) and "python" in poetry:
+            found = [r.specifier for r in _parsed(_poetry("python", poetry["python"]))]
+            said = found[0] if len(found) == 1 else None  # (not several constraints)
+        else:
             continue
-        if not isinstance(text, str):
-            return None
-        try:
-            return path, SpecifierSet(text)
-        except InvalidSpecifier:
-            return None
+        return (path, said) if said else None  # (an empty one says nothing)
     return None
+
+
+def _get(table: object, *keys: str) -> object:
+    """table[k1][k2]..., None where a level is not a table."""
+    for key in keys:
+        table = table.get(key) if isinstance(table, dict) else None
+    return table
+
+
+def _specifier(text: object) -> SpecifierSet | None:
+    try:
+        return SpecifierSet(text) if isinstance(text, str) else None
+    except InvalidSpecifier:
+        return None
 
 
 def locked(root: str) -> dict[str, set[Version]]:
