@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -171,7 +172,7 @@ def _connect(path: str) -> Any:
     conn = sqlite3.connect(path, timeout=TIMEOUT, isolation_level=None,
                            check_same_thread=False)
     try:
-        conn.execute("PRAGMA journal_mode=WAL")
+        _write_ahead(conn)
         conn.execute("PRAGMA synchronous=NORMAL")  # (with WAL: durable but for a power cut)
         for statement in SCHEMA:
             conn.execute(statement)
@@ -179,6 +180,21 @@ def _connect(path: str) -> Any:
         conn.close()
         raise
     return conn
+
+
+def _write_ahead(conn: Any) -> None:
+    """Set the write-ahead journal. SQLite does not wait its busy timeout for this where
+    another connection holds the file (two `-j` workers making a new database at once): it
+    says "database is locked" at once, so it is asked again, up to TIMEOUT."""
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.005)
 
 
 def prepare(root: str) -> None:

@@ -866,6 +866,35 @@ def test_a_forked_worker_writes_through_a_connection_of_its_own(tmp_path):
         assert cache.load(str(path), name, os.stat(path)) == _facts_of(path.read_text(), name)
 
 
+def _first_write(root, barrier, done):
+    barrier.wait()
+    done.put(cachedb.at(root, "cache.sqlite3").write(
+        [("INSERT INTO logs (name, at) VALUES (?, ?)", (str(os.getpid()), 0.0))]))
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork here")
+def test_workers_making_the_database_at_once_all_write(tmp_path):
+    """`-j` workers that save their first entries at the same moment all make (or open) the
+    new database and write: none gives the cache up for the run. (SQLite answers "database
+    is locked" at once, without its busy timeout, to a journal-mode change that meets
+    another connection: in one round in ten here before it was asked again.)"""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    for round_ in range(30):
+        root = str(tmp_path / f"cache{round_}")
+        barrier, done = context.Barrier(8), context.Queue()
+        workers = [context.Process(target=_first_write, args=(root, barrier, done))
+                   for _ in range(8)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(60)
+        assert [done.get(timeout=1) for _ in workers] == [True] * 8, round_
+        assert len(cachedb.at(root, "cache.sqlite3").rows("SELECT name FROM logs")) == 8
+        cachedb.new_run()
+
+
 def test_an_entry_another_worker_claimed_is_waited_for(tmp_path):
     """A worker about to build an entry claims it; another that finds the claim waits for
     the entry (another process writes it here, a moment later) instead of building the
