@@ -29,7 +29,7 @@ def new_run() -> None:
     for cached in (project.settings_for_dir, project.parse_file, project._conftest_chain,
                    project.files_mentioning, project.build_outputs, runner._conftest_facts,
                    runner._project_uses_plugin_fixtures, mocks.conftest_mocks,
-                   plugins.installed_runners, plugins.installed_version,
+                   plugins.read_installed, plugins.installed_runners, plugins.installed_version,
                    plugins.installed_plugin_modules,
                    plugins.declared_requirements,
                    plugins.locked_versions, plugins.project_modules,

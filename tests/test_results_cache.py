@@ -129,6 +129,40 @@ def test_a_changed_file_is_analysed_again_and_the_others_reused(tmp_path):
     assert after == _lint(root, None)[0]
 
 
+@pytest.mark.parametrize("settled", [True, False], ids=["by mtime", "by content"])
+def test_reused_findings_follow_an_installed_plugins_entry_points(tmp_path, monkeypatch,
+                                                                  settled):
+    """A plugin reinstalled at the same version with other entry points (an editable
+    install being worked on) is seen: here it starts to declare itself to pytest, and
+    being a runner, makes the unmarked async test run."""
+    root = tmp_path / "project"
+    cache = tmp_path / ".cache"
+    _project(root)
+    site = tmp_path / "site"
+    info = site / "pytest_tornasync-0.6.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: pytest-tornasync\n"
+                                   "Version: 0.6.0\n", encoding="utf-8")
+    (info / "entry_points.txt").write_text("[console_scripts]\nx = x:main\n",
+                                           encoding="utf-8")
+    monkeypatch.setenv("PYTHONPATH", str(site))
+    if settled:
+        _age(root, 100)
+        _age(site, 100)
+    first, _ = _lint(root, cache)
+    assert [(path, line) for path, line, _, text in first if "AT100" in text] == [
+        ("tests/test_a.py", 4)]
+    assert _lint(root, cache)[1] == {"tests/test_a.py", "tests/test_other.py"}
+    (info / "entry_points.txt").write_text("[pytest11]\ntornado = pytest_tornasync.plugin\n",
+                                           encoding="utf-8")
+    if settled:
+        _age(site, 50)
+    after, reused = _lint(root, cache)
+    assert after == _lint(root, None)[0]
+    assert [text for *_, text in after if "AT100" in text] == []
+    assert "tests/test_a.py" not in reused
+
+
 DATACLASS_TEST = ("import dataclasses\n\n\n@dataclasses.dataclass\nclass TestThing:\n"
                   "    async def test_x(self):\n        pass\n")
 

@@ -271,6 +271,7 @@ def loaded(conftests: tuple[tuple[str, ast.Module], ...], own: tuple[str, ast.Mo
 @functools.lru_cache(maxsize=None)
 def installed_version(name: str) -> Version | None:
     """The version of distribution `name` installed where flake8 runs, if any."""
+    read_installed()
     try:
         return Version(importlib.metadata.version(name))
     except Exception:  # not installed, or metadata this cannot read
@@ -358,6 +359,7 @@ def installed_plugin_modules(distribution: str) -> tuple[str, ...] | None:
     """The modules of an installed distribution's pytest11 entry points, read once per run
     (caches.new_run); None when it is not installed here (or its metadata cannot be
     read)."""
+    read_installed()
     try:
         entries = importlib.metadata.distribution(distribution).entry_points
     except Exception:  # not installed, or metadata this cannot read
@@ -366,12 +368,32 @@ def installed_plugin_modules(distribution: str) -> tuple[str, ...] | None:
 
 
 @functools.lru_cache(maxsize=1)
+def read_installed() -> None:
+    """Log what tells which distributions are installed where flake8 runs, with their
+    versions and entry points: the metadata folders on the import path (the project's
+    root too, under `python -m flake8`), and each one's entry points (a reinstall of the
+    same version may bring others) and, where its folder's name has no version (an
+    `.egg-info` one), its metadata file."""
+    for directory in sys.path:
+        if directory and reads.isdir(directory):
+            reads.folder(directory, reads.METADATA)
+    try:
+        for dist in importlib.metadata.distributions():
+            found = getattr(dist, "_path", None)  # (a distribution found on a path)
+            if found is not None:
+                folder = str(found)
+                reads.file(os.path.join(folder, "entry_points.txt"))
+                if folder.endswith(".egg-info"):
+                    reads.file(os.path.join(folder, "PKG-INFO"))
+    except Exception:  # broken metadata of some package: its readers know nothing
+        return
+
+
+@functools.lru_cache(maxsize=1)
 def installed_runners() -> frozenset[str]:
     """Runner plugins installed where flake8 runs (pytest loads every pytest11 plugin)."""
     found = set()
-    for directory in sys.path:  # where the distributions' metadata is found (the project's
-        if directory and reads.isdir(directory):  # root too, under `python -m flake8`)
-            reads.folder(directory, reads.METADATA)
+    read_installed()
     try:
         for entry in importlib.metadata.entry_points(group="pytest11"):
             dist = getattr(entry, "dist", None)
