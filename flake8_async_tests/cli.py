@@ -33,6 +33,7 @@ import os
 import sys
 import tokenize
 from collections.abc import Iterator, Sequence
+from typing import Any
 from importlib import resources
 from pathlib import Path
 
@@ -269,16 +270,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args[:1] == ["rule"]:
         return rule(args[1:])
     app = OnlyThisPlugin()
-    options.FIXING = True  # --fix, --diff and --unsafe-fixes are this command's
-    # flake8's manager makes each file's checker by this module-level name (in forked
-    # workers too): for this run, the one without the token walk
+    with _standalone():
+        app.run(_argv(args))
+    return app.exit_code()
+
+
+@contextlib.contextmanager
+def _standalone() -> Iterator[None]:
+    """For one run of the command: its own options (--fix, --diff, --unsafe-fixes), its
+    name in usage, help and usage errors, and flake8's checker of a file without the token
+    walk (flake8's manager makes each file's checker by that module-level name, in forked
+    workers too)."""
+    init = OptionManager.__init__
+
+    def named(self: OptionManager, **kwargs: Any) -> None:
+        init(self, **kwargs)
+        self.parser.prog = PACKAGE
+
+    options.FIXING, options.PROG = True, PACKAGE
+    OptionManager.__init__ = named  # type: ignore[method-assign]
     checker.FileChecker = TreeChecker  # type: ignore[misc]
     try:
-        app.run(_argv(args))
+        yield
     finally:
-        options.FIXING = False
+        options.FIXING, options.PROG = False, "flake8"
+        OptionManager.__init__ = init  # type: ignore[method-assign]
         checker.FileChecker = TreeChecker.__base__  # type: ignore[misc]
-    return app.exit_code()
 
 
 if __name__ == "__main__":  # pragma: no cover - python -m flake8_async_tests.cli

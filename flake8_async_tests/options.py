@@ -122,7 +122,7 @@ def register(manager: Any) -> None:
 
 
 def _usage_error(option: str, problem: str) -> None:
-    sys.stderr.write(f"flake8: error: argument {option}: {problem}\n")
+    sys.stderr.write(f"{PROG}: error: argument {option}: {problem}\n")
     raise SystemExit(2)
 
 
@@ -183,8 +183,10 @@ def _flag(options: Any, name: str) -> bool:
 
 
 # The fixing options belong to the standalone command alone (plain `flake8 --fix` stays an
-# unknown option): cli.main sets this while its application registers options.
+# unknown option): cli.main sets this while its application registers options, and the
+# program's name that usage errors give.
 FIXING = False
+PROG = "flake8"
 
 
 def register_fixing(manager: Any) -> None:

@@ -216,3 +216,20 @@ def test_version_names_only_the_plugins_that_run(tmp_path):
                             capture_output=True, text=True, timeout=300).stdout
     assert "flake8-async-tests: " in ours and "pyflakes" not in ours
     assert "pyflakes" in flake8
+
+
+def test_usage_help_and_usage_errors_name_this_command(tmp_path):
+    """argparse's and this plugin's usage errors say which program refused the option (plain
+    flake8's say `flake8:`, tests/test_cli_errors.py), also where every plugin was loaded."""
+    (tmp_path / "test_a.py").write_text(SOURCE, encoding="utf-8")
+    usage = "usage: flake8-async-tests [options] file file ...\n"
+    unknown = standalone(tmp_path, "--no-such-option", "test_a.py")
+    assert (unknown.returncode, unknown.stderr) == (
+        2, usage + "flake8-async-tests: error: unrecognized arguments: --no-such-option\n")
+    short = standalone(tmp_path, "--bu", "test_a.py")  # (read with every plugin's options)
+    assert short.stderr.startswith(usage + "flake8-async-tests: error: ambiguous option: --bu")
+    value = standalone(tmp_path, "--async-tests-mode=sometimes", "test_a.py")
+    assert (value.returncode, value.stderr) == (
+        2, "flake8-async-tests: error: argument --async-tests-mode: invalid choice: "
+           "'sometimes' (choose from 'detect', 'strict', 'auto')\n")
+    assert standalone(tmp_path, "--help").stdout.startswith(usage)
