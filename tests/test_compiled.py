@@ -381,3 +381,67 @@ def test_a_name_star_imported_is_followed_only_where_it_may_be_bound(read) -> No
         assert resolver.kinds_of("asyncio.Event.wait") == frozenset({"async def"})
     modules.new_run()
     assert read == ["asyncio", "asyncio.tasks", "asyncio.locks", "asyncio.mixins"]
+
+
+def test_names_read_from_bytecode_are_kept_while_both_files_are_as_they_were(
+        tmp_path: Path, monkeypatch) -> None:
+    """What compiled.names gives is kept in the disk cache, with the source's mtime and size
+    and the cache file's inode, mtime and size: a later run reads it back without reading
+    either file, and reads both again once one of them is another."""
+    from flake8_async_tests import cachedb
+
+    site = tmp_path / "site"
+    site.mkdir()
+    path = _module(site, "def f(): pass\n")
+    cache = str(tmp_path / "cache")
+
+    def compile_settled() -> None:  # (a cache file written just now may change unseen)
+        py_compile.compile(path, doraise=True)
+        old = time.time() - 10
+        os.utime(importlib.util.cache_from_source(path), (old, old))
+
+    compile_settled()
+
+    def run() -> compiled.Names | None:
+        modules.new_run()
+        cachedb.new_run()
+        modules.configure(cache, True)
+        try:
+            with modules.scope([str(site)], str(tmp_path)):
+                return modules.names("mod")
+        finally:
+            cachedb.flush()
+            modules.configure(None, True)
+
+    read = []
+    real = compiled.names
+
+    def reading(*args):
+        read.append(args)
+        return real(*args)
+
+    monkeypatch.setattr(compiled, "names", reading)
+    f = compiled.Names(frozenset({"f"}), frozenset(), ())
+    assert (run(), len(read)) == (f, 1)
+    assert (run(), len(read)) == (f, 1)  # kept
+    compile_settled()  # the same text: another cache file
+    assert (run(), len(read)) == (f, 2)
+    Path(path).write_text("def g(): pass\n")  # the same size
+    old = time.time() - 30
+    os.utime(path, (old, old))
+    parsed = run()  # (a stale cache file: None, and the source is parsed)
+    assert not isinstance(parsed, compiled.Names) and parsed.defs == ["g"] and len(read) == 3
+    compile_settled()
+    g = compiled.Names(frozenset({"g"}), frozenset(), ())
+    assert (run(), len(read)) == (g, 4)
+    assert (run(), len(read)) == (g, 4)
+    os.utime(path)  # changed just now: nothing kept, as the cache file may predate it
+    run()
+    run()
+    assert len(read) == 6
+    py_compile.compile(path, doraise=True)  # settled source, cache file written just now
+    run()
+    run()
+    assert len(read) == 8
+    modules.new_run()
+    cachedb.new_run()

@@ -25,6 +25,7 @@ import time
 from importlib import metadata
 
 from .. import __version__, cachedb
+from .compiled import Names
 from .facts import ModuleFacts
 
 FORMAT = 28  # bump when ModuleFacts or the entry layout changes
@@ -116,6 +117,32 @@ class Store:
             return ModuleFacts.from_json(entry["facts"])
         except (ValueError, KeyError, TypeError, AttributeError):
             return None  # not ours: built again
+
+    def names(self, path: str, name: str, stamp: list[int]) -> Names | None | bool:
+        """What compiled.names gave for module `name` at `path` (None included) while its
+        source and cache file had `stamp` (Store.stamp); False where no such entry is kept."""
+        text = self.db.value("SELECT entry FROM modules WHERE key = ?",
+                             (self._key(path, name) + "\0names",))
+        try:
+            entry = json.loads(text) if isinstance(text, str) else None
+            if not isinstance(entry, dict) or entry["stamp"] != stamp:
+                return False
+            found = entry["names"]
+            if found is None:
+                return None
+            defs, async_defs, modules = found
+            return Names(frozenset(map(str, defs)), frozenset(map(str, async_defs)),
+                         tuple(map(str, modules)))
+        except (ValueError, KeyError, TypeError):
+            return False  # not ours: read again
+
+    def save_names(self, path: str, name: str, stamp: list[int], found: Names | None) -> None:
+        """Keep what compiled.names gave (with the linted file's findings, cachedb.flush)."""
+        names = None if found is None else [sorted(found.defs), sorted(found.async_defs),
+                                            list(found.modules)]
+        self.db.later(("INSERT OR REPLACE INTO modules (key, entry) VALUES (?, ?)",
+                       (self._key(path, name) + "\0names", json.dumps(
+                           {"stamp": stamp, "names": names}, separators=(",", ":")))))
 
     def claim(self, path: str, name: str) -> bool:
         """Claim the entry of `path` read as `name` before building it: True when this
