@@ -15,6 +15,7 @@ import functools
 import hashlib
 import logging
 import os
+import secrets
 import shutil
 import shlex
 import sys
@@ -224,22 +225,26 @@ def _scope(value: object) -> str | None:
 
 
 _reported: set[str] = set()  # unparsable config files already announced by this process
-_run_dir: str | None = None  # where the processes of one run claim each announcement
+# Where the processes of one run claim each announcement: named where the run starts,
+# before any -j worker forks, and made by the first process to announce (most runs
+# announce nothing and touch no disk; a killed process leaves no folder behind then).
+_run_dir: str | None = None
 
 
 def new_run() -> None:
     """Called in flake8's main process where a run starts, before any -j worker forks: a
-    fresh folder in which the first process to meet a broken config file claims it."""
+    fresh name for the folder in which the first process to announce something claims it."""
     global _run_dir
     _reported.clear()
+    _remove_run_dir()
+    _run_dir = os.path.join(tempfile.gettempdir(), f"flake8-async-tests-{os.getpid()}-"
+                                                   f"{secrets.token_hex(8)}")
+
+
+@atexit.register
+def _remove_run_dir() -> None:
     if _run_dir is not None:
         shutil.rmtree(_run_dir, ignore_errors=True)
-    try:
-        _run_dir = tempfile.mkdtemp(prefix="flake8-async-tests-")
-    except OSError:
-        _run_dir = None
-        return
-    atexit.register(shutil.rmtree, _run_dir, True)
 
 
 def _first_to_announce(path: str) -> bool:
@@ -251,6 +256,10 @@ def _first_to_announce(path: str) -> bool:
         return True
     claim = os.path.join(_run_dir, hashlib.sha1(path.encode("utf-8", "replace")).hexdigest())
     try:
+        try:
+            os.mkdir(_run_dir, 0o700)
+        except FileExistsError:  # (another process of the run made it)
+            pass
         os.close(os.open(claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
     except FileExistsError:
         return False

@@ -3,6 +3,8 @@ configuration files, source on stdin."""
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 from harness import places, run_flake8
@@ -92,6 +94,32 @@ def test_a_python_the_project_does_not_run_on_is_said_once(tmp_path):
                          encoding="utf-8")
     found, proc = run_flake8(tmp_path, ["-j", "2", "--async-tests-no-cache"])
     assert (len(found), proc.stderr) == (3, "")
+
+
+def test_the_claims_of_a_run_leave_no_folder_behind(tmp_path, monkeypatch):
+    """The -j workers of a run claim each warning in a folder of the temporary directory:
+    made only by a run that warns, and removed when it ends; a process killed after a run
+    that warned of nothing (an editor's) leaves none behind."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    monkeypatch.setenv("TMPDIR", str(temporary))
+    root = tmp_path / "project"
+    root.mkdir()
+    for name in ("test_a.py", "test_b.py"):
+        (root / name).write_text(UNMARKED, encoding="utf-8")
+    found, proc = run_flake8(root, ["-j", "2", "--async-tests-no-cache"])
+    assert (len(found), proc.stderr) == (2, "")
+    assert list(temporary.iterdir()) == []
+    # an editor's flake8, killed (no exit handler runs) after a run that warned of nothing
+    killed = [sys.executable, "-c", "import os, sys\nfrom flake8.main.application import "
+              "Application\nApplication().run(sys.argv[1:])\nos.kill(os.getpid(), 9)\n"]
+    found, proc = run_flake8(root, ["-j", "2", "--async-tests-no-cache"], command=killed)
+    assert (len(found), proc.returncode) == (2, -9)
+    assert list(temporary.iterdir()) == []
+    (root / "pytest.ini").write_text("[pytest\n", encoding="utf-8")
+    found, proc = run_flake8(root, ["-j", "2", "--async-tests-no-cache"])
+    assert proc.stderr.count("cannot parse the pytest configuration") == 1, proc.stderr
+    assert list(temporary.iterdir()) == []
 
 
 def test_stdin_uses_the_display_name_for_config_and_test_file_detection(tmp_path):
