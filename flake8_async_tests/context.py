@@ -143,8 +143,30 @@ class FileContext:
     def dead_lines(self) -> list[Dead]:
         """The branches of this file that never run (model/branches.py)."""
         fields = constant_fields(self.syntax, self.source, self.static_dotted)
-        return dead_lines(self.syntax, self.resolve, self._async_cm,
-                          constant_tests(self.syntax, fields) if fields else None)
+        found = dead_lines(self.syntax, self.resolve, self._async_cm,
+                           constant_tests(self.syntax, fields) if fields else None)
+        skipped = [] if self.is_conftest else self._skipped_tests(self.tree.body, None)
+        return sorted([*found, *skipped], key=lambda dead: (dead.first, -dead.last))
+
+    def _skipped_tests(self, body: list[ast.stmt], cls: ast.ClassDef | None) -> list[Dead]:
+        """The bodies of the tests in `body` that a mark skips whatever happens
+        (marks.skipped): pytest never calls them, as if each began with `pytest.skip()`. A
+        test: a function (not a fixture) named as python_functions says, or `test*` in a
+        class (unittest's way); a method of a nested class too."""
+        found: list[Dead] = []
+        for stmt in body:
+            if isinstance(stmt, ast.ClassDef):
+                found.extend(self._skipped_tests(stmt.body, stmt))
+            elif (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
+                  and (self.is_test_name(stmt.name)
+                       or cls is not None and stmt.name.startswith("test"))
+                  and not self.is_fixture(stmt)):
+                mark = self.marks.skipped(stmt, cls)
+                if mark is not None:
+                    found.append(Dead(stmt.body[0].lineno, stmt.end_lineno or stmt.lineno,
+                                      stmt.name, True, self.marks.skip_label(mark),
+                                      skipped=True))
+        return found
 
     def _async_cm(self, func: ast.expr) -> str | None:
         """The function `func` names when calling it makes an async context manager (as

@@ -217,6 +217,8 @@ def _running(ctx: FileContext, found: list[Finding]) -> list[Finding]:
         else:
             why = (explain("module-stops", what=dead.test, line=dead.exit_line)
                    if dead.stops_module else
+                   explain("skipped-test", test=dead.test, mark=dead.where)
+                   if dead.skipped else
                    explain("after-exit", what=dead.test, line=dead.exit_line)
                    if dead.exit_line is not None else
                    explain("refused-with", what=dead.test, line=dead.with_line)

@@ -427,6 +427,11 @@ SILENCES: tuple[Silence, ...] = (
     Silence("module-stops", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: the module's import stops at line {line} ({what}), so pytest "
             "collects nothing from it"),
+    Silence("skipped-test", tuple(rule.code for rule in RULES if rule.code != "AT000"),
+            "never runs: test {test} is skipped unconditionally ({mark})",
+            "`pytest.mark.skip`, or `skipif` with a condition that is a literal truth, on the "
+            "test, a class around it or in a `pytestmark`: pytest never calls it, as if it "
+            "began with `pytest.skip()`"),
     Silence("refused-with", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: the plain `with` at line {line} enters {what}, an async context "
             "manager, and raises before its body",

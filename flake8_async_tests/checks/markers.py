@@ -15,7 +15,7 @@ from ..model.fixtures import (ASYNC_FIXTURE_DECORATORS, autouse, fixture_decorat
                               param_marks)
 from ..model import known, plugins
 from ..model.loops import fixture_scopes
-from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS, label
+from ..model.scopes import MODULE_HOOKS, PYTEST_CLASS_HOOKS, UNITTEST_HOOKS
 from ..model.class_kinds import ISOLATED, ClassInfo
 from . import Family, Finding
 
@@ -196,11 +196,7 @@ class MarkerRules(Family):
         ctx = self.ctx
         skip = ctx.marks.skipped(func, cls)
         if skip is not None:
-            if isinstance(skip, ast.Call):  # (named without its reason)
-                conditions = ast.Call(skip.func, skip.args,
-                                      [k for k in skip.keywords if k.arg == "condition"])
-                skip = conditions if ctx.marks.name(skip) == "skipif" else skip.func
-            return explain("skipped", mark=label(skip, 60))
+            return explain("skipped", mark=ctx.marks.skip_label(skip))
         if unknown:
             return "a decorator of unknown effect may run it"
         reason = (ctx.runner.unmarked_reason() or ctx.runner.dynamic_reason()

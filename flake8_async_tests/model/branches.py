@@ -5,7 +5,8 @@ of `while` with a false test; the same for `if self.x:` in a method of a class d
 a function, where `x` has one value (fields.py); and in a function, the statements of a
 block after one that never lets the block go on (`return`, `raise`, `break`, `continue`,
 or a call that never returns, such as `pytest.skip()`); the whole module where such a
-statement stands at its top level (its import never completes); the body of a plain `with` on an
+statement stands at its top level (its import never completes); the body of a test that a
+mark skips whatever happens (context.py, which knows the tests); the body of a plain `with` on an
 async context manager (a function decorated with `asynccontextmanager`), which raises
 before its body runs (`TypeError`; `AttributeError` before Python 3.11). A finding there
 is about code that never runs: the rules' findings in those lines are dropped, with the
@@ -37,6 +38,7 @@ class Dead(NamedTuple):
     exit_line: int | None = None
     with_line: int | None = None
     stops_module: bool = False  # `test` at exit_line ends the module's import: all of it
+    skipped: bool = False  # the body of test `test`, which the mark `where` always skips
 
 
 # Calls that never return: pytest's outcomes raise, the others end the process.

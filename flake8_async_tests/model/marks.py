@@ -254,6 +254,15 @@ class Marks:
                 found = next((m for m in self.pytestmarks(body) if self.skip_mark(m)), None)
         return found
 
+    def skip_label(self, skip: ast.expr) -> str:
+        """How a skipping mark is named in a reason: its condition kept, its reason left
+        out (`pytest.mark.skipif(True)`, `pytest.mark.skip`)."""
+        if isinstance(skip, ast.Call):
+            conditions = ast.Call(skip.func, skip.args,
+                                  [k for k in skip.keywords if k.arg == "condition"])
+            skip = conditions if self.name(skip) == "skipif" else skip.func
+        return label(skip, 60)
+
     def unknown_decorators(self, decorators: list[ast.expr],
                            cls: ast.ClassDef | None = None) -> bool:
         """Any decorator that may change how (or whether) the function runs (a method of
