@@ -430,8 +430,9 @@ SILENCES: tuple[Silence, ...] = (
     Silence("skipped-test", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: test {test} is skipped unconditionally ({mark})",
             "`pytest.mark.skip`, or `skipif` with a condition that is a literal truth, on the "
-            "test, a class around it or in a `pytestmark`: pytest never calls it, as if it "
-            "began with `pytest.skip()`"),
+            "test, a class around it or in a `pytestmark`; unittest's `skip`, or `skipIf` / "
+            "`skipUnless` with a literal condition, on the test or its unittest class: "
+            "pytest never calls it, as if it began with `pytest.skip()`"),
     Silence("refused-with", tuple(rule.code for rule in RULES if rule.code != "AT000"),
             "never runs: the plain `with` at line {line} enters {what}, an async context "
             "manager, and raises before its body",
@@ -441,7 +442,8 @@ SILENCES: tuple[Silence, ...] = (
     Silence("skipped", ("AT100",),
             "skipped unconditionally ({mark}): it never runs by design",
             "`pytest.mark.skip`, or `skipif` with a condition that is a literal truth, on the "
-            "test, a class around it or in a `pytestmark`"),
+            "test, a class around it or in a `pytestmark`; unittest's `skip`, `skipIf` or "
+            "`skipUnless` that skips as written, on the test"),
     Silence("trio-module", ("AT100",),
             "a trio test module (it imports trio, not asyncio): pytest-trio's to run"),
     Silence("async-generator", ("AT100",), "an async generator, not a coroutine test"),

@@ -18,6 +18,7 @@ SILENT = {"AT202_shared_loop.py": "2 passed", "AT202_wide_loop.py": "2 passed",
           "AT202_async_fixture_loop_run.py": "3 passed", "AT204_deliberate_run.py": "2 passed",
           "AT203_owner_and_framework_run.py": "1 passed", "AT204_constant_field_run.py": "1 passed",
           "AT100_skipped_run.py": "4 skipped", "AT204_skipped_test_run.py": "4 skipped",
+          "AT200_unittest_skip_run.py": "5 skipped",
           "AT100_module_skip.py": "1 skipped",
           "AT100_module_stops_run.py": "1 skipped", "AT304_owner_patched_run.py": "3 passed",
           "AT203_future_and_owner_run.py": "3 passed"}

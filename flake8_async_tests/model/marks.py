@@ -27,6 +27,11 @@ TRANSPARENT_DECORATORS = frozenset({
 # Marks that keep a test from running whatever happens (skipif does not: the test runs, and
 # fails or passes vacuously, the day its condition is false).
 SKIP_MARKS = frozenset({"skip"})
+# unittest's skip decorators, and the truth of the condition with which each skips (None:
+# always): on a function, whatever kind of test it is, the decorated function raises
+# SkipTest instead of running (and pytest reports that as a skip).
+UNITTEST_SKIPS = {f"unittest{module}.{name}": when for module in ("", ".case")
+                  for name, when in (("skip", None), ("skipIf", True), ("skipUnless", False))}
 
 
 @dataclass(frozen=True)
@@ -239,13 +244,37 @@ class Marks:
         conditions = [*expr.args, *(k.value for k in expr.keywords if k.arg == "condition")]
         return any(_literally_true(condition) for condition in conditions)
 
+    def _unittest_class(self, cls: ast.ClassDef) -> bool:
+        """Does `cls` derive from unittest.TestCase, for sure? (pytest honours unittest's
+        skip decorator on such a class only.)"""
+        info = self.ctx.class_kinds.info(cls)
+        return info.known and info.unittest
+
+    def unittest_skip(self, expr: ast.expr) -> bool:
+        """Is this decorator one of unittest's that skips whatever happens: `skip` (called
+        or not), or `skipIf` / `skipUnless` with a literal condition that skips?"""
+        dotted = self.ctx.resolve(expr.func if isinstance(expr, ast.Call) else expr)
+        if dotted not in UNITTEST_SKIPS:
+            return False
+        when = UNITTEST_SKIPS[dotted]
+        if when is None:
+            return True
+        if not isinstance(expr, ast.Call):
+            return False
+        conditions = [*expr.args[:1], *(k.value for k in expr.keywords if k.arg == "condition")]
+        return any(isinstance(c, ast.Constant) and bool(c.value) is when for c in conditions)
+
     def skipped(self, func: FunctionNode, cls: ast.ClassDef | None) -> ast.expr | None:
         """The mark that skips a test whatever happens (skip_mark): on the test, on a class
-        around it (a decorator or its `pytestmark`) or in the module's `pytestmark`."""
-        found = next((d for d in func.decorator_list if self.skip_mark(d)), None)
+        around it (a decorator or its `pytestmark`) or in the module's `pytestmark`; or
+        unittest's skip decorator (unittest_skip) on the test, or on a unittest class
+        around it."""
+        found = next((d for d in func.decorator_list
+                      if self.skip_mark(d) or self.unittest_skip(d)), None)
         bodies = []
         while found is None and isinstance(cls, ast.ClassDef):
-            found = next((d for d in cls.decorator_list if self.skip_mark(d)), None)
+            found = next((d for d in cls.decorator_list if self.skip_mark(d) or (
+                self.unittest_skip(d) and self._unittest_class(cls))), None)
             bodies.append(cls.body)
             cls = self.ctx.syntax.enclosing(cls)  # type: ignore[assignment]
         bodies.append(self.ctx.tree.body)
@@ -258,9 +287,12 @@ class Marks:
         """How a skipping mark is named in a reason: its condition kept, its reason left
         out (`pytest.mark.skipif(True)`, `pytest.mark.skip`)."""
         if isinstance(skip, ast.Call):
-            conditions = ast.Call(skip.func, skip.args,
-                                  [k for k in skip.keywords if k.arg == "condition"])
-            skip = conditions if self.name(skip) == "skipif" else skip.func
+            pytest_mark = self.name(skip) == "skipif"
+            if pytest_mark or UNITTEST_SKIPS.get(self.ctx.resolve(skip.func)) is not None:
+                skip = ast.Call(skip.func, skip.args if pytest_mark else skip.args[:1],
+                                [k for k in skip.keywords if k.arg == "condition"])
+            else:
+                skip = skip.func
         return label(skip, 60)
 
     def unknown_decorators(self, decorators: list[ast.expr],
