@@ -152,7 +152,8 @@ class FileContext:
         """The bodies of the tests in `body` that a mark skips whatever happens
         (marks.skipped): pytest never calls them, as if each began with `pytest.skip()`. A
         test: a function (not a fixture) named as python_functions says, or `test*` in a
-        class (unittest's way); a method of a nested class too."""
+        class (unittest's way); a method of a nested class too; none that the module names
+        again, as other code may call it."""
         found: list[Dead] = []
         for stmt in body:
             if isinstance(stmt, ast.ClassDef):
@@ -160,6 +161,7 @@ class FileContext:
             elif (isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef))
                   and (self.is_test_name(stmt.name)
                        or cls is not None and stmt.name.startswith("test"))
+                  and stmt.name not in self.marks.used_names  # (called by other code)
                   and not self.is_fixture(stmt)):
                 mark = self.marks.skipped(stmt, cls)
                 if mark is not None:

@@ -237,8 +237,13 @@ def new_run() -> None:
     global _run_dir
     _reported.clear()
     _remove_run_dir()
-    _run_dir = os.path.join(tempfile.gettempdir(), f"flake8-async-tests-{os.getpid()}-"
-                                                   f"{secrets.token_hex(8)}")
+    try:
+        temporary = tempfile.gettempdir()
+    except OSError:  # none usable: each process says each warning once
+        _run_dir = None
+        return
+    _run_dir = os.path.join(temporary, f"flake8-async-tests-{os.getpid()}-"
+                                       f"{secrets.token_hex(8)}")
 
 
 @atexit.register

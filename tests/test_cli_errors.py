@@ -122,6 +122,25 @@ def test_the_claims_of_a_run_leave_no_folder_behind(tmp_path, monkeypatch):
     assert list(temporary.iterdir()) == []
 
 
+def test_no_usable_temporary_directory_is_no_error(monkeypatch, capsys):
+    """Where no temporary directory can be used (a read-only container), a run starts and
+    warns as before: each process says each warning once."""
+    import tempfile
+
+    from flake8_async_tests import project
+
+    def none_usable():
+        raise FileNotFoundError("No usable temporary directory found")
+
+    monkeypatch.setattr(tempfile, "gettempdir", none_usable)
+    project.new_run()
+    project.announce("key", "said once")
+    project.announce("key", "said once")
+    assert capsys.readouterr().err == "flake8-async-tests: warning: said once\n"
+    monkeypatch.undo()
+    project.new_run()
+
+
 def test_stdin_uses_the_display_name_for_config_and_test_file_detection(tmp_path):
     (tmp_path / "pytest.ini").write_text("[pytest]\npython_files = check_*.py\n",
                                          encoding="utf-8")

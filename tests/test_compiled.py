@@ -386,8 +386,8 @@ def test_a_name_star_imported_is_followed_only_where_it_may_be_bound(read) -> No
 def test_names_read_from_bytecode_are_kept_while_both_files_are_as_they_were(
         tmp_path: Path, monkeypatch) -> None:
     """What compiled.names gives is kept in the disk cache, with the source's mtime and size
-    and the cache file's inode, mtime and size: a later run reads it back without reading
-    either file, and reads both again once one of them is another."""
+    and the cache file's inode, mtime, size, magic number and flags: a later run reads it
+    back without reading either file, and reads both again once one of them is another."""
     from flake8_async_tests import cachedb
 
     site = tmp_path / "site"
@@ -443,5 +443,18 @@ def test_names_read_from_bytecode_are_kept_while_both_files_are_as_they_were(
     run()
     run()
     assert len(read) == 8
+    # A cache file stamped with the source's hash holds while the text does, whatever the
+    # mtime says: never kept (an edit of the same size, the mtime put back, is seen).
+    old = time.time() - 30
+    os.utime(path, (old, old))
+    py_compile.compile(path, doraise=True,
+                       invalidation_mode=py_compile.PycInvalidationMode.CHECKED_HASH)
+    os.utime(importlib.util.cache_from_source(path), (old, old))
+    assert (run(), len(read)) == (g, 9)
+    stat = os.stat(path)
+    Path(path).write_text("def h(): pass\n")
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    parsed = run()
+    assert not isinstance(parsed, compiled.Names) and parsed.defs == ["h"] and len(read) == 10
     modules.new_run()
     cachedb.new_run()

@@ -223,18 +223,23 @@ def _bytecode_names(path: str, name: str) -> compiled.Names | None:
     """compiled.names, kept in the disk cache while the source and its cache file are as
     they were (their mtime and size, and the cache file's inode: the interpreter replaces
     it whole): a lookup instead of reading both files (about a tenth of a one-file run's
-    time where pytest is in reach). Not kept where either changed too lately to tell."""
+    time where pytest is in reach). Not kept where either changed too lately to tell, nor
+    for a cache file stamped with the source's hash (only the source's text tells whether
+    that one holds)."""
     if _store is None or not compiled.SUPPORTED:
         return compiled.names(path, name)
     try:
         source = reads.stat(path)  # (as compiled.names logs it)
-        cached = os.stat(importlib.util.cache_from_source(path))
+        pyc = importlib.util.cache_from_source(path)
+        cached = os.stat(pyc)
+        with open(pyc, "rb") as handle:
+            header = handle.read(8)  # the magic number, and the flags
     except (OSError, ValueError, NotImplementedError):
         return compiled.names(path, name)
-    if reads.racy(source) or reads.racy(cached):
-        return compiled.names(path, name)
+    if reads.racy(source) or reads.racy(cached) or header[4:] != bytes(4):
+        return compiled.names(path, name)  # (a hash-stamped cache file: the source's text tells)
     stamp = [source.st_mtime_ns, source.st_size, cached.st_ino, cached.st_mtime_ns,
-             cached.st_size]
+             cached.st_size, int.from_bytes(header, "little")]
     kept = _store.names(path, name, stamp)
     if kept is not False:
         return kept

@@ -241,8 +241,20 @@ class Marks:
             return True
         if name != "skipif" or not isinstance(expr, ast.Call):
             return False
-        conditions = [*expr.args, *(k.value for k in expr.keywords if k.arg == "condition")]
+        # (pytest reads `condition=` alone where it is given, else the arguments)
+        conditions = ([k.value for k in expr.keywords if k.arg == "condition"]
+                      or expr.args)
         return any(_literally_true(condition) for condition in conditions)
+
+    @functools.cached_property
+    def used_names(self) -> frozenset[str]:
+        """Every name the module loads, and every attribute it reads: a test named here
+        may be called by other code (`await test_a()`, `self.test_b()`), a class may be
+        a base (whose subclass may undo unittest's skip: `__unittest_skip__ = False`)."""
+        found = {node.id for node in self.ctx.syntax.of_type(ast.Name)
+                 if isinstance(node.ctx, ast.Load)}  # type: ignore[attr-defined]
+        found.update(node.attr for node in self.ctx.syntax.of_type(ast.Attribute))  # type: ignore
+        return frozenset(found)
 
     def _unittest_class(self, cls: ast.ClassDef) -> bool:
         """Does `cls` derive from unittest.TestCase, for sure? (pytest honours unittest's
@@ -268,13 +280,14 @@ class Marks:
         """The mark that skips a test whatever happens (skip_mark): on the test, on a class
         around it (a decorator or its `pytestmark`) or in the module's `pytestmark`; or
         unittest's skip decorator (unittest_skip) on the test, or on a unittest class
-        around it."""
+        around it that the module does not name again (a subclass may undo it)."""
         found = next((d for d in func.decorator_list
                       if self.skip_mark(d) or self.unittest_skip(d)), None)
         bodies = []
         while found is None and isinstance(cls, ast.ClassDef):
             found = next((d for d in cls.decorator_list if self.skip_mark(d) or (
-                self.unittest_skip(d) and self._unittest_class(cls))), None)
+                self.unittest_skip(d) and self._unittest_class(cls)
+                and cls.name not in self.used_names)), None)
             bodies.append(cls.body)
             cls = self.ctx.syntax.enclosing(cls)  # type: ignore[assignment]
         bodies.append(self.ctx.tree.body)
