@@ -120,7 +120,8 @@ class Store:
 
     def names(self, path: str, name: str, stamp: list[int]) -> Names | None | bool:
         """What compiled.names gave for module `name` at `path` (None included) while its
-        source and cache file had `stamp` (Store.stamp); False where no such entry is kept."""
+        source and cache file had `stamp` (modules._bytecode_names); False where no such
+        entry is kept."""
         text = self.db.value("SELECT entry FROM modules WHERE key = ?",
                              (self._key(path, name) + "\0names",))
         try:

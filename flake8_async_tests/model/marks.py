@@ -241,10 +241,7 @@ class Marks:
             return True
         if name != "skipif" or not isinstance(expr, ast.Call):
             return False
-        # (pytest reads `condition=` alone where it is given, else the arguments)
-        conditions = ([k.value for k in expr.keywords if k.arg == "condition"]
-                      or expr.args)
-        return any(_literally_true(condition) for condition in conditions)
+        return any(_literally_true(condition) for condition in _conditions(expr, False))
 
     @functools.cached_property
     def used_names(self) -> frozenset[str]:
@@ -271,10 +268,8 @@ class Marks:
         when = UNITTEST_SKIPS[dotted]
         if when is None:
             return True
-        if not isinstance(expr, ast.Call):
-            return False
-        conditions = [*expr.args[:1], *(k.value for k in expr.keywords if k.arg == "condition")]
-        return any(isinstance(c, ast.Constant) and bool(c.value) is when for c in conditions)
+        return isinstance(expr, ast.Call) and any(
+            isinstance(c, ast.Constant) and bool(c.value) is when for c in _conditions(expr, True))
 
     def skipped(self, func: FunctionNode, cls: ast.ClassDef | None) -> ast.expr | None:
         """The mark that skips a test whatever happens (skip_mark): on the test, on a class
@@ -302,8 +297,11 @@ class Marks:
         if isinstance(skip, ast.Call):
             pytest_mark = self.name(skip) == "skipif"
             if pytest_mark or UNITTEST_SKIPS.get(self.ctx.resolve(skip.func)) is not None:
-                skip = ast.Call(skip.func, skip.args if pytest_mark else skip.args[:1],
-                                [k for k in skip.keywords if k.arg == "condition"])
+                conditions = _conditions(skip, not pytest_mark)
+                keyword = any(k.arg == "condition" for k in skip.keywords)
+                skip = ast.Call(skip.func, [] if keyword else conditions,
+                                [ast.keyword("condition", c) for c in conditions] if keyword
+                                else [])
             else:
                 skip = skip.func
         return label(skip, 60)
@@ -395,6 +393,14 @@ def run_statements(body: list[ast.stmt]) -> Iterator[ast.stmt]:
             yield from run_statements(stmt.body if stmt.test.value else stmt.orelse)
         else:
             yield stmt
+
+
+def _conditions(call: ast.Call, unittest: bool) -> list[ast.expr]:
+    """The conditions a skipif (pytest's) or skipIf / skipUnless (unittest's) call is given:
+    `condition=` alone where it is given (pytest reads it so), else the positional ones
+    (unittest's first only: its second is the reason)."""
+    named = [k.value for k in call.keywords if k.arg == "condition"]
+    return named or (call.args[:1] if unittest else call.args)
 
 
 def _literally_true(condition: ast.expr) -> bool:
